@@ -1,0 +1,19 @@
+/* exitcode.h - kaprobe's exit statuses, documented in --help and README.
+ * The usage, software and privilege codes are sysexits(3)'s. */
+#ifndef KAPROBE_EXITCODE_H
+#define KAPROBE_EXITCODE_H
+
+#include <sysexits.h>
+
+enum {
+	EXIT_ALIVE = 0,        /* answered (or, for -c, every round answered) */
+	EXIT_DEAD = 1,         /* --probes probes unanswered (or unreachable) */
+	EXIT_RESET = 2,        /* the peer reset the connection */
+	EXIT_NOCONNECT = 3,    /* name, route, refused or timed out */
+	EXIT_USAGE = EX_USAGE,        /* 64 */
+	EXIT_CANTCREAT = EX_CANTCREAT, /* 73: -w file cannot be written */
+	EXIT_SOFTWARE = EX_SOFTWARE,  /* 70 */
+	EXIT_NOPERM = EX_NOPERM,      /* 77 */
+};
+
+#endif

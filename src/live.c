@@ -1,0 +1,584 @@
+/* live.c - `kaprobe HOST:PORT`: keep-alive acted out on a real connection.
+ *
+ * The kernel opens the connection (connect(2), no SO_KEEPALIVE) and keeps
+ * it; kaprobe only watches it with libpcap and, once it has been idle,
+ * sends the probes the kernel's keep-alive timer would send, built with
+ * libnet on a raw socket.  Everything kaprobe knows of the connection's
+ * sequence state comes from the capture: the handshake, the peer's data,
+ * the kernel's ACKs.  The state machine (keepalive.c) decides when to probe
+ * and what a reply means; this file is only the plumbing around it.
+ */
+#include "live.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "evloop.h"
+#include "exitcode.h"
+#include "flow.h"
+#include "output.h"
+#include "parse.h"
+#include "probe.h"
+#include "route.h"
+#include "segment.h"
+#include "seq.h"
+#include "target.h"
+
+/* How long the capture may lag the kernel's connect() before kaprobe
+ * concludes it is listening on the wrong interface. */
+#define HANDSHAKE_WAIT_US 2000000
+
+enum phase {
+	PH_CONNECTING,   /* connect() in progress */
+	PH_HANDSHAKE,    /* connected; waiting for the capture to see it */
+	PH_RUNNING,      /* the state machine runs */
+};
+
+struct live {
+	const struct live_opts *opt;
+	struct target tgt;
+	int family;
+	uint8_t laddr[16], raddr[16];
+	uint16_t lport, rport;
+	char src_txt[80], dst_txt[80], peer_txt[64];
+	char iface[IF_NAMESIZE];
+
+	int sock, sigfd;
+	struct capture cap;
+	struct prober pr;
+	struct evloop loop;
+	struct output out;
+
+	struct flow flow;
+	struct ka_machine ka;
+	enum phase phase;
+	ka_time real_off;        /* CLOCK_REALTIME - CLOCK_MONOTONIC, in us */
+	ka_time last_rx;         /* last segment from the peer, before RUNNING */
+	uint16_t ip_id;          /* the kernel's last IPv4 ID on this flow */
+	uint32_t flowlabel;      /* the kernel's IPv6 flow label for it */
+	bool stamp_pending;      /* the latest probe not yet seen captured */
+	uint32_t probe_seq;
+	int status;              /* exit status once stopped */
+	char err[256];
+};
+
+static void stop(struct live *lv, int status)
+{
+	lv->status = status;
+	evloop_stop(&lv->loop);
+}
+
+static void fail(struct live *lv, int status)
+{
+	fprintf(stderr, "kaprobe: %s\n", lv->err);
+	stop(lv, status);
+}
+
+static void finish(struct live *lv, ka_time t, enum ka_verdict v, int status)
+{
+	out_verdict(&lv->out, t, v);
+	out_summary(&lv->out, t, &lv->ka.st);
+	stop(lv, status);
+}
+
+static int verdict_status(enum ka_verdict v)
+{
+	switch (v) {
+	case KA_VERDICT_RESET: return EXIT_RESET;
+	case KA_VERDICT_DEAD:
+	case KA_VERDICT_UNREACHABLE: return EXIT_DEAD;
+	default: return EXIT_ALIVE;
+	}
+}
+
+/* ---- probes ---------------------------------------------------------- */
+
+/* The kernel's TCP timestamp clock for this connection (tcp_time_stamp +
+ * tsoffset), as getsockopt(TCP_TIMESTAMP) reports it.  Kernels with
+ * microsecond timestamps use the low bit as a flag, so it can read one
+ * below the last TSval sent: never go backwards (RFC 7323 5.4). */
+static uint32_t kernel_tsval(const struct live *lv)
+{
+	uint32_t v = 0, last = lv->flow.d[0].tsval;
+	socklen_t len = sizeof v;
+
+	if (getsockopt(lv->sock, IPPROTO_TCP, TCP_TIMESTAMP, &v, &len) < 0 ||
+	    seq_lt(v, last))
+		v = last;
+	return v;
+}
+
+static void send_probe(struct live *lv, ka_time now)
+{
+	static const uint8_t garbage = 0;
+	const struct flow_dir *me = &lv->flow.d[0], *peer = &lv->flow.d[1];
+	struct probe_spec s = {
+		.family = lv->family,
+		.sport = lv->lport,
+		.dport = lv->rport,
+		/* Nothing is outstanding (kaprobe never writes), so SND.UNA-1
+		 * as Linux uses it equals SND.NXT-1. */
+		.seq = me->nxt - 1,
+		.ack = peer->nxt,
+		.flags = TCPF_ACK,
+		.win = me->win,
+		.ts = flow_ts_negotiated(&lv->flow),
+		.tsecr = peer->tsval,
+		.ttl = me->ttl,
+		.df = true,
+		/* Continue the socket's IP ID counter and keep its flow label,
+		 * so that ECMP hashing sends the probe the connection's way. */
+		.ip_id = (uint16_t)(lv->ip_id + 1),
+		.flowlabel = lv->flowlabel,
+		.payload = lv->opt->garbage ? &garbage : NULL,
+		.paylen = lv->opt->garbage ? 1 : 0,
+	};
+
+	memcpy(s.src, lv->laddr, 16);
+	memcpy(s.dst, lv->raddr, 16);
+	if (s.ts)
+		s.tsval = kernel_tsval(lv);
+	if (prober_build(&lv->pr, &s, lv->err, sizeof lv->err) < 0 ||
+	    prober_send(&lv->pr, lv->err, sizeof lv->err) < 0) {
+		fail(lv, EXIT_SOFTWARE);
+		return;
+	}
+	ka_sent(&lv->ka, now);
+	lv->stamp_pending = true;
+	lv->probe_seq = s.seq;
+	out_probe(&lv->out, now, lv->ka.probes_out, s.seq, s.ack, s.paylen);
+}
+
+/* ---- what the capture sees --------------------------------------------- */
+
+static void report_reply(struct live *lv, ka_time t, const char *kind,
+			 const struct ka_outcome *o, const struct segment *s)
+{
+	char from[64];
+	struct out_reply r = {
+		.kind = kind, .n = o->n, .rtt = o->rtt, .ttl = s->ttl,
+		.from = lv->peer_txt, .seq = s->seq, .ack = s->ack, .len = s->len,
+		.icmp_type = -1,
+	};
+
+	if (s->kind == SEG_ICMP_ERR) {
+		addr_format(s->family, s->src, from, sizeof from);
+		r.from = from;
+		r.icmp_type = s->icmp_type;
+		r.icmp_code = s->icmp_code;
+	}
+	out_reply(&lv->out, t, &r);
+}
+
+static void after_answer(struct live *lv, ka_time t)
+{
+	if (lv->opt->count > 0 && lv->ka.st.rounds_answered >= (unsigned long)lv->opt->count)
+		finish(lv, t, KA_VERDICT_ALIVE, EXIT_ALIVE);
+}
+
+/* A segment from the peer, classified against the state before it. */
+static void on_inbound(struct live *lv, ka_time t, const struct segment *s)
+{
+	const struct flow_dir *peer = &lv->flow.d[1];
+	struct ka_outcome o;
+
+	if (s->flags & TCPF_RST) {
+		if (s->seq == peer->nxt) {
+			o = ka_receive(&lv->ka, t, KA_IN_RST);
+			report_reply(lv, t, "rst", &o, s);
+			finish(lv, t, KA_VERDICT_RESET, EXIT_RESET);
+		} else {
+			char text[128];
+
+			/* RFC 5961 3.2: only an RST at exactly RCV.NXT may be
+			 * trusted; a blind attacker or a confused middlebox
+			 * sends others. */
+			snprintf(text, sizeof text,
+				 "RST seq=%u from %s is not at RCV.NXT=%u: not acted on (RFC 5961)",
+				 s->seq, lv->peer_txt, peer->nxt);
+			out_notice(&lv->out, t, "untrusted-rst", text);
+		}
+		return;
+	}
+	bool fin = (s->flags & TCPF_FIN) && !peer->fin_seen;
+	bool data = s->len > 0 && seq_gt(s->seq + s->len, peer->nxt);
+
+	if (data || fin) {
+		o = ka_receive(&lv->ka, t, KA_IN_DATA);
+		if (o.answered)
+			report_reply(lv, t, "data", &o, s);
+		if (fin)
+			out_notice(&lv->out, t, "peer-fin",
+				   "the peer closed its side of the connection (FIN)");
+		if (o.answered)
+			after_answer(lv, t);
+		return;
+	}
+	if (flow_acks_all(&lv->flow, 1, s)) {
+		o = ka_receive(&lv->ka, t, KA_IN_ACK);
+		if (o.answered) {
+			report_reply(lv, t, "ack", &o, s);
+			after_answer(lv, t);
+		}
+	}
+}
+
+static bool quotes_flow(const struct live *lv, const struct segment *s)
+{
+	size_t n = seg_addrlen(lv->family);
+
+	return s->family == lv->family && s->sport == lv->lport && s->dport == lv->rport &&
+	       memcmp(s->qsrc, lv->laddr, n) == 0 && memcmp(s->qdst, lv->raddr, n) == 0;
+}
+
+static void start_running(struct live *lv, ka_time now);
+
+static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes)
+{
+	struct live *lv = ctx;
+	struct segment s;
+	size_t n = seg_addrlen(lv->family);
+	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec - lv->real_off;
+
+	if (lv->loop.stop || seg_decode(lv->cap.linktype, bytes, h->caplen, &s) != SEG_OK)
+		return;
+	if (s.kind == SEG_ICMP_ERR) {
+		if (lv->phase == PH_RUNNING && quotes_flow(lv, &s)) {
+			struct ka_outcome o = ka_receive(&lv->ka, t, KA_IN_ICMP);
+
+			report_reply(lv, t, "icmp", &o, &s);
+		}
+		return;
+	}
+	if (s.family != lv->family)
+		return;
+	if (s.sport == lv->lport && memcmp(s.src, lv->laddr, n) == 0) {
+		if (lv->phase == PH_RUNNING && lv->stamp_pending &&
+		    flow_is_probe(&lv->flow, 0, &s) && s.seq == lv->probe_seq) {
+			/* Our own probe, as the capture saw it leave: its
+			 * timestamp and the reply's come from one clock. */
+			ka_restamp(&lv->ka, t);
+			lv->stamp_pending = false;
+		} else {
+			lv->ip_id = s.ip_id;
+			lv->flowlabel = s.flowlabel;
+		}
+		flow_update(&lv->flow, 0, &s);
+		return;
+	}
+	if (lv->phase == PH_RUNNING)
+		on_inbound(lv, t, &s);
+	else
+		lv->last_rx = t;
+	flow_update(&lv->flow, 1, &s);
+	if (lv->phase == PH_HANDSHAKE && lv->flow.d[0].syn_seen && lv->flow.d[1].syn_seen)
+		start_running(lv, t);
+}
+
+static void on_capture(struct evloop *loop, int fd, short revents, void *ctx)
+{
+	struct live *lv = ctx;
+
+	(void)loop; (void)fd; (void)revents;
+	if (capture_read(&lv->cap, on_packet, lv, lv->err, sizeof lv->err) < 0)
+		fail(lv, EXIT_SOFTWARE);
+	if (!lv->loop.stop && out_failed(&lv->out))
+		stop(lv, lv->ka.last_answered ? EXIT_ALIVE : EXIT_DEAD);
+}
+
+/* ---- timers ------------------------------------------------------------ */
+
+static void on_timer(struct evloop *loop, ka_time now, void *ctx);
+
+static void arm(struct live *lv, ka_time when)
+{
+	evloop_timer(&lv->loop, when, on_timer, lv);
+}
+
+static void on_timer(struct evloop *loop, ka_time now, void *ctx)
+{
+	struct live *lv = ctx;
+	char d[32];
+
+	(void)loop;
+	switch (lv->phase) {
+	case PH_CONNECTING:
+		format_duration(lv->opt->connect_timeout, d, sizeof d);
+		snprintf(lv->err, sizeof lv->err, "cannot connect to %s: timed out after %s",
+			 lv->dst_txt, d);
+		fail(lv, EXIT_NOCONNECT);
+		return;
+	case PH_HANDSHAKE:
+		snprintf(lv->err, sizeof lv->err,
+			 "the capture on %s did not see the handshake: name the interface the "
+			 "connection uses with -i", lv->iface);
+		fail(lv, EXIT_SOFTWARE);
+		return;
+	case PH_RUNNING:
+		break;
+	}
+	switch (ka_timer(&lv->ka, now)) {
+	case KA_ACT_PROBE:
+		send_probe(lv, now);
+		break;
+	case KA_ACT_VERDICT:
+		finish(lv, now, lv->ka.verdict, verdict_status(lv->ka.verdict));
+		return;
+	case KA_ACT_NONE:
+		break;
+	}
+	if (!lv->loop.stop)
+		arm(lv, ka_deadline(&lv->ka));
+}
+
+static void start_running(struct live *lv, ka_time now)
+{
+	lv->phase = PH_RUNNING;
+	out_connect(&lv->out, now, lv->src_txt, lv->dst_txt, lv->iface,
+		    flow_ts_negotiated(&lv->flow), &lv->opt->cfg);
+	/* Linux counts idle time from the last segment received. */
+	ka_init(&lv->ka, &lv->opt->cfg, lv->last_rx);
+	arm(lv, ka_deadline(&lv->ka));
+}
+
+/* ---- the connection's own socket --------------------------------------- */
+
+static void on_socket(struct evloop *loop, int fd, short revents, void *ctx)
+{
+	struct live *lv = ctx;
+	char buf[4096];
+
+	(void)revents;
+	if (lv->phase == PH_CONNECTING) {
+		int e = 0;
+		socklen_t len = sizeof e;
+
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len);
+		if (e) {
+			snprintf(lv->err, sizeof lv->err, "cannot connect to %s: %s",
+				 lv->dst_txt, strerror(e));
+			fail(lv, EXIT_NOCONNECT);
+			return;
+		}
+		lv->phase = PH_HANDSHAKE;
+		evloop_modify(loop, fd, POLLIN);
+		arm(lv, ev_now() + HANDSHAKE_WAIT_US);
+		/* The capture may already hold the whole handshake. */
+		on_capture(loop, lv->cap.fd, POLLIN, lv);
+		return;
+	}
+	/* Whatever the server says (an SSH or SMTP banner) is read and
+	 * dropped; the capture has already counted it.  At end of stream or
+	 * on error the socket has nothing more to say: stop watching it. */
+	ssize_t n = read(fd, buf, sizeof buf);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		evloop_remove(loop, fd);
+}
+
+/* ---- signals ------------------------------------------------------------ */
+
+static void on_signal(struct evloop *loop, int fd, short revents, void *ctx)
+{
+	struct live *lv = ctx;
+	struct signalfd_siginfo si;
+	ka_time now = ev_now();
+
+	(void)loop; (void)revents;
+	if (read(fd, &si, sizeof si) != (ssize_t)sizeof si)
+		return;
+	if (si.ssi_signo == SIGQUIT) {
+		out_status(stderr, &lv->ka.st);
+		return;
+	}
+	/* SIGINT or SIGTERM: like ping, summarize; the exit status says
+	 * whether the last round was answered. */
+	if (lv->ka.last_answered) {
+		finish(lv, now, KA_VERDICT_ALIVE, EXIT_ALIVE);
+	} else {
+		out_summary(&lv->out, now, &lv->ka.st);
+		stop(lv, EXIT_DEAD);
+	}
+}
+
+static int open_signals(struct live *lv)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	lv->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return lv->sigfd < 0 ? -1 : 0;
+}
+
+/* ---- setting up ---------------------------------------------------------- */
+
+static void raw_addr(const struct sockaddr_storage *ss, uint8_t out[16], uint16_t *port)
+{
+	memset(out, 0, 16);
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+		memcpy(out, &s6->sin6_addr, 16);
+		*port = ntohs(s6->sin6_port);
+	} else {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+
+		memcpy(out, &s4->sin_addr, 4);
+		*port = ntohs(s4->sin_port);
+	}
+}
+
+static int perm_status(struct live *lv, bool perm)
+{
+	if (perm)
+		snprintf(lv->err + strlen(lv->err), sizeof lv->err - strlen(lv->err),
+			 " (kaprobe needs CAP_NET_RAW: run it with sudo, or grant it once "
+			 "with 'setcap cap_net_raw+ep kaprobe')");
+	fprintf(stderr, "kaprobe: %s\n", lv->err);
+	return perm ? EXIT_NOPERM : EXIT_SOFTWARE;
+}
+
+/* Bind the connection's socket before connecting, so that its port is
+ * known and the capture is filtering for it before the SYN leaves. */
+static int open_socket(struct live *lv, const struct sockaddr_storage *src)
+{
+	struct sockaddr_storage local = *src;
+	socklen_t len = sizeof local;
+
+	lv->sock = socket(lv->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (lv->sock < 0)
+		return -1;
+	if (lv->opt->iface && setsockopt(lv->sock, SOL_SOCKET, SO_BINDTODEVICE,
+					 lv->opt->iface, (socklen_t)strlen(lv->opt->iface) + 1) < 0)
+		return -1;
+	if (local.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&local)->sin6_port = 0;
+	else
+		((struct sockaddr_in *)&local)->sin_port = 0;
+	if (bind(lv->sock, (struct sockaddr *)&local,
+		 local.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					     : sizeof(struct sockaddr_in)) < 0 ||
+	    getsockname(lv->sock, (struct sockaddr *)&local, &len) < 0)
+		return -1;
+	raw_addr(&local, lv->laddr, &lv->lport);
+	sockaddr_format((struct sockaddr *)&local, lv->src_txt, sizeof lv->src_txt);
+	return 0;
+}
+
+static ka_time realtime_offset(void)
+{
+	struct timespec rt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	return (ka_time)rt.tv_sec * 1000000 + rt.tv_nsec / 1000 - ev_now();
+}
+
+static int setup(struct live *lv)
+{
+	struct sockaddr_storage src;
+	char filter[768];
+	int unreachable;
+	bool perm;
+
+	if (target_parse(lv->opt->target, &lv->tgt, lv->err, sizeof lv->err) < 0) {
+		fprintf(stderr, "kaprobe: %s\n", lv->err);
+		return EXIT_USAGE;
+	}
+	if (target_resolve(&lv->tgt, lv->opt->family, lv->err, sizeof lv->err) < 0) {
+		fprintf(stderr, "kaprobe: %s\n", lv->err);
+		return EXIT_NOCONNECT;
+	}
+	lv->family = lv->tgt.addr.ss_family;
+	raw_addr(&lv->tgt.addr, lv->raddr, &lv->rport);
+	sockaddr_format((struct sockaddr *)&lv->tgt.addr, lv->dst_txt, sizeof lv->dst_txt);
+	addr_format(lv->family, lv->raddr, lv->peer_txt, sizeof lv->peer_txt);
+	lv->out.target = lv->dst_txt;
+
+	if (route_lookup((struct sockaddr *)&lv->tgt.addr, lv->tgt.addrlen, lv->opt->iface,
+			 &src, lv->iface, &unreachable, lv->err, sizeof lv->err) < 0) {
+		fprintf(stderr, "kaprobe: %s\n", lv->err);
+		return unreachable ? EXIT_NOCONNECT : EXIT_USAGE;
+	}
+	/* Privileged handles first: a user without CAP_NET_RAW learns so
+	 * before any packet leaves. */
+	if (prober_open(&lv->pr, lv->family, true, lv->opt->iface, &perm,
+			lv->err, sizeof lv->err) < 0)
+		return perm_status(lv, perm);
+	if (open_socket(lv, &src) < 0) {
+		snprintf(lv->err, sizeof lv->err, "cannot open the connection's socket: %s",
+			 strerror(errno));
+		return perm_status(lv, errno == EPERM);
+	}
+	capture_filter(filter, sizeof filter, lv->family, lv->laddr, lv->lport,
+		       lv->raddr, lv->rport);
+	if (capture_open(&lv->cap, lv->iface, filter, &perm, lv->err, sizeof lv->err) < 0)
+		return perm_status(lv, perm);
+	if (lv->opt->wfile &&
+	    capture_dump_open(&lv->cap, lv->opt->wfile, lv->err, sizeof lv->err) < 0) {
+		fprintf(stderr, "kaprobe: %s\n", lv->err);
+		return EXIT_CANTCREAT;
+	}
+	if (open_signals(lv) < 0) {
+		snprintf(lv->err, sizeof lv->err, "cannot set up signals: %s", strerror(errno));
+		return perm_status(lv, false);
+	}
+	/* A closed stdout must end kaprobe quietly, not kill it mid-write. */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static int start_connect(struct live *lv)
+{
+	if (connect(lv->sock, (struct sockaddr *)&lv->tgt.addr, lv->tgt.addrlen) < 0 &&
+	    errno != EINPROGRESS) {
+		snprintf(lv->err, sizeof lv->err, "cannot connect to %s: %s", lv->dst_txt,
+			 strerror(errno));
+		fprintf(stderr, "kaprobe: %s\n", lv->err);
+		return EXIT_NOCONNECT;
+	}
+	evloop_add(&lv->loop, lv->sock, POLLOUT, on_socket, lv);
+	evloop_add(&lv->loop, lv->cap.fd, POLLIN, on_capture, lv);
+	evloop_add(&lv->loop, lv->sigfd, POLLIN, on_signal, lv);
+	arm(lv, ev_now() + lv->opt->connect_timeout);
+	return 0;
+}
+
+int live_run(const struct live_opts *opt)
+{
+	struct live lv = { .opt = opt, .sock = -1, .sigfd = -1 };
+	int rc;
+
+	evloop_init(&lv.loop);
+	out_init(&lv.out, stdout, opt->json, opt->quiet, ev_now());
+	lv.real_off = realtime_offset();
+	rc = setup(&lv);
+	if (rc == 0)
+		rc = start_connect(&lv);
+	if (rc == 0) {
+		if (evloop_run(&lv.loop) < 0) {
+			fprintf(stderr, "kaprobe: event loop failed: %s\n", strerror(errno));
+			lv.status = EXIT_SOFTWARE;
+		}
+		rc = lv.status;
+	}
+	capture_close(&lv.cap);
+	prober_close(&lv.pr);
+	if (lv.sock >= 0)
+		close(lv.sock);
+	if (lv.sigfd >= 0)
+		close(lv.sigfd);
+	fflush(stdout);
+	return rc;
+}

@@ -1,0 +1,24 @@
+/* live.h - `kaprobe HOST:PORT`: probe one real connection (see live.c). */
+#ifndef KAPROBE_LIVE_H
+#define KAPROBE_LIVE_H
+
+#include <stdbool.h>
+
+#include "keepalive.h"
+
+struct live_opts {
+	const char *target;       /* HOST:PORT as typed */
+	struct ka_config cfg;
+	long count;               /* -c: stop after this many answered rounds; 0: never */
+	const char *iface;        /* -i, or NULL for the routed interface */
+	const char *wfile;        /* -w, or NULL */
+	bool json, quiet;
+	bool garbage;             /* --garbage-byte: one octet of data */
+	int family;               /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
+	ka_time connect_timeout;
+};
+
+/* Run until a verdict, -c rounds, or a signal.  Returns the exit status. */
+int live_run(const struct live_opts *opt);
+
+#endif

@@ -1,0 +1,52 @@
+/* output.h - every event kaprobe reports, for people or as JSON lines.
+ *
+ * One function per event, so that the human and the JSON forms of an event
+ * are written side by side and cannot drift apart.  JSON events are one
+ * object per line, each with "event" and "t" (seconds since the start).
+ * Quiet mode keeps only the verdict and the summary.
+ */
+#ifndef KAPROBE_OUTPUT_H
+#define KAPROBE_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "keepalive.h"
+
+struct output {
+	FILE *f;
+	bool json, quiet;
+	ka_time t0;             /* the start: "t" counts from here */
+	const char *target;     /* for the summary's heading */
+};
+
+struct out_reply {
+	const char *kind;       /* "ack", "rst", "data", "icmp" */
+	unsigned n;             /* the probe it answers (0: none out) */
+	ka_time rtt;            /* valid when n > 0 */
+	int ttl;                /* TTL or hop limit */
+	const char *from;       /* sender's address */
+	uint32_t seq, ack, len; /* TCP replies */
+	int icmp_type, icmp_code;
+};
+
+void out_init(struct output *o, FILE *f, bool json, bool quiet, ka_time t0);
+
+void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
+		 const char *iface, bool ts, const struct ka_config *cfg);
+void out_probe(struct output *o, ka_time t, unsigned n, uint32_t seq, uint32_t ack,
+	       uint32_t len);
+void out_reply(struct output *o, ka_time t, const struct out_reply *r);
+/* Something seen and reported but not acted on, e.g. an RST not at
+ * RCV.NXT (RFC 5961) or the peer closing its side. */
+void out_notice(struct output *o, ka_time t, const char *event, const char *text);
+void out_verdict(struct output *o, ka_time t, enum ka_verdict v);
+void out_summary(struct output *o, ka_time t, const struct ka_stats *st);
+/* The running statistics in one line, on SIGQUIT (always human, to f). */
+void out_status(FILE *f, const struct ka_stats *st);
+
+/* Whether writing failed (stdout closed): the caller then stops quietly. */
+bool out_failed(const struct output *o);
+
+#endif

@@ -1,0 +1,27 @@
+/* parse.h - command-line values parsed with precise errors.
+ *
+ * Every number a user types goes through here, so that "2x", "-1", "" and
+ * "99999999999999999999" each get one clear message naming the value and
+ * what was expected (the habit of OpenBSD's ping).  Functions return 0 on
+ * success, or -1 with a one-line message (no trailing newline) in err.
+ */
+#ifndef KAPROBE_PARSE_H
+#define KAPROBE_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A duration: "500ms", "30s", "2m", "2h", or a bare number of seconds
+ * (decimals allowed: "1.5", "0.25s").  The result, in microseconds, must lie
+ * in [min_us, max_us]. */
+int parse_duration(const char *s, int64_t min_us, int64_t max_us,
+		   int64_t *out_us, char *err, size_t errlen);
+
+/* A whole number in [min, max], decimal only. */
+int parse_count(const char *s, long min, long max, long *out,
+		char *err, size_t errlen);
+
+/* Format a duration for people: "500ms", "1s", "1.5s", "2m", "2h4m". */
+void format_duration(int64_t us, char *buf, size_t len);
+
+#endif

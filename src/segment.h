@@ -1,0 +1,87 @@
+/* segment.h - decode one captured frame into the few fields kaprobe needs.
+ *
+ * The decoder is pure: bytes in, struct out, no allocation, no I/O.  It
+ * understands the link types libpcap gives on Linux and in saved captures
+ * (Ethernet with 802.1Q/802.1ad tags, Linux cooked v1 and v2, raw IP,
+ * BSD loopback/NULL), IPv4 and IPv6 (extension headers skipped), TCP, and
+ * ICMP/ICMPv6 errors that quote a TCP header.
+ *
+ * Payload length always comes from the IP header, never from the captured
+ * length, so a capture cut short by a small snaplen still gives true lengths.
+ */
+#ifndef KAPROBE_SEGMENT_H
+#define KAPROBE_SEGMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* TCP flag bits, as in the header's 13th byte. */
+#define TCPF_FIN 0x01
+#define TCPF_SYN 0x02
+#define TCPF_RST 0x04
+#define TCPF_PSH 0x08
+#define TCPF_ACK 0x10
+#define TCPF_URG 0x20
+
+enum seg_kind {
+	SEG_TCP,      /* a TCP segment */
+	SEG_ICMP_ERR, /* an ICMP/ICMPv6 error quoting a TCP segment */
+};
+
+struct tcp_opts {
+	bool has_mss, has_wscale, sack_perm, has_ts, has_sack;
+	bool truncated;  /* options ran past the captured bytes */
+	uint16_t mss;
+	uint8_t wscale;
+	uint32_t tsval, tsecr;
+	/* Where the options sat and how long they were, for byte comparison. */
+	uint8_t len;     /* bytes of options (data offset*4 - 20) */
+};
+
+struct segment {
+	enum seg_kind kind;
+	int family;               /* AF_INET or AF_INET6 */
+	/* Outer IP header.  For SEG_ICMP_ERR, src is the reporting router. */
+	uint8_t src[16], dst[16]; /* IPv4 uses the first 4 bytes */
+	uint8_t ttl;              /* TTL, or hop limit for IPv6 */
+	uint16_t ip_id;           /* IPv4 only */
+	uint32_t flowlabel;       /* IPv6 only: the 20-bit flow label */
+	bool df;                  /* IPv4 Don't Fragment */
+
+	/* TCP header.  For SEG_ICMP_ERR, the quoted segment's fields: addresses
+	 * in qsrc/qdst, ports and seq here (ack/flags/win only when quoted). */
+	uint8_t qsrc[16], qdst[16];
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t win;             /* as sent: not scaled */
+	uint32_t len;             /* payload bytes, from the IP header */
+	struct tcp_opts opt;
+
+	uint8_t icmp_type, icmp_code;
+};
+
+enum seg_result {
+	SEG_OK = 0,
+	SEG_SKIP,   /* well-formed but not for us: ARP, UDP, ICMP echo... */
+	SEG_TRUNC,  /* cut short before the TCP header (or quoted ports) */
+	SEG_BAD,    /* malformed header: bad version, length, offset */
+	SEG_LINK,   /* link type not supported */
+};
+
+/* Decode one frame of the given DLT_* link type.  Returns SEG_OK and fills
+ * *out, or another seg_result saying why the frame was not decoded. */
+enum seg_result seg_decode(int linktype, const uint8_t *frame, size_t caplen,
+			   struct segment *out);
+
+/* Whether the decoder knows this DLT_* link type. */
+bool seg_linktype_supported(int linktype);
+
+/* Human name of a seg_result, for error counts. */
+const char *seg_result_name(enum seg_result r);
+
+/* Address length for a family: 4 or 16. */
+static inline size_t seg_addrlen(int family) { return family == 10 /*AF_INET6*/ ? 16 : 4; }
+
+#endif

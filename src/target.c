@@ -1,0 +1,254 @@
+/* target.c - HOST:PORT parsing, resolving, and addresses as text. */
+#include "target.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Write a message into err and return -1.  Control characters from the
+ * user's argument become '?' so the message stays one line. */
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	for (char *p = err; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return -1;
+}
+
+/* Arguments are quoted at most this long, so that the advice after a huge
+ * argument is not cut off by the caller's buffer. */
+#define SHOW_MAX 80
+#define SHOW(s) (int)(strlen(s) > SHOW_MAX ? SHOW_MAX : strlen(s)), (s), \
+		(strlen(s) > SHOW_MAX ? "..." : "")
+
+/* 1..65535, decimal digits only. */
+static bool parse_port(const char *s, uint16_t *port)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9' && v <= 65535; p++)
+		v = v * 10 + (unsigned long)(*p - '0');
+	if (p == s || *p != '\0' || v < 1 || v > 65535)
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+int target_parse(const char *arg, struct target *t, char *err, size_t errlen)
+{
+	const char *host, *colon, *port;
+	size_t hostlen;
+
+	memset(t, 0, sizeof *t);
+	if (arg[0] == '[') {
+		/* [IPv6]:PORT, the URL form (RFC 3986 3.2.2). */
+		const char *close = strchr(arg, ']');
+		if (!close)
+			return fail(err, errlen, "unclosed '[' in '%.*s%s': write "
+				    "[ADDRESS]:PORT", SHOW(arg));
+		host = arg + 1;
+		hostlen = (size_t)(close - host);
+		if (hostlen == 0)
+			return fail(err, errlen, "missing address between brackets "
+				    "in '%.*s%s'", SHOW(arg));
+		if (close[1] == '\0')
+			return fail(err, errlen, "missing port in '%.*s%s': write "
+				    "[ADDRESS]:PORT", SHOW(arg));
+		if (close[1] != ':')
+			return fail(err, errlen, "unexpected text after ']' in "
+				    "'%.*s%s': write [ADDRESS]:PORT", SHOW(arg));
+		colon = close + 1;
+	} else {
+		colon = strrchr(arg, ':');
+		if (!colon)
+			return fail(err, errlen, "missing port in '%.*s%s': write "
+				    "HOST:PORT", SHOW(arg));
+		host = arg;
+		hostlen = (size_t)(colon - host);
+		if (memchr(arg, ':', hostlen)) {
+			/* More than one colon: an IPv6 address without
+			 * brackets.  "::1:443" could be ::1 port 443 or
+			 * ::1:443 with no port, so refuse to guess; suggest
+			 * the split at the last colon when it makes sense. */
+			char a[INET6_ADDRSTRLEN];
+			struct in6_addr a6;
+			uint16_t p;
+			if (hostlen < sizeof a && parse_port(colon + 1, &p)) {
+				memcpy(a, host, hostlen);
+				a[hostlen] = '\0';
+				if (inet_pton(AF_INET6, a, &a6) == 1)
+					return fail(err, errlen, "ambiguous target "
+						    "'%s': put an IPv6 address in "
+						    "brackets, as in [%s]:%s",
+						    arg, a, colon + 1);
+			}
+			return fail(err, errlen, "ambiguous target '%.*s%s': put an "
+				    "IPv6 address in brackets, as in [::1]:443",
+				    SHOW(arg));
+		}
+		if (hostlen == 0)
+			return fail(err, errlen, "missing host in '%.*s%s': write "
+				    "HOST:PORT", SHOW(arg));
+	}
+	port = colon + 1;
+	if (*port == '\0')
+		return fail(err, errlen, "missing port in '%.*s%s': write %s",
+			    SHOW(arg), arg[0] == '[' ? "[ADDRESS]:PORT" : "HOST:PORT");
+	if (!parse_port(port, &t->port))
+		return fail(err, errlen, "invalid port '%.*s%s' in '%.*s%s': use 1 "
+			    "to 65535", SHOW(port), SHOW(arg));
+	if (hostlen >= TARGET_HOST_MAX)
+		return fail(err, errlen, "host in '%.*s%s' is too long: maximum %d "
+			    "characters", SHOW(arg), TARGET_HOST_MAX - 1);
+	memcpy(t->host, host, hostlen);
+	t->host[hostlen] = '\0';
+	return 0;
+}
+
+/* RFC 6761 6.4: names under .invalid never resolve, and libraries should
+ * say so at once rather than ask a DNS server that may not answer. */
+static bool is_invalid_tld(const char *host)
+{
+	size_t n = strlen(host);
+
+	if (n && host[n - 1] == '.') /* the absolute form "x.invalid." */
+		n--;
+	if (n == 7)
+		return strncasecmp(host, "invalid", 7) == 0;
+	return n > 7 && strncasecmp(host + n - 8, ".invalid", 8) == 0;
+}
+
+/* What kind of non-unicast address a is, or NULL for unicast.  Only what is
+ * knowable without the routing table (subnet broadcasts are not). */
+static const char *v4_refused(const uint8_t *a)
+{
+	if (a[0] == 0)
+		return a[1] | a[2] | a[3] ? "reserved (0.0.0.0/8)" : "unspecified";
+	if ((a[0] & 0xf0) == 224)
+		return "multicast";
+	if (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255)
+		return "broadcast";
+	return NULL;
+}
+
+static const char *v6_refused(const struct in6_addr *a)
+{
+	if (IN6_IS_ADDR_MULTICAST(a))
+		return "multicast";
+	if (IN6_IS_ADDR_UNSPECIFIED(a))
+		return "unspecified";
+	if (IN6_IS_ADDR_V4MAPPED(a)) /* ::ffff:224.0.0.1 reaches 224.0.0.1 */
+		return v4_refused(a->s6_addr + 12);
+	return NULL;
+}
+
+int target_resolve(struct target *t, int family, char *err, size_t errlen)
+{
+	/* No AI_ADDRCONFIG: it hides IPv6 (or IPv4) when the host has only
+	 * loopback of that family, as in a fresh network namespace. */
+	struct addrinfo hints = {
+		.ai_family = family,
+		.ai_socktype = SOCK_STREAM,
+	};
+	struct addrinfo *res;
+	const char *why = NULL;
+	uint8_t *raw;
+	int rc;
+
+	if (is_invalid_tld(t->host))
+		return fail(err, errlen, "cannot resolve '%s': %s", t->host,
+			    gai_strerror(EAI_NONAME));
+	rc = getaddrinfo(t->host, NULL, &hints, &res);
+	if (rc != 0)
+		return fail(err, errlen, "cannot resolve '%s': %s", t->host,
+			    gai_strerror(rc));
+	/* The first address, as ping and ssh use. */
+	if (res->ai_addrlen > sizeof t->addr) {
+		freeaddrinfo(res);
+		return fail(err, errlen, "cannot resolve '%s': unexpected address "
+			    "size", t->host);
+	}
+	memset(&t->addr, 0, sizeof t->addr);
+	memcpy(&t->addr, res->ai_addr, res->ai_addrlen);
+	t->addrlen = res->ai_addrlen;
+	freeaddrinfo(res);
+
+	if (t->addr.ss_family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&t->addr;
+		sin->sin_port = htons(t->port);
+		raw = (uint8_t *)&sin->sin_addr;
+		why = v4_refused(raw);
+	} else if (t->addr.ss_family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&t->addr;
+		sin6->sin6_port = htons(t->port);
+		raw = (uint8_t *)&sin6->sin6_addr;
+		why = v6_refused(&sin6->sin6_addr);
+	} else {
+		return fail(err, errlen, "cannot resolve '%s': address family %d "
+			    "is not IPv4 or IPv6", t->host, t->addr.ss_family);
+	}
+	if (why) {
+		char text[INET6_ADDRSTRLEN];
+		addr_format(t->addr.ss_family, raw, text, sizeof text);
+		t->addrlen = 0; /* not usable */
+		if (strcmp(text, t->host) == 0)
+			return fail(err, errlen, "refusing to probe %s address "
+				    "'%s': a keep-alive needs one unicast peer",
+				    why, text);
+		return fail(err, errlen, "refusing to probe %s address '%s' (from "
+			    "'%s'): a keep-alive needs one unicast peer", why,
+			    text, t->host);
+	}
+	return 0;
+}
+
+void sockaddr_format(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN], scope[IF_NAMESIZE + 12] = "";
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+		addr_format(AF_INET, (const uint8_t *)&sin->sin_addr, a, sizeof a);
+		snprintf(buf, len, "%s:%u", a, ntohs(sin->sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+		addr_format(AF_INET6, (const uint8_t *)&sin6->sin6_addr, a, sizeof a);
+		/* Link-local addresses mean nothing without their interface. */
+		if (sin6->sin6_scope_id) {
+			char name[IF_NAMESIZE];
+			if (if_indextoname(sin6->sin6_scope_id, name))
+				snprintf(scope, sizeof scope, "%%%s", name);
+			else
+				snprintf(scope, sizeof scope, "%%%u",
+					 sin6->sin6_scope_id);
+		}
+		snprintf(buf, len, "[%s%s]:%u", a, scope, ntohs(sin6->sin6_port));
+	} else {
+		snprintf(buf, len, "(address family %d)", sa->sa_family);
+	}
+}
+
+void addr_format(int family, const uint8_t *addr, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if ((family != AF_INET && family != AF_INET6) ||
+	    !inet_ntop(family, addr, a, sizeof a))
+		snprintf(a, sizeof a, "?");
+	snprintf(buf, len, "%s", a);
+}

@@ -1,0 +1,38 @@
+/* target.h - HOST:PORT targets and socket addresses as text.
+ *
+ * Accepted forms: 10.0.0.5:443, [2001:db8::5]:443, host.example:443.
+ * The port is 1..65535.  Names resolve with getaddrinfo; the first address
+ * returned is used, as ping and ssh do, unless -4 or -6 narrows the family.
+ */
+#ifndef KAPROBE_TARGET_H
+#define KAPROBE_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define TARGET_HOST_MAX 256
+
+struct target {
+	char host[TARGET_HOST_MAX];      /* as typed, brackets removed */
+	uint16_t port;
+	struct sockaddr_storage addr;    /* resolved */
+	socklen_t addrlen;
+};
+
+/* Split "HOST:PORT" into host and port, checking only the syntax.
+ * Returns 0, or -1 with a message in err. */
+int target_parse(const char *arg, struct target *t, char *err, size_t errlen);
+
+/* Resolve t->host for family (AF_UNSPEC, AF_INET or AF_INET6) into t->addr.
+ * Refuses broadcast, multicast and unspecified addresses: a keep-alive probe
+ * belongs to one unicast connection.  Returns 0, or -1 with err. */
+int target_resolve(struct target *t, int family, char *err, size_t errlen);
+
+/* "addr:port", or "[addr]:port" for IPv6. */
+void sockaddr_format(const struct sockaddr *sa, char *buf, size_t len);
+
+/* Text of a raw address of the given family (4 or 16 bytes). */
+void addr_format(int family, const uint8_t *addr, char *buf, size_t len);
+
+#endif

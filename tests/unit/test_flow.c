@@ -1,0 +1,170 @@
+/* test_flow.c - per-flow sequence tracking, including across 2^32. */
+#include <string.h>
+
+#include "flow.h"
+#include "unit.h"
+
+static struct segment seg(uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len)
+{
+	return (struct segment){ .kind = SEG_TCP, .family = 2, .seq = seq, .ack = ack,
+				 .flags = flags, .len = len, .win = 502, .ttl = 64 };
+}
+
+/* A handshake starting ISN bytes below the wrap, then data, as both ends. */
+static void handshake(struct flow *f, uint32_t a_isn, uint32_t b_isn, bool ts)
+{
+	struct segment s;
+
+	memset(f, 0, sizeof *f);
+	s = seg(a_isn, 0, TCPF_SYN, 0);
+	s.opt.has_ts = ts; s.opt.tsval = 100;
+	s.opt.has_wscale = true; s.opt.wscale = 7;
+	flow_update(f, 0, &s);
+	s = seg(b_isn, a_isn + 1, TCPF_SYN | TCPF_ACK, 0);
+	s.opt.has_ts = ts; s.opt.tsval = 900; s.opt.tsecr = 100;
+	flow_update(f, 1, &s);
+	s = seg(a_isn + 1, b_isn + 1, TCPF_ACK, 0);
+	flow_update(f, 0, &s);
+}
+
+static void test_handshake_state(void)
+{
+	struct flow f;
+
+	handshake(&f, 1000, 5000, true);
+	CU_ASSERT_EQUAL(f.d[0].nxt, 1001);
+	CU_ASSERT_EQUAL(f.d[1].nxt, 5001);
+	CU_ASSERT_EQUAL(f.d[0].ack, 5001);
+	CU_ASSERT_EQUAL(f.d[0].wscale, 7);
+	CU_ASSERT_EQUAL(f.d[1].tsval, 900);
+	CU_ASSERT_TRUE(flow_ts_negotiated(&f));
+	handshake(&f, 1000, 5000, false);
+	CU_ASSERT_FALSE(flow_ts_negotiated(&f));
+}
+
+static void test_probe_rule(void)
+{
+	struct flow f;
+	struct segment s;
+
+	handshake(&f, 1000, 5000, true);
+	s = seg(1000, 5001, TCPF_ACK, 0);
+	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &s));
+	s.len = 1;                                   /* RFC 1122 garbage octet */
+	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &s));
+	s.len = 2;
+	CU_ASSERT_FALSE(flow_is_probe(&f, 0, &s));
+	s = seg(1001, 5001, TCPF_ACK, 0);            /* a pure ACK: seq = nxt */
+	CU_ASSERT_FALSE(flow_is_probe(&f, 0, &s));
+	s = seg(1000, 5001, TCPF_ACK | TCPF_FIN, 0);
+	CU_ASSERT_FALSE(flow_is_probe(&f, 0, &s));
+	s = seg(1000, 5001, TCPF_RST, 0);
+	CU_ASSERT_FALSE(flow_is_probe(&f, 0, &s));
+	s = seg(1000, 0, 0, 0);                      /* ACK flag not checked */
+	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &s));
+	/* A probe does not move the state: the next one is the same. */
+	s = seg(1000, 5001, TCPF_ACK, 1);
+	flow_update(&f, 0, &s);
+	CU_ASSERT_EQUAL(f.d[0].nxt, 1001);
+	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &s));
+}
+
+static void test_unknown_direction_is_not_probe(void)
+{
+	struct flow f;
+	struct segment s = seg(99, 0, TCPF_ACK, 0);
+
+	memset(&f, 0, sizeof f);
+	CU_ASSERT_FALSE(flow_is_probe(&f, 1, &s));
+}
+
+static void test_wraparound(void)
+{
+	struct flow f;
+	struct segment s;
+
+	handshake(&f, 0xfffffff0u, 0xffffff00u, false);
+	/* The peer sends 0x200 bytes, crossing 2^32. */
+	s = seg(0xffffff01u, 0xfffffff1u, TCPF_ACK | TCPF_PSH, 0x200);
+	flow_update(&f, 1, &s);
+	CU_ASSERT_EQUAL(f.d[1].nxt, 0x101);
+	/* A retransmission of older data does not move nxt back. */
+	s = seg(0xffffff01u, 0xfffffff1u, TCPF_ACK, 0x10);
+	flow_update(&f, 1, &s);
+	CU_ASSERT_EQUAL(f.d[1].nxt, 0x101);
+	s = seg(0xfffffff1u, 0x101, TCPF_ACK, 0);
+	flow_update(&f, 0, &s);
+	CU_ASSERT_TRUE(flow_acks_all(&f, 0, &s));
+	/* Our probe at SND.NXT-1 where SND.NXT is 0: seq 0xffffffff. */
+	handshake(&f, 0xffffffffu, 7, false);
+	CU_ASSERT_EQUAL(f.d[0].nxt, 0);
+	s = seg(0xffffffffu, 8, TCPF_ACK, 0);
+	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &s));
+}
+
+static void test_acks_all(void)
+{
+	struct flow f;
+	struct segment s;
+
+	handshake(&f, 1000, 5000, true);
+	s = seg(5001, 1001, TCPF_ACK, 0);
+	CU_ASSERT_TRUE(flow_acks_all(&f, 1, &s));
+	s.ack = 1000;
+	CU_ASSERT_FALSE(flow_acks_all(&f, 1, &s));
+	s.ack = 1001;
+	s.flags = 0;
+	CU_ASSERT_FALSE(flow_acks_all(&f, 1, &s));
+}
+
+/* An RST's seq is not trusted to move anything (RFC 5961). */
+static void test_rst_leaves_state(void)
+{
+	struct flow f;
+	struct segment s;
+
+	handshake(&f, 1000, 5000, true);
+	s = seg(9999999, 0, TCPF_RST, 0);
+	flow_update(&f, 1, &s);
+	CU_ASSERT_EQUAL(f.d[1].nxt, 5001);
+}
+
+static void test_fin_takes_a_number(void)
+{
+	struct flow f;
+	struct segment s;
+
+	handshake(&f, 1000, 5000, true);
+	s = seg(5001, 1001, TCPF_ACK | TCPF_FIN, 10);
+	flow_update(&f, 1, &s);
+	CU_ASSERT_EQUAL(f.d[1].nxt, 5012);
+	CU_ASSERT_TRUE(f.d[1].fin_seen);
+}
+
+/* Picked up mid-stream: the first segment of each direction sets it. */
+static void test_midstream(void)
+{
+	struct flow f;
+	struct segment s;
+
+	memset(&f, 0, sizeof f);
+	s = seg(777, 4242, TCPF_ACK, 100);
+	flow_update(&f, 0, &s);
+	CU_ASSERT_EQUAL(f.d[0].nxt, 877);
+	CU_ASSERT_FALSE(f.d[0].syn_seen);
+	s = seg(876, 4242, TCPF_ACK, 0);
+	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &s));
+}
+
+void suite_flow(void)
+{
+	UNIT_SUITE("flow",
+		   UNIT_TEST(test_handshake_state),
+		   UNIT_TEST(test_probe_rule),
+		   UNIT_TEST(test_unknown_direction_is_not_probe),
+		   UNIT_TEST(test_wraparound),
+		   UNIT_TEST(test_acks_all),
+		   UNIT_TEST(test_rst_leaves_state),
+		   UNIT_TEST(test_fin_takes_a_number),
+		   UNIT_TEST(test_midstream));
+}

@@ -1,0 +1,261 @@
+/* test_parse.c - durations and counts: every accepted and rejected form. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+#include "unit.h"
+
+#define MS 1000LL
+#define SEC 1000000LL
+#define ANY_MIN 0
+#define ANY_MAX INT64_MAX
+
+/* A good error: non-empty, one line, naming the input. */
+static void check_err(const char *err, const char *input)
+{
+	CU_ASSERT(err[0] != '\0');
+	CU_ASSERT(strchr(err, '\n') == NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, input));
+	if (!strstr(err, input))
+		fprintf(stderr, "\n  message '%s' does not name '%s'\n", err, input);
+}
+
+static int64_t dur_ok(const char *s)
+{
+	char err[256] = "";
+	int64_t us = -1;
+	int rc = parse_duration(s, ANY_MIN, ANY_MAX, &us, err, sizeof err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc != 0)
+		fprintf(stderr, "\n  '%s' rejected: %s\n", s, err);
+	return us;
+}
+
+/* Rejected, with a good message containing want, and out untouched. */
+static void dur_bad_range(const char *s, int64_t min, int64_t max, const char *want)
+{
+	char err[256] = "";
+	int64_t us = 42;
+	CU_ASSERT_EQUAL(parse_duration(s, min, max, &us, err, sizeof err), -1);
+	CU_ASSERT_EQUAL(us, 42);
+	check_err(err, s);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	if (!strstr(err, want))
+		fprintf(stderr, "\n  '%s': message '%s' lacks '%s'\n", s, err, want);
+}
+
+static void dur_bad(const char *s, const char *want)
+{
+	dur_bad_range(s, ANY_MIN, ANY_MAX, want);
+}
+
+static void test_duration_units(void)
+{
+	CU_ASSERT_EQUAL(dur_ok("500ms"), 500 * MS);
+	CU_ASSERT_EQUAL(dur_ok("30s"), 30 * SEC);
+	CU_ASSERT_EQUAL(dur_ok("2m"), 120 * SEC);
+	CU_ASSERT_EQUAL(dur_ok("2h"), 7200 * SEC);
+	CU_ASSERT_EQUAL(dur_ok("250us"), 250);
+	CU_ASSERT_EQUAL(dur_ok("5"), 5 * SEC);      /* bare number: seconds */
+	CU_ASSERT_EQUAL(dur_ok("0"), 0);
+	CU_ASSERT_EQUAL(dur_ok("007s"), 7 * SEC);   /* leading zeros are decimal */
+	CU_ASSERT_EQUAL(dur_ok("7200"), 7200 * SEC);
+}
+
+static void test_duration_decimals(void)
+{
+	CU_ASSERT_EQUAL(dur_ok("1.5"), 1500 * MS);
+	CU_ASSERT_EQUAL(dur_ok("0.25s"), 250 * MS);
+	CU_ASSERT_EQUAL(dur_ok("1.5m"), 90 * SEC);
+	CU_ASSERT_EQUAL(dur_ok("0.1"), 100000);     /* exact, no float */
+	CU_ASSERT_EQUAL(dur_ok("0.000001"), 1);
+	CU_ASSERT_EQUAL(dur_ok("1.50000000000000000000"), 1500 * MS);
+	CU_ASSERT_EQUAL(dur_ok("1.5ms"), 1500);
+	CU_ASSERT_EQUAL(dur_ok("0.001ms"), 1);
+	CU_ASSERT_EQUAL(dur_ok("0.5h"), 1800 * SEC);
+	CU_ASSERT_EQUAL(dur_ok("0.0000000025h"), 9); /* finest exact hour fraction */
+	CU_ASSERT_EQUAL(dur_ok("2.0us"), 2);
+}
+
+static void test_duration_limits(void)
+{
+	/* INT64_MAX us is 9223372036854775807: the largest accepted. */
+	CU_ASSERT_EQUAL(dur_ok("9223372036854775807us"), INT64_MAX);
+	CU_ASSERT_EQUAL(dur_ok("9223372036854.775807"), INT64_MAX);
+	dur_bad("9223372036854775808us", "too large");
+	dur_bad("9223372036854.775808", "too large");
+	dur_bad("99999999999h", "too large");
+	dur_bad("99999999999999999999999999999", "too large");
+
+	int64_t us = 0;
+	char err[256];
+	CU_ASSERT_EQUAL(parse_duration("1ms", MS, 2 * 3600 * SEC, &us, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(us, MS);
+	CU_ASSERT_EQUAL(parse_duration("2h", MS, 2 * 3600 * SEC, &us, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(us, 7200 * SEC);
+	dur_bad_range("0s", MS, 7200 * SEC, "too short: minimum 1ms");
+	dur_bad_range("999us", MS, 7200 * SEC, "minimum 1ms");
+	dur_bad_range("2.001h", MS, 7200 * SEC, "too long: maximum 2h");
+	dur_bad_range("99999999999h", MS, 7200 * SEC, "too large: maximum 2h");
+}
+
+static void test_duration_rejects(void)
+{
+	const char *number = "expected a number";
+	dur_bad("", number);
+	dur_bad(" 5", number);
+	dur_bad("-1", number);
+	dur_bad("+1", number);
+	dur_bad("-0.5s", number);
+	dur_bad("ms", number);
+	dur_bad("s", number);
+	dur_bad(".", number);
+	dur_bad(".5", number);
+	dur_bad("5.", "digits after the decimal point");
+	dur_bad("5.s", "digits after the decimal point");
+	dur_bad("1.2.3", "more than one decimal point");
+	dur_bad("1..2", "digits after the decimal point");
+	dur_bad("5x", "unknown unit 'x' (use ms, s, m or h)");
+	dur_bad("5 ", "unknown unit ' '");
+	dur_bad("5 s", "unknown unit ' s'");
+	dur_bad("5sec", "unknown unit 'sec'");
+	dur_bad("5S", "unknown unit 'S'");
+	dur_bad("5ms ", "unknown unit 'ms '");
+	dur_bad("0x10", "unknown unit 'x10'");
+	dur_bad("1e3", "unknown unit 'e3'");
+	dur_bad("99999999999999999999x", "unknown unit 'x'"); /* syntax first */
+	dur_bad("1.0000001", "1us resolution");
+	dur_bad("1.5us", "1us resolution");
+	dur_bad("0.0001ms", "1us resolution");
+	dur_bad("0.00000000001h", "1us resolution");
+	dur_bad("0.0000000000000000000001", "1us resolution");
+}
+
+static void test_duration_message_one_line(void)
+{
+	char err[256];
+	int64_t us;
+	CU_ASSERT_EQUAL(parse_duration("5\n", 0, ANY_MAX, &us, err, sizeof err), -1);
+	CU_ASSERT(err[0] != '\0');
+	CU_ASSERT(strchr(err, '\n') == NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'5?'"));
+	/* A small buffer truncates but stays terminated. */
+	char small[8];
+	CU_ASSERT_EQUAL(parse_duration("5x", 0, ANY_MAX, &us, small, sizeof small), -1);
+	CU_ASSERT_EQUAL(strlen(small), sizeof small - 1);
+}
+
+static void count_bad(const char *s, long min, long max, const char *want)
+{
+	char err[256] = "";
+	long v = 42;
+	CU_ASSERT_EQUAL(parse_count(s, min, max, &v, err, sizeof err), -1);
+	CU_ASSERT_EQUAL(v, 42);
+	check_err(err, s);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	if (!strstr(err, want))
+		fprintf(stderr, "\n  '%s': message '%s' lacks '%s'\n", s, err, want);
+}
+
+static void test_count(void)
+{
+	char err[256];
+	long v = 0;
+	CU_ASSERT_EQUAL(parse_count("1", 1, 127, &v, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(v, 1);
+	CU_ASSERT_EQUAL(parse_count("127", 1, 127, &v, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(v, 127);
+	CU_ASSERT_EQUAL(parse_count("009", 1, 127, &v, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(v, 9);
+	CU_ASSERT_EQUAL(parse_count("0", 0, 10, &v, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(v, 0);
+
+	const char *whole = "not a whole number";
+	count_bad("abc", 1, 127, "invalid count 'abc': not a whole number");
+	count_bad("", 1, 127, whole);
+	count_bad(" 5", 1, 127, whole);
+	count_bad("5 ", 1, 127, whole);
+	count_bad("-1", 1, 127, whole);
+	count_bad("+1", 1, 127, whole);
+	count_bad("5x", 1, 127, whole);
+	count_bad("0x5", 1, 127, whole);
+	count_bad("1.5", 1, 127, whole);
+	count_bad("1e3", 1, 127, whole);
+	count_bad("0", 1, 127, "count '0' is out of range: 1 to 127");
+	count_bad("128", 1, 127, "out of range: 1 to 127");
+	count_bad("99999999999999999999999", 1, 127, "out of range");
+	count_bad("9223372036854775808", 1, 127, "out of range");
+}
+
+static void fmt_is(int64_t us, const char *want)
+{
+	char buf[64];
+	format_duration(us, buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, want);
+	if (strcmp(buf, want) != 0)
+		fprintf(stderr, "\n  format_duration(%lld) = '%s', want '%s'\n",
+			(long long)us, buf, want);
+}
+
+static void test_format(void)
+{
+	fmt_is(0, "0s");
+	fmt_is(1, "1us");
+	fmt_is(250, "250us");
+	fmt_is(999, "999us");
+	fmt_is(MS, "1ms");
+	fmt_is(500 * MS, "500ms");
+	fmt_is(1500, "1.5ms");
+	fmt_is(999999, "999.999ms");
+	fmt_is(SEC, "1s");
+	fmt_is(1500 * MS, "1.5s");
+	fmt_is(SEC + 1, "1.000001s");
+	fmt_is(59 * SEC, "59s");
+	fmt_is(60 * SEC, "1m");
+	fmt_is(75 * SEC, "1m15s");
+	fmt_is(90 * SEC + 250 * MS, "1m30.25s");
+	fmt_is(120 * SEC, "2m");
+	fmt_is(3600 * SEC, "1h");
+	fmt_is(7200 * SEC, "2h");
+	fmt_is(7440 * SEC, "2h4m");       /* RFC 5382 REQ-5 NAT timeout */
+	fmt_is(7201 * SEC, "2h1s");
+	fmt_is(3600 * SEC + 500 * MS, "1h0.5s");
+	fmt_is(432000 * SEC, "120h");     /* conntrack established timeout */
+	fmt_is(-1500 * MS, "-1.5s");
+	fmt_is(INT64_MAX, "2562047788h54.775807s");
+	fmt_is(INT64_MIN, "-2562047788h54.775808s");
+
+	/* A short buffer is truncated, still terminated. */
+	char buf[4];
+	format_duration(7440 * SEC, buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "2h4");
+	format_duration(7440 * SEC, buf, 1);
+	CU_ASSERT_STRING_EQUAL(buf, "");
+}
+
+/* What format_duration prints in one unit parses back to the same value. */
+static void test_format_round_trip(void)
+{
+	static const int64_t v[] = { 1, 250, MS, 1500, 999999, SEC, 1500 * MS,
+				     SEC + 1, 59 * SEC, 60 * SEC, 120 * SEC,
+				     3600 * SEC, 7200 * SEC };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		char buf[64];
+		format_duration(v[i], buf, sizeof buf);
+		CU_ASSERT_EQUAL(dur_ok(buf), v[i]);
+	}
+}
+
+void suite_parse(void)
+{
+	UNIT_SUITE("parse",
+		   UNIT_TEST(test_duration_units),
+		   UNIT_TEST(test_duration_decimals),
+		   UNIT_TEST(test_duration_limits),
+		   UNIT_TEST(test_duration_rejects),
+		   UNIT_TEST(test_duration_message_one_line),
+		   UNIT_TEST(test_count),
+		   UNIT_TEST(test_format),
+		   UNIT_TEST(test_format_round_trip));
+}
