@@ -68,6 +68,8 @@ struct ka_outcome ka_receive(struct ka_machine *m, ka_time t, enum ka_input in)
 
 	switch (in) {
 	case KA_IN_RST:
+		if (m->state == KA_PROBING)
+			m->st.reset++;
 		m->state = KA_DONE;
 		m->verdict = KA_VERDICT_RESET;
 		m->deadline = KA_NEVER;

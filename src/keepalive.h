@@ -67,6 +67,7 @@ struct ka_outcome {
 
 struct ka_stats {
 	unsigned long sent, answered, rounds_answered;
+	unsigned long reset;  /* probes answered by an RST (0 or 1) */
 	ka_time rtt_min, rtt_max, rtt_sum;  /* over answered probes */
 };
 

@@ -142,7 +142,8 @@ void out_verdict(struct output *o, ka_time t, enum ka_verdict v)
 
 static unsigned long lost(const struct ka_stats *st)
 {
-	return st->sent - st->answered;
+	/* A probe answered by an RST got a reply: it was not lost. */
+	return st->sent - st->answered - st->reset;
 }
 
 void out_summary(struct output *o, ka_time t, const struct ka_stats *st)

@@ -109,6 +109,8 @@ static void test_rst_resets(void)
 	CU_ASSERT_EQUAL(o.n, 1);
 	CU_ASSERT_EQUAL(o.rtt, 1000);
 	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_RESET);
+	CU_ASSERT_EQUAL(m.st.reset, 1);
+	CU_ASSERT_EQUAL(m.st.answered, 0);
 	CU_ASSERT_EQUAL(ka_timer(&m, S(100)), KA_ACT_NONE);
 }
 
@@ -120,6 +122,7 @@ static void test_rst_while_idle(void)
 	ka_init(&m, &cfg, S(0));
 	CU_ASSERT_TRUE(ka_receive(&m, S(3), KA_IN_RST).verdict);
 	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_RESET);
+	CU_ASSERT_EQUAL(m.st.reset, 0);
 }
 
 /* ICMP errors are soft: they do not answer, do not restart the idle clock,
