@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 /* TCP flag bits, as in the header's 13th byte. */
 #define TCPF_FIN 0x01
@@ -35,8 +36,7 @@ struct tcp_opts {
 	uint16_t mss;
 	uint8_t wscale;
 	uint32_t tsval, tsecr;
-	/* Where the options sat and how long they were, for byte comparison. */
-	uint8_t len;     /* bytes of options (data offset*4 - 20) */
+	uint8_t len;     /* bytes of options: data offset*4 - 20 */
 };
 
 struct segment {
@@ -50,7 +50,8 @@ struct segment {
 	bool df;                  /* IPv4 Don't Fragment */
 
 	/* TCP header.  For SEG_ICMP_ERR, the quoted segment's fields: addresses
-	 * in qsrc/qdst, ports and seq here (ack/flags/win only when quoted). */
+	 * in qsrc/qdst (same family as the outer header), ports and seq here,
+	 * ack/flags/win/len as far as the quote reaches, else 0. */
 	uint8_t qsrc[16], qdst[16];
 	uint16_t sport, dport;
 	uint32_t seq, ack;
@@ -71,7 +72,9 @@ enum seg_result {
 };
 
 /* Decode one frame of the given DLT_* link type.  Returns SEG_OK and fills
- * *out, or another seg_result saying why the frame was not decoded. */
+ * *out, or another seg_result saying why the frame was not decoded (then
+ * *out holds nothing to rely on).  An IP length field of 0 (jumbograms,
+ * BIG TCP super-segments) is malformed here. */
 enum seg_result seg_decode(int linktype, const uint8_t *frame, size_t caplen,
 			   struct segment *out);
 
@@ -82,6 +85,6 @@ bool seg_linktype_supported(int linktype);
 const char *seg_result_name(enum seg_result r);
 
 /* Address length for a family: 4 or 16. */
-static inline size_t seg_addrlen(int family) { return family == 10 /*AF_INET6*/ ? 16 : 4; }
+static inline size_t seg_addrlen(int family) { return family == AF_INET6 ? 16 : 4; }
 
 #endif
