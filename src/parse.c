@@ -5,30 +5,14 @@
  * hex, "inf" and "nan", all of which we want to reject by name. */
 #include "parse.h"
 
+#include "errmsg.h"
+
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Write a message into err and return -1.  Control characters typed by the
- * user (a pasted newline, say) become '?' so the message stays one line. */
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	for (char *p = err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return -1;
-}
 
 static bool is_digit(char c)
 {
@@ -66,7 +50,7 @@ int parse_duration(const char *s, int64_t min_us, int64_t max_us,
 	/* Anything not starting with a digit: "", " 5", "-1", "+1", ".5",
 	 * "ms", "." all get the same hint. */
 	if (!is_digit(*p))
-		return fail(err, errlen, "invalid duration '%s': expected a number "
+		return errmsg(err, errlen, "invalid duration '%s': expected a number "
 			    "with an optional unit, as in 30s, 1.5s or 500ms", s);
 	for (; is_digit(*p); p++) {
 		/* Keep scanning after an overflow, so that "99999999999x"
@@ -79,7 +63,7 @@ int parse_duration(const char *s, int64_t min_us, int64_t max_us,
 	if (*p == '.') {
 		p++;
 		if (!is_digit(*p))
-			return fail(err, errlen, "invalid duration '%s': expected "
+			return errmsg(err, errlen, "invalid duration '%s': expected "
 				    "digits after the decimal point", s);
 		const char *f = p;
 		while (is_digit(*p))
@@ -89,14 +73,14 @@ int parse_duration(const char *s, int64_t min_us, int64_t max_us,
 			end--;
 		frac_digits = (int)(end - f);
 		if (frac_digits > FRAC_DIGITS_MAX)
-			return fail(err, errlen, "invalid duration '%s': finer than "
+			return errmsg(err, errlen, "invalid duration '%s': finer than "
 				    "the 1us resolution", s);
 		for (; f < end; f++) {
 			frac = frac * 10 + (*f - '0');
 			frac_scale *= 10;
 		}
 		if (*p == '.')
-			return fail(err, errlen, "invalid duration '%s': more than "
+			return errmsg(err, errlen, "invalid duration '%s': more than "
 				    "one decimal point", s);
 	}
 
@@ -105,7 +89,7 @@ int parse_duration(const char *s, int64_t min_us, int64_t max_us,
 		if (strcmp(p, units[i].name) == 0)
 			u = &units[i];
 	if (!u)
-		return fail(err, errlen, "invalid duration '%s': unknown unit '%s' "
+		return errmsg(err, errlen, "invalid duration '%s': unknown unit '%s' "
 			    "(use ms, s, m or h)", s, p);
 
 	/* frac / frac_scale of a unit, in us, exactly or not at all.  Every
@@ -122,22 +106,22 @@ int parse_duration(const char *s, int64_t min_us, int64_t max_us,
 	} else {
 		int64_t n = frac * small, d = frac_scale / ten;
 		if (n % d != 0)
-			return fail(err, errlen, "invalid duration '%s': finer than "
+			return errmsg(err, errlen, "invalid duration '%s': finer than "
 				    "the 1us resolution", s);
 		frac_us = n / d;
 	}
 
 	format_duration(max_us, lim, sizeof lim);
 	if (overflow || whole > (INT64_MAX - frac_us) / u->us)
-		return fail(err, errlen, "duration '%s' is too large: maximum %s",
+		return errmsg(err, errlen, "duration '%s' is too large: maximum %s",
 			    s, lim);
 	int64_t us = whole * u->us + frac_us;
 	if (us > max_us)
-		return fail(err, errlen, "duration '%s' is too long: maximum %s",
+		return errmsg(err, errlen, "duration '%s' is too long: maximum %s",
 			    s, lim);
 	if (us < min_us) {
 		format_duration(min_us, lim, sizeof lim);
-		return fail(err, errlen, "duration '%s' is too short: minimum %s",
+		return errmsg(err, errlen, "duration '%s' is too short: minimum %s",
 			    s, lim);
 	}
 	*out_us = us;
@@ -153,11 +137,11 @@ int parse_count(const char *s, long min, long max, long *out,
 	while (is_digit(*p))
 		p++;
 	if (p == s || *p != '\0')
-		return fail(err, errlen, "invalid count '%s': not a whole number", s);
+		return errmsg(err, errlen, "invalid count '%s': not a whole number", s);
 	errno = 0;
 	long v = strtol(s, NULL, 10);
 	if (errno == ERANGE || v < min || v > max)
-		return fail(err, errlen, "count '%s' is out of range: %ld to %ld",
+		return errmsg(err, errlen, "count '%s' is out of range: %ld to %ld",
 			    s, min, max);
 	*out = v;
 	return 0;

@@ -2,30 +2,14 @@
  * The numbers and their sources are in ../shared/KEEPALIVE.md. */
 #include "profile.h"
 
+#include "errmsg.h"
+
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #define SEC 1000000LL /* ka_time is in microseconds */
-
-/* Write a message into err and return -1, keeping it on one line. */
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	for (char *p = err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return -1;
-}
 
 static const struct profile {
 	const char *name;
@@ -56,12 +40,12 @@ static int read_sysctl(const char *procdir, const char *name, long *out,
 	snprintf(path, sizeof path, "%s/%s", procdir, name);
 	f = fopen(path, "r");
 	if (!f)
-		return fail(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return errmsg(err, errlen, "cannot read %s: %s", path, strerror(errno));
 	n = fread(buf, 1, sizeof buf - 1, f);
 	if (ferror(f)) {
 		int e = errno;
 		fclose(f);
-		return fail(err, errlen, "cannot read %s: %s", path, strerror(e));
+		return errmsg(err, errlen, "cannot read %s: %s", path, strerror(e));
 	}
 	fclose(f);
 	buf[n] = '\0';
@@ -73,7 +57,7 @@ static int read_sysctl(const char *procdir, const char *name, long *out,
 	for (i = 0; i < n && buf[i] >= '0' && buf[i] <= '9' && v <= INT_MAX; i++)
 		v = v * 10 + (buf[i] - '0');
 	if (n == 0 || i != n || v < 1 || v > INT_MAX)
-		return fail(err, errlen, "bad value in %s: '%s' (expected a whole "
+		return errmsg(err, errlen, "bad value in %s: '%s' (expected a whole "
 			    "number, at least 1)", path, buf);
 	*out = v;
 	return 0;
@@ -102,7 +86,7 @@ int profile_apply_from(const char *name, const char *procdir, struct ka_config *
 		cfg->probes = (unsigned)probes;
 		return 0;
 	}
-	return fail(err, errlen, "unknown profile '%s': use linux, freebsd, macos, "
+	return errmsg(err, errlen, "unknown profile '%s': use linux, freebsd, macos, "
 		    "windows or system", name);
 }
 

@@ -1,33 +1,17 @@
 /* target.c - HOST:PORT parsing, resolving, and addresses as text. */
 #include "target.h"
 
+#include "errmsg.h"
+
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-/* Write a message into err and return -1.  Control characters from the
- * user's argument become '?' so the message stays one line. */
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	for (char *p = err; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	return -1;
-}
 
 /* Arguments are quoted at most this long, so that the advice after a huge
  * argument is not cut off by the caller's buffer. */
@@ -59,24 +43,24 @@ int target_parse(const char *arg, struct target *t, char *err, size_t errlen)
 		/* [IPv6]:PORT, the URL form (RFC 3986 3.2.2). */
 		const char *close = strchr(arg, ']');
 		if (!close)
-			return fail(err, errlen, "unclosed '[' in '%.*s%s': write "
+			return errmsg(err, errlen, "unclosed '[' in '%.*s%s': write "
 				    "[ADDRESS]:PORT", SHOW(arg));
 		host = arg + 1;
 		hostlen = (size_t)(close - host);
 		if (hostlen == 0)
-			return fail(err, errlen, "missing address between brackets "
+			return errmsg(err, errlen, "missing address between brackets "
 				    "in '%.*s%s'", SHOW(arg));
 		if (close[1] == '\0')
-			return fail(err, errlen, "missing port in '%.*s%s': write "
+			return errmsg(err, errlen, "missing port in '%.*s%s': write "
 				    "[ADDRESS]:PORT", SHOW(arg));
 		if (close[1] != ':')
-			return fail(err, errlen, "unexpected text after ']' in "
+			return errmsg(err, errlen, "unexpected text after ']' in "
 				    "'%.*s%s': write [ADDRESS]:PORT", SHOW(arg));
 		colon = close + 1;
 	} else {
 		colon = strrchr(arg, ':');
 		if (!colon)
-			return fail(err, errlen, "missing port in '%.*s%s': write "
+			return errmsg(err, errlen, "missing port in '%.*s%s': write "
 				    "HOST:PORT", SHOW(arg));
 		host = arg;
 		hostlen = (size_t)(colon - host);
@@ -92,28 +76,28 @@ int target_parse(const char *arg, struct target *t, char *err, size_t errlen)
 				memcpy(a, host, hostlen);
 				a[hostlen] = '\0';
 				if (inet_pton(AF_INET6, a, &a6) == 1)
-					return fail(err, errlen, "ambiguous target "
+					return errmsg(err, errlen, "ambiguous target "
 						    "'%s': put an IPv6 address in "
 						    "brackets, as in [%s]:%s",
 						    arg, a, colon + 1);
 			}
-			return fail(err, errlen, "ambiguous target '%.*s%s': put an "
+			return errmsg(err, errlen, "ambiguous target '%.*s%s': put an "
 				    "IPv6 address in brackets, as in [::1]:443",
 				    SHOW(arg));
 		}
 		if (hostlen == 0)
-			return fail(err, errlen, "missing host in '%.*s%s': write "
+			return errmsg(err, errlen, "missing host in '%.*s%s': write "
 				    "HOST:PORT", SHOW(arg));
 	}
 	port = colon + 1;
 	if (*port == '\0')
-		return fail(err, errlen, "missing port in '%.*s%s': write %s",
+		return errmsg(err, errlen, "missing port in '%.*s%s': write %s",
 			    SHOW(arg), arg[0] == '[' ? "[ADDRESS]:PORT" : "HOST:PORT");
 	if (!parse_port(port, &t->port))
-		return fail(err, errlen, "invalid port '%.*s%s' in '%.*s%s': use 1 "
+		return errmsg(err, errlen, "invalid port '%.*s%s' in '%.*s%s': use 1 "
 			    "to 65535", SHOW(port), SHOW(arg));
 	if (hostlen >= TARGET_HOST_MAX)
-		return fail(err, errlen, "host in '%.*s%s' is too long: maximum %d "
+		return errmsg(err, errlen, "host in '%.*s%s' is too long: maximum %d "
 			    "characters", SHOW(arg), TARGET_HOST_MAX - 1);
 	memcpy(t->host, host, hostlen);
 	t->host[hostlen] = '\0';
@@ -171,16 +155,16 @@ int target_resolve(struct target *t, int family, char *err, size_t errlen)
 	int rc;
 
 	if (is_invalid_tld(t->host))
-		return fail(err, errlen, "cannot resolve '%s': %s", t->host,
+		return errmsg(err, errlen, "cannot resolve '%s': %s", t->host,
 			    gai_strerror(EAI_NONAME));
 	rc = getaddrinfo(t->host, NULL, &hints, &res);
 	if (rc != 0)
-		return fail(err, errlen, "cannot resolve '%s': %s", t->host,
+		return errmsg(err, errlen, "cannot resolve '%s': %s", t->host,
 			    gai_strerror(rc));
 	/* The first address, as ping and ssh use. */
 	if (res->ai_addrlen > sizeof t->addr) {
 		freeaddrinfo(res);
-		return fail(err, errlen, "cannot resolve '%s': unexpected address "
+		return errmsg(err, errlen, "cannot resolve '%s': unexpected address "
 			    "size", t->host);
 	}
 	memset(&t->addr, 0, sizeof t->addr);
@@ -199,7 +183,7 @@ int target_resolve(struct target *t, int family, char *err, size_t errlen)
 		raw = (uint8_t *)&sin6->sin6_addr;
 		why = v6_refused(&sin6->sin6_addr);
 	} else {
-		return fail(err, errlen, "cannot resolve '%s': address family %d "
+		return errmsg(err, errlen, "cannot resolve '%s': address family %d "
 			    "is not IPv4 or IPv6", t->host, t->addr.ss_family);
 	}
 	if (why) {
@@ -207,10 +191,10 @@ int target_resolve(struct target *t, int family, char *err, size_t errlen)
 		addr_format(t->addr.ss_family, raw, text, sizeof text);
 		t->addrlen = 0; /* not usable */
 		if (strcmp(text, t->host) == 0)
-			return fail(err, errlen, "refusing to probe %s address "
+			return errmsg(err, errlen, "refusing to probe %s address "
 				    "'%s': a keep-alive needs one unicast peer",
 				    why, text);
-		return fail(err, errlen, "refusing to probe %s address '%s' (from "
+		return errmsg(err, errlen, "refusing to probe %s address '%s' (from "
 			    "'%s'): a keep-alive needs one unicast peer", why,
 			    text, t->host);
 	}

@@ -2,6 +2,7 @@
  * failure so that make stops. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <CUnit/Basic.h>
 
@@ -15,6 +16,15 @@ void unit_fail_setup(void)
 {
 	fprintf(stderr, "unit: cannot set up CUnit: %s\n", CU_get_error_msg());
 	exit(70);
+}
+
+void unit_check_err(const char *err, const char *input)
+{
+	CU_ASSERT(err[0] != '\0');
+	CU_ASSERT(strchr(err, '\n') == NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, input));
+	if (!strstr(err, input))
+		fprintf(stderr, "\n  message '%s' does not name '%s'\n", err, input);
 }
 
 int main(void)

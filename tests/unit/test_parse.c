@@ -11,16 +11,6 @@
 #define ANY_MIN 0
 #define ANY_MAX INT64_MAX
 
-/* A good error: non-empty, one line, naming the input. */
-static void check_err(const char *err, const char *input)
-{
-	CU_ASSERT(err[0] != '\0');
-	CU_ASSERT(strchr(err, '\n') == NULL);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, input));
-	if (!strstr(err, input))
-		fprintf(stderr, "\n  message '%s' does not name '%s'\n", err, input);
-}
-
 static int64_t dur_ok(const char *s)
 {
 	char err[256] = "";
@@ -39,7 +29,7 @@ static void dur_bad_range(const char *s, int64_t min, int64_t max, const char *w
 	int64_t us = 42;
 	CU_ASSERT_EQUAL(parse_duration(s, min, max, &us, err, sizeof err), -1);
 	CU_ASSERT_EQUAL(us, 42);
-	check_err(err, s);
+	unit_check_err(err, s);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
 	if (!strstr(err, want))
 		fprintf(stderr, "\n  '%s': message '%s' lacks '%s'\n", s, err, want);
@@ -152,7 +142,7 @@ static void count_bad(const char *s, long min, long max, const char *want)
 	long v = 42;
 	CU_ASSERT_EQUAL(parse_count(s, min, max, &v, err, sizeof err), -1);
 	CU_ASSERT_EQUAL(v, 42);
-	check_err(err, s);
+	unit_check_err(err, s);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
 	if (!strstr(err, want))
 		fprintf(stderr, "\n  '%s': message '%s' lacks '%s'\n", s, err, want);

@@ -11,15 +11,6 @@
 
 #define SEC 1000000LL
 
-static void check_err(const char *err, const char *input)
-{
-	CU_ASSERT(err[0] != '\0');
-	CU_ASSERT(strchr(err, '\n') == NULL);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, input));
-	if (!strstr(err, input))
-		fprintf(stderr, "\n  message '%s' does not name '%s'\n", err, input);
-}
-
 static void profile_is(const char *name, ka_time idle, ka_time intvl, unsigned probes)
 {
 	struct ka_config c = { 0, 0, 0 };
@@ -45,7 +36,7 @@ static void test_unknown(void)
 		struct ka_config c = { 1, 2, 3 };
 		char err[256] = "";
 		CU_ASSERT_EQUAL(profile_apply(bad[i], &c, err, sizeof err), -1);
-		check_err(err, bad[i]);
+		unit_check_err(err, bad[i]);
 		CU_ASSERT(c.idle == 1 && c.intvl == 2 && c.probes == 3);
 	}
 	struct ka_config c;
@@ -124,7 +115,7 @@ static void system_bad(const char *time, const char *intvl, const char *probes,
 	make_dir(time, intvl, probes);
 	CU_ASSERT_EQUAL(profile_apply_from("system", dir, &c, err, sizeof err), -1);
 	snprintf(path, sizeof path, "%s/%s", dir, file);
-	check_err(err, path);
+	unit_check_err(err, path);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
 	if (!strstr(err, want))
 		fprintf(stderr, "\n  message '%s' lacks '%s'\n", err, want);
@@ -159,7 +150,7 @@ static void test_system_bad(void)
 	snprintf(sub, sizeof sub, "%s/tcp_keepalive_time", dir);
 	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0700), 0);
 	CU_ASSERT_EQUAL(profile_apply_from("system", dir, &c, err, sizeof err), -1);
-	check_err(err, sub);
+	unit_check_err(err, sub);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "Is a directory"));
 	rmdir(sub);
 	remove_dir();

@@ -9,15 +9,6 @@
 #include "target.h"
 #include "unit.h"
 
-static void check_err(const char *err, const char *input)
-{
-	CU_ASSERT(err[0] != '\0');
-	CU_ASSERT(strchr(err, '\n') == NULL);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, input));
-	if (!strstr(err, input))
-		fprintf(stderr, "\n  message '%s' does not name '%s'\n", err, input);
-}
-
 static void parse_ok(const char *arg, const char *host, uint16_t port)
 {
 	struct target t;
@@ -37,7 +28,7 @@ static void parse_bad(const char *arg, const char *want)
 	struct target t;
 	char err[512] = "";
 	CU_ASSERT_EQUAL(target_parse(arg, &t, err, sizeof err), -1);
-	check_err(err, arg);
+	unit_check_err(err, arg);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
 	if (!strstr(err, want))
 		fprintf(stderr, "\n  '%s': message '%s' lacks '%s'\n", arg, err, want);
@@ -102,7 +93,7 @@ static void test_parse_long_host(void)
 	/* The argument is shown shortened; its start is named. */
 	memcpy(head, arg, 40);
 	head[40] = '\0';
-	check_err(err, head);
+	unit_check_err(err, head);
 }
 
 static void test_parse_one_line(void)
@@ -165,7 +156,7 @@ static void resolve_bad(const char *arg, int family, const char *name, const cha
 	char err[256] = "";
 	CU_ASSERT_EQUAL_FATAL(target_parse(arg, &t, err, sizeof err), 0);
 	CU_ASSERT_EQUAL(target_resolve(&t, family, err, sizeof err), -1);
-	check_err(err, name);
+	unit_check_err(err, name);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
 	if (!strstr(err, want))
 		fprintf(stderr, "\n  '%s': message '%s' lacks '%s'\n", arg, err, want);

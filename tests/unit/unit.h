@@ -22,4 +22,7 @@
 
 void unit_fail_setup(void);
 
+/* A good error message: non-empty, one line, naming the input. */
+void unit_check_err(const char *err, const char *input);
+
 #endif
