@@ -1,0 +1,67 @@
+#!/bin/bash
+# install-deps.sh - install the Debian packages kaprobe needs to build and test.
+#
+# Installs only what is missing (checked with dpkg-query), runs apt-get update
+# at most once and only if something is missing, never prompts.  Quiet and
+# exit 0 when everything is already installed.
+#
+#   tools/install-deps.sh            install what is missing
+#   tools/install-deps.sh --check    list what is missing, exit 1 if anything is
+#
+# kmod is not needed: nftables, veth and network namespaces work without
+# loading modules by hand on the kernels this was checked on.
+set -euo pipefail
+
+PKGS=(
+	build-essential          # gcc, make, libc6-dev
+	libpcap-dev
+	libnet1-dev
+	libcunit1-dev
+	iproute2
+	nftables
+	tshark
+	jq
+	clang
+	procps
+	coreutils                # timeout(1)
+)
+
+installed() {
+	local st
+	st=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+	[ "$st" = "install ok installed" ]
+}
+
+missing=()
+for p in "${PKGS[@]}"; do
+	installed "$p" || missing+=("$p")
+done
+
+if [ "${1:-}" = "--check" ]; then
+	if [ ${#missing[@]} -eq 0 ]; then
+		exit 0
+	fi
+	echo "missing: ${missing[*]}"
+	exit 1
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: missing packages: ${missing[*]}" >&2
+	echo "install-deps.sh: run as root (e.g. sudo $0) to install them" >&2
+	exit 1
+fi
+
+echo "install-deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# tshark pulls in wireshark-common, which asks whether non-root users may
+# capture; answer "no" ahead of time so the install never waits.
+if command -v debconf-set-selections >/dev/null 2>&1; then
+	echo "wireshark-common wireshark-common/install-setuid boolean false" |
+		debconf-set-selections
+fi
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+	"${missing[@]}"
