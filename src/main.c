@@ -107,7 +107,9 @@ static int parse_args(int argc, char **argv, struct live_opts *o, struct timing 
 	char err[256];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:i:w:q46hV", longopts, NULL)) != -1) {
+	/* getopt's own messages would make a second line: report here. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:i:w:q46hV", longopts, NULL)) != -1) {
 		int rc = 0;
 
 		switch (c) {
@@ -138,10 +140,18 @@ static int parse_args(int argc, char **argv, struct live_opts *o, struct timing 
 			printf("kaprobe %s (%s, %s)\n", KAPROBE_VERSION, pcap_lib_version(),
 			       libnet_version());
 			exit(0);
+		case ':':
+			snprintf(err, sizeof err, "option '%s' needs a value", argv[optind - 1]);
+			return usage_error(err);
 		default:
-			/* getopt_long has printed what was wrong. */
-			fputs("kaprobe: see kaprobe --help\n", stderr);
-			return EXIT_USAGE;
+			/* A known long option given a value it does not take
+			 * sets optopt; an unknown one leaves it 0. */
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				snprintf(err, sizeof err, optopt ? "option '%s' takes no value"
+					 : "unknown option '%s'", argv[optind - 1]);
+			else
+				snprintf(err, sizeof err, "unknown option '-%c'", optopt);
+			return usage_error(err);
 		}
 		if (rc < 0)
 			return usage_error(err);

@@ -163,9 +163,11 @@ void out_summary(struct output *o, ka_time t, const struct ka_stats *st)
 		return;
 	}
 	fprintf(o->f, "--- %s keep-alive statistics ---\n", o->target ? o->target : "");
-	fprintf(o->f, "%lu probes sent, %lu answered, %lu lost (%.0f%%)",
-		st->sent, st->answered, lost(st),
+	fprintf(o->f, "%lu probe%s sent, %lu answered, %lu lost (%.0f%%)",
+		st->sent, st->sent == 1 ? "" : "s", st->answered, lost(st),
 		st->sent ? 100.0 * (double)lost(st) / (double)st->sent : 0.0);
+	if (st->reset)
+		fputs(", answered by an RST", o->f);
 	if (st->answered)
 		fprintf(o->f, ", rtt min/avg/max = %.3f/%.3f/%.3f ms",
 			ms(st->rtt_min), avg, ms(st->rtt_max));

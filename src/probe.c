@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "segment.h"
 
@@ -21,11 +22,22 @@ int prober_open(struct prober *p, int family, bool raw, const char *iface,
 
 	*perm = false;
 	p->family = family;
+	if (raw) {
+		/* libnet reports a failed socket(2) only as text, and its
+		 * clean-up clobbers errno: ask the kernel first, so that a
+		 * missing CAP_NET_RAW is told apart from other failures. */
+		int fd = socket(family, SOCK_RAW, IPPROTO_RAW);
+
+		if (fd < 0 && (errno == EPERM || errno == EACCES)) {
+			*perm = true;
+			snprintf(err, errlen, "cannot open raw socket: %s", strerror(errno));
+			return -1;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
 	p->l = libnet_init(type, NULL, lerr);
 	if (!p->l) {
-		/* libnet reports socket(2) failures as text: errno still holds
-		 * the reason. */
-		*perm = errno == EPERM || errno == EACCES;
 		lerr[strcspn(lerr, "\n")] = '\0';
 		snprintf(err, errlen, "cannot open raw socket: %s", lerr);
 		return -1;
