@@ -11,6 +11,8 @@ enum {
 	EXIT_RESET = 2,        /* the peer reset the connection */
 	EXIT_NOCONNECT = 3,    /* name, route, refused or timed out */
 	EXIT_USAGE = EX_USAGE,        /* 64 */
+	EXIT_DATAERR = EX_DATAERR,    /* 65: replay: not a readable capture */
+	EXIT_NOINPUT = EX_NOINPUT,    /* 66: replay: the file cannot be opened */
 	EXIT_CANTCREAT = EX_CANTCREAT, /* 73: -w file cannot be written */
 	EXIT_SOFTWARE = EX_SOFTWARE,  /* 70 */
 	EXIT_NOPERM = EX_NOPERM,      /* 77 */

@@ -1,77 +1,82 @@
-/* flow.c - per-flow TCP sequence state from observed segments. */
+/* flow.c - per-flow TCP sequence state, as Wireshark's analysis keeps it. */
 #include "flow.h"
 
 #include "seq.h"
 
+#define NOT_PROBE_FLAGS (TCPF_SYN | TCPF_FIN | TCPF_RST)
+
 bool flow_is_probe(const struct flow *f, int dir, const struct segment *s)
+{
+	/* No "next seq known" test: Wireshark has none either, so with an
+	 * unknown (0) next seq a first segment at 0xffffffff qualifies. */
+	return s->kind == SEG_TCP && s->len <= 1 && !(s->flags & NOT_PROBE_FLAGS) &&
+	       s->seq == f->d[dir].nxt - 1;
+}
+
+bool flow_is_probe_ack(const struct flow *f, int dir, const struct segment *s)
 {
 	const struct flow_dir *d = &f->d[dir];
 
-	/* Wireshark's rule (packet-tcp.c, "TCP Keep-Alive"): 0 or 1 byte at
-	 * next seq - 1, no SYN/FIN/RST; the ACK flag is not checked. */
-	if (s->kind != SEG_TCP || !d->seen)
-		return false;
-	if (s->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST))
-		return false;
-	return s->len <= 1 && s->seq == d->nxt - 1;
+	return s->kind == SEG_TCP && s->len == 0 && !(s->flags & NOT_PROBE_FLAGS) &&
+	       s->win != 0 && s->win == d->win && s->seq == d->nxt && s->ack == d->ack &&
+	       (f->d[!dir].flags & FD_KEEPALIVE);
 }
 
 bool flow_acks_all(const struct flow *f, int dir, const struct segment *s)
 {
 	const struct flow_dir *other = &f->d[!dir];
 
-	return s->kind == SEG_TCP && (s->flags & TCPF_ACK) && other->seen &&
+	return s->kind == SEG_TCP && (s->flags & TCPF_ACK) && (other->flags & FD_SEEN) &&
 	       s->ack == other->nxt;
 }
 
-static void learn_syn_options(struct flow_dir *d, const struct segment *s)
+bool flow_is_new_data(const struct flow *f, int dir, const struct segment *s)
 {
-	d->syn_seen = true;
-	d->isn = s->seq;
-	d->has_ts = s->opt.has_ts;
-	d->has_wscale = s->opt.has_wscale;
-	d->wscale = s->opt.has_wscale ? s->opt.wscale : 0;
+	const struct flow_dir *d = &f->d[dir];
+
+	if ((s->flags & TCPF_FIN) && !(d->flags & FD_FIN))
+		return true;
+	return s->len > 0 && seq_gt(s->seq + s->len, d->nxt);
+}
+
+/* Wireshark's zero-window probe: one byte at next seq while the other
+ * side's window is 0.  It does not advance next seq. */
+static bool is_zero_window_probe(const struct flow *f, int dir, const struct segment *s)
+{
+	return s->len == 1 && s->seq == f->d[dir].nxt && f->d[!dir].win == 0 &&
+	       (f->d[!dir].flags & FD_SEEN);
 }
 
 void flow_update(struct flow *f, int dir, const struct segment *s)
 {
 	struct flow_dir *d = &f->d[dir];
+	bool keepalive = flow_is_probe(f, dir, s);
 	uint32_t end;
 
 	if (s->kind != SEG_TCP)
 		return;
-	d->ttl = s->ttl;
-	/* An RST's seq need not be in any window (that is the point of
-	 * RFC 5961): it must not move the tracked state. */
-	if (s->flags & TCPF_RST) {
-		d->seen = true;
-		return;
+	if (s->flags & TCPF_SYN) {
+		d->flags |= FD_SYN;
+		d->flags = (uint8_t)((d->flags & ~FD_TS) | (s->opt.has_ts ? FD_TS : 0));
 	}
-	if (s->flags & TCPF_SYN)
-		learn_syn_options(d, s);
-
-	/* SYN and FIN each take one sequence number. */
-	end = s->seq + s->len + !!(s->flags & TCPF_SYN) + !!(s->flags & TCPF_FIN);
-	if (!d->seen || seq_gt(end, d->nxt))
-		d->nxt = end;
 	if (s->flags & TCPF_FIN)
-		d->fin_seen = true;
-	if (s->flags & TCPF_ACK) {
-		if (!d->ack_seen || seq_gt(s->ack, d->ack))
-			d->ack = s->ack;
-		d->ack_seen = true;
-	}
+		d->flags |= FD_FIN;
+	if (s->flags & TCPF_RST)
+		d->flags |= FD_RST;
+
+	/* SYN and FIN each take one sequence number.  Like Wireshark, every
+	 * segment may move next seq forward, RSTs included, and a 0 (unknown)
+	 * next seq takes whatever comes. */
+	end = s->seq + s->len + !!(s->flags & (TCPF_SYN | TCPF_FIN));
+	if ((seq_gt(end, d->nxt) || d->nxt == 0) && !is_zero_window_probe(f, dir, s))
+		d->nxt = end;
+	d->ack = s->ack;
 	d->win = s->win;
-	if (s->opt.has_ts) {
-		/* TSval is a clock modulo 2^32 too (RFC 7323 5.2). */
-		if (!d->seen || seq_geq(s->opt.tsval, d->tsval))
-			d->tsval = s->opt.tsval;
-		d->tsecr = s->opt.tsecr;
-	}
-	d->seen = true;
+	d->flags = (uint8_t)((d->flags & ~FD_KEEPALIVE) | (keepalive ? FD_KEEPALIVE : 0));
+	d->flags |= FD_SEEN;
 }
 
 bool flow_ts_negotiated(const struct flow *f)
 {
-	return f->d[0].syn_seen && f->d[1].syn_seen && f->d[0].has_ts && f->d[1].has_ts;
+	return (f->d[0].flags & FD_TS) && (f->d[1].flags & FD_TS);
 }

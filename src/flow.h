@@ -1,14 +1,16 @@
 /* flow.h - per-flow TCP sequence state, learned only from observed segments.
  *
- * A flow has two directions.  For each, kaprobe tracks what a receiver on
- * the other side would know: the next sequence number expected from it
- * (SND.NXT as seen on the wire), the last ACK and window it sent, and its
- * timestamps.  All comparisons are modulo 2^32 (seq.h), so flows survive
- * wrap-around; a flow picked up mid-stream learns its state from the first
- * segment of each direction.
+ * For each direction of a flow, what Wireshark's TCP analysis tracks
+ * (epan/dissectors/packet-tcp.c, tcp_analyze_sequence_number): the next
+ * sequence number expected from that end, the last ack and window fields it
+ * sent, and whether its last segment was a keep-alive.  Following Wireshark
+ * to the letter is what makes kaprobe's probes the frames Wireshark labels
+ * "TCP Keep-Alive", on any capture.  As there, a next seq of 0 means "not
+ * yet known", so a flow picked up mid-stream learns it from its first
+ * segment.  All comparisons are modulo 2^32 (seq.h).
  *
- * In live mode direction 0 is the local end (kaprobe's own connection),
- * direction 1 the peer.  In replay, direction 0 is whichever end spoke first.
+ * Direction 0 is the end that sent the first segment seen (in live mode,
+ * the local end: kaprobe sees its own SYN first).
  */
 #ifndef KAPROBE_FLOW_H
 #define KAPROBE_FLOW_H
@@ -18,41 +20,46 @@
 
 #include "segment.h"
 
+enum {
+	FD_SEEN = 0x01,       /* a segment from this end was seen */
+	FD_SYN = 0x02,        /* its SYN (or SYN-ACK) was seen */
+	FD_TS = 0x04,         /* its SYN carried TSopt */
+	FD_FIN = 0x08,        /* it sent a FIN */
+	FD_KEEPALIVE = 0x10,  /* its last segment was a keep-alive */
+	FD_RST = 0x20,        /* it sent an RST */
+};
+
 struct flow_dir {
-	uint32_t isn;       /* initial sequence number, when its SYN was seen */
-	uint32_t nxt;       /* next sequence number this end will send */
-	uint32_t ack;       /* last acknowledgment number it sent */
-	uint32_t tsval;     /* last TSval it sent */
-	uint32_t tsecr;     /* last TSecr it sent */
-	uint16_t win;       /* last window field it sent (unscaled) */
-	uint8_t wscale;     /* window scale it announced in its SYN */
-	uint8_t ttl;        /* TTL / hop limit of its last segment */
-	bool seen;          /* any segment seen from this end */
-	bool syn_seen;      /* its SYN (or SYN-ACK) was seen */
-	bool has_wscale;    /* its SYN carried a window-scale option */
-	bool has_ts;        /* its SYN carried TSopt */
-	bool ack_seen;      /* ack holds a real value */
-	bool fin_seen;
+	uint32_t nxt;    /* next sequence number expected from it; 0: unknown */
+	uint32_t ack;    /* the ack field of its last segment */
+	uint16_t win;    /* the window field of its last segment (unscaled) */
+	uint8_t flags;   /* FD_* */
 };
 
 struct flow {
 	struct flow_dir d[2];
 };
 
-/* Direction of a segment relative to a flow whose end 0 is (addr0, port0):
- * 0 when the segment was sent by end 0, else 1. */
-
-/* Whether the segment from direction dir is a keep-alive probe by
- * Wireshark's rule (epan/dissectors/packet-tcp.c): payload 0 or 1 byte,
- * seq = that direction's next seq - 1, none of SYN/FIN/RST, and the
- * direction's next seq known.  Ask before flow_update(). */
+/* Wireshark's "TCP Keep-Alive": payload 0 or 1 byte, seq = that
+ * direction's next seq - 1, none of SYN/FIN/RST.  The ACK flag is not
+ * checked.  Ask before flow_update(). */
 bool flow_is_probe(const struct flow *f, int dir, const struct segment *s);
 
+/* Wireshark's "TCP Keep-Alive ACK": no payload, a non-zero window equal to
+ * this direction's last, seq = its next seq, ack = its last ack, none of
+ * SYN/FIN/RST, and the other direction's last segment was a keep-alive.
+ * Ask before flow_update(). */
+bool flow_is_probe_ack(const struct flow *f, int dir, const struct segment *s);
+
 /* Whether the segment from direction dir acknowledges everything the other
- * direction has sent: ACK set and ack == other end's nxt. */
+ * direction has sent: ACK set and ack == the other end's next seq. */
 bool flow_acks_all(const struct flow *f, int dir, const struct segment *s);
 
-/* Fold a segment sent by end dir into the flow state. */
+/* Whether the segment carries data or a FIN beyond what this direction
+ * had sent: something new for the receiver.  Ask before flow_update(). */
+bool flow_is_new_data(const struct flow *f, int dir, const struct segment *s);
+
+/* Fold a TCP segment sent by end dir into the flow state. */
 void flow_update(struct flow *f, int dir, const struct segment *s);
 
 /* Whether both SYNs carried TSopt (timestamps negotiated, RFC 7323). */

@@ -1,27 +1,35 @@
 /* keepalive.c - the keep-alive state machine (see keepalive.h). */
 #include "keepalive.h"
 
-void ka_init(struct ka_machine *m, const struct ka_config *cfg, ka_time last_rx)
+void ka_init(struct ka_machine *m, ka_time last_rx)
 {
-	*m = (struct ka_machine){
-		.cfg = *cfg,
-		.state = KA_IDLE,
-		.last_rx = last_rx,
-		.deadline = last_rx + cfg->idle,
-	};
+	*m = (struct ka_machine){ .state = KA_IDLE, .last_rx = last_rx };
 }
 
-enum ka_action ka_timer(struct ka_machine *m, ka_time now)
+ka_time ka_deadline(const struct ka_machine *m, const struct ka_config *cfg)
 {
-	if (m->state == KA_DONE || now < m->deadline)
+	switch (m->state) {
+	case KA_IDLE: return m->last_rx + cfg->idle;
+	case KA_PROBING: return m->last_probe + cfg->intvl;
+	default: return KA_NEVER;
+	}
+}
+
+static void conclude(struct ka_machine *m, enum ka_verdict v)
+{
+	m->state = KA_DONE;
+	m->verdict = v;
+	m->last_answered = false;
+}
+
+enum ka_action ka_timer(struct ka_machine *m, const struct ka_config *cfg, ka_time now)
+{
+	if (m->state == KA_DONE || now < ka_deadline(m, cfg))
 		return KA_ACT_NONE;
 	/* As tcp_keepalive_timer: the count is checked when the timer fires
 	 * after the last probe, so death comes one interval after it. */
-	if (m->state == KA_PROBING && m->probes_out >= m->cfg.probes) {
-		m->state = KA_DONE;
-		m->verdict = m->icmp_seen ? KA_VERDICT_UNREACHABLE : KA_VERDICT_DEAD;
-		m->deadline = KA_NEVER;
-		m->last_answered = false;
+	if (m->state == KA_PROBING && m->probes_out >= cfg->probes) {
+		conclude(m, m->icmp_seen ? KA_VERDICT_UNREACHABLE : KA_VERDICT_DEAD);
 		return KA_ACT_VERDICT;
 	}
 	return KA_ACT_PROBE;
@@ -32,9 +40,9 @@ void ka_sent(struct ka_machine *m, ka_time t)
 	if (m->state == KA_DONE)
 		return;
 	m->state = KA_PROBING;
-	m->probes_out++;
+	if (m->probes_out < UINT16_MAX)
+		m->probes_out++;
 	m->last_probe = t;
-	m->deadline = t + m->cfg.intvl;
 	m->st.sent++;
 }
 
@@ -44,17 +52,18 @@ void ka_restamp(struct ka_machine *m, ka_time t)
 		m->last_probe = t;
 }
 
-static void count_answer(struct ka_machine *m, ka_time rtt)
+static void count_answer(struct ka_stats *st, ka_time rtt)
 {
-	struct ka_stats *st = &m->st;
+	/* RTTs are kept in 32 bits of microseconds (71 minutes): a longer
+	 * one is a capture's oddity, clamped rather than wrapped. */
+	uint32_t r = rtt < 0 ? 0 : rtt > UINT32_MAX ? UINT32_MAX : (uint32_t)rtt;
 
-	if (st->answered == 0 || rtt < st->rtt_min)
-		st->rtt_min = rtt;
-	if (st->answered == 0 || rtt > st->rtt_max)
-		st->rtt_max = rtt;
-	st->rtt_sum += rtt;
+	if (st->answered == 0 || r < st->rtt_min)
+		st->rtt_min = r;
+	if (st->answered == 0 || r > st->rtt_max)
+		st->rtt_max = r;
+	st->rtt_sum += r;
 	st->answered++;
-	st->rounds_answered++;
 }
 
 struct ka_outcome ka_receive(struct ka_machine *m, ka_time t, enum ka_input in)
@@ -70,10 +79,7 @@ struct ka_outcome ka_receive(struct ka_machine *m, ka_time t, enum ka_input in)
 	case KA_IN_RST:
 		if (m->state == KA_PROBING)
 			m->st.reset++;
-		m->state = KA_DONE;
-		m->verdict = KA_VERDICT_RESET;
-		m->deadline = KA_NEVER;
-		m->last_answered = false;
+		conclude(m, KA_VERDICT_RESET);
 		o.verdict = true;
 		break;
 	case KA_IN_ICMP:
@@ -87,17 +93,24 @@ struct ka_outcome ka_receive(struct ka_machine *m, ka_time t, enum ka_input in)
 		 * rcv_tstamp (tcp_ack), so the next probe waits a full idle. */
 		if (m->state == KA_PROBING) {
 			o.answered = true;
-			count_answer(m, o.rtt);
+			count_answer(&m->st, o.rtt);
 			m->last_answered = true;
 		}
 		m->state = KA_IDLE;
 		m->probes_out = 0;
 		m->icmp_seen = false;
 		m->last_rx = t;
-		m->deadline = t + m->cfg.idle;
 		break;
 	}
 	return o;
+}
+
+bool ka_abandon(struct ka_machine *m)
+{
+	if (m->state != KA_PROBING)
+		return false;
+	conclude(m, m->icmp_seen ? KA_VERDICT_UNREACHABLE : KA_VERDICT_DEAD);
+	return true;
 }
 
 const char *ka_verdict_name(enum ka_verdict v)

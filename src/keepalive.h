@@ -12,7 +12,9 @@
  *
  * Live mode drives it with the monotonic clock and really sends what it asks
  * for; replay drives it with capture timestamps and tells it of the probes
- * it saw.  Times are microseconds on the driver's clock.
+ * it saw.  Times are microseconds on the driver's clock.  The configuration
+ * is passed to each call rather than kept, and the deadline is computed,
+ * because replay keeps one machine per flow and every byte counts there.
  */
 #ifndef KAPROBE_KEEPALIVE_H
 #define KAPROBE_KEEPALIVE_H
@@ -46,7 +48,7 @@ enum ka_verdict {
 
 enum ka_action {
 	KA_ACT_NONE,
-	KA_ACT_PROBE,    /* send probe number ka_machine.probes_out + 1 now */
+	KA_ACT_PROBE,    /* send probe number probes_out + 1 now */
 	KA_ACT_VERDICT,  /* a verdict was just reached: see .verdict */
 };
 
@@ -65,32 +67,36 @@ struct ka_outcome {
 	bool verdict;      /* a verdict was reached (see machine.verdict) */
 };
 
+/* Counters over the machine's life.  One answer ends a round, so
+ * `answered` also counts answered rounds.  RTTs in microseconds. */
 struct ka_stats {
-	unsigned long sent, answered, rounds_answered;
-	unsigned long reset;  /* probes answered by an RST (0 or 1) */
-	ka_time rtt_min, rtt_max, rtt_sum;  /* over answered probes */
+	uint32_t sent, answered;
+	uint32_t reset;               /* probes answered by an RST (0 or 1) */
+	uint32_t rtt_min, rtt_max;
+	uint64_t rtt_sum;
 };
 
 struct ka_machine {
-	struct ka_config cfg;
-	enum ka_state state;
-	enum ka_verdict verdict;
 	ka_time last_rx;       /* last receive that counts for the idle clock */
-	ka_time deadline;      /* when ka_timer wants to be called next */
 	ka_time last_probe;    /* when the latest probe was sent */
-	unsigned probes_out;   /* unanswered probes this round */
+	struct ka_stats st;
+	uint16_t probes_out;   /* unanswered probes this round */
+	uint8_t state;         /* enum ka_state */
+	uint8_t verdict;       /* enum ka_verdict */
 	bool icmp_seen;        /* an ICMP error arrived this round */
 	bool last_answered;    /* the most recent round was answered */
-	struct ka_stats st;
 };
 
 /* Start, the last receive having been at last_rx. */
-void ka_init(struct ka_machine *m, const struct ka_config *cfg, ka_time last_rx);
+void ka_init(struct ka_machine *m, ka_time last_rx);
 
-/* The timer: call at or after m->deadline.  Returns KA_ACT_PROBE when a
+/* When the driver should next call ka_timer (KA_NEVER once done). */
+ka_time ka_deadline(const struct ka_machine *m, const struct ka_config *cfg);
+
+/* The timer: call at or after ka_deadline.  Returns KA_ACT_PROBE when a
  * probe is due (the driver sends it and calls ka_sent), KA_ACT_VERDICT when
  * the probes are exhausted, else KA_ACT_NONE. */
-enum ka_action ka_timer(struct ka_machine *m, ka_time now);
+enum ka_action ka_timer(struct ka_machine *m, const struct ka_config *cfg, ka_time now);
 
 /* A probe was sent (live) or seen (replay) at time t. */
 void ka_sent(struct ka_machine *m, ka_time t);
@@ -101,8 +107,10 @@ void ka_restamp(struct ka_machine *m, ka_time t);
 /* Something arrived from the peer at time t. */
 struct ka_outcome ka_receive(struct ka_machine *m, ka_time t, enum ka_input in);
 
-/* When the driver should next call ka_timer (KA_NEVER once done). */
-static inline ka_time ka_deadline(const struct ka_machine *m) { return m->deadline; }
+/* The prober gave up on its own (replay: it sent an RST or a FIN while
+ * probes were unanswered): dead, or unreachable after ICMP errors.
+ * Returns whether that reached a verdict. */
+bool ka_abandon(struct ka_machine *m);
 
 const char *ka_verdict_name(enum ka_verdict v);
 

@@ -59,6 +59,11 @@ struct live {
 
 	struct flow flow;
 	struct ka_machine ka;
+	/* What a probe copies from the kernel's own segments and the peer's,
+	 * beyond the sequence state that struct flow keeps. */
+	uint8_t ttl;             /* the kernel's TTL / hop limit */
+	uint32_t my_tsval;       /* the kernel's last TSval */
+	uint32_t peer_tsval;     /* the peer's last TSval: our TSecr */
 	enum phase phase;
 	ka_time real_off;        /* CLOCK_REALTIME - CLOCK_MONOTONIC, in us */
 	ka_time last_rx;         /* last segment from the peer, before RUNNING */
@@ -82,9 +87,14 @@ static void fail(struct live *lv, int status)
 	stop(lv, status);
 }
 
+static const struct ka_config *cfg(const struct live *lv)
+{
+	return &lv->opt->cfg;
+}
+
 static void finish(struct live *lv, ka_time t, enum ka_verdict v, int status)
 {
-	out_verdict(&lv->out, t, v);
+	out_verdict(&lv->out, t, ka_verdict_name(v), NULL);
 	out_summary(&lv->out, t, &lv->ka.st);
 	stop(lv, status);
 }
@@ -107,7 +117,7 @@ static int verdict_status(enum ka_verdict v)
  * below the last TSval sent: never go backwards (RFC 7323 5.4). */
 static uint32_t kernel_tsval(const struct live *lv)
 {
-	uint32_t v = 0, last = lv->flow.d[0].tsval;
+	uint32_t v = 0, last = lv->my_tsval;
 	socklen_t len = sizeof v;
 
 	if (getsockopt(lv->sock, IPPROTO_TCP, TCP_TIMESTAMP, &v, &len) < 0 ||
@@ -131,8 +141,8 @@ static void send_probe(struct live *lv, ka_time now)
 		.flags = TCPF_ACK,
 		.win = me->win,
 		.ts = flow_ts_negotiated(&lv->flow),
-		.tsecr = peer->tsval,
-		.ttl = me->ttl,
+		.tsecr = lv->peer_tsval,
+		.ttl = lv->ttl,
 		.df = true,
 		/* Continue the socket's IP ID counter and keep its flow label,
 		 * so that ECMP hashing sends the probe the connection's way. */
@@ -180,7 +190,7 @@ static void report_reply(struct live *lv, ka_time t, const char *kind,
 
 static void after_answer(struct live *lv, ka_time t)
 {
-	if (lv->opt->count > 0 && lv->ka.st.rounds_answered >= (unsigned long)lv->opt->count)
+	if (lv->opt->count > 0 && lv->ka.st.answered >= (unsigned long)lv->opt->count)
 		finish(lv, t, KA_VERDICT_ALIVE, EXIT_ALIVE);
 }
 
@@ -208,10 +218,9 @@ static void on_inbound(struct live *lv, ka_time t, const struct segment *s)
 		}
 		return;
 	}
-	bool fin = (s->flags & TCPF_FIN) && !peer->fin_seen;
-	bool data = s->len > 0 && seq_gt(s->seq + s->len, peer->nxt);
+	bool fin = (s->flags & TCPF_FIN) && !(peer->flags & FD_FIN);
 
-	if (data || fin) {
+	if (flow_is_new_data(&lv->flow, 1, s)) {
 		o = ka_receive(&lv->ka, t, KA_IN_DATA);
 		if (o.answered)
 			report_reply(lv, t, "data", &o, s);
@@ -270,6 +279,9 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 		} else {
 			lv->ip_id = s.ip_id;
 			lv->flowlabel = s.flowlabel;
+			lv->ttl = s.ttl;
+			if (s.opt.has_ts)
+				lv->my_tsval = s.opt.tsval;
 		}
 		flow_update(&lv->flow, 0, &s);
 		return;
@@ -278,8 +290,11 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 		on_inbound(lv, t, &s);
 	else
 		lv->last_rx = t;
+	if (s.opt.has_ts && !(s.flags & TCPF_RST))
+		lv->peer_tsval = s.opt.tsval;
 	flow_update(&lv->flow, 1, &s);
-	if (lv->phase == PH_HANDSHAKE && lv->flow.d[0].syn_seen && lv->flow.d[1].syn_seen)
+	if (lv->phase == PH_HANDSHAKE && (lv->flow.d[0].flags & FD_SYN) &&
+	    (lv->flow.d[1].flags & FD_SYN))
 		start_running(lv, t);
 }
 
@@ -325,7 +340,7 @@ static void on_timer(struct evloop *loop, ka_time now, void *ctx)
 	case PH_RUNNING:
 		break;
 	}
-	switch (ka_timer(&lv->ka, now)) {
+	switch (ka_timer(&lv->ka, cfg(lv), now)) {
 	case KA_ACT_PROBE:
 		send_probe(lv, now);
 		break;
@@ -336,7 +351,7 @@ static void on_timer(struct evloop *loop, ka_time now, void *ctx)
 		break;
 	}
 	if (!lv->loop.stop)
-		arm(lv, ka_deadline(&lv->ka));
+		arm(lv, ka_deadline(&lv->ka, cfg(lv)));
 }
 
 static void start_running(struct live *lv, ka_time now)
@@ -345,8 +360,8 @@ static void start_running(struct live *lv, ka_time now)
 	out_connect(&lv->out, now, lv->src_txt, lv->dst_txt, lv->iface,
 		    flow_ts_negotiated(&lv->flow), &lv->opt->cfg);
 	/* Linux counts idle time from the last segment received. */
-	ka_init(&lv->ka, &lv->opt->cfg, lv->last_rx);
-	arm(lv, ka_deadline(&lv->ka));
+	ka_init(&lv->ka, lv->last_rx);
+	arm(lv, ka_deadline(&lv->ka, cfg(lv)));
 }
 
 /* ---- the connection's own socket --------------------------------------- */

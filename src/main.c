@@ -1,7 +1,9 @@
-/* main.c - kaprobe's command line: options in, a driver run, a status out.
+/* main.c - kaprobe's command line: options in, a command run, a status out.
  *
- * Every value is checked here, with one precise line on stderr and exit 64
- * for anything wrong, before any socket is opened. */
+ * Two commands share the keep-alive timing options: the live prober
+ * (kaprobe HOST:PORT) and replay (kaprobe replay FILE).  Every value is
+ * checked here, with one precise line on stderr and exit 64 for anything
+ * wrong, before any socket or file is opened. */
 #include <getopt.h>
 #include <libnet.h>
 #include <pcap/pcap.h>
@@ -14,6 +16,7 @@
 #include "live.h"
 #include "parse.h"
 #include "profile.h"
+#include "replay.h"
 
 #define KAPROBE_VERSION "0.1.0"
 
@@ -29,6 +32,7 @@
 
 static const char usage_text[] =
 "usage: kaprobe [options] HOST:PORT\n"
+"       kaprobe replay [options] FILE\n"
 "\n"
 "Open a TCP connection to HOST:PORT and, once it is idle, send the keep-alive\n"
 "probes Linux would send, reporting like ping whether and how the peer answers.\n"
@@ -64,27 +68,47 @@ static const char usage_text[] =
 "Exit status: 0 alive (answered), 1 dead or unreachable (or interrupted with\n"
 "the last round unanswered), 2 reset by the peer, 3 could not connect (name,\n"
 "route, refused, timed out), 64 usage error, 70 internal error, 73 -w file\n"
-"cannot be written, 77 missing privilege (CAP_NET_RAW).\n";
+"cannot be written, 77 missing privilege (CAP_NET_RAW).\n"
+"\n"
+"kaprobe replay [options] FILE   (FILE: pcap or pcapng; - reads standard input)\n"
+"  Finds every flow's keep-alive probes (the frames Wireshark labels \"TCP\n"
+"  Keep-Alive\") and their answers, and runs the same state machine over them\n"
+"  with the capture's timestamps: verdict alive, dead (the prober gave up),\n"
+"  reset, or open (the capture ends with probes unanswered).  Needs no\n"
+"  privilege.  Options: --json, -q, and the timing options above: given, they\n"
+"  also say when a stack with those settings would have declared the peer dead.\n"
+"      --flow-timeout DURATION  forget a flow silent this long (default 3h)\n"
+"  Exit status: 0 read through, 64 usage error, 65 not a readable capture (or\n"
+"  damaged part-way: what came before is reported), 66 cannot open the file.\n";
 
 enum {
 	OPT_IDLE = 256, OPT_INTVL, OPT_PROBES, OPT_PROFILE, OPT_JSON,
-	OPT_GARBAGE, OPT_CONNECT_TIMEOUT,
+	OPT_GARBAGE, OPT_CONNECT_TIMEOUT, OPT_FLOW_TIMEOUT,
 };
 
-static const struct option longopts[] = {
-	{ "idle", required_argument, NULL, OPT_IDLE },
-	{ "intvl", required_argument, NULL, OPT_INTVL },
-	{ "probes", required_argument, NULL, OPT_PROBES },
-	{ "profile", required_argument, NULL, OPT_PROFILE },
+#define TIMING_OPTIONS \
+	{ "idle", required_argument, NULL, OPT_IDLE }, \
+	{ "intvl", required_argument, NULL, OPT_INTVL }, \
+	{ "probes", required_argument, NULL, OPT_PROBES }, \
+	{ "profile", required_argument, NULL, OPT_PROFILE }, \
+	{ "json", no_argument, NULL, OPT_JSON }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }
+
+static const struct option live_longopts[] = {
+	TIMING_OPTIONS,
 	{ "count", required_argument, NULL, 'c' },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "write", required_argument, NULL, 'w' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "garbage-byte", no_argument, NULL, OPT_GARBAGE },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option replay_longopts[] = {
+	TIMING_OPTIONS,
+	{ "flow-timeout", required_argument, NULL, OPT_FLOW_TIMEOUT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -94,121 +118,190 @@ static int usage_error(const char *msg)
 	return EXIT_USAGE;
 }
 
-/* Explicit timing flags, kept apart so that they override --profile
- * whichever order they were given in. */
-struct timing {
+/* What getopt_long found wrong, as one line (its own messages are off). */
+static int option_error(int c, char **argv)
+{
+	char err[256];
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		snprintf(err, sizeof err, "option '%s' needs a value", arg);
+	/* A known long option given a value it does not take sets optopt;
+	 * an unknown one leaves it 0. */
+	else if (strncmp(arg, "--", 2) == 0)
+		snprintf(err, sizeof err, optopt ? "option '%s' takes no value"
+			 : "unknown option '%s'", arg);
+	else
+		snprintf(err, sizeof err, "unknown option '-%c'", optopt);
+	return usage_error(err);
+}
+
+/* The options both commands share, kept apart so that explicit timings
+ * override --profile whichever order they were given in. */
+struct common {
 	int64_t idle, intvl;
 	long probes;
 	const char *profile;
+	bool json, quiet;
 };
 
-static int parse_args(int argc, char **argv, struct live_opts *o, struct timing *tm)
+/* Handle one shared option: 1 when handled, 0 when not one of them, or
+ * the exit status after a bad value. */
+static int common_opt(int c, struct common *cm)
 {
 	char err[256];
-	int c;
+	int rc = 0;
 
-	/* getopt's own messages would make a second line: report here. */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:i:w:q46hV", longopts, NULL)) != -1) {
-		int rc = 0;
-
-		switch (c) {
-		case OPT_IDLE:
-			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &tm->idle, err, sizeof err);
-			break;
-		case OPT_INTVL:
-			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &tm->intvl, err, sizeof err);
-			break;
-		case OPT_PROBES:
-			rc = parse_count(optarg, 1, MAX_PROBES, &tm->probes, err, sizeof err);
-			break;
-		case OPT_CONNECT_TIMEOUT:
-			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &o->connect_timeout,
-					    err, sizeof err);
-			break;
-		case OPT_PROFILE: tm->profile = optarg; break;
-		case 'c': rc = parse_count(optarg, 1, 1000000000L, &o->count, err, sizeof err); break;
-		case 'i': o->iface = optarg; break;
-		case 'w': o->wfile = optarg; break;
-		case 'q': o->quiet = true; break;
-		case OPT_JSON: o->json = true; break;
-		case OPT_GARBAGE: o->garbage = true; break;
-		case '4': o->family = AF_INET; break;
-		case '6': o->family = AF_INET6; break;
-		case 'h': fputs(usage_text, stdout); exit(0);
-		case 'V':
-			printf("kaprobe %s (%s, %s)\n", KAPROBE_VERSION, pcap_lib_version(),
-			       libnet_version());
-			exit(0);
-		case ':':
-			snprintf(err, sizeof err, "option '%s' needs a value", argv[optind - 1]);
-			return usage_error(err);
-		default:
-			/* A known long option given a value it does not take
-			 * sets optopt; an unknown one leaves it 0. */
-			if (strncmp(argv[optind - 1], "--", 2) == 0)
-				snprintf(err, sizeof err, optopt ? "option '%s' takes no value"
-					 : "unknown option '%s'", argv[optind - 1]);
-			else
-				snprintf(err, sizeof err, "unknown option '-%c'", optopt);
-			return usage_error(err);
-		}
-		if (rc < 0)
-			return usage_error(err);
+	switch (c) {
+	case OPT_IDLE:
+		rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &cm->idle, err, sizeof err);
+		break;
+	case OPT_INTVL:
+		rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &cm->intvl, err, sizeof err);
+		break;
+	case OPT_PROBES:
+		rc = parse_count(optarg, 1, MAX_PROBES, &cm->probes, err, sizeof err);
+		break;
+	case OPT_PROFILE: cm->profile = optarg; break;
+	case OPT_JSON: cm->json = true; break;
+	case 'q': cm->quiet = true; break;
+	case 'h': fputs(usage_text, stdout); exit(0);
+	case 'V':
+		printf("kaprobe %s (%s, %s)\n", KAPROBE_VERSION, pcap_lib_version(),
+		       libnet_version());
+		exit(0);
+	default:
+		return 0;
 	}
-	if (optind == argc)
-		return usage_error("missing HOST:PORT");
-	if (strcmp(argv[optind], "replay") == 0 || strcmp(argv[optind], "audit") == 0) {
-		fprintf(stderr, "kaprobe: '%s' is not available in this version\n", argv[optind]);
+	return rc < 0 ? usage_error(err) : 1;
+}
+
+/* Apply --profile, then the explicit timings, onto cfg. */
+static int resolve_timing(const struct common *cm, struct ka_config *cfg)
+{
+	char err[256];
+
+	if (cm->profile && profile_apply(cm->profile, cfg, err, sizeof err) < 0) {
+		fprintf(stderr, "kaprobe: %s\n", err);
 		return EXIT_USAGE;
+	}
+	if (cm->idle)
+		cfg->idle = cm->idle;
+	if (cm->intvl)
+		cfg->intvl = cm->intvl;
+	if (cm->probes)
+		cfg->probes = (unsigned)cm->probes;
+	return 0;
+}
+
+/* The single operand after the options. */
+static int operand(int argc, char **argv, const char *what, const char **out)
+{
+	char err[256];
+
+	if (optind == argc) {
+		snprintf(err, sizeof err, "missing %s", what);
+		return usage_error(err);
 	}
 	if (optind + 1 < argc) {
 		snprintf(err, sizeof err, "unexpected argument '%s' after %s", argv[optind + 1],
 			 argv[optind]);
 		return usage_error(err);
 	}
-	o->target = argv[optind];
+	*out = argv[optind];
 	return 0;
 }
 
-static int resolve_timing(struct live_opts *o, const struct timing *tm)
-{
-	char err[256];
-
-	if (tm->profile && profile_apply(tm->profile, &o->cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", err);
-		return EXIT_USAGE;
-	}
-	if (tm->idle)
-		o->cfg.idle = tm->idle;
-	if (tm->intvl)
-		o->cfg.intvl = tm->intvl;
-	if (tm->probes)
-		o->cfg.probes = (unsigned)tm->probes;
-	if (o->cfg.intvl < RATELIMIT_US && o->cfg.probes > 1)
-		fprintf(stderr, "kaprobe: warning: --intvl under 500ms: a Linux peer answers "
-			"zero-length probes at most once per net.ipv4.tcp_invalid_ratelimit "
-			"(500ms), so some probes will look lost when they are not\n");
-	return 0;
-}
-
-int main(int argc, char **argv)
+static int live_main(int argc, char **argv)
 {
 	struct live_opts o = {
 		.cfg = { .idle = 1000000, .intvl = 1000000, .probes = 3 },
 		.family = AF_UNSPEC,
 		.connect_timeout = 5000000,
 	};
-	struct timing tm = { 0 };
-	int rc;
+	struct common cm = { 0 };
+	char err[256];
+	int c, rc;
 
+	while ((c = getopt_long(argc, argv, ":c:i:w:q46hV", live_longopts, NULL)) != -1) {
+		if ((rc = common_opt(c, &cm)) != 0) {
+			if (rc != 1)
+				return rc;
+			continue;
+		}
+		rc = 0;
+		switch (c) {
+		case OPT_CONNECT_TIMEOUT:
+			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &o.connect_timeout,
+					    err, sizeof err);
+			break;
+		case 'c': rc = parse_count(optarg, 1, 1000000000L, &o.count, err, sizeof err); break;
+		case 'i': o.iface = optarg; break;
+		case 'w': o.wfile = optarg; break;
+		case OPT_GARBAGE: o.garbage = true; break;
+		case '4': o.family = AF_INET; break;
+		case '6': o.family = AF_INET6; break;
+		default: return option_error(c, argv);
+		}
+		if (rc < 0)
+			return usage_error(err);
+	}
+	if (optind < argc && strcmp(argv[optind], "audit") == 0) {
+		fprintf(stderr, "kaprobe: 'audit' is not available in this version\n");
+		return EXIT_USAGE;
+	}
+	if ((rc = operand(argc, argv, "HOST:PORT", &o.target)) != 0 ||
+	    (rc = resolve_timing(&cm, &o.cfg)) != 0)
+		return rc;
+	if (o.cfg.intvl < RATELIMIT_US && o.cfg.probes > 1)
+		fprintf(stderr, "kaprobe: warning: --intvl under 500ms: a Linux peer answers "
+			"zero-length probes at most once per net.ipv4.tcp_invalid_ratelimit "
+			"(500ms), so some probes will look lost when they are not\n");
+	o.json = cm.json;
+	o.quiet = cm.quiet;
 	/* Line-buffered even into a pipe: a reader sees each event as it
 	 * happens, not when the run ends. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	rc = parse_args(argc, argv, &o, &tm);
-	if (rc == 0)
-		rc = resolve_timing(&o, &tm);
-	if (rc == 0)
-		rc = live_run(&o);
-	return rc;
+	return live_run(&o);
+}
+
+static int replay_main(int argc, char **argv)
+{
+	/* Linux's defaults for what --probes alone leaves unset. */
+	struct replay_opts o = {
+		.cfg = { .idle = 7200LL * 1000000, .intvl = 75LL * 1000000, .probes = 9 },
+		.flow_timeout = 3LL * 3600 * 1000000,
+	};
+	struct common cm = { 0 };
+	char err[256];
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, ":qhV", replay_longopts, NULL)) != -1) {
+		if ((rc = common_opt(c, &cm)) != 0) {
+			if (rc != 1)
+				return rc;
+			continue;
+		}
+		if (c != OPT_FLOW_TIMEOUT)
+			return option_error(c, argv);
+		if (parse_duration(optarg, 1000000, 1000LL * 3600 * 1000000, &o.flow_timeout,
+				   err, sizeof err) < 0)
+			return usage_error(err);
+	}
+	if ((rc = operand(argc, argv, "FILE", &o.file)) != 0 ||
+	    (rc = resolve_timing(&cm, &o.cfg)) != 0)
+		return rc;
+	o.timings = cm.profile || cm.idle || cm.intvl || cm.probes;
+	o.json = cm.json;
+	o.quiet = cm.quiet;
+	return replay_run(&o);
+}
+
+int main(int argc, char **argv)
+{
+	/* getopt's own messages would make a second line: report here. */
+	opterr = 0;
+	if (argc > 1 && strcmp(argv[1], "replay") == 0)
+		return replay_main(argc - 1, argv + 1);
+	return live_main(argc, argv);
 }

@@ -1,6 +1,7 @@
 /* output.c - human and JSON-lines forms of kaprobe's events. */
 #include "output.h"
 
+#include <inttypes.h>
 
 #include "parse.h"
 
@@ -14,20 +15,14 @@ static double secs(const struct output *o, ka_time t)
 	return (double)(t - o->t0) / 1e6;
 }
 
-static double ms(ka_time us)
+static double ms(double us)
 {
-	return (double)us / 1e3;
-}
-
-/* Start a JSON object with its "event" and "t" members. */
-static void json_head(struct output *o, const char *event, ka_time t)
-{
-	fprintf(o->f, "{\"event\":\"%s\",\"t\":%.6f", event, secs(o, t));
+	return us / 1e3;
 }
 
 /* A JSON string member.  Everything kaprobe prints is ASCII it made
  * itself (addresses, fixed words), but escape anyway: a notice's text may
- * quote an interface name, which is the user's. */
+ * quote an interface or file name, which is the user's. */
 static void json_str(struct output *o, const char *key, const char *val)
 {
 	fprintf(o->f, ",\"%s\":\"", key);
@@ -42,9 +37,28 @@ static void json_str(struct output *o, const char *key, const char *val)
 	fputc('"', o->f);
 }
 
+/* Start a JSON object: "event", "t", and in replay "flow" and "frame". */
+static void json_head(struct output *o, const char *event, ka_time t)
+{
+	fprintf(o->f, "{\"event\":\"%s\",\"t\":%.6f", event, secs(o, t));
+	if (o->flow)
+		json_str(o, "flow", o->flow);
+	if (o->frame)
+		fprintf(o->f, ",\"frame\":%" PRIu64, o->frame);
+}
+
 static void json_end(struct output *o)
 {
 	fputs("}\n", o->f);
+}
+
+/* The human line's prefix in replay: frame number and flow. */
+static void human_head(struct output *o)
+{
+	if (o->frame)
+		fprintf(o->f, "%" PRIu64 " ", o->frame);
+	if (o->flow)
+		fprintf(o->f, "%s ", o->flow);
 }
 
 void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
@@ -81,6 +95,7 @@ void out_probe(struct output *o, ka_time t, unsigned n, uint32_t seq, uint32_t a
 		json_end(o);
 		return;
 	}
+	human_head(o);
 	fprintf(o->f, "probe %u: seq=%u ack=%u len=%u\n", n, seq, ack, len);
 }
 
@@ -90,10 +105,12 @@ void out_reply(struct output *o, ka_time t, const struct out_reply *r)
 		return;
 	if (o->json) {
 		json_head(o, "reply", t);
+		if (r->probe_frame)
+			fprintf(o->f, ",\"probe_frame\":%" PRIu64, r->probe_frame);
 		json_str(o, "kind", r->kind);
 		fprintf(o->f, ",\"n\":%u", r->n);
 		if (r->n > 0)
-			fprintf(o->f, ",\"rtt_ms\":%.3f", ms(r->rtt));
+			fprintf(o->f, ",\"rtt_ms\":%.3f", ms((double)r->rtt));
 		else
 			fputs(",\"rtt_ms\":null", o->f);
 		fprintf(o->f, ",\"ttl\":%d", r->ttl);
@@ -105,13 +122,14 @@ void out_reply(struct output *o, ka_time t, const struct out_reply *r)
 		json_end(o);
 		return;
 	}
+	human_head(o);
 	fprintf(o->f, "%s from %s:", r->kind, r->from);
 	if (r->icmp_type >= 0)
 		fprintf(o->f, " type=%d code=%d", r->icmp_type, r->icmp_code);
 	else
 		fprintf(o->f, " seq=%u ack=%u len=%u", r->seq, r->ack, r->len);
 	if (r->n > 0)
-		fprintf(o->f, " probe=%u ttl=%d rtt=%.3f ms\n", r->n, r->ttl, ms(r->rtt));
+		fprintf(o->f, " probe=%u ttl=%d rtt=%.3f ms\n", r->n, r->ttl, ms((double)r->rtt));
 	else
 		fprintf(o->f, " ttl=%d\n", r->ttl);
 }
@@ -126,60 +144,119 @@ void out_notice(struct output *o, ka_time t, const char *event, const char *text
 		json_end(o);
 		return;
 	}
+	human_head(o);
 	fprintf(o->f, "%s: %s\n", event, text);
 }
 
-void out_verdict(struct output *o, ka_time t, enum ka_verdict v)
-{
-	if (o->json) {
-		json_head(o, "verdict", t);
-		json_str(o, "verdict", ka_verdict_name(v));
-		json_end(o);
-		return;
-	}
-	fprintf(o->f, "verdict: %s\n", ka_verdict_name(v));
-}
-
-static unsigned long lost(const struct ka_stats *st)
+static uint32_t lost(const struct ka_stats *st)
 {
 	/* A probe answered by an RST got a reply: it was not lost. */
 	return st->sent - st->answered - st->reset;
 }
 
+static double rtt_avg(const struct ka_stats *st)
+{
+	return st->answered ? (double)st->rtt_sum / st->answered : 0;
+}
+
+static void json_rtts(struct output *o, const struct ka_stats *st)
+{
+	if (st->answered)
+		fprintf(o->f, ",\"rtt_min_ms\":%.3f,\"rtt_avg_ms\":%.3f,\"rtt_max_ms\":%.3f",
+			ms(st->rtt_min), ms(rtt_avg(st)), ms(st->rtt_max));
+	else
+		fputs(",\"rtt_min_ms\":null,\"rtt_avg_ms\":null,\"rtt_max_ms\":null", o->f);
+}
+
+static void human_rtts(struct output *o, const struct ka_stats *st)
+{
+	if (st->answered)
+		fprintf(o->f, ", rtt min/avg/max = %.3f/%.3f/%.3f ms",
+			ms(st->rtt_min), ms(rtt_avg(st)), ms(st->rtt_max));
+}
+
+void out_verdict(struct output *o, ka_time t, const char *verdict, const struct ka_stats *st)
+{
+	if (o->json) {
+		json_head(o, "verdict", t);
+		json_str(o, "verdict", verdict);
+		if (st) {
+			fprintf(o->f, ",\"probes\":%u,\"answered\":%u", st->sent, st->answered);
+			json_rtts(o, st);
+		}
+		json_end(o);
+		return;
+	}
+	if (!st) {
+		fprintf(o->f, "verdict: %s\n", verdict);
+		return;
+	}
+	fprintf(o->f, "%s: %s, %u probe%s, %u answered", o->flow, verdict, st->sent,
+		st->sent == 1 ? "" : "s", st->answered);
+	human_rtts(o, st);
+	fputc('\n', o->f);
+}
+
+void out_would_die(struct output *o, ka_time t, const char *verdict)
+{
+	if (o->json) {
+		json_head(o, "would-die", t);
+		json_str(o, "verdict", verdict);
+		json_end(o);
+		return;
+	}
+	fprintf(o->f, "%s: with the given timings the prober would have declared the peer %s "
+		"at t=%.3f s\n", o->flow, verdict, secs(o, t));
+}
+
 void out_summary(struct output *o, ka_time t, const struct ka_stats *st)
 {
-	double avg = st->answered ? ms(st->rtt_sum) / (double)st->answered : 0;
-
 	if (o->json) {
 		json_head(o, "summary", t);
-		fprintf(o->f, ",\"sent\":%lu,\"answered\":%lu,\"lost\":%lu",
-			st->sent, st->answered, lost(st));
-		if (st->answered)
-			fprintf(o->f, ",\"rtt_min_ms\":%.3f,\"rtt_avg_ms\":%.3f,\"rtt_max_ms\":%.3f",
-				ms(st->rtt_min), avg, ms(st->rtt_max));
-		else
-			fputs(",\"rtt_min_ms\":null,\"rtt_avg_ms\":null,\"rtt_max_ms\":null", o->f);
+		fprintf(o->f, ",\"sent\":%u,\"answered\":%u,\"lost\":%u", st->sent,
+			st->answered, lost(st));
+		json_rtts(o, st);
 		json_end(o);
 		return;
 	}
 	fprintf(o->f, "--- %s keep-alive statistics ---\n", o->target ? o->target : "");
-	fprintf(o->f, "%lu probe%s sent, %lu answered, %lu lost (%.0f%%)",
-		st->sent, st->sent == 1 ? "" : "s", st->answered, lost(st),
-		st->sent ? 100.0 * (double)lost(st) / (double)st->sent : 0.0);
+	fprintf(o->f, "%u probe%s sent, %u answered, %u lost (%.0f%%)", st->sent,
+		st->sent == 1 ? "" : "s", st->answered, lost(st),
+		st->sent ? 100.0 * lost(st) / st->sent : 0.0);
 	if (st->reset)
 		fputs(", answered by an RST", o->f);
-	if (st->answered)
-		fprintf(o->f, ", rtt min/avg/max = %.3f/%.3f/%.3f ms",
-			ms(st->rtt_min), avg, ms(st->rtt_max));
+	human_rtts(o, st);
 	fputc('\n', o->f);
+}
+
+void out_replay_summary(struct output *o, ka_time t, const char *file,
+			const struct replay_totals *tot)
+{
+	if (o->json) {
+		json_head(o, "summary", t);
+		json_str(o, "file", file);
+		fprintf(o->f, ",\"frames\":%" PRIu64 ",\"tcp\":%" PRIu64 ",\"flows\":%" PRIu64
+			",\"flows_probed\":%" PRIu64 ",\"probes\":%" PRIu64 ",\"answered\":%" PRIu64
+			",\"skipped\":{\"truncated\":%" PRIu64 ",\"malformed\":%" PRIu64
+			",\"not_tcp\":%" PRIu64 "}",
+			tot->frames, tot->tcp, tot->flows, tot->flows_probed, tot->probes,
+			tot->answered, tot->truncated, tot->malformed, tot->not_tcp);
+		json_end(o);
+		return;
+	}
+	fprintf(o->f, "--- %s: %" PRIu64 " frames, %" PRIu64 " TCP segments, %" PRIu64
+		" flows (%" PRIu64 " with keep-alive), %" PRIu64 " probes, %" PRIu64
+		" answered; skipped %" PRIu64 " truncated, %" PRIu64 " malformed, %" PRIu64
+		" not TCP\n", file, tot->frames, tot->tcp, tot->flows, tot->flows_probed,
+		tot->probes, tot->answered, tot->truncated, tot->malformed, tot->not_tcp);
 }
 
 void out_status(FILE *f, const struct ka_stats *st)
 {
-	fprintf(f, "%lu/%lu probes answered, %lu lost", st->answered, st->sent, lost(st));
+	fprintf(f, "%u/%u probes answered, %u lost", st->answered, st->sent, lost(st));
 	if (st->answered)
 		fprintf(f, ", rtt min/avg/max = %.3f/%.3f/%.3f ms", ms(st->rtt_min),
-			ms(st->rtt_sum) / (double)st->answered, ms(st->rtt_max));
+			ms(rtt_avg(st)), ms(st->rtt_max));
 	fputc('\n', f);
 }
 

@@ -2,8 +2,10 @@
  *
  * One function per event, so that the human and the JSON forms of an event
  * are written side by side and cannot drift apart.  JSON events are one
- * object per line, each with "event" and "t" (seconds since the start).
- * Quiet mode keeps only the verdict and the summary.
+ * object per line, each with "event" and "t" (seconds since the start: of
+ * the run, or of the capture in replay).  Replay sets `flow` and `frame`
+ * before each event so that the same events carry "flow" and "frame".
+ * Quiet mode keeps only verdicts and summaries.
  */
 #ifndef KAPROBE_OUTPUT_H
 #define KAPROBE_OUTPUT_H
@@ -19,6 +21,8 @@ struct output {
 	bool json, quiet;
 	ka_time t0;             /* the start: "t" counts from here */
 	const char *target;     /* for the summary's heading */
+	const char *flow;       /* replay: "prober>peer" of the event, else NULL */
+	uint64_t frame;         /* replay: the event's frame number, else 0 */
 };
 
 struct out_reply {
@@ -28,7 +32,14 @@ struct out_reply {
 	int ttl;                /* TTL or hop limit */
 	const char *from;       /* sender's address */
 	uint32_t seq, ack, len; /* TCP replies */
-	int icmp_type, icmp_code;
+	int icmp_type, icmp_code;   /* ICMP replies; -1 otherwise */
+	uint64_t probe_frame;   /* replay: the probe's frame, else 0 */
+};
+
+/* What replay read, for its summary. */
+struct replay_totals {
+	uint64_t frames, tcp, flows, flows_probed, probes, answered;
+	uint64_t truncated, malformed, not_tcp;   /* frames skipped, by reason */
 };
 
 void out_init(struct output *o, FILE *f, bool json, bool quiet, ka_time t0);
@@ -41,8 +52,13 @@ void out_reply(struct output *o, ka_time t, const struct out_reply *r);
 /* Something seen and reported but not acted on, e.g. an RST not at
  * RCV.NXT (RFC 5961) or the peer closing its side. */
 void out_notice(struct output *o, ka_time t, const char *event, const char *text);
-void out_verdict(struct output *o, ka_time t, enum ka_verdict v);
+/* The verdict; with st (replay), the flow's probe counts as well. */
+void out_verdict(struct output *o, ka_time t, const char *verdict, const struct ka_stats *st);
+/* Replay with timings given: when a stack with them would have given up. */
+void out_would_die(struct output *o, ka_time t, const char *verdict);
 void out_summary(struct output *o, ka_time t, const struct ka_stats *st);
+void out_replay_summary(struct output *o, ka_time t, const char *file,
+			const struct replay_totals *tot);
 /* The running statistics in one line, on SIGQUIT (always human, to f). */
 void out_status(FILE *f, const struct ka_stats *st);
 

@@ -1,4 +1,5 @@
-/* test_flow.c - per-flow sequence tracking, including across 2^32. */
+/* test_flow.c - per-flow sequence tracking with Wireshark's rules,
+ * including across 2^32. */
 #include <string.h>
 
 #include "flow.h"
@@ -6,22 +7,20 @@
 
 static struct segment seg(uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len)
 {
-	return (struct segment){ .kind = SEG_TCP, .family = 2, .seq = seq, .ack = ack,
+	return (struct segment){ .kind = SEG_TCP, .family = AF_INET, .seq = seq, .ack = ack,
 				 .flags = flags, .len = len, .win = 502, .ttl = 64 };
 }
 
-/* A handshake starting ISN bytes below the wrap, then data, as both ends. */
 static void handshake(struct flow *f, uint32_t a_isn, uint32_t b_isn, bool ts)
 {
 	struct segment s;
 
 	memset(f, 0, sizeof *f);
 	s = seg(a_isn, 0, TCPF_SYN, 0);
-	s.opt.has_ts = ts; s.opt.tsval = 100;
-	s.opt.has_wscale = true; s.opt.wscale = 7;
+	s.opt.has_ts = ts;
 	flow_update(f, 0, &s);
 	s = seg(b_isn, a_isn + 1, TCPF_SYN | TCPF_ACK, 0);
-	s.opt.has_ts = ts; s.opt.tsval = 900; s.opt.tsecr = 100;
+	s.opt.has_ts = ts;
 	flow_update(f, 1, &s);
 	s = seg(a_isn + 1, b_isn + 1, TCPF_ACK, 0);
 	flow_update(f, 0, &s);
@@ -35,8 +34,9 @@ static void test_handshake_state(void)
 	CU_ASSERT_EQUAL(f.d[0].nxt, 1001);
 	CU_ASSERT_EQUAL(f.d[1].nxt, 5001);
 	CU_ASSERT_EQUAL(f.d[0].ack, 5001);
-	CU_ASSERT_EQUAL(f.d[0].wscale, 7);
-	CU_ASSERT_EQUAL(f.d[1].tsval, 900);
+	CU_ASSERT_EQUAL(f.d[0].win, 502);
+	CU_ASSERT(f.d[0].flags & FD_SYN);
+	CU_ASSERT(f.d[1].flags & FD_SEEN);
 	CU_ASSERT_TRUE(flow_ts_negotiated(&f));
 	handshake(&f, 1000, 5000, false);
 	CU_ASSERT_FALSE(flow_ts_negotiated(&f));
@@ -66,16 +66,44 @@ static void test_probe_rule(void)
 	s = seg(1000, 5001, TCPF_ACK, 1);
 	flow_update(&f, 0, &s);
 	CU_ASSERT_EQUAL(f.d[0].nxt, 1001);
+	CU_ASSERT(f.d[0].flags & FD_KEEPALIVE);
 	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &s));
 }
 
-static void test_unknown_direction_is_not_probe(void)
+/* As in Wireshark, an unknown next seq is 0: a first segment at
+ * 0xffffffff is a keep-alive, any other is not. */
+static void test_unknown_next_seq(void)
 {
 	struct flow f;
 	struct segment s = seg(99, 0, TCPF_ACK, 0);
 
 	memset(&f, 0, sizeof f);
 	CU_ASSERT_FALSE(flow_is_probe(&f, 1, &s));
+	s.seq = 0xffffffffu;
+	CU_ASSERT_TRUE(flow_is_probe(&f, 1, &s));
+}
+
+static void test_probe_ack_rule(void)
+{
+	struct flow f;
+	struct segment probe, ans;
+
+	handshake(&f, 1000, 5000, true);
+	ans = seg(5001, 1001, TCPF_ACK, 0);
+	flow_update(&f, 1, &ans);                    /* the peer's last: same win */
+	probe = seg(1000, 5001, TCPF_ACK, 0);
+	flow_update(&f, 0, &probe);
+	CU_ASSERT_TRUE(flow_is_probe_ack(&f, 1, &ans));
+	ans.win = 600;                               /* changed: a window update */
+	CU_ASSERT_FALSE(flow_is_probe_ack(&f, 1, &ans));
+	ans.win = 502;
+	ans.len = 1;
+	CU_ASSERT_FALSE(flow_is_probe_ack(&f, 1, &ans));
+	ans.len = 0;
+	/* Only when the prober's last segment was the keep-alive. */
+	probe = seg(1001, 5001, TCPF_ACK, 0);
+	flow_update(&f, 0, &probe);
+	CU_ASSERT_FALSE(flow_is_probe_ack(&f, 1, &ans));
 }
 
 static void test_wraparound(void)
@@ -86,17 +114,22 @@ static void test_wraparound(void)
 	handshake(&f, 0xfffffff0u, 0xffffff00u, false);
 	/* The peer sends 0x200 bytes, crossing 2^32. */
 	s = seg(0xffffff01u, 0xfffffff1u, TCPF_ACK | TCPF_PSH, 0x200);
+	CU_ASSERT_TRUE(flow_is_new_data(&f, 1, &s));
 	flow_update(&f, 1, &s);
 	CU_ASSERT_EQUAL(f.d[1].nxt, 0x101);
 	/* A retransmission of older data does not move nxt back. */
 	s = seg(0xffffff01u, 0xfffffff1u, TCPF_ACK, 0x10);
+	CU_ASSERT_FALSE(flow_is_new_data(&f, 1, &s));
 	flow_update(&f, 1, &s);
 	CU_ASSERT_EQUAL(f.d[1].nxt, 0x101);
 	s = seg(0xfffffff1u, 0x101, TCPF_ACK, 0);
 	flow_update(&f, 0, &s);
 	CU_ASSERT_TRUE(flow_acks_all(&f, 0, &s));
 	/* Our probe at SND.NXT-1 where SND.NXT is 0: seq 0xffffffff. */
-	handshake(&f, 0xffffffffu, 7, false);
+	handshake(&f, 0xfffffffeu, 7, false);
+	CU_ASSERT_EQUAL(f.d[0].nxt, 0xffffffffu);
+	s = seg(0xffffffffu, 8, TCPF_ACK, 1);        /* 1 byte, ends at 0 */
+	flow_update(&f, 0, &s);
 	CU_ASSERT_EQUAL(f.d[0].nxt, 0);
 	s = seg(0xffffffffu, 8, TCPF_ACK, 0);
 	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &s));
@@ -117,16 +150,20 @@ static void test_acks_all(void)
 	CU_ASSERT_FALSE(flow_acks_all(&f, 1, &s));
 }
 
-/* An RST's seq is not trusted to move anything (RFC 5961). */
-static void test_rst_leaves_state(void)
+/* Wireshark moves next seq with RSTs too; the flag is remembered. */
+static void test_rst(void)
 {
 	struct flow f;
 	struct segment s;
 
 	handshake(&f, 1000, 5000, true);
-	s = seg(9999999, 0, TCPF_RST, 0);
+	s = seg(5001, 0, TCPF_RST, 0);
 	flow_update(&f, 1, &s);
 	CU_ASSERT_EQUAL(f.d[1].nxt, 5001);
+	CU_ASSERT(f.d[1].flags & FD_RST);
+	s = seg(9000, 0, TCPF_RST, 0);
+	flow_update(&f, 1, &s);
+	CU_ASSERT_EQUAL(f.d[1].nxt, 9000);
 }
 
 static void test_fin_takes_a_number(void)
@@ -136,9 +173,29 @@ static void test_fin_takes_a_number(void)
 
 	handshake(&f, 1000, 5000, true);
 	s = seg(5001, 1001, TCPF_ACK | TCPF_FIN, 10);
+	CU_ASSERT_TRUE(flow_is_new_data(&f, 1, &s));
 	flow_update(&f, 1, &s);
 	CU_ASSERT_EQUAL(f.d[1].nxt, 5012);
-	CU_ASSERT_TRUE(f.d[1].fin_seen);
+	CU_ASSERT(f.d[1].flags & FD_FIN);
+	/* A retransmitted FIN is not new. */
+	CU_ASSERT_FALSE(flow_is_new_data(&f, 1, &s));
+}
+
+/* A one-byte segment at next seq while the other side's window is 0 is a
+ * zero-window probe: it does not advance next seq. */
+static void test_zero_window_probe(void)
+{
+	struct flow f;
+	struct segment s;
+
+	handshake(&f, 1000, 5000, true);
+	s = seg(5001, 1001, TCPF_ACK, 0);
+	s.win = 0;
+	flow_update(&f, 1, &s);
+	s = seg(1001, 5001, TCPF_ACK, 1);
+	flow_update(&f, 0, &s);
+	CU_ASSERT_EQUAL(f.d[0].nxt, 1001);
+	CU_ASSERT_FALSE(f.d[0].flags & FD_KEEPALIVE);
 }
 
 /* Picked up mid-stream: the first segment of each direction sets it. */
@@ -151,9 +208,14 @@ static void test_midstream(void)
 	s = seg(777, 4242, TCPF_ACK, 100);
 	flow_update(&f, 0, &s);
 	CU_ASSERT_EQUAL(f.d[0].nxt, 877);
-	CU_ASSERT_FALSE(f.d[0].syn_seen);
+	CU_ASSERT_FALSE(f.d[0].flags & FD_SYN);
 	s = seg(876, 4242, TCPF_ACK, 0);
 	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &s));
+}
+
+static void test_state_is_small(void)
+{
+	CU_ASSERT(sizeof(struct flow) <= 24);
 }
 
 void suite_flow(void)
@@ -161,10 +223,13 @@ void suite_flow(void)
 	UNIT_SUITE("flow",
 		   UNIT_TEST(test_handshake_state),
 		   UNIT_TEST(test_probe_rule),
-		   UNIT_TEST(test_unknown_direction_is_not_probe),
+		   UNIT_TEST(test_unknown_next_seq),
+		   UNIT_TEST(test_probe_ack_rule),
 		   UNIT_TEST(test_wraparound),
 		   UNIT_TEST(test_acks_all),
-		   UNIT_TEST(test_rst_leaves_state),
+		   UNIT_TEST(test_rst),
 		   UNIT_TEST(test_fin_takes_a_number),
-		   UNIT_TEST(test_midstream));
+		   UNIT_TEST(test_zero_window_probe),
+		   UNIT_TEST(test_midstream),
+		   UNIT_TEST(test_state_is_small));
 }

@@ -11,11 +11,11 @@ static void test_no_probe_before_idle(void)
 {
 	struct ka_machine m;
 
-	ka_init(&m, &cfg, S(0));
-	CU_ASSERT_EQUAL(ka_deadline(&m), S(10));
-	CU_ASSERT_EQUAL(ka_timer(&m, S(9.999)), KA_ACT_NONE);
+	ka_init(&m, S(0));
+	CU_ASSERT_EQUAL(ka_deadline(&m, &cfg), S(10));
+	CU_ASSERT_EQUAL(ka_timer(&m, &cfg, S(9.999)), KA_ACT_NONE);
 	CU_ASSERT_EQUAL(m.state, KA_IDLE);
-	CU_ASSERT_EQUAL(ka_timer(&m, S(10)), KA_ACT_PROBE);
+	CU_ASSERT_EQUAL(ka_timer(&m, &cfg, S(10)), KA_ACT_PROBE);
 }
 
 /* Linux: probes at idle, idle+intvl, ...; death when the timer fires with
@@ -25,24 +25,25 @@ static void test_dead_after_probes(void)
 	struct ka_machine m;
 	ka_time t = S(10);
 
-	ka_init(&m, &cfg, S(0));
+	ka_init(&m, S(0));
 	for (unsigned i = 1; i <= 3; i++) {
-		CU_ASSERT_EQUAL_FATAL(ka_timer(&m, t), KA_ACT_PROBE);
+		CU_ASSERT_EQUAL_FATAL(ka_timer(&m, &cfg, t), KA_ACT_PROBE);
 		ka_sent(&m, t);
 		CU_ASSERT_EQUAL(m.probes_out, i);
-		CU_ASSERT_EQUAL(ka_deadline(&m), t + S(2));
-		CU_ASSERT_EQUAL(ka_timer(&m, t + S(1)), KA_ACT_NONE);
+		CU_ASSERT_EQUAL(ka_deadline(&m, &cfg), t + S(2));
+		CU_ASSERT_EQUAL(ka_timer(&m, &cfg, t + S(1)), KA_ACT_NONE);
 		t += S(2);
 	}
 	CU_ASSERT_EQUAL(t, S(16));
-	CU_ASSERT_EQUAL(ka_timer(&m, t), KA_ACT_VERDICT);
+	CU_ASSERT_EQUAL(ka_timer(&m, &cfg, t), KA_ACT_VERDICT);
 	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_DEAD);
 	CU_ASSERT_EQUAL(m.state, KA_DONE);
-	CU_ASSERT_EQUAL(ka_deadline(&m), KA_NEVER);
+	CU_ASSERT_FALSE(m.last_answered);
+	CU_ASSERT_EQUAL(ka_deadline(&m, &cfg), KA_NEVER);
 	CU_ASSERT_EQUAL(m.st.sent, 3);
 	CU_ASSERT_EQUAL(m.st.answered, 0);
 	/* Nothing moves a finished machine. */
-	CU_ASSERT_EQUAL(ka_timer(&m, t + S(100)), KA_ACT_NONE);
+	CU_ASSERT_EQUAL(ka_timer(&m, &cfg, t + S(100)), KA_ACT_NONE);
 	CU_ASSERT_FALSE(ka_receive(&m, t, KA_IN_ACK).answered);
 }
 
@@ -52,10 +53,10 @@ static void test_answer_after_loss_resets_counter(void)
 	struct ka_machine m;
 	struct ka_outcome o;
 
-	ka_init(&m, &cfg, S(0));
-	ka_timer(&m, S(10));
+	ka_init(&m, S(0));
+	ka_timer(&m, &cfg, S(10));
 	ka_sent(&m, S(10));
-	ka_timer(&m, S(12));
+	ka_timer(&m, &cfg, S(12));
 	ka_sent(&m, S(12));
 	o = ka_receive(&m, S(12.004), KA_IN_ACK);
 	CU_ASSERT_TRUE(o.answered);
@@ -64,10 +65,10 @@ static void test_answer_after_loss_resets_counter(void)
 	CU_ASSERT_EQUAL(m.state, KA_IDLE);
 	CU_ASSERT_EQUAL(m.probes_out, 0);
 	/* The next round waits a full idle from the answer. */
-	CU_ASSERT_EQUAL(ka_deadline(&m), S(22.004));
+	CU_ASSERT_EQUAL(ka_deadline(&m, &cfg), S(22.004));
 	CU_ASSERT_EQUAL(m.st.sent, 2);
 	CU_ASSERT_EQUAL(m.st.answered, 1);
-	CU_ASSERT_EQUAL(m.st.rounds_answered, 1);
+	CU_ASSERT_EQUAL(m.st.answered, 1);
 	CU_ASSERT_TRUE(m.last_answered);
 }
 
@@ -76,11 +77,11 @@ static void test_data_restarts_idle_clock(void)
 	struct ka_machine m;
 	struct ka_outcome o;
 
-	ka_init(&m, &cfg, S(0));
+	ka_init(&m, S(0));
 	o = ka_receive(&m, S(7), KA_IN_DATA);
 	CU_ASSERT_FALSE(o.answered);
-	CU_ASSERT_EQUAL(ka_timer(&m, S(10)), KA_ACT_NONE);
-	CU_ASSERT_EQUAL(ka_deadline(&m), S(17));
+	CU_ASSERT_EQUAL(ka_timer(&m, &cfg, S(10)), KA_ACT_NONE);
+	CU_ASSERT_EQUAL(ka_deadline(&m, &cfg), S(17));
 	CU_ASSERT_EQUAL(m.st.answered, 0);
 }
 
@@ -88,8 +89,8 @@ static void test_data_answers_probe(void)
 {
 	struct ka_machine m;
 
-	ka_init(&m, &cfg, S(0));
-	ka_timer(&m, S(10));
+	ka_init(&m, S(0));
+	ka_timer(&m, &cfg, S(10));
 	ka_sent(&m, S(10));
 	CU_ASSERT_TRUE(ka_receive(&m, S(10.5), KA_IN_DATA).answered);
 	CU_ASSERT_EQUAL(m.st.rtt_min, S(0.5));
@@ -100,8 +101,8 @@ static void test_rst_resets(void)
 	struct ka_machine m;
 	struct ka_outcome o;
 
-	ka_init(&m, &cfg, S(0));
-	ka_timer(&m, S(10));
+	ka_init(&m, S(0));
+	ka_timer(&m, &cfg, S(10));
 	ka_sent(&m, S(10));
 	o = ka_receive(&m, S(10.001), KA_IN_RST);
 	CU_ASSERT_TRUE(o.verdict);
@@ -111,7 +112,7 @@ static void test_rst_resets(void)
 	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_RESET);
 	CU_ASSERT_EQUAL(m.st.reset, 1);
 	CU_ASSERT_EQUAL(m.st.answered, 0);
-	CU_ASSERT_EQUAL(ka_timer(&m, S(100)), KA_ACT_NONE);
+	CU_ASSERT_EQUAL(ka_timer(&m, &cfg, S(100)), KA_ACT_NONE);
 }
 
 /* An RST while idle (the peer aborting on its own) also ends it. */
@@ -119,7 +120,7 @@ static void test_rst_while_idle(void)
 {
 	struct ka_machine m;
 
-	ka_init(&m, &cfg, S(0));
+	ka_init(&m, S(0));
 	CU_ASSERT_TRUE(ka_receive(&m, S(3), KA_IN_RST).verdict);
 	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_RESET);
 	CU_ASSERT_EQUAL(m.st.reset, 0);
@@ -132,16 +133,16 @@ static void test_icmp_is_soft_error(void)
 	struct ka_machine m;
 	ka_time t = S(10);
 
-	ka_init(&m, &cfg, S(0));
+	ka_init(&m, S(0));
 	for (int i = 0; i < 3; i++, t += S(2)) {
-		CU_ASSERT_EQUAL_FATAL(ka_timer(&m, t), KA_ACT_PROBE);
+		CU_ASSERT_EQUAL_FATAL(ka_timer(&m, &cfg, t), KA_ACT_PROBE);
 		ka_sent(&m, t);
 		struct ka_outcome o = ka_receive(&m, t + 100, KA_IN_ICMP);
 		CU_ASSERT_FALSE(o.answered);
 		CU_ASSERT_EQUAL(o.rtt, 100);
-		CU_ASSERT_EQUAL(ka_deadline(&m), t + S(2));
+		CU_ASSERT_EQUAL(ka_deadline(&m, &cfg), t + S(2));
 	}
-	CU_ASSERT_EQUAL(ka_timer(&m, t), KA_ACT_VERDICT);
+	CU_ASSERT_EQUAL(ka_timer(&m, &cfg, t), KA_ACT_VERDICT);
 	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_UNREACHABLE);
 }
 
@@ -151,15 +152,17 @@ static void test_icmp_forgotten_after_answer(void)
 	struct ka_machine m;
 	ka_time t;
 
-	ka_init(&m, &(struct ka_config){ .idle = S(1), .intvl = S(1), .probes = 1 }, 0);
-	ka_timer(&m, S(1));
+	const struct ka_config c1 = { .idle = S(1), .intvl = S(1), .probes = 1 };
+
+	ka_init(&m, 0);
+	ka_timer(&m, &c1, S(1));
 	ka_sent(&m, S(1));
 	ka_receive(&m, S(1.1), KA_IN_ICMP);
 	ka_receive(&m, S(1.2), KA_IN_ACK);
-	t = ka_deadline(&m);
-	CU_ASSERT_EQUAL(ka_timer(&m, t), KA_ACT_PROBE);
+	t = ka_deadline(&m, &c1);
+	CU_ASSERT_EQUAL(ka_timer(&m, &c1, t), KA_ACT_PROBE);
 	ka_sent(&m, t);
-	CU_ASSERT_EQUAL(ka_timer(&m, t + S(1)), KA_ACT_VERDICT);
+	CU_ASSERT_EQUAL(ka_timer(&m, &c1, t + S(1)), KA_ACT_VERDICT);
 	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_DEAD);
 }
 
@@ -167,8 +170,8 @@ static void test_restamp_changes_rtt(void)
 {
 	struct ka_machine m;
 
-	ka_init(&m, &cfg, 0);
-	ka_timer(&m, S(10));
+	ka_init(&m, 0);
+	ka_timer(&m, &cfg, S(10));
 	ka_sent(&m, S(10));
 	ka_restamp(&m, S(10) + 30);
 	CU_ASSERT_EQUAL(ka_receive(&m, S(10) + 130, KA_IN_ACK).rtt, 100);
@@ -180,10 +183,12 @@ static void test_rtt_statistics(void)
 	const ka_time rtts[] = { 300, 100, 200 };
 	ka_time t = 0;
 
-	ka_init(&m, &(struct ka_config){ .idle = S(1), .intvl = S(1), .probes = 2 }, 0);
+	const struct ka_config c2 = { .idle = S(1), .intvl = S(1), .probes = 2 };
+
+	ka_init(&m, 0);
 	for (int i = 0; i < 3; i++) {
-		t = ka_deadline(&m);
-		CU_ASSERT_EQUAL_FATAL(ka_timer(&m, t), KA_ACT_PROBE);
+		t = ka_deadline(&m, &c2);
+		CU_ASSERT_EQUAL_FATAL(ka_timer(&m, &c2, t), KA_ACT_PROBE);
 		ka_sent(&m, t);
 		ka_receive(&m, t + rtts[i], KA_IN_ACK);
 	}
@@ -191,7 +196,7 @@ static void test_rtt_statistics(void)
 	CU_ASSERT_EQUAL(m.st.rtt_max, 300);
 	CU_ASSERT_EQUAL(m.st.rtt_sum, 600);
 	CU_ASSERT_EQUAL(m.st.answered, 3);
-	CU_ASSERT_EQUAL(m.st.rounds_answered, 3);
+	CU_ASSERT_EQUAL(m.st.answered, 3);
 }
 
 /* An ACK while idle is not an answer (nothing was asked) but, as in
@@ -200,10 +205,35 @@ static void test_ack_while_idle(void)
 {
 	struct ka_machine m;
 
-	ka_init(&m, &cfg, 0);
+	ka_init(&m, 0);
 	CU_ASSERT_FALSE(ka_receive(&m, S(5), KA_IN_ACK).answered);
-	CU_ASSERT_EQUAL(ka_deadline(&m), S(15));
+	CU_ASSERT_EQUAL(ka_deadline(&m, &cfg), S(15));
 	CU_ASSERT_EQUAL(m.st.answered, 0);
+}
+
+/* Replay: the prober gives up (its RST after unanswered probes). */
+static void test_abandon(void)
+{
+	struct ka_machine m;
+
+	ka_init(&m, 0);
+	CU_ASSERT_FALSE(ka_abandon(&m));          /* nothing out: no verdict */
+	CU_ASSERT_EQUAL(m.state, KA_IDLE);
+	ka_sent(&m, S(10));
+	ka_sent(&m, S(11));
+	CU_ASSERT_TRUE(ka_abandon(&m));
+	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_DEAD);
+	ka_init(&m, 0);
+	ka_sent(&m, S(10));
+	ka_receive(&m, S(10.1), KA_IN_ICMP);
+	CU_ASSERT_TRUE(ka_abandon(&m));
+	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_UNREACHABLE);
+}
+
+/* The machine is kept per flow in replay: it must stay small. */
+static void test_machine_is_small(void)
+{
+	CU_ASSERT(sizeof(struct ka_machine) <= 56);
 }
 
 static void test_verdict_names(void)
@@ -229,5 +259,7 @@ void suite_keepalive(void)
 		   UNIT_TEST(test_restamp_changes_rtt),
 		   UNIT_TEST(test_rtt_statistics),
 		   UNIT_TEST(test_ack_while_idle),
+		   UNIT_TEST(test_abandon),
+		   UNIT_TEST(test_machine_is_small),
 		   UNIT_TEST(test_verdict_names));
 }

@@ -1,0 +1,185 @@
+/* flowtable.c - replay's flow table (see flowtable.h). */
+#include "flowtable.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "segment.h"
+
+#define INITIAL_SLOTS 1024u
+
+/* FNV-1a over one end (address and port), finished with a multiply so the
+ * two ends' hashes can be added: addition makes the hash symmetric. */
+static uint64_t hash_end(const uint8_t *addr, size_t alen, uint16_t port)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < alen; i++)
+		h = (h ^ addr[i]) * 0x100000001b3ull;
+	h = (h ^ (port & 0xff)) * 0x100000001b3ull;
+	h = (h ^ (port >> 8)) * 0x100000001b3ull;
+	return h * 0x9e3779b97f4a7c15ull;
+}
+
+static uint32_t hash_flow(int family, const uint8_t *a, uint16_t pa, const uint8_t *b,
+			  uint16_t pb)
+{
+	size_t n = seg_addrlen(family);
+	uint64_t h = hash_end(a, n, pa) + hash_end(b, n, pb) + (uint64_t)family;
+
+	return (uint32_t)(h ^ (h >> 29));
+}
+
+static uint32_t hash_rec(const struct rflow *r)
+{
+	return hash_flow(r->family, r->addr[0], r->port[0], r->addr[1], r->port[1]);
+}
+
+static bool end_is(const struct rflow *r, int e, const uint8_t *addr, uint16_t port)
+{
+	return r->port[e] == port && memcmp(r->addr[e], addr, seg_addrlen(r->family)) == 0;
+}
+
+int ft_dir(const struct rflow *r, const uint8_t *src, uint16_t sport)
+{
+	return end_is(r, 0, src, sport) ? 0 : 1;
+}
+
+static bool matches(const struct rflow *r, int family, const uint8_t *src, uint16_t sport,
+		    const uint8_t *dst, uint16_t dport)
+{
+	if (r->family != family)
+		return false;
+	return (end_is(r, 0, src, sport) && end_is(r, 1, dst, dport)) ||
+	       (end_is(r, 1, src, sport) && end_is(r, 0, dst, dport));
+}
+
+int ft_init(struct flowtable *ft)
+{
+	*ft = (struct flowtable){ .free_head = FT_NONE, .nslots = INITIAL_SLOTS };
+	ft->slot = calloc(ft->nslots, sizeof *ft->slot);
+	return ft->slot ? 0 : -1;
+}
+
+void ft_free(struct flowtable *ft)
+{
+	free(ft->pool);
+	free(ft->slot);
+	*ft = (struct flowtable){ .free_head = FT_NONE };
+}
+
+uint32_t ft_find(const struct flowtable *ft, int family, const uint8_t *src, uint16_t sport,
+		 const uint8_t *dst, uint16_t dport)
+{
+	uint32_t mask = ft->nslots - 1;
+
+	for (uint32_t i = hash_flow(family, src, sport, dst, dport) & mask; ft->slot[i];
+	     i = (i + 1) & mask) {
+		uint32_t idx = ft->slot[i] - 1;
+
+		if (matches(&ft->pool[idx], family, src, sport, dst, dport))
+			return idx;
+	}
+	return FT_NONE;
+}
+
+static void place(struct flowtable *ft, uint32_t idx)
+{
+	uint32_t mask = ft->nslots - 1, i = hash_rec(&ft->pool[idx]) & mask;
+
+	while (ft->slot[i])
+		i = (i + 1) & mask;
+	ft->slot[i] = idx + 1;
+}
+
+/* Double the index and place every live record again. */
+static int grow_index(struct flowtable *ft)
+{
+	uint32_t *old = ft->slot, n = ft->nslots;
+
+	if (n > UINT32_MAX / 2)
+		return -1;
+	ft->slot = calloc((size_t)n * 2, sizeof *ft->slot);
+	if (!ft->slot) {
+		ft->slot = old;
+		return -1;
+	}
+	ft->nslots = n * 2;
+	for (uint32_t i = 0; i < n; i++)
+		if (old[i])
+			place(ft, old[i] - 1);
+	free(old);
+	return 0;
+}
+
+static uint32_t new_record(struct flowtable *ft)
+{
+	uint32_t idx;
+
+	if (ft->free_head != FT_NONE) {
+		idx = ft->free_head;
+		ft->free_head = ft->pool[idx].probe_frame;
+		return idx;
+	}
+	if (ft->pool_used == ft->pool_cap) {
+		uint32_t cap = ft->pool_cap ? ft->pool_cap * 2 : 1024;
+		struct rflow *p;
+
+		if (ft->pool_cap >= FT_NONE / 2 ||
+		    !(p = realloc(ft->pool, (size_t)cap * sizeof *p)))
+			return FT_NONE;
+		ft->pool = p;
+		ft->pool_cap = cap;
+	}
+	return ft->pool_used++;
+}
+
+uint32_t ft_insert(struct flowtable *ft, int family, const uint8_t *src, uint16_t sport,
+		   const uint8_t *dst, uint16_t dport)
+{
+	size_t n = seg_addrlen(family);
+	struct rflow *r;
+	uint32_t idx;
+
+	/* At most half full, so that linear probing stays short. */
+	if ((uint64_t)(ft->live + 1) * 2 > ft->nslots && grow_index(ft) < 0)
+		return FT_NONE;
+	idx = new_record(ft);
+	if (idx == FT_NONE)
+		return FT_NONE;
+	r = &ft->pool[idx];
+	memset(r, 0, sizeof *r);
+	memcpy(r->addr[0], src, n);
+	memcpy(r->addr[1], dst, n);
+	r->port[0] = sport;
+	r->port[1] = dport;
+	r->family = (uint8_t)family;
+	r->rflags = RF_LIVE;
+	place(ft, idx);
+	ft->live++;
+	return idx;
+}
+
+void ft_remove(struct flowtable *ft, uint32_t idx)
+{
+	uint32_t mask = ft->nslots - 1, i = hash_rec(&ft->pool[idx]) & mask, j;
+
+	while (ft->slot[i] != idx + 1)
+		i = (i + 1) & mask;
+	/* Backward-shift deletion: pull later members of the probe run into
+	 * the hole when their home slot does not lie between hole and them,
+	 * so that no tombstones are needed. */
+	for (j = (i + 1) & mask; ft->slot[j]; j = (j + 1) & mask) {
+		uint32_t home = hash_rec(&ft->pool[ft->slot[j] - 1]) & mask;
+
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			ft->slot[i] = ft->slot[j];
+			i = j;
+		}
+	}
+	ft->slot[i] = 0;
+	ft->pool[idx].rflags = 0;
+	ft->pool[idx].probe_frame = ft->free_head;
+	ft->free_head = idx;
+	ft->live--;
+}

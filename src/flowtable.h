@@ -1,0 +1,77 @@
+/* flowtable.h - replay's flows: every TCP flow of a capture, by 4-tuple.
+ *
+ * Records live in one pool and are found through an open-addressing index
+ * of 32-bit record numbers (linear probing, at most half full), so a flow
+ * costs its record plus about 8 bytes of index.  The hash is symmetric: a
+ * segment finds its flow whichever way it travels.  Records are handed out
+ * as numbers, not pointers, because the pool moves when it grows.  Freed
+ * records are reused, so memory follows the flows open at once, not the
+ * flows seen.
+ */
+#ifndef KAPROBE_FLOWTABLE_H
+#define KAPROBE_FLOWTABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flow.h"
+#include "keepalive.h"
+
+#define FT_NONE UINT32_MAX
+
+enum {
+	RF_LIVE = 0x01,      /* the record holds a flow */
+	RF_PROBED = 0x02,    /* a keep-alive was seen: `prober` and `ka` hold */
+	RF_CLOSED = 0x04,    /* an RST, or a FIN each way, was seen */
+	RF_VERDICT = 0x08,   /* its verdict has been reported */
+	RF_WOULD_DIE = 0x10, /* the --idle/--intvl/--probes machine gave up */
+};
+
+/* One flow.  End 0 is the end that sent the first segment seen.  Every
+ * field earns its place: 128 bytes a flow (test_flowtable checks it). */
+struct rflow {
+	uint8_t addr[2][16];    /* IPv4 in the first 4 bytes */
+	uint16_t port[2];
+	uint8_t family;         /* AF_INET or AF_INET6 */
+	uint8_t prober;         /* the end whose keep-alives `ka` follows */
+	uint8_t rflags;         /* RF_* */
+	uint8_t pad;
+	struct flow fl;         /* sequence state, Wireshark's way */
+	uint32_t last_seen;     /* seconds since the capture began, for expiry */
+	uint32_t probe_frame;   /* frame of the latest probe (or the free list) */
+	struct ka_machine ka;   /* the keep-alive state machine */
+};
+
+struct flowtable {
+	struct rflow *pool;
+	uint32_t pool_cap, pool_used;  /* allocated, and ever handed out */
+	uint32_t free_head;            /* first reusable record, or FT_NONE */
+	uint32_t live;                 /* flows held now */
+	uint32_t *slot;                /* record number + 1; 0 is empty */
+	uint32_t nslots;               /* a power of two */
+};
+
+/* Returns 0, or -1 when out of memory. */
+int ft_init(struct flowtable *ft);
+void ft_free(struct flowtable *ft);
+
+/* The flow holding (src,sport)-(dst,dport) in either direction, or FT_NONE. */
+uint32_t ft_find(const struct flowtable *ft, int family, const uint8_t *src, uint16_t sport,
+		 const uint8_t *dst, uint16_t dport);
+
+/* A new flow with end 0 = (src,sport), zeroed otherwise; FT_NONE when out of
+ * memory.  Moves the pool: re-fetch record pointers after it. */
+uint32_t ft_insert(struct flowtable *ft, int family, const uint8_t *src, uint16_t sport,
+		   const uint8_t *dst, uint16_t dport);
+
+void ft_remove(struct flowtable *ft, uint32_t idx);
+
+static inline struct rflow *ft_get(const struct flowtable *ft, uint32_t idx)
+{
+	return &ft->pool[idx];
+}
+
+/* Which end of the flow sent a segment from (src,sport): 0 or 1. */
+int ft_dir(const struct rflow *r, const uint8_t *src, uint16_t sport);
+
+#endif

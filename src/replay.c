@@ -1,0 +1,420 @@
+/* replay.c - `kaprobe replay FILE`: the keep-alive state machine over a
+ * capture.
+ *
+ * Every frame goes through the decoder (segment.c) into its flow (flowtable,
+ * flow.c).  A segment Wireshark would label "TCP Keep-Alive" is a probe; the
+ * first end seen probing is the flow's prober, and its probes and the
+ * peer's answers drive the same state machine live mode uses (keepalive.c),
+ * with the capture's timestamps for time.  Verdicts: reset (the peer's RST
+ * at RCV.NXT), dead (the prober gave up: its RST or FIN after unanswered
+ * probes), alive (the last round was answered), open (the capture ends
+ * with probes unanswered).
+ *
+ * With --idle/--intvl/--probes given, a second machine per probed flow runs
+ * on the timer with those settings, fed only by what the peer sent, to say
+ * when a stack so configured would have declared the peer dead.
+ *
+ * Memory follows the flows open at once: a flow is released once it has
+ * been closed (RST, or FIN each way) and quiet for FT_LINGER_S, or silent
+ * for --flow-timeout.
+ */
+#include "replay.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcode.h"
+#include "flowtable.h"
+#include "output.h"
+#include "segment.h"
+#include "target.h"
+
+/* A closed flow is kept this long (capture time) for stray segments: a
+ * retransmitted FIN or a late ACK then finds the flow, as in Wireshark,
+ * instead of starting a new one mid-stream. */
+#define FT_LINGER_S 10
+
+struct replay {
+	const struct replay_opts *opt;
+	struct output out;
+	struct flowtable ft;
+	struct ka_machine *would;   /* per record, only with timings given */
+	uint32_t would_cap;
+	struct replay_totals tot;
+	ka_time t_first, t_last;    /* capture time of the first and last frame */
+	uint64_t frame;
+	uint64_t since_sweep;
+	int linktype;
+	char flowtxt[2][112];       /* "prober>peer" for each direction */
+};
+
+/* ---- flow names ---------------------------------------------------------- */
+
+static void end_text(const struct rflow *r, int e, char *buf, size_t len)
+{
+	char a[64];
+
+	addr_format(r->family, r->addr[e], a, sizeof a);
+	snprintf(buf, len, r->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, r->port[e]);
+}
+
+/* Point the output at the flow, named from end `from`'s side. */
+static void name_flow(struct replay *rp, const struct rflow *r, int from)
+{
+	char a[56], b[56];
+
+	end_text(r, from, a, sizeof a);
+	end_text(r, !from, b, sizeof b);
+	snprintf(rp->flowtxt[from], sizeof rp->flowtxt[from], "%s>%s", a, b);
+	rp->out.flow = rp->flowtxt[from];
+}
+
+/* ---- verdicts -------------------------------------------------------------- */
+
+static const char *final_verdict(const struct rflow *r)
+{
+	if (r->ka.state == KA_DONE)
+		return ka_verdict_name(r->ka.verdict);
+	return r->ka.state == KA_PROBING ? "open" : "alive";
+}
+
+static void report_verdict(struct replay *rp, struct rflow *r, ka_time t)
+{
+	if (!(r->rflags & RF_PROBED) || (r->rflags & RF_VERDICT))
+		return;
+	r->rflags |= RF_VERDICT;
+	name_flow(rp, r, r->prober);
+	rp->out.frame = 0;
+	out_verdict(&rp->out, t, final_verdict(r), &r->ka.st);
+}
+
+/* Run the would-be machine's timer up to time t; it only ever probes into
+ * silence, so its probes count and its verdict is a death. */
+static void run_would(struct replay *rp, uint32_t idx, ka_time t)
+{
+	struct rflow *r = ft_get(&rp->ft, idx);
+	struct ka_machine *m = &rp->would[idx];
+	const struct ka_config *cfg = &rp->opt->cfg;
+	ka_time d;
+
+	if (!rp->would || !(r->rflags & RF_PROBED) || (r->rflags & RF_WOULD_DIE))
+		return;
+	while ((d = ka_deadline(m, cfg)) <= t) {
+		enum ka_action a = ka_timer(m, cfg, d);
+
+		if (a == KA_ACT_PROBE) {
+			ka_sent(m, d);
+		} else if (a == KA_ACT_VERDICT) {
+			r->rflags |= RF_WOULD_DIE;
+			name_flow(rp, r, r->prober);
+			rp->out.frame = 0;
+			out_would_die(&rp->out, d, ka_verdict_name(m->verdict));
+			return;
+		} else {
+			return;
+		}
+	}
+}
+
+static void release(struct replay *rp, uint32_t idx)
+{
+	struct rflow *r = ft_get(&rp->ft, idx);
+
+	run_would(rp, idx, rp->t_last);
+	report_verdict(rp, r, rp->t_last);
+	ft_remove(&rp->ft, idx);
+}
+
+/* Release closed flows gone quiet and flows silent too long.  Called once
+ * per `live` frames, so its cost per frame stays constant. */
+static void sweep(struct replay *rp)
+{
+	uint32_t now = (uint32_t)((rp->t_last - rp->t_first) / 1000000);
+	uint32_t timeout = (uint32_t)(rp->opt->flow_timeout / 1000000);
+
+	for (uint32_t i = 0; i < rp->ft.pool_used; i++) {
+		const struct rflow *r = ft_get(&rp->ft, i);
+		uint32_t quiet = now - r->last_seen;
+
+		if ((r->rflags & RF_LIVE) &&
+		    (quiet >= timeout || ((r->rflags & RF_CLOSED) && quiet >= FT_LINGER_S)))
+			release(rp, i);
+	}
+	rp->since_sweep = 0;
+}
+
+/* ---- segments ------------------------------------------------------------- */
+
+static void report_reply(struct replay *rp, const struct rflow *r, ka_time t,
+			 const char *kind, const struct ka_outcome *o, const struct segment *s)
+{
+	char from[64];
+	struct out_reply rep = {
+		.kind = kind, .n = o->n, .rtt = o->rtt, .ttl = s->ttl, .from = from,
+		.seq = s->seq, .ack = s->ack, .len = s->len, .icmp_type = -1,
+		.probe_frame = r->probe_frame,
+	};
+
+	addr_format(s->family, s->src, from, sizeof from);
+	if (s->kind == SEG_ICMP_ERR) {
+		rep.icmp_type = s->icmp_type;
+		rep.icmp_code = s->icmp_code;
+	}
+	name_flow(rp, r, r->prober);
+	rp->out.frame = rp->frame;
+	out_reply(&rp->out, t, &rep);
+	if (o->answered)
+		rp->tot.answered++;
+}
+
+/* The first keep-alive of a flow makes its sender the prober. */
+static int start_probing(struct replay *rp, uint32_t idx, int dir)
+{
+	struct rflow *r = ft_get(&rp->ft, idx);
+
+	if (rp->would) {
+		if (idx >= rp->would_cap) {
+			uint32_t cap = rp->ft.pool_cap;
+			struct ka_machine *w = realloc(rp->would, (size_t)cap * sizeof *w);
+
+			if (!w)
+				return -1;
+			rp->would = w;
+			rp->would_cap = cap;
+		}
+		rp->would[idx] = r->ka;  /* idle from the same last receive */
+	}
+	r->rflags |= RF_PROBED;
+	r->prober = (uint8_t)dir;
+	rp->tot.flows_probed++;
+	return 0;
+}
+
+static void on_probe(struct replay *rp, uint32_t idx, int dir, ka_time t,
+		     const struct segment *s)
+{
+	struct rflow *r = ft_get(&rp->ft, idx);
+	unsigned n = 0;
+
+	rp->tot.probes++;
+	if (dir == r->prober) {
+		ka_sent(&r->ka, t);
+		r->probe_frame = (uint32_t)rp->frame;
+		n = r->ka.probes_out;
+	}
+	/* Both ends may probe; the machine follows the first.  The other's
+	 * probes are still reported, with n = 0. */
+	name_flow(rp, r, dir);
+	rp->out.frame = rp->frame;
+	out_probe(&rp->out, t, n, s->seq, s->ack, s->len);
+}
+
+/* A segment from the prober that is not a probe: an RST or FIN while
+ * probes are unanswered means it gave up. */
+static void on_prober(struct replay *rp, struct rflow *r, ka_time t, const struct segment *s)
+{
+	if ((s->flags & (TCPF_RST | TCPF_FIN)) && ka_abandon(&r->ka))
+		report_verdict(rp, r, t);
+}
+
+/* A segment from the peer, classified against the state before it. */
+static void on_peer(struct replay *rp, uint32_t idx, ka_time t, const struct segment *s)
+{
+	struct rflow *r = ft_get(&rp->ft, idx);
+	int peer = !r->prober;
+	struct ka_outcome o;
+	enum ka_input in;
+
+	if (s->flags & TCPF_RST) {
+		if (s->seq != r->fl.d[peer].nxt)
+			return;  /* RFC 5961: not at RCV.NXT, not trusted */
+		in = KA_IN_RST;
+	} else if (flow_is_new_data(&r->fl, peer, s)) {
+		in = KA_IN_DATA;
+	} else if (flow_acks_all(&r->fl, peer, s)) {
+		in = KA_IN_ACK;
+	} else {
+		return;
+	}
+	if (rp->would) {
+		run_would(rp, idx, t);
+		ka_receive(&rp->would[idx], t, in);
+	}
+	o = ka_receive(&r->ka, t, in);
+	if (in == KA_IN_RST && o.verdict) {
+		report_reply(rp, r, t, "rst", &o, s);
+		report_verdict(rp, r, t);
+	} else if (o.answered) {
+		report_reply(rp, r, t, in == KA_IN_DATA ? "data" : "ack", &o, s);
+	}
+}
+
+static void on_tcp(struct replay *rp, ka_time t, const struct segment *s)
+{
+	uint32_t idx = ft_find(&rp->ft, s->family, s->src, s->sport, s->dst, s->dport);
+	struct rflow *r;
+	int dir;
+
+	rp->tot.tcp++;
+	if (idx == FT_NONE) {
+		idx = ft_insert(&rp->ft, s->family, s->src, s->sport, s->dst, s->dport);
+		if (idx == FT_NONE) {
+			fprintf(stderr, "kaprobe: out of memory at frame %llu\n",
+				(unsigned long long)rp->frame);
+			exit(EXIT_SOFTWARE);
+		}
+		rp->tot.flows++;
+		ka_init(&ft_get(&rp->ft, idx)->ka, t);
+	}
+	r = ft_get(&rp->ft, idx);
+	dir = ft_dir(r, s->src, s->sport);
+	if (flow_is_probe(&r->fl, dir, s)) {
+		if (!(r->rflags & RF_PROBED) && start_probing(rp, idx, dir) < 0) {
+			fprintf(stderr, "kaprobe: out of memory at frame %llu\n",
+				(unsigned long long)rp->frame);
+			exit(EXIT_SOFTWARE);
+		}
+		on_probe(rp, idx, dir, t, s);
+	} else if (!(r->rflags & RF_PROBED)) {
+		/* Until someone probes, the idle clock runs from the flow's
+		 * last segment, whichever end sent it. */
+		ka_receive(&r->ka, t, KA_IN_ACK);
+	} else if (dir == r->prober) {
+		on_prober(rp, r, t, s);
+	} else {
+		on_peer(rp, idx, t, s);
+	}
+	r = ft_get(&rp->ft, idx);
+	flow_update(&r->fl, dir, s);
+	r->last_seen = (uint32_t)((t - rp->t_first) / 1000000);
+	if ((s->flags & TCPF_RST) ||
+	    ((r->fl.d[0].flags & FD_FIN) && (r->fl.d[1].flags & FD_FIN)))
+		r->rflags |= RF_CLOSED;
+}
+
+/* An ICMP error quoting a flow's segment from its prober. */
+static void on_icmp(struct replay *rp, ka_time t, const struct segment *s)
+{
+	uint32_t idx = ft_find(&rp->ft, s->family, s->qsrc, s->sport, s->qdst, s->dport);
+	struct rflow *r;
+	struct ka_outcome o;
+
+	if (idx == FT_NONE)
+		return;
+	r = ft_get(&rp->ft, idx);
+	if (!(r->rflags & RF_PROBED) || ft_dir(r, s->qsrc, s->sport) != r->prober)
+		return;
+	if (rp->would) {
+		run_would(rp, idx, t);
+		ka_receive(&rp->would[idx], t, KA_IN_ICMP);
+	}
+	o = ka_receive(&r->ka, t, KA_IN_ICMP);
+	report_reply(rp, r, t, "icmp", &o, s);
+}
+
+static void on_frame(struct replay *rp, const struct pcap_pkthdr *h, const uint8_t *bytes)
+{
+	struct segment s;
+	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+
+	rp->frame++;
+	rp->tot.frames++;
+	if (rp->frame == 1)
+		rp->t_first = rp->out.t0 = t;
+	/* Capture time never runs backwards for the state machines, even in
+	 * a file whose clock did. */
+	if (t < rp->t_last)
+		t = rp->t_last;
+	rp->t_last = t;
+	switch (seg_decode(rp->linktype, bytes, h->caplen, &s)) {
+	case SEG_OK:
+		if (s.kind == SEG_TCP)
+			on_tcp(rp, t, &s);
+		else
+			on_icmp(rp, t, &s);
+		break;
+	case SEG_TRUNC: rp->tot.truncated++; break;
+	case SEG_SKIP: rp->tot.not_tcp++; break;
+	default: rp->tot.malformed++; break;
+	}
+	if (++rp->since_sweep >= rp->ft.live + 1024)
+		sweep(rp);
+}
+
+/* ---- the file ------------------------------------------------------------ */
+
+static int open_capture(const char *path, pcap_t **p)
+{
+	char err[PCAP_ERRBUF_SIZE] = "";
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+
+	if (!fp) {
+		fprintf(stderr, "kaprobe: cannot open %s: %s\n", path, strerror(errno));
+		return EXIT_NOINPUT;
+	}
+	*p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
+	if (!*p) {
+		err[strcspn(err, "\n")] = '\0';
+		fprintf(stderr, "kaprobe: %s is not a readable capture: %s\n", path, err);
+		if (fp != stdin)
+			fclose(fp);
+		return EXIT_DATAERR;
+	}
+	return 0;
+}
+
+int replay_run(const struct replay_opts *opt)
+{
+	struct replay rp = { .opt = opt };
+	struct pcap_pkthdr *h;
+	const u_char *bytes;
+	pcap_t *p;
+	int rc = open_capture(opt->file, &p), n;
+
+	if (rc)
+		return rc;
+	rp.linktype = pcap_datalink(p);
+	if (!seg_linktype_supported(rp.linktype)) {
+		const char *name = pcap_datalink_val_to_name(rp.linktype);
+
+		fprintf(stderr, "kaprobe: %s: link type %d (%s) is not supported\n", opt->file,
+			rp.linktype, name ? name : "unknown");
+		pcap_close(p);
+		return EXIT_DATAERR;
+	}
+	if (ft_init(&rp.ft) < 0) {
+		fprintf(stderr, "kaprobe: out of memory\n");
+		pcap_close(p);
+		return EXIT_SOFTWARE;
+	}
+	out_init(&rp.out, stdout, opt->json, opt->quiet, 0);
+	if (opt->timings)
+		rp.would = malloc(sizeof *rp.would);   /* grown on demand */
+
+	while ((n = pcap_next_ex(p, &h, &bytes)) == 1) {
+		on_frame(&rp, h, bytes);
+		if (ferror(stdout))   /* stdout closed: stop quietly */
+			break;
+	}
+	if (n == PCAP_ERROR) {
+		/* Report what was read before the damage, then say so. */
+		rc = EXIT_DATAERR;
+	}
+	for (uint32_t i = 0; i < rp.ft.pool_used; i++)
+		if (ft_get(&rp.ft, i)->rflags & RF_LIVE)
+			release(&rp, i);
+	rp.out.flow = NULL;
+	rp.out.frame = 0;
+	out_replay_summary(&rp.out, rp.t_last, opt->file, &rp.tot);
+	fflush(stdout);
+	if (rc == EXIT_DATAERR)
+		fprintf(stderr, "kaprobe: %s: damaged or truncated after frame %llu: %s\n",
+			opt->file, (unsigned long long)rp.frame, pcap_geterr(p));
+	ft_free(&rp.ft);
+	free(rp.would);
+	pcap_close(p);
+	return rc;
+}

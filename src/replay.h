@@ -1,0 +1,22 @@
+/* replay.h - `kaprobe replay FILE`: keep-alive over a capture (see replay.c). */
+#ifndef KAPROBE_REPLAY_H
+#define KAPROBE_REPLAY_H
+
+#include <stdbool.h>
+
+#include "keepalive.h"
+
+struct replay_opts {
+	const char *file;         /* a pcap or pcapng file, or "-" */
+	bool json, quiet;
+	bool timings;             /* --idle/--intvl/--probes/--profile given */
+	struct ka_config cfg;     /* those timings */
+	ka_time flow_timeout;     /* release a flow silent this long */
+};
+
+/* Read the whole capture.  Returns the exit status: 0 read through, 65 not
+ * a capture (or damaged part-way, after reporting what came before), 66
+ * cannot open, 70 out of memory. */
+int replay_run(const struct replay_opts *opt);
+
+#endif
