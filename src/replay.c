@@ -239,10 +239,8 @@ static void on_peer(struct replay *rp, uint32_t idx, ka_time t, const struct seg
 	} else {
 		return;
 	}
-	if (rp->would) {
-		run_would(rp, idx, t);
+	if (rp->would)
 		ka_receive(&rp->would[idx], t, in);
-	}
 	o = ka_receive(&r->ka, t, in);
 	if (in == KA_IN_RST && o.verdict) {
 		report_reply(rp, r, t, "rst", &o, s);
@@ -269,6 +267,9 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s)
 		rp->tot.flows++;
 		ka_init(&ft_get(&rp->ft, idx)->ka, t);
 	}
+	/* Whatever the would-be machine decided before this segment is
+	 * reported before it. */
+	run_would(rp, idx, t);
 	r = ft_get(&rp->ft, idx);
 	dir = ft_dir(r, s->src, s->sport);
 	if (flow_is_probe(&r->fl, dir, s)) {

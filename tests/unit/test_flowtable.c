@@ -1,0 +1,105 @@
+/* test_flowtable.c - the replay flow table: lookups both ways, removal
+ * inside probe runs, reuse of records, growth. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "flowtable.h"
+#include "unit.h"
+
+static void addr4(uint8_t out[16], uint32_t host)
+{
+	uint32_t n = htonl(host);
+
+	memset(out, 0, 16);
+	memcpy(out, &n, 4);
+}
+
+static void test_record_is_128_bytes(void)
+{
+	CU_ASSERT_EQUAL(sizeof(struct rflow), 128);
+}
+
+static void test_find_both_directions(void)
+{
+	struct flowtable ft;
+	uint8_t a[16], b[16];
+	uint32_t idx;
+
+	CU_ASSERT_EQUAL_FATAL(ft_init(&ft), 0);
+	addr4(a, 0xc6120102);
+	addr4(b, 0xc6130102);
+	CU_ASSERT_EQUAL(ft_find(&ft, AF_INET, a, 40000, b, 443), FT_NONE);
+	idx = ft_insert(&ft, AF_INET, a, 40000, b, 443);
+	CU_ASSERT_NOT_EQUAL_FATAL(idx, FT_NONE);
+	CU_ASSERT_EQUAL(ft_find(&ft, AF_INET, a, 40000, b, 443), idx);
+	CU_ASSERT_EQUAL(ft_find(&ft, AF_INET, b, 443, a, 40000), idx);
+	CU_ASSERT_EQUAL(ft_dir(ft_get(&ft, idx), a, 40000), 0);
+	CU_ASSERT_EQUAL(ft_dir(ft_get(&ft, idx), b, 443), 1);
+	/* Other ports, other family: other flows. */
+	CU_ASSERT_EQUAL(ft_find(&ft, AF_INET, a, 40001, b, 443), FT_NONE);
+	CU_ASSERT_EQUAL(ft_find(&ft, AF_INET6, a, 40000, b, 443), FT_NONE);
+	CU_ASSERT_EQUAL(ft.live, 1);
+	ft_free(&ft);
+}
+
+/* Many flows: every one found, then half removed (holes inside probe
+ * runs), the rest still found, and records reused. */
+static void test_many_flows_and_removal(void)
+{
+	enum { N = 20000 };
+	static uint32_t idx[N];
+	struct flowtable ft;
+	uint8_t a[16], b[16];
+
+	CU_ASSERT_EQUAL_FATAL(ft_init(&ft), 0);
+	addr4(b, 0xc6130102);
+	for (uint32_t i = 0; i < N; i++) {
+		addr4(a, 0xc6120000 + i / 100);
+		idx[i] = ft_insert(&ft, AF_INET, a, (uint16_t)(1024 + i % 100), b, 443);
+		CU_ASSERT_NOT_EQUAL_FATAL(idx[i], FT_NONE);
+	}
+	CU_ASSERT_EQUAL(ft.live, N);
+	CU_ASSERT(ft.nslots >= 2 * N);
+	for (uint32_t i = 0; i < N; i += 2)
+		ft_remove(&ft, idx[i]);
+	CU_ASSERT_EQUAL(ft.live, N / 2);
+	for (uint32_t i = 0; i < N; i++) {
+		addr4(a, 0xc6120000 + i / 100);
+		uint32_t got = ft_find(&ft, AF_INET, b, 443, a, (uint16_t)(1024 + i % 100));
+		CU_ASSERT_EQUAL(got, i % 2 ? idx[i] : FT_NONE);
+	}
+	/* New flows take the freed records: the pool does not grow. */
+	uint32_t used = ft.pool_used;
+	for (uint32_t i = 0; i < N / 2; i++) {
+		addr4(a, 0xc7000000 + i);
+		CU_ASSERT_NOT_EQUAL(ft_insert(&ft, AF_INET, a, 1, b, 443), FT_NONE);
+	}
+	CU_ASSERT_EQUAL(ft.pool_used, used);
+	CU_ASSERT_EQUAL(ft.live, N);
+	ft_free(&ft);
+}
+
+static void test_ipv6(void)
+{
+	struct flowtable ft;
+	uint8_t a[16], b[16];
+	uint32_t idx;
+
+	CU_ASSERT_EQUAL_FATAL(ft_init(&ft), 0);
+	inet_pton(AF_INET6, "fd00:ca5e:1::2", a);
+	inet_pton(AF_INET6, "fd00:ca5e:2::2", b);
+	idx = ft_insert(&ft, AF_INET6, a, 5, b, 6);
+	CU_ASSERT_EQUAL(ft_find(&ft, AF_INET6, b, 6, a, 5), idx);
+	b[15] ^= 1;
+	CU_ASSERT_EQUAL(ft_find(&ft, AF_INET6, a, 5, b, 6), FT_NONE);
+	ft_free(&ft);
+}
+
+void suite_flowtable(void)
+{
+	UNIT_SUITE("flowtable",
+		   UNIT_TEST(test_record_is_128_bytes),
+		   UNIT_TEST(test_find_both_directions),
+		   UNIT_TEST(test_many_flows_and_removal),
+		   UNIT_TEST(test_ipv6));
+}
