@@ -27,7 +27,7 @@ bool flow_acks_all(const struct flow *f, int dir, const struct segment *s)
 	const struct flow_dir *other = &f->d[!dir];
 
 	return s->kind == SEG_TCP && (s->flags & TCPF_ACK) && (other->flags & FD_SEEN) &&
-	       s->ack == other->nxt;
+	       s->ack == other->snd;
 }
 
 bool flow_is_new_data(const struct flow *f, int dir, const struct segment *s)
@@ -36,7 +36,7 @@ bool flow_is_new_data(const struct flow *f, int dir, const struct segment *s)
 
 	if ((s->flags & TCPF_FIN) && !(d->flags & FD_FIN))
 		return true;
-	return s->len > 0 && seq_gt(s->seq + s->len, d->nxt);
+	return s->len > 0 && seq_gt(s->seq + s->len, d->snd);
 }
 
 /* Wireshark's zero-window probe: one byte at next seq while the other
@@ -70,6 +70,8 @@ void flow_update(struct flow *f, int dir, const struct segment *s)
 	end = s->seq + s->len + !!(s->flags & (TCPF_SYN | TCPF_FIN));
 	if ((seq_gt(end, d->nxt) || d->nxt == 0) && !is_zero_window_probe(f, dir, s))
 		d->nxt = end;
+	if (!(s->flags & TCPF_RST) && (!(d->flags & FD_SEEN) || seq_gt(end, d->snd)))
+		d->snd = end;
 	d->ack = s->ack;
 	d->win = s->win;
 	d->flags = (uint8_t)((d->flags & ~FD_KEEPALIVE) | (keepalive ? FD_KEEPALIVE : 0));

@@ -30,7 +30,15 @@ enum {
 };
 
 struct flow_dir {
-	uint32_t nxt;    /* next sequence number expected from it; 0: unknown */
+	/* Wireshark's nextseq, for its labels only.  Wireshark takes 0 as
+	 * "unknown", so when the real next seq wraps to exactly 0 its
+	 * nextseq jumps to the end of the next segment, a probe's included,
+	 * and drifts from the truth until data moves it on. */
+	uint32_t nxt;
+	/* The true next sequence number from this end: the furthest
+	 * seq + len (+ SYN, FIN) of its segments, RSTs aside.  This is the
+	 * SND.NXT probes are built from and answers are checked against. */
+	uint32_t snd;
 	uint32_t ack;    /* the ack field of its last segment */
 	uint16_t win;    /* the window field of its last segment (unscaled) */
 	uint8_t flags;   /* FD_* */
@@ -52,7 +60,7 @@ bool flow_is_probe(const struct flow *f, int dir, const struct segment *s);
 bool flow_is_probe_ack(const struct flow *f, int dir, const struct segment *s);
 
 /* Whether the segment from direction dir acknowledges everything the other
- * direction has sent: ACK set and ack == the other end's next seq. */
+ * direction has sent: ACK set and ack == the other end's true next seq. */
 bool flow_acks_all(const struct flow *f, int dir, const struct segment *s);
 
 /* Whether the segment carries data or a FIN beyond what this direction

@@ -77,8 +77,7 @@ struct ka_outcome ka_receive(struct ka_machine *m, ka_time t, enum ka_input in)
 
 	switch (in) {
 	case KA_IN_RST:
-		if (m->state == KA_PROBING)
-			m->st.reset++;
+		m->rst_answered = m->state == KA_PROBING;
 		conclude(m, KA_VERDICT_RESET);
 		o.verdict = true;
 		break;

@@ -70,10 +70,9 @@ struct ka_outcome {
 /* Counters over the machine's life.  One answer ends a round, so
  * `answered` also counts answered rounds.  RTTs in microseconds. */
 struct ka_stats {
-	uint32_t sent, answered;
-	uint32_t reset;               /* probes answered by an RST (0 or 1) */
-	uint32_t rtt_min, rtt_max;
 	uint64_t rtt_sum;
+	uint32_t sent, answered;
+	uint32_t rtt_min, rtt_max;
 };
 
 struct ka_machine {
@@ -83,9 +82,16 @@ struct ka_machine {
 	uint16_t probes_out;   /* unanswered probes this round */
 	uint8_t state;         /* enum ka_state */
 	uint8_t verdict;       /* enum ka_verdict */
+	bool rst_answered;     /* the latest probe was answered by an RST */
 	bool icmp_seen;        /* an ICMP error arrived this round */
 	bool last_answered;    /* the most recent round was answered */
 };
+
+/* Probes that got no reply at all (an RST is a reply). */
+static inline uint32_t ka_lost(const struct ka_machine *m)
+{
+	return m->st.sent - m->st.answered - m->rst_answered;
+}
 
 /* Start, the last receive having been at last_rx. */
 void ka_init(struct ka_machine *m, ka_time last_rx);

@@ -95,7 +95,7 @@ static const struct ka_config *cfg(const struct live *lv)
 static void finish(struct live *lv, ka_time t, enum ka_verdict v, int status)
 {
 	out_verdict(&lv->out, t, ka_verdict_name(v), NULL);
-	out_summary(&lv->out, t, &lv->ka.st);
+	out_summary(&lv->out, t, &lv->ka);
 	stop(lv, status);
 }
 
@@ -136,8 +136,8 @@ static void send_probe(struct live *lv, ka_time now)
 		.dport = lv->rport,
 		/* Nothing is outstanding (kaprobe never writes), so SND.UNA-1
 		 * as Linux uses it equals SND.NXT-1. */
-		.seq = me->nxt - 1,
-		.ack = peer->nxt,
+		.seq = me->snd - 1,
+		.ack = peer->snd,
 		.flags = TCPF_ACK,
 		.win = me->win,
 		.ts = flow_ts_negotiated(&lv->flow),
@@ -201,7 +201,7 @@ static void on_inbound(struct live *lv, ka_time t, const struct segment *s)
 	struct ka_outcome o;
 
 	if (s->flags & TCPF_RST) {
-		if (s->seq == peer->nxt) {
+		if (s->seq == peer->snd) {
 			o = ka_receive(&lv->ka, t, KA_IN_RST);
 			report_reply(lv, t, "rst", &o, s);
 			finish(lv, t, KA_VERDICT_RESET, EXIT_RESET);
@@ -213,7 +213,7 @@ static void on_inbound(struct live *lv, ka_time t, const struct segment *s)
 			 * sends others. */
 			snprintf(text, sizeof text,
 				 "RST seq=%u from %s is not at RCV.NXT=%u: not acted on (RFC 5961)",
-				 s->seq, lv->peer_txt, peer->nxt);
+				 s->seq, lv->peer_txt, peer->snd);
 			out_notice(&lv->out, t, "untrusted-rst", text);
 		}
 		return;
@@ -410,7 +410,7 @@ static void on_signal(struct evloop *loop, int fd, short revents, void *ctx)
 	if (read(fd, &si, sizeof si) != (ssize_t)sizeof si)
 		return;
 	if (si.ssi_signo == SIGQUIT) {
-		out_status(stderr, &lv->ka.st);
+		out_status(stderr, &lv->ka);
 		return;
 	}
 	/* SIGINT or SIGTERM: like ping, summarize; the exit status says
@@ -418,7 +418,7 @@ static void on_signal(struct evloop *loop, int fd, short revents, void *ctx)
 	if (lv->ka.last_answered) {
 		finish(lv, now, KA_VERDICT_ALIVE, EXIT_ALIVE);
 	} else {
-		out_summary(&lv->out, now, &lv->ka.st);
+		out_summary(&lv->out, now, &lv->ka);
 		stop(lv, EXIT_DEAD);
 	}
 }

@@ -148,12 +148,6 @@ void out_notice(struct output *o, ka_time t, const char *event, const char *text
 	fprintf(o->f, "%s: %s\n", event, text);
 }
 
-static uint32_t lost(const struct ka_stats *st)
-{
-	/* A probe answered by an RST got a reply: it was not lost. */
-	return st->sent - st->answered - st->reset;
-}
-
 static double rtt_avg(const struct ka_stats *st)
 {
 	return st->answered ? (double)st->rtt_sum / st->answered : 0;
@@ -175,25 +169,25 @@ static void human_rtts(struct output *o, const struct ka_stats *st)
 			ms(st->rtt_min), ms(rtt_avg(st)), ms(st->rtt_max));
 }
 
-void out_verdict(struct output *o, ka_time t, const char *verdict, const struct ka_stats *st)
+void out_verdict(struct output *o, ka_time t, const char *verdict, const struct ka_machine *m)
 {
 	if (o->json) {
 		json_head(o, "verdict", t);
 		json_str(o, "verdict", verdict);
-		if (st) {
-			fprintf(o->f, ",\"probes\":%u,\"answered\":%u", st->sent, st->answered);
-			json_rtts(o, st);
+		if (m) {
+			fprintf(o->f, ",\"probes\":%u,\"answered\":%u", m->st.sent, m->st.answered);
+			json_rtts(o, &m->st);
 		}
 		json_end(o);
 		return;
 	}
-	if (!st) {
+	if (!m) {
 		fprintf(o->f, "verdict: %s\n", verdict);
 		return;
 	}
-	fprintf(o->f, "%s: %s, %u probe%s, %u answered", o->flow, verdict, st->sent,
-		st->sent == 1 ? "" : "s", st->answered);
-	human_rtts(o, st);
+	fprintf(o->f, "%s: %s, %u probe%s, %u answered", o->flow, verdict, m->st.sent,
+		m->st.sent == 1 ? "" : "s", m->st.answered);
+	human_rtts(o, &m->st);
 	fputc('\n', o->f);
 }
 
@@ -209,21 +203,23 @@ void out_would_die(struct output *o, ka_time t, const char *verdict)
 		"at t=%.3f s\n", o->flow, verdict, secs(o, t));
 }
 
-void out_summary(struct output *o, ka_time t, const struct ka_stats *st)
+void out_summary(struct output *o, ka_time t, const struct ka_machine *m)
 {
+	const struct ka_stats *st = &m->st;
+
 	if (o->json) {
 		json_head(o, "summary", t);
 		fprintf(o->f, ",\"sent\":%u,\"answered\":%u,\"lost\":%u", st->sent,
-			st->answered, lost(st));
+			st->answered, ka_lost(m));
 		json_rtts(o, st);
 		json_end(o);
 		return;
 	}
 	fprintf(o->f, "--- %s keep-alive statistics ---\n", o->target ? o->target : "");
 	fprintf(o->f, "%u probe%s sent, %u answered, %u lost (%.0f%%)", st->sent,
-		st->sent == 1 ? "" : "s", st->answered, lost(st),
-		st->sent ? 100.0 * lost(st) / st->sent : 0.0);
-	if (st->reset)
+		st->sent == 1 ? "" : "s", st->answered, ka_lost(m),
+		st->sent ? 100.0 * ka_lost(m) / st->sent : 0.0);
+	if (m->rst_answered)
 		fputs(", answered by an RST", o->f);
 	human_rtts(o, st);
 	fputc('\n', o->f);
@@ -251,9 +247,11 @@ void out_replay_summary(struct output *o, ka_time t, const char *file,
 		tot->probes, tot->answered, tot->truncated, tot->malformed, tot->not_tcp);
 }
 
-void out_status(FILE *f, const struct ka_stats *st)
+void out_status(FILE *f, const struct ka_machine *m)
 {
-	fprintf(f, "%u/%u probes answered, %u lost", st->answered, st->sent, lost(st));
+	const struct ka_stats *st = &m->st;
+
+	fprintf(f, "%u/%u probes answered, %u lost", st->answered, st->sent, ka_lost(m));
 	if (st->answered)
 		fprintf(f, ", rtt min/avg/max = %.3f/%.3f/%.3f ms", ms(st->rtt_min),
 			ms(rtt_avg(st)), ms(st->rtt_max));

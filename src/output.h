@@ -52,15 +52,15 @@ void out_reply(struct output *o, ka_time t, const struct out_reply *r);
 /* Something seen and reported but not acted on, e.g. an RST not at
  * RCV.NXT (RFC 5961) or the peer closing its side. */
 void out_notice(struct output *o, ka_time t, const char *event, const char *text);
-/* The verdict; with st (replay), the flow's probe counts as well. */
-void out_verdict(struct output *o, ka_time t, const char *verdict, const struct ka_stats *st);
+/* The verdict; with m (replay), the flow's probe counts as well. */
+void out_verdict(struct output *o, ka_time t, const char *verdict, const struct ka_machine *m);
 /* Replay with timings given: when a stack with them would have given up. */
 void out_would_die(struct output *o, ka_time t, const char *verdict);
-void out_summary(struct output *o, ka_time t, const struct ka_stats *st);
+void out_summary(struct output *o, ka_time t, const struct ka_machine *m);
 void out_replay_summary(struct output *o, ka_time t, const char *file,
 			const struct replay_totals *tot);
 /* The running statistics in one line, on SIGQUIT (always human, to f). */
-void out_status(FILE *f, const struct ka_stats *st);
+void out_status(FILE *f, const struct ka_machine *m);
 
 /* Whether writing failed (stdout closed): the caller then stops quietly. */
 bool out_failed(const struct output *o);

@@ -88,7 +88,7 @@ static void report_verdict(struct replay *rp, struct rflow *r, ka_time t)
 	r->rflags |= RF_VERDICT;
 	name_flow(rp, r, r->prober);
 	rp->out.frame = 0;
-	out_verdict(&rp->out, t, final_verdict(r), &r->ka.st);
+	out_verdict(&rp->out, t, final_verdict(r), &r->ka);
 }
 
 /* Run the would-be machine's timer up to time t; it only ever probes into
@@ -229,7 +229,7 @@ static void on_peer(struct replay *rp, uint32_t idx, ka_time t, const struct seg
 	enum ka_input in;
 
 	if (s->flags & TCPF_RST) {
-		if (s->seq != r->fl.d[peer].nxt)
+		if (s->seq != r->fl.d[peer].snd)
 			return;  /* RFC 5961: not at RCV.NXT, not trusted */
 		in = KA_IN_RST;
 	} else if (flow_is_new_data(&r->fl, peer, s)) {

@@ -213,9 +213,31 @@ static void test_midstream(void)
 	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &s));
 }
 
+/* Wireshark's quirk at exactly 0: its nextseq drifts to the probe's end,
+ * so a second identical probe is not labelled; the true next seq stays. */
+static void test_next_seq_wrapping_to_zero(void)
+{
+	struct flow f;
+	struct segment s;
+
+	handshake(&f, 0xfffffff0u, 5000, false);
+	s = seg(0xfffffff1u, 5001, TCPF_ACK, 15);    /* data up to exactly 0 */
+	flow_update(&f, 0, &s);
+	CU_ASSERT_EQUAL(f.d[0].nxt, 0);
+	CU_ASSERT_EQUAL(f.d[0].snd, 0);
+	s = seg(0xffffffffu, 5001, TCPF_ACK, 0);
+	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &s));
+	flow_update(&f, 0, &s);
+	CU_ASSERT_EQUAL(f.d[0].nxt, 0xffffffffu);    /* Wireshark's drift */
+	CU_ASSERT_EQUAL(f.d[0].snd, 0);              /* the truth */
+	CU_ASSERT_FALSE(flow_is_probe(&f, 0, &s));
+	s = seg(5001, 0, TCPF_ACK, 0);                /* the answer acks 0 */
+	CU_ASSERT_TRUE(flow_acks_all(&f, 1, &s));
+}
+
 static void test_state_is_small(void)
 {
-	CU_ASSERT(sizeof(struct flow) <= 24);
+	CU_ASSERT(sizeof(struct flow) <= 32);
 }
 
 void suite_flow(void)
@@ -231,5 +253,6 @@ void suite_flow(void)
 		   UNIT_TEST(test_fin_takes_a_number),
 		   UNIT_TEST(test_zero_window_probe),
 		   UNIT_TEST(test_midstream),
+		   UNIT_TEST(test_next_seq_wrapping_to_zero),
 		   UNIT_TEST(test_state_is_small));
 }
