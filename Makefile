@@ -3,7 +3,9 @@
 #   make            build ./kaprobe
 #   make test       install missing packages, build, run unit + integration tests
 #   make unit       CUnit tests only (no privilege needed)
+#   make replay-test  replay over pcaps/ and synthetic captures, vs tshark
 #   make integration  namespace tests (root)
+#   make bench      replay speed and memory on 1M packets (prints figures)
 #   make demo       testbed + kaprobe showing alive, reset and dead (root)
 #   make SANITIZE=1 test   the same under AddressSanitizer + UBSan
 
@@ -30,7 +32,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%.o)
 TOOLS    := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
 
-.PHONY: all deps test unit integration demo clean install
+.PHONY: all deps test unit replay-test integration bench demo clean install
 all: kaprobe $(TOOLS)
 
 kaprobe: $(BUILD)/main.o $(LIB_OBJ)
@@ -67,13 +69,20 @@ deps:
 test: deps
 	$(MAKE) all $(BUILD)/unit_tests
 	$(MAKE) unit
+	$(MAKE) replay-test
 	$(MAKE) integration
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
+replay-test: all
+	bash tests/replay/run.sh
+
 integration: all
 	bash tests/integration/run.sh
+
+bench: all
+	bash tools/bench.sh
 
 demo: deps
 	$(MAKE) all

@@ -55,9 +55,33 @@ struct flowtable {
 int ft_init(struct flowtable *ft);
 void ft_free(struct flowtable *ft);
 
-/* The flow holding (src,sport)-(dst,dport) in either direction, or FT_NONE. */
-uint32_t ft_find(const struct flowtable *ft, int family, const uint8_t *src, uint16_t sport,
-		 const uint8_t *dst, uint16_t dport);
+/* Addresses passed to these functions are 16 bytes, an IPv4 address in the
+ * first 4 and zeros after it, as segment.c leaves them. */
+
+/* The flow's hash: the same whichever way the segment travels. */
+uint32_t ft_hash(int family, const uint8_t *src, uint16_t sport, const uint8_t *dst,
+		 uint16_t dport);
+
+/* The flow holding (src,sport)-(dst,dport) in either direction, or FT_NONE;
+ * h is ft_hash() of the same. */
+uint32_t ft_find(const struct flowtable *ft, uint32_t h, int family, const uint8_t *src,
+		 uint16_t sport, const uint8_t *dst, uint16_t dport);
+
+/* Hints for a lookup to come, so that its two cache misses (index slot,
+ * then record) overlap other work: first the slot, later the record the
+ * slot names.  They only prefetch; the table may change in between. */
+static inline void ft_prefetch_slot(const struct flowtable *ft, uint32_t h)
+{
+	__builtin_prefetch(&ft->slot[h & (ft->nslots - 1)]);
+}
+
+static inline void ft_prefetch_record(const struct flowtable *ft, uint32_t h)
+{
+	uint32_t v = ft->slot[h & (ft->nslots - 1)];
+
+	if (v && v - 1 < ft->pool_used)
+		__builtin_prefetch(&ft->pool[v - 1]);
+}
 
 /* A new flow with end 0 = (src,sport), zeroed otherwise; FT_NONE when out of
  * memory.  Moves the pool: re-fetch record pointers after it. */

@@ -44,8 +44,8 @@ struct replay {
 	struct ka_machine *would;   /* per record, only with timings given */
 	uint32_t would_cap;
 	struct replay_totals tot;
-	ka_time t_first, t_last;    /* capture time of the first and last frame */
-	uint64_t frame;
+	ka_time t_first, t_last;    /* capture time of the first and last frame read */
+	uint64_t frame;             /* the frame being processed */
 	uint64_t since_sweep;
 	int linktype;
 	char flowtxt[2][112];       /* "prober>peer" for each direction */
@@ -86,6 +86,8 @@ static void report_verdict(struct replay *rp, struct rflow *r, ka_time t)
 	if (!(r->rflags & RF_PROBED) || (r->rflags & RF_VERDICT))
 		return;
 	r->rflags |= RF_VERDICT;
+	if (rp->out.quiet)   /* -q: the summary only */
+		return;
 	name_flow(rp, r, r->prober);
 	rp->out.frame = 0;
 	out_verdict(&rp->out, t, final_verdict(r), &r->ka);
@@ -152,6 +154,13 @@ static void report_reply(struct replay *rp, const struct rflow *r, ka_time t,
 			 const char *kind, const struct ka_outcome *o, const struct segment *s)
 {
 	char from[64];
+
+	if (o->answered)
+		rp->tot.answered++;
+	/* Quiet runs print no replies: formatting addresses for nothing
+	 * was a sixth of replay's time. */
+	if (rp->out.quiet)
+		return;
 	struct out_reply rep = {
 		.kind = kind, .n = o->n, .rtt = o->rtt, .ttl = s->ttl, .from = from,
 		.seq = s->seq, .ack = s->ack, .len = s->len, .icmp_type = -1,
@@ -166,8 +175,6 @@ static void report_reply(struct replay *rp, const struct rflow *r, ka_time t,
 	name_flow(rp, r, r->prober);
 	rp->out.frame = rp->frame;
 	out_reply(&rp->out, t, &rep);
-	if (o->answered)
-		rp->tot.answered++;
 }
 
 /* The first keep-alive of a flow makes its sender the prober. */
@@ -207,6 +214,8 @@ static void on_probe(struct replay *rp, uint32_t idx, int dir, ka_time t,
 	}
 	/* Both ends may probe; the machine follows the first.  The other's
 	 * probes are still reported, with n = 0. */
+	if (rp->out.quiet)
+		return;
 	name_flow(rp, r, dir);
 	rp->out.frame = rp->frame;
 	out_probe(&rp->out, t, n, s->seq, s->ack, s->len);
@@ -250,9 +259,9 @@ static void on_peer(struct replay *rp, uint32_t idx, ka_time t, const struct seg
 	}
 }
 
-static void on_tcp(struct replay *rp, ka_time t, const struct segment *s)
+static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32_t h)
 {
-	uint32_t idx = ft_find(&rp->ft, s->family, s->src, s->sport, s->dst, s->dport);
+	uint32_t idx = ft_find(&rp->ft, h, s->family, s->src, s->sport, s->dst, s->dport);
 	struct rflow *r;
 	int dir;
 
@@ -269,7 +278,8 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s)
 	}
 	/* Whatever the would-be machine decided before this segment is
 	 * reported before it. */
-	run_would(rp, idx, t);
+	if (rp->would)
+		run_would(rp, idx, t);
 	r = ft_get(&rp->ft, idx);
 	dir = ft_dir(r, s->src, s->sport);
 	if (flow_is_probe(&r->fl, dir, s)) {
@@ -297,9 +307,9 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s)
 }
 
 /* An ICMP error quoting a flow's segment from its prober. */
-static void on_icmp(struct replay *rp, ka_time t, const struct segment *s)
+static void on_icmp(struct replay *rp, ka_time t, const struct segment *s, uint32_t h)
 {
-	uint32_t idx = ft_find(&rp->ft, s->family, s->qsrc, s->sport, s->qdst, s->dport);
+	uint32_t idx = ft_find(&rp->ft, h, s->family, s->qsrc, s->sport, s->qdst, s->dport);
 	struct rflow *r;
 	struct ka_outcome o;
 
@@ -316,30 +326,55 @@ static void on_icmp(struct replay *rp, ka_time t, const struct segment *s)
 	report_reply(rp, r, t, "icmp", &o, s);
 }
 
-static void on_frame(struct replay *rp, const struct pcap_pkthdr *h, const uint8_t *bytes)
-{
+/* Frames are decoded two ahead of the one being processed (see
+ * replay_run): a decoded frame waits here with its flow's hash. */
+struct pending {
 	struct segment s;
-	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	ka_time t;
+	uint64_t frame;
+	uint32_t hash;
+	bool ok;                /* decoded: a TCP segment or ICMP error */
+};
 
-	rp->frame++;
-	rp->tot.frames++;
-	if (rp->frame == 1)
+/* Stage 1: decode a frame and start fetching its flow's index slot. */
+static void decode_frame(struct replay *rp, const struct pcap_pkthdr *h, const uint8_t *bytes,
+			 struct pending *pd)
+{
+	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	const struct segment *s = &pd->s;
+
+	pd->frame = ++rp->tot.frames;
+	if (pd->frame == 1)
 		rp->t_first = rp->out.t0 = t;
 	/* Capture time never runs backwards for the state machines, even in
 	 * a file whose clock did. */
 	if (t < rp->t_last)
 		t = rp->t_last;
-	rp->t_last = t;
-	switch (seg_decode(rp->linktype, bytes, h->caplen, &s)) {
+	rp->t_last = pd->t = t;
+	pd->ok = false;
+	switch (seg_decode_ex(rp->linktype, bytes, h->caplen, &pd->s, SEG_NO_OPTIONS)) {
 	case SEG_OK:
-		if (s.kind == SEG_TCP)
-			on_tcp(rp, t, &s);
-		else
-			on_icmp(rp, t, &s);
+		pd->ok = true;
+		pd->hash = s->kind == SEG_TCP
+			? ft_hash(s->family, s->src, s->sport, s->dst, s->dport)
+			: ft_hash(s->family, s->qsrc, s->sport, s->qdst, s->dport);
+		ft_prefetch_slot(&rp->ft, pd->hash);
 		break;
 	case SEG_TRUNC: rp->tot.truncated++; break;
 	case SEG_SKIP: rp->tot.not_tcp++; break;
 	default: rp->tot.malformed++; break;
+	}
+}
+
+/* Stage 3: run the frame through its flow. */
+static void process_frame(struct replay *rp, const struct pending *pd)
+{
+	rp->frame = pd->frame;
+	if (pd->ok) {
+		if (pd->s.kind == SEG_TCP)
+			on_tcp(rp, pd->t, &pd->s, pd->hash);
+		else
+			on_icmp(rp, pd->t, &pd->s, pd->hash);
 	}
 	if (++rp->since_sweep >= rp->ft.live + 1024)
 		sweep(rp);
@@ -395,11 +430,25 @@ int replay_run(const struct replay_opts *opt)
 	if (opt->timings)
 		rp.would = malloc(sizeof *rp.would);   /* grown on demand */
 
+	/* A three-stage pipeline: frame i is decoded and its index slot
+	 * fetched, frame i-1's record is fetched, frame i-2 is processed.
+	 * The two cache misses of a lookup then overlap the work on other
+	 * frames; order is kept, as frames are processed one at a time. */
+	struct pending ring[3];
+	uint64_t got = 0;
+
 	while ((n = pcap_next_ex(p, &h, &bytes)) == 1) {
-		on_frame(&rp, h, bytes);
+		decode_frame(&rp, h, bytes, &ring[got % 3]);
+		if (got >= 1 && ring[(got - 1) % 3].ok)
+			ft_prefetch_record(&rp.ft, ring[(got - 1) % 3].hash);
+		if (got >= 2)
+			process_frame(&rp, &ring[(got - 2) % 3]);
+		got++;
 		if (ferror(stdout))   /* stdout closed: stop quietly */
 			break;
 	}
+	for (uint64_t i = got >= 2 ? got - 2 : 0; i < got; i++)
+		process_frame(&rp, &ring[i % 3]);
 	if (n == PCAP_ERROR) {
 		/* Report what was read before the damage, then say so. */
 		rc = EXIT_DATAERR;
@@ -413,7 +462,7 @@ int replay_run(const struct replay_opts *opt)
 	fflush(stdout);
 	if (rc == EXIT_DATAERR)
 		fprintf(stderr, "kaprobe: %s: damaged or truncated after frame %llu: %s\n",
-			opt->file, (unsigned long long)rp.frame, pcap_geterr(p));
+			opt->file, (unsigned long long)rp.tot.frames, pcap_geterr(p));
 	ft_free(&rp.ft);
 	free(rp.would);
 	pcap_close(p);

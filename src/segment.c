@@ -160,7 +160,9 @@ static enum seg_result decode_tcp(const uint8_t *p, size_t cap, size_t iplen,
 	out->flags = p[13];
 	out->win = rd16(p + 14);
 	out->len = (uint32_t)(iplen - hlen);
-	parse_tcp_options(p + TCP_HDR_MIN, cap - TCP_HDR_MIN, hlen - TCP_HDR_MIN, &out->opt);
+	if (!out->opt.skipped)
+		parse_tcp_options(p + TCP_HDR_MIN, cap - TCP_HDR_MIN, hlen - TCP_HDR_MIN,
+				  &out->opt);
 	return SEG_OK;
 }
 
@@ -481,7 +483,16 @@ static enum seg_result decode_null(const uint8_t *f, size_t caplen, bool network
 enum seg_result seg_decode(int linktype, const uint8_t *frame, size_t caplen,
 			   struct segment *out)
 {
+	return seg_decode_ex(linktype, frame, caplen, out, 0);
+}
+
+enum seg_result seg_decode_ex(int linktype, const uint8_t *frame, size_t caplen,
+			      struct segment *out, unsigned flags)
+{
 	memset(out, 0, sizeof *out);
+	/* Carried down to decode_tcp in the output itself, rather than
+	 * through every layer's arguments. */
+	out->opt.skipped = flags & SEG_NO_OPTIONS;
 	if (!frame)
 		caplen = 0;
 

@@ -33,6 +33,7 @@ enum seg_kind {
 struct tcp_opts {
 	bool has_mss, has_wscale, sack_perm, has_ts, has_sack;
 	bool truncated;  /* options ran past the captured bytes */
+	bool skipped;    /* not parsed: the caller passed SEG_NO_OPTIONS */
 	uint16_t mss;
 	uint8_t wscale;
 	uint32_t tsval, tsecr;
@@ -71,12 +72,19 @@ enum seg_result {
 	SEG_LINK,   /* link type not supported */
 };
 
+/* seg_decode_ex flags. */
+#define SEG_NO_OPTIONS 0x1   /* leave TCP options unparsed (replay needs none) */
+
 /* Decode one frame of the given DLT_* link type.  Returns SEG_OK and fills
  * *out, or another seg_result saying why the frame was not decoded (then
  * *out holds nothing to rely on).  An IP length field of 0 (jumbograms,
  * BIG TCP super-segments) is malformed here. */
 enum seg_result seg_decode(int linktype, const uint8_t *frame, size_t caplen,
 			   struct segment *out);
+
+/* The same, with SEG_* flags. */
+enum seg_result seg_decode_ex(int linktype, const uint8_t *frame, size_t caplen,
+			      struct segment *out, unsigned flags);
 
 /* Whether the decoder knows this DLT_* link type. */
 bool seg_linktype_supported(int linktype);

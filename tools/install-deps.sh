@@ -24,6 +24,7 @@ PKGS=(
 	clang
 	procps
 	coreutils                # timeout(1)
+	time                     # GNU /usr/bin/time: peak RSS in tools/bench.sh
 )
 
 installed() {

@@ -337,6 +337,26 @@ static void test_syn_options(void)
 	expect(DLT_EN10MB, &f, &w);
 }
 
+/* SEG_NO_OPTIONS: every other field as before, the options untouched. */
+static void test_options_skipped(void)
+{
+	struct frame f = { .n = 0 };
+	struct segment full, bare;
+	size_t ip;
+
+	eth(&f, 0x0800);
+	ip = ipv4(&f, 6, V4_SRC, V4_DST);
+	tcp_hdr(&f, SEQ, 0, TCPF_SYN, 64240, SYN_OPTS, sizeof SYN_OPTS);
+	ipv4_done(&f, ip);
+	CU_ASSERT_EQUAL_FATAL(seg_decode(DLT_EN10MB, f.b, f.n, &full), SEG_OK);
+	CU_ASSERT_EQUAL_FATAL(seg_decode_ex(DLT_EN10MB, f.b, f.n, &bare, SEG_NO_OPTIONS), SEG_OK);
+	CU_ASSERT_TRUE(full.opt.has_ts);
+	CU_ASSERT_TRUE(bare.opt.skipped);
+	CU_ASSERT_FALSE(bare.opt.has_ts || bare.opt.has_mss || bare.opt.has_wscale);
+	bare.opt = full.opt;
+	CU_ASSERT_EQUAL(memcmp(&full, &bare, sizeof full), 0);
+}
+
 static void test_sack_block(void)
 {
 	static const uint8_t opts[24] = { 1, 1, 8, 10, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4,
@@ -1282,6 +1302,7 @@ void suite_segment(void)
 		   UNIT_TEST(test_eth_ipv4_ts),
 		   UNIT_TEST(test_eth_trailer_ignored),
 		   UNIT_TEST(test_syn_options),
+		   UNIT_TEST(test_options_skipped),
 		   UNIT_TEST(test_sack_block),
 		   UNIT_TEST(test_one_byte_payload),
 		   UNIT_TEST(test_malformed_options),
