@@ -327,7 +327,7 @@ static void on_icmp(struct replay *rp, ka_time t, const struct segment *s, uint3
 }
 
 /* Frames are decoded two ahead of the one being processed (see
- * replay_run): a decoded frame waits here with its flow's hash. */
+ * replay_stream): a decoded frame waits here with its flow's hash. */
 struct pending {
 	struct segment s;
 	ka_time t;
@@ -382,19 +382,15 @@ static void process_frame(struct replay *rp, const struct pending *pd)
 
 /* ---- the file ------------------------------------------------------------ */
 
-static int open_capture(const char *path, pcap_t **p)
+/* Open a capture from a stream libpcap takes over (it closes it). */
+static int open_capture(FILE *fp, const char *name, pcap_t **p)
 {
 	char err[PCAP_ERRBUF_SIZE] = "";
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 
-	if (!fp) {
-		fprintf(stderr, "kaprobe: cannot open %s: %s\n", path, strerror(errno));
-		return EXIT_NOINPUT;
-	}
 	*p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
 	if (!*p) {
 		err[strcspn(err, "\n")] = '\0';
-		fprintf(stderr, "kaprobe: %s is not a readable capture: %s\n", path, err);
+		fprintf(stderr, "kaprobe: %s is not a readable capture: %s\n", name, err);
 		if (fp != stdin)
 			fclose(fp);
 		return EXIT_DATAERR;
@@ -404,11 +400,22 @@ static int open_capture(const char *path, pcap_t **p)
 
 int replay_run(const struct replay_opts *opt)
 {
+	FILE *fp = strcmp(opt->file, "-") == 0 ? stdin : fopen(opt->file, "rb");
+
+	if (!fp) {
+		fprintf(stderr, "kaprobe: cannot open %s: %s\n", opt->file, strerror(errno));
+		return EXIT_NOINPUT;
+	}
+	return replay_stream(fp, opt);
+}
+
+int replay_stream(FILE *fp, const struct replay_opts *opt)
+{
 	struct replay rp = { .opt = opt };
 	struct pcap_pkthdr *h;
 	const u_char *bytes;
 	pcap_t *p;
-	int rc = open_capture(opt->file, &p), n;
+	int rc = open_capture(fp, opt->file, &p), n;
 
 	if (rc)
 		return rc;

@@ -3,6 +3,7 @@
 #define KAPROBE_REPLAY_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "keepalive.h"
 
@@ -18,5 +19,9 @@ struct replay_opts {
  * a capture (or damaged part-way, after reporting what came before), 66
  * cannot open, 70 out of memory. */
 int replay_run(const struct replay_opts *opt);
+
+/* The same over an open stream (closed when done), named opt->file in
+ * messages: for standard input and for the fuzzer's in-memory captures. */
+int replay_stream(FILE *fp, const struct replay_opts *opt);
 
 #endif
