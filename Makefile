@@ -1,17 +1,21 @@
 # kaprobe - TCP keep-alive from user space.
 #
-#   make            build ./kaprobe
-#   make test       install missing packages, build, run unit + integration tests
-#   make unit       CUnit tests only (no privilege needed)
+#   make              build ./kaprobe and the test tools
+#   make test         install missing packages, build, run every test:
+#                     unit, fuzz regressions, replay, integration (root)
+#   make unit         CUnit tests only (no privilege needed)
 #   make replay-test  replay over pcaps/ and synthetic captures, vs tshark
 #   make integration  namespace tests (root)
-#   make bench      replay speed and memory on 1M packets (prints figures)
-#   make demo       testbed + kaprobe showing alive, reset and dead (root)
-#   make SANITIZE=1 test   the same under AddressSanitizer + UBSan
+#   make SANITIZE=1 unit replay-test   the same under ASan + UBSan
+#                     (built apart, in build-san/)
+#   make fuzz FUZZ_SECONDS=N   libFuzzer over the decoder and replay
+#   make bench        replay speed and memory on 1M packets (prints figures)
+#   make demo         testbed + kaprobe showing alive, reset and dead (root)
+#   make install      PREFIX=/usr/local DESTDIR=: binary and kaprobe(8)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
-BUILD   := build
+MANDIR  ?= $(PREFIX)/share/man
 
 LIBNET_DEFINES := $(shell libnet-config --defines 2>/dev/null)
 LIBNET_LIBS    := $(shell libnet-config --libs 2>/dev/null || echo -lnet)
@@ -21,28 +25,39 @@ CFLAGS   += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-
 CPPFLAGS += -D_GNU_SOURCE -D_DEFAULT_SOURCE $(LIBNET_DEFINES) -Isrc
 LDLIBS   += -lpcap $(LIBNET_LIBS) -lm
 
+# Sanitized builds live apart so that they never mix with normal objects.
 ifeq ($(SANITIZE),1)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS += -fsanitize=address,undefined
+BUILD   := build-san
+BIN     := $(BUILD)/kaprobe
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD   := build
+BIN     := kaprobe
+SAN     :=
 endif
+TOOLS_DIR := build/tools
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%.o)
-TOOLS    := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c))
+TOOLS    := $(patsubst tools/%.c,$(TOOLS_DIR)/%,$(wildcard tools/*.c))
+# Every test script finds the binary under test here.
+export KAPROBE := $(abspath $(BIN))
 
-.PHONY: all deps test unit replay-test integration bench demo clean install
-all: kaprobe $(TOOLS)
+.PHONY: all deps test unit fuzz-regress replay-test integration fuzz bench demo \
+	clean install install-setcap
+all: $(BIN) $(TOOLS)
 
-kaprobe: $(BUILD)/main.o $(LIB_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BIN): $(BUILD)/main.o $(LIB_OBJ)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -c -o $@ $<
 
-$(BUILD)/tools/%: tools/%.c | $(BUILD)
-	@mkdir -p $(BUILD)/tools
+# Test tools: always the plain build, whatever SANITIZE says.
+$(TOOLS_DIR)/%: tools/%.c
+	@mkdir -p $(TOOLS_DIR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 # The unit runner calls suite_NAME() for every tests/unit/test_NAME.c.
@@ -52,13 +67,13 @@ $(BUILD)/unit/suites.inc: $(UNIT_SRC) | $(BUILD)
 
 $(BUILD)/unit/%.o: tests/unit/%.c $(wildcard src/*.h) tests/unit/unit.h | $(BUILD)
 	@mkdir -p $(BUILD)/unit
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(SAN) -c -o $@ $<
 
 $(BUILD)/unit/main.o: tests/unit/main.c $(BUILD)/unit/suites.inc tests/unit/unit.h
-	$(CC) $(CPPFLAGS) -Itests/unit -I$(BUILD)/unit $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -Itests/unit -I$(BUILD)/unit $(CFLAGS) $(SAN) -c -o $@ $<
 
 $(BUILD)/unit_tests: $(BUILD)/unit/main.o $(UNIT_OBJ) $(LIB_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
 
 $(BUILD):
 	@mkdir -p $(BUILD)
@@ -69,17 +84,27 @@ deps:
 test: deps
 	$(MAKE) all $(BUILD)/unit_tests
 	$(MAKE) unit
+	$(MAKE) fuzz-regress
 	$(MAKE) replay-test
 	$(MAKE) integration
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
 
+# Every input the fuzzers ever crashed on, and their seeds, replayed
+# through the harnesses under ASan + UBSan.
+fuzz-regress:
+	bash tests/fuzz/regress.sh
+
 replay-test: all
 	bash tests/replay/run.sh
 
 integration: all
 	bash tests/integration/run.sh
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: all
 	bash tools/bench.sh
@@ -88,5 +113,15 @@ demo: deps
 	$(MAKE) all
 	bash tools/demo.sh
 
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kaprobe
+	install -D -m 0644 kaprobe.8 $(DESTDIR)$(MANDIR)/man8/kaprobe.8
+	@echo "kaprobe needs CAP_NET_RAW.  To let users run it without sudo:"
+	@echo "    sudo make install-setcap PREFIX=$(PREFIX)"
+	@echo "(or: sudo setcap cap_net_raw+ep $(DESTDIR)$(PREFIX)/bin/kaprobe)"
+
+install-setcap:
+	setcap cap_net_raw+ep $(DESTDIR)$(PREFIX)/bin/kaprobe
+
 clean:
-	rm -rf $(BUILD) kaprobe
+	rm -rf build build-san kaprobe

@@ -26,6 +26,7 @@
 #include "flow.h"
 #include "output.h"
 #include "parse.h"
+#include "privdrop.h"
 #include "probe.h"
 #include "route.h"
 #include "segment.h"
@@ -551,7 +552,12 @@ static int setup(struct live *lv)
 	}
 	/* A closed stdout must end kaprobe quietly, not kill it mid-write. */
 	signal(SIGPIPE, SIG_IGN);
-	return 0;
+	switch (priv_drop(lv->opt->user, lv->err, sizeof lv->err)) {
+	case PRIV_OK: return 0;
+	case PRIV_NO_USER: fprintf(stderr, "kaprobe: %s\n", lv->err); return EXIT_USAGE;
+	case PRIV_DENIED: fprintf(stderr, "kaprobe: %s\n", lv->err); return EXIT_NOPERM;
+	default: return perm_status(lv, false);
+	}
 }
 
 static int start_connect(struct live *lv)

@@ -16,6 +16,7 @@ struct live_opts {
 	bool garbage;             /* --garbage-byte: one octet of data */
 	int family;               /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
 	ka_time connect_timeout;
+	const char *user;         /* -Z: switch to this user after setup */
 };
 
 /* Run until a verdict, -c rounds, or a signal.  Returns the exit status. */

@@ -55,6 +55,9 @@ static const char usage_text[] =
 "      --garbage-byte  send one octet of data in each probe (RFC 1122 variant)\n"
 "  -4, -6              use IPv4 or IPv6 only when HOST is a name\n"
 "      --connect-timeout DURATION  give up connecting after this (default 5s)\n"
+"  -Z, --relinquish-privileges USER  after opening the raw socket and the\n"
+"                      capture, become USER (kaprobe drops every capability\n"
+"                      then in any case)\n"
 "\n"
 "Output:\n"
 "  -w, --write FILE    write every packet of the flow (handshake, probes,\n"
@@ -103,6 +106,7 @@ static const struct option live_longopts[] = {
 	{ "write", required_argument, NULL, 'w' },
 	{ "garbage-byte", no_argument, NULL, OPT_GARBAGE },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -223,7 +227,7 @@ static int live_main(int argc, char **argv)
 	char err[256];
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, ":c:i:w:q46hV", live_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:i:w:Z:q46hV", live_longopts, NULL)) != -1) {
 		if ((rc = common_opt(c, &cm)) != 0) {
 			if (rc != 1)
 				return rc;
@@ -238,6 +242,7 @@ static int live_main(int argc, char **argv)
 		case 'c': rc = parse_count(optarg, 1, 1000000000L, &o.count, err, sizeof err); break;
 		case 'i': o.iface = optarg; break;
 		case 'w': o.wfile = optarg; break;
+		case 'Z': o.user = optarg; break;
 		case OPT_GARBAGE: o.garbage = true; break;
 		case '4': o.family = AF_INET; break;
 		case '6': o.family = AF_INET6; break;

@@ -1,0 +1,25 @@
+/* privdrop.h - giving up privilege once the privileged handles are open.
+ *
+ * kaprobe needs CAP_NET_RAW only to open its raw socket and its capture
+ * (and to bind the connection to an interface with -i).  Once those are
+ * open nothing else needs privilege, so it gives everything up, as tcpdump
+ * does: with -Z USER it takes USER's uid, gid and groups; in every case it
+ * drops all capabilities and sets no_new_privs, so that a parser bug later
+ * on runs with nothing to abuse.
+ */
+#ifndef KAPROBE_PRIVDROP_H
+#define KAPROBE_PRIVDROP_H
+
+#include <stddef.h>
+
+enum priv_result {
+	PRIV_OK,
+	PRIV_NO_USER,   /* -Z names no such user */
+	PRIV_DENIED,    /* not allowed to switch user */
+	PRIV_FAILED,    /* anything else */
+};
+
+/* Switch to user (when not NULL) and drop every capability. */
+enum priv_result priv_drop(const char *user, char *err, size_t errlen);
+
+#endif
