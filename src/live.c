@@ -505,16 +505,17 @@ static int setup(struct live *lv)
 {
 	struct sockaddr_storage src;
 	char filter[768];
-	int unreachable;
+	int unreachable, rc;
 	bool perm;
 
 	if (target_parse(lv->opt->target, &lv->tgt, lv->err, sizeof lv->err) < 0) {
 		fprintf(stderr, "kaprobe: %s\n", lv->err);
 		return EXIT_USAGE;
 	}
-	if (target_resolve(&lv->tgt, lv->opt->family, lv->err, sizeof lv->err) < 0) {
+	rc = target_resolve(&lv->tgt, lv->opt->family, lv->err, sizeof lv->err);
+	if (rc < 0) {
 		fprintf(stderr, "kaprobe: %s\n", lv->err);
-		return EXIT_NOCONNECT;
+		return rc == TARGET_REFUSED ? EXIT_USAGE : EXIT_NOCONNECT;
 	}
 	lv->family = lv->tgt.addr.ss_family;
 	raw_addr(&lv->tgt.addr, lv->raddr, &lv->rport);

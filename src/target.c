@@ -191,12 +191,13 @@ int target_resolve(struct target *t, int family, char *err, size_t errlen)
 		addr_format(t->addr.ss_family, raw, text, sizeof text);
 		t->addrlen = 0; /* not usable */
 		if (strcmp(text, t->host) == 0)
-			return errmsg(err, errlen, "refusing to probe %s address "
-				    "'%s': a keep-alive needs one unicast peer",
-				    why, text);
-		return errmsg(err, errlen, "refusing to probe %s address '%s' (from "
-			    "'%s'): a keep-alive needs one unicast peer", why,
-			    text, t->host);
+			errmsg(err, errlen, "refusing to probe %s address "
+			       "'%s': a keep-alive needs one unicast peer", why, text);
+		else
+			errmsg(err, errlen, "refusing to probe %s address '%s' (from "
+			       "'%s'): a keep-alive needs one unicast peer", why,
+			       text, t->host);
+		return TARGET_REFUSED;
 	}
 	return 0;
 }
