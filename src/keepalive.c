@@ -39,6 +39,10 @@ void ka_sent(struct ka_machine *m, ka_time t)
 {
 	if (m->state == KA_DONE)
 		return;
+	/* A new round's first probe: the round before it no longer counts
+	 * as the last one answered. */
+	if (m->state == KA_IDLE)
+		m->last_answered = false;
 	m->state = KA_PROBING;
 	if (m->probes_out < UINT16_MAX)
 		m->probes_out++;

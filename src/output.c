@@ -193,6 +193,8 @@ void out_verdict(struct output *o, ka_time t, const char *verdict, const struct 
 
 void out_would_die(struct output *o, ka_time t, const char *verdict)
 {
+	if (o->quiet)
+		return;
 	if (o->json) {
 		json_head(o, "would-die", t);
 		json_str(o, "verdict", verdict);

@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -419,6 +420,9 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 
 	if (rc)
 		return rc;
+	/* A closed stdout (replay ... | head) must end replay quietly: the
+	 * write fails, and the loop below stops on ferror(stdout). */
+	signal(SIGPIPE, SIG_IGN);
 	rp.linktype = pcap_datalink(p);
 	if (!seg_linktype_supported(rp.linktype)) {
 		const char *name = pcap_datalink_val_to_name(rp.linktype);

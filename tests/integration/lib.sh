@@ -168,6 +168,13 @@ ka_start() {
 	KA_PID=$!
 }
 
+# ka_pid: the pid of the kaprobe that ka_start started (timeout's child:
+# ip netns exec replaced itself with kaprobe).  Signals go there, never to
+# every kaprobe on the host.
+ka_pid() {
+	pgrep -P "$KA_PID" -x kaprobe | head -n1
+}
+
 ka_wait() {
 	wait "$KA_PID"
 	KA_RC=$?

@@ -10,7 +10,8 @@ out=$TB_DIR/out.json
 # status_of FIELD: that line of the running kaprobe's /proc status.
 status_of() {
 	local pid
-	pid=$(pgrep -n -x kaprobe) || fail "no kaprobe process"
+	pid=$(ka_pid)
+	[ -n "$pid" ] || fail "no kaprobe process"
 	awk -v f="$1:" '$1 == f { print $2 }' "/proc/$pid/status"
 }
 
@@ -22,7 +23,7 @@ for user in "" nobody; do
 	assert_eq 1 "$(status_of NoNewPrivs)" "no_new_privs (-Z '$user')"
 	assert_eq "$(id -u "${user:-root}")" "$(status_of Uid)" "uid (-Z '$user')"
 	wait_until 10 grep -q '"kind":"ack"' "$out" || fail "no answered probe (-Z '$user')"
-	tb_c pkill -INT -x kaprobe
+	kill -INT "$(ka_pid)"
 	ka_wait
 	assert_eq 0 "$KA_RC" "exit status (-Z '$user')"
 done

@@ -9,9 +9,9 @@ out=$TB_DIR/out.json
 ka_start "$out" --idle 1s --intvl 1s --json "$TB_SRV4:$PORT"
 ka_wait_connect "$out"
 wait_until 10 grep -q '"kind":"ack"' "$out" || fail "no answered probe"
-tb_c pkill -QUIT -x kaprobe
+kill -QUIT "$(ka_pid)"
 wait_until 3 grep -q 'probes answered' "$out.err" || fail "no statistics after SIGQUIT"
-tb_c pkill -INT -x kaprobe
+kill -INT "$(ka_pid)"
 ka_wait
 assert_eq 0 "$KA_RC" "exit status after SIGINT"
 json_valid "$out"

@@ -72,6 +72,24 @@ static void test_answer_after_loss_resets_counter(void)
 	CU_ASSERT_TRUE(m.last_answered);
 }
 
+/* "The last round was answered" holds between rounds, and stops holding
+ * once the next round's first probe is out (the SIGINT exit status). */
+static void test_last_answered_per_round(void)
+{
+	struct ka_machine m;
+
+	ka_init(&m, 0);
+	ka_sent(&m, S(10));
+	ka_receive(&m, S(10.1), KA_IN_ACK);
+	CU_ASSERT_TRUE(m.last_answered);
+	ka_sent(&m, S(20.1));
+	CU_ASSERT_FALSE(m.last_answered);
+	ka_sent(&m, S(22.1));
+	CU_ASSERT_FALSE(m.last_answered);
+	ka_receive(&m, S(22.2), KA_IN_ACK);
+	CU_ASSERT_TRUE(m.last_answered);
+}
+
 static void test_data_restarts_idle_clock(void)
 {
 	struct ka_machine m;
@@ -251,6 +269,7 @@ void suite_keepalive(void)
 		   UNIT_TEST(test_no_probe_before_idle),
 		   UNIT_TEST(test_dead_after_probes),
 		   UNIT_TEST(test_answer_after_loss_resets_counter),
+		   UNIT_TEST(test_last_answered_per_round),
 		   UNIT_TEST(test_data_restarts_idle_clock),
 		   UNIT_TEST(test_data_answers_probe),
 		   UNIT_TEST(test_rst_resets),

@@ -1,0 +1,140 @@
+#!/bin/bash
+# Bad input, table-driven: malformed targets, durations, counts and options,
+# an unknown interface, an unresolvable name, and replay of files that are
+# not readable captures.  Each case: the documented exit status, exactly one
+# line on stderr, nothing on stdout (except a capture damaged part-way, whose
+# report up to the damage is still printed).
+#
+# Every case runs in the testbed's client namespace.  Name lookups there go
+# to a resolver address inside the testbed (the router, which runs no DNS
+# server), through /etc/netns/NS/resolv.conf, so not even a DNS query leaves
+# the namespaces.
+. tests/integration/lib.sh
+PORT=7231
+# Runs after tb_down (tb_up chains the trap it finds); TB_C is set by then.
+trap 'rm -rf "/etc/netns/${TB_C:-kaprobe-none}"; rmdir /etc/netns 2>/dev/null; true' EXIT
+ka_setup $PORT
+mkdir -p "/etc/netns/$TB_C" || fail "mkdir /etc/netns/$TB_C"
+printf 'nameserver %s\noptions timeout:1 attempts:1\n' "$TB_SRV_RTR4" \
+	>"/etc/netns/$TB_C/resolv.conf" || fail "resolv.conf for $TB_C"
+
+out=$TB_DIR/out
+T=$TB_SRV4:$PORT
+KA_TIMEOUT=20
+
+# --- files for replay ---------------------------------------------------------
+d=$TB_DIR/files
+mkdir -p "$d"
+: >"$d/empty.pcap"
+printf 'This is not a capture.\nJust two lines of text.\n' >"$d/text.pcap"
+good=pcaps/linux-keepalive.pcap
+[ -s "$good" ] || fail "$good missing"
+# Cut the last record short: the file header and the first frames are whole.
+size=$(stat -c %s "$good")
+head -c $((size - 20)) "$good" >"$d/truncated.pcap"
+# One 802.11 frame (link type 105, not supported).
+printf '0000  08 02 00 00 ff ff ff ff ff ff 00 11 22 33 44 55\n0010  00 11 22 33 44 55 00 00\n' |
+	text2pcap -q -l 105 - "$d/wifi.pcap" >/dev/null 2>&1 || fail "text2pcap"
+assert_file "$d/wifi.pcap"
+
+# --- the table: STATUS ARGS... (shell words; '' is an empty argument) ----------
+# The text after "#" is a regex the stderr line must match.
+cases=$(cat <<EOF
+64 host                                # missing port
+64 host:                               # missing port
+64 :443                                # missing host
+64 host:0                              # invalid port
+64 host:65536                          # invalid port
+64 '[::1'                              # unclosed
+64 ::1:443                             # ambiguous
+64 '[]:80'                             # missing address
+3  nonexistent.invalid:$PORT           # cannot resolve
+64 224.0.0.1:$PORT                     # refusing to probe multicast address
+64 '[ff02::1]:'$PORT                   # refusing to probe multicast address
+64 255.255.255.255:$PORT               # refusing to probe broadcast address
+64 0.0.0.0:$PORT                       # refusing to probe unspecified address
+64 --idle -1 $T                        # invalid duration
+64 --idle 0 $T                         # too short
+64 --idle 0s $T                        # too short
+64 --idle 99999999999999999999 $T      # too large
+64 --idle 5x $T                        # unknown unit
+64 --idle 1.2.3 $T                     # decimal point
+64 --idle '' $T                        # invalid duration
+64 --idle ' 5' $T                      # invalid duration
+64 --intvl -1 $T                       # invalid duration
+64 --intvl 0 $T                        # too short
+64 --intvl 0s $T                       # too short
+64 --intvl 99999999999999999999 $T     # too large
+64 --intvl 5x $T                       # unknown unit
+64 --intvl 1.2.3 $T                    # decimal point
+64 --intvl '' $T                       # invalid duration
+64 --intvl ' 5' $T                     # invalid duration
+64 --connect-timeout -1 $T             # invalid duration
+64 --connect-timeout 0 $T              # too short
+64 --connect-timeout 0s $T             # too short
+64 --connect-timeout 99999999999999999999 $T # too large
+64 --connect-timeout 5x $T             # unknown unit
+64 --connect-timeout 1.2.3 $T          # decimal point
+64 --connect-timeout '' $T             # invalid duration
+64 --connect-timeout ' 5' $T           # invalid duration
+64 --probes -1 $T                      # invalid count
+64 --probes 0 $T                       # out of range
+64 --probes 128 $T                     # out of range
+64 --probes abc $T                     # invalid count
+64 --probes 99999999999999999999 $T    # out of range
+64 -c -1 $T                            # invalid count
+64 -c 0 $T                             # out of range
+64 -c abc $T                           # invalid count
+64 -c 99999999999999999999 $T          # out of range
+64 --bogus $T                          # unknown option '--bogus'
+64 -z $T                               # unknown option '-z'
+64 $T --idle                           # '--idle' needs a value
+64 --json=1 $T                         # '--json=1' takes no value
+64 -i nosuch0 $T                       # no such interface 'nosuch0'
+66 replay $d/nosuch.pcap               # cannot open
+65 replay $d/empty.pcap                # not a readable capture
+65 replay $d/text.pcap                 # not a readable capture
+65 replay $d/truncated.pcap            # damaged or truncated
+65 replay --json $d/truncated.pcap     # damaged or truncated
+65 replay $d/wifi.pcap                 # link type 105
+64 replay                              # missing FILE
+64 replay $good $good                  # unexpected argument
+64 replay -c 1 $good                   # '-c'
+EOF
+)
+
+n=0
+while IFS= read -r line; do
+	[ -n "$line" ] || continue
+	want=${line%% *}
+	rest=${line#* }
+	msg=${rest##*# }
+	rest=${rest%#*}
+	eval "set -- $rest"
+	ka_run "$out" "$@" >/dev/null
+	what="kaprobe$(printf " '%s'" "$@")"
+	assert_eq "$want" "$KA_RC" "exit status of $what (stderr: $(head -c 300 "$out.err"))"
+	assert_eq 1 "$(wc -l <"$out.err")" "stderr lines of $what"
+	assert_match '^kaprobe: ' "$(cat "$out.err")" "stderr of $what"
+	assert_match "$msg" "$(cat "$out.err")" "stderr of $what"
+	case $rest in
+	*truncated.pcap*)
+		# Reported up to the damage: the summary is still printed, last.
+		if [[ $rest == *--json* ]]; then
+			json_valid "$out"
+			assert_json "$out" '.[-1].event == "summary"' "summary last, $what"
+			assert_json "$out" '.[-1].frames > 0' "frames before the damage, $what"
+		else
+			assert_match '^--- .*truncated\.pcap: [1-9][0-9]* frames' \
+				"$(tail -n1 "$out")" "summary line of $what"
+		fi
+		;;
+	*)
+		assert_eq 0 "$(wc -c <"$out")" "stdout bytes of $what"
+		;;
+	esac
+	n=$((n + 1))
+done <<<"$cases"
+note "$n bad inputs checked"
+assert_ge "$n" 59 "cases run"
+echo ok
