@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "conn.h"
 #include "evloop.h"
 #include "exitcode.h"
 #include "flow.h"
@@ -30,7 +30,6 @@
 #include "probe.h"
 #include "route.h"
 #include "segment.h"
-#include "seq.h"
 #include "target.h"
 
 /* How long the capture may lag the kernel's connect() before kaprobe
@@ -46,30 +45,19 @@ enum phase {
 struct live {
 	const struct live_opts *opt;
 	struct target tgt;
-	int family;
-	uint8_t laddr[16], raddr[16];
-	uint16_t lport, rport;
 	char src_txt[80], dst_txt[80], peer_txt[64];
 	char iface[IF_NAMESIZE];
 
-	int sock, sigfd;
+	struct conn c;           /* the connection under test */
+	int sigfd;
 	struct capture cap;
 	struct prober pr;
 	struct evloop loop;
 	struct output out;
 
-	struct flow flow;
 	struct ka_machine ka;
-	/* What a probe copies from the kernel's own segments and the peer's,
-	 * beyond the sequence state that struct flow keeps. */
-	uint8_t ttl;             /* the kernel's TTL / hop limit */
-	uint32_t my_tsval;       /* the kernel's last TSval */
-	uint32_t peer_tsval;     /* the peer's last TSval: our TSecr */
 	enum phase phase;
 	ka_time real_off;        /* CLOCK_REALTIME - CLOCK_MONOTONIC, in us */
-	ka_time last_rx;         /* last segment from the peer, before RUNNING */
-	uint16_t ip_id;          /* the kernel's last IPv4 ID on this flow */
-	uint32_t flowlabel;      /* the kernel's IPv6 flow label for it */
 	bool stamp_pending;      /* the latest probe not yet seen captured */
 	uint32_t probe_seq;
 	int status;              /* exit status once stopped */
@@ -112,51 +100,16 @@ static int verdict_status(enum ka_verdict v)
 
 /* ---- probes ---------------------------------------------------------- */
 
-/* The kernel's TCP timestamp clock for this connection (tcp_time_stamp +
- * tsoffset), as getsockopt(TCP_TIMESTAMP) reports it.  Kernels with
- * microsecond timestamps use the low bit as a flag, so it can read one
- * below the last TSval sent: never go backwards (RFC 7323 5.4). */
-static uint32_t kernel_tsval(const struct live *lv)
-{
-	uint32_t v = 0, last = lv->my_tsval;
-	socklen_t len = sizeof v;
-
-	if (getsockopt(lv->sock, IPPROTO_TCP, TCP_TIMESTAMP, &v, &len) < 0 ||
-	    seq_lt(v, last))
-		v = last;
-	return v;
-}
-
 static void send_probe(struct live *lv, ka_time now)
 {
 	static const uint8_t garbage = 0;
-	const struct flow_dir *me = &lv->flow.d[0], *peer = &lv->flow.d[1];
-	struct probe_spec s = {
-		.family = lv->family,
-		.sport = lv->lport,
-		.dport = lv->rport,
-		/* Nothing is outstanding (kaprobe never writes), so SND.UNA-1
-		 * as Linux uses it equals SND.NXT-1. */
-		.seq = me->snd - 1,
-		.ack = peer->snd,
-		.flags = TCPF_ACK,
-		.win = me->win,
-		.ts = flow_ts_negotiated(&lv->flow),
-		.tsecr = lv->peer_tsval,
-		.ttl = lv->ttl,
-		.df = true,
-		/* Continue the socket's IP ID counter and keep its flow label,
-		 * so that ECMP hashing sends the probe the connection's way. */
-		.ip_id = (uint16_t)(lv->ip_id + 1),
-		.flowlabel = lv->flowlabel,
-		.payload = lv->opt->garbage ? &garbage : NULL,
-		.paylen = lv->opt->garbage ? 1 : 0,
-	};
+	struct probe_spec s;
 
-	memcpy(s.src, lv->laddr, 16);
-	memcpy(s.dst, lv->raddr, 16);
-	if (s.ts)
-		s.tsval = kernel_tsval(lv);
+	conn_probe_spec(&lv->c, &s);
+	if (lv->opt->garbage) {
+		s.payload = &garbage;
+		s.paylen = 1;
+	}
 	if (prober_build(&lv->pr, &s, lv->err, sizeof lv->err) < 0 ||
 	    prober_send(&lv->pr, lv->err, sizeof lv->err) < 0) {
 		fail(lv, EXIT_SOFTWARE);
@@ -198,7 +151,7 @@ static void after_answer(struct live *lv, ka_time t)
 /* A segment from the peer, classified against the state before it. */
 static void on_inbound(struct live *lv, ka_time t, const struct segment *s)
 {
-	const struct flow_dir *peer = &lv->flow.d[1];
+	const struct flow_dir *peer = &lv->c.flow.d[1];
 	struct ka_outcome o;
 
 	if (s->flags & TCPF_RST) {
@@ -221,7 +174,7 @@ static void on_inbound(struct live *lv, ka_time t, const struct segment *s)
 	}
 	bool fin = (s->flags & TCPF_FIN) && !(peer->flags & FD_FIN);
 
-	if (flow_is_new_data(&lv->flow, 1, s)) {
+	if (flow_is_new_data(&lv->c.flow, 1, s)) {
 		o = ka_receive(&lv->ka, t, KA_IN_DATA);
 		if (o.answered)
 			report_reply(lv, t, "data", &o, s);
@@ -232,7 +185,7 @@ static void on_inbound(struct live *lv, ka_time t, const struct segment *s)
 			after_answer(lv, t);
 		return;
 	}
-	if (flow_acks_all(&lv->flow, 1, s)) {
+	if (flow_acks_all(&lv->c.flow, 1, s)) {
 		o = ka_receive(&lv->ka, t, KA_IN_ACK);
 		if (o.answered) {
 			report_reply(lv, t, "ack", &o, s);
@@ -241,62 +194,46 @@ static void on_inbound(struct live *lv, ka_time t, const struct segment *s)
 	}
 }
 
-static bool quotes_flow(const struct live *lv, const struct segment *s)
-{
-	size_t n = seg_addrlen(lv->family);
-
-	return s->family == lv->family && s->sport == lv->lport && s->dport == lv->rport &&
-	       memcmp(s->qsrc, lv->laddr, n) == 0 && memcmp(s->qdst, lv->raddr, n) == 0;
-}
-
 static void start_running(struct live *lv, ka_time now);
 
 static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes)
 {
 	struct live *lv = ctx;
 	struct segment s;
-	size_t n = seg_addrlen(lv->family);
 	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec - lv->real_off;
 
 	if (lv->loop.stop || seg_decode(lv->cap.linktype, bytes, h->caplen, &s) != SEG_OK)
 		return;
-	if (s.kind == SEG_ICMP_ERR) {
-		if (lv->phase == PH_RUNNING && quotes_flow(lv, &s)) {
+	switch (conn_classify(&lv->c, &s)) {
+	case CONN_ICMP:
+		if (lv->phase == PH_RUNNING) {
 			struct ka_outcome o = ka_receive(&lv->ka, t, KA_IN_ICMP);
 
 			report_reply(lv, t, "icmp", &o, &s);
 		}
 		return;
-	}
-	if (s.family != lv->family)
-		return;
-	if (s.sport == lv->lport && memcmp(s.src, lv->laddr, n) == 0) {
+	case CONN_OUT:
 		if (lv->phase == PH_RUNNING && lv->stamp_pending &&
-		    flow_is_probe(&lv->flow, 0, &s) && s.seq == lv->probe_seq) {
+		    flow_is_probe(&lv->c.flow, 0, &s) && s.seq == lv->probe_seq) {
 			/* Our own probe, as the capture saw it leave: its
 			 * timestamp and the reply's come from one clock. */
 			ka_restamp(&lv->ka, t);
 			lv->stamp_pending = false;
+			flow_update(&lv->c.flow, 0, &s);
 		} else {
-			lv->ip_id = s.ip_id;
-			lv->flowlabel = s.flowlabel;
-			lv->ttl = s.ttl;
-			if (s.opt.has_ts)
-				lv->my_tsval = s.opt.tsval;
+			conn_seen_out(&lv->c, &s);
 		}
-		flow_update(&lv->flow, 0, &s);
+		return;
+	case CONN_IN:
+		if (lv->phase == PH_RUNNING)
+			on_inbound(lv, t, &s);
+		conn_seen_in(&lv->c, &s, t);
+		if (lv->phase == PH_HANDSHAKE && conn_established(&lv->c))
+			start_running(lv, t);
+		return;
+	case CONN_NONE:
 		return;
 	}
-	if (lv->phase == PH_RUNNING)
-		on_inbound(lv, t, &s);
-	else
-		lv->last_rx = t;
-	if (s.opt.has_ts && !(s.flags & TCPF_RST))
-		lv->peer_tsval = s.opt.tsval;
-	flow_update(&lv->flow, 1, &s);
-	if (lv->phase == PH_HANDSHAKE && (lv->flow.d[0].flags & FD_SYN) &&
-	    (lv->flow.d[1].flags & FD_SYN))
-		start_running(lv, t);
 }
 
 static void on_capture(struct evloop *loop, int fd, short revents, void *ctx)
@@ -359,9 +296,9 @@ static void start_running(struct live *lv, ka_time now)
 {
 	lv->phase = PH_RUNNING;
 	out_connect(&lv->out, now, lv->src_txt, lv->dst_txt, lv->iface,
-		    flow_ts_negotiated(&lv->flow), &lv->opt->cfg);
+		    flow_ts_negotiated(&lv->c.flow), &lv->opt->cfg);
 	/* Linux counts idle time from the last segment received. */
-	ka_init(&lv->ka, lv->last_rx);
+	ka_init(&lv->ka, lv->c.last_rx);
 	arm(lv, ka_deadline(&lv->ka, cfg(lv)));
 }
 
@@ -370,14 +307,11 @@ static void start_running(struct live *lv, ka_time now)
 static void on_socket(struct evloop *loop, int fd, short revents, void *ctx)
 {
 	struct live *lv = ctx;
-	char buf[4096];
 
 	(void)revents;
 	if (lv->phase == PH_CONNECTING) {
-		int e = 0;
-		socklen_t len = sizeof e;
+		int e = conn_connect_error(&lv->c);
 
-		getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len);
 		if (e) {
 			snprintf(lv->err, sizeof lv->err, "cannot connect to %s: %s",
 				 lv->dst_txt, strerror(e));
@@ -394,8 +328,7 @@ static void on_socket(struct evloop *loop, int fd, short revents, void *ctx)
 	/* Whatever the server says (an SSH or SMTP banner) is read and
 	 * dropped; the capture has already counted it.  At end of stream or
 	 * on error the socket has nothing more to say: stop watching it. */
-	ssize_t n = read(fd, buf, sizeof buf);
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+	if (!conn_drain(&lv->c))
 		evloop_remove(loop, fd);
 }
 
@@ -440,22 +373,6 @@ static int open_signals(struct live *lv)
 
 /* ---- setting up ---------------------------------------------------------- */
 
-static void raw_addr(const struct sockaddr_storage *ss, uint8_t out[16], uint16_t *port)
-{
-	memset(out, 0, 16);
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-
-		memcpy(out, &s6->sin6_addr, 16);
-		*port = ntohs(s6->sin6_port);
-	} else {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
-
-		memcpy(out, &s4->sin_addr, 4);
-		*port = ntohs(s4->sin_port);
-	}
-}
-
 static int perm_status(struct live *lv, bool perm)
 {
 	if (perm)
@@ -464,33 +381,6 @@ static int perm_status(struct live *lv, bool perm)
 			 "with 'setcap cap_net_raw+ep kaprobe')");
 	fprintf(stderr, "kaprobe: %s\n", lv->err);
 	return perm ? EXIT_NOPERM : EXIT_SOFTWARE;
-}
-
-/* Bind the connection's socket before connecting, so that its port is
- * known and the capture is filtering for it before the SYN leaves. */
-static int open_socket(struct live *lv, const struct sockaddr_storage *src)
-{
-	struct sockaddr_storage local = *src;
-	socklen_t len = sizeof local;
-
-	lv->sock = socket(lv->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (lv->sock < 0)
-		return -1;
-	if (lv->opt->iface && setsockopt(lv->sock, SOL_SOCKET, SO_BINDTODEVICE,
-					 lv->opt->iface, (socklen_t)strlen(lv->opt->iface) + 1) < 0)
-		return -1;
-	if (local.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&local)->sin6_port = 0;
-	else
-		((struct sockaddr_in *)&local)->sin_port = 0;
-	if (bind(lv->sock, (struct sockaddr *)&local,
-		 local.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-					     : sizeof(struct sockaddr_in)) < 0 ||
-	    getsockname(lv->sock, (struct sockaddr *)&local, &len) < 0)
-		return -1;
-	raw_addr(&local, lv->laddr, &lv->lport);
-	sockaddr_format((struct sockaddr *)&local, lv->src_txt, sizeof lv->src_txt);
-	return 0;
 }
 
 static ka_time realtime_offset(void)
@@ -517,10 +407,7 @@ static int setup(struct live *lv)
 		fprintf(stderr, "kaprobe: %s\n", lv->err);
 		return rc == TARGET_REFUSED ? EXIT_USAGE : EXIT_NOCONNECT;
 	}
-	lv->family = lv->tgt.addr.ss_family;
-	raw_addr(&lv->tgt.addr, lv->raddr, &lv->rport);
 	sockaddr_format((struct sockaddr *)&lv->tgt.addr, lv->dst_txt, sizeof lv->dst_txt);
-	addr_format(lv->family, lv->raddr, lv->peer_txt, sizeof lv->peer_txt);
 	lv->out.target = lv->dst_txt;
 
 	if (route_lookup((struct sockaddr *)&lv->tgt.addr, lv->tgt.addrlen, lv->opt->iface,
@@ -530,16 +417,18 @@ static int setup(struct live *lv)
 	}
 	/* Privileged handles first: a user without CAP_NET_RAW learns so
 	 * before any packet leaves. */
-	if (prober_open(&lv->pr, lv->family, true, lv->opt->iface, &perm,
+	if (prober_open(&lv->pr, lv->tgt.addr.ss_family, true, lv->opt->iface, &perm,
 			lv->err, sizeof lv->err) < 0)
 		return perm_status(lv, perm);
-	if (open_socket(lv, &src) < 0) {
+	if (conn_open(&lv->c, &src, &lv->tgt.addr, lv->opt->iface) < 0) {
 		snprintf(lv->err, sizeof lv->err, "cannot open the connection's socket: %s",
 			 strerror(errno));
 		return perm_status(lv, errno == EPERM);
 	}
-	capture_filter(filter, sizeof filter, lv->family, lv->laddr, lv->lport,
-		       lv->raddr, lv->rport);
+	sockaddr_format((struct sockaddr *)&src, lv->src_txt, sizeof lv->src_txt);
+	addr_format(lv->c.family, lv->c.raddr, lv->peer_txt, sizeof lv->peer_txt);
+	capture_filter(filter, sizeof filter, lv->c.family, lv->c.laddr, lv->c.lport,
+		       lv->c.raddr, lv->c.rport);
 	if (capture_open(&lv->cap, lv->iface, filter, &perm, lv->err, sizeof lv->err) < 0)
 		return perm_status(lv, perm);
 	if (lv->opt->wfile &&
@@ -563,14 +452,13 @@ static int setup(struct live *lv)
 
 static int start_connect(struct live *lv)
 {
-	if (connect(lv->sock, (struct sockaddr *)&lv->tgt.addr, lv->tgt.addrlen) < 0 &&
-	    errno != EINPROGRESS) {
+	if (conn_connect(&lv->c, (struct sockaddr *)&lv->tgt.addr, lv->tgt.addrlen) < 0) {
 		snprintf(lv->err, sizeof lv->err, "cannot connect to %s: %s", lv->dst_txt,
 			 strerror(errno));
 		fprintf(stderr, "kaprobe: %s\n", lv->err);
 		return EXIT_NOCONNECT;
 	}
-	evloop_add(&lv->loop, lv->sock, POLLOUT, on_socket, lv);
+	evloop_add(&lv->loop, lv->c.sock, POLLOUT, on_socket, lv);
 	evloop_add(&lv->loop, lv->cap.fd, POLLIN, on_capture, lv);
 	evloop_add(&lv->loop, lv->sigfd, POLLIN, on_signal, lv);
 	arm(lv, ev_now() + lv->opt->connect_timeout);
@@ -579,7 +467,7 @@ static int start_connect(struct live *lv)
 
 int live_run(const struct live_opts *opt)
 {
-	struct live lv = { .opt = opt, .sock = -1, .sigfd = -1 };
+	struct live lv = { .opt = opt, .c.sock = -1, .sigfd = -1 };
 	int rc;
 
 	evloop_init(&lv.loop);
@@ -597,8 +485,7 @@ int live_run(const struct live_opts *opt)
 	}
 	capture_close(&lv.cap);
 	prober_close(&lv.pr);
-	if (lv.sock >= 0)
-		close(lv.sock);
+	conn_close(&lv.c);
 	if (lv.sigfd >= 0)
 		close(lv.sigfd);
 	fflush(stdout);
