@@ -7,9 +7,14 @@
 
 #include "target.h"
 
-/* Big enough for a full TSO/GRO super-segment: truncating replies would
- * be harmless for the state machine, but -w files should be whole. */
-#define SNAPLEN 262144
+/* Immediate mode makes libpcap use TPACKET_V2, whose ring has one fixed
+ * slot per packet sized by the snaplen: tcpdump's 262144 would leave room
+ * for 8 packets in a 2 MB ring, and an audit's burst of handshakes was lost
+ * that way.  A jumbo frame's 9216 bytes keep every header and most -w
+ * payloads whole (lengths come from the IP header anyway), and an 8 MB
+ * ring holds some 900 packets. */
+#define SNAPLEN 9216
+#define RING_BYTES (8 << 20)
 
 int capture_open(struct capture *c, const char *iface, const char *filter,
 		 bool *perm, char *err, size_t errlen)
@@ -28,6 +33,7 @@ int capture_open(struct capture *c, const char *iface, const char *filter,
 	pcap_set_snaplen(c->p, SNAPLEN);
 	pcap_set_promisc(c->p, 0);
 	pcap_set_immediate_mode(c->p, 1);
+	pcap_set_buffer_size(c->p, RING_BYTES);
 	rc = pcap_activate(c->p);
 	if (rc < 0) {
 		*perm = rc == PCAP_ERROR_PERM_DENIED;
@@ -117,27 +123,30 @@ void capture_filter(char *buf, size_t len, int family,
 		    const uint8_t *laddr, uint16_t lport,
 		    const uint8_t *raddr, uint16_t rport)
 {
-	char l[64], r[64];
+	char l[64], r[64], lp[32] = "", lpq[48] = "";
 
 	addr_format(family, laddr, l, sizeof l);
 	addr_format(family, raddr, r, sizeof r);
+	/* Local port 0: every connection from laddr to the target (the audit
+	 * runs many); the decoder and conn.c sort them out. */
+	if (lport) {
+		snprintf(lp, sizeof lp, " and port %u", lport);
+		snprintf(lpq, sizeof lpq, " and icmp[28:2] = %u", lport);
+	}
 	if (family == AF_INET6) {
 		/* ICMPv6 errors are types 1-4; the decoder checks the quote,
 		 * which may sit behind extension headers BPF cannot walk. */
 		snprintf(buf, len,
-			 "(tcp and src host %s and src port %u and dst host %s and dst port %u) or "
-			 "(tcp and src host %s and src port %u and dst host %s and dst port %u) or "
+			 "(tcp and host %s and host %s and port %u%s) or "
 			 "(icmp6 and dst host %s and ip6[40] >= 1 and ip6[40] <= 4)",
-			 l, lport, r, rport, r, rport, l, lport, l);
+			 l, r, rport, lp, l);
 		return;
 	}
 	/* Our probes carry no IP options, so the quoted header is 20 bytes:
 	 * quoted destination at icmp[24], ports at icmp[28] and icmp[30]. */
 	snprintf(buf, len,
-		 "(tcp and src host %s and src port %u and dst host %s and dst port %u) or "
-		 "(tcp and src host %s and src port %u and dst host %s and dst port %u) or "
+		 "(tcp and host %s and host %s and port %u%s) or "
 		 "(icmp and dst host %s and (icmp[0] = 3 or icmp[0] = 4 or icmp[0] = 11 or icmp[0] = 12)"
-		 " and icmp[24:4] = 0x%02x%02x%02x%02x and icmp[28:2] = %u and icmp[30:2] = %u)",
-		 l, lport, r, rport, r, rport, l, lport, l,
-		 raddr[0], raddr[1], raddr[2], raddr[3], lport, rport);
+		 " and icmp[24:4] = 0x%02x%02x%02x%02x%s and icmp[30:2] = %u)",
+		 l, r, rport, lp, l, raddr[0], raddr[1], raddr[2], raddr[3], lpq, rport);
 }

@@ -40,7 +40,8 @@ int capture_read(struct capture *c, capture_fn fn, void *ctx, char *err, size_t 
 void capture_close(struct capture *c);
 
 /* The BPF filter for one TCP flow (local end first) and the ICMP/ICMPv6
- * errors that quote it.  Addresses are raw, 4 or 16 bytes. */
+ * errors that quote it; local port 0 takes every local port.  Addresses
+ * are raw, 4 or 16 bytes. */
 void capture_filter(char *buf, size_t len, int family,
 		    const uint8_t *laddr, uint16_t lport,
 		    const uint8_t *raddr, uint16_t rport);

@@ -13,7 +13,7 @@
 
 #include "keepalive.h"
 
-#define EV_MAXFD 8
+#define EV_MAXFD 72  /* the audit: up to 64 connections, capture, signals */
 
 struct evloop;
 typedef void (*ev_fd_fn)(struct evloop *loop, int fd, short revents, void *ctx);

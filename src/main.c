@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "audit.h"
 #include "exitcode.h"
 #include "live.h"
 #include "parse.h"
@@ -29,6 +30,8 @@
 /* A zero-length probe is out of window: Linux answers it at most once per
  * net.ipv4.tcp_invalid_ratelimit (500 ms) per socket. */
 #define RATELIMIT_US 500000
+/* RFC 5382 REQ-5: a NAT keeps an established flow idle at least 2h4m. */
+#define RFC5382_IDLE_US (7440LL * 1000000)
 
 static const char usage_text[] =
 "usage: kaprobe [options] HOST:PORT\n"
@@ -87,6 +90,7 @@ static const char usage_text[] =
 enum {
 	OPT_IDLE = 256, OPT_INTVL, OPT_PROBES, OPT_PROFILE, OPT_JSON,
 	OPT_GARBAGE, OPT_CONNECT_TIMEOUT, OPT_FLOW_TIMEOUT,
+	OPT_MAX_IDLE, OPT_MAX_CONNS, OPT_RATE, OPT_RESOLUTION,
 };
 
 #define TIMING_OPTIONS \
@@ -113,6 +117,22 @@ static const struct option live_longopts[] = {
 static const struct option replay_longopts[] = {
 	TIMING_OPTIONS,
 	{ "flow-timeout", required_argument, NULL, OPT_FLOW_TIMEOUT },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option audit_longopts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "intvl", required_argument, NULL, OPT_INTVL },
+	{ "max-idle", required_argument, NULL, OPT_MAX_IDLE },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "resolution", required_argument, NULL, OPT_RESOLUTION },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -251,10 +271,6 @@ static int live_main(int argc, char **argv)
 		if (rc < 0)
 			return usage_error(err);
 	}
-	if (optind < argc && strcmp(argv[optind], "audit") == 0) {
-		fprintf(stderr, "kaprobe: 'audit' is not available in this version\n");
-		return EXIT_USAGE;
-	}
 	if ((rc = operand(argc, argv, "HOST:PORT", &o.target)) != 0 ||
 	    (rc = resolve_timing(&cm, &o.cfg)) != 0)
 		return rc;
@@ -302,11 +318,77 @@ static int replay_main(int argc, char **argv)
 	return replay_run(&o);
 }
 
+static int audit_main(int argc, char **argv)
+{
+	struct audit_opts o = {
+		.family = AF_UNSPEC,
+		.max_idle = RFC5382_IDLE_US,
+		.resolution = 500000,
+		.max_conns = 32,
+		.rate = 10,
+		.connect_timeout = 5000000,
+	};
+	struct common cm = { 0 };
+	char err[256];
+	long n;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, ":i:Z:q46hV", audit_longopts, NULL)) != -1) {
+		if ((rc = common_opt(c, &cm)) != 0) {
+			if (rc != 1)
+				return rc;
+			continue;
+		}
+		rc = 0;
+		switch (c) {
+		case OPT_INTVL:
+			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &o.intvl, err, sizeof err);
+			break;
+		case OPT_MAX_IDLE:
+			rc = parse_duration(optarg, 1000000, 24LL * 3600 * 1000000, &o.max_idle,
+					    err, sizeof err);
+			break;
+		case OPT_RESOLUTION:
+			rc = parse_duration(optarg, 10000, 3600LL * 1000000, &o.resolution,
+					    err, sizeof err);
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &o.connect_timeout,
+					    err, sizeof err);
+			break;
+		case OPT_MAX_CONNS:
+			/* The variant phase alone needs 6 at once. */
+			rc = parse_count(optarg, 6, 64, &n, err, sizeof err);
+			o.max_conns = (unsigned)n;
+			break;
+		case OPT_RATE:
+			rc = parse_count(optarg, 1, 1000, &n, err, sizeof err);
+			o.rate = (unsigned)n;
+			break;
+		case 'i': o.iface = optarg; break;
+		case 'Z': o.user = optarg; break;
+		case '4': o.family = AF_INET; break;
+		case '6': o.family = AF_INET6; break;
+		default: return option_error(c, argv);
+		}
+		if (rc < 0)
+			return usage_error(err);
+	}
+	if ((rc = operand(argc, argv, "HOST:PORT", &o.target)) != 0)
+		return rc;
+	o.json = cm.json;
+	o.quiet = cm.quiet;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return audit_run(&o);
+}
+
 int main(int argc, char **argv)
 {
 	/* getopt's own messages would make a second line: report here. */
 	opterr = 0;
 	if (argc > 1 && strcmp(argv[1], "replay") == 0)
 		return replay_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "audit") == 0)
+		return audit_main(argc - 1, argv + 1);
 	return live_main(argc, argv);
 }

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "parse.h"
+#include "target.h"
 
 void out_init(struct output *o, FILE *f, bool json, bool quiet, ka_time t0)
 {
@@ -247,6 +248,180 @@ void out_replay_summary(struct output *o, ka_time t, const char *file,
 		" answered; skipped %" PRIu64 " truncated, %" PRIu64 " malformed, %" PRIu64
 		" not TCP\n", file, tot->frames, tot->tcp, tot->flows, tot->flows_probed,
 		tot->probes, tot->answered, tot->truncated, tot->malformed, tot->not_tcp);
+}
+
+/* ---- the audit -------------------------------------------------------- */
+
+static const char *reply_kind(enum ar_kind k)
+{
+	switch (k) {
+	case AR_ACK: return "ack";
+	case AR_RST: return "rst";
+	case AR_ICMP: return "icmp";
+	default: return "none";
+	}
+}
+
+/* "by", "hops", "from" and "ttl" of a reply; nulls when nothing came. */
+static void json_who(struct output *o, const struct audit_reply *r, int family)
+{
+	char from[64];
+
+	if (!r || r->kind == AR_NONE || r->kind == AR_PENDING) {
+		fputs(",\"by\":null,\"hops\":null,\"from\":null,\"ttl\":null", o->f);
+		return;
+	}
+	addr_format(family, r->from, from, sizeof from);
+	json_str(o, "by", r->by_peer ? "peer" : "middlebox");
+	fprintf(o->f, ",\"hops\":%d", r->hops);
+	json_str(o, "from", from);
+	fprintf(o->f, ",\"ttl\":%d", r->ttl);
+}
+
+static void human_who(struct output *o, const struct audit_reply *r, int family)
+{
+	char from[64];
+
+	if (!r || r->kind == AR_NONE || r->kind == AR_PENDING) {
+		fputs("-", o->f);
+		return;
+	}
+	addr_format(family, r->from, from, sizeof from);
+	fprintf(o->f, "%s %s, %d hop%s away (ttl %d)", r->by_peer ? "peer" : "middlebox",
+		from, r->hops, r->hops == 1 ? "" : "s", r->ttl);
+}
+
+void out_audit_start(struct output *o, const char *dst, const char *src, const char *iface)
+{
+	if (o->json || o->quiet)
+		return;
+	fprintf(o->f, "AUDIT %s from %s via %s\n%-16s %-6s %s\n", dst, src, iface,
+		"probe", "reply", "from");
+}
+
+void out_variant(struct output *o, ka_time t, const char *name, const struct audit_reply *r,
+		 int family)
+{
+	if (o->json) {
+		json_head(o, "variant", t);
+		json_str(o, "name", name);
+		json_str(o, "reply", reply_kind(r->kind));
+		json_who(o, r, family);
+		json_end(o);
+		return;
+	}
+	if (o->quiet)
+		return;
+	fprintf(o->f, "%-16s %-6s ", name, reply_kind(r->kind));
+	human_who(o, r, family);
+	fputc('\n', o->f);
+}
+
+void out_idle_timeout(struct output *o, ka_time t, double alive_s, double dead_s, int rfc5382,
+		      const struct audit_reply *expired, int family)
+{
+	static const char *rfc[] = { "null", "false", "true" };
+
+	if (o->json) {
+		json_head(o, "idle-timeout", t);
+		fprintf(o->f, ",\"alive_s\":%.3f", alive_s);
+		if (dead_s >= 0)
+			fprintf(o->f, ",\"dead_s\":%.3f", dead_s);
+		else
+			fputs(",\"dead_s\":null", o->f);
+		fprintf(o->f, ",\"rfc5382\":%s", rfc[rfc5382 + 1]);
+		if (expired) {
+			json_str(o, "expired_reply", reply_kind(expired->kind));
+			json_who(o, expired, family);
+		} else {
+			fputs(",\"expired_reply\":null,\"by\":null,\"hops\":null,\"from\":null,"
+			      "\"ttl\":null", o->f);
+		}
+		json_end(o);
+		return;
+	}
+	if (o->quiet)
+		return;
+	if (dead_s < 0)
+		fprintf(o->f, "idle timeout: none up to %.3f s idle", alive_s);
+	else
+		fprintf(o->f, "idle timeout: answered after %.3f s idle, not after %.3f s "
+			"(expired flows got: %s, from ", alive_s, dead_s,
+			reply_kind(expired->kind));
+	if (dead_s >= 0) {
+		human_who(o, expired, family);
+		fputc(')', o->f);
+	}
+	fprintf(o->f, "; RFC 5382 (2h4m or more): %s\n",
+		rfc5382 > 0 ? "met" : rfc5382 == 0 ? "NOT met" : "not tested that long");
+}
+
+void out_refresh(struct output *o, ka_time t, int survived, double intvl_s, double duration_s,
+		 const char *skipped)
+{
+	static const char *b[] = { "null", "false", "true" };
+
+	if (o->json) {
+		json_head(o, "refresh", t);
+		fprintf(o->f, ",\"survived\":%s", b[survived + 1]);
+		if (skipped) {
+			json_str(o, "skipped", skipped);
+		} else {
+			fprintf(o->f, ",\"intvl_s\":%.3f,\"duration_s\":%.3f", intvl_s, duration_s);
+		}
+		json_end(o);
+		return;
+	}
+	if (o->quiet)
+		return;
+	if (skipped)
+		fprintf(o->f, "refresh: not tested (%s)\n", skipped);
+	else
+		fprintf(o->f, "refresh: probing every %.3f s %s the flow alive for %.3f s\n",
+			intvl_s, survived ? "kept" : "did NOT keep", duration_s);
+}
+
+void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long probes)
+{
+	if (o->json) {
+		json_head(o, "advice", t);
+		fprintf(o->f, ",\"tcp_keepalive_time\":%ld,\"tcp_keepalive_intvl\":%ld,"
+			"\"tcp_keepalive_probes\":%ld", time_s, intvl_s, probes);
+		fprintf(o->f, ",\"sysctl\":[\"sysctl -w net.ipv4.tcp_keepalive_time=%ld\","
+			"\"sysctl -w net.ipv4.tcp_keepalive_intvl=%ld\","
+			"\"sysctl -w net.ipv4.tcp_keepalive_probes=%ld\"]", time_s, intvl_s, probes);
+		fprintf(o->f, ",\"setsockopt\":[\"setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, "
+			"&(int){%ld}, sizeof(int))\",\"setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, "
+			"&(int){%ld}, sizeof(int))\",\"setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, "
+			"&(int){%ld}, sizeof(int))\"]", time_s, intvl_s, probes);
+		json_end(o);
+		return;
+	}
+	if (o->quiet)
+		return;
+	fprintf(o->f, "advice, for hosts behind this path:\n"
+		"    sysctl -w net.ipv4.tcp_keepalive_time=%ld\n"
+		"    sysctl -w net.ipv4.tcp_keepalive_intvl=%ld\n"
+		"    sysctl -w net.ipv4.tcp_keepalive_probes=%ld\n"
+		"  or per socket, after setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &(int){1}, sizeof(int)):\n"
+		"    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &(int){%ld}, sizeof(int));\n"
+		"    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &(int){%ld}, sizeof(int));\n"
+		"    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &(int){%ld}, sizeof(int));\n",
+		time_s, intvl_s, probes, time_s, intvl_s, probes);
+}
+
+void out_audit_summary(struct output *o, ka_time t, bool ok, bool interrupted)
+{
+	if (o->json) {
+		json_head(o, "summary", t);
+		fprintf(o->f, ",\"ok\":%s,\"interrupted\":%s", ok ? "true" : "false",
+			interrupted ? "true" : "false");
+		json_end(o);
+		return;
+	}
+	fprintf(o->f, "%s\n", interrupted ? "audit interrupted" : ok
+		? "verdict: this path lets keep-alive do its job"
+		: "verdict: this path mishandles keep-alive");
 }
 
 void out_status(FILE *f, const struct ka_machine *m)

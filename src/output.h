@@ -42,6 +42,18 @@ struct replay_totals {
 	uint64_t truncated, malformed, not_tcp;   /* frames skipped, by reason */
 };
 
+/* The audit: what one probe got, and from whom. */
+enum ar_kind { AR_PENDING, AR_ACK, AR_RST, AR_ICMP, AR_NONE };
+
+struct audit_reply {
+	enum ar_kind kind;
+	int ttl;              /* TTL / hop limit it arrived with */
+	int hops;             /* routers between us and its sender */
+	bool ts;              /* it carried TSopt */
+	bool by_peer;         /* the peer sent it, not a box on the way */
+	uint8_t from[16];
+};
+
 void out_init(struct output *o, FILE *f, bool json, bool quiet, ka_time t0);
 
 void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
@@ -59,6 +71,20 @@ void out_would_die(struct output *o, ka_time t, const char *verdict);
 void out_summary(struct output *o, ka_time t, const struct ka_machine *m);
 void out_replay_summary(struct output *o, ka_time t, const char *file,
 			const struct replay_totals *tot);
+/* The audit's findings. */
+void out_audit_start(struct output *o, const char *dst, const char *src, const char *iface);
+void out_variant(struct output *o, ka_time t, const char *name, const struct audit_reply *r,
+		 int family);
+/* dead_s < 0: nothing died; rfc5382 -1: not tested that long; expired
+ * NULL when nothing died. */
+void out_idle_timeout(struct output *o, ka_time t, double alive_s, double dead_s, int rfc5382,
+		      const struct audit_reply *expired, int family);
+/* survived -1: not run, for the reason `skipped`. */
+void out_refresh(struct output *o, ka_time t, int survived, double intvl_s, double duration_s,
+		 const char *skipped);
+void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long probes);
+void out_audit_summary(struct output *o, ka_time t, bool ok, bool interrupted);
+
 /* The running statistics in one line, on SIGQUIT (always human, to f). */
 void out_status(FILE *f, const struct ka_machine *m);
 
