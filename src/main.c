@@ -36,6 +36,7 @@
 static const char usage_text[] =
 "usage: kaprobe [options] HOST:PORT\n"
 "       kaprobe replay [options] FILE\n"
+"       kaprobe audit [options] HOST:PORT\n"
 "\n"
 "Open a TCP connection to HOST:PORT and, once it is idle, send the keep-alive\n"
 "probes Linux would send, reporting like ping whether and how the peer answers.\n"
@@ -85,7 +86,25 @@ static const char usage_text[] =
 "  also say when a stack with those settings would have declared the peer dead.\n"
 "      --flow-timeout DURATION  forget a flow silent this long (default 3h)\n"
 "  Exit status: 0 read through, 64 usage error, 65 not a readable capture (or\n"
-"  damaged part-way: what came before is reported), 66 cannot open the file.\n";
+"  damaged part-way: what came before is reported), 66 cannot open the file.\n"
+"\n"
+"kaprobe audit [options] HOST:PORT\n"
+"  How the path's peer and middleboxes treat keep-alive probes and how long\n"
+"  they keep an idle flow, on real connections: six probe kinds (zero-length,\n"
+"  one-byte, no-timestamp, stale-timestamp, pure-ack, far-seq) and who answers\n"
+"  each (a TTL unlike the SYN-ACK's is a middlebox); the idle timeout, by\n"
+"  bisection over parallel connections each probed once; whether probing\n"
+"  every --intvl keeps a flow past it; and tcp_keepalive_* advice.  Needs\n"
+"  CAP_NET_RAW.  Options: --json, -q, -i, -Z, -4, -6, --connect-timeout, and\n"
+"      --max-idle DURATION    longest idle tried (default 2h4m, RFC 5382)\n"
+"      --resolution DURATION  stop when the bracket is this narrow (500ms)\n"
+"      --intvl DURATION       refresh interval (default: half the longest\n"
+"                             idle still answered)\n"
+"      --max-conns N          connections open at once, 6-64 (default 32)\n"
+"      --rate N               probes per second at most (default 10)\n"
+"  Exit status: 0 the standard probes (zero-length, one-byte) got the peer's\n"
+"  answer and the path keeps idle flows as RFC 5382 asks (or was not tested\n"
+"  that long), 1 it does not, 3 could not connect, 64, 70, 77 as above.\n";
 
 enum {
 	OPT_IDLE = 256, OPT_INTVL, OPT_PROBES, OPT_PROFILE, OPT_JSON,
