@@ -99,12 +99,13 @@ static void report_verdict(struct replay *rp, struct rflow *r, ka_time t)
 static void run_would(struct replay *rp, uint32_t idx, ka_time t)
 {
 	struct rflow *r = ft_get(&rp->ft, idx);
-	struct ka_machine *m = &rp->would[idx];
 	const struct ka_config *cfg = &rp->opt->cfg;
+	struct ka_machine *m;
 	ka_time d;
 
 	if (!rp->would || !(r->rflags & RF_PROBED) || (r->rflags & RF_WOULD_DIE))
 		return;
+	m = &rp->would[idx];
 	while ((d = ka_deadline(m, cfg)) <= t) {
 		enum ka_action a = ka_timer(m, cfg, d);
 
@@ -337,11 +338,24 @@ struct pending {
 	bool ok;                /* decoded: a TCP segment or ICMP error */
 };
 
+/* A frame's time in microseconds.  A file may say anything: pcapng
+ * timestamps are 64-bit, so times are clamped to a quarter of what 63 bits
+ * of microseconds hold (year 73,000), leaving room for the timers added to
+ * them, and a negative time is taken as 0. */
+static ka_time capture_time(const struct timeval *tv)
+{
+	const ka_time max_s = INT64_MAX / 4 / 1000000;
+	ka_time sec = tv->tv_sec < 0 ? 0 : tv->tv_sec > max_s ? max_s : tv->tv_sec;
+	ka_time usec = tv->tv_usec < 0 || tv->tv_usec > 999999 ? 0 : tv->tv_usec;
+
+	return sec * 1000000 + usec;
+}
+
 /* Stage 1: decode a frame and start fetching its flow's index slot. */
 static void decode_frame(struct replay *rp, const struct pcap_pkthdr *h, const uint8_t *bytes,
 			 struct pending *pd)
 {
-	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	ka_time t = capture_time(&h->ts);
 	const struct segment *s = &pd->s;
 
 	pd->frame = ++rp->tot.frames;
