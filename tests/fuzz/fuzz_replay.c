@@ -6,7 +6,11 @@
  *      so the release/verdict path runs as often as possible);
  *   2. human output, the default 3 h flow timeout, and timings
  *      (--idle 1s --intvl 1s --probes 3), so the would-die machine runs.
- * Output goes to /dev/null (LLVMFuzzerInitialize).  The exit status must be
+ * Output goes to /dev/null (LLVMFuzzerInitialize), and so do replay's own
+ * stderr messages unless FUZZ_STDERR is set: the `stderr` stream is pointed
+ * at /dev/null, but file descriptor 2 is left alone, so sanitizer and
+ * libFuzzer reports (written to fd 2, or to libFuzzer's own copy of the
+ * original stream) still show.  The exit status must be
  * 0 (read through), 65 (not a capture / damaged) or 70 (out of memory),
  * and both runs must agree on it unless one ran out of memory.
  */
@@ -31,6 +35,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	if (!freopen("/dev/null", "w", stdout))
 		abort();
+	if (!getenv("FUZZ_STDERR")) {
+		FILE *null = fopen("/dev/null", "w");
+
+		if (null)
+			stderr = null;
+	}
 	return 0;
 }
 

@@ -1,0 +1,220 @@
+#!/bin/bash
+# audit_lib.sh - helpers for tests/integration/t_audit_*.sh (kaprobe audit).
+# Source it from the repo root after lib.sh:
+#   . tests/integration/lib.sh; . tests/integration/audit_lib.sh
+#
+# The contract checked (kaprobe audit --json): one "variant" event per probe
+# kind, one "idle-timeout", one "refresh", one "advice", and a last "summary"
+# whose "ok" says whether the exit status is 0.  In the testbed the server is
+# one router hop away: its replies come with TTL 63 (hops 1); the router's
+# own with TTL 64 (hops 0).
+#
+#   audit_run OUT ARGS...        kaprobe audit --json ARGS (KA_RC, OUT.err)
+#   audit_assert_shape OUT       the events every run must have, consistent
+#   audit_assert_variant OUT NAME REPLY BY HOPS [TTL [FROM]]
+#                                (BY/HOPS/TTL/FROM "null" for none)
+#   audit_get OUT EVENT EXPR     EXPR of the (only) EVENT object, raw
+#   audit_router_conntrack TIMEOUT   router: conntrack with an established
+#                                timeout of TIMEOUT s, no mid-stream pick-up
+
+AUDIT_VARIANTS="zero-length one-byte no-timestamp stale-timestamp pure-ack far-seq"
+
+# audit_run OUT ARGS...: kaprobe audit --json ARGS in the client ns.
+audit_run() {
+	local out=$1
+	shift
+	ka_run "$out" audit --json "$@"
+}
+
+audit_get() {
+	json_field "$1" "select(.event==\"$2\")" "$3"
+}
+
+# Every run that got as far as the audit (exit 0 or 1): valid JSON lines,
+# each variant once, one idle-timeout, refresh and advice, the summary last,
+# and the fields consistent with each other as the contract says.
+audit_assert_shape() {
+	local out=$1 v n alive dead rfc
+	json_valid "$out"
+	for v in $AUDIT_VARIANTS; do
+		n=$(json_count "$out" "select(.event==\"variant\" and .name==\"$v\")")
+		assert_eq 1 "$n" "variant events named $v"
+	done
+	assert_eq 6 "$(json_count "$out" 'select(.event=="variant")')" "variant events"
+	assert_json "$out" 'map(select(.event=="variant")) | all(.reply | IN("ack","rst","icmp","none"))' \
+		'every variant.reply is ack, rst, icmp or none'
+	# A probe nobody answered has nobody to attribute.
+	assert_json "$out" 'map(select(.event=="variant" and .reply=="none")) |
+		all(.by == null and .hops == null and .from == null and .ttl == null)' \
+		'unanswered variants: by, hops, from, ttl all null'
+	assert_json "$out" 'map(select(.event=="variant" and .reply!="none")) |
+		all((.by | IN("peer","middlebox")) and (.hops|type)=="number" and
+		    (.ttl|type)=="number" and (.from|type)=="string")' \
+		'answered variants: by peer|middlebox, numeric hops and ttl, a from'
+	# hops = initial TTL (64/128/255, the smallest >= ttl) - ttl.
+	assert_json "$out" 'map(select(.event=="variant" and .reply!="none")) |
+		all(.hops == ((if .ttl <= 64 then 64 elif .ttl <= 128 then 128 else 255 end) - .ttl))' \
+		'variant hops == guessed initial TTL - ttl'
+
+	for v in idle-timeout refresh advice summary; do
+		assert_eq 1 "$(json_count "$out" "select(.event==\"$v\")")" "$v events"
+	done
+	assert_json "$out" '.[-1].event == "summary"' 'the summary is the last line'
+	assert_json "$out" '(map(.event) | rindex("variant")) < (map(.event) | index("idle-timeout"))' \
+		'variants before the idle-timeout'
+	assert_json "$out" '(map(.event) | index("idle-timeout")) < (map(.event) | index("refresh"))' \
+		'idle-timeout before refresh'
+
+	# idle-timeout: dead_s null <=> nothing expired <=> expired_reply null;
+	# rfc5382 as the contract defines it.
+	alive=$(audit_get "$out" idle-timeout .alive_s)
+	dead=$(audit_get "$out" idle-timeout .dead_s)
+	rfc=$(audit_get "$out" idle-timeout .rfc5382)
+	if [ "$dead" = null ]; then
+		assert_json "$out" 'map(select(.event=="idle-timeout"))[0] |
+			.expired_reply == null and .by == null and .hops == null' \
+			'nothing expired: expired_reply, by, hops null'
+		_isnum "$alive" || fail "idle-timeout.alive_s is '$alive' though nothing died"
+		if awk -v a="$alive" 'BEGIN { exit !(a >= 7440) }'; then
+			assert_eq true "$rfc" "rfc5382 with alive_s >= 7440"
+		else
+			assert_eq null "$rfc" "rfc5382 when nothing died and alive_s < 7440"
+		fi
+		assert_eq null "$(audit_get "$out" refresh .survived)" \
+			"refresh.survived with no timeout found"
+		assert_eq string "$(audit_get "$out" refresh '.skipped|type')" \
+			"refresh.skipped with no timeout found"
+	else
+		assert_gt "$dead" 0 "idle-timeout.dead_s > 0"
+		assert_json "$out" 'map(select(.event=="idle-timeout"))[0].expired_reply |
+			IN("none","rst","icmp")' 'expired_reply is none, rst or icmp'
+		if awk -v d="$dead" 'BEGIN { exit !(d < 7440) }'; then
+			assert_eq false "$rfc" "rfc5382 with dead_s < 7440"
+		fi
+		if _isnum "$alive"; then
+			assert_lt "$alive" "$dead" "idle-timeout alive_s < dead_s"
+		fi
+	fi
+
+	assert_json "$out" 'map(select(.event=="advice"))[0] |
+		([.tcp_keepalive_time, .tcp_keepalive_intvl, .tcp_keepalive_probes] |
+		 all(type=="number" and . >= 1 and . == floor))' \
+		'advice: time, intvl, probes are integers >= 1'
+	assert_json "$out" 'map(select(.event=="advice"))[0] |
+		.sysctl == ["sysctl -w net.ipv4.tcp_keepalive_time=\(.tcp_keepalive_time)",
+			    "sysctl -w net.ipv4.tcp_keepalive_intvl=\(.tcp_keepalive_intvl)",
+			    "sysctl -w net.ipv4.tcp_keepalive_probes=\(.tcp_keepalive_probes)"]' \
+		'advice.sysctl: the three sysctl -w lines with the advised values'
+	assert_json "$out" 'map(select(.event=="advice"))[0] | . as $a |
+		(.setsockopt | length) == 3 and
+		(.setsockopt[0] | test("TCP_KEEPIDLE\\b.*\\b\($a.tcp_keepalive_time)\\b")) and
+		(.setsockopt[1] | test("TCP_KEEPINTVL\\b.*\\b\($a.tcp_keepalive_intvl)\\b")) and
+		(.setsockopt[2] | test("TCP_KEEPCNT\\b.*\\b\($a.tcp_keepalive_probes)\\b"))' \
+		'advice.setsockopt: TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT with the advised values'
+
+	assert_json "$out" '.[-1].ok | type == "boolean"' 'summary.ok is a boolean'
+	if [ "$KA_RC" = 0 ]; then
+		assert_eq true "$(audit_get "$out" summary .ok)" "summary.ok with exit 0"
+	else
+		assert_eq false "$(audit_get "$out" summary .ok)" "summary.ok with exit $KA_RC"
+	fi
+}
+
+# audit_assert_variant OUT NAME REPLY BY HOPS [TTL [FROM]]
+audit_assert_variant() {
+	local out=$1 name=$2 sel
+	sel="select(.event==\"variant\" and .name==\"$name\")"
+	assert_eq "$3" "$(json_field "$out" "$sel" .reply)" "variant $name: reply"
+	assert_eq "$4" "$(json_field "$out" "$sel" .by)" "variant $name: by"
+	assert_eq "$5" "$(json_field "$out" "$sel" .hops)" "variant $name: hops"
+	[ $# -ge 6 ] && assert_eq "$6" "$(json_field "$out" "$sel" .ttl)" "variant $name: ttl"
+	[ $# -ge 7 ] && assert_eq "$7" "$(json_field "$out" "$sel" .from)" "variant $name: from"
+	return 0
+}
+
+# The standard kinds answered by the peer itself, one hop away.
+audit_assert_peer_answers() {	# OUT FROM NAME...
+	local out=$1 from=$2 v
+	shift 2
+	for v in "$@"; do
+		audit_assert_variant "$out" "$v" ack peer 1 63 "$from"
+	done
+}
+
+# audit_router_conntrack TIMEOUT [reject]: the router tracks connections,
+# forwards only SYNs and packets of tracked flows, and forgets an established
+# flow after TIMEOUT s of silence.  A probe on a forgotten flow is dropped
+# (tcp_loose=0: not picked up mid-stream, so "ct state invalid"), or with
+# "reject" picked up as NEW (tcp_loose=1) and answered by the router with a
+# TCP reset.  Out-of-window segments (conntrack's tcp_in_window) are invalid
+# and dropped in both.  The sysctls exist once nf_conntrack is loaded, which
+# the ruleset makes sure of, so they come after it.
+audit_router_conntrack() {
+	local timeout=$1 mode=${2:-drop} expired loose
+	if [ "$mode" = reject ]; then
+		expired='meta l4proto tcp ct state new counter reject with tcp reset'
+		loose=1
+	else
+		expired='ct state new counter drop'
+		loose=0
+	fi
+	# nftables 1.0.6: each closing brace on its own line.
+	tb_r nft -f - <<EOF || fail "router ruleset"
+flush chain inet kaprobe forward
+table inet kaprobe {
+	chain forward {
+		ct state established,related accept
+		tcp flags & (syn|ack) == syn ct state new accept
+		ct state invalid counter drop
+		$expired
+	}
+}
+EOF
+	tb_r sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established="$timeout" \
+		net.netfilter.nf_conntrack_tcp_loose=$loose >/dev/null ||
+		fail "router conntrack sysctls"
+	assert_eq "$timeout" "$(tb_r sysctl -n net.netfilter.nf_conntrack_tcp_timeout_established)" \
+		"router nf_conntrack_tcp_timeout_established"
+}
+
+# server_tcpext NAME: the server namespace's TcpExt counter NAME (0 when this
+# kernel does not have it).
+server_tcpext() {
+	local v
+	v=$(tb_s nstat -asz "$1" 2>/dev/null | awk -v n="$1" '$1 == n { print $2 }')
+	echo "${v:-0}"
+}
+
+# What the server's kernel does with the stale-timestamp probe, from its own
+# counters: PAWS rejects it either way; kernels that know "old ACKs"
+# (TcpExtPAWSOldAck, Linux 6.15 on: a pure ACK below RCV.NXT that fails PAWS)
+# drop it without a word, older ones (TcpExtPAWSEstab) answer with a
+# rate-limited duplicate ACK.  Call audit_paws_mark before the run and
+# audit_paws_expect after it: sets PAWS_EXPECT to "none" or "ack".
+audit_paws_mark() {
+	_PAWS_OLD=$(server_tcpext TcpExtPAWSOldAck)
+	_PAWS_EST=$(server_tcpext TcpExtPAWSEstab)
+}
+audit_paws_expect() {
+	local old est
+	old=$(($(server_tcpext TcpExtPAWSOldAck) - _PAWS_OLD))
+	est=$(($(server_tcpext TcpExtPAWSEstab) - _PAWS_EST))
+	if [ "$old" -ge 1 ] && [ "$est" -eq 0 ]; then
+		PAWS_EXPECT=none
+	elif [ "$est" -ge 1 ] && [ "$old" -eq 0 ]; then
+		PAWS_EXPECT=ack
+	else
+		fail "the server's kernel saw $old PAWS old ACKs and $est PAWS rejects: expected one stale-timestamp probe"
+	fi
+}
+
+# audit_assert_stale_ts OUT FROM: the stale-timestamp variant as the server's
+# kernel says it treated it (after audit_paws_mark ... run).
+audit_assert_stale_ts() {
+	audit_paws_expect
+	if [ "$PAWS_EXPECT" = ack ]; then
+		audit_assert_variant "$1" stale-timestamp ack peer 1 63 "$2"
+	else
+		audit_assert_variant "$1" stale-timestamp none null null null null
+	fi
+}
