@@ -129,6 +129,7 @@ struct job {
 	struct conn c;
 	enum job_state state;
 	const struct variant *variant;  /* the variant phase, else NULL */
+	const struct variant *shape;    /* the kind of probe it sends */
 	ka_time idle;                   /* search: idle before its probe;
 					 * refresh: the interval */
 	ka_time created;                /* when its connect() began */
@@ -166,6 +167,10 @@ struct audit {
 	ka_time alive, dead;
 	struct audit_reply expired;
 	unsigned round;
+	/* The probe kind the search and the refresh use: the standard one the
+	 * peer answered, so that a path dropping only zero-length probes is
+	 * not taken for a path that drops idle flows at once. */
+	const struct variant *search;
 };
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -281,8 +286,7 @@ static void send_probe(struct audit *a, struct job *j, ka_time now)
 	struct probe_spec s;
 
 	conn_probe_spec(&j->c, &s);
-	if (j->variant)
-		j->variant->shape(&j->c, &s);
+	j->shape->shape(&j->c, &s);
 	if (prober_build(&a->pr, &s, a->err, sizeof a->err) < 0 ||
 	    prober_send(&a->pr, a->err, sizeof a->err) < 0) {
 		fail(a, EXIT_SOFTWARE);
@@ -506,18 +510,24 @@ static int phase_variants(struct audit *a, bool *standard_ok)
 			fail(a, EXIT_NOCONNECT);
 			return -1;
 		}
-		j->variant = &variants[v];
+		j->variant = j->shape = &variants[v];
 	}
 	if (run_phase(a, "probe variants") < 0)
 		return -1;
 	*standard_ok = true;
+	a->search = NULL;
 	for (unsigned i = 0; i < a->njobs; i++) {
 		const struct job *j = &a->job[i];
+		bool answered = j->rep.kind == AR_ACK && j->rep.by_peer;
 
 		out_variant(&a->out, ev_now(), j->variant->name, &j->rep, j->c.family);
-		if (j->variant->standard && !(j->rep.kind == AR_ACK && j->rep.by_peer))
+		if (j->variant->standard && !answered)
 			*standard_ok = false;
+		if (j->variant->standard && answered && !a->search)
+			a->search = j->variant;
 	}
+	if (!a->search)
+		a->search = &variants[0];
 	close_jobs(a);
 	return 0;
 }
@@ -560,6 +570,7 @@ static int phase_idle_timeout(struct audit *a, int *rfc_out)
 				return -1;
 			}
 			j->idle = idle[i];
+			j->shape = a->search;
 		}
 		if (run_phase(a, "idle timeout") < 0)
 			return -1;
@@ -585,8 +596,8 @@ static int phase_idle_timeout(struct audit *a, int *rfc_out)
 	int rfc = a->alive >= RFC5382_US ? 1 : a->dead && a->dead < RFC5382_US ? 0
 		  : a->opt->max_idle >= RFC5382_US ? 1 : -1;
 
-	out_idle_timeout(&a->out, ev_now(), a->alive / 1e6, dead_s, rfc, a->dead ? &a->expired : NULL,
-			 a->tgt.addr.ss_family);
+	out_idle_timeout(&a->out, ev_now(), a->search->name, a->alive ? a->alive / 1e6 : -1, dead_s,
+			 rfc, a->dead ? &a->expired : NULL, a->tgt.addr.ss_family);
 	*rfc_out = rfc;
 	return 0;
 }
@@ -612,6 +623,7 @@ static int phase_refresh(struct audit *a, ka_time *intvl_out)
 		return -1;
 	}
 	j->idle = intvl;
+	j->shape = a->search;
 	if (run_phase(a, "refresh") < 0)
 		return -1;
 	bool survived = j->sent > 0 && j->answered == j->sent;
@@ -631,13 +643,19 @@ static void advise(struct audit *a)
 {
 	long time_s = 7200, intvl_s = 75, probes = 9;
 
+	if (a->dead && !a->alive) {
+		out_advice(&a->out, ev_now(), time_s, intvl_s, probes,
+			   "no idle connection was answered at all: no keep-alive setting "
+			   "keeps flows on this path");
+		return;
+	}
 	if (a->dead) {
 		long alive = (long)(a->alive / 1000000);
 
 		time_s = alive / 2 > 0 ? alive / 2 : 1;
 		intvl_s = alive / 3 > 0 ? (alive / 3 < 75 ? alive / 3 : 75) : 1;
 	}
-	out_advice(&a->out, ev_now(), time_s, intvl_s, probes);
+	out_advice(&a->out, ev_now(), time_s, intvl_s, probes, NULL);
 }
 
 /* ---- setting up -------------------------------------------------------- */

@@ -317,14 +317,18 @@ void out_variant(struct output *o, ka_time t, const char *name, const struct aud
 	fputc('\n', o->f);
 }
 
-void out_idle_timeout(struct output *o, ka_time t, double alive_s, double dead_s, int rfc5382,
-		      const struct audit_reply *expired, int family)
+void out_idle_timeout(struct output *o, ka_time t, const char *probe, double alive_s,
+		      double dead_s, int rfc5382, const struct audit_reply *expired, int family)
 {
 	static const char *rfc[] = { "null", "false", "true" };
 
 	if (o->json) {
 		json_head(o, "idle-timeout", t);
-		fprintf(o->f, ",\"alive_s\":%.3f", alive_s);
+		json_str(o, "probe", probe);
+		if (alive_s >= 0)
+			fprintf(o->f, ",\"alive_s\":%.3f", alive_s);
+		else
+			fputs(",\"alive_s\":null", o->f);
 		if (dead_s >= 0)
 			fprintf(o->f, ",\"dead_s\":%.3f", dead_s);
 		else
@@ -343,10 +347,13 @@ void out_idle_timeout(struct output *o, ka_time t, double alive_s, double dead_s
 	if (o->quiet)
 		return;
 	if (dead_s < 0)
-		fprintf(o->f, "idle timeout: none up to %.3f s idle", alive_s);
+		fprintf(o->f, "idle timeout (%s probes): none up to %.3f s idle", probe, alive_s);
+	else if (alive_s < 0)
+		fprintf(o->f, "idle timeout (%s probes): no idle was answered, not even %.3f s "
+			"(probes got: %s, from ", probe, dead_s, reply_kind(expired->kind));
 	else
-		fprintf(o->f, "idle timeout: answered after %.3f s idle, not after %.3f s "
-			"(expired flows got: %s, from ", alive_s, dead_s,
+		fprintf(o->f, "idle timeout (%s probes): answered after %.3f s idle, not after "
+			"%.3f s (expired flows got: %s, from ", probe, alive_s, dead_s,
 			reply_kind(expired->kind));
 	if (dead_s >= 0) {
 		human_who(o, expired, family);
@@ -381,10 +388,13 @@ void out_refresh(struct output *o, ka_time t, int survived, double intvl_s, doub
 			intvl_s, survived ? "kept" : "did NOT keep", duration_s);
 }
 
-void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long probes)
+void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long probes,
+		const char *note)
 {
 	if (o->json) {
 		json_head(o, "advice", t);
+		if (note)
+			json_str(o, "note", note);
 		fprintf(o->f, ",\"tcp_keepalive_time\":%ld,\"tcp_keepalive_intvl\":%ld,"
 			"\"tcp_keepalive_probes\":%ld", time_s, intvl_s, probes);
 		fprintf(o->f, ",\"sysctl\":[\"sysctl -w net.ipv4.tcp_keepalive_time=%ld\","
@@ -399,6 +409,8 @@ void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long pro
 	}
 	if (o->quiet)
 		return;
+	if (note)
+		fprintf(o->f, "advice: %s; Linux's defaults for the record:\n", note);
 	fprintf(o->f, "advice, for hosts behind this path:\n"
 		"    sysctl -w net.ipv4.tcp_keepalive_time=%ld\n"
 		"    sysctl -w net.ipv4.tcp_keepalive_intvl=%ld\n"

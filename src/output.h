@@ -75,14 +75,17 @@ void out_replay_summary(struct output *o, ka_time t, const char *file,
 void out_audit_start(struct output *o, const char *dst, const char *src, const char *iface);
 void out_variant(struct output *o, ka_time t, const char *name, const struct audit_reply *r,
 		 int family);
-/* dead_s < 0: nothing died; rfc5382 -1: not tested that long; expired
+/* probe: the kind the search sent; alive_s < 0: no idle was answered;
+ * dead_s < 0: nothing died; rfc5382 -1: not tested that long; expired
  * NULL when nothing died. */
-void out_idle_timeout(struct output *o, ka_time t, double alive_s, double dead_s, int rfc5382,
-		      const struct audit_reply *expired, int family);
+void out_idle_timeout(struct output *o, ka_time t, const char *probe, double alive_s,
+		      double dead_s, int rfc5382, const struct audit_reply *expired, int family);
 /* survived -1: not run, for the reason `skipped`. */
 void out_refresh(struct output *o, ka_time t, int survived, double intvl_s, double duration_s,
 		 const char *skipped);
-void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long probes);
+/* note: why the values are only Linux's defaults, or NULL. */
+void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long probes,
+		const char *note);
 void out_audit_summary(struct output *o, ka_time t, bool ok, bool interrupted);
 
 /* The running statistics in one line, on SIGQUIT (always human, to f). */

@@ -105,6 +105,7 @@ audit_assert_shape() {
 			    "sysctl -w net.ipv4.tcp_keepalive_intvl=\(.tcp_keepalive_intvl)",
 			    "sysctl -w net.ipv4.tcp_keepalive_probes=\(.tcp_keepalive_probes)"]' \
 		'advice.sysctl: the three sysctl -w lines with the advised values'
+	# shellcheck disable=SC2016 # $a is jq's
 	assert_json "$out" 'map(select(.event=="advice"))[0] | . as $a |
 		(.setsockopt | length) == 3 and
 		(.setsockopt[0] | test("TCP_KEEPIDLE\\b.*\\b\($a.tcp_keepalive_time)\\b")) and

@@ -30,6 +30,11 @@ for v in zero-length no-timestamp stale-timestamp pure-ack far-seq; do
 	audit_assert_variant "$out" "$v" none null null null null
 done
 assert_eq false "$(audit_get "$out" summary .ok)" "summary.ok"
+# The idle search probes with the standard kind the peer answered, so a path
+# that drops only zero-length probes is not taken for one that drops idle
+# flows: no timeout up to --max-idle.
+assert_eq one-byte "$(audit_get "$out" idle-timeout .probe)" "idle-timeout.probe"
+assert_eq null "$(audit_get "$out" idle-timeout .dead_s)" "idle-timeout.dead_s"
 # The rules did the dropping (they also match the ACKs of a teardown, so
 # only "at least" is checked).
 dropped=$(tb_r nft list chain inet kaprobe forward |
