@@ -30,19 +30,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "conn.h"
 #include "evloop.h"
 #include "exitcode.h"
 #include "output.h"
 #include "parse.h"
-#include "privdrop.h"
-#include "probe.h"
-#include "route.h"
 #include "segment.h"
+#include "session.h"
 #include "target.h"
 
 #define MAX_JOBS 64
@@ -143,11 +139,8 @@ struct job {
 
 struct audit {
 	const struct audit_opts *opt;
-	struct target tgt;
-	struct sockaddr_storage src;
-	char iface[IF_NAMESIZE], dst_txt[80], src_txt[80];
-	struct prober pr;
-	struct capture cap;
+	struct session ss;              /* target, route, raw socket, capture */
+	char src_txt[80];
 	struct evloop loop;
 	struct output out;
 	int sigfd;
@@ -155,7 +148,6 @@ struct audit {
 	unsigned njobs;
 	ka_time refresh_for;            /* refresh: keep probing this long */
 	ka_time next_send;              /* the rate limit's next free slot */
-	ka_time real_off;
 	ka_time progress_at;
 	const char *phase;
 	bool interrupted;
@@ -219,10 +211,10 @@ static struct job *new_job(struct audit *a)
 		return NULL;
 	j = &a->job[a->njobs];
 	memset(j, 0, sizeof *j);
-	if (conn_open(&j->c, &a->src, &a->tgt.addr, a->opt->iface) < 0 ||
-	    conn_connect(&j->c, (struct sockaddr *)&a->tgt.addr, a->tgt.addrlen) < 0 ||
+	if (conn_open(&j->c, &a->ss.src, &a->ss.tgt.addr, a->opt->iface) < 0 ||
+	    conn_connect(&j->c, (struct sockaddr *)&a->ss.tgt.addr, a->ss.tgt.addrlen) < 0 ||
 	    evloop_add(&a->loop, j->c.sock, POLLOUT, on_job_socket, a) < 0) {
-		snprintf(a->err, sizeof a->err, "cannot connect to %s: %s", a->dst_txt,
+		snprintf(a->err, sizeof a->err, "cannot connect to %s: %s", a->ss.dst_txt,
 			 strerror(errno));
 		conn_close(&j->c);
 		return NULL;
@@ -261,7 +253,7 @@ static void on_job_socket(struct evloop *loop, int fd, short revents, void *ctx)
 		int e = conn_connect_error(&j->c);
 
 		if (e) {
-			snprintf(a->err, sizeof a->err, "cannot connect to %s: %s", a->dst_txt,
+			snprintf(a->err, sizeof a->err, "cannot connect to %s: %s", a->ss.dst_txt,
 				 strerror(e));
 			fail(a, EXIT_NOCONNECT);
 			return;
@@ -287,8 +279,8 @@ static void send_probe(struct audit *a, struct job *j, ka_time now)
 
 	conn_probe_spec(&j->c, &s);
 	j->shape->shape(&j->c, &s);
-	if (prober_build(&a->pr, &s, a->err, sizeof a->err) < 0 ||
-	    prober_send(&a->pr, a->err, sizeof a->err) < 0) {
+	if (prober_build(&a->ss.pr, &s, a->err, sizeof a->err) < 0 ||
+	    prober_send(&a->ss.pr, a->err, sizeof a->err) < 0) {
 		fail(a, EXIT_SOFTWARE);
 		return;
 	}
@@ -320,9 +312,9 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 {
 	struct audit *a = ctx;
 	struct segment s;
-	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec - a->real_off;
+	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec - a->ss.real_off;
 
-	if (seg_decode(a->cap.linktype, bytes, h->caplen, &s) != SEG_OK)
+	if (seg_decode(a->ss.cap.linktype, bytes, h->caplen, &s) != SEG_OK)
 		return;
 	for (unsigned i = 0; i < a->njobs; i++) {
 		struct job *j = &a->job[i];
@@ -356,7 +348,7 @@ static void on_capture(struct evloop *loop, int fd, short revents, void *ctx)
 	struct audit *a = ctx;
 
 	(void)loop; (void)fd; (void)revents;
-	if (capture_read(&a->cap, on_packet, a, a->err, sizeof a->err) < 0)
+	if (capture_read(&a->ss.cap, on_packet, a, a->err, sizeof a->err) < 0)
 		fail(a, EXIT_SOFTWARE);
 }
 
@@ -431,7 +423,7 @@ static ka_time step(struct audit *a, ka_time now)
 			when = j->created + a->opt->connect_timeout;
 			if (now >= when) {
 				snprintf(a->err, sizeof a->err, "cannot connect to %s: no handshake "
-					 "seen within --connect-timeout", a->dst_txt);
+					 "seen within --connect-timeout", a->ss.dst_txt);
 				fail(a, EXIT_NOCONNECT);
 			} else {
 				next = next < when ? next : when;
@@ -597,7 +589,7 @@ static int phase_idle_timeout(struct audit *a, int *rfc_out)
 		  : a->opt->max_idle >= RFC5382_US ? 1 : -1;
 
 	out_idle_timeout(&a->out, ev_now(), a->search->name, a->alive ? a->alive / 1e6 : -1, dead_s,
-			 rfc, a->dead ? &a->expired : NULL, a->tgt.addr.ss_family);
+			 rfc, a->dead ? &a->expired : NULL, a->ss.tgt.addr.ss_family);
 	*rfc_out = rfc;
 	return 0;
 }
@@ -674,74 +666,28 @@ static void on_signal(struct evloop *loop, int fd, short revents, void *ctx)
 
 static int setup(struct audit *a)
 {
-	char filter[768];
-	int unreachable, rc;
-	bool perm;
+	const struct audit_opts *o = a->opt;
 	sigset_t set;
+	int rc;
 
-	if (target_parse(a->opt->target, &a->tgt, a->err, sizeof a->err) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", a->err);
-		return EXIT_USAGE;
-	}
-	rc = target_resolve(&a->tgt, a->opt->family, a->err, sizeof a->err);
-	if (rc < 0) {
-		fprintf(stderr, "kaprobe: %s\n", a->err);
-		return rc == TARGET_REFUSED ? EXIT_USAGE : EXIT_NOCONNECT;
-	}
-	sockaddr_format((struct sockaddr *)&a->tgt.addr, a->dst_txt, sizeof a->dst_txt);
-	if (route_lookup((struct sockaddr *)&a->tgt.addr, a->tgt.addrlen, a->opt->iface,
-			 &a->src, a->iface, &unreachable, a->err, sizeof a->err) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", a->err);
-		return unreachable ? EXIT_NOCONNECT : EXIT_USAGE;
-	}
-	if (prober_open(&a->pr, a->tgt.addr.ss_family, true, a->opt->iface, &perm,
-			a->err, sizeof a->err) < 0)
-		goto privileged;
-	{
-		uint8_t l[16], r[16];
-		uint16_t lp, rp;
-
-		conn_raw_addr(&a->src, l, &lp);
-		conn_raw_addr(&a->tgt.addr, r, &rp);
-		capture_filter(filter, sizeof filter, a->tgt.addr.ss_family, l, 0, r, rp);
-	}
-	if (capture_open(&a->cap, a->iface, filter, &perm, a->err, sizeof a->err) < 0)
-		goto privileged;
+	if ((rc = session_target(&a->ss, o->target, o->family, o->iface)) != 0 ||
+	    (rc = session_prober(&a->ss, o->iface)) != 0 ||
+	    (rc = session_capture(&a->ss, 0, NULL)) != 0)
+		return rc;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
 	    (a->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
 		snprintf(a->err, sizeof a->err, "cannot set up signals: %s", strerror(errno));
-		fprintf(stderr, "kaprobe: %s\n", a->err);
-		return EXIT_SOFTWARE;
+		return session_error(a->err, false);
 	}
-	signal(SIGPIPE, SIG_IGN);
-	switch (priv_drop(a->opt->user, a->err, sizeof a->err)) {
-	case PRIV_OK: break;
-	case PRIV_NO_USER: fprintf(stderr, "kaprobe: %s\n", a->err); return EXIT_USAGE;
-	case PRIV_DENIED: fprintf(stderr, "kaprobe: %s\n", a->err); return EXIT_NOPERM;
-	default: fprintf(stderr, "kaprobe: %s\n", a->err); return EXIT_SOFTWARE;
-	}
-	evloop_add(&a->loop, a->cap.fd, POLLIN, on_capture, a);
+	if ((rc = session_drop(o->user)) != 0)
+		return rc;
+	evloop_add(&a->loop, a->ss.cap.fd, POLLIN, on_capture, a);
 	evloop_add(&a->loop, a->sigfd, POLLIN, on_signal, a);
-	sockaddr_format((struct sockaddr *)&a->src, a->src_txt, sizeof a->src_txt);
+	sockaddr_format((struct sockaddr *)&a->ss.src, a->src_txt, sizeof a->src_txt);
 	return 0;
-privileged:
-	if (perm)
-		fprintf(stderr, "kaprobe: %s (kaprobe needs CAP_NET_RAW: run it with sudo, or "
-			"grant it once with 'setcap cap_net_raw+ep kaprobe')\n", a->err);
-	else
-		fprintf(stderr, "kaprobe: %s\n", a->err);
-	return perm ? EXIT_NOPERM : EXIT_SOFTWARE;
-}
-
-static ka_time realtime_offset(void)
-{
-	struct timespec rt;
-
-	clock_gettime(CLOCK_REALTIME, &rt);
-	return (ka_time)rt.tv_sec * 1000000 + rt.tv_nsec / 1000 - ev_now();
 }
 
 int audit_run(const struct audit_opts *opt)
@@ -756,11 +702,10 @@ int audit_run(const struct audit_opts *opt)
 	a.sigfd = -1;
 	evloop_init(&a.loop);
 	out_init(&a.out, stdout, opt->json, opt->quiet, ev_now());
-	a.real_off = realtime_offset();
 	a.progress = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
 	rc = setup(&a);
 	if (rc == 0) {
-		out_audit_start(&a.out, a.dst_txt, a.src_txt, a.iface);
+		out_audit_start(&a.out, a.ss.dst_txt, a.src_txt, a.ss.iface);
 		if (phase_variants(&a, &standard_ok) == 0 &&
 		    phase_idle_timeout(&a, &rfc) == 0) {
 			refreshed = phase_refresh(&a, &intvl);
@@ -776,8 +721,7 @@ int audit_run(const struct audit_opts *opt)
 		}
 	}
 	close_jobs(&a);
-	capture_close(&a.cap);
-	prober_close(&a.pr);
+	session_close(&a.ss);
 	if (a.sigfd >= 0)
 		close(a.sigfd);
 	fflush(stdout);

@@ -16,20 +16,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "conn.h"
 #include "evloop.h"
 #include "exitcode.h"
 #include "flow.h"
 #include "output.h"
 #include "parse.h"
-#include "privdrop.h"
-#include "probe.h"
-#include "route.h"
 #include "segment.h"
+#include "session.h"
 #include "target.h"
 
 /* How long the capture may lag the kernel's connect() before kaprobe
@@ -44,20 +40,16 @@ enum phase {
 
 struct live {
 	const struct live_opts *opt;
-	struct target tgt;
-	char src_txt[80], dst_txt[80], peer_txt[64];
-	char iface[IF_NAMESIZE];
+	struct session ss;       /* target, route, raw socket, capture */
+	char src_txt[80], peer_txt[64];
 
 	struct conn c;           /* the connection under test */
 	int sigfd;
-	struct capture cap;
-	struct prober pr;
 	struct evloop loop;
 	struct output out;
 
 	struct ka_machine ka;
 	enum phase phase;
-	ka_time real_off;        /* CLOCK_REALTIME - CLOCK_MONOTONIC, in us */
 	bool stamp_pending;      /* the latest probe not yet seen captured */
 	uint32_t probe_seq;
 	int status;              /* exit status once stopped */
@@ -110,8 +102,8 @@ static void send_probe(struct live *lv, ka_time now)
 		s.payload = &garbage;
 		s.paylen = 1;
 	}
-	if (prober_build(&lv->pr, &s, lv->err, sizeof lv->err) < 0 ||
-	    prober_send(&lv->pr, lv->err, sizeof lv->err) < 0) {
+	if (prober_build(&lv->ss.pr, &s, lv->err, sizeof lv->err) < 0 ||
+	    prober_send(&lv->ss.pr, lv->err, sizeof lv->err) < 0) {
 		fail(lv, EXIT_SOFTWARE);
 		return;
 	}
@@ -200,9 +192,9 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 {
 	struct live *lv = ctx;
 	struct segment s;
-	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec - lv->real_off;
+	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec - lv->ss.real_off;
 
-	if (lv->loop.stop || seg_decode(lv->cap.linktype, bytes, h->caplen, &s) != SEG_OK)
+	if (lv->loop.stop || seg_decode(lv->ss.cap.linktype, bytes, h->caplen, &s) != SEG_OK)
 		return;
 	switch (conn_classify(&lv->c, &s)) {
 	case CONN_ICMP:
@@ -241,7 +233,7 @@ static void on_capture(struct evloop *loop, int fd, short revents, void *ctx)
 	struct live *lv = ctx;
 
 	(void)loop; (void)fd; (void)revents;
-	if (capture_read(&lv->cap, on_packet, lv, lv->err, sizeof lv->err) < 0)
+	if (capture_read(&lv->ss.cap, on_packet, lv, lv->err, sizeof lv->err) < 0)
 		fail(lv, EXIT_SOFTWARE);
 	if (!lv->loop.stop && out_failed(&lv->out))
 		stop(lv, lv->ka.last_answered ? EXIT_ALIVE : EXIT_DEAD);
@@ -266,13 +258,13 @@ static void on_timer(struct evloop *loop, ka_time now, void *ctx)
 	case PH_CONNECTING:
 		format_duration(lv->opt->connect_timeout, d, sizeof d);
 		snprintf(lv->err, sizeof lv->err, "cannot connect to %s: timed out after %s",
-			 lv->dst_txt, d);
+			 lv->ss.dst_txt, d);
 		fail(lv, EXIT_NOCONNECT);
 		return;
 	case PH_HANDSHAKE:
 		snprintf(lv->err, sizeof lv->err,
 			 "the capture on %s did not see the handshake: name the interface the "
-			 "connection uses with -i", lv->iface);
+			 "connection uses with -i", lv->ss.iface);
 		fail(lv, EXIT_SOFTWARE);
 		return;
 	case PH_RUNNING:
@@ -295,7 +287,7 @@ static void on_timer(struct evloop *loop, ka_time now, void *ctx)
 static void start_running(struct live *lv, ka_time now)
 {
 	lv->phase = PH_RUNNING;
-	out_connect(&lv->out, now, lv->src_txt, lv->dst_txt, lv->iface,
+	out_connect(&lv->out, now, lv->src_txt, lv->ss.dst_txt, lv->ss.iface,
 		    flow_ts_negotiated(&lv->c.flow), &lv->opt->cfg);
 	/* Linux counts idle time from the last segment received. */
 	ka_init(&lv->ka, lv->c.last_rx);
@@ -314,7 +306,7 @@ static void on_socket(struct evloop *loop, int fd, short revents, void *ctx)
 
 		if (e) {
 			snprintf(lv->err, sizeof lv->err, "cannot connect to %s: %s",
-				 lv->dst_txt, strerror(e));
+				 lv->ss.dst_txt, strerror(e));
 			fail(lv, EXIT_NOCONNECT);
 			return;
 		}
@@ -322,7 +314,7 @@ static void on_socket(struct evloop *loop, int fd, short revents, void *ctx)
 		evloop_modify(loop, fd, POLLIN);
 		arm(lv, ev_now() + HANDSHAKE_WAIT_US);
 		/* The capture may already hold the whole handshake. */
-		on_capture(loop, lv->cap.fd, POLLIN, lv);
+		on_capture(loop, lv->ss.cap.fd, POLLIN, lv);
 		return;
 	}
 	/* Whatever the server says (an SSH or SMTP banner) is read and
@@ -373,93 +365,43 @@ static int open_signals(struct live *lv)
 
 /* ---- setting up ---------------------------------------------------------- */
 
-static int perm_status(struct live *lv, bool perm)
-{
-	if (perm)
-		snprintf(lv->err + strlen(lv->err), sizeof lv->err - strlen(lv->err),
-			 " (kaprobe needs CAP_NET_RAW: run it with sudo, or grant it once "
-			 "with 'setcap cap_net_raw+ep kaprobe')");
-	fprintf(stderr, "kaprobe: %s\n", lv->err);
-	return perm ? EXIT_NOPERM : EXIT_SOFTWARE;
-}
-
-static ka_time realtime_offset(void)
-{
-	struct timespec rt;
-
-	clock_gettime(CLOCK_REALTIME, &rt);
-	return (ka_time)rt.tv_sec * 1000000 + rt.tv_nsec / 1000 - ev_now();
-}
-
 static int setup(struct live *lv)
 {
-	struct sockaddr_storage src;
-	char filter[768];
-	int unreachable, rc;
-	bool perm;
+	const struct live_opts *o = lv->opt;
+	int rc;
 
-	if (target_parse(lv->opt->target, &lv->tgt, lv->err, sizeof lv->err) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", lv->err);
-		return EXIT_USAGE;
-	}
-	rc = target_resolve(&lv->tgt, lv->opt->family, lv->err, sizeof lv->err);
-	if (rc < 0) {
-		fprintf(stderr, "kaprobe: %s\n", lv->err);
-		return rc == TARGET_REFUSED ? EXIT_USAGE : EXIT_NOCONNECT;
-	}
-	sockaddr_format((struct sockaddr *)&lv->tgt.addr, lv->dst_txt, sizeof lv->dst_txt);
-	lv->out.target = lv->dst_txt;
-
-	if (route_lookup((struct sockaddr *)&lv->tgt.addr, lv->tgt.addrlen, lv->opt->iface,
-			 &src, lv->iface, &unreachable, lv->err, sizeof lv->err) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", lv->err);
-		return unreachable ? EXIT_NOCONNECT : EXIT_USAGE;
-	}
-	/* Privileged handles first: a user without CAP_NET_RAW learns so
-	 * before any packet leaves. */
-	if (prober_open(&lv->pr, lv->tgt.addr.ss_family, true, lv->opt->iface, &perm,
-			lv->err, sizeof lv->err) < 0)
-		return perm_status(lv, perm);
-	if (conn_open(&lv->c, &src, &lv->tgt.addr, lv->opt->iface) < 0) {
+	if ((rc = session_target(&lv->ss, o->target, o->family, o->iface)) != 0 ||
+	    (rc = session_prober(&lv->ss, o->iface)) != 0)
+		return rc;
+	lv->out.target = lv->ss.dst_txt;
+	/* The connection's socket is bound first, so that the capture can
+	 * filter for its port before the SYN leaves. */
+	if (conn_open(&lv->c, &lv->ss.src, &lv->ss.tgt.addr, o->iface) < 0) {
 		snprintf(lv->err, sizeof lv->err, "cannot open the connection's socket: %s",
 			 strerror(errno));
-		return perm_status(lv, errno == EPERM);
+		return session_error(lv->err, errno == EPERM);
 	}
-	sockaddr_format((struct sockaddr *)&src, lv->src_txt, sizeof lv->src_txt);
+	sockaddr_format((struct sockaddr *)&lv->ss.src, lv->src_txt, sizeof lv->src_txt);
 	addr_format(lv->c.family, lv->c.raddr, lv->peer_txt, sizeof lv->peer_txt);
-	capture_filter(filter, sizeof filter, lv->c.family, lv->c.laddr, lv->c.lport,
-		       lv->c.raddr, lv->c.rport);
-	if (capture_open(&lv->cap, lv->iface, filter, &perm, lv->err, sizeof lv->err) < 0)
-		return perm_status(lv, perm);
-	if (lv->opt->wfile &&
-	    capture_dump_open(&lv->cap, lv->opt->wfile, lv->err, sizeof lv->err) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", lv->err);
-		return EXIT_CANTCREAT;
-	}
+	if ((rc = session_capture(&lv->ss, lv->c.lport, o->wfile)) != 0)
+		return rc;
 	if (open_signals(lv) < 0) {
 		snprintf(lv->err, sizeof lv->err, "cannot set up signals: %s", strerror(errno));
-		return perm_status(lv, false);
+		return session_error(lv->err, false);
 	}
-	/* A closed stdout must end kaprobe quietly, not kill it mid-write. */
-	signal(SIGPIPE, SIG_IGN);
-	switch (priv_drop(lv->opt->user, lv->err, sizeof lv->err)) {
-	case PRIV_OK: return 0;
-	case PRIV_NO_USER: fprintf(stderr, "kaprobe: %s\n", lv->err); return EXIT_USAGE;
-	case PRIV_DENIED: fprintf(stderr, "kaprobe: %s\n", lv->err); return EXIT_NOPERM;
-	default: return perm_status(lv, false);
-	}
+	return session_drop(o->user);
 }
 
 static int start_connect(struct live *lv)
 {
-	if (conn_connect(&lv->c, (struct sockaddr *)&lv->tgt.addr, lv->tgt.addrlen) < 0) {
-		snprintf(lv->err, sizeof lv->err, "cannot connect to %s: %s", lv->dst_txt,
+	if (conn_connect(&lv->c, (struct sockaddr *)&lv->ss.tgt.addr, lv->ss.tgt.addrlen) < 0) {
+		snprintf(lv->err, sizeof lv->err, "cannot connect to %s: %s", lv->ss.dst_txt,
 			 strerror(errno));
 		fprintf(stderr, "kaprobe: %s\n", lv->err);
 		return EXIT_NOCONNECT;
 	}
 	evloop_add(&lv->loop, lv->c.sock, POLLOUT, on_socket, lv);
-	evloop_add(&lv->loop, lv->cap.fd, POLLIN, on_capture, lv);
+	evloop_add(&lv->loop, lv->ss.cap.fd, POLLIN, on_capture, lv);
 	evloop_add(&lv->loop, lv->sigfd, POLLIN, on_signal, lv);
 	arm(lv, ev_now() + lv->opt->connect_timeout);
 	return 0;
@@ -472,7 +414,6 @@ int live_run(const struct live_opts *opt)
 
 	evloop_init(&lv.loop);
 	out_init(&lv.out, stdout, opt->json, opt->quiet, ev_now());
-	lv.real_off = realtime_offset();
 	rc = setup(&lv);
 	if (rc == 0)
 		rc = start_connect(&lv);
@@ -483,8 +424,7 @@ int live_run(const struct live_opts *opt)
 		}
 		rc = lv.status;
 	}
-	capture_close(&lv.cap);
-	prober_close(&lv.pr);
+	session_close(&lv.ss);
 	conn_close(&lv.c);
 	if (lv.sigfd >= 0)
 		close(lv.sigfd);

@@ -1,0 +1,53 @@
+/* session.h - what every command that talks to a live peer opens first.
+ *
+ * The live prober and the audit begin alike: resolve the target and the
+ * route to it, open the privileged handles (raw socket, capture), then give
+ * privilege up.  Each step prints its own one-line error and returns the
+ * exit status for it, so the commands only chain them.  Privileged handles
+ * come before any packet leaves: a user without CAP_NET_RAW learns so
+ * before anything is sent.
+ */
+#ifndef KAPROBE_SESSION_H
+#define KAPROBE_SESSION_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "keepalive.h"
+#include "probe.h"
+#include "target.h"
+
+struct session {
+	struct target tgt;
+	struct sockaddr_storage src;   /* the source address toward it */
+	char iface[IF_NAMESIZE];       /* the interface the route uses, or -i */
+	char dst_txt[80];              /* "addr:port" / "[addr]:port" */
+	struct prober pr;
+	struct capture cap;
+	ka_time real_off;              /* CLOCK_REALTIME - CLOCK_MONOTONIC, in us */
+};
+
+/* Parse and resolve HOST:PORT, find the source address and interface.
+ * Returns 0 or the exit status (64 bad target, 3 unresolvable or no route). */
+int session_target(struct session *s, const char *target, int family, const char *iface);
+
+/* Open the raw socket.  Returns 0, or 77 without CAP_NET_RAW, 70 else. */
+int session_prober(struct session *s, const char *iface);
+
+/* Open the capture of the flow from lport (0: any local port) to the
+ * target, and the -w file when wfile is set.  Returns 0, 77, 73 or 70. */
+int session_capture(struct session *s, uint16_t lport, const char *wfile);
+
+/* Ignore SIGPIPE (a closed stdout ends a run quietly) and give privilege
+ * up (privdrop.h).  Returns 0, 64 (no such user), 77 or 70. */
+int session_drop(const char *user);
+
+/* Print "kaprobe: msg", naming CAP_NET_RAW and how to grant it when the
+ * failure was a missing privilege; returns 77 then, else 70. */
+int session_error(const char *msg, bool perm);
+
+void session_close(struct session *s);
+
+#endif
