@@ -117,7 +117,7 @@ install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kaprobe
 	install -D -m 0644 kaprobe.8 $(DESTDIR)$(MANDIR)/man8/kaprobe.8
 	@echo "kaprobe needs CAP_NET_RAW.  To let users run it without sudo:"
-	@echo "    sudo make install-setcap PREFIX=$(PREFIX)"
+	@echo "    sudo make install-setcap PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "(or: sudo setcap cap_net_raw+ep $(DESTDIR)$(PREFIX)/bin/kaprobe)"
 
 install-setcap:

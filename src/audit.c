@@ -267,7 +267,7 @@ static void on_job_socket(struct evloop *loop, int fd, short revents, void *ctx)
 
 /* ---- probes and replies ----------------------------------------------------- */
 
-/* The rate limit: may a probe leave now?  Otherwise, when. */
+/* The rate limit: may a probe leave now?  (a->next_send says when.) */
 static bool may_send(struct audit *a, ka_time now)
 {
 	return now >= a->next_send;
@@ -294,11 +294,10 @@ static void send_probe(struct audit *a, struct job *j, ka_time now)
 	j->state = J_PROBED;
 }
 
-static void on_reply(struct audit *a, struct job *j, const struct segment *s)
+static void on_reply(struct job *j, const struct segment *s)
 {
 	struct audit_reply *r = &j->rep;
 
-	(void)a;
 	if (j->state != J_PROBED || r->kind != AR_PENDING)
 		return;
 	r->kind = s->kind == SEG_ICMP_ERR ? AR_ICMP : (s->flags & TCPF_RST) ? AR_RST : AR_ACK;
@@ -312,7 +311,7 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 {
 	struct audit *a = ctx;
 	struct segment s;
-	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec - a->ss.real_off;
+	ka_time t = session_time(&a->ss, &h->ts);
 
 	if (seg_decode(a->ss.cap.linktype, bytes, h->caplen, &s) != SEG_OK)
 		return;
@@ -329,13 +328,13 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 			conn_seen_out(&j->c, &s);
 			return;
 		case CONN_IN:
-			on_reply(a, j, &s);
+			on_reply(j, &s);
 			conn_seen_in(&j->c, &s, t);
 			if (j->state == J_CONNECTING && conn_established(&j->c))
 				j->state = J_WAITING;
 			return;
 		case CONN_ICMP:
-			on_reply(a, j, &s);
+			on_reply(j, &s);
 			return;
 		case CONN_NONE:
 			break;
@@ -524,9 +523,9 @@ static int phase_variants(struct audit *a, bool *standard_ok)
 	return 0;
 }
 
-/* The idle times a round tries: spread geometrically over the whole range
- * first, evenly across the bracket after. */
-static unsigned round_idles(const struct audit *a, ka_time *idle, unsigned n)
+/* The n idle times a round tries: spread geometrically over the whole
+ * range first, evenly across the bracket after. */
+static void round_idles(const struct audit *a, ka_time *idle, unsigned n)
 {
 	ka_time lo = a->alive, hi = a->dead ? a->dead : a->opt->max_idle;
 
@@ -536,25 +535,22 @@ static unsigned round_idles(const struct audit *a, ka_time *idle, unsigned n)
 		for (unsigned i = 0; i < n; i++)
 			idle[i] = (ka_time)(first * pow(ratio, i));
 		idle[n - 1] = a->opt->max_idle;
-		return n;
+		return;
 	}
 	for (unsigned i = 0; i < n; i++)
 		idle[i] = lo + (hi - lo) * (ka_time)(i + 1) / (ka_time)(n + 1);
-	return n;
 }
 
 static int phase_idle_timeout(struct audit *a, int *rfc_out)
 {
+	/* main.c keeps --max-conns in 6..64: at least the variants' six. */
 	unsigned n = a->opt->max_conns < MAX_JOBS ? a->opt->max_conns : MAX_JOBS;
 	ka_time idle[MAX_JOBS];
 
-	if (n < 2)
-		n = 2;
 	a->alive = a->dead = 0;
 	for (a->round = 1;; a->round++) {
-		unsigned k = round_idles(a, idle, n);
-
-		for (unsigned i = 0; i < k; i++) {
+		round_idles(a, idle, n);
+		for (unsigned i = 0; i < n; i++) {
 			struct job *j = new_job(a);
 
 			if (!j) {
@@ -595,7 +591,7 @@ static int phase_idle_timeout(struct audit *a, int *rfc_out)
 }
 
 /* A connection probed every intvl, below the timeout, must outlive it. */
-static int phase_refresh(struct audit *a, ka_time *intvl_out)
+static int phase_refresh(struct audit *a)
 {
 	ka_time intvl = a->opt->intvl ? a->opt->intvl : a->alive / 2;
 	struct job *j;
@@ -623,7 +619,6 @@ static int phase_refresh(struct audit *a, ka_time *intvl_out)
 	out_refresh(&a->out, ev_now(), survived, intvl / 1e6, a->refresh_for / 1e6, NULL);
 	a->refresh_for = 0;
 	close_jobs(a);
-	*intvl_out = intvl;
 	return survived;
 }
 
@@ -667,18 +662,13 @@ static void on_signal(struct evloop *loop, int fd, short revents, void *ctx)
 static int setup(struct audit *a)
 {
 	const struct audit_opts *o = a->opt;
-	sigset_t set;
 	int rc;
 
 	if ((rc = session_target(&a->ss, o->target, o->family, o->iface)) != 0 ||
 	    (rc = session_prober(&a->ss, o->iface)) != 0 ||
 	    (rc = session_capture(&a->ss, 0, NULL)) != 0)
 		return rc;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
-	    (a->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+	if ((a->sigfd = session_signals(false)) < 0) {
 		snprintf(a->err, sizeof a->err, "cannot set up signals: %s", strerror(errno));
 		return session_error(a->err, false);
 	}
@@ -695,7 +685,6 @@ int audit_run(const struct audit_opts *opt)
 	static struct audit a;   /* 64 jobs: too big for the stack */
 	bool standard_ok = false;
 	int rfc = -1, refreshed = -1, rc;
-	ka_time intvl = 0;
 
 	memset(&a, 0, sizeof a);
 	a.opt = opt;
@@ -708,7 +697,7 @@ int audit_run(const struct audit_opts *opt)
 		out_audit_start(&a.out, a.ss.dst_txt, a.src_txt, a.ss.iface);
 		if (phase_variants(&a, &standard_ok) == 0 &&
 		    phase_idle_timeout(&a, &rfc) == 0) {
-			refreshed = phase_refresh(&a, &intvl);
+			refreshed = phase_refresh(&a);
 			if (!a.status && !a.interrupted)
 				advise(&a);
 		}

@@ -192,7 +192,7 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 {
 	struct live *lv = ctx;
 	struct segment s;
-	ka_time t = (ka_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec - lv->ss.real_off;
+	ka_time t = session_time(&lv->ss, &h->ts);
 
 	if (lv->loop.stop || seg_decode(lv->ss.cap.linktype, bytes, h->caplen, &s) != SEG_OK)
 		return;
@@ -349,20 +349,6 @@ static void on_signal(struct evloop *loop, int fd, short revents, void *ctx)
 	}
 }
 
-static int open_signals(struct live *lv)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGQUIT);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -1;
-	lv->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	return lv->sigfd < 0 ? -1 : 0;
-}
-
 /* ---- setting up ---------------------------------------------------------- */
 
 static int setup(struct live *lv)
@@ -385,7 +371,7 @@ static int setup(struct live *lv)
 	addr_format(lv->c.family, lv->c.raddr, lv->peer_txt, sizeof lv->peer_txt);
 	if ((rc = session_capture(&lv->ss, lv->c.lport, o->wfile)) != 0)
 		return rc;
-	if (open_signals(lv) < 0) {
+	if ((lv->sigfd = session_signals(true)) < 0) {
 		snprintf(lv->err, sizeof lv->err, "cannot set up signals: %s", strerror(errno));
 		return session_error(lv->err, false);
 	}

@@ -219,6 +219,25 @@ static int common_opt(int c, struct common *cm)
 	return rc < 0 ? usage_error(err) : 1;
 }
 
+/* getopt_long with the shared options handled on the way: the next option
+ * that is the command's own, -1 at the end, or -2 with *status set after a
+ * bad shared value. */
+static int next_opt(int argc, char **argv, const char *shortopts,
+		    const struct option *longopts, struct common *cm, int *status)
+{
+	int c, rc = 0;
+
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if ((rc = common_opt(c, cm)) == 0)
+			return c;
+		if (rc != 1) {
+			*status = rc;
+			return -2;
+		}
+	}
+	return -1;
+}
+
 /* Apply --profile, then the explicit timings, onto cfg. */
 static int resolve_timing(const struct common *cm, struct ka_config *cfg)
 {
@@ -264,14 +283,9 @@ static int live_main(int argc, char **argv)
 	};
 	struct common cm = { 0 };
 	char err[256];
-	int c, rc;
+	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, ":c:i:w:Z:q46hV", live_longopts, NULL)) != -1) {
-		if ((rc = common_opt(c, &cm)) != 0) {
-			if (rc != 1)
-				return rc;
-			continue;
-		}
+	while ((c = next_opt(argc, argv, ":c:i:w:Z:q46hV", live_longopts, &cm, &rc)) >= 0) {
 		rc = 0;
 		switch (c) {
 		case OPT_CONNECT_TIMEOUT:
@@ -290,6 +304,8 @@ static int live_main(int argc, char **argv)
 		if (rc < 0)
 			return usage_error(err);
 	}
+	if (c == -2)
+		return rc;
 	if ((rc = operand(argc, argv, "HOST:PORT", &o.target)) != 0 ||
 	    (rc = resolve_timing(&cm, &o.cfg)) != 0)
 		return rc;
@@ -314,20 +330,17 @@ static int replay_main(int argc, char **argv)
 	};
 	struct common cm = { 0 };
 	char err[256];
-	int c, rc;
+	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, ":qhV", replay_longopts, NULL)) != -1) {
-		if ((rc = common_opt(c, &cm)) != 0) {
-			if (rc != 1)
-				return rc;
-			continue;
-		}
+	while ((c = next_opt(argc, argv, ":qhV", replay_longopts, &cm, &rc)) >= 0) {
 		if (c != OPT_FLOW_TIMEOUT)
 			return option_error(c, argv);
 		if (parse_duration(optarg, 1000000, 1000LL * 3600 * 1000000, &o.flow_timeout,
 				   err, sizeof err) < 0)
 			return usage_error(err);
 	}
+	if (c == -2)
+		return rc;
 	if ((rc = operand(argc, argv, "FILE", &o.file)) != 0 ||
 	    (rc = resolve_timing(&cm, &o.cfg)) != 0)
 		return rc;
@@ -350,19 +363,11 @@ static int audit_main(int argc, char **argv)
 	struct common cm = { 0 };
 	char err[256];
 	long n;
-	int c, rc;
+	int c, rc = 0;
 
-	while ((c = getopt_long(argc, argv, ":i:Z:q46hV", audit_longopts, NULL)) != -1) {
-		if ((rc = common_opt(c, &cm)) != 0) {
-			if (rc != 1)
-				return rc;
-			continue;
-		}
+	while ((c = next_opt(argc, argv, ":i:Z:q46hV", audit_longopts, &cm, &rc)) >= 0) {
 		rc = 0;
 		switch (c) {
-		case OPT_INTVL:
-			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &o.intvl, err, sizeof err);
-			break;
 		case OPT_MAX_IDLE:
 			rc = parse_duration(optarg, 1000000, 24LL * 3600 * 1000000, &o.max_idle,
 					    err, sizeof err);
@@ -393,8 +398,13 @@ static int audit_main(int argc, char **argv)
 		if (rc < 0)
 			return usage_error(err);
 	}
+	if (c == -2)
+		return rc;
 	if ((rc = operand(argc, argv, "HOST:PORT", &o.target)) != 0)
 		return rc;
+	/* --intvl is one of the shared options: for the audit it is the
+	 * refresh interval. */
+	o.intvl = cm.intvl;
 	o.json = cm.json;
 	o.quiet = cm.quiet;
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -262,6 +262,12 @@ static const char *reply_kind(enum ar_kind k)
 	}
 }
 
+/* A JSON member that is true, false, or null (v = 1, 0, -1). */
+static void json_tristate(struct output *o, const char *key, int v)
+{
+	fprintf(o->f, ",\"%s\":%s", key, v > 0 ? "true" : v == 0 ? "false" : "null");
+}
+
 /* "by", "hops", "from" and "ttl" of a reply; nulls when nothing came. */
 static void json_who(struct output *o, const struct audit_reply *r, int family)
 {
@@ -320,8 +326,6 @@ void out_variant(struct output *o, ka_time t, const char *name, const struct aud
 void out_idle_timeout(struct output *o, ka_time t, const char *probe, double alive_s,
 		      double dead_s, int rfc5382, const struct audit_reply *expired, int family)
 {
-	static const char *rfc[] = { "null", "false", "true" };
-
 	if (o->json) {
 		json_head(o, "idle-timeout", t);
 		json_str(o, "probe", probe);
@@ -333,7 +337,7 @@ void out_idle_timeout(struct output *o, ka_time t, const char *probe, double ali
 			fprintf(o->f, ",\"dead_s\":%.3f", dead_s);
 		else
 			fputs(",\"dead_s\":null", o->f);
-		fprintf(o->f, ",\"rfc5382\":%s", rfc[rfc5382 + 1]);
+		json_tristate(o, "rfc5382", rfc5382);
 		if (expired) {
 			json_str(o, "expired_reply", reply_kind(expired->kind));
 			json_who(o, expired, family);
@@ -366,11 +370,9 @@ void out_idle_timeout(struct output *o, ka_time t, const char *probe, double ali
 void out_refresh(struct output *o, ka_time t, int survived, double intvl_s, double duration_s,
 		 const char *skipped)
 {
-	static const char *b[] = { "null", "false", "true" };
-
 	if (o->json) {
 		json_head(o, "refresh", t);
-		fprintf(o->f, ",\"survived\":%s", b[survived + 1]);
+		json_tristate(o, "survived", survived);
 		if (skipped) {
 			json_str(o, "skipped", skipped);
 		} else {

@@ -49,7 +49,7 @@ struct replay {
 	uint64_t frame;             /* the frame being processed */
 	uint64_t since_sweep;
 	int linktype;
-	char flowtxt[2][112];       /* "prober>peer" for each direction */
+	char flowtxt[112];          /* "prober>peer" of the event being reported */
 };
 
 /* ---- flow names ---------------------------------------------------------- */
@@ -69,8 +69,8 @@ static void name_flow(struct replay *rp, const struct rflow *r, int from)
 
 	end_text(r, from, a, sizeof a);
 	end_text(r, !from, b, sizeof b);
-	snprintf(rp->flowtxt[from], sizeof rp->flowtxt[from], "%s>%s", a, b);
-	rp->out.flow = rp->flowtxt[from];
+	snprintf(rp->flowtxt, sizeof rp->flowtxt, "%s>%s", a, b);
+	rp->out.flow = rp->flowtxt;
 }
 
 /* ---- verdicts -------------------------------------------------------------- */
@@ -179,6 +179,14 @@ static void report_reply(struct replay *rp, const struct rflow *r, ka_time t,
 	out_reply(&rp->out, t, &rep);
 }
 
+/* Replay holds only what the open flows need: running out means a capture
+ * with more flows open at once than memory holds, not one to recover from. */
+static void out_of_memory(const struct replay *rp)
+{
+	fprintf(stderr, "kaprobe: out of memory at frame %llu\n", (unsigned long long)rp->frame);
+	exit(EXIT_SOFTWARE);
+}
+
 /* The first keep-alive of a flow makes its sender the prober. */
 static int start_probing(struct replay *rp, uint32_t idx, int dir)
 {
@@ -270,11 +278,8 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32
 	rp->tot.tcp++;
 	if (idx == FT_NONE) {
 		idx = ft_insert(&rp->ft, s->family, s->src, s->sport, s->dst, s->dport);
-		if (idx == FT_NONE) {
-			fprintf(stderr, "kaprobe: out of memory at frame %llu\n",
-				(unsigned long long)rp->frame);
-			exit(EXIT_SOFTWARE);
-		}
+		if (idx == FT_NONE)
+			out_of_memory(rp);
 		rp->tot.flows++;
 		ka_init(&ft_get(&rp->ft, idx)->ka, t);
 	}
@@ -285,11 +290,8 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32
 	r = ft_get(&rp->ft, idx);
 	dir = ft_dir(r, s->src, s->sport);
 	if (flow_is_probe(&r->fl, dir, s)) {
-		if (!(r->rflags & RF_PROBED) && start_probing(rp, idx, dir) < 0) {
-			fprintf(stderr, "kaprobe: out of memory at frame %llu\n",
-				(unsigned long long)rp->frame);
-			exit(EXIT_SOFTWARE);
-		}
+		if (!(r->rflags & RF_PROBED) && start_probing(rp, idx, dir) < 0)
+			out_of_memory(rp);
 		on_probe(rp, idx, dir, t, s);
 	} else if (!(r->rflags & RF_PROBED)) {
 		/* Until someone probes, the idle clock runs from the flow's

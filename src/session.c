@@ -3,6 +3,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <sys/signalfd.h>
 #include <time.h>
 
 #include "conn.h"
@@ -84,6 +85,20 @@ int session_capture(struct session *s, uint16_t lport, const char *wfile)
 	}
 	s->real_off = realtime_offset();
 	return 0;
+}
+
+int session_signals(bool quit)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (quit)
+		sigaddset(&set, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
 int session_drop(const char *user)

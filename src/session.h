@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/time.h>
 
 #include "capture.h"
 #include "keepalive.h"
@@ -39,6 +40,17 @@ int session_prober(struct session *s, const char *iface);
 /* Open the capture of the flow from lport (0: any local port) to the
  * target, and the -w file when wfile is set.  Returns 0, 77, 73 or 70. */
 int session_capture(struct session *s, uint16_t lport, const char *wfile);
+
+/* A packet's capture timestamp (CLOCK_REALTIME) on the event loop's
+ * clock (CLOCK_MONOTONIC). */
+static inline ka_time session_time(const struct session *s, const struct timeval *tv)
+{
+	return (ka_time)tv->tv_sec * 1000000 + tv->tv_usec - s->real_off;
+}
+
+/* Block SIGINT, SIGTERM (and SIGQUIT when quit is set) and return a
+ * signalfd that delivers them to the event loop, or -1 with errno. */
+int session_signals(bool quit);
 
 /* Ignore SIGPIPE (a closed stdout ends a run quietly) and give privilege
  * up (privdrop.h).  Returns 0, 64 (no such user), 77 or 70. */

@@ -14,7 +14,8 @@ audit_router_conntrack 3 reject
 
 out=$TB_DIR/out.json
 audit_paws_mark
-KA_TIMEOUT=55 audit_run "$out" --max-idle 8s --resolution 500ms "$TB_SRV4:$PORT"
+# An explicit refresh interval, which the refresh phase must use.
+KA_TIMEOUT=55 audit_run "$out" --max-idle 8s --resolution 500ms --intvl 700ms "$TB_SRV4:$PORT"
 assert_eq 1 "$KA_RC" "exit status (idle timeout 3 s < 2h4m)"
 audit_assert_shape "$out"
 audit_assert_peer_answers "$out" "$TB_SRV4" zero-length one-byte no-timestamp
@@ -37,7 +38,7 @@ assert_eq middlebox "$(audit_get "$out" idle-timeout .by)" "idle-timeout.by (the
 assert_eq 0 "$(audit_get "$out" idle-timeout .hops)" "idle-timeout.hops (router: TTL 64 = initial)"
 
 assert_eq true "$(audit_get "$out" refresh .survived)" "refresh.survived"
-assert_lt "$(audit_get "$out" refresh .intvl_s)" "$alive" "refresh.intvl_s < alive_s"
+assert_eq 0.7 "$(audit_get "$out" refresh .intvl_s)" "refresh.intvl_s (--intvl 700ms)"
 assert_gt "$(audit_get "$out" refresh .duration_s)" "$dead" "refresh.duration_s > dead_s"
 assert_lt "$(audit_get "$out" advice .tcp_keepalive_time)" "$alive" "advice tcp_keepalive_time < alive_s"
 assert_lt "$(audit_get "$out" advice .tcp_keepalive_intvl)" "$alive" "advice tcp_keepalive_intvl < alive_s"
