@@ -1,26 +1,35 @@
 /* audit.c - `kaprobe audit HOST:PORT`: what the path between here and a
  * peer does to keep-alive probes, and how long it keeps an idle flow.
  *
- * Everything is measured on real connections the kernel opens (conn.c),
- * watched through one capture of every connection to the target, probed
- * with libnet.  Four phases run one after another on one event loop:
+ * A planner over the engine (engine.h).  Each question is a task, answered
+ * by one real connection; a probe refreshes a middlebox's state, so a
+ * connection answers one question only.  Phases, one after another:
  *
- *   variants      one connection per probe kind (the table below, in the
- *                 manner of zmap's probe modules), each probed once when
- *                 idle: answered by an ACK, an RST, an ICMP error, or not;
- *                 and by whom: a reply whose TTL differs from the SYN-ACK's
- *                 came from a box closer than the peer;
- *   idle timeout  connections left idle for different times and probed
- *                 once each (a probe refreshes a middlebox's state, so a
- *                 connection tells one thing only); the bracket between the
- *                 longest idle still answered and the shortest not is
- *                 narrowed round by round, up to --max-idle;
- *   refresh       a connection probed every --intvl, below the timeout,
- *                 must outlive it;
+ *   variants      one task per probe kind (the table below, in the manner
+ *                 of zmap's probe modules), probed once settled;
+ *   idle timeout  tasks "is a flow idle for D still alive?", rounds of them
+ *                 narrowing the bracket between the longest idle answered
+ *                 and the shortest not, up to --max-idle;
+ *   refresh       a connection probed every --intvl must outlive the
+ *                 timeout;
  *   advice        tcp_keepalive_* values for hosts behind this path.
  *
- * At most --max-conns connections are open at once and at most --rate
- * probes leave per second.
+ * Measuring, not guessing:
+ * - A connection proves itself before it counts: for the idle search a
+ *   probe right after settling is answered, and the idle is timed from
+ *   that answer; and until its task is done the server must not send its
+ *   SYN-ACK again (a server whose accept queue is full drops our last ACK
+ *   and does).  One that fails is discarded, not a finding, but for a
+ *   probe unanswered right after settling: that is a flow dead after
+ *   SETTLE_US, the shortest idle the audit can measure.
+ * - Every probe is a keep-alive round of the engine's machine: a lost
+ *   answer is retried TRIES - 1 times, RETRY_US apart, inside the idle
+ *   being measured (a probe that passed a box refreshed it, so a retry
+ *   answered says the flow was alive at the first probe's idle).
+ * - A dead measurement below a live one is re-measured on fresh
+ *   connections; what still contradicts is reported as inconsistent.
+ * - A server that takes few connections makes the audit open fewer at once,
+ *   and at one at a time, exit 3 with a clear line.
  */
 #include "audit.h"
 
@@ -28,45 +37,43 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "conn.h"
-#include "evloop.h"
+#include "engine.h"
 #include "exitcode.h"
 #include "output.h"
 #include "parse.h"
-#include "segment.h"
-#include "session.h"
-#include "target.h"
 
-#define MAX_JOBS 64
-/* How long a probe's answer is waited for.  Answers come in well under a
- * second on any path worth auditing; a lost one gets a second probe. */
-#define REPLY_WAIT_US 1000000
-#define TRIES 2
-/* Quiet time after the handshake (and any banner) before a variant's
- * probe: the peer's delayed ACKs and window updates are over by then. */
+/* Quiet time after the handshake (and any banner) before the first probe:
+ * the peer's delayed ACKs and window updates are over by then.  A server
+ * that did not take our ACK resends its SYN-ACK after TCP_TIMEOUT_INIT
+ * (1 s); that is watched for until the connection's task is done. */
 #define SETTLE_US 300000
+/* Above net.ipv4.tcp_invalid_ratelimit (500 ms): a Linux peer answers a
+ * zero-length probe at most that often, so a faster retry looks lost.
+ * TRIES probes then span 2.4 s: a variant is done within 2.7 s of its
+ * handshake, inside any idle timeout of 3 s or more. */
+#define RETRY_US 600000
+#define TRIES 5
+#define FIRST_IDLE_US 600000
+#define MAX_TASKS 128
+#define MAX_MEAS 1024
+#define MAX_ROUNDS 16
+#define DISCARDS_IN_ROW 3
 /* RFC 5382 REQ-5: an established flow's idle timeout is at least 2h4m. */
 #define RFC5382_US (7440LL * 1000000)
 
-/* ---- probe kinds -------------------------------------------------------- */
+/* ---- probe kinds ------------------------------------------------------------ */
 
 struct variant {
 	const char *name;
 	bool standard;          /* a kind standard stacks send */
-	/* Turn the kernel's own probe (conn_probe_spec) into this kind. */
-	void (*shape)(const struct conn *c, struct probe_spec *s);
+	eng_shape_fn shape;     /* from the kernel's own probe; NULL: as it is */
 };
 
 static const uint8_t garbage;
-
-static void shape_zero(const struct conn *c, struct probe_spec *s)
-{
-	(void)c; (void)s;
-}
 
 static void shape_one_byte(const struct conn *c, struct probe_spec *s)
 {
@@ -102,7 +109,7 @@ static void shape_far_seq(const struct conn *c, struct probe_spec *s)
 }
 
 static const struct variant variants[] = {
-	{ "zero-length", true, shape_zero },
+	{ "zero-length", true, NULL },
 	{ "one-byte", true, shape_one_byte },
 	{ "no-timestamp", false, shape_no_ts },
 	{ "stale-timestamp", false, shape_stale_ts },
@@ -111,481 +118,537 @@ static const struct variant variants[] = {
 };
 #define NVARIANTS (sizeof variants / sizeof variants[0])
 
-/* ---- state ---------------------------------------------------------------- */
+/* ---- state -------------------------------------------------------------------- */
 
-enum job_state {
-	J_CONNECTING,
-	J_WAITING,     /* connected; its probe is not due yet */
-	J_PROBED,      /* a probe is out, its answer awaited */
-	J_DONE,
+enum task_kind { T_VARIANT, T_IDLE, T_REFRESH };
+
+/* One question, and its answer once a connection gave it. */
+struct task {
+	enum task_kind kind;
+	const struct variant *variant;  /* the kind of probe it sends */
+	ka_time idle;                   /* T_IDLE: idle to try; T_REFRESH: interval */
+	ka_time measured;               /* the idle the latest round's first probe left at */
+	struct econn *c;                /* the connection working on it */
+	bool proven;                    /* its connection proved itself */
+	bool done;
+	/* The answer. */
+	struct audit_reply rep;         /* what the (last) measuring probe got */
+	ka_time proven_at;              /* T_REFRESH: when probing began */
+	unsigned tries;                 /* probes sent in the measuring round */
+	bool survived;                  /* T_REFRESH */
 };
 
-/* One connection and what it is for. */
-struct job {
-	struct conn c;
-	enum job_state state;
-	const struct variant *variant;  /* the variant phase, else NULL */
-	const struct variant *shape;    /* the kind of probe it sends */
-	ka_time idle;                   /* search: idle before its probe;
-					 * refresh: the interval */
-	ka_time created;                /* when its connect() began */
-	ka_time started;                /* refresh: when it was established */
-	ka_time sent_at;
-	unsigned tries;
-	unsigned sent, answered;        /* refresh */
-	uint32_t probe_seq, probe_len;  /* to know our own probe in the capture */
-	struct audit_reply rep;         /* the answer to its latest probe */
+/* One idle measurement, kept across rounds. */
+struct meas {
+	ka_time idle;
+	bool answered;                  /* by the peer */
+	bool superseded;                /* a dead one overruled by re-measurement */
+	struct audit_reply rep;
 };
 
 struct audit {
 	const struct audit_opts *opt;
-	struct session ss;              /* target, route, raw socket, capture */
-	char src_txt[80];
-	struct evloop loop;
+	struct engine e;
 	struct output out;
-	int sigfd;
-	struct job job[MAX_JOBS];
-	unsigned njobs;
-	ka_time refresh_for;            /* refresh: keep probing this long */
-	ka_time next_send;              /* the rate limit's next free slot */
-	ka_time progress_at;
+	struct task task[MAX_TASKS];
+	unsigned ntasks;
+	unsigned queue[MAX_TASKS];      /* tasks waiting for a connection */
+	unsigned qhead, qlen;
+	unsigned open, cap;             /* connections open; at most this many */
+	unsigned discarded, taken;      /* connections discarded / that proved */
+	unsigned discards_row, disc_since, ok_since;
+	unsigned answered_tries, answered_rounds;   /* for the loss rate */
+	struct meas meas[MAX_MEAS];
+	unsigned nmeas;
+	ka_time alive, dead;            /* the bracket (0: none yet) */
+	bool inconsistent, interrupted;
+	const struct variant *search;   /* the kind the search and refresh use */
 	const char *phase;
-	bool interrupted;
-	bool progress;                  /* show progress: stderr is a terminal */
-	int status;
-	char err[256];
-	/* The idle-timeout search: the longest idle answered by the peer and
-	 * the shortest not (0: none yet), and what the first expiry got. */
-	ka_time alive, dead;
-	struct audit_reply expired;
-	unsigned round;
-	/* The probe kind the search and the refresh use: the standard one the
-	 * peer answered, so that a path dropping only zero-length probes is
-	 * not taken for a path that drops idle flows at once. */
-	const struct variant *search;
+	bool progress;
+	struct ev_timer tick;           /* the progress line */
+	struct ev_timer refresh_end;
+	struct ev_timer pace;           /* the next connection may open */
+	ka_time connect_at;
+	ka_time refresh_for;            /* refresh: keep probing this long */
 };
 
-/* ---- small helpers ---------------------------------------------------------- */
+/* ---- the scheduler --------------------------------------------------------------- */
 
-static void fail(struct audit *a, int status)
+static struct ka_config proof_cfg(void)
 {
-	fprintf(stderr, "kaprobe: %s\n", a->err);
-	a->status = status;
-	evloop_stop(&a->loop);
+	return (struct ka_config){ .idle = SETTLE_US, .intvl = RETRY_US, .probes = TRIES };
 }
 
-static unsigned initial_ttl(unsigned ttl)
+static void start_tasks(struct audit *a);
+
+static void phase_done_check(struct audit *a)
 {
-	return ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+	for (unsigned i = 0; i < a->ntasks; i++)
+		if (!a->task[i].done)
+			return;
+	engine_stop(&a->e, 0);
 }
 
-/* Who sent a reply: the peer answers with the SYN-ACK's TTL (and, on a
- * connection with timestamps, with TSopt on its ACKs); anything else came
- * from a box on the way that speaks for it. */
-static void judge(const struct job *j, struct audit_reply *r)
+static void task_finish(struct audit *a, struct task *t)
 {
-	bool ts_missing = r->kind == AR_ACK && flow_ts_negotiated(&j->c.flow) && !r->ts;
-
-	r->hops = (int)(initial_ttl((unsigned)r->ttl) - (unsigned)r->ttl);
-	r->by_peer = r->ttl == j->c.synack_ttl && !ts_missing &&
-		     memcmp(r->from, j->c.raddr, 16) == 0;
-}
-
-static bool all_done(const struct audit *a)
-{
-	for (unsigned i = 0; i < a->njobs; i++)
-		if (a->job[i].state != J_DONE)
-			return false;
-	return true;
-}
-
-/* ---- connections ------------------------------------------------------------ */
-
-static void on_job_socket(struct evloop *loop, int fd, short revents, void *ctx);
-
-static struct job *new_job(struct audit *a)
-{
-	struct job *j;
-
-	if (a->njobs == MAX_JOBS)
-		return NULL;
-	j = &a->job[a->njobs];
-	memset(j, 0, sizeof *j);
-	if (conn_open(&j->c, &a->ss.src, &a->ss.tgt.addr, a->opt->iface) < 0 ||
-	    conn_connect(&j->c, (struct sockaddr *)&a->ss.tgt.addr, a->ss.tgt.addrlen) < 0 ||
-	    evloop_add(&a->loop, j->c.sock, POLLOUT, on_job_socket, a) < 0) {
-		snprintf(a->err, sizeof a->err, "cannot connect to %s: %s", a->ss.dst_txt,
-			 strerror(errno));
-		conn_close(&j->c);
-		return NULL;
+	if (t->c) {
+		engine_release(&a->e, t->c);
+		t->c = NULL;
+		a->open--;
 	}
-	j->created = ev_now();
-	a->njobs++;
-	return j;
+	t->done = true;
+	a->discards_row = 0;
+	a->ok_since++;
+	start_tasks(a);
+	phase_done_check(a);
 }
 
-static struct job *job_of_fd(struct audit *a, int fd)
+/* The connection cannot answer the task's question: the server did not
+ * take it, or closed it, or never answered it.  Another one will; a server
+ * that takes few connections gets fewer at once. */
+static void discard(struct audit *a, struct task *t, const char *why)
 {
-	for (unsigned i = 0; i < a->njobs; i++)
-		if (a->job[i].c.sock == fd)
-			return &a->job[i];
-	return NULL;
-}
-
-static void close_jobs(struct audit *a)
-{
-	for (unsigned i = 0; i < a->njobs; i++) {
-		evloop_remove(&a->loop, a->job[i].c.sock);
-		conn_close(&a->job[i].c);
+	engine_release(&a->e, t->c);
+	t->c = NULL;
+	t->proven = false;
+	a->open--;
+	a->discarded++;
+	a->discards_row++;
+	if (++a->disc_since >= 3 && a->disc_since > a->ok_since) {
+		a->cap = a->cap > 1 ? a->cap / 2 : 1;
+		a->disc_since = a->ok_since = 0;
 	}
-	a->njobs = 0;
-}
-
-static void on_job_socket(struct evloop *loop, int fd, short revents, void *ctx)
-{
-	struct audit *a = ctx;
-	struct job *j = job_of_fd(a, fd);
-
-	(void)revents;
-	if (!j)
+	if (a->cap == 1 && a->discards_row >= DISCARDS_IN_ROW) {
+		engine_fail(&a->e, EXIT_NOCONNECT, "audit: %s took only %u of %u connections "
+			    "(last: %s): its listen backlog may be full; no finding can be made",
+			    a->e.ss.dst_txt, a->taken, a->taken + a->discarded, why);
 		return;
-	if (j->state == J_CONNECTING) {
-		int e = conn_connect_error(&j->c);
+	}
+	a->queue[(a->qhead + a->qlen++) % MAX_TASKS] = (unsigned)(t - a->task);
+	start_tasks(a);
+}
 
-		if (e) {
-			snprintf(a->err, sizeof a->err, "cannot connect to %s: %s", a->ss.dst_txt,
-				 strerror(e));
-			fail(a, EXIT_NOCONNECT);
+/* Connections open at the probe rate, so that their probes, each due a
+ * fixed time after its own handshake, do not queue behind each other and
+ * leave late. */
+static void start_tasks(struct audit *a)
+{
+	ka_time now = ev_now();
+
+	while (a->qlen && a->open < a->cap && !a->e.loop.stop) {
+		struct task *t = &a->task[a->queue[a->qhead]];
+		struct ka_config cfg = proof_cfg();
+
+		if (now < a->connect_at) {
+			if (!a->pace.slot)
+				evloop_arm(&a->e.loop, &a->pace, a->connect_at);
 			return;
 		}
-		evloop_modify(loop, fd, POLLIN);
-		return;
-	}
-	if (!conn_drain(&j->c))
-		evloop_remove(loop, fd);
-}
-
-/* ---- probes and replies ----------------------------------------------------- */
-
-/* The rate limit: may a probe leave now?  (a->next_send says when.) */
-static bool may_send(struct audit *a, ka_time now)
-{
-	return now >= a->next_send;
-}
-
-static void send_probe(struct audit *a, struct job *j, ka_time now)
-{
-	struct probe_spec s;
-
-	conn_probe_spec(&j->c, &s);
-	j->shape->shape(&j->c, &s);
-	if (prober_build(&a->ss.pr, &s, a->err, sizeof a->err) < 0 ||
-	    prober_send(&a->ss.pr, a->err, sizeof a->err) < 0) {
-		fail(a, EXIT_SOFTWARE);
-		return;
-	}
-	a->next_send = now + 1000000 / a->opt->rate;
-	j->probe_seq = s.seq;
-	j->probe_len = s.paylen;
-	j->sent_at = now;
-	j->tries++;
-	j->sent++;
-	j->rep = (struct audit_reply){ .kind = AR_PENDING };
-	j->state = J_PROBED;
-}
-
-static void on_reply(struct job *j, const struct segment *s)
-{
-	struct audit_reply *r = &j->rep;
-
-	if (j->state != J_PROBED || r->kind != AR_PENDING)
-		return;
-	r->kind = s->kind == SEG_ICMP_ERR ? AR_ICMP : (s->flags & TCPF_RST) ? AR_RST : AR_ACK;
-	r->ttl = s->ttl;
-	r->ts = s->opt.has_ts;
-	memcpy(r->from, s->src, 16);
-	judge(j, r);
-}
-
-static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes)
-{
-	struct audit *a = ctx;
-	struct segment s;
-	ka_time t = session_time(&a->ss, &h->ts);
-
-	if (seg_decode(a->ss.cap.linktype, bytes, h->caplen, &s) != SEG_OK)
-		return;
-	for (unsigned i = 0; i < a->njobs; i++) {
-		struct job *j = &a->job[i];
-
-		switch (conn_classify(&j->c, &s)) {
-		case CONN_OUT:
-			/* Our own probes are not the kernel's state: a far-seq
-			 * or stale-timestamp probe would corrupt it. */
-			if (j->state == J_PROBED && s.seq == j->probe_seq &&
-			    s.len == j->probe_len && !(s.flags & (TCPF_SYN | TCPF_FIN | TCPF_RST)))
-				return;
-			conn_seen_out(&j->c, &s);
+		a->connect_at = now + 1000000 / a->opt->rate;
+		t->c = engine_connect(&a->e, &cfg, t->variant->shape, t);
+		if (!t->c) {
+			engine_fail(&a->e, EXIT_NOCONNECT, "%s", a->e.err);
 			return;
-		case CONN_IN:
-			on_reply(j, &s);
-			conn_seen_in(&j->c, &s, t);
-			if (j->state == J_CONNECTING && conn_established(&j->c))
-				j->state = J_WAITING;
-			return;
-		case CONN_ICMP:
-			on_reply(j, &s);
-			return;
-		case CONN_NONE:
-			break;
 		}
+		a->qhead = (a->qhead + 1) % MAX_TASKS;
+		a->qlen--;
+		a->open++;
 	}
 }
 
-static void on_capture(struct evloop *loop, int fd, short revents, void *ctx)
-{
-	struct audit *a = ctx;
-
-	(void)loop; (void)fd; (void)revents;
-	if (capture_read(&a->ss.cap, on_packet, a, a->err, sizeof a->err) < 0)
-		fail(a, EXIT_SOFTWARE);
-}
-
-/* ---- the scheduler ---------------------------------------------------------- */
-
-/* When a waiting job's probe is due: a variant's once the connection has
- * settled, the others after their idle time (a refresh job's interval)
- * since the peer's last segment, an answer included. */
-static ka_time due(const struct job *j)
-{
-	return j->c.last_rx + (j->variant ? SETTLE_US : j->idle);
-}
-
-static void show_progress(struct audit *a, ka_time now);
-
-/* Advance every job as far as time allows; return when to look again. */
-static ka_time step(struct audit *a, ka_time now)
-{
-	ka_time next = now + 1000000;
-
-	for (unsigned i = 0; i < a->njobs && !a->loop.stop; i++) {
-		struct job *j = &a->job[i];
-		ka_time when;
-
-		switch (j->state) {
-		case J_WAITING:
-			if (!j->started)
-				j->started = j->c.last_rx;
-			if (a->refresh_for && now - j->started >= a->refresh_for) {
-				j->state = J_DONE;
-				break;
-			}
-			when = due(j);
-			if (now >= when && may_send(a, now))
-				send_probe(a, j, now);
-			else if (now >= when)
-				next = next < a->next_send ? next : a->next_send;
-			else
-				next = next < when ? next : when;
-			break;
-		case J_PROBED:
-			if (j->rep.kind != AR_PENDING) {
-				/* Refresh: answered by the peer, wait the
-				 * interval again from that answer. */
-				if (a->refresh_for && j->rep.kind == AR_ACK && j->rep.by_peer) {
-					j->answered++;
-					j->tries = 0;
-					j->state = J_WAITING;
-					i--;   /* look at it again now */
-				} else {
-					j->state = J_DONE;
-				}
-				break;
-			}
-			when = j->sent_at + REPLY_WAIT_US;
-			if (now < when) {
-				next = next < when ? next : when;
-			} else if (j->tries < TRIES && !j->variant) {
-				/* A lost answer is not a dead flow: ask again. */
-				if (may_send(a, now))
-					send_probe(a, j, now);
-				else
-					next = next < a->next_send ? next : a->next_send;
-			} else {
-				j->rep.kind = AR_NONE;
-				j->state = J_DONE;
-			}
-			break;
-		case J_CONNECTING:
-			/* Connected by the kernel and seen by the capture, or
-			 * neither, within --connect-timeout. */
-			when = j->created + a->opt->connect_timeout;
-			if (now >= when) {
-				snprintf(a->err, sizeof a->err, "cannot connect to %s: no handshake "
-					 "seen within --connect-timeout", a->ss.dst_txt);
-				fail(a, EXIT_NOCONNECT);
-			} else {
-				next = next < when ? next : when;
-			}
-			break;
-		case J_DONE:
-			break;
-		}
-	}
-	if (all_done(a))
-		evloop_stop(&a->loop);
-	show_progress(a, now);
-	return next;
-}
-
-static void on_timer(struct evloop *loop, ka_time now, void *ctx)
-{
-	struct audit *a = ctx;
-	ka_time next = step(a, now);
-
-	if (!loop->stop)
-		evloop_timer(loop, next, on_timer, a);
-}
-
-/* Run the loop until every job is done (or a failure or a signal). */
-static int run_phase(struct audit *a, const char *phase)
+/* Run the tasks added since the last phase until each is done. */
+static int run_tasks(struct audit *a, const char *phase)
 {
 	a->phase = phase;
-	a->loop.stop = false;
-	evloop_timer(&a->loop, ev_now(), on_timer, a);
-	if (evloop_run(&a->loop) < 0) {
-		snprintf(a->err, sizeof a->err, "event loop failed: %s", strerror(errno));
-		fail(a, EXIT_SOFTWARE);
-	}
+	if (a->e.status || a->interrupted)
+		return -1;
+	a->e.loop.stop = false;   /* the last phase's end stopped it */
+	start_tasks(a);
+	if (!a->e.loop.stop)
+		engine_run(&a->e);
 	if (a->progress)
 		fputs("\r\033[K", stderr);
-	return a->status || a->interrupted ? -1 : 0;
+	return a->e.status || a->interrupted ? -1 : 0;
 }
 
-/* On a terminal, one line that says what is being waited for. */
-static void show_progress(struct audit *a, ka_time now)
+static void new_task(struct audit *a, enum task_kind kind, const struct variant *v, ka_time idle)
 {
+	if (a->ntasks == MAX_TASKS)
+		return;
+	a->queue[(a->qhead + a->qlen++) % MAX_TASKS] = a->ntasks;
+	a->task[a->ntasks++] = (struct task){ .kind = kind, .variant = v, .idle = idle };
+}
+
+static void clear_tasks(struct audit *a)
+{
+	a->ntasks = a->qhead = a->qlen = 0;
+}
+
+/* ---- what the connections tell ------------------------------------------------------- */
+
+static void record_reply(struct task *t, const struct eng_event *ev, enum ar_kind kind)
+{
+	t->rep = (struct audit_reply){ .kind = kind, .ttl = ev->seg->ttl, .hops = ev->hops,
+				       .ts = ev->seg->opt.has_ts, .by_peer = ev->by_peer };
+	memcpy(t->rep.from, ev->seg->src, 16);
+}
+
+/* The measuring round ended; for an idle task, keep the measurement. */
+static void measured(struct audit *a, struct task *t, bool alive)
+{
+	if (t->kind == T_IDLE && a->nmeas < MAX_MEAS)
+		a->meas[a->nmeas++] = (struct meas){ .idle = t->measured, .answered = alive,
+						     .rep = t->rep };
+	if (t->kind == T_REFRESH)
+		t->survived = false;
+	task_finish(a, t);
+}
+
+/* The proof round was answered: from now on the connection measures. */
+static void prove(struct audit *a, struct task *t, ka_time now)
+{
+	struct ka_config cfg = { .idle = t->idle, .intvl = RETRY_US, .probes = TRIES };
+
+	t->proven = true;
+	a->taken++;
+	if (t->kind == T_REFRESH) {
+		t->proven_at = now;
+		t->survived = true;
+		evloop_arm(&a->e.loop, &a->refresh_end, now + a->refresh_for);
+	}
+	engine_configure(&a->e, t->c, &cfg);
+}
+
+static void on_reply(struct audit *a, struct task *t, const struct eng_event *ev)
+{
+	bool ack = ev->cls == CL_ANSWER || ev->cls == CL_DATA;
+
+	if (ev->cls == CL_ICMP_ERROR) {
+		/* Not an answer: the round goes on, and if it dies, this is
+		 * what the probes got. */
+		if (t->proven && t->rep.kind == AR_PENDING)
+			record_reply(t, ev, AR_ICMP);
+		return;
+	}
+	if (ack) {
+		a->answered_tries += ev->out.n;
+		a->answered_rounds++;
+	}
+	if (!t->proven) {
+		if (ack)
+			prove(a, t, ev->t);
+		else
+			discard(a, t, "reset right after the handshake");
+		return;
+	}
+	record_reply(t, ev, ack ? AR_ACK : AR_RST);
+	t->tries = ev->out.n;
+	if (t->kind == T_REFRESH && ack && ev->by_peer)
+		return;   /* a round kept; the refresh goes on */
+	if (t->kind == T_VARIANT)
+		task_finish(a, t);
+	else
+		measured(a, t, ack && ev->by_peer);
+}
+
+static void on_verdict(struct audit *a, struct task *t)
+{
+	/* No answer right after settling: the connection cannot measure D,
+	 * but it did measure the settling time. */
+	if (!t->proven) {
+		t->rep = (struct audit_reply){ .kind = AR_NONE };
+		t->tries = TRIES;
+		measured(a, t, false);
+		return;
+	}
+	if (t->rep.kind != AR_ICMP)
+		t->rep = (struct audit_reply){ .kind = AR_NONE };
+	t->tries = TRIES;
+	if (t->kind == T_VARIANT)
+		task_finish(a, t);
+	else
+		measured(a, t, false);
+}
+
+static void on_connect_failed(struct audit *a, struct task *t, const struct eng_event *ev)
+{
+	if (ev->err == ETIMEDOUT)
+		discard(a, t, "no answer to the SYN within --connect-timeout");
+	else if (ev->err == ENG_ERR_UNSEEN)
+		engine_fail(&a->e, EXIT_SOFTWARE, "the capture on %s did not see the handshake: "
+			    "name the interface the connection uses with -i", a->e.ss.iface);
+	else
+		engine_fail(&a->e, EXIT_NOCONNECT, "cannot connect to %s: %s", a->e.ss.dst_txt,
+			    strerror(ev->err));
+}
+
+static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
+{
+	struct audit *a = ctx;
+	struct task *t = ev->c->user;
+
+	(void)e;
+	if (!t || t->done || t->c != ev->c)
+		return;
+	switch (ev->kind) {
+	case ENG_READY:
+		/* A variant's own probe is its proof: it goes out once the
+		 * connection has settled without a SYN-ACK again. */
+		if (t->kind == T_VARIANT) {
+			t->proven = true;
+			a->taken++;
+		}
+		break;
+	case ENG_CONNECT_FAILED:
+		on_connect_failed(a, t, ev);
+		break;
+	case ENG_PROBE:
+		/* The idle a round measures is the one its first probe left
+		 * at, a rate limit's delay included. */
+		if (ev->c->ka.probes_out == 1)
+			t->measured = ev->t - ev->c->ka.last_rx;
+		break;
+	case ENG_REPLY:
+		on_reply(a, t, ev);
+		break;
+	case ENG_VERDICT:
+		on_verdict(a, t);
+		break;
+	case ENG_IGNORED:
+		if (ev->cls == CL_SYN_AGAIN)
+			discard(a, t, "the server sent its SYN-ACK again: it did not take the "
+				"connection");
+		break;
+	case ENG_PEER_FIN:
+		discard(a, t, "the server closed the connection");
+		break;
+	}
+}
+
+static void on_signal(struct engine *e, int signo, void *ctx)
+{
+	struct audit *a = ctx;
+
+	(void)signo;
+	a->interrupted = true;
+	engine_stop(e, 0);
+}
+
+static const struct engine_ops audit_ops = { on_event, on_signal };
+
+static void on_pace(struct evloop *loop, struct ev_timer *tm, ka_time now)
+{
+	(void)loop; (void)now;
+	start_tasks((struct audit *)((char *)tm - offsetof(struct audit, pace)));
+}
+
+/* The refresh connection has been probed for refresh_for: it survived
+ * unless a round died first. */
+static void on_refresh_end(struct evloop *loop, struct ev_timer *tm, ka_time now)
+{
+	struct audit *a = (struct audit *)((char *)tm - offsetof(struct audit, refresh_end));
+
+	(void)loop; (void)now;
+	for (unsigned i = 0; i < a->ntasks; i++)
+		if (a->task[i].kind == T_REFRESH && !a->task[i].done)
+			task_finish(a, &a->task[i]);
+}
+
+/* ---- progress ------------------------------------------------------------------------ */
+
+/* On a terminal, one line that says what is being waited for. */
+static void on_tick(struct evloop *loop, struct ev_timer *tm, ka_time now)
+{
+	struct audit *a = (struct audit *)((char *)tm - offsetof(struct audit, tick));
 	ka_time left = 0;
 	char l[32], al[32], de[32];
 
-	if (!a->progress || now < a->progress_at)
-		return;
-	a->progress_at = now + 1000000;
-	for (unsigned i = 0; i < a->njobs; i++) {
-		const struct job *j = &a->job[i];
-		ka_time end = j->state == J_WAITING ? due(j) : j->state == J_PROBED
-			      ? j->sent_at + REPLY_WAIT_US : 0;
+	for (unsigned i = 0; i < a->ntasks; i++) {
+		const struct task *t = &a->task[i];
 
-		if (end - now > left)
-			left = end - now;
+		if (t->c && t->c->timer.slot && t->c->timer.when - now > left)
+			left = t->c->timer.when - now;
 	}
-	format_duration(left > 0 ? left : 0, l, sizeof l);
-	format_duration(a->alive, al, sizeof al);
-	if (a->dead)
-		format_duration(a->dead, de, sizeof de);
-	else
-		snprintf(de, sizeof de, "-");
-	fprintf(stderr, "\r\033[K%s: %s left", a->phase, l);
-	if (a->round)
-		fprintf(stderr, "; round %u, alive at %s, dead at %s", a->round, al, de);
+	format_duration(left, l, sizeof l);
+	fprintf(stderr, "\r\033[K%s: %u open, next answer due in %s", a->phase, a->open, l);
+	if (a->nmeas) {
+		format_duration(a->alive, al, sizeof al);
+		if (a->dead)
+			format_duration(a->dead, de, sizeof de);
+		else
+			snprintf(de, sizeof de, "none yet");
+		fprintf(stderr, "; alive at %s, dead at %s", a->alive ? al : "none yet", de);
+	}
+	evloop_arm(loop, tm, now + 1000000);
 }
 
-/* ---- the phases ----------------------------------------------------------- */
+/* ---- the phases ------------------------------------------------------------------------ */
 
 static int phase_variants(struct audit *a, bool *standard_ok)
 {
-	for (unsigned v = 0; v < NVARIANTS; v++) {
-		struct job *j = new_job(a);
-
-		if (!j) {
-			fail(a, EXIT_NOCONNECT);
-			return -1;
-		}
-		j->variant = j->shape = &variants[v];
-	}
-	if (run_phase(a, "probe variants") < 0)
+	clear_tasks(a);
+	for (unsigned v = 0; v < NVARIANTS; v++)
+		new_task(a, T_VARIANT, &variants[v], 0);
+	if (run_tasks(a, "probe variants") < 0)
 		return -1;
 	*standard_ok = true;
 	a->search = NULL;
-	for (unsigned i = 0; i < a->njobs; i++) {
-		const struct job *j = &a->job[i];
-		bool answered = j->rep.kind == AR_ACK && j->rep.by_peer;
+	for (unsigned i = 0; i < a->ntasks; i++) {
+		const struct task *t = &a->task[i];
+		bool answered = t->rep.kind == AR_ACK && t->rep.by_peer;
 
-		out_variant(&a->out, ev_now(), j->variant->name, &j->rep, j->c.family);
-		if (j->variant->standard && !answered)
+		out_variant(&a->out, ev_now(), t->variant->name, &t->rep,
+			    a->e.ss.tgt.addr.ss_family, t->tries);
+		if (t->variant->standard && !answered)
 			*standard_ok = false;
-		if (j->variant->standard && answered && !a->search)
-			a->search = j->variant;
+		if (t->variant->standard && answered && !a->search)
+			a->search = t->variant;
 	}
 	if (!a->search)
 		a->search = &variants[0];
-	close_jobs(a);
 	return 0;
 }
 
-/* The n idle times a round tries: spread geometrically over the whole
- * range first, evenly across the bracket after. */
-static void round_idles(const struct audit *a, ka_time *idle, unsigned n)
+/* Measurements at this idle (within a quarter of --resolution: timers and
+ * the rate limit move a probe a little): answered and standing dead ones. */
+static void votes(const struct audit *a, ka_time idle, unsigned *alive, unsigned *dead)
 {
+	ka_time tol = a->opt->resolution / 4;
+
+	*alive = *dead = 0;
+	for (unsigned i = 0; i < a->nmeas; i++)
+		if (llabs(a->meas[i].idle - idle) <= tol && !a->meas[i].superseded)
+			(*(a->meas[i].answered ? alive : dead))++;
+}
+
+/* Fold the measurements into the bracket.  An answer proves the flow was
+ * alive at that idle; a death can be a loss the retries did not cover, so
+ * a death at or below a live idle is re-measured: overruled by answers
+ * there, inconsistent if it dies again.  Returns the contested idle still
+ * to re-measure, or 0. */
+static ka_time fold(struct audit *a)
+{
+	ka_time contested = 0;
+
+	a->alive = a->dead = 0;
+	for (unsigned i = 0; i < a->nmeas; i++)
+		if (a->meas[i].answered && a->meas[i].idle > a->alive)
+			a->alive = a->meas[i].idle;
+	for (unsigned i = 0; i < a->nmeas; i++) {
+		struct meas *m = &a->meas[i];
+		unsigned yes, no;
+
+		if (m->answered || m->superseded)
+			continue;
+		if (m->idle > a->alive) {
+			if (!a->dead || m->idle < a->dead)
+				a->dead = m->idle;
+			continue;
+		}
+		votes(a, m->idle, &yes, &no);
+		if (no >= 2)
+			a->inconsistent = true;   /* died twice, lived longer elsewhere */
+		else if (yes >= 1)
+			m->superseded = true;     /* a lone loss, answered there since */
+		else
+			contested = m->idle;
+	}
+	return contested;
+}
+
+/* The idle times a round tries: spread geometrically over the whole range
+ * first, evenly across the bracket after; contradictions and an
+ * unconfirmed shortest death are measured again first. */
+static void plan_round(struct audit *a, unsigned round, ka_time contested)
+{
+	unsigned n = round == 1 ? a->opt->max_conns : a->cap, yes, no;
 	ka_time lo = a->alive, hi = a->dead ? a->dead : a->opt->max_idle;
 
-	if (a->round == 1) {
-		double first = 0.5e6, ratio = pow((double)a->opt->max_idle / first, 1.0 / (n - 1));
-
-		for (unsigned i = 0; i < n; i++)
-			idle[i] = (ka_time)(first * pow(ratio, i));
-		idle[n - 1] = a->opt->max_idle;
+	clear_tasks(a);
+	if (contested) {
+		new_task(a, T_IDLE, a->search, contested);
+		new_task(a, T_IDLE, a->search, contested);
 		return;
 	}
+	if (round == 1) {
+		double ratio = n > 1 ? pow((double)a->opt->max_idle / FIRST_IDLE_US, 1.0 / (n - 1)) : 1;
+
+		for (unsigned i = 0; i < n; i++)
+			new_task(a, T_IDLE, a->search, i + 1 == n ? a->opt->max_idle
+				 : (ka_time)(FIRST_IDLE_US * pow(ratio, i)));
+		return;
+	}
+	votes(a, a->dead, &yes, &no);
+	if (a->dead && no < 2)
+		new_task(a, T_IDLE, a->search, a->dead);
 	for (unsigned i = 0; i < n; i++)
-		idle[i] = lo + (hi - lo) * (ka_time)(i + 1) / (ka_time)(n + 1);
+		new_task(a, T_IDLE, a->search, lo + (hi - lo) * (ka_time)(i + 1) / (ka_time)(n + 1));
+}
+
+/* Whether the search is over: nothing died up to --max-idle, or the
+ * bracket is narrow enough and its death confirmed. */
+static bool search_done(const struct audit *a, ka_time contested)
+{
+	unsigned yes, no;
+
+	if (a->inconsistent)
+		return true;
+	if (contested)
+		return false;
+	if (!a->dead)
+		return true;
+	votes(a, a->dead, &yes, &no);
+	/* Dead already at the proof: nothing shorter can be measured. */
+	if (!a->alive && no >= 2 && a->dead <= SETTLE_US + a->opt->resolution / 4)
+		return true;
+	return no >= 2 && a->dead - a->alive <= a->opt->resolution;
+}
+
+static void report_idle(struct audit *a, int rfc)
+{
+	struct out_idle r = {
+		.probe = a->search->name, .alive_s = -1, .dead_s = -1, .rfc5382 = rfc,
+		.family = a->e.ss.tgt.addr.ss_family, .discarded = a->discarded,
+		.inconsistent = a->inconsistent,
+		.loss_pct = a->answered_tries ? 100.0 * (a->answered_tries - a->answered_rounds)
+						/ a->answered_tries : 0,
+	};
+
+	for (unsigned i = 0; i < a->nmeas; i++) {
+		const struct meas *m = &a->meas[i];
+		bool agrees = m->answered ? m->idle <= a->alive
+					  : !m->superseded && a->dead && m->idle >= a->dead;
+
+		(*(agrees ? &r.agree : &r.disagree))++;
+		if (!m->answered && !r.expired && m->idle == a->dead)
+			r.expired = &m->rep;
+	}
+	if (!a->inconsistent) {
+		r.alive_s = a->alive ? a->alive / 1e6 : -1;
+		r.dead_s = a->dead ? a->dead / 1e6 : -1;
+	}
+	out_idle_timeout(&a->out, ev_now(), &r);
 }
 
 static int phase_idle_timeout(struct audit *a, int *rfc_out)
 {
-	/* main.c keeps --max-conns in 6..64: at least the variants' six. */
-	unsigned n = a->opt->max_conns < MAX_JOBS ? a->opt->max_conns : MAX_JOBS;
-	ka_time idle[MAX_JOBS];
+	ka_time contested = 0;
+	int rfc;
 
-	a->alive = a->dead = 0;
-	for (a->round = 1;; a->round++) {
-		round_idles(a, idle, n);
-		for (unsigned i = 0; i < n; i++) {
-			struct job *j = new_job(a);
-
-			if (!j) {
-				fail(a, EXIT_NOCONNECT);
-				return -1;
-			}
-			j->idle = idle[i];
-			j->shape = a->search;
-		}
-		if (run_phase(a, "idle timeout") < 0)
+	a->nmeas = 0;
+	for (unsigned round = 1; round <= MAX_ROUNDS; round++) {
+		plan_round(a, round, contested);
+		if (run_tasks(a, "idle timeout") < 0)
 			return -1;
-		for (unsigned i = 0; i < a->njobs; i++) {
-			const struct job *j = &a->job[i];
-
-			if (j->rep.kind == AR_ACK && j->rep.by_peer) {
-				if (j->idle > a->alive)
-					a->alive = j->idle;
-			} else if (!a->dead || j->idle < a->dead) {
-				a->dead = j->idle;
-				a->expired = j->rep;
-			}
-		}
-		close_jobs(a);
-		/* Nothing died up to --max-idle, or the bracket is narrow
-		 * enough: done.  A path that answers at some idle after one
-		 * that died is inconsistent; the shortest death is kept. */
-		if (!a->dead || a->dead - a->alive <= a->opt->resolution || a->dead < a->alive)
+		contested = fold(a);
+		if (search_done(a, contested))
 			break;
 	}
-	double dead_s = a->dead ? a->dead / 1e6 : -1;
-	int rfc = a->alive >= RFC5382_US ? 1 : a->dead && a->dead < RFC5382_US ? 0
-		  : a->opt->max_idle >= RFC5382_US ? 1 : -1;
-
-	out_idle_timeout(&a->out, ev_now(), a->search->name, a->alive ? a->alive / 1e6 : -1, dead_s,
-			 rfc, a->dead ? &a->expired : NULL, a->ss.tgt.addr.ss_family);
+	if (contested)
+		a->inconsistent = true;
+	rfc = a->inconsistent ? -1 : a->alive >= RFC5382_US ? 1
+	      : a->dead && a->dead < RFC5382_US ? 0 : a->opt->max_idle >= RFC5382_US ? 1 : -1;
+	report_idle(a, rfc);
 	*rfc_out = rfc;
 	return 0;
 }
@@ -594,32 +657,23 @@ static int phase_idle_timeout(struct audit *a, int *rfc_out)
 static int phase_refresh(struct audit *a)
 {
 	ka_time intvl = a->opt->intvl ? a->opt->intvl : a->alive / 2;
-	struct job *j;
+	const char *skip = a->inconsistent ? "the idle timeout was inconsistent"
+			   : !a->dead ? "no idle timeout within --max-idle"
+			   : intvl <= 0 || intvl >= a->alive ? "no interval below the longest live idle"
+			   : NULL;
 
-	if (!a->dead) {
-		out_refresh(&a->out, ev_now(), -1, 0, 0, "no idle timeout within --max-idle");
-		return -1;
-	}
-	if (intvl <= 0 || intvl >= a->alive) {
-		out_refresh(&a->out, ev_now(), -1, 0, 0, "no interval below the longest live idle");
+	if (skip) {
+		out_refresh(&a->out, ev_now(), -1, 0, 0, skip);
 		return -1;
 	}
 	a->refresh_for = a->dead + a->dead / 2 + intvl;
-	j = new_job(a);
-	if (!j) {
-		fail(a, EXIT_NOCONNECT);
+	clear_tasks(a);
+	new_task(a, T_REFRESH, a->search, intvl);
+	if (run_tasks(a, "refresh") < 0)
 		return -1;
-	}
-	j->idle = intvl;
-	j->shape = a->search;
-	if (run_phase(a, "refresh") < 0)
-		return -1;
-	bool survived = j->sent > 0 && j->answered == j->sent;
-
-	out_refresh(&a->out, ev_now(), survived, intvl / 1e6, a->refresh_for / 1e6, NULL);
-	a->refresh_for = 0;
-	close_jobs(a);
-	return survived;
+	out_refresh(&a->out, ev_now(), a->task[0].survived, intvl / 1e6, a->refresh_for / 1e6,
+		    NULL);
+	return a->task[0].survived;
 }
 
 /* tcp_keepalive_* for hosts behind this path.  With a timeout found, the
@@ -636,7 +690,7 @@ static void advise(struct audit *a)
 			   "keeps flows on this path");
 		return;
 	}
-	if (a->dead) {
+	if (a->dead && !a->inconsistent) {
 		long alive = (long)(a->alive / 1000000);
 
 		time_s = alive / 2 > 0 ? alive / 2 : 1;
@@ -645,74 +699,62 @@ static void advise(struct audit *a)
 	out_advice(&a->out, ev_now(), time_s, intvl_s, probes, NULL);
 }
 
-/* ---- setting up -------------------------------------------------------- */
+/* ---- running ----------------------------------------------------------------------------- */
 
-static void on_signal(struct evloop *loop, int fd, short revents, void *ctx)
+static int run_phases(struct audit *a)
 {
-	struct audit *a = ctx;
-	struct signalfd_siginfo si;
+	bool standard_ok = false;
+	int rfc = -1, refreshed = -1;
+	char src[64];
 
-	(void)revents;
-	if (read(fd, &si, sizeof si) != (ssize_t)sizeof si)
-		return;
-	a->interrupted = true;
-	evloop_stop(loop);
-}
-
-static int setup(struct audit *a)
-{
-	const struct audit_opts *o = a->opt;
-	int rc;
-
-	if ((rc = session_target(&a->ss, o->target, o->family, o->iface)) != 0 ||
-	    (rc = session_prober(&a->ss, o->iface)) != 0 ||
-	    (rc = session_capture(&a->ss, 0, NULL)) != 0)
-		return rc;
-	if ((a->sigfd = session_signals(false)) < 0) {
-		snprintf(a->err, sizeof a->err, "cannot set up signals: %s", strerror(errno));
-		return session_error(a->err, false);
+	addr_format(a->e.ss.tgt.addr.ss_family, a->e.ss.src.ss_family == AF_INET6
+		    ? (const uint8_t *)&((struct sockaddr_in6 *)&a->e.ss.src)->sin6_addr
+		    : (const uint8_t *)&((struct sockaddr_in *)&a->e.ss.src)->sin_addr,
+		    src, sizeof src);
+	out_audit_start(&a->out, a->e.ss.dst_txt, src, a->e.ss.iface);
+	if (phase_variants(a, &standard_ok) == 0 && phase_idle_timeout(a, &rfc) == 0) {
+		refreshed = phase_refresh(a);
+		if (!a->e.status && !a->interrupted)
+			advise(a);
 	}
-	if ((rc = session_drop(o->user)) != 0)
-		return rc;
-	evloop_add(&a->loop, a->ss.cap.fd, POLLIN, on_capture, a);
-	evloop_add(&a->loop, a->sigfd, POLLIN, on_signal, a);
-	sockaddr_format((struct sockaddr *)&a->ss.src, a->src_txt, sizeof a->src_txt);
-	return 0;
+	if (a->e.status)
+		return a->e.status;
+	bool ok = standard_ok && rfc != 0 && refreshed != 0 && !a->inconsistent &&
+		  !a->interrupted;
+
+	out_audit_summary(&a->out, ev_now(), &(struct out_audit_total){
+		.ok = ok, .interrupted = a->interrupted, .ignored = a->e.ignored,
+		.discarded = a->discarded, .taken = a->taken,
+		.loss_pct = a->answered_tries ? 100.0 * (a->answered_tries - a->answered_rounds)
+						/ a->answered_tries : 0 });
+	return ok ? 0 : 1;
 }
 
 int audit_run(const struct audit_opts *opt)
 {
-	static struct audit a;   /* 64 jobs: too big for the stack */
-	bool standard_ok = false;
-	int rfc = -1, refreshed = -1, rc;
+	static struct audit a;   /* tasks and measurements: not for the stack */
+	struct engine_opts eo = {
+		.target = opt->target, .family = opt->family, .iface = opt->iface,
+		.user = opt->user, .connect_timeout = opt->connect_timeout, .rate = opt->rate,
+		.ops = &audit_ops, .ctx = &a,
+	};
+	int rc;
 
 	memset(&a, 0, sizeof a);
 	a.opt = opt;
-	a.sigfd = -1;
-	evloop_init(&a.loop);
+	a.cap = opt->max_conns;
+	a.tick.fn = on_tick;
+	a.refresh_end.fn = on_refresh_end;
+	a.pace.fn = on_pace;
 	out_init(&a.out, stdout, opt->json, opt->quiet, ev_now());
 	a.progress = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
-	rc = setup(&a);
+	rc = engine_open(&a.e, &eo);
 	if (rc == 0) {
-		out_audit_start(&a.out, a.ss.dst_txt, a.src_txt, a.ss.iface);
-		if (phase_variants(&a, &standard_ok) == 0 &&
-		    phase_idle_timeout(&a, &rfc) == 0) {
-			refreshed = phase_refresh(&a);
-			if (!a.status && !a.interrupted)
-				advise(&a);
-		}
-		rc = a.status;
-		if (!rc) {
-			bool ok = standard_ok && rfc != 0 && refreshed != 0 && !a.interrupted;
-
-			out_audit_summary(&a.out, ev_now(), ok, a.interrupted);
-			rc = ok ? 0 : 1;
-		}
+		if (a.progress)
+			evloop_arm(&a.e.loop, &a.tick, ev_now() + 1000000);
+		rc = run_phases(&a);
 	}
-	close_jobs(&a);
-	session_close(&a.ss);
-	if (a.sigfd >= 0)
-		close(a.sigfd);
+	engine_close(&a.e);
 	fflush(stdout);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* capture.c - libpcap live capture of one flow (see capture.h). */
 #include "capture.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -68,11 +69,34 @@ fail:
 	return -1;
 }
 
+/* "cannot write PATH: REASON" in one line that always ends with the
+ * reason: a path too long for the line loses its middle. */
+static void write_error(char *err, size_t errlen, const char *path, const char *reason)
+{
+	size_t room = errlen > 64 + strlen(reason) ? errlen - 64 - strlen(reason) : 16;
+	size_t len = strlen(path);
+
+	if (len <= room)
+		snprintf(err, errlen, "cannot write %s: %s", path, reason);
+	else
+		snprintf(err, errlen, "cannot write %.*s...%s: %s", (int)(room / 2), path,
+			 path + len - room / 2, reason);
+}
+
 int capture_dump_open(struct capture *c, const char *path, char *err, size_t errlen)
 {
+	errno = 0;
 	c->dump = pcap_dump_open(c->p, path);
+	c->dump_path = path;
 	if (!c->dump) {
-		snprintf(err, errlen, "cannot write %s: %s", path, pcap_geterr(c->p));
+		/* libpcap's message repeats the path: give errno's alone. */
+		write_error(err, errlen, path, errno ? strerror(errno) : pcap_geterr(c->p));
+		return -1;
+	}
+	/* The file header is still in stdio's buffer: a full disk or
+	 * /dev/full shows only when it is flushed. */
+	if (pcap_dump_flush(c->dump) < 0) {
+		write_error(err, errlen, path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -82,26 +106,32 @@ struct reader {
 	struct capture *c;
 	capture_fn fn;
 	void *ctx;
+	int dump_errno;
 };
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct reader *r = (struct reader *)user;
 
-	if (r->c->dump) {
+	if (r->c->dump && !r->dump_errno) {
 		pcap_dump((u_char *)r->c->dump, h, bytes);
 		/* Flushed per packet: probes are rare, and a run that is
 		 * killed must leave every packet so far in the file. */
-		pcap_dump_flush(r->c->dump);
+		if (pcap_dump_flush(r->c->dump) < 0)
+			r->dump_errno = errno ? errno : EIO;
 	}
 	r->fn(r->ctx, h, bytes);
 }
 
 int capture_read(struct capture *c, capture_fn fn, void *ctx, char *err, size_t errlen)
 {
-	struct reader r = { c, fn, ctx };
+	struct reader r = { c, fn, ctx, 0 };
 	int n = pcap_dispatch(c->p, -1, on_packet, (u_char *)&r);
 
+	if (r.dump_errno) {
+		write_error(err, errlen, c->dump_path, strerror(r.dump_errno));
+		return CAPTURE_EDUMP;
+	}
 	if (n == PCAP_ERROR) {
 		snprintf(err, errlen, "capture failed: %s", pcap_geterr(c->p));
 		return -1;

@@ -18,6 +18,7 @@
 struct capture {
 	pcap_t *p;
 	pcap_dumper_t *dump;
+	const char *dump_path;
 	int linktype;
 	int fd;
 };
@@ -32,8 +33,13 @@ int capture_open(struct capture *c, const char *iface, const char *filter,
 /* Write every packet read from now on to path (pcap format). */
 int capture_dump_open(struct capture *c, const char *path, char *err, size_t errlen);
 
+/* capture_read's status when the dump file could not be written. */
+#define CAPTURE_EDUMP (-2)
+
 /* Read what is waiting, calling fn for each packet.  Returns the count,
- * or -1 with err. */
+ * -1 with err when the capture failed, or CAPTURE_EDUMP with err when the
+ * dump file could not be written (a full disk): the packets were still
+ * handed to fn. */
 int capture_read(struct capture *c, capture_fn fn, void *ctx, char *err, size_t errlen);
 
 /* Flush and close the dump file and the handle. */

@@ -32,6 +32,7 @@ int conn_open(struct conn *c, const struct sockaddr_storage *src,
 	socklen_t len = sizeof local;
 
 	memset(c, 0, sizeof *c);
+	c->wscale[0] = c->wscale[1] = -1;
 	c->family = src->ss_family;
 	conn_raw_addr(dst, c->raddr, &c->rport);
 	c->sock = socket(c->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -70,21 +71,20 @@ int conn_connect_error(const struct conn *c)
 	return e;
 }
 
-enum conn_dir conn_classify(const struct conn *c, const struct segment *s)
+/* The window scale an end offered in its SYN (RFC 7323 2.3: at most 14),
+ * or -1 for none. */
+static int8_t syn_wscale(const struct segment *s)
 {
-	if (s->family != c->family)
-		return CONN_NONE;
-	if (s->kind == SEG_ICMP_ERR)
-		return s->sport == c->lport && s->dport == c->rport &&
-		       memcmp(s->qsrc, c->laddr, 16) == 0 && memcmp(s->qdst, c->raddr, 16) == 0
-		       ? CONN_ICMP : CONN_NONE;
-	if (s->sport == c->lport && s->dport == c->rport &&
-	    memcmp(s->src, c->laddr, 16) == 0 && memcmp(s->dst, c->raddr, 16) == 0)
-		return CONN_OUT;
-	if (s->sport == c->rport && s->dport == c->lport &&
-	    memcmp(s->src, c->raddr, 16) == 0 && memcmp(s->dst, c->laddr, 16) == 0)
-		return CONN_IN;
-	return CONN_NONE;
+	return s->opt.has_wscale ? (int8_t)(s->opt.wscale > 14 ? 14 : s->opt.wscale) : -1;
+}
+
+/* A window field as bytes: scaled once both SYNs offered scaling (RFC 7323
+ * 2.2); a SYN's own window is never scaled, and callers pass no SYN. */
+static uint32_t scaled(const struct conn *c, int dir, uint16_t win)
+{
+	bool ok = c->wscale[0] >= 0 && c->wscale[1] >= 0;
+
+	return (uint32_t)win << (ok ? c->wscale[dir] : 0);
 }
 
 void conn_seen_out(struct conn *c, const struct segment *s)
@@ -94,17 +94,64 @@ void conn_seen_out(struct conn *c, const struct segment *s)
 	c->ttl = s->ttl;
 	if (s->opt.has_ts)
 		c->my_tsval = s->opt.tsval;
+	if (s->flags & TCPF_SYN)
+		c->wscale[0] = syn_wscale(s);
+	else if ((s->flags & TCPF_ACK) && conn_established(c))
+		c->handshake_acked = true;
 	flow_update(&c->flow, 0, s);
 }
 
 void conn_seen_in(struct conn *c, const struct segment *s, ka_time t)
 {
-	if ((s->flags & TCPF_SYN) && (s->flags & TCPF_ACK))
+	if (s->flags & TCPF_SYN) {
 		c->synack_ttl = s->ttl;
+		c->wscale[1] = syn_wscale(s);
+	} else if (scaled(c, 1, s->win) > c->max_snd_wnd) {
+		c->max_snd_wnd = scaled(c, 1, s->win);
+	}
+	/* TS.Recent follows the accepted segments (RFC 7323 4.3); an RST's
+	 * TSval is not taken. */
 	if (s->opt.has_ts && !(s->flags & TCPF_RST))
 		c->peer_tsval = s->opt.tsval;
 	c->last_rx = t;
 	flow_update(&c->flow, 1, s);
+}
+
+bool conn_synack_ok(const struct conn *c, const struct segment *s)
+{
+	return (s->flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK) &&
+	       !(s->flags & TCPF_RST) && (c->flow.d[0].flags & FD_SYN) &&
+	       s->ack == c->flow.d[0].snd;
+}
+
+bool conn_is_own_probe(const struct conn *c, const struct segment *s)
+{
+	for (unsigned i = 0; i < CONN_SENT && i < c->nsent; i++)
+		if (s->seq == c->sent[i].seq && s->ack == c->sent[i].ack &&
+		    s->len == c->sent_len[i] && !(s->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST)))
+			return true;
+	return false;
+}
+
+void conn_probe_sent(struct conn *c, const struct probe_spec *s)
+{
+	unsigned i = c->nsent++ % CONN_SENT;
+
+	c->sent[i] = (struct cl_probe){ .seq = s->seq, .ack = s->ack };
+	c->sent_len[i] = s->paylen;
+}
+
+void conn_view(const struct conn *c, struct cl_conn *v)
+{
+	*v = (struct cl_conn){
+		.flow = &c->flow,
+		.rcv_wnd = scaled(c, 0, c->flow.d[0].win),
+		.max_snd_wnd = c->max_snd_wnd,
+		.ts = flow_ts_negotiated(&c->flow),
+		.ts_recent = c->peer_tsval,
+		.sent = c->sent,
+		.nsent = c->nsent < CONN_SENT ? c->nsent : CONN_SENT,
+	};
 }
 
 bool conn_established(const struct conn *c)

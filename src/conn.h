@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "classify.h"
 #include "flow.h"
 #include "keepalive.h"
 #include "probe.h"
@@ -31,16 +32,17 @@ struct conn {
 	uint16_t ip_id;                /* the kernel's last IPv4 ID */
 	uint32_t flowlabel;            /* the kernel's IPv6 flow label */
 	uint32_t my_tsval;             /* the kernel's last TSval */
-	uint32_t peer_tsval;           /* the peer's last TSval: our TSecr */
-	ka_time last_rx;               /* when the peer's last segment came */
-};
-
-/* Where a captured segment belongs, for conn_classify. */
-enum conn_dir {
-	CONN_NONE,   /* another flow */
-	CONN_OUT,    /* sent by us (the kernel, or our own probe) */
-	CONN_IN,     /* sent by the peer (or a box on its behalf) */
-	CONN_ICMP,   /* an ICMP error quoting one of our segments */
+	uint32_t peer_tsval;           /* TS.Recent: the peer's last accepted TSval, our TSecr */
+	uint32_t max_snd_wnd;          /* the peer's largest window, scaled */
+	int8_t wscale[2];              /* window scale each end's SYN offered, -1 none */
+	ka_time last_rx;               /* when the peer's last accepted segment came */
+	bool handshake_acked;          /* our ACK of the SYN-ACK was seen leaving */
+	/* The probes kaprobe sent lately, for ICMP quotes and for telling its
+	 * own probes from the kernel's segments in the capture. */
+#define CONN_SENT 8
+	struct cl_probe sent[CONN_SENT];
+	uint32_t sent_len[CONN_SENT];
+	unsigned nsent;                /* probes sent in all */
 };
 
 /* Make the socket for a connection from src to dst and bind it to src
@@ -56,12 +58,23 @@ int conn_connect(struct conn *c, const struct sockaddr *dst, socklen_t len);
 /* After the socket turned writable: 0 when connected, else the errno. */
 int conn_connect_error(const struct conn *c);
 
-enum conn_dir conn_classify(const struct conn *c, const struct segment *s);
-
-/* Fold a segment the capture saw into the connection's state.  Ask the
- * flow (flow_is_probe, flow_acks_all...) before, when it matters. */
+/* Fold a segment the capture saw into the connection's state: one the
+ * kernel sent, or one from the peer that the classifier accepted. */
 void conn_seen_out(struct conn *c, const struct segment *s);
 void conn_seen_in(struct conn *c, const struct segment *s, ka_time t);
+
+/* Whether a SYN-ACK from the peer is the answer to our SYN (RFC 9293
+ * 3.10.7.3: in SYN-SENT, its ack must be ISS + 1). */
+bool conn_synack_ok(const struct conn *c, const struct segment *s);
+
+/* Whether an outgoing segment is one of kaprobe's own probes. */
+bool conn_is_own_probe(const struct conn *c, const struct segment *s);
+
+/* Remember a probe sent (its seq, ack and length). */
+void conn_probe_sent(struct conn *c, const struct probe_spec *s);
+
+/* The classifier's view of the connection. */
+void conn_view(const struct conn *c, struct cl_conn *v);
 
 /* Both SYNs seen: the sequence state is known. */
 bool conn_established(const struct conn *c);

@@ -1,8 +1,11 @@
-/* evloop.c - poll over a few fds plus one monotonic deadline. */
+/* evloop.c - epoll over the descriptors, a binary heap of timers. */
 #include "evloop.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 #include <time.h>
+#include <unistd.h>
 
 ka_time ev_now(void)
 {
@@ -12,94 +15,168 @@ ka_time ev_now(void)
 	return (ka_time)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-void evloop_init(struct evloop *loop)
+int evloop_init(struct evloop *loop)
 {
-	*loop = (struct evloop){ .deadline = KA_NEVER };
+	*loop = (struct evloop){ .epfd = -1 };
+	/* The default 50 us timer slack, or 0.1% of a long sleep, would send
+	 * probes late: ask for 1 us. */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+	return loop->epfd < 0 ? -1 : 0;
 }
 
-int evloop_add(struct evloop *loop, int fd, short events, ev_fd_fn fn, void *ctx)
+void evloop_free(struct evloop *loop)
 {
-	if (loop->nfd == EV_MAXFD)
-		return -1;
-	loop->pfd[loop->nfd] = (struct pollfd){ .fd = fd, .events = events };
-	loop->fn[loop->nfd] = fn;
-	loop->ctx[loop->nfd] = ctx;
-	loop->nfd++;
+	if (loop->epfd >= 0)
+		close(loop->epfd);
+	free(loop->heap);
+	*loop = (struct evloop){ .epfd = -1 };
+}
+
+int evloop_add(struct evloop *loop, struct ev_io *io, uint32_t events)
+{
+	struct epoll_event e = { .events = events, .data.ptr = io };
+
+	return epoll_ctl(loop->epfd, EPOLL_CTL_ADD, io->fd, &e);
+}
+
+int evloop_modify(struct evloop *loop, struct ev_io *io, uint32_t events)
+{
+	struct epoll_event e = { .events = events, .data.ptr = io };
+
+	return epoll_ctl(loop->epfd, EPOLL_CTL_MOD, io->fd, &e);
+}
+
+void evloop_remove(struct evloop *loop, struct ev_io *io)
+{
+	epoll_ctl(loop->epfd, EPOLL_CTL_DEL, io->fd, NULL);
+	/* The batch in hand may still name io: its owner may be freed and
+	 * its memory reused before the batch reaches it. */
+	for (int i = loop->cur; i < loop->nev; i++)
+		if (loop->ev[i].data.ptr == io)
+			loop->ev[i].data.ptr = NULL;
+}
+
+/* ---- the timer heap --------------------------------------------------------- */
+
+static void place(struct evloop *loop, unsigned i, struct ev_timer *t)
+{
+	loop->heap[i] = t;
+	t->slot = i + 1;
+}
+
+static void sift_up(struct evloop *loop, unsigned i)
+{
+	struct ev_timer *t = loop->heap[i];
+
+	while (i > 0 && loop->heap[(i - 1) / 2]->when > t->when) {
+		place(loop, i, loop->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	place(loop, i, t);
+}
+
+static void sift_down(struct evloop *loop, unsigned i)
+{
+	struct ev_timer *t = loop->heap[i];
+
+	for (;;) {
+		unsigned c = 2 * i + 1;
+
+		if (c >= loop->ntimers)
+			break;
+		if (c + 1 < loop->ntimers && loop->heap[c + 1]->when < loop->heap[c]->when)
+			c++;
+		if (loop->heap[c]->when >= t->when)
+			break;
+		place(loop, i, loop->heap[c]);
+		i = c;
+	}
+	place(loop, i, t);
+}
+
+void evloop_disarm(struct evloop *loop, struct ev_timer *t)
+{
+	struct ev_timer *last;
+	unsigned i;
+
+	if (!t->slot)
+		return;
+	i = t->slot - 1;
+	t->slot = 0;
+	if (--loop->ntimers == i)
+		return;
+	/* The last timer fills the hole, then finds its place either way. */
+	last = loop->heap[loop->ntimers];
+	place(loop, i, last);
+	sift_down(loop, i);
+	sift_up(loop, last->slot - 1);
+}
+
+int evloop_arm(struct evloop *loop, struct ev_timer *t, ka_time when)
+{
+	evloop_disarm(loop, t);
+	if (when == KA_NEVER)
+		return 0;
+	if (loop->ntimers == loop->cap) {
+		unsigned cap = loop->cap ? loop->cap * 2 : 64;
+		struct ev_timer **h = realloc(loop->heap, cap * sizeof *h);
+
+		if (!h)
+			return -1;
+		loop->heap = h;
+		loop->cap = cap;
+	}
+	t->when = when;
+	place(loop, loop->ntimers++, t);
+	sift_up(loop, loop->ntimers - 1);
 	return 0;
 }
 
-void evloop_modify(struct evloop *loop, int fd, short events)
-{
-	for (int i = 0; i < loop->nfd; i++)
-		if (loop->pfd[i].fd == fd)
-			loop->pfd[i].events = events;
-}
+/* ---- running ---------------------------------------------------------------- */
 
-void evloop_remove(struct evloop *loop, int fd)
+static void run_timers(struct evloop *loop)
 {
-	/* Removal can happen inside a callback while evloop_run walks the
-	 * array: mark the slot with fd -1 (poll ignores it) and compact
-	 * between iterations. */
-	for (int i = 0; i < loop->nfd; i++)
-		if (loop->pfd[i].fd == fd)
-			loop->pfd[i].fd = -1;
-}
+	ka_time now = ev_now();
 
-void evloop_timer(struct evloop *loop, ka_time when, ev_timer_fn fn, void *ctx)
-{
-	loop->deadline = when;
-	loop->timer_fn = fn;
-	loop->timer_ctx = ctx;
-}
+	while (!loop->stop && loop->ntimers && loop->heap[0]->when <= now) {
+		struct ev_timer *t = loop->heap[0];
 
-static void compact(struct evloop *loop)
-{
-	int j = 0;
-
-	for (int i = 0; i < loop->nfd; i++) {
-		if (loop->pfd[i].fd < 0)
-			continue;
-		loop->pfd[j] = loop->pfd[i];
-		loop->fn[j] = loop->fn[i];
-		loop->ctx[j] = loop->ctx[i];
-		j++;
+		evloop_disarm(loop, t);
+		t->fn(loop, t, now);
 	}
-	loop->nfd = j;
 }
 
 int evloop_run(struct evloop *loop)
 {
+	loop->stop = false;
 	while (!loop->stop) {
 		struct timespec ts, *tsp = NULL;
-		ka_time now = ev_now();
 
-		compact(loop);
-		if (loop->deadline != KA_NEVER) {
-			ka_time wait = loop->deadline > now ? loop->deadline - now : 0;
+		if (loop->ntimers) {
+			ka_time wait = loop->heap[0]->when - ev_now();
 
+			if (wait < 0)
+				wait = 0;
 			ts.tv_sec = wait / 1000000;
 			ts.tv_nsec = (wait % 1000000) * 1000;
 			tsp = &ts;
 		}
-		int n = ppoll(loop->pfd, (nfds_t)loop->nfd, tsp, NULL);
-		if (n < 0) {
+		loop->nev = epoll_pwait2(loop->epfd, loop->ev, EV_BATCH, tsp, NULL);
+		if (loop->nev < 0) {
+			loop->nev = 0;
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
-		for (int i = 0; i < loop->nfd && !loop->stop; i++) {
-			short re = loop->pfd[i].revents;
+		for (loop->cur = 0; loop->cur < loop->nev && !loop->stop; loop->cur++) {
+			struct ev_io *io = loop->ev[loop->cur].data.ptr;
 
-			if (loop->pfd[i].fd >= 0 && re)
-				loop->fn[i](loop, loop->pfd[i].fd, re, loop->ctx[i]);
+			if (io)
+				io->fn(loop, io, loop->ev[loop->cur].events);
 		}
-		/* Replies are handled before the timer: a reply that arrived
-		 * just as the interval ran out still answers the probe. */
-		now = ev_now();
-		if (!loop->stop && loop->deadline != KA_NEVER && now >= loop->deadline) {
-			loop->deadline = KA_NEVER;
-			loop->timer_fn(loop, now, loop->timer_ctx);
-		}
+		loop->nev = loop->cur = 0;
+		run_timers(loop);
 	}
 	return 0;
 }

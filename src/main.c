@@ -101,7 +101,7 @@ static const char usage_text[] =
 "      --intvl DURATION       refresh interval (default: half the longest\n"
 "                             idle still answered)\n"
 "      --max-conns N          connections open at once, 6-64 (default 32)\n"
-"      --rate N               probes per second at most (default 10)\n"
+"      --rate N               probes per second at most (default 50)\n"
 "  Exit status: 0 the standard probes (zero-length, one-byte) got the peer's\n"
 "  answer and the path keeps idle flows as RFC 5382 asks (or was not tested\n"
 "  that long), 1 it does not, 3 could not connect, 64, 70, 77 as above.\n";
@@ -357,7 +357,7 @@ static int audit_main(int argc, char **argv)
 		.max_idle = RFC5382_IDLE_US,
 		.resolution = 500000,
 		.max_conns = 32,
-		.rate = 10,
+		.rate = 50,
 		.connect_timeout = 5000000,
 	};
 	struct common cm = { 0 };

@@ -85,19 +85,29 @@ void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 		dst, src, iface, idle, intvl, cfg->probes, ts ? "on" : "off");
 }
 
-void out_probe(struct output *o, ka_time t, unsigned n, uint32_t seq, uint32_t ack,
-	       uint32_t len)
+void out_probe(struct output *o, ka_time t, const struct out_probe *p)
 {
 	if (o->quiet)
 		return;
 	if (o->json) {
 		json_head(o, "probe", t);
-		fprintf(o->f, ",\"n\":%u,\"seq\":%u,\"ack\":%u,\"len\":%u", n, seq, ack, len);
+		fprintf(o->f, ",\"n\":%u", p->n);
+		if (p->round)
+			fprintf(o->f, ",\"round\":%u", p->round);
+		fprintf(o->f, ",\"seq\":%u,\"ack\":%u,\"len\":%u", p->seq, p->ack, p->len);
+		if (p->error)
+			json_str(o, "error", p->error);
 		json_end(o);
 		return;
 	}
 	human_head(o);
-	fprintf(o->f, "probe %u: seq=%u ack=%u len=%u\n", n, seq, ack, len);
+	fprintf(o->f, "probe %u", p->n);
+	if (p->round)
+		fprintf(o->f, " (round %u)", p->round);
+	fprintf(o->f, ": seq=%u ack=%u len=%u", p->seq, p->ack, p->len);
+	if (p->error)
+		fprintf(o->f, ": not sent: %s, counted as lost", p->error);
+	fputc('\n', o->f);
 }
 
 void out_reply(struct output *o, ka_time t, const struct out_reply *r)
@@ -110,6 +120,8 @@ void out_reply(struct output *o, ka_time t, const struct out_reply *r)
 			fprintf(o->f, ",\"probe_frame\":%" PRIu64, r->probe_frame);
 		json_str(o, "kind", r->kind);
 		fprintf(o->f, ",\"n\":%u", r->n);
+		if (r->round)
+			fprintf(o->f, ",\"round\":%u", r->round);
 		if (r->n > 0)
 			fprintf(o->f, ",\"rtt_ms\":%.3f", ms((double)r->rtt));
 		else
@@ -118,7 +130,9 @@ void out_reply(struct output *o, ka_time t, const struct out_reply *r)
 		json_str(o, "from", r->from);
 		if (r->icmp_type >= 0)
 			fprintf(o->f, ",\"type\":%d,\"code\":%d", r->icmp_type, r->icmp_code);
-		else
+		if (r->icmp_class)
+			json_str(o, "icmp_class", r->icmp_class);
+		if (r->icmp_type < 0)
 			fprintf(o->f, ",\"seq\":%u,\"ack\":%u,\"len\":%u", r->seq, r->ack, r->len);
 		json_end(o);
 		return;
@@ -126,9 +140,12 @@ void out_reply(struct output *o, ka_time t, const struct out_reply *r)
 	human_head(o);
 	fprintf(o->f, "%s from %s:", r->kind, r->from);
 	if (r->icmp_type >= 0)
-		fprintf(o->f, " type=%d code=%d", r->icmp_type, r->icmp_code);
+		fprintf(o->f, " type=%d code=%d%s%s", r->icmp_type, r->icmp_code,
+			r->icmp_class ? " " : "", r->icmp_class ? r->icmp_class : "");
 	else
 		fprintf(o->f, " seq=%u ack=%u len=%u", r->seq, r->ack, r->len);
+	if (r->round)
+		fprintf(o->f, " round=%u", r->round);
 	if (r->n > 0)
 		fprintf(o->f, " probe=%u ttl=%d rtt=%.3f ms\n", r->n, r->ttl, ms((double)r->rtt));
 	else
@@ -147,6 +164,23 @@ void out_notice(struct output *o, ka_time t, const char *event, const char *text
 	}
 	human_head(o);
 	fprintf(o->f, "%s: %s\n", event, text);
+}
+
+void out_ignored(struct output *o, ka_time t, const char *reason, const char *from,
+		 const char *text)
+{
+	if (o->quiet)
+		return;
+	if (o->json) {
+		json_head(o, "ignored", t);
+		json_str(o, "reason", reason);
+		json_str(o, "from", from);
+		json_str(o, "text", text);
+		json_end(o);
+		return;
+	}
+	human_head(o);
+	fprintf(o->f, "ignored from %s: %s\n", from, text);
 }
 
 static double rtt_avg(const struct ka_stats *st)
@@ -206,14 +240,14 @@ void out_would_die(struct output *o, ka_time t, const char *verdict)
 		"at t=%.3f s\n", o->flow, verdict, secs(o, t));
 }
 
-void out_summary(struct output *o, ka_time t, const struct ka_machine *m)
+void out_summary(struct output *o, ka_time t, const struct ka_machine *m, uint32_t ignored)
 {
 	const struct ka_stats *st = &m->st;
 
 	if (o->json) {
 		json_head(o, "summary", t);
-		fprintf(o->f, ",\"sent\":%u,\"answered\":%u,\"lost\":%u", st->sent,
-			st->answered, ka_lost(m));
+		fprintf(o->f, ",\"sent\":%u,\"answered\":%u,\"lost\":%u,\"ignored\":%u", st->sent,
+			st->answered, ka_lost(m), ignored);
 		json_rtts(o, st);
 		json_end(o);
 		return;
@@ -225,6 +259,8 @@ void out_summary(struct output *o, ka_time t, const struct ka_machine *m)
 	if (m->rst_answered)
 		fputs(", answered by an RST", o->f);
 	human_rtts(o, st);
+	if (ignored)
+		fprintf(o->f, "; %u ignored", ignored);
 	fputc('\n', o->f);
 }
 
@@ -306,13 +342,14 @@ void out_audit_start(struct output *o, const char *dst, const char *src, const c
 }
 
 void out_variant(struct output *o, ka_time t, const char *name, const struct audit_reply *r,
-		 int family)
+		 int family, unsigned tries)
 {
 	if (o->json) {
 		json_head(o, "variant", t);
 		json_str(o, "name", name);
 		json_str(o, "reply", reply_kind(r->kind));
 		json_who(o, r, family);
+		fprintf(o->f, ",\"tries\":%u", tries);
 		json_end(o);
 		return;
 	}
@@ -320,51 +357,67 @@ void out_variant(struct output *o, ka_time t, const char *name, const struct aud
 		return;
 	fprintf(o->f, "%-16s %-6s ", name, reply_kind(r->kind));
 	human_who(o, r, family);
-	fputc('\n', o->f);
+	fprintf(o->f, " [%u probe%s]\n", tries, tries == 1 ? "" : "s");
 }
 
-void out_idle_timeout(struct output *o, ka_time t, const char *probe, double alive_s,
-		      double dead_s, int rfc5382, const struct audit_reply *expired, int family)
+static void json_seconds(struct output *o, const char *key, double s)
+{
+	if (s >= 0)
+		fprintf(o->f, ",\"%s\":%.3f", key, s);
+	else
+		fprintf(o->f, ",\"%s\":null", key);
+}
+
+static void json_idle(struct output *o, ka_time t, const struct out_idle *r)
+{
+	json_head(o, "idle-timeout", t);
+	json_str(o, "probe", r->probe);
+	json_seconds(o, "alive_s", r->alive_s);
+	json_seconds(o, "dead_s", r->dead_s);
+	json_tristate(o, "rfc5382", r->rfc5382);
+	if (r->expired && r->dead_s >= 0) {
+		json_str(o, "expired_reply", reply_kind(r->expired->kind));
+		json_who(o, r->expired, r->family);
+	} else {
+		fputs(",\"expired_reply\":null,\"by\":null,\"hops\":null,\"from\":null,"
+		      "\"ttl\":null", o->f);
+	}
+	fprintf(o->f, ",\"agree\":%u,\"disagree\":%u,\"discarded\":%u,\"loss_pct\":%.1f,"
+		"\"inconsistent\":%s", r->agree, r->disagree, r->discarded, r->loss_pct,
+		r->inconsistent ? "true" : "false");
+	json_end(o);
+}
+
+void out_idle_timeout(struct output *o, ka_time t, const struct out_idle *r)
 {
 	if (o->json) {
-		json_head(o, "idle-timeout", t);
-		json_str(o, "probe", probe);
-		if (alive_s >= 0)
-			fprintf(o->f, ",\"alive_s\":%.3f", alive_s);
-		else
-			fputs(",\"alive_s\":null", o->f);
-		if (dead_s >= 0)
-			fprintf(o->f, ",\"dead_s\":%.3f", dead_s);
-		else
-			fputs(",\"dead_s\":null", o->f);
-		json_tristate(o, "rfc5382", rfc5382);
-		if (expired) {
-			json_str(o, "expired_reply", reply_kind(expired->kind));
-			json_who(o, expired, family);
-		} else {
-			fputs(",\"expired_reply\":null,\"by\":null,\"hops\":null,\"from\":null,"
-			      "\"ttl\":null", o->f);
-		}
-		json_end(o);
+		json_idle(o, t, r);
 		return;
 	}
 	if (o->quiet)
 		return;
-	if (dead_s < 0)
-		fprintf(o->f, "idle timeout (%s probes): none up to %.3f s idle", probe, alive_s);
-	else if (alive_s < 0)
-		fprintf(o->f, "idle timeout (%s probes): no idle was answered, not even %.3f s "
-			"(probes got: %s, from ", probe, dead_s, reply_kind(expired->kind));
+	if (r->inconsistent)
+		fprintf(o->f, "idle timeout (%s probes): INCONSISTENT: flows died at some idle "
+			"times and lived at longer ones, also when measured again", r->probe);
+	else if (r->dead_s < 0)
+		fprintf(o->f, "idle timeout (%s probes): none up to %.3f s idle", r->probe,
+			r->alive_s);
+	else if (r->alive_s < 0)
+		fprintf(o->f, "idle timeout (%s probes): no idle was answered, not even %.3f s",
+			r->probe, r->dead_s);
 	else
 		fprintf(o->f, "idle timeout (%s probes): answered after %.3f s idle, not after "
-			"%.3f s (expired flows got: %s, from ", probe, alive_s, dead_s,
-			reply_kind(expired->kind));
-	if (dead_s >= 0) {
-		human_who(o, expired, family);
+			"%.3f s", r->probe, r->alive_s, r->dead_s);
+	if (!r->inconsistent && r->dead_s >= 0 && r->expired) {
+		fprintf(o->f, " (expired flows got: %s, from ", reply_kind(r->expired->kind));
+		human_who(o, r->expired, r->family);
 		fputc(')', o->f);
 	}
-	fprintf(o->f, "; RFC 5382 (2h4m or more): %s\n",
-		rfc5382 > 0 ? "met" : rfc5382 == 0 ? "NOT met" : "not tested that long");
+	fprintf(o->f, "; RFC 5382 (2h4m or more): %s\n", r->rfc5382 > 0 ? "met"
+		: r->rfc5382 == 0 ? "NOT met" : "not tested that long");
+	fprintf(o->f, "  %u connection%s agree, %u disagree; %u discarded; %.1f%% of answers "
+		"needed a retry\n", r->agree, r->agree == 1 ? "" : "s", r->disagree, r->discarded,
+		r->loss_pct);
 }
 
 void out_refresh(struct output *o, ka_time t, int survived, double intvl_s, double duration_s,
@@ -424,16 +477,20 @@ void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long pro
 		time_s, intvl_s, probes, time_s, intvl_s, probes);
 }
 
-void out_audit_summary(struct output *o, ka_time t, bool ok, bool interrupted)
+void out_audit_summary(struct output *o, ka_time t, const struct out_audit_total *tot)
 {
 	if (o->json) {
 		json_head(o, "summary", t);
-		fprintf(o->f, ",\"ok\":%s,\"interrupted\":%s", ok ? "true" : "false",
-			interrupted ? "true" : "false");
+		fprintf(o->f, ",\"ok\":%s,\"interrupted\":%s,\"connections\":%u,"
+			"\"discarded\":%u,\"loss_pct\":%.1f,\"ignored\":%u",
+			tot->ok ? "true" : "false", tot->interrupted ? "true" : "false",
+			tot->taken, tot->discarded, tot->loss_pct, tot->ignored);
 		json_end(o);
 		return;
 	}
-	fprintf(o->f, "%s\n", interrupted ? "audit interrupted" : ok
+	fprintf(o->f, "%u connections (%u discarded), %.1f%% of answers needed a retry, "
+		"%u segments ignored\n", tot->taken, tot->discarded, tot->loss_pct, tot->ignored);
+	fprintf(o->f, "%s\n", tot->interrupted ? "audit interrupted" : tot->ok
 		? "verdict: this path lets keep-alive do its job"
 		: "verdict: this path mishandles keep-alive");
 }

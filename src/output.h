@@ -25,9 +25,18 @@ struct output {
 	uint64_t frame;         /* replay: the event's frame number, else 0 */
 };
 
+struct out_probe {
+	unsigned n;             /* its number in the round, from 1 */
+	unsigned round;         /* live: the round, from 1; replay: 0 (none) */
+	uint32_t seq, ack, len;
+	const char *error;      /* why it could not be sent, or NULL */
+};
+
 struct out_reply {
 	const char *kind;       /* "ack", "rst", "data", "icmp" */
 	unsigned n;             /* the probe it answers (0: none out) */
+	unsigned round;         /* live: its round; replay: 0 (none) */
+	const char *icmp_class; /* "hard" or "soft" for ICMP errors, else NULL */
 	ka_time rtt;            /* valid when n > 0 */
 	int ttl;                /* TTL or hop limit */
 	const char *from;       /* sender's address */
@@ -58,35 +67,55 @@ void out_init(struct output *o, FILE *f, bool json, bool quiet, ka_time t0);
 
 void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 		 const char *iface, bool ts, const struct ka_config *cfg);
-void out_probe(struct output *o, ka_time t, unsigned n, uint32_t seq, uint32_t ack,
-	       uint32_t len);
+void out_probe(struct output *o, ka_time t, const struct out_probe *p);
 void out_reply(struct output *o, ka_time t, const struct out_reply *r);
 /* Something seen and reported but not acted on, e.g. an RST not at
  * RCV.NXT (RFC 5961) or the peer closing its side. */
 void out_notice(struct output *o, ka_time t, const char *event, const char *text);
+/* A segment or ICMP error seen and not acted on: reason is a word
+ * ("bad-seq", ...), text a sentence with the rule's source. */
+void out_ignored(struct output *o, ka_time t, const char *reason, const char *from,
+		 const char *text);
 /* The verdict; with m (replay), the flow's probe counts as well. */
 void out_verdict(struct output *o, ka_time t, const char *verdict, const struct ka_machine *m);
 /* Replay with timings given: when a stack with them would have given up. */
 void out_would_die(struct output *o, ka_time t, const char *verdict);
-void out_summary(struct output *o, ka_time t, const struct ka_machine *m);
+/* Live mode's summary; ignored: what was seen and not acted on. */
+void out_summary(struct output *o, ka_time t, const struct ka_machine *m, uint32_t ignored);
 void out_replay_summary(struct output *o, ka_time t, const char *file,
 			const struct replay_totals *tot);
 /* The audit's findings. */
 void out_audit_start(struct output *o, const char *dst, const char *src, const char *iface);
+/* tries: probes sent for it (a lost answer is asked again). */
 void out_variant(struct output *o, ka_time t, const char *name, const struct audit_reply *r,
-		 int family);
-/* probe: the kind the search sent; alive_s < 0: no idle was answered;
- * dead_s < 0: nothing died; rfc5382 -1: not tested that long; expired
- * NULL when nothing died. */
-void out_idle_timeout(struct output *o, ka_time t, const char *probe, double alive_s,
-		      double dead_s, int rfc5382, const struct audit_reply *expired, int family);
+		 int family, unsigned tries);
+
+/* The idle-timeout finding. */
+struct out_idle {
+	const char *probe;          /* the kind the search sent */
+	double alive_s, dead_s;     /* < 0: none (or not a finding: inconsistent) */
+	int rfc5382;                /* 1 met, 0 not, -1 not tested that long */
+	const struct audit_reply *expired;  /* what an expired flow got, or NULL */
+	int family;
+	unsigned agree, disagree;   /* measurements consistent with the bracket or not */
+	unsigned discarded;         /* connections that could not prove themselves */
+	double loss_pct;            /* answers that needed a retry */
+	bool inconsistent;          /* re-measurement could not clear a contradiction */
+};
+void out_idle_timeout(struct output *o, ka_time t, const struct out_idle *r);
 /* survived -1: not run, for the reason `skipped`. */
 void out_refresh(struct output *o, ka_time t, int survived, double intvl_s, double duration_s,
 		 const char *skipped);
 /* note: why the values are only Linux's defaults, or NULL. */
 void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long probes,
 		const char *note);
-void out_audit_summary(struct output *o, ka_time t, bool ok, bool interrupted);
+struct out_audit_total {
+	bool ok, interrupted;
+	uint32_t ignored;           /* segments seen and not acted on */
+	unsigned taken, discarded;  /* connections that proved themselves, or not */
+	double loss_pct;
+};
+void out_audit_summary(struct output *o, ka_time t, const struct out_audit_total *tot);
 
 /* The running statistics in one line, on SIGQUIT (always human, to f). */
 void out_status(FILE *f, const struct ka_machine *m);

@@ -47,10 +47,21 @@ static int drop_capabilities(void)
 	return (int)syscall(SYS_capset, &hdr, data);
 }
 
+enum priv_result priv_check_user(const char *user, char *err, size_t errlen)
+{
+	if (user && !getpwnam(user)) {
+		errmsg(err, errlen, "-Z: no such user '%s'", user);
+		return PRIV_NO_USER;
+	}
+	return PRIV_OK;
+}
+
 enum priv_result priv_drop(const char *user, char *err, size_t errlen)
 {
 	enum priv_result r;
 
+	if (!user && getuid() == 0 && getpwnam(PRIV_DEFAULT_USER))
+		user = PRIV_DEFAULT_USER;
 	if (user && (r = switch_user(user, err, errlen)) != PRIV_OK)
 		return r;
 	if (drop_capabilities() < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {

@@ -3,9 +3,11 @@
  * kaprobe needs CAP_NET_RAW only to open its raw socket and its capture
  * (and to bind the connection to an interface with -i).  Once those are
  * open nothing else needs privilege, so it gives everything up, as tcpdump
- * does: with -Z USER it takes USER's uid, gid and groups; in every case it
- * drops all capabilities and sets no_new_privs, so that a parser bug later
- * on runs with nothing to abuse.
+ * does: with -Z USER it takes USER's uid, gid and groups, and started as
+ * root without -Z it becomes PRIV_DEFAULT_USER (tcpdump has a user of its
+ * own; kaprobe, packaged or not, uses the one every system has).  In every
+ * case it drops all capabilities and sets no_new_privs, so that a parser
+ * bug later on runs with nothing to abuse.
  */
 #ifndef KAPROBE_PRIVDROP_H
 #define KAPROBE_PRIVDROP_H
@@ -19,7 +21,13 @@ enum priv_result {
 	PRIV_FAILED,    /* anything else */
 };
 
-/* Switch to user (when not NULL) and drop every capability. */
+#define PRIV_DEFAULT_USER "nobody"
+
+/* Whether -Z's user exists: checked before anything is created. */
+enum priv_result priv_check_user(const char *user, char *err, size_t errlen);
+
+/* Switch to user (NULL: PRIV_DEFAULT_USER when running as root, when it
+ * exists) and drop every capability. */
 enum priv_result priv_drop(const char *user, char *err, size_t errlen);
 
 #endif

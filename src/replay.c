@@ -228,7 +228,8 @@ static void on_probe(struct replay *rp, uint32_t idx, int dir, ka_time t,
 		return;
 	name_flow(rp, r, dir);
 	rp->out.frame = rp->frame;
-	out_probe(&rp->out, t, n, s->seq, s->ack, s->len);
+	out_probe(&rp->out, t, &(struct out_probe){ .n = n, .seq = s->seq, .ack = s->ack,
+						  .len = s->len });
 }
 
 /* A segment from the prober that is not a probe: an RST or FIN while

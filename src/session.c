@@ -101,6 +101,17 @@ int session_signals(bool quit)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+int session_check_user(const char *user)
+{
+	char err[256];
+
+	if (priv_check_user(user, err, sizeof err) != PRIV_OK) {
+		fprintf(stderr, "kaprobe: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int session_drop(const char *user)
 {
 	char err[256];

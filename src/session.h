@@ -52,6 +52,9 @@ static inline ka_time session_time(const struct session *s, const struct timeval
  * signalfd that delivers them to the event loop, or -1 with errno. */
 int session_signals(bool quit);
 
+/* -Z's user exists (or none was given).  Returns 0 or 64. */
+int session_check_user(const char *user);
+
 /* Ignore SIGPIPE (a closed stdout ends a run quietly) and give privilege
  * up (privdrop.h).  Returns 0, 64 (no such user), 77 or 70. */
 int session_drop(const char *user);

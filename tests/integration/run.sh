@@ -6,7 +6,8 @@
 # Runs every tests/integration/t_*.sh (only those whose name contains PATTERN,
 # a shell glob, when given) from the repo root, each in its own bash with a
 # 60 s limit (TEST_TIMEOUT), printing PASS/FAIL per test, the output of each
-# failing test, and finally "N passed, N failed".  Exit 1 if any failed.
+# failing test (a test may ask for more with a '# test-timeout: N' line),
+# and finally "N passed, N failed".  Exit 1 if any failed.
 # Needs root (network namespaces).
 set -u
 
@@ -64,7 +65,10 @@ for t in tests/integration/t_*.sh; do
 	reg=$workdir/$name.ns
 	: >"$reg"
 	start=$SECONDS
-	TB_REGISTRY=$reg timeout -k 5 "$TIMEOUT" bash "$t" >"$log" 2>&1 </dev/null
+	# A test that needs longer says so in a "# test-timeout: N" line.
+	limit=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$t" | head -n1)
+	limit=${limit:-$TIMEOUT}
+	TB_REGISTRY=$reg timeout -k 5 "$limit" bash "$t" >"$log" 2>&1 </dev/null
 	rc=$?
 	secs=$((SECONDS - start))
 	leftovers=$(reap "$reg")
@@ -72,7 +76,7 @@ for t in tests/integration/t_*.sh; do
 		echo "PASS $name (${secs}s)"
 		passed=$((passed + 1))
 	else
-		[ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && echo "timed out after ${TIMEOUT}s" >>"$log"
+		[ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && echo "timed out after ${limit}s" >>"$log"
 		echo "FAIL $name (exit $rc, ${secs}s)"
 		sed 's/^/    /' "$log"
 		failed=$((failed + 1))

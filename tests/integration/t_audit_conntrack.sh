@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 150
 # kaprobe audit through a stateful firewall: the router forwards only SYNs and
 # packets of flows conntrack knows, forgets an established flow after 3 s of
 # silence (net.netfilter.nf_conntrack_tcp_timeout_established=3) and does
@@ -22,7 +23,7 @@ audit_router_conntrack 3
 
 out=$TB_DIR/out.json
 audit_paws_mark
-KA_TIMEOUT=55 audit_run "$out" --max-idle 8s --resolution 500ms "$TB_SRV4:$PORT"
+KA_TIMEOUT=100 audit_run "$out" --max-idle 8s --resolution 500ms "$TB_SRV4:$PORT"
 assert_eq 1 "$KA_RC" "exit status (idle timeout 3 s < 2h4m)"
 audit_assert_shape "$out"
 audit_assert_peer_answers "$out" "$TB_SRV4" zero-length one-byte no-timestamp

@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 150
 # kaprobe audit over a path that dies right after every handshake: the
 # router forwards a flow's SYN and handshake ACK (and the SYN-ACK) and drops
 # everything after them, both ways (conntrack's packet counters:
@@ -25,7 +26,7 @@ tb_router_nft ct original packets '>' 2 counter drop || fail "router rule (origi
 tb_router_nft ct reply packets '>' 1 counter drop || fail "router rule (reply)"
 
 out=$TB_DIR/out.json
-KA_TIMEOUT=45 audit_run "$out" --max-idle 4s --resolution 500ms "$TB_SRV4:$PORT"
+KA_TIMEOUT=100 audit_run "$out" --max-idle 4s --resolution 500ms "$TB_SRV4:$PORT"
 assert_eq 1 "$KA_RC" "exit status (path cut after the handshakes)"
 audit_assert_shape "$out"
 for v in $AUDIT_VARIANTS; do
@@ -49,7 +50,7 @@ assert_match 'counter packets [1-9]' "$(tb_r nft list chain inet kaprobe forward
 tb_router_open || fail "tb_router_open"
 tb_router_cut || fail "tb_router_cut"
 out2=$TB_DIR/cut.json
-KA_TIMEOUT=20 audit_run "$out2" --max-idle 4s "$TB_SRV4:$PORT"
+KA_TIMEOUT=100 audit_run "$out2" --max-idle 4s "$TB_SRV4:$PORT"
 assert_eq 3 "$KA_RC" "exit status (cannot connect)"
 assert_eq 1 "$(wc -l <"$out2.err")" "stderr lines"
 assert_match '^kaprobe: ' "$(cat "$out2.err")" "the error line"

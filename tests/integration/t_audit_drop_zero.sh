@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 150
 # kaprobe audit through a router that drops the client's zero-length pure
 # ACKs once a connection is up (the third packet of a flow on: SYN and the
 # handshake's ACK pass).  nftables 1.0.6 cannot match the TCP payload length,
@@ -22,7 +23,7 @@ tb_router_nft ip saddr "$TB_CLI4" tcp flags == ack ip length '{ 40, 52 }' \
 assert_eq 1 "$(tb_r sysctl -n net.netfilter.nf_conntrack_acct)" "router nf_conntrack_acct"
 
 out=$TB_DIR/out.json
-KA_TIMEOUT=50 audit_run "$out" --max-idle 4s "$TB_SRV4:$PORT"
+KA_TIMEOUT=100 audit_run "$out" --max-idle 4s "$TB_SRV4:$PORT"
 assert_eq 1 "$KA_RC" "exit status (zero-length probes dropped)"
 audit_assert_shape "$out"
 audit_assert_variant "$out" one-byte ack peer 1 63 "$TB_SRV4"

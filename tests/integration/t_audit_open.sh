@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 150
 # kaprobe audit over an open path (the router forwards everything): every
 # probe kind a correct peer answers is answered by the peer itself (TTL 63,
 # one hop; the SYN-ACK's TTL); the ACK at SND.NXT (pure-ack) is accepted
@@ -15,7 +16,7 @@ ka_setup $PORT
 
 out=$TB_DIR/v4.json
 audit_paws_mark
-KA_TIMEOUT=40 audit_run "$out" --max-idle 6s "$TB_SRV4:$PORT"
+KA_TIMEOUT=100 audit_run "$out" --max-idle 6s "$TB_SRV4:$PORT"
 assert_eq 0 "$KA_RC" "exit status (open path)"
 audit_assert_shape "$out"
 audit_assert_peer_answers "$out" "$TB_SRV4" zero-length one-byte no-timestamp far-seq
@@ -34,7 +35,7 @@ assert_eq true "$(audit_get "$out" summary .ok)" "summary.ok"
 
 out6=$TB_DIR/v6.json
 audit_paws_mark
-KA_TIMEOUT=30 audit_run "$out6" --max-idle 2s "[$TB_SRV6]:$PORT"
+KA_TIMEOUT=100 audit_run "$out6" --max-idle 2s "[$TB_SRV6]:$PORT"
 assert_eq 0 "$KA_RC" "exit status (open path, IPv6)"
 audit_assert_shape "$out6"
 audit_assert_peer_answers "$out6" "$TB_SRV6" zero-length one-byte no-timestamp far-seq

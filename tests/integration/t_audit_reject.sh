@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 150
 # kaprobe audit through a stateful firewall that answers the packets of flows
 # it forgot with a TCP reset of its own (conntrack established timeout 3 s;
 # tcp_loose=1 picks the late probe up as NEW; "reject with tcp reset").  The
@@ -15,7 +16,7 @@ audit_router_conntrack 3 reject
 out=$TB_DIR/out.json
 audit_paws_mark
 # An explicit refresh interval, which the refresh phase must use.
-KA_TIMEOUT=55 audit_run "$out" --max-idle 8s --resolution 500ms --intvl 700ms "$TB_SRV4:$PORT"
+KA_TIMEOUT=100 audit_run "$out" --max-idle 8s --resolution 500ms --intvl 700ms "$TB_SRV4:$PORT"
 assert_eq 1 "$KA_RC" "exit status (idle timeout 3 s < 2h4m)"
 audit_assert_shape "$out"
 audit_assert_peer_answers "$out" "$TB_SRV4" zero-length one-byte no-timestamp
