@@ -24,12 +24,14 @@ static bool paws_reject(const struct cl_conn *c, const struct segment *s)
 
 /* tcp_sequence, RFC 9293 3.10.7.4: acceptable when the segment ends at or
  * after RCV.WUP (the RCV.NXT last advertised: our last ack) and starts no
- * later than RCV.NXT + RCV.WND.  A zero-length answer at RCV.NXT passes; an
- * ACK from a blind forger with a random seq almost never does. */
+ * later than RCV.NXT + RCV.WND.  Its end counts a SYN or FIN, as the
+ * kernel's end_seq does.  A zero-length answer at RCV.NXT passes; an ACK
+ * from a blind forger with a random seq almost never does. */
 static bool seq_acceptable(const struct cl_conn *c, const struct segment *s)
 {
 	const struct flow_dir *us = &c->flow->d[0], *peer = &c->flow->d[1];
-	uint32_t rcv_wup = us->ack, end = s->seq + s->len;
+	uint32_t rcv_wup = us->ack;
+	uint32_t end = s->seq + s->len + !!(s->flags & (TCPF_SYN | TCPF_FIN));
 
 	return !seq_lt(end, rcv_wup) && !seq_gt(s->seq, peer->snd + c->rcv_wnd);
 }

@@ -1,8 +1,8 @@
 /* session.h - what every command that talks to a live peer opens first.
  *
- * The live prober and the audit begin alike: resolve the target and the
- * route to it, open the privileged handles (raw socket, capture), then give
- * privilege up.  Each step prints its own one-line error and returns the
+ * The engine begins with these: resolve the target and the route to it,
+ * open the privileged handles (raw socket, capture), then give privilege
+ * up.  Each step prints its own one-line error and returns the
  * exit status for it, so the commands only chain them.  Privileged handles
  * come before any packet leaves: a user without CAP_NET_RAW learns so
  * before anything is sent.
