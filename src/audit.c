@@ -221,7 +221,7 @@ static void discard(struct audit *a, struct task *t, const char *why)
 	if (a->cap == 1 && a->discards_row >= DISCARDS_IN_ROW) {
 		engine_fail(&a->e, EXIT_NOCONNECT, "audit: %s took only %u of %u connections "
 			    "(last: %s): its listen backlog may be full; no finding can be made",
-			    a->e.ss.dst_txt, a->taken, a->taken + a->discarded, why);
+			    a->e.dest[0].dst_txt, a->taken, a->taken + a->discarded, why);
 		return;
 	}
 	a->queue[(a->qhead + a->qlen++) % MAX_TASKS] = (unsigned)(t - a->task);
@@ -245,7 +245,7 @@ static void start_tasks(struct audit *a)
 			return;
 		}
 		a->connect_at = now + 1000000 / a->opt->rate;
-		t->c = engine_connect(&a->e, &cfg, t->variant->shape, t);
+		t->c = engine_connect(&a->e, 0, &cfg, t->variant->shape, t);
 		if (!t->c) {
 			engine_fail(&a->e, EXIT_NOCONNECT, "%s", a->e.err);
 			return;
@@ -376,9 +376,9 @@ static void on_connect_failed(struct audit *a, struct task *t, const struct eng_
 		discard(a, t, "no answer to the SYN within --connect-timeout");
 	else if (ev->err == ENG_ERR_UNSEEN)
 		engine_fail(&a->e, EXIT_SOFTWARE, "the capture on %s did not see the handshake: "
-			    "name the interface the connection uses with -i", a->e.ss.iface);
+			    "name the interface the connection uses with -i", a->e.iface);
 	else
-		engine_fail(&a->e, EXIT_NOCONNECT, "cannot connect to %s: %s", a->e.ss.dst_txt,
+		engine_fail(&a->e, EXIT_NOCONNECT, "cannot connect to %s: %s", a->e.dest[0].dst_txt,
 			    strerror(ev->err));
 }
 
@@ -498,7 +498,7 @@ static int phase_variants(struct audit *a, bool *standard_ok)
 		bool answered = t->rep.kind == AR_ACK && t->rep.by_peer;
 
 		out_variant(&a->out, ev_now(), t->variant->name, &t->rep,
-			    a->e.ss.tgt.addr.ss_family, t->tries);
+			    a->e.dest[0].tgt.addr.ss_family, t->tries);
 		if (t->variant->standard && !answered)
 			*standard_ok = false;
 		if (t->variant->standard && answered && !a->search)
@@ -608,7 +608,7 @@ static void report_idle(struct audit *a, int rfc)
 {
 	struct out_idle r = {
 		.probe = a->search->name, .alive_s = -1, .dead_s = -1, .rfc5382 = rfc,
-		.family = a->e.ss.tgt.addr.ss_family, .discarded = a->discarded,
+		.family = a->e.dest[0].tgt.addr.ss_family, .discarded = a->discarded,
 		.inconsistent = a->inconsistent,
 		.loss_pct = a->answered_tries ? 100.0 * (a->answered_tries - a->answered_rounds)
 						/ a->answered_tries : 0,
@@ -707,11 +707,11 @@ static int run_phases(struct audit *a)
 	int rfc = -1, refreshed = -1;
 	char src[64];
 
-	addr_format(a->e.ss.tgt.addr.ss_family, a->e.ss.src.ss_family == AF_INET6
-		    ? (const uint8_t *)&((struct sockaddr_in6 *)&a->e.ss.src)->sin6_addr
-		    : (const uint8_t *)&((struct sockaddr_in *)&a->e.ss.src)->sin_addr,
+	addr_format(a->e.dest[0].tgt.addr.ss_family, a->e.dest[0].src.ss_family == AF_INET6
+		    ? (const uint8_t *)&((struct sockaddr_in6 *)&a->e.dest[0].src)->sin6_addr
+		    : (const uint8_t *)&((struct sockaddr_in *)&a->e.dest[0].src)->sin_addr,
 		    src, sizeof src);
-	out_audit_start(&a->out, a->e.ss.dst_txt, src, a->e.ss.iface);
+	out_audit_start(&a->out, a->e.dest[0].dst_txt, src, a->e.iface);
 	if (phase_variants(a, &standard_ok) == 0 && phase_idle_timeout(a, &rfc) == 0) {
 		refreshed = phase_refresh(a);
 		if (!a->e.status && !a->interrupted)

@@ -2,7 +2,9 @@
 #include "capture.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -149,34 +151,121 @@ void capture_close(struct capture *c)
 	c->p = NULL;
 }
 
-void capture_filter(char *buf, size_t len, int family,
-		    const uint8_t *laddr, uint16_t lport,
-		    const uint8_t *raddr, uint16_t rport)
-{
-	char l[64], r[64], lp[32] = "", lpq[48] = "";
+/* Up to this many peers get a clause each; beyond, the filter keeps what
+ * they share (our addresses, their ports) and the engine's demultiplexer
+ * does the rest. */
+#define PRECISE_PEERS 16
+#define PORTS_MAX 8
 
-	addr_format(family, laddr, l, sizeof l);
-	addr_format(family, raddr, r, sizeof r);
-	/* Local port 0: every connection from laddr to the target (the audit
-	 * runs many); the decoder and conn.c sort them out. */
-	if (lport) {
-		snprintf(lp, sizeof lp, " and port %u", lport);
-		snprintf(lpq, sizeof lpq, " and icmp[28:2] = %u", lport);
+struct filter_buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void add(struct filter_buf *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct filter_buf *f, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!f->s)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(f->s + f->len, f->cap - f->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < f->cap - f->len)
+			break;
+		char *grown = n < 0 ? NULL : realloc(f->s, f->cap * 2 + (size_t)n);
+
+		if (!grown) {
+			free(f->s);
+			f->s = NULL;
+			return;
+		}
+		f->s = grown;
+		f->cap = f->cap * 2 + (size_t)n;
 	}
-	if (family == AF_INET6) {
-		/* ICMPv6 errors are types 1-4; the decoder checks the quote,
-		 * which may sit behind extension headers BPF cannot walk. */
-		snprintf(buf, len,
-			 "(tcp and host %s and host %s and port %u%s) or "
-			 "(icmp6 and dst host %s and ip6[40] >= 1 and ip6[40] <= 4)",
-			 l, r, rport, lp, l);
+	f->len += (size_t)n;
+}
+
+/* Our probes carry no IP options, so an ICMPv4 error's quoted header is 20
+ * bytes: quoted destination at icmp[24], ports at icmp[28] and icmp[30].
+ * ICMPv6 errors are types 1-4; the decoder checks the quote, which may sit
+ * behind extension headers BPF cannot walk. */
+static void add_icmp(struct filter_buf *f, const struct capture_peer *p, bool precise)
+{
+	char l[64];
+
+	addr_format(p->family, p->laddr, l, sizeof l);
+	if (p->family == AF_INET6) {
+		add(f, "(icmp6 and dst host %s and ip6[40] >= 1 and ip6[40] <= 4)", l);
 		return;
 	}
-	/* Our probes carry no IP options, so the quoted header is 20 bytes:
-	 * quoted destination at icmp[24], ports at icmp[28] and icmp[30]. */
-	snprintf(buf, len,
-		 "(tcp and host %s and host %s and port %u%s) or "
-		 "(icmp and dst host %s and (icmp[0] = 3 or icmp[0] = 4 or icmp[0] = 11 or icmp[0] = 12)"
-		 " and icmp[24:4] = 0x%02x%02x%02x%02x%s and icmp[30:2] = %u)",
-		 l, r, rport, lp, l, raddr[0], raddr[1], raddr[2], raddr[3], lpq, rport);
+	add(f, "(icmp and dst host %s and (icmp[0] = 3 or icmp[0] = 4 or icmp[0] = 11 or "
+	    "icmp[0] = 12)", l);
+	if (precise)
+		add(f, " and icmp[24:4] = 0x%02x%02x%02x%02x and icmp[30:2] = %u", p->raddr[0],
+		    p->raddr[1], p->raddr[2], p->raddr[3], p->rport);
+	add(f, ")");
+}
+
+static bool same_local(const struct capture_peer *a, const struct capture_peer *b)
+{
+	return a->family == b->family && memcmp(a->laddr, b->laddr, 16) == 0;
+}
+
+/* Many peers: every TCP segment of our addresses to their ports. */
+static void add_by_local(struct filter_buf *f, const struct capture_peer *p, unsigned n)
+{
+	uint16_t ports[PORTS_MAX];
+	unsigned nports = 0;
+	bool first = true;
+
+	for (unsigned i = 0; i < n && nports <= PORTS_MAX; i++) {
+		unsigned j = 0;
+
+		while (j < nports && ports[j] != p[i].rport)
+			j++;
+		if (j == nports && nports++ < PORTS_MAX)
+			ports[j] = p[i].rport;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		char l[64];
+		unsigned j = 0;
+
+		while (j < i && !same_local(&p[j], &p[i]))
+			j++;
+		if (j < i)
+			continue;
+		addr_format(p[i].family, p[i].laddr, l, sizeof l);
+		add(f, "%s(tcp and host %s", first ? "" : " or ", l);
+		for (unsigned k = 0; nports <= PORTS_MAX && k < nports; k++)
+			add(f, "%s port %u%s", k ? " or" : " and (", ports[k], k + 1 == nports ? ")" : "");
+		add(f, ") or ");
+		add_icmp(f, &p[i], false);
+		first = false;
+	}
+}
+
+char *capture_filter(const struct capture_peer *p, unsigned n)
+{
+	struct filter_buf f = { .s = malloc(1024), .cap = 1024 };
+
+	if (f.s)
+		f.s[0] = '\0';
+	if (n > PRECISE_PEERS) {
+		add_by_local(&f, p, n);
+		return f.s;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		char l[64], r[64];
+
+		addr_format(p[i].family, p[i].laddr, l, sizeof l);
+		addr_format(p[i].family, p[i].raddr, r, sizeof r);
+		add(&f, "%s(tcp and host %s and host %s and port %u) or ", i ? " or " : "", l, r,
+		    p[i].rport);
+		add_icmp(&f, &p[i], true);
+	}
+	return f.s;
 }

@@ -45,11 +45,18 @@ int capture_read(struct capture *c, capture_fn fn, void *ctx, char *err, size_t 
 /* Flush and close the dump file and the handle. */
 void capture_close(struct capture *c);
 
-/* The BPF filter for one TCP flow (local end first) and the ICMP/ICMPv6
- * errors that quote it; local port 0 takes every local port.  Addresses
- * are raw, 4 or 16 bytes. */
-void capture_filter(char *buf, size_t len, int family,
-		    const uint8_t *laddr, uint16_t lport,
-		    const uint8_t *raddr, uint16_t rport);
+/* One destination of the capture: our address toward it, its address and
+ * port (raw addresses, IPv4 in the first 4 bytes). */
+struct capture_peer {
+	int family;
+	uint8_t laddr[16], raddr[16];
+	uint16_t rport;
+};
+
+/* The BPF filter for every TCP flow from our address to the peers (any
+ * local port) and the ICMP/ICMPv6 errors about them: precise for a few
+ * peers, by local address (and remote ports) for many.  A malloc'd
+ * string, or NULL when out of memory. */
+char *capture_filter(const struct capture_peer *peers, unsigned n);
 
 #endif

@@ -266,11 +266,13 @@ static void send_probe(struct engine *e, struct econn *c, ka_time now)
 	conn_probe_spec(&c->k, &s);
 	if (c->shape)
 		c->shape(&c->k, &s);
-	if (prober_build(&e->ss.pr, &s, e->err, sizeof e->err) < 0) {
+	struct prober *pr = session_prober_of(&e->ss, c->k.family);
+
+	if (prober_build(pr, &s, e->err, sizeof e->err) < 0) {
 		engine_fail(e, EXIT_SOFTWARE, "%s", e->err);
 		return;
 	}
-	if (prober_send(&e->ss.pr, e->err, sizeof e->err) < 0)
+	if (prober_send(pr, e->err, sizeof e->err) < 0)
 		err = errno ? errno : EIO;
 	if (c->ka.state == KA_IDLE)
 		c->round++;
@@ -354,10 +356,11 @@ static void on_socket(struct evloop *loop, struct ev_io *io, uint32_t events)
 
 /* ---- connections ---------------------------------------------------------------- */
 
-struct econn *engine_connect(struct engine *e, const struct ka_config *cfg,
+struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_config *cfg,
 			     eng_shape_fn shape, void *user)
 {
 	struct econn *c = calloc(1, sizeof *c);
+	const struct dest *d = &e->dest[dest];
 	struct econn **s;
 
 	if (!c || (e->nconns >= e->nbuckets && grow(e) < 0)) {
@@ -365,11 +368,11 @@ struct econn *engine_connect(struct engine *e, const struct ka_config *cfg,
 		snprintf(e->err, sizeof e->err, "out of memory");
 		return NULL;
 	}
-	if (conn_open(&c->k, &e->ss.src, &e->ss.tgt.addr, e->opt->iface) < 0 ||
-	    conn_connect(&c->k, (struct sockaddr *)&e->ss.tgt.addr, e->ss.tgt.addrlen) < 0) {
+	if (conn_open(&c->k, &d->src, &d->tgt.addr, e->opt->iface) < 0 ||
+	    conn_connect(&c->k, (struct sockaddr *)&d->tgt.addr, d->tgt.addrlen) < 0) {
 		int err = errno;
 
-		snprintf(e->err, sizeof e->err, "cannot connect to %s: %s", e->ss.dst_txt,
+		snprintf(e->err, sizeof e->err, "cannot connect to %s: %s", d->dst_txt,
 			 strerror(err));
 		conn_close(&c->k);
 		free(c);
@@ -377,6 +380,7 @@ struct econn *engine_connect(struct engine *e, const struct ka_config *cfg,
 		return NULL;
 	}
 	c->e = e;
+	c->dest = dest;
 	c->cfg = *cfg;
 	c->shape = shape;
 	c->user = user;
@@ -450,22 +454,58 @@ static void on_signal(struct evloop *loop, struct ev_io *io, uint32_t events)
 		e->opt->ops->signal(e, (int)si.ssi_signo, e->opt->ctx);
 }
 
-/* The order matters: the privileged handles first, so that a user without
- * CAP_NET_RAW learns it before anything is sent; the -Z user is checked
- * before the -w file is created, so that a usage error leaves an existing
- * file alone; privilege goes last, before any connection is opened. */
-int engine_open(struct engine *e, const struct engine_opts *opt)
+int engine_init(struct engine *e, const struct engine_opts *opt)
 {
-	int rc;
-
 	*e = (struct engine){ .opt = opt, .sigfd = -1, .reaper.fn = reap };
 	e->ss.cap.fd = -1;
 	if (evloop_init(&e->loop) < 0 || grow(e) < 0)
 		return session_error("cannot set up the event loop", false);
-	if ((rc = session_target(&e->ss, opt->target, opt->family, opt->iface)) != 0 ||
-	    (rc = session_prober(&e->ss, opt->iface)) != 0 ||
-	    (rc = session_check_user(opt->user)) != 0 ||
-	    (rc = session_capture(&e->ss, 0, opt->wfile)) != 0)
+	return 0;
+}
+
+int engine_add_dest(struct engine *e, const char *target)
+{
+	struct dest *d = realloc(e->dest, (e->ndests + 1) * sizeof *d);
+	int rc;
+
+	if (!d) {
+		snprintf(e->err, sizeof e->err, "out of memory");
+		return -EXIT_SOFTWARE;
+	}
+	e->dest = d;
+	rc = session_target(&d[e->ndests], target, e->opt->family, e->opt->iface, e->err,
+			    sizeof e->err);
+	return rc ? -rc : (int)e->ndests++;
+}
+
+/* One capture sees one interface: the destinations must share it. */
+static int one_interface(struct engine *e)
+{
+	for (unsigned i = 1; i < e->ndests; i++)
+		if (strcmp(e->dest[i].iface, e->dest[0].iface) != 0) {
+			fprintf(stderr, "kaprobe: %s routes through %s, %s through %s: name one "
+				"interface with -i, or run one kaprobe per interface\n",
+				e->dest[0].dst_txt, e->dest[0].iface, e->dest[i].dst_txt,
+				e->dest[i].iface);
+			return EXIT_USAGE;
+		}
+	snprintf(e->iface, sizeof e->iface, "%s", e->ndests ? e->dest[0].iface : "lo");
+	return 0;
+}
+
+/* The order matters: the privileged handles first, so that a user without
+ * CAP_NET_RAW learns it before anything is sent; the -Z user is checked
+ * before the -w file is created, so that a usage error leaves an existing
+ * file alone; privilege goes last, before any connection is opened. */
+int engine_start(struct engine *e)
+{
+	const struct engine_opts *opt = e->opt;
+	int rc = one_interface(e);
+
+	for (unsigned i = 0; i < e->ndests && !rc; i++)
+		rc = session_prober(&e->ss, e->dest[i].tgt.addr.ss_family, opt->iface);
+	if (rc || (rc = session_check_user(opt->user)) != 0 ||
+	    (rc = session_capture(&e->ss, e->iface, e->dest, e->ndests, opt->wfile)) != 0)
 		return rc;
 	if ((e->sigfd = session_signals(opt->quit_signal)) < 0)
 		return session_error("cannot set up signals", false);
@@ -477,6 +517,19 @@ int engine_open(struct engine *e, const struct engine_opts *opt)
 	    evloop_add(&e->loop, &e->sig_io, EPOLLIN) < 0)
 		return session_error("cannot watch the capture", false);
 	return 0;
+}
+
+int engine_open(struct engine *e, const struct engine_opts *opt)
+{
+	int rc = engine_init(e, opt);
+
+	if (rc)
+		return rc;
+	if ((rc = engine_add_dest(e, opt->target)) < 0) {
+		fprintf(stderr, "kaprobe: %s\n", e->err);
+		return -rc;
+	}
+	return engine_start(e);
 }
 
 int engine_run(struct engine *e)
@@ -493,6 +546,7 @@ void engine_close(struct engine *e)
 			engine_release(e, e->bucket[i]);
 	reap(&e->loop, &e->reaper, 0);
 	free(e->bucket);
+	free(e->dest);
 	session_close(&e->ss);
 	if (e->sigfd >= 0)
 		close(e->sigfd);

@@ -76,6 +76,7 @@ struct econn {
 	eng_shape_fn shape;
 	enum econn_state state;
 	unsigned id;                 /* 1-based, in the order opened */
+	unsigned dest;               /* index of its destination */
 	unsigned round;              /* probing rounds begun */
 	uint32_t ignored;            /* segments seen and not acted on */
 	ka_time created;
@@ -96,7 +97,7 @@ struct engine_ops {
 };
 
 struct engine_opts {
-	const char *target;          /* HOST:PORT */
+	const char *target;          /* HOST:PORT, for engine_open */
 	int family;                  /* AF_UNSPEC, AF_INET, AF_INET6 */
 	const char *iface;           /* -i, or NULL for the routed one */
 	const char *wfile;           /* -w, or NULL */
@@ -110,7 +111,10 @@ struct engine_opts {
 
 struct engine {
 	const struct engine_opts *opt;
-	struct session ss;           /* target, route, raw socket, capture */
+	struct dest *dest;           /* the targets, resolved and routed */
+	unsigned ndests;
+	char iface[IF_NAMESIZE];     /* the one interface they all use */
+	struct session ss;           /* raw sockets, capture */
 	struct evloop loop;
 	struct ev_io cap_io, sig_io;
 	int sigfd;
@@ -125,10 +129,23 @@ struct engine {
 	char err[256];
 };
 
-/* Resolve the target, open the raw socket, the capture (and the -w file),
- * signals, then give privilege up.  Prints its own one-line error and
- * returns the exit status (0: ready). */
+/* For one target: engine_init, engine_add_dest (its error printed),
+ * engine_start.  Returns the exit status (0: ready). */
 int engine_open(struct engine *e, const struct engine_opts *opt);
+
+/* Set up the loop; no handle is open yet.  Returns 0 or 70 (printed). */
+int engine_init(struct engine *e, const struct engine_opts *opt);
+
+/* Resolve and route HOST:PORT.  Returns its index, or -status (64 for a
+ * malformed or refused target, 3 unresolvable or unroutable) with the
+ * reason in e->err; nothing printed. */
+int engine_add_dest(struct engine *e, const char *target);
+
+/* Open the raw sockets, the capture of every destination (and the -w
+ * file), signals, then give privilege up.  The destinations must use one
+ * interface.  Prints its own one-line error and returns the exit status. */
+int engine_start(struct engine *e);
+
 void engine_close(struct engine *e);
 
 /* Run the loop until engine_stop.  Returns e->status. */
@@ -139,9 +156,9 @@ void engine_stop(struct engine *e, int status);
 void engine_fail(struct engine *e, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Open a connection with these timings and probe shape.  NULL with e->err
- * set when no socket could be made (errno kept). */
-struct econn *engine_connect(struct engine *e, const struct ka_config *cfg,
+/* Open a connection to destination `dest` with these timings and probe
+ * shape.  NULL with e->err set when no socket could be made (errno kept). */
+struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_config *cfg,
 			     eng_shape_fn shape, void *user);
 
 /* New timings for a connection; its machine keeps its state. */

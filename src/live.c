@@ -110,14 +110,14 @@ static void on_connect_failed(struct live *lv, const struct eng_event *ev)
 
 	if (ev->err == ENG_ERR_UNSEEN) {
 		engine_fail(&lv->e, EXIT_SOFTWARE, "the capture on %s did not see the handshake: "
-			    "name the interface the connection uses with -i", lv->e.ss.iface);
+			    "name the interface the connection uses with -i", lv->e.iface);
 	} else if (ev->err == ETIMEDOUT) {
 		format_duration(lv->opt->connect_timeout, d, sizeof d);
 		engine_fail(&lv->e, EXIT_NOCONNECT, "cannot connect to %s: timed out after %s",
-			    lv->e.ss.dst_txt, d);
+			    lv->e.dest[0].dst_txt, d);
 	} else {
 		engine_fail(&lv->e, EXIT_NOCONNECT, "cannot connect to %s: %s",
-			    lv->e.ss.dst_txt, strerror(ev->err));
+			    lv->e.dest[0].dst_txt, strerror(ev->err));
 	}
 }
 
@@ -131,7 +131,7 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	case ENG_READY:
 		lv->started = true;
 		engine_src_text(ev->c, src, sizeof src);
-		out_connect(&lv->out, ev->t, src, lv->e.ss.dst_txt, lv->e.ss.iface,
+		out_connect(&lv->out, ev->t, src, lv->e.dest[0].dst_txt, lv->e.iface,
 			    flow_ts_negotiated(&ev->c->k.flow), &lv->opt->cfg);
 		break;
 	case ENG_CONNECT_FAILED:
@@ -196,8 +196,8 @@ int live_run(const struct live_opts *opt)
 	out_init(&lv.out, stdout, opt->json, opt->quiet, ev_now());
 	rc = engine_open(&lv.e, &eo);
 	if (rc == 0) {
-		lv.out.target = lv.e.ss.dst_txt;
-		lv.c = engine_connect(&lv.e, &opt->cfg, opt->garbage ? shape_one_byte : NULL, NULL);
+		lv.out.target = lv.e.dest[0].dst_txt;
+		lv.c = engine_connect(&lv.e, 0, &opt->cfg, opt->garbage ? shape_one_byte : NULL, NULL);
 		if (!lv.c) {
 			fprintf(stderr, "kaprobe: %s\n", lv.e.err);
 			rc = EXIT_NOCONNECT;

@@ -1,8 +1,10 @@
-/* session.c - the opening steps the live prober and the audit share. */
+/* session.c - the opening steps of the engine: targets, raw sockets, the
+ * capture, signals, privilege. */
 #include "session.h"
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/signalfd.h>
 #include <time.h>
 
@@ -23,35 +25,32 @@ int session_error(const char *msg, bool perm)
 	return EXIT_SOFTWARE;
 }
 
-int session_target(struct session *s, const char *target, int family, const char *iface)
+int session_target(struct dest *d, const char *target, int family, const char *iface,
+		   char *err, size_t errlen)
 {
-	char err[256];
 	int unreachable, rc;
 
-	if (target_parse(target, &s->tgt, err, sizeof err) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", err);
+	if (target_parse(target, &d->tgt, err, errlen) < 0)
 		return EXIT_USAGE;
-	}
-	rc = target_resolve(&s->tgt, family, err, sizeof err);
-	if (rc < 0) {
-		fprintf(stderr, "kaprobe: %s\n", err);
+	rc = target_resolve(&d->tgt, family, err, errlen);
+	if (rc < 0)
 		return rc == TARGET_REFUSED ? EXIT_USAGE : EXIT_NOCONNECT;
-	}
-	sockaddr_format((struct sockaddr *)&s->tgt.addr, s->dst_txt, sizeof s->dst_txt);
-	if (route_lookup((struct sockaddr *)&s->tgt.addr, s->tgt.addrlen, iface, &s->src,
-			 s->iface, &unreachable, err, sizeof err) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", err);
+	sockaddr_format((struct sockaddr *)&d->tgt.addr, d->dst_txt, sizeof d->dst_txt);
+	if (route_lookup((struct sockaddr *)&d->tgt.addr, d->tgt.addrlen, iface, &d->src,
+			 d->iface, &unreachable, err, errlen) < 0)
 		return unreachable ? EXIT_NOCONNECT : EXIT_USAGE;
-	}
 	return 0;
 }
 
-int session_prober(struct session *s, const char *iface)
+int session_prober(struct session *s, int family, const char *iface)
 {
+	struct prober *p = session_prober_of(s, family);
 	char err[256];
 	bool perm;
 
-	if (prober_open(&s->pr, s->tgt.addr.ss_family, true, iface, &perm, err, sizeof err) < 0)
+	if (p->l)
+		return 0;
+	if (prober_open(p, family, true, iface, &perm, err, sizeof err) < 0)
 		return session_error(err, perm);
 	return 0;
 }
@@ -67,24 +66,36 @@ static ka_time realtime_offset(void)
 	return (ka_time)rt.tv_sec * 1000000 + rt.tv_nsec / 1000 - ev_now();
 }
 
-int session_capture(struct session *s, uint16_t lport, const char *wfile)
+int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
+		    const char *wfile)
 {
-	uint8_t laddr[16], raddr[16];
-	uint16_t any, rport;
-	char filter[768], err[256];
+	struct capture_peer *peers = calloc(n ? n : 1, sizeof *peers);
+	char *filter = NULL, err[256];
 	bool perm;
+	int rc = 0;
 
-	conn_raw_addr(&s->src, laddr, &any);
-	conn_raw_addr(&s->tgt.addr, raddr, &rport);
-	capture_filter(filter, sizeof filter, s->tgt.addr.ss_family, laddr, lport, raddr, rport);
-	if (capture_open(&s->cap, s->iface, filter, &perm, err, sizeof err) < 0)
-		return session_error(err, perm);
-	if (wfile && capture_dump_open(&s->cap, wfile, err, sizeof err) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", err);
-		return EXIT_CANTCREAT;
+	if (!peers)
+		return session_error("out of memory", false);
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t any;
+
+		peers[i].family = d[i].tgt.addr.ss_family;
+		conn_raw_addr(&d[i].src, peers[i].laddr, &any);
+		conn_raw_addr(&d[i].tgt.addr, peers[i].raddr, &peers[i].rport);
 	}
+	filter = capture_filter(peers, n);
+	free(peers);
+	if (!filter)
+		return session_error("out of memory", false);
+	if (capture_open(&s->cap, iface, filter, &perm, err, sizeof err) < 0) {
+		rc = session_error(err, perm);
+	} else if (wfile && capture_dump_open(&s->cap, wfile, err, sizeof err) < 0) {
+		fprintf(stderr, "kaprobe: %s\n", err);
+		rc = EXIT_CANTCREAT;
+	}
+	free(filter);
 	s->real_off = realtime_offset();
-	return 0;
+	return rc;
 }
 
 int session_signals(bool quit)
@@ -128,5 +139,6 @@ int session_drop(const char *user)
 void session_close(struct session *s)
 {
 	capture_close(&s->cap);
-	prober_close(&s->pr);
+	prober_close(&s->pr[0]);
+	prober_close(&s->pr[1]);
 }

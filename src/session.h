@@ -20,26 +20,40 @@
 #include "probe.h"
 #include "target.h"
 
-struct session {
+/* One target, resolved and routed. */
+struct dest {
 	struct target tgt;
 	struct sockaddr_storage src;   /* the source address toward it */
 	char iface[IF_NAMESIZE];       /* the interface the route uses, or -i */
 	char dst_txt[80];              /* "addr:port" / "[addr]:port" */
-	struct prober pr;
+};
+
+/* The handles every connection shares. */
+struct session {
+	struct prober pr[2];           /* raw sockets: IPv4, IPv6 (as needed) */
 	struct capture cap;
 	ka_time real_off;              /* CLOCK_REALTIME - CLOCK_MONOTONIC, in us */
 };
 
 /* Parse and resolve HOST:PORT, find the source address and interface.
- * Returns 0 or the exit status (64 bad target, 3 unresolvable or no route). */
-int session_target(struct session *s, const char *target, int family, const char *iface);
+ * Returns 0 or the exit status (64 bad target, 3 unresolvable or no route)
+ * with the reason in err. */
+int session_target(struct dest *d, const char *target, int family, const char *iface,
+		   char *err, size_t errlen);
 
-/* Open the raw socket.  Returns 0, or 77 without CAP_NET_RAW, 70 else. */
-int session_prober(struct session *s, const char *iface);
+/* The raw socket for a family.  Opens it the first time; returns 0, or 77
+ * without CAP_NET_RAW, 70 else (the line printed). */
+int session_prober(struct session *s, int family, const char *iface);
+static inline struct prober *session_prober_of(struct session *s, int family)
+{
+	return &s->pr[family == AF_INET6];
+}
 
-/* Open the capture of the flow from lport (0: any local port) to the
- * target, and the -w file when wfile is set.  Returns 0, 77, 73 or 70. */
-int session_capture(struct session *s, uint16_t lport, const char *wfile);
+/* Open the capture on iface of every flow to the n destinations and the
+ * ICMP errors about them, and the -w file when wfile is set.  Returns 0,
+ * 77, 73 or 70 (the line printed). */
+int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
+		    const char *wfile);
 
 /* A packet's capture timestamp (CLOCK_REALTIME) on the event loop's
  * clock (CLOCK_MONOTONIC). */

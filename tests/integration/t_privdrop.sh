@@ -1,7 +1,8 @@
 #!/bin/bash
 # Least privilege: once the raw socket and the capture are open, kaprobe
-# holds no capability and has no_new_privs set; with -Z USER it also runs
-# as USER.  It still probes and reads replies through the open handles.
+# holds no capability and has no_new_privs set; started as root it runs as
+# nobody (uid and gid), with -Z USER as USER (-Z root: uid 0, still without
+# capabilities).  It still probes and reads replies through the open handles.
 . tests/integration/lib.sh
 PORT=7214
 ka_setup $PORT
@@ -15,13 +16,19 @@ status_of() {
 	awk -v f="$1:" '$1 == f { print $2 }' "/proc/$pid/status"
 }
 
-for user in "" nobody; do
+# want_uid USER: the uid kaprobe should end up with for -Z USER ('' = none).
+want_uid() { id -u "${1:-nobody}"; }
+
+for user in "" nobody root daemon; do
 	ka_start "$out" ${user:+-Z "$user"} --idle 1s --intvl 1s --json "$TB_SRV4:$PORT"
 	ka_wait_connect "$out"
 	assert_eq 0000000000000000 "$(status_of CapEff)" "effective capabilities (-Z '$user')"
 	assert_eq 0000000000000000 "$(status_of CapPrm)" "permitted capabilities (-Z '$user')"
 	assert_eq 1 "$(status_of NoNewPrivs)" "no_new_privs (-Z '$user')"
-	assert_eq "$(id -u "${user:-root}")" "$(status_of Uid)" "uid (-Z '$user')"
+	assert_eq "$(want_uid "$user")	$(want_uid "$user")	$(want_uid "$user")	$(want_uid "$user")" \
+		"$(awk '$1 == "Uid:" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "/proc/$(ka_pid)/status")" \
+		"real, effective, saved and fs uid (-Z '$user')"
+	assert_eq "$(id -g "${user:-nobody}")" "$(status_of Gid)" "gid (-Z '$user')"
 	wait_until 10 grep -q '"kind":"ack"' "$out" || fail "no answered probe (-Z '$user')"
 	kill -INT "$(ka_pid)"
 	ka_wait
