@@ -1,16 +1,24 @@
-/* live.c - `kaprobe HOST:PORT`: keep-alive acted out on a real connection.
+/* live.c - `kaprobe HOST:PORT...`: keep-alive acted out on real connections.
  *
- * A planner over the engine (engine.h): one connection, the user's timings,
- * the kernel's probe (or its one-byte variant), and the engine's events
- * turned into ping-like lines.  What counts as an answer is the engine's
- * and the classifier's business, not this file's.
+ * A planner over the engine (engine.h): one connection per target (or
+ * --conns per target), the user's timings, the kernel's probe (or its
+ * one-byte variant), and the engine's events turned into ping-like lines,
+ * fping-like when there are several.  What counts as an answer is the
+ * engine's and the classifier's business, not this file's.
+ *
+ * With one connection the output is ping's: a verdict and a summary.  With
+ * several, every line and event names its connection, each connection
+ * ends with its own verdict (or "no-connection", with the reason), and a
+ * table (JSON: a summary counting verdicts) ends the run.
  */
 #include "live.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "engine.h"
 #include "exitcode.h"
@@ -18,13 +26,27 @@
 #include "parse.h"
 #include "target.h"
 
+/* One connection of the run, from its target to its verdict. */
+struct lconn {
+	struct econn *c;         /* while it runs */
+	int dest;                /* its destination, or -1: unresolved */
+	const char *dst;         /* what to call it: "addr:port", or as typed */
+	unsigned id;             /* 1-based, in the order given */
+	const char *verdict;     /* NULL while running */
+	const char *reason;      /* no-connection: why */
+	int status;              /* its exit status */
+	struct ka_machine ka;    /* its machine, kept after the connection */
+	bool ready;
+};
+
 struct live {
 	const struct live_opts *opt;
 	struct engine e;
 	struct output out;
-	struct econn *c;
-	bool started;            /* the connection became ready */
-	char peer_txt[64];
+	struct lconn *lc;
+	unsigned n, next, done;
+	bool multi;              /* more than one connection */
+	struct ev_timer pace;    /* the next connection may open */
 };
 
 static int verdict_status(enum ka_verdict v)
@@ -37,11 +59,74 @@ static int verdict_status(enum ka_verdict v)
 	}
 }
 
-static void finish(struct live *lv, ka_time t, enum ka_verdict v)
+/* Name the connection on the lines and events that follow. */
+static void tag(struct live *lv, const struct lconn *l)
 {
-	out_verdict(&lv->out, t, ka_verdict_name(v), NULL);
-	out_summary(&lv->out, t, &lv->c->ka, lv->e.ignored);
-	engine_stop(&lv->e, verdict_status(v));
+	if (lv->multi) {
+		lv->out.conn = l->id;
+		lv->out.dst = l->dst;
+	}
+}
+
+static const struct ka_machine *machine(const struct lconn *l)
+{
+	return l->c ? &l->c->ka : &l->ka;
+}
+
+static void fill_rows(const struct live *lv, struct out_conn_row *rows)
+{
+	for (unsigned i = 0; i < lv->n; i++) {
+		const struct lconn *l = &lv->lc[i];
+
+		rows[i] = (struct out_conn_row){ .id = l->id, .dst = l->dst, .verdict = l->verdict,
+						 .reason = l->reason, .m = machine(l) };
+	}
+}
+
+static void end_run(struct live *lv, ka_time t)
+{
+	int status = EXIT_ALIVE;
+
+	struct out_conn_row *rows = calloc(lv->n, sizeof *rows);
+
+	lv->out.conn = 0;
+	lv->out.dst = NULL;
+	for (unsigned i = 0; i < lv->n; i++)
+		if (lv->lc[i].status > status)
+			status = lv->lc[i].status;
+	if (rows) {
+		fill_rows(lv, rows);
+		out_conn_table(&lv->out, t, rows, lv->n, lv->e.ignored);
+		free(rows);
+	}
+	engine_stop(&lv->e, status);
+}
+
+/* The connection's verdict.  Alone, the run ends with ping's summary;
+ * among several, the run ends when the last one has its verdict. */
+static void conclude(struct live *lv, struct lconn *l, ka_time t, const char *verdict,
+		     const char *reason, int status)
+{
+	if (l->verdict)
+		return;
+	l->verdict = verdict;
+	l->reason = reason;
+	l->status = status;
+	if (l->c) {
+		l->ka = l->c->ka;
+		engine_release(&lv->e, l->c);
+		l->c = NULL;
+	}
+	tag(lv, l);
+	if (!lv->multi) {
+		out_verdict(&lv->out, t, verdict, NULL);
+		out_summary(&lv->out, t, &l->ka, lv->e.ignored);
+		engine_stop(&lv->e, status);
+		return;
+	}
+	out_conn_verdict(&lv->out, t, verdict, reason, &l->ka);
+	if (++lv->done == lv->n)
+		end_run(lv, t);
 }
 
 static void shape_one_byte(const struct conn *c, struct probe_spec *s)
@@ -53,7 +138,40 @@ static void shape_one_byte(const struct conn *c, struct probe_spec *s)
 	s->paylen = 1;
 }
 
-/* ---- events ---------------------------------------------------------------- */
+/* ---- opening connections ---------------------------------------------------------- */
+
+/* Connections open at --connect-rate, so that a thousand SYNs do not land
+ * at once; each one's idle clock then runs from its own last receive. */
+static void open_next(struct live *lv)
+{
+	ka_time now = ev_now();
+
+	while (lv->next < lv->n && !lv->e.loop.stop) {
+		struct lconn *l = &lv->lc[lv->next++];
+
+		if (l->dest < 0)
+			continue;   /* unresolved: concluded already */
+		l->c = engine_connect(&lv->e, (unsigned)l->dest, &lv->opt->cfg,
+				      lv->opt->garbage ? shape_one_byte : NULL, l);
+		if (!l->c) {
+			/* Out of descriptors or ports: the run cannot go on. */
+			engine_fail(&lv->e, EXIT_NOCONNECT, "%s", lv->e.err);
+			return;
+		}
+		if (lv->next < lv->n) {
+			evloop_arm(&lv->e.loop, &lv->pace, now + 1000000 / lv->opt->connect_rate);
+			return;
+		}
+	}
+}
+
+static void on_pace(struct evloop *loop, struct ev_timer *t, ka_time now)
+{
+	(void)loop; (void)now;
+	open_next((struct live *)((char *)t - offsetof(struct live, pace)));
+}
+
+/* ---- events --------------------------------------------------------------------------- */
 
 static const char *reply_kind(enum cl_kind k)
 {
@@ -65,16 +183,17 @@ static const char *reply_kind(enum cl_kind k)
 	}
 }
 
-static void on_reply(struct live *lv, const struct eng_event *ev)
+static void on_reply(struct live *lv, struct lconn *l, const struct eng_event *ev)
 {
 	const struct segment *s = ev->seg;
-	char from[64];
+	char from[64], peer[64];
 	struct out_reply r = {
 		.kind = reply_kind(ev->cls), .n = ev->out.n, .round = ev->c->round,
-		.rtt = ev->out.rtt, .ttl = s->ttl, .from = lv->peer_txt,
+		.rtt = ev->out.rtt, .ttl = s->ttl, .from = peer,
 		.seq = s->seq, .ack = s->ack, .len = s->len, .icmp_type = -1,
 	};
 
+	addr_format(ev->c->k.family, ev->c->k.raddr, peer, sizeof peer);
 	if (s->kind == SEG_ICMP_ERR) {
 		addr_format(s->family, s->src, from, sizeof from);
 		r.from = from;
@@ -84,8 +203,8 @@ static void on_reply(struct live *lv, const struct eng_event *ev)
 	}
 	out_reply(&lv->out, ev->t, &r);
 	if (ev->out.answered && lv->opt->count > 0 &&
-	    lv->c->ka.st.answered >= (unsigned long)lv->opt->count)
-		finish(lv, ev->t, KA_VERDICT_ALIVE);
+	    ev->c->ka.st.answered >= (unsigned long)lv->opt->count)
+		conclude(lv, l, ev->t, "alive", NULL, EXIT_ALIVE);
 }
 
 static void on_ignored(struct live *lv, const struct eng_event *ev)
@@ -104,38 +223,53 @@ static void on_ignored(struct live *lv, const struct eng_event *ev)
 	out_ignored(&lv->out, ev->t, classify_reason(ev->cls), from, classify_why(ev->cls));
 }
 
-static void on_connect_failed(struct live *lv, const struct eng_event *ev)
+/* Alone, a connection that cannot be made ends the run with one line, as
+ * ping does; among several it is that connection's verdict. */
+static void on_connect_failed(struct live *lv, struct lconn *l, const struct eng_event *ev)
 {
+	const char *dst = lv->e.dest[l->dest].dst_txt, *reason;
 	char d[32];
 
 	if (ev->err == ENG_ERR_UNSEEN) {
 		engine_fail(&lv->e, EXIT_SOFTWARE, "the capture on %s did not see the handshake: "
 			    "name the interface the connection uses with -i", lv->e.iface);
-	} else if (ev->err == ETIMEDOUT) {
-		format_duration(lv->opt->connect_timeout, d, sizeof d);
-		engine_fail(&lv->e, EXIT_NOCONNECT, "cannot connect to %s: timed out after %s",
-			    lv->e.dest[0].dst_txt, d);
-	} else {
-		engine_fail(&lv->e, EXIT_NOCONNECT, "cannot connect to %s: %s",
-			    lv->e.dest[0].dst_txt, strerror(ev->err));
+		return;
 	}
+	if (!lv->multi) {
+		format_duration(lv->opt->connect_timeout, d, sizeof d);
+		if (ev->err == ETIMEDOUT)
+			engine_fail(&lv->e, EXIT_NOCONNECT, "cannot connect to %s: timed out after %s",
+				    dst, d);
+		else
+			engine_fail(&lv->e, EXIT_NOCONNECT, "cannot connect to %s: %s", dst,
+				    strerror(ev->err));
+		return;
+	}
+	reason = ev->err == ECONNREFUSED ? "refused" : ev->err == ETIMEDOUT ? "timeout"
+		 : ev->err == ENETUNREACH || ev->err == EHOSTUNREACH ? "unreachable"
+		 : ev->err == ECONNRESET ? "reset" : "error";
+	conclude(lv, l, ev->t, "no-connection", reason, EXIT_NOCONNECT);
 }
 
 static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 {
 	struct live *lv = ctx;
+	struct lconn *l = ev->c->user;
 	char src[80];
 
 	(void)e;
+	if (l->verdict)
+		return;
+	tag(lv, l);
 	switch (ev->kind) {
 	case ENG_READY:
-		lv->started = true;
+		l->ready = true;
 		engine_src_text(ev->c, src, sizeof src);
-		out_connect(&lv->out, ev->t, src, lv->e.dest[0].dst_txt, lv->e.iface,
+		out_connect(&lv->out, ev->t, src, lv->e.dest[l->dest].dst_txt, lv->e.iface,
 			    flow_ts_negotiated(&ev->c->k.flow), &lv->opt->cfg);
 		break;
 	case ENG_CONNECT_FAILED:
-		on_connect_failed(lv, ev);
+		on_connect_failed(lv, l, ev);
 		break;
 	case ENG_PROBE:
 		out_probe(&lv->out, ev->t, &(struct out_probe){
@@ -144,7 +278,7 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 			.error = ev->err ? strerror(ev->err) : NULL });
 		break;
 	case ENG_REPLY:
-		on_reply(lv, ev);
+		on_reply(lv, l, ev);
 		break;
 	case ENG_IGNORED:
 		on_ignored(lv, ev);
@@ -154,64 +288,180 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 			   "the peer closed its side of the connection (FIN)");
 		break;
 	case ENG_VERDICT:
-		finish(lv, ev->t, ev->c->ka.verdict);
+		conclude(lv, l, ev->t, ka_verdict_name(ev->c->ka.verdict), NULL,
+			 verdict_status(ev->c->ka.verdict));
 		break;
 	}
 	if (!lv->e.loop.stop && out_failed(&lv->out))
-		engine_stop(&lv->e, lv->c->ka.last_answered ? EXIT_ALIVE : EXIT_DEAD);
+		engine_stop(&lv->e, machine(l)->last_answered ? EXIT_ALIVE : EXIT_DEAD);
 }
 
 /* SIGQUIT: the running statistics.  SIGINT, SIGTERM: like ping, the
- * summary; the exit status says whether the last round was answered. */
+ * summary; a connection whose last round was answered is alive, one
+ * still waiting is "interrupted" (alone: the summary, exit 1). */
 static void on_signal(struct engine *e, int signo, void *ctx)
 {
 	struct live *lv = ctx;
 	ka_time now = ev_now();
 
 	if (signo == SIGQUIT) {
-		out_status(stderr, &lv->c->ka);
+		struct out_conn_row *rows = lv->multi ? calloc(lv->n, sizeof *rows) : NULL;
+
+		if (rows) {
+			fill_rows(lv, rows);
+			out_conn_status(stderr, rows, lv->n);
+			free(rows);
+		} else if (!lv->multi) {
+			out_status(stderr, machine(&lv->lc[0]));
+		}
 		return;
 	}
-	if (lv->c->ka.last_answered) {
-		finish(lv, now, KA_VERDICT_ALIVE);
+	if (!lv->multi) {
+		struct lconn *l = &lv->lc[0];
+
+		if (machine(l)->last_answered) {
+			conclude(lv, l, now, "alive", NULL, EXIT_ALIVE);
+			return;
+		}
+		out_summary(&lv->out, now, machine(l), e->ignored);
+		engine_stop(e, EXIT_DEAD);
 		return;
 	}
-	out_summary(&lv->out, now, &lv->c->ka, e->ignored);
-	engine_stop(e, EXIT_DEAD);
+	for (unsigned i = 0; i < lv->n && !e->loop.stop; i++) {
+		struct lconn *l = &lv->lc[i];
+
+		if (machine(l)->last_answered)
+			conclude(lv, l, now, "alive", NULL, EXIT_ALIVE);
+		else
+			conclude(lv, l, now, l->ready ? "interrupted" : "no-connection",
+				 l->ready ? NULL : "interrupted", EXIT_DEAD);
+	}
 }
 
 static const struct engine_ops live_ops = { on_event, on_signal };
+
+/* ---- setting up ------------------------------------------------------------------------- */
+
+/* Every connection needs a descriptor and a local port: say so now, not
+ * halfway through. */
+static int check_limits(const struct live *lv)
+{
+	struct rlimit rl;
+	unsigned need = lv->n + 32;
+	unsigned lo = 32768, hi = 60999;
+	FILE *f;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		if (rl.rlim_cur < need) {
+			fprintf(stderr, "kaprobe: %u connections need %u descriptors, but the hard "
+				"limit is %lu (ulimit -Hn): fewer connections, or a higher limit\n",
+				lv->n, need, (unsigned long)rl.rlim_max);
+			return EXIT_USAGE;
+		}
+	}
+	if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r"))) {
+		if (fscanf(f, "%u %u", &lo, &hi) != 2)
+			lo = 32768, hi = 60999;
+		fclose(f);
+	}
+	if (hi >= lo && lv->n > hi - lo + 1) {
+		fprintf(stderr, "kaprobe: %u connections need as many local ports, but "
+			"net.ipv4.ip_local_port_range gives %u (%u-%u): fewer connections, a wider "
+			"range, or several kaprobes with their own source addresses\n",
+			lv->n, hi - lo + 1, lo, hi);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Resolve every target; alone, one that fails ends the run as before;
+ * among several it is that target's connections' verdict. */
+static int add_targets(struct live *lv)
+{
+	const struct live_opts *o = lv->opt;
+	unsigned id = 0;
+
+	for (unsigned i = 0; i < o->ntargets; i++) {
+		int d = engine_add_dest(&lv->e, o->targets[i]);
+
+		if (d < 0 && (!lv->multi || -d == EXIT_USAGE || -d == EXIT_SOFTWARE)) {
+			fprintf(stderr, "kaprobe: %s\n", lv->e.err);
+			return -d;
+		}
+		if (d < 0)
+			fprintf(stderr, "kaprobe: %s\n", lv->e.err);
+		for (unsigned k = 0; k < o->conns; k++)
+			lv->lc[id++] = (struct lconn){
+				.dest = d, .id = id,
+				.dst = d < 0 ? o->targets[i] : lv->e.dest[d].dst_txt };
+	}
+	/* The destination array may have moved while it grew. */
+	for (unsigned i = 0; i < lv->n; i++)
+		if (lv->lc[i].dest >= 0)
+			lv->lc[i].dst = lv->e.dest[lv->lc[i].dest].dst_txt;
+	return 0;
+}
+
+static int setup(struct live *lv, const struct engine_opts *eo)
+{
+	int rc;
+
+	if ((rc = engine_init(&lv->e, eo)) != 0 || (rc = add_targets(lv)) != 0 ||
+	    (rc = check_limits(lv)) != 0)
+		return rc;
+	if (lv->e.ndests == 0) {
+		/* Nothing resolved: every connection's verdict is known. */
+		for (unsigned i = 0; i < lv->n; i++)
+			conclude(lv, &lv->lc[i], ev_now(), "no-connection", "unresolved",
+				 EXIT_NOCONNECT);
+		return lv->e.status;
+	}
+	if ((rc = engine_start(&lv->e)) != 0)
+		return rc;
+	lv->out.target = lv->e.dest[0].dst_txt;
+	for (unsigned i = 0; i < lv->n; i++)
+		if (lv->lc[i].dest < 0) {
+			tag(lv, &lv->lc[i]);
+			conclude(lv, &lv->lc[i], ev_now(), "no-connection", "unresolved",
+				 EXIT_NOCONNECT);
+		}
+	return 0;
+}
 
 int live_run(const struct live_opts *opt)
 {
 	static struct live lv;   /* the engine's buffers: not for the stack */
 	struct engine_opts eo = {
-		.target = opt->target, .family = opt->family, .iface = opt->iface,
-		.wfile = opt->wfile, .user = opt->user, .quit_signal = true,
-		.connect_timeout = opt->connect_timeout, .ops = &live_ops, .ctx = &lv,
+		.family = opt->family, .iface = opt->iface, .wfile = opt->wfile,
+		.user = opt->user, .quit_signal = true, .connect_timeout = opt->connect_timeout,
+		.ops = &live_ops, .ctx = &lv,
 	};
 	int rc;
 
-	lv = (struct live){ .opt = opt };
-	out_init(&lv.out, stdout, opt->json, opt->quiet, ev_now());
-	rc = engine_open(&lv.e, &eo);
-	if (rc == 0) {
-		lv.out.target = lv.e.dest[0].dst_txt;
-		lv.c = engine_connect(&lv.e, 0, &opt->cfg, opt->garbage ? shape_one_byte : NULL, NULL);
-		if (!lv.c) {
-			fprintf(stderr, "kaprobe: %s\n", lv.e.err);
-			rc = EXIT_NOCONNECT;
-		}
+	lv = (struct live){ .opt = opt, .n = opt->ntargets * opt->conns };
+	lv.multi = lv.n > 1;
+	lv.pace.fn = on_pace;
+	lv.lc = calloc(lv.n, sizeof *lv.lc);
+	if (!lv.lc) {
+		fprintf(stderr, "kaprobe: out of memory for %u connections\n", lv.n);
+		return EXIT_SOFTWARE;
 	}
-	if (rc == 0) {
-		addr_format(lv.c->k.family, lv.c->k.raddr, lv.peer_txt, sizeof lv.peer_txt);
+	out_init(&lv.out, stdout, opt->json, opt->quiet, ev_now());
+	rc = setup(&lv, &eo);
+	if (rc == 0 && lv.done < lv.n) {
+		open_next(&lv);
 		rc = engine_run(&lv.e);
 		/* A full disk under -w stops the run: what was measured is
 		 * still worth its summary. */
-		if (rc == EXIT_CANTCREAT && lv.started)
-			out_summary(&lv.out, ev_now(), &lv.c->ka, lv.e.ignored);
+		if (rc == EXIT_CANTCREAT && !lv.multi && lv.lc[0].ready)
+			out_summary(&lv.out, ev_now(), machine(&lv.lc[0]), lv.e.ignored);
+	} else if (rc == 0) {
+		rc = lv.e.status;
 	}
 	engine_close(&lv.e);
+	free(lv.lc);
 	fflush(stdout);
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* live.h - `kaprobe HOST:PORT`: probe one real connection (see live.c). */
+/* live.h - `kaprobe HOST:PORT...`: probe real connections (see live.c). */
 #ifndef KAPROBE_LIVE_H
 #define KAPROBE_LIVE_H
 
@@ -6,8 +6,15 @@
 
 #include "keepalive.h"
 
+/* --conns at most: one process's descriptors and ports bound it anyway. */
+#define LIVE_MAX_CONNS 100000
+
 struct live_opts {
-	const char *target;       /* HOST:PORT as typed */
+	const char **targets;     /* HOST:PORT as typed, in order */
+	unsigned ntargets;
+	const char *file;         /* -f, or NULL */
+	unsigned conns;           /* connections to each target */
+	unsigned connect_rate;    /* connections opened per second, at most */
 	struct ka_config cfg;
 	long count;               /* -c: stop after this many answered rounds; 0: never */
 	const char *iface;        /* -i, or NULL for the routed interface */

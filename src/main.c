@@ -18,6 +18,7 @@
 #include "parse.h"
 #include "profile.h"
 #include "replay.h"
+#include "target.h"
 
 #define KAPROBE_VERSION "0.1.0"
 
@@ -34,7 +35,8 @@
 #define RFC5382_IDLE_US (7440LL * 1000000)
 
 static const char usage_text[] =
-"usage: kaprobe [options] HOST:PORT\n"
+"usage: kaprobe [options] HOST:PORT...\n"
+"       kaprobe [options] -f FILE\n"
 "       kaprobe replay [options] FILE\n"
 "       kaprobe audit [options] HOST:PORT\n"
 "\n"
@@ -51,6 +53,19 @@ static const char usage_text[] =
 "                      /proc/sys/net/ipv4/tcp_keepalive_*); --idle, --intvl and\n"
 "                      --probes given as well override it\n"
 "  DURATION is 500ms, 30s, 2m, 2h or a bare number of seconds (1ms to 32767s).\n"
+"\n"
+"Many connections (one process, one capture, one raw socket):\n"
+"  HOST:PORT...        several targets, each its own connection (a target named\n"
+"                      twice is two connections)\n"
+"  -f, --file FILE     targets from FILE too, one HOST:PORT a line (- reads\n"
+"                      standard input; blank lines and # comments skipped)\n"
+"      --conns N       N connections to each target (default 1)\n"
+"      --connect-rate N  open at most N connections a second (default 200)\n"
+"  With more than one connection, every line and JSON event names its\n"
+"  connection (\"conn\", \"dst\"); each ends with a verdict, and a table\n"
+"  (JSON: a summary counting verdicts) ends the run and answers SIGQUIT.\n"
+"  Exit status then: the highest of the connections' (0 alive, 1 dead,\n"
+"  unreachable or interrupted unanswered, 2 reset, 3 no connection).\n"
 "\n"
 "Probing:\n"
 "  -c, --count N       stop after N answered rounds (default: until dead, reset\n"
@@ -110,6 +125,7 @@ enum {
 	OPT_IDLE = 256, OPT_INTVL, OPT_PROBES, OPT_PROFILE, OPT_JSON,
 	OPT_GARBAGE, OPT_CONNECT_TIMEOUT, OPT_FLOW_TIMEOUT,
 	OPT_MAX_IDLE, OPT_MAX_CONNS, OPT_RATE, OPT_RESOLUTION,
+	OPT_CONNS, OPT_CONNECT_RATE,
 };
 
 #define TIMING_OPTIONS \
@@ -130,6 +146,9 @@ static const struct option live_longopts[] = {
 	{ "garbage-byte", no_argument, NULL, OPT_GARBAGE },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "conns", required_argument, NULL, OPT_CONNS },
+	{ "connect-rate", required_argument, NULL, OPT_CONNECT_RATE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -274,18 +293,48 @@ static int operand(int argc, char **argv, const char *what, const char **out)
 	return 0;
 }
 
+/* The targets: the operands, then -f's lines. */
+static int live_targets(int argc, char **argv, struct live_opts *o)
+{
+	char err[256];
+
+	o->targets = (const char **)argv + optind;
+	o->ntargets = (unsigned)(argc - optind);
+	if (o->file) {
+		/* The operands first, in the order given, then the file's.
+		 * The list lives as long as the run. */
+		static struct target_list l;
+
+		for (unsigned i = 0; i < o->ntargets; i++)
+			if (target_list_add(&l, o->targets[i]) < 0)
+				return usage_error("out of memory");
+		if (target_list_read(o->file, &l, err, sizeof err) < 0) {
+			fprintf(stderr, "kaprobe: %s\n", err);
+			return l.usage ? EXIT_USAGE : EXIT_NOINPUT;
+		}
+		o->targets = (const char **)l.v;
+		o->ntargets = l.n;
+	}
+	if (o->ntargets == 0)
+		return usage_error(o->file ? "no targets in the -f file" : "missing HOST:PORT");
+	return 0;
+}
+
 static int live_main(int argc, char **argv)
 {
 	struct live_opts o = {
 		.cfg = { .idle = 1000000, .intvl = 1000000, .probes = 3 },
 		.family = AF_UNSPEC,
 		.connect_timeout = 5000000,
+		.conns = 1,
+		.connect_rate = 200,
 	};
 	struct common cm = { 0 };
 	char err[256];
+	long n;
 	int c, rc = 0;
 
-	while ((c = next_opt(argc, argv, ":c:i:w:Z:q46hV", live_longopts, &cm, &rc)) >= 0) {
+	while ((c = next_opt(argc, argv, ":c:f:i:w:Z:q46hV", live_longopts, &cm, &rc)) >= 0) {
 		rc = 0;
 		switch (c) {
 		case OPT_CONNECT_TIMEOUT:
@@ -297,6 +346,15 @@ static int live_main(int argc, char **argv)
 		case 'w': o.wfile = optarg; break;
 		case 'Z': o.user = optarg; break;
 		case OPT_GARBAGE: o.garbage = true; break;
+		case 'f': o.file = optarg; break;
+		case OPT_CONNS:
+			rc = parse_count(optarg, 1, LIVE_MAX_CONNS, &n, err, sizeof err);
+			o.conns = (unsigned)n;
+			break;
+		case OPT_CONNECT_RATE:
+			rc = parse_count(optarg, 1, 100000, &n, err, sizeof err);
+			o.connect_rate = (unsigned)n;
+			break;
 		case '4': o.family = AF_INET; break;
 		case '6': o.family = AF_INET6; break;
 		default: return option_error(c, argv);
@@ -306,8 +364,7 @@ static int live_main(int argc, char **argv)
 	}
 	if (c == -2)
 		return rc;
-	if ((rc = operand(argc, argv, "HOST:PORT", &o.target)) != 0 ||
-	    (rc = resolve_timing(&cm, &o.cfg)) != 0)
+	if ((rc = live_targets(argc, argv, &o)) != 0 || (rc = resolve_timing(&cm, &o.cfg)) != 0)
 		return rc;
 	if (o.cfg.intvl < RATELIMIT_US && o.cfg.probes > 1)
 		fprintf(stderr, "kaprobe: warning: --intvl under 500ms: a Linux peer answers "

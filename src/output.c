@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 #include "parse.h"
 #include "target.h"
@@ -42,6 +43,10 @@ static void json_str(struct output *o, const char *key, const char *val)
 static void json_head(struct output *o, const char *event, ka_time t)
 {
 	fprintf(o->f, "{\"event\":\"%s\",\"t\":%.6f", event, secs(o, t));
+	if (o->conn) {
+		fprintf(o->f, ",\"conn\":%u", o->conn);
+		json_str(o, "dst", o->dst);
+	}
 	if (o->flow)
 		json_str(o, "flow", o->flow);
 	if (o->frame)
@@ -60,6 +65,8 @@ static void human_head(struct output *o)
 		fprintf(o->f, "%" PRIu64 " ", o->frame);
 	if (o->flow)
 		fprintf(o->f, "%s ", o->flow);
+	if (o->dst)
+		fprintf(o->f, "%s : ", o->dst);
 }
 
 void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
@@ -70,7 +77,8 @@ void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 	if (o->json) {
 		json_head(o, "connect", t);
 		json_str(o, "src", src);
-		json_str(o, "dst", dst);
+		if (!o->dst)   /* many connections: json_head named it */
+			json_str(o, "dst", dst);
 		json_str(o, "iface", iface);
 		fprintf(o->f, ",\"ts\":%s,\"idle_s\":%.3f,\"intvl_s\":%.3f,\"probes\":%u",
 			ts ? "true" : "false", cfg->idle / 1e6, cfg->intvl / 1e6, cfg->probes);
@@ -493,6 +501,81 @@ void out_audit_summary(struct output *o, ka_time t, const struct out_audit_total
 	fprintf(o->f, "%s\n", tot->interrupted ? "audit interrupted" : tot->ok
 		? "verdict: this path lets keep-alive do its job"
 		: "verdict: this path mishandles keep-alive");
+}
+
+/* ---- many connections ----------------------------------------------------- */
+
+void out_conn_verdict(struct output *o, ka_time t, const char *verdict, const char *reason,
+		      const struct ka_machine *m)
+{
+	if (o->json) {
+		json_head(o, "verdict", t);
+		json_str(o, "verdict", verdict);
+		if (reason)
+			json_str(o, "reason", reason);
+		fprintf(o->f, ",\"sent\":%u,\"answered\":%u,\"lost\":%u", m->st.sent,
+			m->st.answered, ka_lost(m));
+		json_rtts(o, &m->st);
+		json_end(o);
+		return;
+	}
+	human_head(o);
+	fprintf(o->f, "verdict %s", verdict);
+	if (reason)
+		fprintf(o->f, " (%s)", reason);
+	fprintf(o->f, ", %u probe%s, %u answered", m->st.sent, m->st.sent == 1 ? "" : "s",
+		m->st.answered);
+	human_rtts(o, &m->st);
+	fputc('\n', o->f);
+}
+
+static void table(FILE *f, const struct out_conn_row *rows, unsigned n)
+{
+	fprintf(f, "%5s  %-24s %6s %8s %6s  %-26s %s\n", "conn", "target", "sent", "answered",
+		"lost", "rtt min/avg/max ms", "verdict");
+	for (unsigned i = 0; i < n; i++) {
+		const struct out_conn_row *r = &rows[i];
+		const struct ka_stats *st = &r->m->st;
+		char rtt[48] = "-";
+
+		if (st->answered)
+			snprintf(rtt, sizeof rtt, "%.3f/%.3f/%.3f", ms(st->rtt_min),
+				 ms(rtt_avg(st)), ms(st->rtt_max));
+		fprintf(f, "%5u  %-24s %6u %8u %6u  %-26s %s%s%s%s\n", r->id, r->dst, st->sent,
+			st->answered, ka_lost(r->m), rtt, r->verdict ? r->verdict : "running",
+			r->reason ? " (" : "", r->reason ? r->reason : "", r->reason ? ")" : "");
+	}
+}
+
+void out_conn_table(struct output *o, ka_time t, const struct out_conn_row *rows, unsigned n,
+		    uint32_t ignored)
+{
+	static const char *const kinds[] = { "alive", "dead", "reset", "unreachable",
+					     "interrupted", "no-connection" };
+
+	if (o->json) {
+		json_head(o, "summary", t);
+		fprintf(o->f, ",\"connections\":%u", n);
+		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+			unsigned c = 0;
+
+			for (unsigned i = 0; i < n; i++)
+				c += rows[i].verdict && strcmp(rows[i].verdict, kinds[k]) == 0;
+			fprintf(o->f, ",\"%s\":%u", kinds[k], c);
+		}
+		fprintf(o->f, ",\"ignored\":%u", ignored);
+		json_end(o);
+		return;
+	}
+	fprintf(o->f, "--- keep-alive statistics, %u connection%s ---\n", n, n == 1 ? "" : "s");
+	table(o->f, rows, n);
+	if (ignored)
+		fprintf(o->f, "%u segment%s ignored\n", ignored, ignored == 1 ? "" : "s");
+}
+
+void out_conn_status(FILE *f, const struct out_conn_row *rows, unsigned n)
+{
+	table(f, rows, n);
 }
 
 void out_status(FILE *f, const struct ka_machine *m)

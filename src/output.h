@@ -22,6 +22,8 @@ struct output {
 	ka_time t0;             /* the start: "t" counts from here */
 	const char *target;     /* for the summary's heading */
 	const char *flow;       /* replay: "prober>peer" of the event, else NULL */
+	unsigned conn;          /* many connections: the event's (1-based), else 0 */
+	const char *dst;        /* ... and its target */
 	uint64_t frame;         /* replay: the event's frame number, else 0 */
 };
 
@@ -116,6 +118,23 @@ struct out_audit_total {
 	double loss_pct;
 };
 void out_audit_summary(struct output *o, ka_time t, const struct out_audit_total *tot);
+
+/* Many connections: one connection's verdict, with its counts; reason
+ * says why for "no-connection". */
+void out_conn_verdict(struct output *o, ka_time t, const char *verdict, const char *reason,
+		      const struct ka_machine *m);
+
+struct out_conn_row {
+	unsigned id;
+	const char *dst, *verdict, *reason;   /* verdict NULL: still running */
+	const struct ka_machine *m;
+};
+/* The end of a run over many connections: a table (JSON: a summary that
+ * counts connections by verdict). */
+void out_conn_table(struct output *o, ka_time t, const struct out_conn_row *rows, unsigned n,
+		    uint32_t ignored);
+/* The same table now, on SIGQUIT (always human, to f). */
+void out_conn_status(FILE *f, const struct out_conn_row *rows, unsigned n);
 
 /* The running statistics in one line, on SIGQUIT (always human, to f). */
 void out_status(FILE *f, const struct ka_machine *m);

@@ -7,6 +7,7 @@
 #ifndef KAPROBE_TARGET_H
 #define KAPROBE_TARGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -30,6 +31,22 @@ int target_parse(const char *arg, struct target *t, char *err, size_t errlen);
  * does not resolve; TARGET_REFUSED with err for a refused address. */
 #define TARGET_REFUSED (-2)
 int target_resolve(struct target *t, int family, char *err, size_t errlen);
+
+/* A growing list of targets as typed. */
+struct target_list {
+	char **v;
+	unsigned n, cap;
+	bool usage;           /* target_list_read failed on the content */
+};
+
+/* Append a copy of t.  Returns 0 or -1 (out of memory). */
+int target_list_add(struct target_list *l, const char *t);
+
+/* Append the targets of a file (path "-": standard input): one HOST:PORT a
+ * line, surrounding blanks ignored, blank lines and lines starting with #
+ * skipped.  Each is checked with target_parse.  Returns 0, or -1 with err
+ * ("FILE:LINE: ..."); l->usage tells bad content from an unreadable file. */
+int target_list_read(const char *path, struct target_list *l, char *err, size_t errlen);
 
 /* "addr:port", or "[addr]:port" for IPv6. */
 void sockaddr_format(const struct sockaddr *sa, char *buf, size_t len);
