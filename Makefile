@@ -9,7 +9,8 @@
 #   make SANITIZE=1 unit replay-test   the same under ASan + UBSan
 #                     (built apart, in build-san/)
 #   make fuzz FUZZ_SECONDS=N   libFuzzer over the decoder and replay
-#   make bench        replay speed and memory on 1M packets (prints figures)
+#   make bench        replay speed and memory on 1M packets, and 10,000
+#                     live connections from one process (prints figures)
 #   make demo         testbed + kaprobe showing alive, reset and dead (root)
 #   make install      PREFIX=/usr/local DESTDIR=: binary and kaprobe(8)
 
@@ -45,7 +46,7 @@ TOOLS    := $(patsubst tools/%.c,$(TOOLS_DIR)/%,$(wildcard tools/*.c))
 # Every test script finds the binary under test here.
 export KAPROBE := $(abspath $(BIN))
 
-.PHONY: all deps test unit fuzz-regress replay-test integration fuzz bench demo \
+.PHONY: all deps test unit fuzz-regress replay-test integration fuzz bench bench-conns demo \
 	clean install install-setcap
 all: $(BIN) $(TOOLS)
 
@@ -108,6 +109,11 @@ fuzz:
 
 bench: all
 	bash tools/bench.sh
+	bash tools/bench-conns.sh
+
+# 10,000 connections from one process, in the testbed (root).
+bench-conns: all
+	bash tools/bench-conns.sh
 
 demo: deps
 	$(MAKE) all

@@ -434,7 +434,13 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 	engine_stop(e, 0);
 }
 
-static const struct engine_ops audit_ops = { on_event, on_signal };
+static void on_flush(struct engine *e, void *ctx)
+{
+	(void)e;
+	fflush(((struct audit *)ctx)->out.f);
+}
+
+static const struct engine_ops audit_ops = { on_event, on_signal, on_flush };
 
 static void on_pace(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {

@@ -13,13 +13,13 @@
 /* Immediate mode makes libpcap use TPACKET_V2, whose ring has one fixed
  * slot per packet sized by the snaplen: tcpdump's 262144 would leave room
  * for 8 packets in a 2 MB ring, and an audit's burst of handshakes was lost
- * that way.  A jumbo frame's 9216 bytes keep every header and most -w
- * payloads whole (lengths come from the IP header anyway), and an 8 MB
- * ring holds some 900 packets. */
-#define SNAPLEN 9216
+ * that way.  Without -w, 256 bytes keep every header (lengths come from the
+ * IP header anyway) and an 8 MB ring holds some 25,000 packets: thousands
+ * of connections' handshakes at once.  With -w, a jumbo frame's 9216 bytes
+ * keep most payloads whole in the file, for some 900 packets. */
 #define RING_BYTES (8 << 20)
 
-int capture_open(struct capture *c, const char *iface, const char *filter,
+int capture_open(struct capture *c, const char *iface, const char *filter, bool whole,
 		 bool *perm, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
@@ -33,7 +33,7 @@ int capture_open(struct capture *c, const char *iface, const char *filter,
 		snprintf(err, errlen, "cannot capture on %s: %s", iface, perr);
 		return -1;
 	}
-	pcap_set_snaplen(c->p, SNAPLEN);
+	pcap_set_snaplen(c->p, whole ? CAPTURE_SNAPLEN_WHOLE : CAPTURE_SNAPLEN_HEADERS);
 	pcap_set_promisc(c->p, 0);
 	pcap_set_immediate_mode(c->p, 1);
 	pcap_set_buffer_size(c->p, RING_BYTES);

@@ -25,9 +25,13 @@ struct capture {
 
 typedef void (*capture_fn)(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes);
 
-/* Open iface live with the BPF filter text.  Returns 0, or -1 with err;
+#define CAPTURE_SNAPLEN_HEADERS 256
+#define CAPTURE_SNAPLEN_WHOLE 9216
+
+/* Open iface live with the BPF filter text; whole: keep payloads (for
+ * -w), else headers only.  Returns 0, or -1 with err;
  * *perm is set when the failure was a missing privilege. */
-int capture_open(struct capture *c, const char *iface, const char *filter,
+int capture_open(struct capture *c, const char *iface, const char *filter, bool whole,
 		 bool *perm, char *err, size_t errlen);
 
 /* Write every packet read from now on to path (pcap format). */

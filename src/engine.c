@@ -454,12 +454,23 @@ static void on_signal(struct evloop *loop, struct ev_io *io, uint32_t events)
 		e->opt->ops->signal(e, (int)si.ssi_signo, e->opt->ctx);
 }
 
+static void before_sleep(struct evloop *loop, void *ctx)
+{
+	struct engine *e = ctx;
+
+	(void)loop;
+	if (e->opt->ops->flush)
+		e->opt->ops->flush(e, e->opt->ctx);
+}
+
 int engine_init(struct engine *e, const struct engine_opts *opt)
 {
 	*e = (struct engine){ .opt = opt, .sigfd = -1, .reaper.fn = reap };
 	e->ss.cap.fd = -1;
 	if (evloop_init(&e->loop) < 0 || grow(e) < 0)
 		return session_error("cannot set up the event loop", false);
+	e->loop.before_sleep = before_sleep;
+	e->loop.before_sleep_ctx = e;
 	return 0;
 }
 

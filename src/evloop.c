@@ -153,6 +153,10 @@ int evloop_run(struct evloop *loop)
 	while (!loop->stop) {
 		struct timespec ts, *tsp = NULL;
 
+		if (loop->before_sleep)
+			loop->before_sleep(loop, loop->before_sleep_ctx);
+		if (loop->stop)
+			break;
 		if (loop->ntimers) {
 			ka_time wait = loop->heap[0]->when - ev_now();
 

@@ -38,6 +38,10 @@ struct ev_timer {
 
 struct evloop {
 	int epfd;
+	/* Called before each sleep, as ae.c's beforesleep: output written
+	 * during a turn leaves in one write, not one per line. */
+	void (*before_sleep)(struct evloop *loop, void *ctx);
+	void *before_sleep_ctx;
 	struct ev_timer **heap;
 	unsigned ntimers, cap;
 	struct epoll_event ev[EV_BATCH];

@@ -230,7 +230,7 @@ static void on_connect_failed(struct live *lv, struct lconn *l, const struct eng
 	const char *dst = lv->e.dest[l->dest].dst_txt, *reason;
 	char d[32];
 
-	if (ev->err == ENG_ERR_UNSEEN) {
+	if (ev->err == ENG_ERR_UNSEEN && !lv->multi) {
 		engine_fail(&lv->e, EXIT_SOFTWARE, "the capture on %s did not see the handshake: "
 			    "name the interface the connection uses with -i", lv->e.iface);
 		return;
@@ -247,7 +247,7 @@ static void on_connect_failed(struct live *lv, struct lconn *l, const struct eng
 	}
 	reason = ev->err == ECONNREFUSED ? "refused" : ev->err == ETIMEDOUT ? "timeout"
 		 : ev->err == ENETUNREACH || ev->err == EHOSTUNREACH ? "unreachable"
-		 : ev->err == ECONNRESET ? "reset" : "error";
+		 : ev->err == ECONNRESET ? "reset" : ev->err == ENG_ERR_UNSEEN ? "unseen" : "error";
 	conclude(lv, l, ev->t, "no-connection", reason, EXIT_NOCONNECT);
 }
 
@@ -292,8 +292,16 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 			 verdict_status(ev->c->ka.verdict));
 		break;
 	}
-	if (!lv->e.loop.stop && out_failed(&lv->out))
-		engine_stop(&lv->e, machine(l)->last_answered ? EXIT_ALIVE : EXIT_DEAD);
+}
+
+/* Once per turn of the loop: a closed stdout (kaprobe ... | head) ends
+ * the run quietly, as ping's does. */
+static void on_flush(struct engine *e, void *ctx)
+{
+	struct live *lv = ctx;
+
+	if (out_failed(&lv->out))
+		engine_stop(e, lv->lc && machine(&lv->lc[0])->last_answered ? EXIT_ALIVE : EXIT_DEAD);
 }
 
 /* SIGQUIT: the running statistics.  SIGINT, SIGTERM: like ping, the
@@ -338,7 +346,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 	}
 }
 
-static const struct engine_ops live_ops = { on_event, on_signal };
+static const struct engine_ops live_ops = { on_event, on_signal, on_flush };
 
 /* ---- setting up ------------------------------------------------------------------------- */
 

@@ -372,9 +372,10 @@ static int live_main(int argc, char **argv)
 			"(500ms), so some probes will look lost when they are not\n");
 	o.json = cm.json;
 	o.quiet = cm.quiet;
-	/* Line-buffered even into a pipe: a reader sees each event as it
-	 * happens, not when the run ends. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* Fully buffered, flushed by the event loop before it sleeps: a
+	 * reader of a pipe sees each event as it happens, in one write per
+	 * turn rather than one per line. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	return live_run(&o);
 }
 
@@ -464,7 +465,7 @@ static int audit_main(int argc, char **argv)
 	o.intvl = cm.intvl;
 	o.json = cm.json;
 	o.quiet = cm.quiet;
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* flushed before each sleep */
 	return audit_run(&o);
 }
 

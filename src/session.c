@@ -87,7 +87,7 @@ int session_capture(struct session *s, const char *iface, const struct dest *d, 
 	free(peers);
 	if (!filter)
 		return session_error("out of memory", false);
-	if (capture_open(&s->cap, iface, filter, &perm, err, sizeof err) < 0) {
+	if (capture_open(&s->cap, iface, filter, wfile != NULL, &perm, err, sizeof err) < 0) {
 		rc = session_error(err, perm);
 	} else if (wfile && capture_dump_open(&s->cap, wfile, err, sizeof err) < 0) {
 		fprintf(stderr, "kaprobe: %s\n", err);

@@ -1,0 +1,54 @@
+#!/bin/bash
+# bench-conns.sh - many connections from one kaprobe process (make bench-conns,
+# part of make bench).  Prints figures; asserts nothing.
+#
+#   tools/bench-conns.sh            10,000 connections (CONNS=N for another count)
+#
+# In the testbed (every packet stays in namespaces this script makes): ten
+# tcpservers in the server namespace, one kaprobe in the client namespace with
+# --conns CONNS/10 to each, --idle 2s --intvl 1s -c 2 --connect-rate 2000.
+# Prints: connections alive, CPU microseconds per probe (user + system over
+# probes sent), peak RSS, and how late each connection's first probe left
+# against its own schedule (its connect event's time, the last segment
+# received, plus --idle), p50 / p99 / max.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+N=${CONNS:-10000}
+SERVERS=10
+PER=$(( (N + SERVERS - 1) / SERVERS ))
+IDLE=2
+
+[ "$(id -u)" -eq 0 ] || { echo "bench-conns.sh: needs root (network namespaces)" >&2; exit 1; }
+. tools/testbed.sh
+tb_up || exit 1
+# Each side holds one descriptor per connection.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+targets=()
+for i in $(seq $SERVERS); do
+	tb_start_server -p $((7600 + i)) || exit 1
+	targets+=("$TB_SRV4:$((7600 + i))")
+done
+out=$TB_DIR/conns.json
+/usr/bin/time -f "%U %S %M" -o "$TB_DIR/time" ip netns exec "$TB_C" ./kaprobe --json \
+	--conns "$PER" --connect-rate 2000 --idle ${IDLE}s --intvl 1s -c 2 "${targets[@]}" \
+	>"$out" 2>"$TB_DIR/err"
+rc=$?
+read -r user sys rss <"$TB_DIR/time"
+total=$((PER * SERVERS))
+alive=$(jq -r 'select(.event=="summary") | .alive' "$out")
+probes=$(jq -s 'map(select(.event=="probe")) | length' "$out")
+lateness=$(jq -rs --argjson idle "$IDLE" '
+	(map(select(.event=="connect")) | map({(.conn|tostring): .t}) | add) as $ready
+	| map(select(.event=="probe" and .round==1 and .n==1))
+	| map((.t - $ready[.conn|tostring] - $idle) * 1000) | sort
+	| [.[(length * 0.5 | floor)], .[(length * 0.99 | floor)], .[-1]]
+	| map(. * 1000 | round / 1000) | @tsv' -r "$out")
+read -r p50 p99 max <<<"$lateness"
+echo "many connections (kaprobe exit $rc): $total connections, ${alive:-0} alive, $probes probes"
+awk -v u="$user" -v s="$sys" -v p="$probes" -v r="$rss" 'BEGIN {
+	printf "  CPU: %.2f s user + %.2f s system = %.1f us per probe\n", u, s, p ? (u + s) * 1e6 / p : 0
+	printf "  peak RSS: %.1f MiB\n", r / 1024 }'
+echo "  first probe late by (ms): p50 $p50, p99 $p99, max $max"
+[ -s "$TB_DIR/err" ] && sed 's/^/  stderr: /' "$TB_DIR/err" | head -5
+exit 0
