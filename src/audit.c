@@ -725,6 +725,12 @@ static int run_phases(struct audit *a)
 	}
 	if (a->e.status)
 		return a->e.status;
+	if (a->interrupted) {
+		out_audit_summary(&a->out, ev_now(), &(struct out_audit_total){
+			.interrupted = true, .ignored = a->e.ignored, .discarded = a->discarded,
+			.taken = a->taken });
+		return EXIT_INTERRUPTED;
+	}
 	bool ok = standard_ok && rfc != 0 && refreshed != 0 && !a->inconsistent &&
 		  !a->interrupted;
 

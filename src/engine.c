@@ -37,6 +37,7 @@ void engine_fail(struct engine *e, int status, const char *fmt, ...)
 	vsnprintf(e->err, sizeof e->err, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "kaprobe: %s\n", e->err);
+	e->failed = true;
 	engine_stop(e, status);
 }
 

@@ -127,7 +127,8 @@ struct engine {
 	struct ev_timer reaper;
 	uint32_t ignored;            /* over every connection */
 	ka_time next_send;           /* the rate limit's next free slot */
-	int status;                  /* exit status once stopped by a failure */
+	int status;                  /* exit status once stopped */
+	bool failed;                 /* stopped by engine_fail: err says why */
 	char err[256];
 };
 

@@ -10,6 +10,7 @@ enum {
 	EXIT_DEAD = 1,         /* --probes probes unanswered (or unreachable) */
 	EXIT_RESET = 2,        /* the peer reset the connection */
 	EXIT_NOCONNECT = 3,    /* name, route, refused or timed out */
+	EXIT_INTERRUPTED = 4,  /* a signal came before any verdict */
 	EXIT_USAGE = EX_USAGE,        /* 64 */
 	EXIT_DATAERR = EX_DATAERR,    /* 65: replay: not a readable capture */
 	EXIT_NOINPUT = EX_NOINPUT,    /* 66: replay: the file cannot be opened */

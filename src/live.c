@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio_ext.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "exitcode.h"
@@ -47,6 +49,9 @@ struct live {
 	unsigned n, next, done;
 	bool multi;              /* more than one connection */
 	struct ev_timer pace;    /* the next connection may open */
+	bool status_line;        /* a status line on stderr (a terminal) */
+	bool shown;              /* ... and it is on the screen */
+	struct ev_timer tick;    /* redraws it */
 };
 
 static int verdict_status(enum ka_verdict v)
@@ -294,19 +299,66 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	}
 }
 
-/* Once per turn of the loop: a closed stdout (kaprobe ... | head) ends
- * the run quietly, as ping's does. */
+/* On a terminal, what the run is waiting for, in one line on stderr: with
+ * --profile linux the next probe is two hours away. */
+static void draw_status(struct live *lv, ka_time now)
+{
+	const struct econn *c = lv->multi ? NULL : lv->lc[0].c;
+	ka_time next = KA_NEVER;
+	unsigned running = 0, rounds = 0;
+	char d[32];
+
+	for (unsigned i = 0; i < lv->n; i++) {
+		const struct econn *k = lv->lc[i].c;
+
+		if (!k || k->state != EC_READY)
+			continue;
+		running++;
+		rounds += k->round;
+		if (k->timer.slot && k->timer.when < next)
+			next = k->timer.when;
+	}
+	format_duration(next == KA_NEVER || next < now ? 0 : next - now, d, sizeof d);
+	if (c && c->state != EC_READY)
+		fprintf(stderr, "\r\033[Kconnecting to %s", lv->lc[0].dst);
+	else if (c)
+		fprintf(stderr, "\r\033[Kround %u, %s; next probe in %s", c->round,
+			c->ka.state == KA_PROBING ? "waiting for an answer" : "idle", d);
+	else
+		fprintf(stderr, "\r\033[K%u of %u connections running, %u rounds; next probe in %s",
+			running, lv->n, rounds, d);
+	lv->shown = true;
+}
+
+static void on_tick(struct evloop *loop, struct ev_timer *t, ka_time now)
+{
+	struct live *lv = (struct live *)((char *)t - offsetof(struct live, tick));
+
+	draw_status(lv, now);
+	evloop_arm(loop, t, now + 1000000);
+}
+
+/* Once per turn of the loop, before it sleeps: the turn's lines go out in
+ * one write, under the status line.  A closed stdout (kaprobe ... | head)
+ * ends the run quietly, as ping's does. */
 static void on_flush(struct engine *e, void *ctx)
 {
 	struct live *lv = ctx;
+	bool pending = __fpending(lv->out.f) > 0;
 
-	if (out_failed(&lv->out))
+	if (lv->shown && pending)
+		fputs("\r\033[K", stderr);
+	if (out_failed(&lv->out)) {
 		engine_stop(e, lv->lc && machine(&lv->lc[0])->last_answered ? EXIT_ALIVE : EXIT_DEAD);
+		return;
+	}
+	if (lv->shown && pending && !e->loop.stop)
+		draw_status(lv, ev_now());
 }
 
 /* SIGQUIT: the running statistics.  SIGINT, SIGTERM: like ping, the
  * summary; a connection whose last round was answered is alive, one
- * still waiting is "interrupted" (alone: the summary, exit 1). */
+ * still waiting is "interrupted" (exit 4: no verdict yet). */
 static void on_signal(struct engine *e, int signo, void *ctx)
 {
 	struct live *lv = ctx;
@@ -332,7 +384,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 			return;
 		}
 		out_summary(&lv->out, now, machine(l), e->ignored);
-		engine_stop(e, EXIT_DEAD);
+		engine_stop(e, EXIT_INTERRUPTED);
 		return;
 	}
 	for (unsigned i = 0; i < lv->n && !e->loop.stop; i++) {
@@ -342,7 +394,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 			conclude(lv, l, now, "alive", NULL, EXIT_ALIVE);
 		else
 			conclude(lv, l, now, l->ready ? "interrupted" : "no-connection",
-				 l->ready ? NULL : "interrupted", EXIT_DEAD);
+				 l->ready ? NULL : "interrupted", EXIT_INTERRUPTED);
 	}
 }
 
@@ -457,10 +509,20 @@ int live_run(const struct live_opts *opt)
 		return EXIT_SOFTWARE;
 	}
 	out_init(&lv.out, stdout, opt->json, opt->quiet, ev_now());
+	lv.out.stamp = opt->stamp;
+	lv.status_line = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
+	lv.tick.fn = on_tick;
 	rc = setup(&lv, &eo);
 	if (rc == 0 && lv.done < lv.n) {
+		lv.out.wall_off = lv.e.ss.real_off;
+		if (lv.status_line)
+			evloop_arm(&lv.e.loop, &lv.tick, ev_now() + 1000000);
 		open_next(&lv);
 		rc = engine_run(&lv.e);
+		if (lv.shown)
+			fputs("\r\033[K", stderr);
+		if (lv.e.failed)
+			out_error(&lv.out, ev_now(), lv.e.err);
 		/* A full disk under -w stops the run: what was measured is
 		 * still worth its summary. */
 		if (rc == EXIT_CANTCREAT && !lv.multi && lv.lc[0].ready)

@@ -20,6 +20,7 @@ struct live_opts {
 	const char *iface;        /* -i, or NULL for the routed interface */
 	const char *wfile;        /* -w, or NULL */
 	bool json, quiet;
+	bool stamp;               /* -D: human lines start with the Unix time */
 	bool garbage;             /* --garbage-byte: one octet of data */
 	int family;               /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
 	ka_time connect_timeout;

@@ -65,7 +65,7 @@ static const char usage_text[] =
 "  connection (\"conn\", \"dst\"); each ends with a verdict, and a table\n"
 "  (JSON: a summary counting verdicts) ends the run and answers SIGQUIT.\n"
 "  Exit status then: the highest of the connections' (0 alive, 1 dead,\n"
-"  unreachable or interrupted unanswered, 2 reset, 3 no connection).\n"
+"  unreachable, 2 reset, 3 no connection, 4 interrupted unanswered).\n"
 "\n"
 "Probing:\n"
 "  -c, --count N       stop after N answered rounds (default: until dead, reset\n"
@@ -83,14 +83,15 @@ static const char usage_text[] =
 "                      replies, ICMP errors) to a pcap file\n"
 "      --json          JSON lines: connect, probe, reply, verdict, summary\n"
 "  -q, --quiet         only the verdict and the summary\n"
+"  -D                  start each line with the Unix time, as ping -D\n"
 "  -h, --help          this text;  -V, --version  the version\n"
 "\n"
 "Signals: SIGINT/SIGTERM print the summary and stop; SIGQUIT prints statistics.\n"
 "\n"
-"Exit status: 0 alive (answered), 1 dead or unreachable (or interrupted with\n"
-"the last round unanswered), 2 reset by the peer, 3 could not connect (name,\n"
-"route, refused, timed out), 64 usage error, 70 internal error, 73 -w file\n"
-"cannot be written, 77 missing privilege (CAP_NET_RAW).\n"
+"Exit status: 0 alive (answered), 1 dead or unreachable, 2 reset by the peer,\n"
+"3 could not connect (name, route, refused, timed out), 4 interrupted before a\n"
+"verdict (the last round unanswered), 64 usage error, 70 internal error, 73 -w\n"
+"file cannot be written, 77 missing privilege (CAP_NET_RAW).\n"
 "\n"
 "kaprobe replay [options] FILE   (FILE: pcap or pcapng; - reads standard input)\n"
 "  Finds every flow's keep-alive probes (the frames Wireshark labels \"TCP\n"
@@ -119,7 +120,8 @@ static const char usage_text[] =
 "      --rate N               probes per second at most (default 50)\n"
 "  Exit status: 0 the standard probes (zero-length, one-byte) got the peer's\n"
 "  answer and the path keeps idle flows as RFC 5382 asks (or was not tested\n"
-"  that long), 1 it does not, 3 could not connect, 64, 70, 77 as above.\n";
+"  that long), 1 it does not (or was inconsistent), 3 could not connect or the\n"
+"  server took too few connections, 4 interrupted, 64, 70, 77 as above.\n";
 
 enum {
 	OPT_IDLE = 256, OPT_INTVL, OPT_PROBES, OPT_PROFILE, OPT_JSON,
@@ -334,7 +336,7 @@ static int live_main(int argc, char **argv)
 	long n;
 	int c, rc = 0;
 
-	while ((c = next_opt(argc, argv, ":c:f:i:w:Z:q46hV", live_longopts, &cm, &rc)) >= 0) {
+	while ((c = next_opt(argc, argv, ":c:f:i:w:Z:q46DhV", live_longopts, &cm, &rc)) >= 0) {
 		rc = 0;
 		switch (c) {
 		case OPT_CONNECT_TIMEOUT:
@@ -347,6 +349,7 @@ static int live_main(int argc, char **argv)
 		case 'Z': o.user = optarg; break;
 		case OPT_GARBAGE: o.garbage = true; break;
 		case 'f': o.file = optarg; break;
+		case 'D': o.stamp = true; break;
 		case OPT_CONNS:
 			rc = parse_count(optarg, 1, LIVE_MAX_CONNS, &n, err, sizeof err);
 			o.conns = (unsigned)n;

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 #include "parse.h"
 #include "target.h"
@@ -58,11 +59,41 @@ static void json_end(struct output *o)
 	fputs("}\n", o->f);
 }
 
-/* The human line's prefix in replay: frame number and flow. */
-static void human_head(struct output *o)
+/* Unix seconds of an event's time. */
+static double wall(const struct output *o, ka_time t)
 {
-	if (o->frame)
-		fprintf(o->f, "%" PRIu64 " ", o->frame);
+	return (double)(t + o->wall_off) / 1e6;
+}
+
+/* -D, as ping's: the wall-clock time first. */
+static void stamp(struct output *o, ka_time t)
+{
+	if (o->stamp)
+		fprintf(o->f, "[%.6f] ", wall(o, t));
+}
+
+/* The JSON "ts" member: the wall-clock time. */
+static void json_wall(struct output *o, ka_time t)
+{
+	fprintf(o->f, ",\"ts\":%.6f", wall(o, t));
+}
+
+/* The human line's prefix: -D's time; in replay the frame number, its
+ * capture time (UTC, as tcpdump's time of day) and the flow; with many
+ * connections the target. */
+static void human_head(struct output *o, ka_time t)
+{
+	stamp(o, t);
+	if (o->frame) {
+		time_t sec = (time_t)((t + o->wall_off) / 1000000);
+		struct tm tm;
+
+		if (gmtime_r(&sec, &tm))
+			fprintf(o->f, "%" PRIu64 " %02d:%02d:%02d.%06ld ", o->frame, tm.tm_hour,
+				tm.tm_min, tm.tm_sec, (long)((t + o->wall_off) % 1000000));
+		else
+			fprintf(o->f, "%" PRIu64 " ", o->frame);
+	}
 	if (o->flow)
 		fprintf(o->f, "%s ", o->flow);
 	if (o->dst)
@@ -80,7 +111,8 @@ void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 		if (!o->dst)   /* many connections: json_head named it */
 			json_str(o, "dst", dst);
 		json_str(o, "iface", iface);
-		fprintf(o->f, ",\"ts\":%s,\"idle_s\":%.3f,\"intvl_s\":%.3f,\"probes\":%u",
+		json_wall(o, t);
+		fprintf(o->f, ",\"timestamps\":%s,\"idle_s\":%.3f,\"intvl_s\":%.3f,\"probes\":%u",
 			ts ? "true" : "false", cfg->idle / 1e6, cfg->intvl / 1e6, cfg->probes);
 		json_end(o);
 		return;
@@ -89,6 +121,7 @@ void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 
 	format_duration(cfg->idle, idle, sizeof idle);
 	format_duration(cfg->intvl, intvl, sizeof intvl);
+	stamp(o, t);
 	fprintf(o->f, "KAPROBE %s from %s via %s: idle %s, interval %s, %u probes, timestamps %s\n",
 		dst, src, iface, idle, intvl, cfg->probes, ts ? "on" : "off");
 }
@@ -108,7 +141,7 @@ void out_probe(struct output *o, ka_time t, const struct out_probe *p)
 		json_end(o);
 		return;
 	}
-	human_head(o);
+	human_head(o, t);
 	fprintf(o->f, "probe %u", p->n);
 	if (p->round)
 		fprintf(o->f, " (round %u)", p->round);
@@ -145,7 +178,7 @@ void out_reply(struct output *o, ka_time t, const struct out_reply *r)
 		json_end(o);
 		return;
 	}
-	human_head(o);
+	human_head(o, t);
 	fprintf(o->f, "%s from %s:", r->kind, r->from);
 	if (r->icmp_type >= 0)
 		fprintf(o->f, " type=%d code=%d%s%s", r->icmp_type, r->icmp_code,
@@ -170,8 +203,17 @@ void out_notice(struct output *o, ka_time t, const char *event, const char *text
 		json_end(o);
 		return;
 	}
-	human_head(o);
+	human_head(o, t);
 	fprintf(o->f, "%s: %s\n", event, text);
+}
+
+void out_error(struct output *o, ka_time t, const char *text)
+{
+	if (!o->json)
+		return;
+	json_head(o, "error", t);
+	json_str(o, "text", text);
+	json_end(o);
 }
 
 void out_ignored(struct output *o, ka_time t, const char *reason, const char *from,
@@ -187,8 +229,21 @@ void out_ignored(struct output *o, ka_time t, const char *reason, const char *fr
 		json_end(o);
 		return;
 	}
-	human_head(o);
+	human_head(o, t);
 	fprintf(o->f, "ignored from %s: %s\n", from, text);
+}
+
+/* Counts that add up: sent = answered + answered by an RST + lost. */
+static void human_counts(struct output *o, const struct ka_machine *m)
+{
+	const struct ka_stats *st = &m->st;
+
+	fprintf(o->f, "%u probe%s sent, %u answered", st->sent, st->sent == 1 ? "" : "s",
+		st->answered);
+	if (m->rst_answered)
+		fprintf(o->f, ", %u answered by an RST", (unsigned)m->rst_answered);
+	fprintf(o->f, ", %u lost (%.0f%%)", ka_lost(m),
+		st->sent ? 100.0 * ka_lost(m) / st->sent : 0.0);
 }
 
 static double rtt_avg(const struct ka_stats *st)
@@ -218,18 +273,20 @@ void out_verdict(struct output *o, ka_time t, const char *verdict, const struct 
 		json_head(o, "verdict", t);
 		json_str(o, "verdict", verdict);
 		if (m) {
-			fprintf(o->f, ",\"probes\":%u,\"answered\":%u", m->st.sent, m->st.answered);
+			fprintf(o->f, ",\"probes\":%u,\"answered\":%u,\"rst_answered\":%u,"
+				"\"lost\":%u", m->st.sent, m->st.answered, m->rst_answered, ka_lost(m));
 			json_rtts(o, &m->st);
 		}
 		json_end(o);
 		return;
 	}
 	if (!m) {
+		stamp(o, t);
 		fprintf(o->f, "verdict: %s\n", verdict);
 		return;
 	}
-	fprintf(o->f, "%s: %s, %u probe%s, %u answered", o->flow, verdict, m->st.sent,
-		m->st.sent == 1 ? "" : "s", m->st.answered);
+	fprintf(o->f, "%s: %s, ", o->flow, verdict);
+	human_counts(o, m);
 	human_rtts(o, &m->st);
 	fputc('\n', o->f);
 }
@@ -254,18 +311,15 @@ void out_summary(struct output *o, ka_time t, const struct ka_machine *m, uint32
 
 	if (o->json) {
 		json_head(o, "summary", t);
-		fprintf(o->f, ",\"sent\":%u,\"answered\":%u,\"lost\":%u,\"ignored\":%u", st->sent,
-			st->answered, ka_lost(m), ignored);
+		json_wall(o, t);
+		fprintf(o->f, ",\"sent\":%u,\"answered\":%u,\"rst_answered\":%u,\"lost\":%u,"
+			"\"ignored\":%u", st->sent, st->answered, m->rst_answered, ka_lost(m), ignored);
 		json_rtts(o, st);
 		json_end(o);
 		return;
 	}
 	fprintf(o->f, "--- %s keep-alive statistics ---\n", o->target ? o->target : "");
-	fprintf(o->f, "%u probe%s sent, %u answered, %u lost (%.0f%%)", st->sent,
-		st->sent == 1 ? "" : "s", st->answered, ka_lost(m),
-		st->sent ? 100.0 * ka_lost(m) / st->sent : 0.0);
-	if (m->rst_answered)
-		fputs(", answered by an RST", o->f);
+	human_counts(o, m);
 	human_rtts(o, st);
 	if (ignored)
 		fprintf(o->f, "; %u ignored", ignored);
@@ -513,18 +567,18 @@ void out_conn_verdict(struct output *o, ka_time t, const char *verdict, const ch
 		json_str(o, "verdict", verdict);
 		if (reason)
 			json_str(o, "reason", reason);
-		fprintf(o->f, ",\"sent\":%u,\"answered\":%u,\"lost\":%u", m->st.sent,
-			m->st.answered, ka_lost(m));
+		fprintf(o->f, ",\"sent\":%u,\"answered\":%u,\"rst_answered\":%u,\"lost\":%u",
+			m->st.sent, m->st.answered, m->rst_answered, ka_lost(m));
 		json_rtts(o, &m->st);
 		json_end(o);
 		return;
 	}
-	human_head(o);
+	human_head(o, t);
 	fprintf(o->f, "verdict %s", verdict);
 	if (reason)
 		fprintf(o->f, " (%s)", reason);
-	fprintf(o->f, ", %u probe%s, %u answered", m->st.sent, m->st.sent == 1 ? "" : "s",
-		m->st.answered);
+	fputs(", ", o->f);
+	human_counts(o, m);
 	human_rtts(o, &m->st);
 	fputc('\n', o->f);
 }
@@ -555,6 +609,7 @@ void out_conn_table(struct output *o, ka_time t, const struct out_conn_row *rows
 
 	if (o->json) {
 		json_head(o, "summary", t);
+		json_wall(o, t);
 		fprintf(o->f, ",\"connections\":%u", n);
 		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 			unsigned c = 0;

@@ -3,7 +3,8 @@
  * One function per event, so that the human and the JSON forms of an event
  * are written side by side and cannot drift apart.  JSON events are one
  * object per line, each with "event" and "t" (seconds since the start: of
- * the run, or of the capture in replay).  Replay sets `flow` and `frame`
+ * the run, or of the capture in replay); "connect" and "summary" also carry
+ * "ts", the wall-clock time (Unix seconds).  Replay sets `flow` and `frame`
  * before each event so that the same events carry "flow" and "frame".
  * Quiet mode keeps only verdicts and summaries.
  */
@@ -19,7 +20,10 @@
 struct output {
 	FILE *f;
 	bool json, quiet;
+	bool stamp;             /* -D: human lines start with [unix-time.micro] */
 	ka_time t0;             /* the start: "t" counts from here */
+	ka_time wall_off;       /* live: CLOCK_REALTIME - the events' clock, for
+				 * "ts" and -D; replay's times are wall-clock */
 	const char *target;     /* for the summary's heading */
 	const char *flow;       /* replay: "prober>peer" of the event, else NULL */
 	unsigned conn;          /* many connections: the event's (1-based), else 0 */
@@ -74,6 +78,9 @@ void out_reply(struct output *o, ka_time t, const struct out_reply *r);
 /* Something seen and reported but not acted on, e.g. an RST not at
  * RCV.NXT (RFC 5961) or the peer closing its side. */
 void out_notice(struct output *o, ka_time t, const char *event, const char *text);
+/* A fatal error, in JSON only (people read it on stderr): a script
+ * reading stdout learns why the run ended. */
+void out_error(struct output *o, ka_time t, const char *text);
 /* A segment or ICMP error seen and not acted on: reason is a word
  * ("bad-seq", ...), text a sentence with the rule's source. */
 void out_ignored(struct output *o, ka_time t, const char *reason, const char *from,

@@ -224,7 +224,7 @@ ka_assert_alive() {
 	json_valid "$out"
 	assert_eq 1 "$(json_count "$out" 'select(.event=="connect")')" "connect events"
 	if [ -n "$ts" ]; then
-		assert_eq "$ts" "$(json_field "$out" 'select(.event=="connect")' .ts)" connect.ts
+		assert_eq "$ts" "$(json_field "$out" 'select(.event=="connect")' .timestamps)" connect.timestamps
 	fi
 	assert_ge "$(json_count "$out" 'select(.event=="probe")')" 2 "probe events"
 	assert_json "$out" 'map(select(.event=="probe")) | all(.len == 0)' "probes carry no data"

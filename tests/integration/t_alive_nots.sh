@@ -1,5 +1,5 @@
 #!/bin/bash
-# Timestamps off on the server: connect.ts false, the probes still answered.
+# Timestamps off on the server: connect.timestamps false, the probes still answered.
 . tests/integration/lib.sh
 PORT=7203
 ka_setup $PORT
