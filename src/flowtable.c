@@ -30,16 +30,21 @@ static uint64_t hash_end(const uint8_t *addr, uint16_t port)
 	return mix64(w0 ^ mix64(w1 ^ port));
 }
 
-uint32_t ft_hash(int family, const uint8_t *a, uint16_t pa, const uint8_t *b, uint16_t pb)
+uint32_t ft_hash(int family, const uint8_t *a, uint16_t pa, const uint8_t *b, uint16_t pb,
+		 uint32_t tunnel)
 {
-	uint64_t h = hash_end(a, pa) + hash_end(b, pb) + (uint64_t)family;
+	uint64_t h = hash_end(a, pa) + hash_end(b, pb) + (uint64_t)family +
+		     (uint64_t)tunnel * 0x9e3779b97f4a7c15ull;
 
 	return (uint32_t)(h ^ (h >> 29));
 }
 
-static uint32_t hash_rec(const struct rflow *r)
+static uint32_t hash_rec(const struct flowtable *ft, uint32_t idx)
 {
-	return ft_hash(r->family, r->addr[0], r->port[0], r->addr[1], r->port[1]);
+	const struct rflow *r = &ft->pool[idx];
+
+	return ft_hash(r->family, r->addr[0], r->port[0], r->addr[1], r->port[1],
+		       ft_tunnel(ft, idx));
 }
 
 /* Addresses are compared, and hashed, as 16 bytes: an IPv4 address is
@@ -75,11 +80,12 @@ void ft_free(struct flowtable *ft)
 {
 	free(ft->pool);
 	free(ft->slot);
+	free(ft->tunnel);
 	*ft = (struct flowtable){ .free_head = FT_NONE };
 }
 
 uint32_t ft_find(const struct flowtable *ft, uint32_t h, int family, const uint8_t *src,
-		 uint16_t sport, const uint8_t *dst, uint16_t dport)
+		 uint16_t sport, const uint8_t *dst, uint16_t dport, uint32_t tunnel)
 {
 	uint32_t mask = ft->nslots - 1;
 
@@ -87,7 +93,8 @@ uint32_t ft_find(const struct flowtable *ft, uint32_t h, int family, const uint8
 	     i = (i + 1) & mask) {
 		uint32_t idx = ft->slot[i] - 1;
 
-		if (matches(&ft->pool[idx], family, src, sport, dst, dport))
+		if (matches(&ft->pool[idx], family, src, sport, dst, dport) &&
+		    ft_tunnel(ft, idx) == tunnel)
 			return idx;
 	}
 	return FT_NONE;
@@ -95,7 +102,7 @@ uint32_t ft_find(const struct flowtable *ft, uint32_t h, int family, const uint8
 
 static void place(struct flowtable *ft, uint32_t idx)
 {
-	uint32_t mask = ft->nslots - 1, i = hash_rec(&ft->pool[idx]) & mask;
+	uint32_t mask = ft->nslots - 1, i = hash_rec(ft, idx) & mask;
 
 	while (ft->slot[i])
 		i = (i + 1) & mask;
@@ -122,6 +129,18 @@ static int grow_index(struct flowtable *ft)
 	return 0;
 }
 
+/* The tunnel array to `cap` records, the new ones 0 (none). */
+static int grow_tunnels(struct flowtable *ft, uint32_t cap)
+{
+	uint32_t *t = realloc(ft->tunnel, (size_t)cap * sizeof *t);
+
+	if (!t)
+		return -1;
+	memset(t + ft->pool_cap, 0, (size_t)(cap - ft->pool_cap) * sizeof *t);
+	ft->tunnel = t;
+	return 0;
+}
+
 static uint32_t new_record(struct flowtable *ft)
 {
 	uint32_t idx;
@@ -139,13 +158,15 @@ static uint32_t new_record(struct flowtable *ft)
 		    !(p = realloc(ft->pool, (size_t)cap * sizeof *p)))
 			return FT_NONE;
 		ft->pool = p;
+		if (ft->tunnel && grow_tunnels(ft, cap) < 0)
+			return FT_NONE;
 		ft->pool_cap = cap;
 	}
 	return ft->pool_used++;
 }
 
 uint32_t ft_insert(struct flowtable *ft, int family, const uint8_t *src, uint16_t sport,
-		   const uint8_t *dst, uint16_t dport)
+		   const uint8_t *dst, uint16_t dport, uint32_t tunnel)
 {
 	size_t n = seg_addrlen(family);
 	struct rflow *r;
@@ -154,6 +175,13 @@ uint32_t ft_insert(struct flowtable *ft, int family, const uint8_t *src, uint16_
 	/* At most half full, so that linear probing stays short. */
 	if ((uint64_t)(ft->live + 1) * 2 > ft->nslots && grow_index(ft) < 0)
 		return FT_NONE;
+	/* The first tunnel seen: from now on every record has an id (and
+	 * new_record grows the array with the pool). */
+	if (tunnel && !ft->tunnel) {
+		ft->tunnel = calloc(ft->pool_cap ? ft->pool_cap : 1, sizeof *ft->tunnel);
+		if (!ft->tunnel)
+			return FT_NONE;
+	}
 	idx = new_record(ft);
 	if (idx == FT_NONE)
 		return FT_NONE;
@@ -165,6 +193,8 @@ uint32_t ft_insert(struct flowtable *ft, int family, const uint8_t *src, uint16_
 	r->port[1] = dport;
 	r->family = (uint8_t)family;
 	r->rflags = RF_LIVE;
+	if (ft->tunnel)
+		ft->tunnel[idx] = tunnel;
 	place(ft, idx);
 	ft->live++;
 	return idx;
@@ -172,7 +202,7 @@ uint32_t ft_insert(struct flowtable *ft, int family, const uint8_t *src, uint16_
 
 void ft_remove(struct flowtable *ft, uint32_t idx)
 {
-	uint32_t mask = ft->nslots - 1, i = hash_rec(&ft->pool[idx]) & mask, j;
+	uint32_t mask = ft->nslots - 1, i = hash_rec(ft, idx) & mask, j;
 
 	while (ft->slot[i] != idx + 1)
 		i = (i + 1) & mask;
@@ -180,7 +210,7 @@ void ft_remove(struct flowtable *ft, uint32_t idx)
 	 * the hole when their home slot does not lie between hole and them,
 	 * so that no tombstones are needed. */
 	for (j = (i + 1) & mask; ft->slot[j]; j = (j + 1) & mask) {
-		uint32_t home = hash_rec(&ft->pool[ft->slot[j] - 1]) & mask;
+		uint32_t home = hash_rec(ft, ft->slot[j] - 1) & mask;
 
 		if (((j - home) & mask) >= ((j - i) & mask)) {
 			ft->slot[i] = ft->slot[j];
