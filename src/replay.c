@@ -376,8 +376,9 @@ static void decode_frame(struct replay *rp, const struct pcap_pkthdr *h, const u
 	case SEG_OK:
 		pd->ok = true;
 		pd->hash = s->kind == SEG_TCP
-			? ft_hash(s->family, s->src, s->sport, s->dst, s->dport, s->tunnel)
-			: ft_hash(s->family, s->qsrc, s->sport, s->qdst, s->dport, s->tunnel);
+			? ft_hash(s->family, s->src, s->sport, s->dst, s->dport)
+			: ft_hash(s->family, s->qsrc, s->sport, s->qdst, s->dport);
+		pd->hash = ft_hash_in(pd->hash, s->tunnel);
 		ft_prefetch_slot(&rp->ft, pd->hash);
 		break;
 	case SEG_TRUNC: rp->tot.truncated++; break;

@@ -338,12 +338,6 @@ enum seg_result seg_ipv4(const uint8_t *p, size_t cap, size_t rep, struct segmen
 	if (cap < ihl)
 		return SEG_TRUNC; /* IP options cut */
 	frag = rd16(p + 6);
-	if (out->encap) {
-		/* Inside a tunnel: clear what an outer IPv6 header left. */
-		memset(out->src + 4, 0, 12);
-		memset(out->dst + 4, 0, 12);
-		out->flowlabel = 0;
-	}
 	out->family = AF_INET;
 	out->ttl = p[8];
 	out->ip_id = rd16(p + 4);
@@ -395,8 +389,6 @@ enum seg_result seg_ipv6(const uint8_t *p, size_t cap, size_t rep, struct segmen
 	if (cap < IPV6_HDR_LEN)
 		return SEG_TRUNC;
 	out->family = AF_INET6;
-	out->ip_id = 0;   /* an outer IPv4 header's, inside a tunnel */
-	out->df = false;
 	out->flowlabel = (uint32_t)(p[1] & 0x0f) << 16 | (uint32_t)p[2] << 8 | p[3];
 	out->ttl = p[7];
 	memcpy(out->src, p + 8, 16);

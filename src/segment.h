@@ -47,7 +47,8 @@ struct tcp_opts {
 struct segment {
 	enum seg_kind kind;
 	int family;               /* AF_INET or AF_INET6 */
-	/* Outer IP header.  For SEG_ICMP_ERR, src is the reporting router. */
+	/* IP header (inside tunnels, the innermost).  For SEG_ICMP_ERR, src
+	 * is the reporting router. */
 	uint8_t src[16], dst[16]; /* IPv4 uses the first 4 bytes */
 	uint8_t ttl;              /* TTL, or hop limit for IPv6 */
 	uint16_t ip_id;           /* IPv4 only */
@@ -70,9 +71,11 @@ struct segment {
 	/* The tunnels crossed to reach the IP header above, 0 for none: a
 	 * 32-bit hash of each one's kind and key (VXLAN or Geneve VNI, GRE
 	 * key, ERSPAN session, GTP-U TEID, PPPoE session), so that the same
-	 * inner 4-tuple in two tunnels is two flows.  `encap` counts them. */
-	uint32_t tunnel;
+	 * inner 4-tuple in two tunnels is two flows.  `encap` counts them.
+	 * (encap sits in the padding after icmp_code: the struct is zeroed
+	 * for every frame, and its size shows in replay's speed.) */
 	uint8_t encap;
+	uint32_t tunnel;
 };
 
 /* At most this many tunnels are crossed: deeper nesting is not decoded. */

@@ -8,6 +8,8 @@
  * table can tell the same inner 4-tuple in two tunnels apart; at most
  * SEG_MAX_ENCAP are crossed, which also bounds the recursion.
  */
+#include <string.h>
+
 #include "segpriv.h"
 
 enum tunnel_kind {
@@ -31,12 +33,20 @@ enum tunnel_kind {
 #define UDP_GENEVE      6081
 #define UDP_GTPU        2152
 
-/* One more level of nesting, or false past SEG_MAX_ENCAP. */
+/* One more level of nesting, or false past SEG_MAX_ENCAP.  The outer IP
+ * header's fields are cleared, so that an inner IPv4 header leaves no
+ * IPv6 address bytes behind it (addresses are compared as 16 bytes), nor
+ * an inner IPv6 header an IPv4 ID: the IP layer need not check. */
 static bool deeper(struct segment *out)
 {
 	if (out->encap >= SEG_MAX_ENCAP)
 		return false;
 	out->encap++;
+	memset(out->src, 0, sizeof out->src);
+	memset(out->dst, 0, sizeof out->dst);
+	out->ip_id = 0;
+	out->df = false;
+	out->flowlabel = 0;
 	return true;
 }
 

@@ -23,8 +23,8 @@ static void test_record_is_128_bytes(void)
 static uint32_t find_in(const struct flowtable *ft, int family, const uint8_t *src,
 			uint16_t sport, const uint8_t *dst, uint16_t dport, uint32_t tunnel)
 {
-	return ft_find(ft, ft_hash(family, src, sport, dst, dport, tunnel), family, src, sport,
-		       dst, dport, tunnel);
+	return ft_find(ft, ft_hash_in(ft_hash(family, src, sport, dst, dport), tunnel), family,
+		       src, sport, dst, dport, tunnel);
 }
 
 static uint32_t find(const struct flowtable *ft, int family, const uint8_t *src,
