@@ -274,7 +274,7 @@ static void burst(struct plan *pl, int dir)
 	if (chance(20))
 		pl->win[dir] = (uint16_t)rnd(400, 3000);
 	for (i = 0; i < n; i++) {
-		if (chance(opt.pcttso)) {
+		if (opt.pcttso && chance(opt.pcttso)) {
 			/* One super-segment of many MSS, as the sender's stack
 			 * hands it to the NIC. */
 			seg(pl, dir, F_ACK, rnd(65536, 200000))->tso = true;
@@ -315,7 +315,7 @@ static void burst(struct plan *pl, int dir)
 				r->tsval = tsnow(pl, dir);
 		}
 	}
-	if (chance(opt.pcttso)) {
+	if (opt.pcttso && chance(opt.pcttso)) {
 		/* The burst's last data a super-segment: a probe after it
 		 * is at SND.NXT-1 only when its length is read. */
 		seg(pl, dir, F_ACK | F_PSH, rnd(65536, 200000))->tso = true;
