@@ -185,9 +185,10 @@ static enum seg_result fddi(const uint8_t *p, size_t cap, size_t rep, struct seg
 #define ARC_BACNET   0xcd
 
 /* ARCNET: src(1) dst(1), on Linux an offset(2), then the protocol.  RFC
- * 1201 protocols add a split flag and a sequence number; on BSD a split
- * flag of FF is an exception packet with 4 more bytes before the real one.
- * The layout is Wireshark's dissect_arcnet_common. */
+ * 1201 protocols add a split flag and a sequence number(2); on BSD a split
+ * flag of FF marks an exception packet, where padding(2), the protocol
+ * again and the real split flag come before the sequence number (tcpdump's
+ * ARC_HDRNEWLEN_EXC, Wireshark's dissect_arcnet_common). */
 static enum seg_result arcnet(const uint8_t *p, size_t cap, size_t rep, bool linux_hdr,
 			      struct segment *out)
 {
@@ -202,7 +203,7 @@ static enum seg_result arcnet(const uint8_t *p, size_t cap, size_t rep, bool lin
 		if (cap < off + 1)
 			return SEG_TRUNC;
 		if (p[off++] == 0xff && !linux_hdr)
-			off += 5;     /* the exception header and the real flag */
+			off += 4;     /* padding, protocol, the real flag */
 		off += 2;             /* sequence number */
 		if (cap < off)
 			return SEG_TRUNC;

@@ -195,17 +195,15 @@ static enum seg_result erspan(uint16_t type, bool gre_seq, const uint8_t *p, siz
 		return seg_ether(p, cap, rep, out);
 	}
 	if (cap < hlen)
-		return SEG_TRUNC;
+		return rep < hlen ? SEG_BAD : SEG_TRUNC;
 	if (type == ETHERTYPE_ERSPAN3) {
 		if ((p[10] >> 2 & 0x1f) != 0)
 			return SEG_SKIP; /* not an Ethernet frame */
 		if (p[11] & 0x01)
 			hlen += 8;
 		if (cap < hlen)
-			return SEG_TRUNC;
+			return rep < hlen ? SEG_BAD : SEG_TRUNC;
 	}
-	if (hlen > rep)
-		return SEG_BAD;
 	if (!enter(out, TK_ERSPAN, rd16(p + 2) & 0x3ff))
 		return SEG_SKIP;
 	return seg_ether(p + hlen, cap - hlen, rep - hlen, out);

@@ -547,7 +547,7 @@ static void test_fddi_and_arcnet(void)
 	expect4(DLT_ARCNET, &f);
 	f = (struct frame){ .n = 0 };       /* a BSD exception packet */
 	put8(&f, 1), put8(&f, 2), put8(&f, 0xd4), put8(&f, 0xff);
-	put32(&f, 0xffffffff), put8(&f, 0), put16(&f, 9);
+	put16(&f, 0xffff), put8(&f, 0xd4), put8(&f, 0), put16(&f, 9);
 	ip4_tcp(&f);
 	expect4(DLT_ARCNET, &f);
 	f = (struct frame){ .n = 0 };       /* Linux: an offset; RFC 1051 IP */
