@@ -58,7 +58,8 @@ int ft_dir(const struct rflow *r, const uint8_t *src, uint16_t sport)
 	return end_is(r, 0, src, sport) ? 0 : 1;
 }
 
-/* Inlined into both probe runs of ft_find: a call per probe was measurable. */
+/* Inlined in both probe runs: with two callers the compiler made it a
+ * call per probe, which was measurable. */
 static inline __attribute__((always_inline)) bool
 matches(const struct rflow *r, int family, const uint8_t *src, uint16_t sport,
 	const uint8_t *dst, uint16_t dport)
@@ -84,15 +85,9 @@ void ft_free(struct flowtable *ft)
 	*ft = (struct flowtable){ .free_head = FT_NONE };
 }
 
-/* ft_find in a table that holds tunnels: the same probe run, which also
- * compares the tunnel.  Kept out of line so that the run for captures
- * without tunnels compiles as it did before there were tunnels (the
- * extra live values made it spill registers). */
-static __attribute__((noinline)) uint32_t find_in_tunnel(const struct flowtable *ft,
-							 uint32_t h, int family,
-							 const uint8_t *src, uint16_t sport,
-							 const uint8_t *dst, uint16_t dport,
-							 uint32_t tunnel)
+uint32_t ft_find_tunnel(const struct flowtable *ft, uint32_t h, int family,
+			const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport,
+			uint32_t tunnel)
 {
 	uint32_t mask = ft->nslots - 1;
 
@@ -108,13 +103,11 @@ static __attribute__((noinline)) uint32_t find_in_tunnel(const struct flowtable 
 	return FT_NONE;
 }
 
-uint32_t ft_find(const struct flowtable *ft, uint32_t h, int family, const uint8_t *src,
-		 uint16_t sport, const uint8_t *dst, uint16_t dport, uint32_t tunnel)
+uint32_t ft_find_plain(const struct flowtable *ft, uint32_t h, int family, const uint8_t *src,
+		       uint16_t sport, const uint8_t *dst, uint16_t dport)
 {
 	uint32_t mask = ft->nslots - 1;
 
-	if (tunnel || ft->tunnel)
-		return find_in_tunnel(ft, h, family, src, sport, dst, dport, tunnel);
 	for (uint32_t i = h & mask; ft->slot[i];
 	     i = (i + 1) & mask) {
 		uint32_t idx = ft->slot[i] - 1;

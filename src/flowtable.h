@@ -75,11 +75,26 @@ static inline uint32_t ft_hash_in(uint32_t h, uint32_t tunnel)
 	return tunnel ? h ^ (uint32_t)(((uint64_t)tunnel * 0x9e3779b97f4a7c15ull) >> 32) : h;
 }
 
+/* ft_find's two probe runs: in a table that has had no tunnel, for a flow
+ * in none; and otherwise, comparing the tunnel too. */
+uint32_t ft_find_plain(const struct flowtable *ft, uint32_t h, int family, const uint8_t *src,
+		       uint16_t sport, const uint8_t *dst, uint16_t dport);
+uint32_t ft_find_tunnel(const struct flowtable *ft, uint32_t h, int family,
+			const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport,
+			uint32_t tunnel);
+
 /* The flow holding (src,sport)-(dst,dport) in either direction inside
  * `tunnel` (0: none), or FT_NONE; h is ft_hash_in(ft_hash(), tunnel) of
- * the same. */
-uint32_t ft_find(const struct flowtable *ft, uint32_t h, int family, const uint8_t *src,
-		 uint16_t sport, const uint8_t *dst, uint16_t dport, uint32_t tunnel);
+ * the same.  Inline, so that a capture without tunnels runs the probe run
+ * it ran before there were tunnels, after one test at the caller. */
+static inline uint32_t ft_find(const struct flowtable *ft, uint32_t h, int family,
+			       const uint8_t *src, uint16_t sport, const uint8_t *dst,
+			       uint16_t dport, uint32_t tunnel)
+{
+	if (tunnel || ft->tunnel)
+		return ft_find_tunnel(ft, h, family, src, sport, dst, dport, tunnel);
+	return ft_find_plain(ft, h, family, src, sport, dst, dport);
+}
 
 /* Hints for a lookup to come, so that its two cache misses (index slot,
  * then record) overlap other work: first the slot, later the record the
