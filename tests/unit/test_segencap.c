@@ -201,8 +201,11 @@ static void test_ipv4_tso_length(void)
 	CU_ASSERT_EQUAL(s.len, PAYLOAD);
 	CU_ASSERT_EQUAL_FATAL(decode(DLT_EN10MB, &f, 54, 14 + 40 + 100000, &s), SEG_OK);
 	CU_ASSERT_EQUAL(s.len, 100000);
-	/* A wire length below the captured one is the captured one. */
+	/* A wire length below the captured one is the captured one; and
+	 * seg_decode (live mode) takes the frame as whole. */
 	CU_ASSERT_EQUAL_FATAL(decode(DLT_EN10MB, &f, f.n, 3, &s), SEG_OK);
+	CU_ASSERT_EQUAL(s.len, PAYLOAD);
+	CU_ASSERT_EQUAL_FATAL(seg_decode(DLT_EN10MB, f.b, f.n, &s), SEG_OK);
 	CU_ASSERT_EQUAL(s.len, PAYLOAD);
 }
 
