@@ -1,4 +1,5 @@
-/* flowtable.h - replay's flows: every TCP flow of a capture, by 4-tuple.
+/* flowtable.h - replay's flows: every TCP flow of a capture, by 4-tuple
+ * and tunnel (segment.h: the same 4-tuple in two tunnels is two flows).
  *
  * Records live in one pool and are found through an open-addressing index
  * of 32-bit record numbers (linear probing, at most half full), so a flow
@@ -7,6 +8,10 @@
  * as numbers, not pointers, because the pool moves when it grows.  Freed
  * records are reused, so memory follows the flows open at once, not the
  * flows seen.
+ *
+ * A flow's tunnel id is kept beside its record, in an array made only once
+ * a capture shows a tunnel: the record stays 128 bytes, and a capture with
+ * no tunnels never reads the array.
  */
 #ifndef KAPROBE_FLOWTABLE_H
 #define KAPROBE_FLOWTABLE_H
@@ -49,6 +54,7 @@ struct flowtable {
 	uint32_t live;                 /* flows held now */
 	uint32_t *slot;                /* record number + 1; 0 is empty */
 	uint32_t nslots;               /* a power of two */
+	uint32_t *tunnel;              /* per record, or NULL: all 0 */
 };
 
 /* Returns 0, or -1 when out of memory. */
@@ -62,10 +68,33 @@ void ft_free(struct flowtable *ft);
 uint32_t ft_hash(int family, const uint8_t *src, uint16_t sport, const uint8_t *dst,
 		 uint16_t dport);
 
-/* The flow holding (src,sport)-(dst,dport) in either direction, or FT_NONE;
- * h is ft_hash() of the same. */
-uint32_t ft_find(const struct flowtable *ft, uint32_t h, int family, const uint8_t *src,
-		 uint16_t sport, const uint8_t *dst, uint16_t dport);
+/* That hash for the flow inside `tunnel`: a capture with no tunnels pays
+ * one test for them. */
+static inline uint32_t ft_hash_in(uint32_t h, uint32_t tunnel)
+{
+	return tunnel ? h ^ (uint32_t)(((uint64_t)tunnel * 0x9e3779b97f4a7c15ull) >> 32) : h;
+}
+
+/* ft_find's two probe runs: in a table that has had no tunnel, for a flow
+ * in none; and otherwise, comparing the tunnel too. */
+uint32_t ft_find_plain(const struct flowtable *ft, uint32_t h, int family, const uint8_t *src,
+		       uint16_t sport, const uint8_t *dst, uint16_t dport);
+uint32_t ft_find_tunnel(const struct flowtable *ft, uint32_t h, int family,
+			const uint8_t *src, uint16_t sport, const uint8_t *dst, uint16_t dport,
+			uint32_t tunnel);
+
+/* The flow holding (src,sport)-(dst,dport) in either direction inside
+ * `tunnel` (0: none), or FT_NONE; h is ft_hash_in(ft_hash(), tunnel) of
+ * the same.  Inline, so that a capture without tunnels runs the probe run
+ * it ran before there were tunnels, after one test at the caller. */
+static inline uint32_t ft_find(const struct flowtable *ft, uint32_t h, int family,
+			       const uint8_t *src, uint16_t sport, const uint8_t *dst,
+			       uint16_t dport, uint32_t tunnel)
+{
+	if (tunnel || ft->tunnel)
+		return ft_find_tunnel(ft, h, family, src, sport, dst, dport, tunnel);
+	return ft_find_plain(ft, h, family, src, sport, dst, dport);
+}
 
 /* Hints for a lookup to come, so that its two cache misses (index slot,
  * then record) overlap other work: first the slot, later the record the
@@ -86,7 +115,13 @@ static inline void ft_prefetch_record(const struct flowtable *ft, uint32_t h)
 /* A new flow with end 0 = (src,sport), zeroed otherwise; FT_NONE when out of
  * memory.  Moves the pool: re-fetch record pointers after it. */
 uint32_t ft_insert(struct flowtable *ft, int family, const uint8_t *src, uint16_t sport,
-		   const uint8_t *dst, uint16_t dport);
+		   const uint8_t *dst, uint16_t dport, uint32_t tunnel);
+
+/* The tunnel id of flow idx (0: none). */
+static inline uint32_t ft_tunnel(const struct flowtable *ft, uint32_t idx)
+{
+	return ft->tunnel ? ft->tunnel[idx] : 0;
+}
 
 void ft_remove(struct flowtable *ft, uint32_t idx);
 

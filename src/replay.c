@@ -272,13 +272,14 @@ static void on_peer(struct replay *rp, uint32_t idx, ka_time t, const struct seg
 
 static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32_t h)
 {
-	uint32_t idx = ft_find(&rp->ft, h, s->family, s->src, s->sport, s->dst, s->dport);
+	uint32_t idx = ft_find(&rp->ft, h, s->family, s->src, s->sport, s->dst, s->dport,
+			       s->tunnel);
 	struct rflow *r;
 	int dir;
 
 	rp->tot.tcp++;
 	if (idx == FT_NONE) {
-		idx = ft_insert(&rp->ft, s->family, s->src, s->sport, s->dst, s->dport);
+		idx = ft_insert(&rp->ft, s->family, s->src, s->sport, s->dst, s->dport, s->tunnel);
 		if (idx == FT_NONE)
 			out_of_memory(rp);
 		rp->tot.flows++;
@@ -314,7 +315,8 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32
 /* An ICMP error quoting a flow's segment from its prober. */
 static void on_icmp(struct replay *rp, ka_time t, const struct segment *s, uint32_t h)
 {
-	uint32_t idx = ft_find(&rp->ft, h, s->family, s->qsrc, s->sport, s->qdst, s->dport);
+	uint32_t idx = ft_find(&rp->ft, h, s->family, s->qsrc, s->sport, s->qdst, s->dport,
+			       s->tunnel);
 	struct rflow *r;
 	struct ka_outcome o;
 
@@ -370,12 +372,13 @@ static void decode_frame(struct replay *rp, const struct pcap_pkthdr *h, const u
 		t = rp->t_last;
 	rp->t_last = pd->t = t;
 	pd->ok = false;
-	switch (seg_decode_ex(rp->linktype, bytes, h->caplen, &pd->s, SEG_NO_OPTIONS)) {
+	switch (seg_decode_ex(rp->linktype, bytes, h->caplen, h->len, &pd->s, SEG_NO_OPTIONS)) {
 	case SEG_OK:
 		pd->ok = true;
 		pd->hash = s->kind == SEG_TCP
 			? ft_hash(s->family, s->src, s->sport, s->dst, s->dport)
 			: ft_hash(s->family, s->qsrc, s->sport, s->qdst, s->dport);
+		pd->hash = ft_hash_in(pd->hash, s->tunnel);
 		ft_prefetch_slot(&rp->ft, pd->hash);
 		break;
 	case SEG_TRUNC: rp->tot.truncated++; break;

@@ -1,19 +1,13 @@
-/* segment.c - decode one captured frame (see segment.h).
+/* segment.c - decode one captured frame (see segment.h): IP, TCP, ICMP
+ * errors, and the entry points.  Link layers are in seglink.c, tunnels in
+ * segtunnel.c; segpriv.h says how the layers hand bytes to each other.
  *
- * Every layer is one static function that is given a pointer to its first
- * byte and `cap`, the number of bytes from there that may be read.  Each
- * checks `cap` before reading, and hands the next layer a `cap` that is at
- * most what it had, so no read can go past the captured bytes whatever the
- * header fields say.  Below the IP header `cap` is also clamped to the
- * length the IP header declares, so an Ethernet trailer (padding to 60
- * bytes) is never taken for TCP options or payload.
- *
- * Lengths that the IP header declares (`iplen` below) are kept apart from
- * captured lengths: payload lengths come from the former, so a frame cut by
- * a small snaplen still reports the true payload length.
- *
- * Multi-byte fields are read byte by byte (rd16/rd32): frames are not
- * aligned, and casting them to structs would be undefined behaviour.
+ * Below the IP header `cap` is clamped to the length the IP header
+ * declares, so an Ethernet trailer (padding to 60 bytes) is never taken for
+ * TCP options or payload.  Lengths that the IP header declares (`iplen`
+ * below) are kept apart from captured lengths: payload lengths come from
+ * the former, so a frame cut by a small snaplen still reports the true
+ * payload length.
  */
 #include "segment.h"
 
@@ -22,15 +16,7 @@
 
 #include <pcap/pcap.h>
 
-/* pcap_datalink() gives DLT_RAW for raw IP, but LINKTYPE_RAW (101) is what
- * savefiles carry and what some callers pass straight through. */
-#define LINKTYPE_RAW 101
-
-#define ETHERTYPE_IPV4   0x0800
-#define ETHERTYPE_IPV6   0x86dd
-#define ETHERTYPE_8021Q  0x8100
-#define ETHERTYPE_8021AD 0x88a8
-#define ETHERTYPE_QINQ   0x9100 /* pre-802.1ad vendor tag, still seen */
+#include "segpriv.h"
 
 #define IPPROTO_N_HOPOPTS  0
 #define IPPROTO_N_ICMP     1
@@ -55,21 +41,7 @@
 #define IPV6_HDR_LEN 40
 #define ICMP_HDR_LEN 8   /* type, code, checksum, 4 bytes before the quote */
 #define QUOTED_TCP_MIN 8 /* RFC 792: ports and seq, all a router must quote */
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static size_t min_size(size_t a, size_t b)
-{
-	return a < b ? a : b;
-}
+#define IP6OPT_JUMBO 0xc2 /* RFC 2675 */
 
 /* ---- TCP ------------------------------------------------------------------ */
 
@@ -337,10 +309,11 @@ static enum seg_result decode_l4(uint8_t proto, const uint8_t *p, size_t cap, si
 		return decode_icmp(p, cap, iplen, false, out);
 	if (proto == IPPROTO_N_ICMPV6 && out->family == AF_INET6)
 		return decode_icmp(p, cap, iplen, true, out);
-	return SEG_SKIP; /* UDP, ESP, ... */
+	/* Inside, the IP header's length is the length on the wire. */
+	return seg_ip_tunnel(proto, p, cap, iplen, out); /* UDP, GRE, IP in IP... */
 }
 
-static enum seg_result decode_ipv4(const uint8_t *p, size_t cap, struct segment *out)
+enum seg_result seg_ipv4(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
 {
 	size_t ihl, total;
 	uint16_t frag;
@@ -355,6 +328,11 @@ static enum seg_result decode_ipv4(const uint8_t *p, size_t cap, struct segment 
 	if (cap < IPV4_HDR_MIN)
 		return SEG_TRUNC;
 	total = rd16(p + 2);
+	/* A TSO or BIG TCP super-segment captured on its sender says 0: the
+	 * length is then the frame's, as Wireshark's ip.tso_support takes it
+	 * (packet-ip.c: tvb_reported_length). */
+	if (total == 0)
+		total = rep;
 	if (total < ihl)
 		return SEG_BAD;
 	if (cap < ihl)
@@ -373,7 +351,32 @@ static enum seg_result decode_ipv4(const uint8_t *p, size_t cap, struct segment 
 	return decode_l4(p[9], p + ihl, cap - ihl, total - ihl, out);
 }
 
-static enum seg_result decode_ipv6(const uint8_t *p, size_t cap, struct segment *out)
+/* The payload length of an IPv6 header whose field says 0: a jumbogram's
+ * Jumbo Payload option in a Hop-by-Hop header that comes first (RFC 2675
+ * 3), or else, as for IPv4's TSO, what the frame holds after the header
+ * (BIG TCP on newer Linux sends no option). */
+static size_t ipv6_zero_plen(const uint8_t *p, size_t cap, size_t rep)
+{
+	size_t i, end;
+
+	if (p[6] != IPPROTO_N_HOPOPTS || cap < IPV6_HDR_LEN + 2)
+		return rep - IPV6_HDR_LEN;
+	end = min_size(cap, IPV6_HDR_LEN + ((size_t)p[IPV6_HDR_LEN + 1] + 1) * 8);
+	for (i = IPV6_HDR_LEN + 2; i < end;) {
+		if (p[i] == 0) {              /* Pad1 */
+			i++;
+			continue;
+		}
+		if (i + 2 > end)
+			break;
+		if (p[i] == IP6OPT_JUMBO && p[i + 1] == 4 && i + 6 <= end)
+			return rd32(p + i + 2);
+		i += 2 + (size_t)p[i + 1];
+	}
+	return rep - IPV6_HDR_LEN;
+}
+
+enum seg_result seg_ipv6(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
 {
 	uint8_t nh;
 	size_t plen, off = 0;
@@ -390,9 +393,9 @@ static enum seg_result decode_ipv6(const uint8_t *p, size_t cap, struct segment 
 	out->ttl = p[7];
 	memcpy(out->src, p + 8, 16);
 	memcpy(out->dst, p + 24, 16);
-	/* A jumbogram (payload length 0, RFC 2675) leaves no room for the
-	 * TCP header by this count and is reported malformed. */
 	plen = rd16(p + 4);
+	if (plen == 0)
+		plen = ipv6_zero_plen(p, cap, rep);
 	cap = min_size(cap - IPV6_HDR_LEN, plen);
 	nh = p[6];
 	r = skip_ipv6_ext(p + IPV6_HDR_LEN, cap, plen, &nh, &off);
@@ -401,93 +404,30 @@ static enum seg_result decode_ipv6(const uint8_t *p, size_t cap, struct segment 
 	return decode_l4(nh, p + IPV6_HDR_LEN + off, cap - off, plen - off, out);
 }
 
-/* Raw IP with no link header: the version nibble says which. */
-static enum seg_result decode_ip_any(const uint8_t *p, size_t cap, struct segment *out)
+enum seg_result seg_ip_any(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
 {
 	if (cap < 1)
 		return SEG_TRUNC;
 	switch (p[0] >> 4) {
 	case 4:
-		return decode_ipv4(p, cap, out);
+		return seg_ipv4(p, cap, rep, out);
 	case 6:
-		return decode_ipv6(p, cap, out);
+		return seg_ipv6(p, cap, rep, out);
 	default:
 		return SEG_BAD;
 	}
 }
 
-/* ---- link layers ---------------------------------------------------------- */
-
-/* An Ethernet-style type field at frame[off - 2], the network header at
- * `off`.  VLAN tags (4 bytes: TCI then the next type) are skipped however
- * many are stacked; the loop ends because each one advances `off`. */
-static enum seg_result decode_ethertype(uint16_t type, const uint8_t *f, size_t caplen,
-					size_t off, struct segment *out)
-{
-	while (type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD || type == ETHERTYPE_QINQ) {
-		if (caplen < off + 4)
-			return SEG_TRUNC;
-		type = rd16(f + off + 2);
-		off += 4;
-	}
-	switch (type) {
-	case ETHERTYPE_IPV4:
-		return decode_ipv4(f + off, caplen - off, out);
-	case ETHERTYPE_IPV6:
-		return decode_ipv6(f + off, caplen - off, out);
-	default:
-		return SEG_SKIP; /* ARP, LLDP, an 802.3 length field... */
-	}
-}
-
-/* A BSD address family from a NULL/LOOP header.  AF_INET is 2 everywhere;
- * AF_INET6 differs by system (24 NetBSD/OpenBSD, 28 FreeBSD, 30 macOS, and
- * 10 from Linux), and a capture may come from any of them. */
-static enum seg_result decode_bsd_family(uint32_t fam, const uint8_t *p, size_t cap,
-					 struct segment *out)
-{
-	switch (fam) {
-	case 2:
-		return decode_ipv4(p, cap, out);
-	case 10:
-	case 24:
-	case 28:
-	case 30:
-		return decode_ipv6(p, cap, out);
-	default:
-		return SEG_SKIP;
-	}
-}
-
-static enum seg_result decode_null(const uint8_t *f, size_t caplen, bool network_order,
-				   struct segment *out)
-{
-	uint32_t fam;
-
-	if (caplen < 4)
-		return SEG_TRUNC;
-	if (network_order) {
-		fam = rd32(f);
-	} else {
-		/* DLT_NULL is in the byte order of the host that captured,
-		 * which for a savefile need not be ours; families are small,
-		 * so a value with high bits set is the other order (tcpdump's
-		 * null_if_print does the same). */
-		memcpy(&fam, f, 4);
-		if (fam & 0xffff0000u)
-			fam = (fam >> 24) | (fam >> 8 & 0xff00u) | (fam << 8 & 0xff0000u) | fam << 24;
-	}
-	return decode_bsd_family(fam, f + 4, caplen - 4, out);
-}
+/* ---- entry points ---------------------------------------------------------- */
 
 enum seg_result seg_decode(int linktype, const uint8_t *frame, size_t caplen,
 			   struct segment *out)
 {
-	return seg_decode_ex(linktype, frame, caplen, out, 0);
+	return seg_decode_ex(linktype, frame, caplen, caplen, out, 0);
 }
 
 enum seg_result seg_decode_ex(int linktype, const uint8_t *frame, size_t caplen,
-			      struct segment *out, unsigned flags)
+			      size_t wirelen, struct segment *out, unsigned flags)
 {
 	memset(out, 0, sizeof *out);
 	/* Carried down to decode_tcp in the output itself, rather than
@@ -495,56 +435,21 @@ enum seg_result seg_decode_ex(int linktype, const uint8_t *frame, size_t caplen,
 	out->opt.skipped = flags & SEG_NO_OPTIONS;
 	if (!frame)
 		caplen = 0;
-
-	switch (linktype) {
-	case DLT_EN10MB:
+	if (wirelen < caplen)
+		wirelen = caplen;
+	/* Plain Ethernet is most captures: straight to its type field. */
+	if (linktype == DLT_EN10MB) {
 		/* dst(6) src(6) type(2) */
 		if (caplen < 14)
 			return SEG_TRUNC;
-		return decode_ethertype(rd16(frame + 12), frame, caplen, 14, out);
-	case DLT_LINUX_SLL:
-		/* packet type(2) ARPHRD(2) addr len(2) addr(8) protocol(2) */
-		if (caplen < 16)
-			return SEG_TRUNC;
-		return decode_ethertype(rd16(frame + 14), frame, caplen, 16, out);
-	case DLT_LINUX_SLL2:
-		/* protocol(2) reserved(2) ifindex(4) ARPHRD(2) packet type(1)
-		 * addr len(1) addr(8) */
-		if (caplen < 20)
-			return SEG_TRUNC;
-		return decode_ethertype(rd16(frame), frame, caplen, 20, out);
-	case DLT_RAW:
-	case LINKTYPE_RAW:
-		return decode_ip_any(frame, caplen, out);
-	case DLT_IPV4:
-		return decode_ipv4(frame, caplen, out);
-	case DLT_IPV6:
-		return decode_ipv6(frame, caplen, out);
-	case DLT_NULL:
-		return decode_null(frame, caplen, false, out);
-	case DLT_LOOP:
-		return decode_null(frame, caplen, true, out);
-	default:
-		return SEG_LINK;
+		return seg_ethertype(rd16(frame + 12), frame + 14, caplen - 14, wirelen - 14, out);
 	}
+	return seg_link(linktype, frame, caplen, wirelen, out);
 }
 
 bool seg_linktype_supported(int linktype)
 {
-	switch (linktype) {
-	case DLT_EN10MB:
-	case DLT_LINUX_SLL:
-	case DLT_LINUX_SLL2:
-	case DLT_RAW:
-	case LINKTYPE_RAW:
-	case DLT_IPV4:
-	case DLT_IPV6:
-	case DLT_NULL:
-	case DLT_LOOP: /* 108 here; 12 on OpenBSD, where DLT_RAW is 14 */
-		return true;
-	default:
-		return false;
-	}
+	return seg_link_known(linktype);
 }
 
 const char *seg_result_name(enum seg_result r)

@@ -4,7 +4,19 @@
  *   synthcap [options] -o OUT          (OUT may be - for stdout)
  *     -n PACKETS   at least this many packets in total      (10000)
  *     -f FLOWS     number of TCP flows                       (500)
- *     -l LINK      en10mb vlan qinq sll sll2 raw null        (en10mb)
+ *     -l LINK      en10mb vlan qinq sll sll2 raw null loop ppp ppp-hdlc
+ *                  chdlc fddi arcnet arcnet-linux wlan radiotap ppi pktap
+ *                  nflog ipoib juniper                       (en10mb)
+ *     -t TUNNEL    every packet inside a tunnel, on Ethernet: vxlan
+ *                  vxlan8472 geneve gre gre-key teb erspan1 erspan2 erspan3
+ *                  gtpu mpls pppoe ip4 (4in4, 6in4) ip6 (4in6, 6in6)
+ *     --mirror     with -t: every packet twice, in two tunnels (keys
+ *                  differ), as two mirroring sessions deliver one flow
+ *     --copy N     with -t: only the first (1) or second (2) of those
+ *     --tso PERCENT  data segments of 64-195 KiB sent as one TSO/BIG TCP
+ *                  super-segment: IPv4 total length 0, IPv6 a jumbogram
+ *     --tso6 MODE  hbh (a Jumbo Payload option, default) or zero (payload
+ *                  length 0 and no option, as newer Linux BIG TCP)
  *     -6 PERCENT   share of IPv6 flows                       (20)
  *     -k PERCENT   share of flows that do keep-alive         (30)
  *     -w           ISNs near 2^32: sequence numbers wrap inside the flow
@@ -45,7 +57,8 @@
 #define DLT_LINUX_SLL2 276
 #endif
 
-#define MAXPKT 2048   /* largest frame built: MSS 1400 + headers */
+#define MAXPKT 2048   /* largest frame built: MSS 1400 + headers; a TSO
+		       * segment's payload is cut (the record says its length) */
 #define MSS 1400
 
 enum { C2S = 0, S2C = 1 };          /* direction: client->server, back */
@@ -63,8 +76,10 @@ enum { OPT_NONE, OPT_SYN, OPT_TS, OPT_DSACK };
 struct pkt {
 	uint64_t t;             /* microseconds since the flow started */
 	uint32_t seq, ack, tsval, tsecr, sack_l, sack_r;
-	uint16_t len, win;
+	uint32_t len;
+	uint16_t win;
 	uint8_t flags, dir, kind, opt;
+	bool tso;               /* a super-segment: IP length 0 or jumbogram */
 };
 
 struct flow {
@@ -84,12 +99,19 @@ struct flow {
 
 /* --- options and the random source ---------------------------------------- */
 
+enum tunnel {
+	TUN_NONE, TUN_VXLAN, TUN_VXLAN8472, TUN_GENEVE, TUN_GRE, TUN_GRE_KEY, TUN_TEB,
+	TUN_ERSPAN1, TUN_ERSPAN2, TUN_ERSPAN3, TUN_GTPU, TUN_MPLS, TUN_PPPOE, TUN_IP4, TUN_IP6,
+};
+
 static struct {
 	unsigned long npkts, nflows, maxopen, seed;
-	int link, pct6, pctka, pctmid, pctretrans, pctreorder, snaplen;
-	bool wrap;
+	int link, pct6, pctka, pctmid, pctretrans, pctreorder, snaplen, pcttso;
+	bool wrap, mirror, tso6zero;
+	int tunnel, copy;
 	const char *out;
-} opt = { 10000, 500, 2000, 1, DLT_EN10MB, 20, 30, 0, 0, 0, 262144, false, NULL };
+} opt = { 10000, 500, 2000, 1, DLT_EN10MB, 20, 30, 0, 0, 0, 262144, 0, false, false, false,
+	  TUN_NONE, 0, NULL };
 
 static int linkvariant; /* 0 plain, 1 802.1Q, 2 QinQ (all DLT_EN10MB) */
 
@@ -152,7 +174,7 @@ static uint32_t tsnow(const struct plan *pl, int dir)
 /* An ordinary segment from dir at time pl->t: seq = SND.NXT, ack = the other
  * side's SND.NXT.  It moves SND.NXT and, being in window, the receiver's
  * TS.Recent. */
-static struct pkt *seg(struct plan *pl, int dir, uint8_t flags, uint16_t len)
+static struct pkt *seg(struct plan *pl, int dir, uint8_t flags, uint32_t len)
 {
 	struct pkt *p = push(pl);
 
@@ -252,6 +274,12 @@ static void burst(struct plan *pl, int dir)
 	if (chance(20))
 		pl->win[dir] = (uint16_t)rnd(400, 3000);
 	for (i = 0; i < n; i++) {
+		if (opt.pcttso && chance(opt.pcttso)) {
+			/* One super-segment of many MSS, as the sender's stack
+			 * hands it to the NIC. */
+			seg(pl, dir, F_ACK, rnd(65536, 200000))->tso = true;
+			advance(pl, 10, 300);
+		}
 		uint32_t first = f->np;
 
 		seg(pl, dir, F_ACK | (i == n - 1 ? F_PSH : 0), datalen());
@@ -286,6 +314,12 @@ static void burst(struct plan *pl, int dir)
 			if (f->ts)
 				r->tsval = tsnow(pl, dir);
 		}
+	}
+	if (opt.pcttso && chance(opt.pcttso)) {
+		/* The burst's last data a super-segment: a probe after it
+		 * is at SND.NXT-1 only when its length is read. */
+		seg(pl, dir, F_ACK | F_PSH, rnd(65536, 200000))->tso = true;
+		advance(pl, 10, 300);
 	}
 	advance(pl, pl->rtt / 2, pl->rtt);
 	if (chance(20))
@@ -570,16 +604,24 @@ static size_t tcp_options(uint8_t *o, const struct flow *f, const struct pkt *p,
 	return n;
 }
 
+/* Payload bytes written at most: a TSO segment's rest is not in the record
+ * (its length on the wire says it was there). */
+#define MAXPAY (MAXPKT - 200)
+
 /* IP + TCP for packet p of flow f at b; updates the IP ID.  Returns the IP
- * packet's length (all of it: payload included, zero-filled pattern). */
+ * packet's length on the wire (payload included, a recognisable pattern;
+ * of a TSO segment only MAXPAY bytes are written). */
 static size_t build_ip_tcp(uint8_t *b, struct flow *f, const struct pkt *p)
 {
 	int dir = p->dir;
 	uint32_t isn_tx = f->isn[dir], isn_rx = f->isn[!dir];
 	size_t iph = f->v6 ? 40 : 20, optlen, tcplen, i;
-	uint8_t *t = b + iph;
+	uint8_t *t;
 	uint32_t s;
 
+	if (p->tso && f->v6 && !opt.tso6zero)
+		iph += 8;      /* the Hop-by-Hop header with the Jumbo option */
+	t = b + iph;
 	optlen = tcp_options(t + 20, f, p, isn_rx);
 	tcplen = 20 + optlen + p->len;
 	put16(t, f->port[dir]);
@@ -591,23 +633,28 @@ static size_t build_ip_tcp(uint8_t *b, struct flow *f, const struct pkt *p)
 	put16(t + 14, p->win);
 	put16(t + 16, 0);
 	put16(t + 18, 0);
-	for (i = 0; i < p->len; i++)   /* recognisable payload */
+	for (i = 0; i < p->len && i < MAXPAY; i++)   /* recognisable payload */
 		t[20 + optlen + i] = (uint8_t)('a' + (p->seq + i) % 26);
 
 	if (f->v6) {
 		b[0] = 0x60;
 		b[1] = (uint8_t)(f->id & 0x0f);        /* a flow label, per flow */
 		put16(b + 2, f->id >> 4 & 0xffff);
-		put16(b + 4, (uint32_t)tcplen);
+		put16(b + 4, p->tso ? 0 : (uint32_t)tcplen);
 		b[6] = IPPROTO_TCP;
 		b[7] = f->ttl[dir];
 		memcpy(b + 8, f->ip[dir], 16);
 		memcpy(b + 24, f->ip[!dir], 16);
 		s = sum16(b + 8, 32, 0);
+		if (iph > 40) {    /* RFC 2675: Hop-by-Hop, Jumbo Payload */
+			b[6] = 0;
+			b[40] = IPPROTO_TCP, b[41] = 0, b[42] = 0xc2, b[43] = 4;
+			put32(b + 44, (uint32_t)(8 + tcplen));
+		}
 	} else {
 		b[0] = 0x45;
 		b[1] = 0;
-		put16(b + 2, (uint32_t)(20 + tcplen));
+		put16(b + 2, p->tso ? 0 : (uint32_t)(20 + tcplen));
 		put16(b + 4, f->ipid[dir]++);
 		put16(b + 6, 0x4000);                  /* DF */
 		b[8] = f->ttl[dir];
@@ -619,7 +666,8 @@ static size_t build_ip_tcp(uint8_t *b, struct flow *f, const struct pkt *p)
 		s = sum16(b + 12, 8, 0);
 	}
 	s += IPPROTO_TCP + (uint32_t)tcplen;
-	put16(t + 16, fold(sum16(t, tcplen, s)));
+	/* A TSO segment's checksum is the NIC's to fill: left partial. */
+	put16(t + 16, fold(sum16(t, p->tso ? 20 + optlen : tcplen, s)));
 	return iph + tcplen;
 }
 
@@ -682,10 +730,53 @@ static const uint8_t mac[2][6] = {
 	{ 0x02, 0x00, 0x00, 0x00, 0x00, 0xfe },   /* the gateway */
 };
 
-/* The link header for a frame travelling in dir; returns its length. */
-static size_t build_link(uint8_t *b, const struct flow *f, int dir, bool v6)
+/* An Ethernet header for a frame travelling in dir. */
+static size_t ether(uint8_t *b, int dir, uint16_t et)
 {
-	uint16_t et = v6 ? 0x86dd : 0x0800;
+	memcpy(b, mac[!dir], 6);
+	memcpy(b + 6, mac[dir], 6);
+	put16(b + 12, et);
+	return 14;
+}
+
+static void put16le(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32le(uint8_t *p, uint32_t v)
+{
+	put16le(p, v);
+	put16le(p + 2, v >> 16);
+}
+
+/* An 802.11 data frame's header and LLC/SNAP, client to AP or AP to
+ * client; QoS data in odd flows. */
+static size_t wlan(uint8_t *b, const struct flow *f, int dir, uint16_t et)
+{
+	bool qos = f->id & 1;
+	size_t n = 24;
+
+	b[0] = qos ? 0x88 : 0x08;
+	b[1] = dir == C2S ? 0x01 : 0x02;            /* to DS / from DS */
+	put16(b + 2, 0);
+	memcpy(b + 4, mac[!dir], 6);
+	memcpy(b + 10, mac[dir], 6);
+	memcpy(b + 16, mac[1], 6);                  /* the BSSID */
+	put16(b + 22, (f->id & 0xfff) << 4);
+	if (qos)
+		put16(b + 24, 0), n += 2;
+	memcpy(b + n, "\xaa\xaa\x03\x00\x00\x00", 6);
+	put16(b + n + 6, et);
+	return n + 8;
+}
+
+/* The link header for a frame travelling in dir, carrying `et` (an
+ * Ethernet type) of `len` bytes; returns its length. */
+static size_t build_link(uint8_t *b, const struct flow *f, int dir, uint16_t et, size_t len)
+{
+	bool v6 = et == 0x86dd;
 	size_t n = 0;
 
 	switch (opt.link) {
@@ -726,32 +817,251 @@ static size_t build_link(uint8_t *b, const struct flow *f, int dir, bool v6)
 		memcpy(b, &af, 4);
 		return 4;
 	}
+	case DLT_LOOP:                         /* OpenBSD: network order */
+		put32(b, v6 ? 24 : 2);
+		return 4;
+	case DLT_PPP:
+	case DLT_PPP_SERIAL:                   /* HDLC address and control */
+		b[0] = 0xff, b[1] = 0x03;
+		put16(b + 2, v6 ? 0x57 : 0x21);
+		return 4;
+	case DLT_C_HDLC:
+		b[0] = 0x0f, b[1] = 0;
+		put16(b + 2, et);
+		return 4;
+	case DLT_FDDI:
+		b[0] = 0x50;                   /* LLC, asynchronous */
+		memcpy(b + 1, mac[!dir], 6);
+		memcpy(b + 7, mac[dir], 6);
+		memcpy(b + 13, "\xaa\xaa\x03\x00\x00\x00", 6);
+		put16(b + 19, et);
+		return 21;
+	case DLT_ARCNET:
+	case DLT_ARCNET_LINUX:
+		b[n++] = dir == C2S ? 1 : 2;   /* source and destination ids */
+		b[n++] = dir == C2S ? 2 : 1;
+		if (opt.link == DLT_ARCNET_LINUX)
+			put16(b + n, 0), n += 2;
+		b[n++] = v6 ? 0xc4 : 0xd4;     /* RFC 1201 IP, IPv6 */
+		b[n++] = 0;                    /* split flag: whole */
+		put16(b + n, f->id & 0xffff);  /* sequence id */
+		return n + 2;
+	case DLT_IEEE802_11:
+		return wlan(b, f, dir, et);
+	case DLT_IEEE802_11_RADIO:
+		/* Version 0, length 18, present: TSFT, Flags, Rate. */
+		memset(b, 0, 18);
+		put16le(b + 2, 18);
+		put32le(b + 4, 0x07);
+		put32le(b + 8, (uint32_t)f->id);
+		b[16] = (f->id & 2) ? 0x10 : 0;   /* FCS at the end */
+		b[17] = 108;                      /* 54 Mb/s */
+		return 18 + wlan(b + 18, f, dir, et);
+	case DLT_PPI:
+		b[0] = 0, b[1] = 0;
+		put16le(b + 2, 8);
+		put32le(b + 4, DLT_IEEE802_11);
+		return 8 + wlan(b + 8, f, dir, et);
+	case 258: /* PKTAP: a 108-byte header, then Ethernet */
+		memset(b, 0, 108);
+		put32le(b, 108);
+		put32le(b + 4, 1);             /* a packet follows */
+		put32le(b + 8, DLT_EN10MB);
+		memcpy(b + 12, "en0", 3);
+		return 108 + ether(b + 108, dir, et);
+	case DLT_NFLOG: {
+		/* Header, a PACKET_HDR TLV, then PAYLOAD's length and type,
+		 * TLV fields in this host's order. */
+		uint16_t tl[2] = { 8, 1 };
+
+		b[0] = v6 ? 10 : 2, b[1] = 0;
+		put16(b + 2, 0);
+		memcpy(b + 4, tl, 4);
+		put16(b + 8, et);
+		b[10] = 3, b[11] = 0;          /* NF_INET_FORWARD */
+		tl[0] = (uint16_t)(4 + len), tl[1] = 9;
+		memcpy(b + 12, tl, 4);
+		return 16;
+	}
+	case DLT_IPOIB:   /* a pseudo GRH (zero: not valid), as Wireshark reads */
+		memset(b, 0, 40);
+		put16(b + 40, et);
+		put16(b + 42, 0);
+		return 44;
+	case DLT_JUNIPER_ETHER:
+		b[0] = 'M', b[1] = 'G', b[2] = 'C';
+		b[3] = dir == C2S ? 0x01 : 0x00;
+		n = 4;
+		if (f->id & 1) {              /* an extension: the interface index */
+			b[3] |= 0x80;
+			put16(b + 4, 6);
+			b[6] = 1, b[7] = 4;
+			put32(b + 8, 7);
+			n = 12;
+		}
+		return n + ether(b + n, dir, et);
 	default: /* DLT_RAW */
 		return 0;
 	}
 }
 
-static void write_pkt(pcap_dumper_t *d, struct flow *f, const struct pkt *p)
+/* Tunnel endpoints, on the path the flow's packets take. */
+static size_t outer_ip(uint8_t *b, int dir, bool v6, uint8_t proto, size_t len)
 {
-	uint8_t buf[MAXPKT + 64];
-	struct pcap_pkthdr h;
-	uint64_t t = f->t0 + p->t;
-	int dir = p->dir;
-	size_t n;
+	if (v6) {
+		static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xee, [15] = 1 };
 
-	if (p->kind == PK_ICMP) {
-		/* Router to the probe's sender: travels like the reply would. */
-		n = build_link(buf, f, !dir, f->v6);
-		n += build_icmp(buf + n, f, p);
-	} else {
-		n = build_link(buf, f, dir, f->v6);
-		n += build_ip_tcp(buf + n, f, p);
+		memset(b, 0, 40);
+		b[0] = 0x60;
+		put16(b + 4, (uint32_t)len);
+		b[6] = proto;
+		b[7] = 64;
+		memcpy(b + 8, a6, 16);
+		memcpy(b + 24, a6, 16);
+		b[dir == C2S ? 39 : 23] = 2;
+		return 40;
 	}
+	memset(b, 0, 20);
+	b[0] = 0x45;
+	put16(b + 2, (uint32_t)(20 + len));
+	b[8] = 64;
+	b[9] = proto;
+	b[12] = 203, b[13] = 0, b[14] = 113, b[15] = dir == C2S ? 1 : 2;
+	b[16] = 203, b[17] = 0, b[18] = 113, b[19] = dir == C2S ? 2 : 1;
+	put16(b + 10, fold(sum16(b, 20, 0)));
+	return 20;
+}
+
+/* The headers of tunnel opt.tunnel before an inner IP packet of `len`
+ * bytes (inner_et says its family), for mirroring session `copy`; sets
+ * *et to what the link layer carries.  Returns their length. */
+static size_t build_tunnel(uint8_t *b, const struct flow *f, int dir, int copy, size_t len,
+			   uint16_t inner_et, uint16_t *et)
+{
+	uint32_t key = (copy == 2 ? 5000 : 100) + f->id % 7;
+	uint8_t h[64];
+	size_t n = 0, o;
+	uint8_t proto = IPPROTO_GRE;
+
+	*et = 0x0800;
+	switch (opt.tunnel) {
+	case TUN_NONE:
+		*et = inner_et;
+		return 0;
+	case TUN_MPLS:   /* a transport label, then the bottom (VPN) one */
+		*et = 0x8847;
+		put32(b, key << 12 | 64);
+		put32(b + 4, (16u + (uint32_t)copy) << 12 | 0x100 | 64);
+		return 8;
+	case TUN_PPPOE:
+		*et = 0x8864;
+		b[0] = 0x11, b[1] = 0;
+		put16(b + 2, key);
+		put16(b + 4, (uint32_t)(len + 2));
+		put16(b + 6, inner_et == 0x86dd ? 0x57 : 0x21);
+		return 8;
+	case TUN_IP4:
+	case TUN_IP6:
+		*et = opt.tunnel == TUN_IP6 ? 0x86dd : 0x0800;
+		return outer_ip(b, dir, opt.tunnel == TUN_IP6, inner_et == 0x86dd ? 41 : 4, len);
+	case TUN_VXLAN:
+	case TUN_VXLAN8472:
+	case TUN_GENEVE:
+	case TUN_GTPU:
+		proto = IPPROTO_UDP;
+		put16(h, opt.tunnel == TUN_GTPU ? 2152 : 49152 + f->id % 4096);
+		put16(h + 2, opt.tunnel == TUN_VXLAN ? 4789 : opt.tunnel == TUN_VXLAN8472 ? 8472
+			     : opt.tunnel == TUN_GENEVE ? 6081 : 2152);
+		put16(h + 6, 0);               /* no checksum */
+		n = 8;
+		if (opt.tunnel == TUN_GTPU) {
+			h[n] = 0x30, h[n + 1] = 0xff;   /* version 1, GTP, G-PDU */
+			put16(h + n + 2, (uint32_t)len);
+			put32(h + n + 4, key);
+			n += 8;
+		} else {
+			put32(h + n, opt.tunnel == TUN_GENEVE ? 0x6558 : 0x08000000);
+			put32(h + n + 4, key << 8);
+			n += 8;
+			n += ether(h + n, dir, inner_et);
+		}
+		put16(h + 4, (uint32_t)(n + len));
+		break;
+	case TUN_GRE:
+		put16(h, 0), put16(h + 2, inner_et), n = 4;
+		break;
+	case TUN_GRE_KEY:
+	case TUN_TEB:
+		put16(h, 0x2000);
+		put16(h + 2, opt.tunnel == TUN_TEB ? 0x6558 : inner_et);
+		put32(h + 4, key);
+		n = 8;
+		if (opt.tunnel == TUN_TEB)
+			n += ether(h + n, dir, inner_et);
+		break;
+	case TUN_ERSPAN1:
+		put16(h, 0), put16(h + 2, 0x88be), n = 4;
+		n += ether(h + n, dir, inner_et);
+		break;
+	case TUN_ERSPAN2:
+	case TUN_ERSPAN3:
+		put16(h, 0x1000);              /* a sequence number */
+		put16(h + 2, opt.tunnel == TUN_ERSPAN2 ? 0x88be : 0x22eb);
+		put32(h + 4, f->id);
+		n = 8;
+		memset(h + n, 0, 12);
+		h[n] = opt.tunnel == TUN_ERSPAN2 ? 0x10 : 0x20;   /* version */
+		put16(h + n + 2, key & 0x3ff);                     /* session */
+		n += opt.tunnel == TUN_ERSPAN2 ? 8 : 12;
+		n += ether(h + n, dir, inner_et);
+		break;
+	}
+	o = outer_ip(b, dir, false, proto, n + len);
+	memcpy(b + o, h, n);
+	return o + n;
+}
+
+static void dump(pcap_dumper_t *d, uint64_t t, const uint8_t *buf, size_t wrote, size_t wire)
+{
+	struct pcap_pkthdr h;
+
 	h.ts.tv_sec = (time_t)(t / 1000000);
 	h.ts.tv_usec = (suseconds_t)(t % 1000000);
-	h.len = (bpf_u_int32)n;
-	h.caplen = (bpf_u_int32)(n < (size_t)opt.snaplen ? n : (size_t)opt.snaplen);
+	h.len = (bpf_u_int32)wire;
+	h.caplen = (bpf_u_int32)(wrote < (size_t)opt.snaplen ? wrote : (size_t)opt.snaplen);
 	pcap_dump((u_char *)d, &h, buf);
+}
+
+static void write_pkt(pcap_dumper_t *d, struct flow *f, const struct pkt *p)
+{
+	uint8_t ip[MAXPKT], tun[256], buf[MAXPKT + 512];
+	uint64_t t = f->t0 + p->t;
+	/* An ICMP error travels from the router to the probe's sender, like
+	 * the reply would. */
+	int dir = p->kind == PK_ICMP ? !p->dir : p->dir;
+	int first = opt.copy ? opt.copy : 1, last = opt.mirror ? 2 : first;
+	size_t len, wrote;
+	uint16_t inner_et = f->v6 ? 0x86dd : 0x0800, et;
+
+	len = p->kind == PK_ICMP ? build_icmp(ip, f, p) : build_ip_tcp(ip, f, p);
+	wrote = p->kind == PK_TCP && p->len > MAXPAY ? len - (p->len - MAXPAY) : len;
+	for (int c = first; c <= last; c++) {
+		size_t tn = build_tunnel(tun, f, dir, c, len, inner_et, &et);
+		size_t n = build_link(buf, f, dir, et, tn + len), fcs = 0;
+
+		memcpy(buf + n, tun, tn);
+		memcpy(buf + n + tn, ip, wrote);
+		/* Radiotap's FCS flag: 4 more bytes at the end (not checked
+		 * by Wireshark unless asked). */
+		if (opt.link == DLT_IEEE802_11_RADIO && (f->id & 2)) {
+			fcs = 4;
+			if (wrote == len)
+				memset(buf + n + tn + wrote, 0, 4);
+			else
+				fcs = 0, len += 4;   /* cut before the FCS anyway */
+		}
+		dump(d, t, buf, n + tn + wrote + fcs, n + tn + len + fcs);
+	}
 }
 
 /* --- merging the open flows by time ------------------------------------------------ */
@@ -804,9 +1114,10 @@ static uint64_t heap_time(void)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: synthcap [-n PACKETS] [-f FLOWS] [-l en10mb|vlan|qinq|sll|sll2|raw|null]\n"
+		"usage: synthcap [-n PACKETS] [-f FLOWS] [-l LINK] [-t TUNNEL [--mirror | --copy N]]\n"
 		"                [-6 PCT] [-k PCT] [-w] [-s SNAPLEN] [-m MAXOPEN] [--midstream PCT]\n"
-		"                [--retrans PCT] [--reorder PCT] [--seed N] -o OUT\n");
+		"                [--retrans PCT] [--reorder PCT] [--tso PCT] [--tso6 hbh|zero]\n"
+		"                [--seed N] -o OUT   (LINK and TUNNEL: see the source's comment)\n");
 }
 
 static unsigned long num(const char *s, unsigned long lo, unsigned long hi, const char *what)
@@ -823,6 +1134,40 @@ static unsigned long num(const char *s, unsigned long lo, unsigned long hi, cons
 	return v;
 }
 
+static const char *const tunnel_names[] = {
+	[TUN_VXLAN] = "vxlan", [TUN_VXLAN8472] = "vxlan8472", [TUN_GENEVE] = "geneve",
+	[TUN_GRE] = "gre", [TUN_GRE_KEY] = "gre-key", [TUN_TEB] = "teb",
+	[TUN_ERSPAN1] = "erspan1", [TUN_ERSPAN2] = "erspan2", [TUN_ERSPAN3] = "erspan3",
+	[TUN_GTPU] = "gtpu", [TUN_MPLS] = "mpls", [TUN_PPPOE] = "pppoe", [TUN_IP4] = "ip4",
+	[TUN_IP6] = "ip6",
+};
+
+static int tunnel_named(const char *name)
+{
+	for (size_t i = 1; i < sizeof tunnel_names / sizeof tunnel_names[0]; i++)
+		if (!strcmp(name, tunnel_names[i]))
+			return (int)i;
+	fprintf(stderr, "synthcap: unknown tunnel '%s'\n", name);
+	exit(64);
+}
+
+/* The link types past the first few, by name; -1 if none. */
+static int link_named(const char *name)
+{
+	static const struct { const char *name; int dlt; } t[] = {
+		{ "loop", DLT_LOOP }, { "ppp", DLT_PPP }, { "ppp-hdlc", DLT_PPP_SERIAL },
+		{ "chdlc", DLT_C_HDLC }, { "fddi", DLT_FDDI }, { "arcnet", DLT_ARCNET },
+		{ "arcnet-linux", DLT_ARCNET_LINUX }, { "wlan", DLT_IEEE802_11 },
+		{ "radiotap", DLT_IEEE802_11_RADIO }, { "ppi", DLT_PPI }, { "pktap", 258 },
+		{ "nflog", DLT_NFLOG }, { "ipoib", DLT_IPOIB }, { "juniper", DLT_JUNIPER_ETHER },
+	};
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (!strcmp(name, t[i].name))
+			return t[i].dlt;
+	return -1;
+}
+
 static void parse(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -830,12 +1175,16 @@ static void parse(int argc, char **argv)
 		{ "retrans", required_argument, NULL, 'R' },
 		{ "reorder", required_argument, NULL, 'O' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "mirror", no_argument, NULL, 'D' },
+		{ "copy", required_argument, NULL, 'C' },
+		{ "tso", required_argument, NULL, 'T' },
+		{ "tso6", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "n:f:l:6:k:ws:m:o:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:f:l:t:6:k:ws:m:o:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n': opt.npkts = num(optarg, 1, 1000000000ul, "packet count"); break;
 		case 'f': opt.nflows = num(optarg, 1, 16000000ul, "flow count"); break;
@@ -849,6 +1198,17 @@ static void parse(int argc, char **argv)
 		case 'R': opt.pctretrans = (int)num(optarg, 0, 100, "retrans percent"); break;
 		case 'O': opt.pctreorder = (int)num(optarg, 0, 100, "reorder percent"); break;
 		case 'S': opt.seed = num(optarg, 0, ~0ul, "seed"); break;
+		case 'D': opt.mirror = true; break;
+		case 'C': opt.copy = (int)num(optarg, 1, 2, "copy"); break;
+		case 'T': opt.pcttso = (int)num(optarg, 0, 100, "TSO percent"); break;
+		case 'J':
+			if (strcmp(optarg, "hbh") && strcmp(optarg, "zero")) {
+				fprintf(stderr, "synthcap: --tso6 takes hbh or zero\n");
+				exit(64);
+			}
+			opt.tso6zero = !strcmp(optarg, "zero");
+			break;
+		case 't': opt.tunnel = tunnel_named(optarg); break;
 		case 'l':
 			linkvariant = 0;
 			if (!strcmp(optarg, "en10mb") || !strcmp(optarg, "ether"))
@@ -865,7 +1225,7 @@ static void parse(int argc, char **argv)
 				opt.link = DLT_RAW;
 			else if (!strcmp(optarg, "null"))
 				opt.link = DLT_NULL;
-			else {
+			else if ((opt.link = link_named(optarg)) < 0) {
 				fprintf(stderr, "synthcap: unknown link type '%s'\n", optarg);
 				exit(64);
 			}
@@ -876,6 +1236,10 @@ static void parse(int argc, char **argv)
 	}
 	if (optind < argc || !opt.out) {
 		usage(stderr);
+		exit(64);
+	}
+	if (opt.tunnel != TUN_NONE && (opt.link != DLT_EN10MB || linkvariant)) {
+		fprintf(stderr, "synthcap: tunnels (-t) are written on plain Ethernet only\n");
 		exit(64);
 	}
 }

@@ -23,9 +23,13 @@
 #define LINKTYPE_RAW 101
 #define UNSUPPORTED_LINKTYPE 147 /* DLT_USER0: never a decoder link type */
 
+/* The first ten keep their numbers, so that old seeds mean what they did. */
 static const int linktypes[] = {
 	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, LINKTYPE_RAW,
 	DLT_IPV4,   DLT_IPV6,      DLT_NULL,       DLT_LOOP, UNSUPPORTED_LINKTYPE,
+	DLT_PPP, DLT_PPP_SERIAL, DLT_C_HDLC, DLT_FDDI, DLT_ARCNET, DLT_ARCNET_LINUX,
+	DLT_IEEE802_11, DLT_IEEE802_11_RADIO, DLT_PPI, 258 /* PKTAP */, DLT_NFLOG,
+	DLT_IPOIB, DLT_JUNIPER_ETHER,
 };
 #define NLINK (sizeof linktypes / sizeof linktypes[0])
 
@@ -81,8 +85,12 @@ static void check_ok(const struct segment *s, bool no_opts)
 	} else {
 		CHECK(s->flowlabel == 0);
 	}
-	/* The payload length comes from a 16-bit IP length field. */
-	CHECK(s->len <= 65535);
+	/* The payload length comes from a 16-bit IP length field, or from
+	 * the frame's length (IP length 0) or a 32-bit jumbo length. */
+	CHECK(s->len <= 65535 || s->kind == SEG_TCP);
+	/* A tunnel id exactly when a tunnel was crossed, and not too many. */
+	CHECK(s->encap <= SEG_MAX_ENCAP);
+	CHECK(s->tunnel == 0 || s->encap > 0);
 
 	/* Options. */
 	CHECK(s->opt.len <= 40);
@@ -106,7 +114,7 @@ static void check_ok(const struct segment *s, bool no_opts)
 		CHECK(s->icmp_type == 0 && s->icmp_code == 0);
 		CHECK(all_zero(s->qsrc, 16) && all_zero(s->qdst, 16));
 		/* opt.len is data offset*4 - 20, inside the declared length. */
-		CHECK((uint32_t)s->opt.len + 20 + s->len <= 65535 || no_opts);
+		CHECK((uint64_t)s->opt.len + 20 + s->len <= 0xffffffffu || no_opts);
 	} else {
 		if (s->family == AF_INET)
 			CHECK(s->icmp_type == 3 || s->icmp_type == 4 || s->icmp_type == 11 ||
@@ -116,9 +124,11 @@ static void check_ok(const struct segment *s, bool no_opts)
 	}
 }
 
-/* A frame cut shorter decodes to the same TCP header fields if it decodes
- * at all: payload length comes from the IP header, not the capture. */
-static void check_prefix(int lt, const uint8_t *data, size_t n, const struct segment *full)
+/* A frame cut shorter (the same length on the wire) decodes to the same
+ * TCP header fields if it decodes at all: payload length comes from the IP
+ * header or the wire, not the capture. */
+static void check_prefix(int lt, const uint8_t *data, size_t n, size_t wire,
+			 const struct segment *full)
 {
 	struct segment s;
 	enum seg_result r;
@@ -128,7 +138,7 @@ static void check_prefix(int lt, const uint8_t *data, size_t n, const struct seg
 		return;
 	if (n)
 		memcpy(buf, data, n);
-	r = seg_decode_ex(lt, n ? buf : NULL, n, &s, SEG_NO_OPTIONS);
+	r = seg_decode_ex(lt, n ? buf : NULL, n, wire, &s, SEG_NO_OPTIONS);
 	CHECK(r <= SEG_LINK);
 	if (r == SEG_OK) {
 		check_ok(&s, true);
@@ -162,8 +172,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(frame, data + 1, n);
 
 	ra = seg_decode(lt, frame, n, &a);
-	rb = seg_decode_ex(lt, frame, n, &b, 0);
-	rc = seg_decode_ex(lt, frame, n, &c, SEG_NO_OPTIONS);
+	rb = seg_decode_ex(lt, frame, n, n, &b, 0);
+	rc = seg_decode_ex(lt, frame, n, n, &c, SEG_NO_OPTIONS);
 
 	CHECK(ra <= SEG_LINK);
 	CHECK(seg_result_name(ra) != NULL);
@@ -183,7 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(seg_linktype_supported(lt) == (lt != UNSUPPORTED_LINKTYPE));
 
 	if (ra == SEG_OK && n > 0)
-		check_prefix(lt, frame, n - 1, &a);
+		check_prefix(lt, frame, n - 1, n, &a);
 
 	/* No frame at all: never a decoded segment. */
 	if (data[0] == 0) {

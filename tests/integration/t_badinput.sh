@@ -32,10 +32,10 @@ good=pcaps/linux-keepalive.pcap
 # Cut the last record short: the file header and the first frames are whole.
 size=$(stat -c %s "$good")
 head -c $((size - 20)) "$good" >"$d/truncated.pcap"
-# One 802.11 frame (link type 105, not supported).
+# One USB frame (link type 220, not supported).
 printf '0000  08 02 00 00 ff ff ff ff ff ff 00 11 22 33 44 55\n0010  00 11 22 33 44 55 00 00\n' |
-	text2pcap -q -l 105 - "$d/wifi.pcap" >/dev/null 2>&1 || fail "text2pcap"
-assert_file "$d/wifi.pcap"
+	text2pcap -q -l 220 - "$d/usb.pcap" >/dev/null 2>&1 || fail "text2pcap"
+assert_file "$d/usb.pcap"
 
 # --- the table: STATUS ARGS... (shell words; '' is an empty argument) ----------
 # The text after "#" is a regex the stderr line must match.
@@ -96,7 +96,7 @@ cases=$(cat <<EOF
 65 replay $d/text.pcap                 # not a readable capture
 65 replay $d/truncated.pcap            # damaged or truncated
 65 replay --json $d/truncated.pcap     # damaged or truncated
-65 replay $d/wifi.pcap                 # link type 105
+65 replay $d/usb.pcap                  # link type 220 .USB_LINUX_MMAPPED.
 64 replay                              # missing FILE
 64 replay $good $good                  # unexpected argument
 64 replay -c 1 $good                   # '-c'

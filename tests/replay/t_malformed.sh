@@ -88,12 +88,15 @@ perl -e 'srand(42); print map { chr int rand 256 } 1 .. 4096' >"$T/random.pcap"
 run random --json "$T/random.pcap"
 expect_err random 65
 
-# A capture with an unsupported link type (DLT_IEEE802_11, 105): the pcap
+# A capture with an unsupported link type (USB_LINUX_MMAPPED, 220): the pcap
 # header pcap_open_dead + pcap_dump_open would write, and one 30-byte record.
-perl -e 'print pack("VvvVVVV", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 105),
-	pack("VVVV", 1700000000, 0, 30, 30), "\x08\x00" x 15' >"$T/wifi.pcap"
-run linktype --json "$T/wifi.pcap"
+# The one stderr line names the link type.
+perl -e 'print pack("VvvVVVV", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 220),
+	pack("VVVV", 1700000000, 0, 30, 30), "\x08\x00" x 15' >"$T/usb.pcap"
+run linktype --json "$T/usb.pcap"
 expect_err linktype 65
+grep -q 'link type 220 (USB_LINUX_MMAPPED) is not supported' "$T/linktype.err" ||
+	fail "linktype: stderr does not name the link type: $(cat "$T/linktype.err")"
 
 # --- a capture cut short ------------------------------------------------------------
 

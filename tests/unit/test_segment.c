@@ -349,7 +349,7 @@ static void test_options_skipped(void)
 	tcp_hdr(&f, SEQ, 0, TCPF_SYN, 64240, SYN_OPTS, sizeof SYN_OPTS);
 	ipv4_done(&f, ip);
 	CU_ASSERT_EQUAL_FATAL(seg_decode(DLT_EN10MB, f.b, f.n, &full), SEG_OK);
-	CU_ASSERT_EQUAL_FATAL(seg_decode_ex(DLT_EN10MB, f.b, f.n, &bare, SEG_NO_OPTIONS), SEG_OK);
+	CU_ASSERT_EQUAL_FATAL(seg_decode_ex(DLT_EN10MB, f.b, f.n, f.n, &bare, SEG_NO_OPTIONS), SEG_OK);
 	CU_ASSERT_TRUE(full.opt.has_ts);
 	CU_ASSERT_TRUE(bare.opt.skipped);
 	CU_ASSERT_FALSE(bare.opt.has_ts || bare.opt.has_mss || bare.opt.has_wscale);
@@ -652,10 +652,14 @@ static void test_null_and_loop(void)
 
 static void test_unknown_link(void)
 {
-	static const int known[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, 101,
-				     DLT_IPV4, DLT_IPV6, DLT_NULL, DLT_LOOP };
-	static const int unknown[] = { -1, DLT_PPP, DLT_IEEE802_11, DLT_IEEE802_11_RADIO,
-				       DLT_USB_LINUX, 100000 };
+	static const int known[] = {
+		DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, 101, DLT_IPV4, DLT_IPV6,
+		DLT_NULL, DLT_LOOP, DLT_PPP, DLT_PPP_SERIAL, DLT_C_HDLC, DLT_FDDI, DLT_ARCNET,
+		DLT_ARCNET_LINUX, DLT_IEEE802_11, DLT_IEEE802_11_RADIO, DLT_PPI, 258 /* PKTAP */,
+		DLT_NFLOG, DLT_IPOIB, DLT_JUNIPER_ETHER,
+	};
+	static const int unknown[] = { -1, DLT_USB_LINUX, DLT_BLUETOOTH_HCI_H4, DLT_PFLOG,
+				       DLT_USER0, 100000 };
 	struct frame f = { .n = 0 };
 
 	eth(&f, 0x0800);
