@@ -229,7 +229,9 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 	struct econn *c;
 	ka_time t = session_time(&e->ss, &h->ts);
 
-	if (e->loop.stop || seg_decode(e->ss.cap.linktype, bytes, h->caplen, &s) != SEG_OK)
+	/* The wire length: a TSO or BIG TCP super-segment has IP length 0. */
+	if (e->loop.stop ||
+	    seg_decode_ex(e->ss.cap.linktype, bytes, h->caplen, h->len, &s, 0) != SEG_OK)
 		return;
 	if (s.kind == SEG_ICMP_ERR) {
 		if ((c = lookup(e, s.qsrc, s.qdst, s.sport, s.dport)) && s.family == c->k.family)
