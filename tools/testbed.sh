@@ -21,6 +21,11 @@
 #   tb_start_server ARGS...     build/tools/tcpserver ARGS in the server ns, in
 #                         the background; waits (5 s) for its pidfile; sets
 #                         TB_SRV_PID
+#   tb_add_router2        put a second router (namespace TB_R2) between the
+#                         router and the server: client - r1 - r2 - server;
+#                         r2 is 198.18.2.2 / fd00:ca5e:3::2 toward r1 and
+#                         takes over TB_SRV_RTR4/6 toward the server
+#   tb_r2 CMD...  /  tb_router2_nft RULE...   as tb_r / tb_router_nft, on r2
 #   tb_down               kill what runs in the namespaces, delete them
 #                         (safe to call twice)
 # Variables: TB_C TB_R TB_S (namespace names), TB_C_IF TB_S_IF (their veth),
@@ -47,9 +52,16 @@ export TB_C_IF TB_S_IF
 
 _tb_err() { echo "testbed: $*" >&2; }
 
+TB_R1R2_4=198.18.2.1
+TB_R1R2_6=fd00:ca5e:3::1
+TB_R2_4=198.18.2.2
+TB_R2_6=fd00:ca5e:3::2
+export TB_R1R2_4 TB_R1R2_6 TB_R2_4 TB_R2_6
+
 tb_c() { ip netns exec "$TB_C" "$@"; }
 tb_r() { ip netns exec "$TB_R" "$@"; }
 tb_s() { ip netns exec "$TB_S" "$@"; }
+tb_r2() { ip netns exec "$TB_R2" "$@"; }
 
 _tb_names() {
 	TB_PREFIX=$1
@@ -184,20 +196,20 @@ tb_up() {
 # probers a test left behind), by pid, then delete the namespaces.
 _tb_destroy() {
 	local ns pids i
-	for ns in "$TB_C" "$TB_R" "$TB_S"; do
+	for ns in "$TB_C" "$TB_R" "$TB_S" ${TB_R2:+"$TB_R2"}; do
 		[ -e "/run/netns/$ns" ] || continue
 		pids=$(ip netns pids "$ns" 2>/dev/null)
 		[ -n "$pids" ] && kill $pids 2>/dev/null
 	done
 	for i in $(seq 20); do
 		pids=
-		for ns in "$TB_C" "$TB_R" "$TB_S"; do
+		for ns in "$TB_C" "$TB_R" "$TB_S" ${TB_R2:+"$TB_R2"}; do
 			[ -e "/run/netns/$ns" ] && pids="$pids$(ip netns pids "$ns" 2>/dev/null)"
 		done
 		[ -z "$pids" ] && break
 		sleep 0.1
 	done
-	for ns in "$TB_C" "$TB_R" "$TB_S"; do
+	for ns in "$TB_C" "$TB_R" "$TB_S" ${TB_R2:+"$TB_R2"}; do
 		[ -e "/run/netns/$ns" ] || continue
 		pids=$(ip netns pids "$ns" 2>/dev/null)
 		[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
@@ -222,6 +234,53 @@ tb_down() {
 		_tb_err "kept $TB_DIR"
 	fi
 	return 0
+}
+
+# The second router: the r1 - server link becomes r1 - r2 - server.
+tb_add_router2() {
+	[ -n "${TB_PREFIX:-}" ] || { _tb_err "tb_add_router2: no testbed up"; return 1; }
+	TB_R2=$TB_PREFIX-r2
+	export TB_R2
+	ip netns add "$TB_R2" || return 1
+	[ -n "${TB_REGISTRY:-}" ] && echo "$TB_R2" >>"$TB_REGISTRY"
+	ip -n "$TB_R2" link set lo up || return 1
+	tb_r2 sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
+		net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 >/dev/null || return 1
+	ip -n "$TB_R" link del rs || return 1           # takes the server's veth along
+	ip -n "$TB_R" link add rr2 type veth peer name ra netns "$TB_R2" || return 1
+	ip -n "$TB_R2" link add rs type veth peer name "$TB_S_IF" netns "$TB_S" || return 1
+	ip -n "$TB_R" addr add "$TB_R1R2_4/24" dev rr2 || return 1
+	ip -n "$TB_R" -6 addr add "$TB_R1R2_6/64" dev rr2 nodad || return 1
+	ip -n "$TB_R2" addr add "$TB_R2_4/24" dev ra || return 1
+	ip -n "$TB_R2" -6 addr add "$TB_R2_6/64" dev ra nodad || return 1
+	ip -n "$TB_R2" addr add "$TB_SRV_RTR4/24" dev rs || return 1
+	ip -n "$TB_R2" -6 addr add "$TB_SRV_RTR6/64" dev rs nodad || return 1
+	ip -n "$TB_S" addr add "$TB_SRV4/24" dev "$TB_S_IF" || return 1
+	ip -n "$TB_S" -6 addr add "$TB_SRV6/64" dev "$TB_S_IF" nodad || return 1
+	local l i
+	for l in "$TB_R rr2" "$TB_R2 ra" "$TB_R2 rs" "$TB_S $TB_S_IF"; do
+		ip -n "${l% *}" link set "${l#* }" up || return 1
+	done
+	ip -n "$TB_S" route add default via "$TB_SRV_RTR4" || return 1
+	ip -n "$TB_S" -6 route add default via "$TB_SRV_RTR6" || return 1
+	ip -n "$TB_R" route add 198.19.1.0/24 via "$TB_R2_4" || return 1
+	ip -n "$TB_R" -6 route add fd00:ca5e:2::/64 via "$TB_R2_6" || return 1
+	ip -n "$TB_R2" route add default via "$TB_R1R2_4" || return 1
+	ip -n "$TB_R2" -6 route add default via "$TB_R1R2_6" || return 1
+	# nftables 1.0.6: each closing brace on its own line.
+	printf 'table inet kaprobe {\n\tchain forward {\n\t\ttype filter hook forward priority 0; policy accept;\n\t}\n}\n' |
+		tb_r2 nft -f - || return 1
+	for i in $(seq 50); do
+		[ -z "$(ip -n "$TB_R2" -6 addr show tentative)$(ip -n "$TB_S" -6 addr show tentative)" ] &&
+			! ip -n "$TB_R2" link show up | grep -q NO-CARRIER && return 0
+		sleep 0.1
+	done
+	_tb_err "the second router did not settle in 5 s"
+	return 1
+}
+
+tb_router2_nft() {
+	tb_r2 nft add rule inet kaprobe forward "$@"
 }
 
 tb_router_cut() {
