@@ -29,7 +29,7 @@ int conn_open(struct conn *c, const struct sockaddr_storage *src,
 	      const struct sockaddr_storage *dst, const char *iface)
 {
 	struct sockaddr_storage local = *src;
-	socklen_t len = sizeof local;
+	int one = 1;
 
 	memset(c, 0, sizeof *c);
 	c->wscale[0] = c->wscale[1] = -1;
@@ -45,10 +45,14 @@ int conn_open(struct conn *c, const struct sockaddr_storage *src,
 		((struct sockaddr_in6 *)&local)->sin6_port = 0;
 	else
 		((struct sockaddr_in *)&local)->sin_port = 0;
+	/* The source address is fixed now, the port at connect(), where the
+	 * kernel needs it unique per 4-tuple only: a bind(port 0) would want
+	 * it unused by every socket, TIME_WAIT ones included, and with
+	 * thousands of connections that search is most of the system time. */
+	setsockopt(c->sock, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
 	if (bind(c->sock, (struct sockaddr *)&local,
 		 local.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-					     : sizeof(struct sockaddr_in)) < 0 ||
-	    getsockname(c->sock, (struct sockaddr *)&local, &len) < 0)
+					     : sizeof(struct sockaddr_in)) < 0)
 		return -1;
 	conn_raw_addr(&local, c->laddr, &c->lport);
 	return 0;
@@ -56,8 +60,16 @@ int conn_open(struct conn *c, const struct sockaddr_storage *src,
 
 int conn_connect(struct conn *c, const struct sockaddr *dst, socklen_t len)
 {
+	struct sockaddr_storage local;
+	socklen_t llen = sizeof local;
+
 	if (connect(c->sock, dst, len) < 0 && errno != EINPROGRESS)
 		return -1;
+	/* The port, chosen by connect().  The SYN has left, but the capture
+	 * is read only once the caller has filed the connection under it. */
+	if (getsockname(c->sock, (struct sockaddr *)&local, &llen) < 0)
+		return -1;
+	conn_raw_addr(&local, c->laddr, &c->lport);
 	return 0;
 }
 

@@ -45,14 +45,15 @@ struct conn {
 	unsigned nsent;                /* probes sent in all */
 };
 
-/* Make the socket for a connection from src to dst and bind it to src
- * (port 0), on iface if given: the 4-tuple is then known.  Returns 0, or
- * -1 with errno set. */
+/* Make the socket for a connection from src to dst, bound to src's
+ * address (on iface if given); the port comes with conn_connect.  Returns
+ * 0, or -1 with errno set. */
 int conn_open(struct conn *c, const struct sockaddr_storage *src,
 	      const struct sockaddr_storage *dst, const char *iface);
 
-/* Start a non-blocking connect to dst.  Returns 0 (in progress or done),
- * or -1 with errno set. */
+/* Start a non-blocking connect to dst and learn the local port: the
+ * 4-tuple is then known.  Returns 0 (in progress or done), or -1 with
+ * errno set. */
 int conn_connect(struct conn *c, const struct sockaddr *dst, socklen_t len);
 
 /* After the socket turned writable: 0 when connected, else the errno. */

@@ -402,13 +402,37 @@ static const struct engine_ops live_ops = { on_event, on_signal, on_flush };
 
 /* ---- setting up ------------------------------------------------------------------------- */
 
+static int by_dst(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The most connections to any one destination address and port: each
+ * needs a local port of its own (ports are unique per 4-tuple). */
+static unsigned busiest_dest(const struct live *lv)
+{
+	const char **d = malloc(lv->n * sizeof *d);
+	unsigned most = 0, run = 0;
+
+	if (!d)
+		return lv->n;
+	for (unsigned i = 0; i < lv->n; i++)
+		d[i] = lv->lc[i].dst;
+	qsort(d, lv->n, sizeof *d, by_dst);
+	for (unsigned i = 0; i < lv->n; i++) {
+		run = i && strcmp(d[i], d[i - 1]) == 0 ? run + 1 : 1;
+		most = run > most ? run : most;
+	}
+	free(d);
+	return most;
+}
+
 /* Every connection needs a descriptor and a local port: say so now, not
  * halfway through. */
 static int check_limits(const struct live *lv)
 {
 	struct rlimit rl;
-	unsigned need = lv->n + 32;
-	unsigned lo = 32768, hi = 60999;
+	unsigned need = lv->n + 32, lo = 32768, hi = 60999, most;
 	FILE *f;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need) {
@@ -426,11 +450,12 @@ static int check_limits(const struct live *lv)
 			lo = 32768, hi = 60999;
 		fclose(f);
 	}
-	if (hi >= lo && lv->n > hi - lo + 1) {
-		fprintf(stderr, "kaprobe: %u connections need as many local ports, but "
-			"net.ipv4.ip_local_port_range gives %u (%u-%u): fewer connections, a wider "
-			"range, or several kaprobes with their own source addresses\n",
-			lv->n, hi - lo + 1, lo, hi);
+	most = busiest_dest(lv);
+	if (hi >= lo && most > hi - lo + 1) {
+		fprintf(stderr, "kaprobe: %u connections to one destination need as many local "
+			"ports, but net.ipv4.ip_local_port_range gives %u (%u-%u): fewer "
+			"connections, a wider range, or several kaprobes with their own source "
+			"addresses\n", most, hi - lo + 1, lo, hi);
 		return EXIT_USAGE;
 	}
 	return 0;

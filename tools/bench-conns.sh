@@ -8,9 +8,10 @@
 # tcpservers in the server namespace, one kaprobe in the client namespace with
 # --conns CONNS/10 to each, --idle 2s --intvl 1s -c 2 --connect-rate 2000.
 # Prints: connections alive, CPU microseconds per probe (user + system over
-# probes sent), peak RSS, and how late each connection's first probe left
-# against its own schedule (its connect event's time, the last segment
-# received, plus --idle), p50 / p99 / max.
+# probes sent; and, from a second run with -c 6, the CPU of the extra
+# probes alone, without the connections' set-up), peak RSS, and how late
+# each connection's first probe left against its own schedule (its connect
+# event's time, the last segment received, plus --idle), p50 / p99 / max.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -29,12 +30,21 @@ for i in $(seq $SERVERS); do
 	tb_start_server -p $((7600 + i)) || exit 1
 	targets+=("$TB_SRV4:$((7600 + i))")
 done
+# run COUNT OUT: one kaprobe, -c COUNT; its "user sys rss" in OUT.time.
+run() {
+	/usr/bin/time -f "%U %S %M" -o "$2.time" ip netns exec "$TB_C" ./kaprobe --json \
+		--conns "$PER" --connect-rate 2000 --idle ${IDLE}s --intvl 1s -c "$1" "${targets[@]}" \
+		>"$2" 2>"$TB_DIR/err"
+}
 out=$TB_DIR/conns.json
-/usr/bin/time -f "%U %S %M" -o "$TB_DIR/time" ip netns exec "$TB_C" ./kaprobe --json \
-	--conns "$PER" --connect-rate 2000 --idle ${IDLE}s --intvl 1s -c 2 "${targets[@]}" \
-	>"$out" 2>"$TB_DIR/err"
+run 2 "$out"
 rc=$?
-read -r user sys rss <"$TB_DIR/time"
+read -r user sys rss <"$out.time"
+# The same with -c 6: the CPU the four more rounds cost, per probe, is the
+# cost of probing alone, without the 10,000 connections' set-up and teardown.
+run 6 "$TB_DIR/conns6.json"
+read -r user6 sys6 rss6 <"$TB_DIR/conns6.json.time"
+probes6=$(jq -s 'map(select(.event=="probe")) | length' "$TB_DIR/conns6.json")
 total=$((PER * SERVERS))
 alive=$(jq -r 'select(.event=="summary") | .alive' "$out")
 probes=$(jq -s 'map(select(.event=="probe")) | length' "$out")
@@ -46,8 +56,13 @@ lateness=$(jq -rs --argjson idle "$IDLE" '
 	| map(. * 1000 | round / 1000) | @tsv' -r "$out")
 read -r p50 p99 max <<<"$lateness"
 echo "many connections (kaprobe exit $rc): $total connections, ${alive:-0} alive, $probes probes"
-awk -v u="$user" -v s="$sys" -v p="$probes" -v r="$rss" 'BEGIN {
-	printf "  CPU: %.2f s user + %.2f s system = %.1f us per probe\n", u, s, p ? (u + s) * 1e6 / p : 0
+awk -v u="$user" -v s="$sys" -v p="$probes" -v r="$rss" -v u6="$user6" -v s6="$sys6" \
+	-v p6="$probes6" 'BEGIN {
+	printf "  CPU: %.2f s user + %.2f s system = %.1f us per probe (%.1f us user)\n",
+		u, s, p ? (u + s) * 1e6 / p : 0, p ? u * 1e6 / p : 0
+	if (p6 > p)
+		printf "  CPU per probe beyond set-up (-c 6 against -c 2): %.1f us (%.1f us user)\n",
+			(u6 + s6 - u - s) * 1e6 / (p6 - p), (u6 - u) * 1e6 / (p6 - p)
 	printf "  peak RSS: %.1f MiB\n", r / 1024 }'
 echo "  first probe late by (ms): p50 $p50, p99 $p99, max $max"
 [ -s "$TB_DIR/err" ] && sed 's/^/  stderr: /' "$TB_DIR/err" | head -5
