@@ -14,6 +14,11 @@
 #   DISPLAYFILTER | pcap_fields FILE DISPLAYFILTER FIELD...
 # kaprobe:     need_kaprobe | ka_run OUT ARGS... (sets KA_RC, stderr to
 #   OUT.err) | ka_start OUT ARGS... / ka_wait (background run)
+# Forging:     inject_r ARGS... (build/tools/inject in the router ns) |
+#   inject_bg ARGS... / inject_stop (background) |
+#   client_port PORT (the client's local port of its connection to PORT, from
+#   ss) | ka_wait_event OUT JQ-SELECT [SECS] | ka_probe_field OUT EXPR (of the
+#   last probe event) | seq_add A B (mod 2^32)
 
 _LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../../tools/testbed.sh
@@ -262,3 +267,57 @@ ka_wait_connect() {
 	wait_until 5 grep -Eq '"event" *: *"connect"' "$1" ||
 		{ kill "$KA_PID" 2>/dev/null; ka_wait; fail "kaprobe did not connect"; }
 }
+
+# --- forging (tools/inject.c) ------------------------------------------------
+# The forger runs in the router's namespace: it is on the path, and the
+# router's own packets skip its forward chain, so they reach the client even
+# when the path is cut.  Its raw socket sends whatever source address it is
+# given (the server's, or a third address inside 198.18.0.0/15).
+
+# inject_r ARGS...: one inject run in the router ns (foreground).
+inject_r() {
+	local bin=$TB_ROOT/build/tools/inject
+	[ -x "$bin" ] || fail "$bin not built (make build/tools/inject)"
+	tb_r "$bin" "$@" || fail "inject $* failed"
+}
+
+# inject_bg ARGS...: the same in the background (INJ_PID; tb_down kills it
+# if the test does not: inject_stop).
+inject_bg() {
+	local bin=$TB_ROOT/build/tools/inject
+	[ -x "$bin" ] || fail "$bin not built (make build/tools/inject)"
+	ip netns exec "$TB_R" "$bin" "$@" &
+	INJ_PID=$!
+	TB_PIDS="$TB_PIDS $INJ_PID"
+}
+inject_stop() {
+	[ -n "${INJ_PID:-}" ] || return 0
+	kill "$INJ_PID" 2>/dev/null
+	wait "$INJ_PID" 2>/dev/null
+	INJ_PID=
+}
+
+# client_port PORT: the local port of the client's established connection to
+# PORT, as the client's kernel shows it (ss), whatever kaprobe reports.
+client_port() {
+	tb_c ss -Htn state established "( dport = :$1 )" |
+		awk '{ n = split($3, a, ":"); print a[n]; exit }'
+}
+
+# ka_wait_event OUT SELECT [SECS]: wait (default 10 s) until a line of OUT
+# matches the jq SELECT (e.g. '.event=="probe"').
+ka_wait_event() {
+	local out=$1 sel=$2 secs=${3:-10}
+	wait_until "$secs" _ka_has_event "$out" "$sel"
+}
+_ka_has_event() {
+	[ "$(jq -c "select($2)" "$1" 2>/dev/null | head -n1)" != "" ]
+}
+
+# ka_probe_field OUT EXPR: EXPR of the last probe event so far.
+ka_probe_field() {
+	jq -r "select(.event==\"probe\") | $2" "$1" 2>/dev/null | tail -n1
+}
+
+# seq_add A B: (A + B) mod 2^32, for sequence numbers.
+seq_add() { echo $((($1 + $2) % 4294967296)); }
