@@ -1,8 +1,12 @@
 #!/bin/bash
 # Least privilege: once the raw socket and the capture are open, kaprobe
-# holds no capability and has no_new_privs set; started as root it runs as
-# nobody (uid and gid), with -Z USER as USER (-Z root: uid 0, still without
-# capabilities).  It still probes and reads replies through the open handles.
+# holds no capability and has no_new_privs set, and runs as an unprivileged
+# user: started as root without -Z it becomes "nobody" (issue 8 item 7: as
+# tcpdump does; uid 0 without capabilities could still read /etc/shadow),
+# with -Z USER it becomes USER.  Every uid and gid (real, effective, saved,
+# filesystem) is checked, and that group 0 is not among the supplementary
+# groups.  It still probes and reads replies through the open handles.  The
+# audit drops the same way.
 . tests/integration/lib.sh
 PORT=7214
 ka_setup $PORT
@@ -16,23 +20,44 @@ status_of() {
 	awk -v f="$1:" '$1 == f { print $2 }' "/proc/$pid/status"
 }
 
-# want_uid USER: the uid kaprobe should end up with for -Z USER ('' = none).
-want_uid() { id -u "${1:-nobody}"; }
+# all_of FIELD: every number on that line of the status file, one space apart.
+all_of() {
+	local pid
+	pid=$(ka_pid)
+	[ -n "$pid" ] || fail "no kaprobe process"
+	awk -v f="$1:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' "/proc/$pid/status"
+}
 
-for user in "" nobody root daemon; do
+# assert_dropped WHAT USER: the running kaprobe is USER, without privilege.
+assert_dropped() {
+	local what=$1 uid gid
+	uid=$(id -u "$2") gid=$(id -g "$2")
+	assert_eq 0000000000000000 "$(status_of CapEff)" "effective capabilities ($what)"
+	assert_eq 0000000000000000 "$(status_of CapPrm)" "permitted capabilities ($what)"
+	assert_eq 1 "$(status_of NoNewPrivs)" "no_new_privs ($what)"
+	assert_eq "$uid $uid $uid $uid" "$(all_of Uid)" "real, effective, saved, fs uid ($what: $2)"
+	assert_eq "$gid $gid $gid $gid" "$(all_of Gid)" "real, effective, saved, fs gid ($what: $2)"
+	[[ " $(all_of Groups) " != *" 0 "* ]] || fail "supplementary groups ($what) include 0: $(all_of Groups)"
+}
+
+for user in "" nobody daemon; do
 	ka_start "$out" ${user:+-Z "$user"} --idle 1s --intvl 1s --json "$TB_SRV4:$PORT"
 	ka_wait_connect "$out"
-	assert_eq 0000000000000000 "$(status_of CapEff)" "effective capabilities (-Z '$user')"
-	assert_eq 0000000000000000 "$(status_of CapPrm)" "permitted capabilities (-Z '$user')"
-	assert_eq 1 "$(status_of NoNewPrivs)" "no_new_privs (-Z '$user')"
-	assert_eq "$(want_uid "$user")	$(want_uid "$user")	$(want_uid "$user")	$(want_uid "$user")" \
-		"$(awk '$1 == "Uid:" { print $2 "\t" $3 "\t" $4 "\t" $5 }' "/proc/$(ka_pid)/status")" \
-		"real, effective, saved and fs uid (-Z '$user')"
-	assert_eq "$(id -g "${user:-nobody}")" "$(status_of Gid)" "gid (-Z '$user')"
+	assert_dropped "-Z '$user'" "${user:-nobody}"
 	wait_until 10 grep -q '"kind":"ack"' "$out" || fail "no answered probe (-Z '$user')"
 	kill -INT "$(ka_pid)"
 	ka_wait
 	assert_eq 0 "$KA_RC" "exit status (-Z '$user')"
+done
+
+# The audit, without -Z and with -Z daemon.
+for user in "" daemon; do
+	KA_TIMEOUT=40 ka_start "$out" audit ${user:+-Z "$user"} --json --max-idle 2s "$TB_SRV4:$PORT"
+	# Handles open and privileges dropped before the first variant is out.
+	ka_wait_event "$out" '.event=="variant"' 10 || fail "no variant event in 10 s (audit -Z '$user')"
+	assert_dropped "audit -Z '$user'" "${user:-nobody}"
+	kill -INT "$(ka_pid)"
+	ka_wait
 done
 
 # An unknown user is a usage error, found before anything is sent.
