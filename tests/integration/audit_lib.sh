@@ -16,6 +16,8 @@
 #   audit_get OUT EVENT EXPR     EXPR of the (only) EVENT object, raw
 #   audit_router_conntrack TIMEOUT   router: conntrack with an established
 #                                timeout of TIMEOUT s, no mid-stream pick-up
+#   audit_forge_rsts PORT / audit_forge_stop   off-path RSTs (random seq) to
+#                                every client connection, in the background
 
 AUDIT_VARIANTS="zero-length one-byte no-timestamp stale-timestamp pure-ack far-seq"
 
@@ -218,4 +220,34 @@ audit_assert_stale_ts() {
 	else
 		audit_assert_variant "$1" stale-timestamp none null null null null
 	fi
+}
+
+# audit_forge_rsts PORT: in the background (FORGE_PID; tb_down stops it, or
+# audit_forge_stop), a blind attacker on the router: every 0.2 s, one RST
+# with a random seq (and ack) to every established connection from the
+# client to PORT, from the server's address.  Random seqs fall outside the
+# receive window (the kernel drops them, RFC 793/5961) but for a chance of
+# about window / 2^32.  Each RST sent adds a line to $TB_DIR/forged.
+audit_forge_rsts() {
+	local port=$1 inj=$TB_ROOT/build/tools/inject
+	[ -x "$inj" ] || fail "$inj not built (make build/tools/inject)"
+	: >"$TB_DIR/forged"
+	(
+		while :; do
+			for p in $(client_ports "$port"); do
+				ip netns exec "$TB_R" "$inj" tcp --src "$TB_SRV4" --dst "$TB_CLI4" \
+					--sport "$port" --dport "$p" --seq rand --ack rand --flags R \
+					2>/dev/null && echo "$p" >>"$TB_DIR/forged"
+			done
+			sleep 0.2
+		done
+	) &
+	FORGE_PID=$!
+	TB_PIDS="$TB_PIDS $FORGE_PID"
+}
+audit_forge_stop() {
+	[ -n "${FORGE_PID:-}" ] || return 0
+	kill "$FORGE_PID" 2>/dev/null
+	wait "$FORGE_PID" 2>/dev/null
+	FORGE_PID=
 }

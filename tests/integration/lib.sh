@@ -16,8 +16,8 @@
 #   OUT.err) | ka_start OUT ARGS... / ka_wait (background run)
 # Forging:     inject_r ARGS... (build/tools/inject in the router ns) |
 #   inject_bg ARGS... / inject_stop (background) |
-#   client_port PORT (the client's local port of its connection to PORT, from
-#   ss) | ka_wait_event OUT JQ-SELECT [SECS] | ka_probe_field OUT EXPR (of the
+#   client_port(s) PORT (the client's local port(s) of its connection(s)
+#   to PORT, from ss) | ka_wait_event OUT JQ-SELECT [SECS] | ka_probe_field OUT EXPR (of the
 #   last probe event) | seq_add A B (mod 2^32)
 
 _LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -297,12 +297,14 @@ inject_stop() {
 	INJ_PID=
 }
 
-# client_port PORT: the local port of the client's established connection to
-# PORT, as the client's kernel shows it (ss), whatever kaprobe reports.
-client_port() {
+# client_ports PORT: the local ports of the client's established
+# connections to PORT, as the client's kernel shows them (ss), whatever
+# kaprobe reports; client_port PORT: the first.
+client_ports() {
 	tb_c ss -Htn state established "( dport = :$1 )" |
-		awk '{ n = split($3, a, ":"); print a[n]; exit }'
+		awk '{ n = split($3, a, ":"); print a[n] }'
 }
+client_port() { client_ports "$1" | head -n1; }
 
 # ka_wait_event OUT SELECT [SECS]: wait (default 10 s) until a line of OUT
 # matches the jq SELECT (e.g. '.event=="probe"').
