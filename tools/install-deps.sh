@@ -25,6 +25,7 @@ PKGS=(
 	procps
 	coreutils                # timeout(1)
 	time                     # GNU /usr/bin/time: peak RSS in tools/bench.sh
+	strace                   # the audit's read()/ppoll() counts in tools/bench-audit.sh
 )
 
 installed() {

@@ -25,7 +25,7 @@ for tool in ip nft tshark dumpcap jq timeout; do
 		exit 1
 	fi
 done
-if ! make -s build/tools/tcpserver build/tools/kaclient; then
+if ! make -s build/tools/tcpserver build/tools/kaclient build/tools/inject; then
 	echo "run.sh: could not build the test tools" >&2
 	exit 1
 fi
