@@ -15,10 +15,10 @@
 # kaprobe:     need_kaprobe | ka_run OUT ARGS... (sets KA_RC, stderr to
 #   OUT.err) | ka_start OUT ARGS... / ka_wait (background run)
 # Forging:     inject_r ARGS... (build/tools/inject in the router ns) |
-#   inject_bg ARGS... / inject_stop (background) |
-#   client_port(s) PORT (the client's local port(s) of its connection(s)
-#   to PORT, from ss) | ka_wait_event OUT JQ-SELECT [SECS] | ka_probe_field OUT EXPR (of the
-#   last probe event) | seq_add A B (mod 2^32)
+#   inject_bg ARGS... / inject_stop (background) | client_port(s) PORT (the
+#   client's local port(s) of its connection(s) to PORT, from ss) |
+#   ka_wait_event OUT JQ-SELECT [SECS] | ka_probe_field OUT EXPR (of the last
+#   probe event) | seq_add A B (mod 2^32)
 
 _LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../../tools/testbed.sh
