@@ -206,8 +206,11 @@ static int set_opt(struct opts *o, int c, const char *a)
 	}
 	if (!ok) {
 		for (const struct option *p = longopts; p->name; p++)
-			if (p->val == c)
-				return bad(p->name, a);
+			if (p->val == c) {
+				fprintf(stderr, "inject: bad --%s '%s' (see inject --help)\n",
+					p->name, a);
+				return EX_USAGE;
+			}
 	}
 	return 0;
 }
