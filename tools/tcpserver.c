@@ -1,7 +1,6 @@
 /* tcpserver.c - a small ordinary TCP server for kaprobe's integration tests.
  *
- *   tcpserver [-l ADDR] [-p PORT] [-b BANNER] [-P PIDFILE] [-B BACKLOG]
- *             [-N | -S SECONDS]
+ *   tcpserver [-l ADDR] [-p PORT] [-b BANNER] [-P PIDFILE] [-B BACKLOG] [-N]
  *
  * Listens on ADDR (IPv4 or IPv6 literal, default ::, dual stack) port PORT
  * (default 7777), sends BANNER followed by "\r\n" to every new connection,
@@ -10,8 +9,9 @@
  *
  * A server that takes few connections (kaprobe audit must not read its
  * overflowing accept queue as the path's doing): -B sets the listen backlog
- * (default 128); -N never accepts (connections wait in the accept queue, the
- * rest overflow it); -S accepts one connection every SECONDS (1-3600).
+ * (default 128); -N never accepts, so connections wait in the accept queue
+ * (the kernel completes their handshakes) until it is full, and the rest
+ * overflow it.
  *
  *   SIGUSR1  abort every open connection: SO_LINGER {1,0} then close(), which
  *            sends an RST.  A test that drops that RST makes the server forget
@@ -24,11 +24,11 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAXCONN 1024
@@ -46,8 +46,7 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tcpserver [-l ADDR] [-p PORT] [-b BANNER] [-P PIDFILE] [-B BACKLOG]\n"
-		   "                 [-N | -S SECONDS]\n");
+	fprintf(f, "usage: tcpserver [-l ADDR] [-p PORT] [-b BANNER] [-P PIDFILE] [-B BACKLOG] [-N]\n");
 }
 
 static int make_listener(const char *addr, unsigned port, int backlog)
@@ -107,17 +106,6 @@ static int make_listener(const char *addr, unsigned port, int backlog)
 	return fd;
 }
 
-/* A number in [lo, hi] from an option argument, or -1. */
-static long parse_num(const char *s, long lo, long hi)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < lo || v > hi)
-		return -1;
-	return v;
-}
-
 static int write_pidfile(const char *path)
 {
 	char tmp[4096];
@@ -145,29 +133,6 @@ static void abort_conn(int fd)
 	close(fd);
 }
 
-/* -S: how long until the next accept is due, in *wait (returned), or NULL
- * when it is due now (or -S is not in use; -N never accepts: NULL too, the
- * caller leaves the listener out of the poll). */
-static struct timespec *accept_wait(long every, const struct timespec *next,
-				    struct timespec *wait)
-{
-	struct timespec now;
-
-	if (every <= 0)
-		return NULL;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec > next->tv_sec ||
-	    (now.tv_sec == next->tv_sec && now.tv_nsec >= next->tv_nsec))
-		return NULL;
-	wait->tv_sec = next->tv_sec - now.tv_sec;
-	wait->tv_nsec = next->tv_nsec - now.tv_nsec;
-	if (wait->tv_nsec < 0) {
-		wait->tv_sec--;
-		wait->tv_nsec += 1000000000L;
-	}
-	return wait;
-}
-
 int main(int argc, char **argv)
 {
 	const char *addr = NULL, *banner = NULL, *pidfile = NULL;
@@ -179,10 +144,10 @@ int main(int argc, char **argv)
 	char buf[4096];
 	char *bannerline = NULL;
 	size_t bannerlen = 0;
-	long backlog = 128, every = 0;	/* every: -S seconds, -1 for -N */
-	struct timespec next = {0, 0};	/* -S: no accept before this */
+	int backlog = 128;
+	bool accepting = true;
 
-	while ((c = getopt(argc, argv, "l:p:b:P:B:NS:h")) != -1) {
+	while ((c = getopt(argc, argv, "l:p:b:P:B:Nh")) != -1) {
 		switch (c) {
 		case 'l': addr = optarg; break;
 		case 'p': {
@@ -197,19 +162,17 @@ int main(int argc, char **argv)
 		}
 		case 'b': banner = optarg; break;
 		case 'P': pidfile = optarg; break;
-		case 'B':
-			if ((backlog = parse_num(optarg, 0, 65535)) < 0) {
+		case 'B': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 0 || v > 65535) {
 				fprintf(stderr, "tcpserver: bad backlog '%s'\n", optarg);
 				return 64;
 			}
+			backlog = (int)v;
 			break;
-		case 'N': every = -1; break;
-		case 'S':
-			if ((every = parse_num(optarg, 1, 3600)) < 0) {
-				fprintf(stderr, "tcpserver: bad -S seconds '%s'\n", optarg);
-				return 64;
-			}
-			break;
+		}
+		case 'N': accepting = false; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 64;
 		}
@@ -241,7 +204,7 @@ int main(int argc, char **argv)
 	sigaddset(&blocked, SIGINT);
 	sigprocmask(SIG_BLOCK, &blocked, &orig);
 
-	lfd = make_listener(addr, port, (int)backlog);
+	lfd = make_listener(addr, port, backlog);
 	if (lfd < 0)
 		return 1;
 	if (pidfile && write_pidfile(pidfile) < 0) {
@@ -260,12 +223,10 @@ int main(int argc, char **argv)
 				abort_conn(pfd[i].fd);
 			nconn = 0;
 		}
-		/* Stop accepting while full (or as -N / -S say); keep serving
-		 * the open ones. */
-		struct timespec wait, *tmo = accept_wait(every, &next, &wait);
-
-		pfd[0].events = nconn < MAXCONN && !tmo && every >= 0 ? POLLIN : 0;
-		if (ppoll(pfd, (nfds_t)nconn + 1, tmo, &orig) < 0) {
+		/* Stop accepting while full (or with -N); keep serving the
+		 * open ones. */
+		pfd[0].events = accepting && nconn < MAXCONN ? POLLIN : 0;
+		if (ppoll(pfd, (nfds_t)nconn + 1, NULL, &orig) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("tcpserver: poll");
@@ -273,12 +234,8 @@ int main(int argc, char **argv)
 		}
 		if (pfd[0].revents & POLLIN) {
 			int cfd;
-			while (nconn < MAXCONN && !accept_wait(every, &next, &wait) &&
+			while (nconn < MAXCONN &&
 			       (cfd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-				if (every > 0) {
-					clock_gettime(CLOCK_MONOTONIC, &next);
-					next.tv_sec += every;
-				}
 				if (bannerline && send(cfd, bannerline, bannerlen, MSG_NOSIGNAL) < 0) {
 					close(cfd);
 					continue;
