@@ -37,9 +37,8 @@ assert_eq "$before" "$(sha256sum <"$existing") $(stat -c %Y "$existing")" \
 	"the existing -w file's sha256 and mtime after the usage error"
 
 note "a 1200-character -w path in a missing directory"
-long=$TB_DIR/missing
-for i in 1 2 3 4 5 6; do long=$long/$(printf 'd%.0s' $(seq 200)); done
-long=$long/out.pcap
+dir200=$(printf 'd%.0s' $(seq 200))
+long=$TB_DIR/missing/$dir200/$dir200/$dir200/$dir200/$dir200/$dir200/out.pcap
 ka_run "$out" -w "$long" -c 1 "$TB_SRV4:$PORT"
 assert_eq 73 "$KA_RC" "exit status of -w in a missing directory"
 line=$(one_line "$out")
