@@ -52,6 +52,6 @@ check "$out" 7406 "backlog 5"
 note "2: backlog 2, never accepting"
 tb_start_server -p 7407 -B 2 -N || fail "tcpserver -B 2 -N did not start"
 out=$TB_DIR/2.json
-KA_TIMEOUT=40 audit_run "$out" --max-idle 3s "$TB_SRV4:7407"
+KA_TIMEOUT=40 audit_run "$out" --max-idle 3s --connect-timeout 2s "$TB_SRV4:7407"
 check "$out" 7407 "backlog 2, never accepting"
 echo ok

@@ -21,7 +21,7 @@ tb_r nft insert rule inet kaprobe forward numgen inc mod "$MOD" == 0 counter dro
 	fail "nft loss rule"
 
 out=$TB_DIR/out.json
-KA_TIMEOUT=50 audit_run "$out" --max-idle 5s --resolution 500ms "$TB_SRV4:$PORT"
+KA_TIMEOUT=50 audit_run "$out" --max-idle 4s --resolution 1s "$TB_SRV4:$PORT"
 dropped=$(tb_r nft list chain inet kaprobe forward | sed -n 's/.*numgen.*counter packets \([0-9]*\).*/\1/p')
 note "the router dropped ${dropped:-?} packets (every ${MOD}th)"
 assert_gt "${dropped:-0}" 0 "packets the router dropped"

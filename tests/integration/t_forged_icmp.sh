@@ -1,7 +1,7 @@
 #!/bin/bash
 # Issue 8 item 3: ICMP errors count only when their quote matches what
 # kaprobe sent (RFC 5927 4.1, RFC 6633), and only errors count.  Each run
-# cuts the path before the first probe (--idle 2s, 3 probes, so the round
+# cuts the path before the first probe (--idle 1s, 2 probes, so the round
 # dies), then a forger on the router sends the client ICMP messages that
 # quote the connection's 4-tuple and:
 #  1. from a third address, a host unreachable (3/1) quoting a seq kaprobe
@@ -24,7 +24,7 @@ ka_setup $PORT
 # CPORT and PSEQ.
 start_cut() {
 	tb_router_open || fail "tb_router_open"
-	KA_TIMEOUT=20 ka_start "$1" --idle 2s --intvl 1s --probes 3 --json "$2"
+	KA_TIMEOUT=20 ka_start "$1" --idle 1s --intvl 1s --probes 2 --json "$2"
 	ka_wait_connect "$1"
 	CPORT=$(client_port $PORT)
 	[ -n "$CPORT" ] || fail "no established connection to port $PORT in the client ns"

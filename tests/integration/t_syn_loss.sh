@@ -2,14 +2,14 @@
 # Issue 8 item 1: a lost SYN must not end the run.  The router drops every
 # other SYN it forwards (numgen inc mod 2: the first SYN of each run, so
 # every connection is made by the kernel's retransmitted SYN, one second
-# later).  Each of 24 runs (SYN_LOSS_RUNS) must connect and end alive
+# later).  Each of 16 runs (SYN_LOSS_RUNS) must connect and end alive
 # (exit 0) with a connect event and a verdict; exit 70 ("capture did not see
 # the handshake") is the bug, seen in about 1 run of 6 before the engine
 # (only when runs follow one another, hence many short ones).  The router's
 # counter shows that SYNs were lost.
 . tests/integration/lib.sh
 PORT=7226
-RUNS=${SYN_LOSS_RUNS:-24}
+RUNS=${SYN_LOSS_RUNS:-16}
 ka_setup $PORT
 tb_router_nft 'tcp flags & (syn|ack) == syn numgen inc mod 2 == 0 counter drop' ||
 	fail "nft SYN-loss rule"
