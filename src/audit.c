@@ -437,7 +437,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 static void on_flush(struct engine *e, void *ctx)
 {
 	(void)e;
-	fflush(((struct audit *)ctx)->out.f);
+	out_flush(&((struct audit *)ctx)->out);
 }
 
 static const struct engine_ops audit_ops = { on_event, on_signal, on_flush };

@@ -344,7 +344,7 @@ static void on_tick(struct evloop *loop, struct ev_timer *t, ka_time now)
 static void on_flush(struct engine *e, void *ctx)
 {
 	struct live *lv = ctx;
-	bool pending = __fpending(lv->out.f) > 0;
+	bool pending = __fpending(lv->out.ob.f) > 0;
 
 	if (lv->shown && pending)
 		fputs("\r\033[K", stderr);

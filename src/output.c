@@ -1,7 +1,7 @@
-/* output.c - human and JSON-lines forms of kaprobe's events. */
+/* output.c - human and JSON-lines forms of kaprobe's events, written
+ * through outbuf.c. */
 #include "output.h"
 
-#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,72 +10,172 @@
 
 void out_init(struct output *o, FILE *f, bool json, bool quiet, ka_time t0)
 {
-	*o = (struct output){ .f = f, .json = json, .quiet = quiet, .t0 = t0 };
+	*o = (struct output){ .json = json, .quiet = quiet, .each = true, .t0 = t0 };
+	ob_init(&o->ob, f, o->line, sizeof o->line);
 }
 
-static double secs(const struct output *o, ka_time t)
+void out_use_buffer(struct output *o, char *buf, size_t cap)
 {
-	return (double)(t - o->t0) / 1e6;
+	ob_flush(&o->ob);
+	ob_init(&o->ob, o->ob.f, buf, cap);
+	o->each = false;
 }
 
-static double ms(double us)
+bool out_flush(struct output *o)
 {
-	return us / 1e3;
+	return ob_flush(&o->ob);
 }
 
-/* A JSON string member.  Everything kaprobe prints is ASCII it made
- * itself (addresses, fixed words), but escape anyway: a notice's text may
- * quote an interface or file name, which is the user's. */
+bool out_shows(const struct output *o, enum out_event e)
+{
+	if (!o->quiet)
+		return true;
+	switch (e) {
+	case OUT_VERDICT:
+	case OUT_SUMMARY:
+		return true;
+	case OUT_FINDING:
+		return o->json;
+	default:
+		return false;
+	}
+}
+
+/* ---- pieces ---------------------------------------------------------------- */
+
+/* A time since the start, in seconds with 6 decimals. */
+static void put_secs(struct output *o, ka_time t)
+{
+	ob_fixed(&o->ob, t - o->t0, 6);
+}
+
+/* A duration in microseconds, in milliseconds with 3 decimals. */
+static void put_ms(struct output *o, ka_time us)
+{
+	ob_fixed(&o->ob, us, 3);
+}
+
+/* ",\"key\":" */
+static void json_key(struct output *o, const char *key)
+{
+	ob_char(&o->ob, ',');
+	ob_char(&o->ob, '"');
+	ob_str(&o->ob, key);
+	ob_mem(&o->ob, "\":", 2);
+}
+
 static void json_str(struct output *o, const char *key, const char *val)
 {
-	fprintf(o->f, ",\"%s\":\"", key);
-	for (const unsigned char *p = (const unsigned char *)val; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(o->f, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(o->f, "\\u%04x", *p);
-		else
-			fputc(*p, o->f);
+	json_key(o, key);
+	ob_json_str(&o->ob, val);
+}
+
+static void json_u64(struct output *o, const char *key, uint64_t v)
+{
+	json_key(o, key);
+	ob_u64(&o->ob, v);
+}
+
+static void json_int(struct output *o, const char *key, int64_t v)
+{
+	json_key(o, key);
+	ob_i64(&o->ob, v);
+}
+
+static void json_bool(struct output *o, const char *key, bool v)
+{
+	json_key(o, key);
+	ob_str(&o->ob, v ? "true" : "false");
+}
+
+/* Seconds with 3 decimals (the audit's, computed as doubles). */
+static void json_secs(struct output *o, const char *key, double v)
+{
+	json_key(o, key);
+	ob_double(&o->ob, v, 3);
+}
+
+/* The same, or null when v < 0. */
+static void json_secs_or_null(struct output *o, const char *key, double v)
+{
+	if (v >= 0) {
+		json_secs(o, key, v);
+		return;
 	}
-	fputc('"', o->f);
+	json_key(o, key);
+	ob_str(&o->ob, "null");
 }
 
 /* Start a JSON object: "event", "t", and in replay "flow" and "frame". */
 static void json_head(struct output *o, const char *event, ka_time t)
 {
-	fprintf(o->f, "{\"event\":\"%s\",\"t\":%.6f", event, secs(o, t));
+	ob_str(&o->ob, "{\"event\":");
+	ob_json_str(&o->ob, event);
+	ob_str(&o->ob, ",\"t\":");
+	put_secs(o, t);
 	if (o->conn) {
-		fprintf(o->f, ",\"conn\":%u", o->conn);
+		json_u64(o, "conn", o->conn);
 		json_str(o, "dst", o->dst);
 	}
 	if (o->flow)
 		json_str(o, "flow", o->flow);
 	if (o->frame)
-		fprintf(o->f, ",\"frame\":%" PRIu64, o->frame);
+		json_u64(o, "frame", o->frame);
+}
+
+/* The end of an event line, either form. */
+static void end_line(struct output *o)
+{
+	ob_char(&o->ob, '\n');
+	if (o->each)
+		ob_hand(&o->ob);
 }
 
 static void json_end(struct output *o)
 {
-	fputs("}\n", o->f);
+	ob_char(&o->ob, '}');
+	end_line(o);
 }
 
-/* Unix seconds of an event's time. */
-static double wall(const struct output *o, ka_time t)
+/* The wall-clock time of an event, in microseconds since 1970. */
+static ka_time wall(const struct output *o, ka_time t)
 {
-	return (double)(t + o->wall_off) / 1e6;
+	return t + o->wall_off;
 }
 
 /* -D, as ping's: the wall-clock time first. */
 static void stamp(struct output *o, ka_time t)
 {
-	if (o->stamp)
-		fprintf(o->f, "[%.6f] ", wall(o, t));
+	if (!o->stamp)
+		return;
+	ob_char(&o->ob, '[');
+	ob_fixed(&o->ob, wall(o, t), 6);
+	ob_str(&o->ob, "] ");
 }
 
 /* The JSON "ts" member: the wall-clock time. */
 static void json_wall(struct output *o, ka_time t)
 {
-	fprintf(o->f, ",\"ts\":%.6f", wall(o, t));
+	json_key(o, "ts");
+	ob_fixed(&o->ob, wall(o, t), 6);
+}
+
+/* A two-digit field of a time of day. */
+static void two_digits(struct output *o, int v, char sep)
+{
+	ob_char(&o->ob, (char)('0' + v / 10));
+	ob_char(&o->ob, (char)('0' + v % 10));
+	ob_char(&o->ob, sep);
+}
+
+/* Microseconds as six digits, zeros in front. */
+static void put_micros(struct output *o, ka_time us)
+{
+	char d[6];
+
+	for (int i = 5; i >= 0; i--, us /= 10)
+		d[i] = (char)('0' + us % 10);
+	ob_mem(&o->ob, d, sizeof d);
 }
 
 /* The human line's prefix: -D's time; in replay the frame number, its
@@ -85,25 +185,54 @@ static void human_head(struct output *o, ka_time t)
 {
 	stamp(o, t);
 	if (o->frame) {
-		time_t sec = (time_t)((t + o->wall_off) / 1000000);
+		time_t sec = (time_t)(wall(o, t) / 1000000);
 		struct tm tm;
 
-		if (gmtime_r(&sec, &tm))
-			fprintf(o->f, "%" PRIu64 " %02d:%02d:%02d.%06ld ", o->frame, tm.tm_hour,
-				tm.tm_min, tm.tm_sec, (long)((t + o->wall_off) % 1000000));
-		else
-			fprintf(o->f, "%" PRIu64 " ", o->frame);
+		ob_u64(&o->ob, o->frame);
+		ob_char(&o->ob, ' ');
+		if (gmtime_r(&sec, &tm)) {
+			two_digits(o, tm.tm_hour, ':');
+			two_digits(o, tm.tm_min, ':');
+			two_digits(o, tm.tm_sec, '.');
+			put_micros(o, wall(o, t) % 1000000);
+			ob_char(&o->ob, ' ');
+		}
 	}
-	if (o->flow)
-		fprintf(o->f, "%s ", o->flow);
-	if (o->dst)
-		fprintf(o->f, "%s : ", o->dst);
+	if (o->flow) {
+		ob_str(&o->ob, o->flow);
+		ob_char(&o->ob, ' ');
+	}
+	if (o->dst) {
+		ob_str(&o->ob, o->dst);
+		ob_str(&o->ob, " : ");
+	}
 }
+
+/* " name=v" in a human line. */
+static void human_u64(struct output *o, const char *name, uint64_t v)
+{
+	ob_char(&o->ob, ' ');
+	ob_str(&o->ob, name);
+	ob_char(&o->ob, '=');
+	ob_u64(&o->ob, v);
+}
+
+/* "N word" or "N words". */
+static void human_count(struct output *o, uint64_t n, const char *word)
+{
+	ob_u64(&o->ob, n);
+	ob_char(&o->ob, ' ');
+	ob_str(&o->ob, word);
+	if (n != 1)
+		ob_char(&o->ob, 's');
+}
+
+/* ---- live mode and replay -------------------------------------------------- */
 
 void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 		 const char *iface, bool ts, const struct ka_config *cfg)
 {
-	if (o->quiet)
+	if (!out_shows(o, OUT_CONNECT))
 		return;
 	if (o->json) {
 		json_head(o, "connect", t);
@@ -112,8 +241,10 @@ void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 			json_str(o, "dst", dst);
 		json_str(o, "iface", iface);
 		json_wall(o, t);
-		fprintf(o->f, ",\"timestamps\":%s,\"idle_s\":%.3f,\"intvl_s\":%.3f,\"probes\":%u",
-			ts ? "true" : "false", cfg->idle / 1e6, cfg->intvl / 1e6, cfg->probes);
+		json_bool(o, "timestamps", ts);
+		json_secs(o, "idle_s", cfg->idle / 1e6);
+		json_secs(o, "intvl_s", cfg->intvl / 1e6);
+		json_u64(o, "probes", cfg->probes);
 		json_end(o);
 		return;
 	}
@@ -122,80 +253,134 @@ void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 	format_duration(cfg->idle, idle, sizeof idle);
 	format_duration(cfg->intvl, intvl, sizeof intvl);
 	stamp(o, t);
-	fprintf(o->f, "KAPROBE %s from %s via %s: idle %s, interval %s, %u probes, timestamps %s\n",
-		dst, src, iface, idle, intvl, cfg->probes, ts ? "on" : "off");
+	ob_str(&o->ob, "KAPROBE ");
+	ob_str(&o->ob, dst);
+	ob_str(&o->ob, " from ");
+	ob_str(&o->ob, src);
+	ob_str(&o->ob, " via ");
+	ob_str(&o->ob, iface);
+	ob_str(&o->ob, ": idle ");
+	ob_str(&o->ob, idle);
+	ob_str(&o->ob, ", interval ");
+	ob_str(&o->ob, intvl);
+	ob_str(&o->ob, ", ");
+	ob_u64(&o->ob, cfg->probes);
+	ob_str(&o->ob, " probes, timestamps ");
+	ob_str(&o->ob, ts ? "on" : "off");
+	end_line(o);
 }
 
 void out_probe(struct output *o, ka_time t, const struct out_probe *p)
 {
-	if (o->quiet)
+	if (!out_shows(o, OUT_PROBE))
 		return;
 	if (o->json) {
 		json_head(o, "probe", t);
-		fprintf(o->f, ",\"n\":%u", p->n);
+		json_u64(o, "n", p->n);
 		if (p->round)
-			fprintf(o->f, ",\"round\":%u", p->round);
-		fprintf(o->f, ",\"seq\":%u,\"ack\":%u,\"len\":%u", p->seq, p->ack, p->len);
+			json_u64(o, "round", p->round);
+		json_u64(o, "seq", p->seq);
+		json_u64(o, "ack", p->ack);
+		json_u64(o, "len", p->len);
 		if (p->error)
 			json_str(o, "error", p->error);
 		json_end(o);
 		return;
 	}
 	human_head(o, t);
-	fprintf(o->f, "probe %u", p->n);
-	if (p->round)
-		fprintf(o->f, " (round %u)", p->round);
-	fprintf(o->f, ": seq=%u ack=%u len=%u", p->seq, p->ack, p->len);
-	if (p->error)
-		fprintf(o->f, ": not sent: %s, counted as lost", p->error);
-	fputc('\n', o->f);
+	ob_str(&o->ob, "probe ");
+	ob_u64(&o->ob, p->n);
+	if (p->round) {
+		ob_str(&o->ob, " (round ");
+		ob_u64(&o->ob, p->round);
+		ob_char(&o->ob, ')');
+	}
+	ob_char(&o->ob, ':');
+	human_u64(o, "seq", p->seq);
+	human_u64(o, "ack", p->ack);
+	human_u64(o, "len", p->len);
+	if (p->error) {
+		ob_str(&o->ob, ": not sent: ");
+		ob_str(&o->ob, p->error);
+		ob_str(&o->ob, ", counted as lost");
+	}
+	end_line(o);
+}
+
+static void json_reply(struct output *o, ka_time t, const struct out_reply *r)
+{
+	json_head(o, "reply", t);
+	if (r->probe_frame)
+		json_u64(o, "probe_frame", r->probe_frame);
+	json_str(o, "kind", r->kind);
+	json_u64(o, "n", r->n);
+	if (r->round)
+		json_u64(o, "round", r->round);
+	json_key(o, "rtt_ms");
+	if (r->n > 0)
+		put_ms(o, r->rtt);
+	else
+		ob_str(&o->ob, "null");
+	json_int(o, "ttl", r->ttl);
+	json_str(o, "from", r->from);
+	if (r->icmp_type >= 0) {
+		json_int(o, "type", r->icmp_type);
+		json_int(o, "code", r->icmp_code);
+	}
+	if (r->icmp_class)
+		json_str(o, "icmp_class", r->icmp_class);
+	if (r->icmp_type < 0) {
+		json_u64(o, "seq", r->seq);
+		json_u64(o, "ack", r->ack);
+		json_u64(o, "len", r->len);
+	}
+	json_end(o);
 }
 
 void out_reply(struct output *o, ka_time t, const struct out_reply *r)
 {
-	if (o->quiet)
+	if (!out_shows(o, OUT_REPLY))
 		return;
 	if (o->json) {
-		json_head(o, "reply", t);
-		if (r->probe_frame)
-			fprintf(o->f, ",\"probe_frame\":%" PRIu64, r->probe_frame);
-		json_str(o, "kind", r->kind);
-		fprintf(o->f, ",\"n\":%u", r->n);
-		if (r->round)
-			fprintf(o->f, ",\"round\":%u", r->round);
-		if (r->n > 0)
-			fprintf(o->f, ",\"rtt_ms\":%.3f", ms((double)r->rtt));
-		else
-			fputs(",\"rtt_ms\":null", o->f);
-		fprintf(o->f, ",\"ttl\":%d", r->ttl);
-		json_str(o, "from", r->from);
-		if (r->icmp_type >= 0)
-			fprintf(o->f, ",\"type\":%d,\"code\":%d", r->icmp_type, r->icmp_code);
-		if (r->icmp_class)
-			json_str(o, "icmp_class", r->icmp_class);
-		if (r->icmp_type < 0)
-			fprintf(o->f, ",\"seq\":%u,\"ack\":%u,\"len\":%u", r->seq, r->ack, r->len);
-		json_end(o);
+		json_reply(o, t, r);
 		return;
 	}
 	human_head(o, t);
-	fprintf(o->f, "%s from %s:", r->kind, r->from);
-	if (r->icmp_type >= 0)
-		fprintf(o->f, " type=%d code=%d%s%s", r->icmp_type, r->icmp_code,
-			r->icmp_class ? " " : "", r->icmp_class ? r->icmp_class : "");
-	else
-		fprintf(o->f, " seq=%u ack=%u len=%u", r->seq, r->ack, r->len);
+	ob_str(&o->ob, r->kind);
+	ob_str(&o->ob, " from ");
+	ob_str(&o->ob, r->from);
+	ob_char(&o->ob, ':');
+	if (r->icmp_type >= 0) {
+		ob_str(&o->ob, " type=");
+		ob_i64(&o->ob, r->icmp_type);
+		ob_str(&o->ob, " code=");
+		ob_i64(&o->ob, r->icmp_code);
+		if (r->icmp_class) {
+			ob_char(&o->ob, ' ');
+			ob_str(&o->ob, r->icmp_class);
+		}
+	} else {
+		human_u64(o, "seq", r->seq);
+		human_u64(o, "ack", r->ack);
+		human_u64(o, "len", r->len);
+	}
 	if (r->round)
-		fprintf(o->f, " round=%u", r->round);
+		human_u64(o, "round", r->round);
 	if (r->n > 0)
-		fprintf(o->f, " probe=%u ttl=%d rtt=%.3f ms\n", r->n, r->ttl, ms((double)r->rtt));
-	else
-		fprintf(o->f, " ttl=%d\n", r->ttl);
+		human_u64(o, "probe", r->n);
+	ob_str(&o->ob, " ttl=");
+	ob_i64(&o->ob, r->ttl);
+	if (r->n > 0) {
+		ob_str(&o->ob, " rtt=");
+		put_ms(o, r->rtt);
+		ob_str(&o->ob, " ms");
+	}
+	end_line(o);
 }
 
 void out_notice(struct output *o, ka_time t, const char *event, const char *text)
 {
-	if (o->quiet)
+	if (!out_shows(o, OUT_NOTICE))
 		return;
 	if (o->json) {
 		json_head(o, event, t);
@@ -204,12 +389,15 @@ void out_notice(struct output *o, ka_time t, const char *event, const char *text
 		return;
 	}
 	human_head(o, t);
-	fprintf(o->f, "%s: %s\n", event, text);
+	ob_str(&o->ob, event);
+	ob_str(&o->ob, ": ");
+	ob_str(&o->ob, text);
+	end_line(o);
 }
 
 void out_error(struct output *o, ka_time t, const char *text)
 {
-	if (!o->json)
+	if (!o->json)   /* people read it on stderr */
 		return;
 	json_head(o, "error", t);
 	json_str(o, "text", text);
@@ -219,7 +407,7 @@ void out_error(struct output *o, ka_time t, const char *text)
 void out_ignored(struct output *o, ka_time t, const char *reason, const char *from,
 		 const char *text)
 {
-	if (o->quiet)
+	if (!out_shows(o, OUT_IGNORED))
 		return;
 	if (o->json) {
 		json_head(o, "ignored", t);
@@ -230,7 +418,11 @@ void out_ignored(struct output *o, ka_time t, const char *reason, const char *fr
 		return;
 	}
 	human_head(o, t);
-	fprintf(o->f, "ignored from %s: %s\n", from, text);
+	ob_str(&o->ob, "ignored from ");
+	ob_str(&o->ob, from);
+	ob_str(&o->ob, ": ");
+	ob_str(&o->ob, text);
+	end_line(o);
 }
 
 /* Counts that add up: sent = answered + answered by an RST + lost. */
@@ -238,43 +430,82 @@ static void human_counts(struct output *o, const struct ka_machine *m)
 {
 	const struct ka_stats *st = &m->st;
 
-	fprintf(o->f, "%u probe%s sent, %u answered", st->sent, st->sent == 1 ? "" : "s",
-		st->answered);
-	if (m->rst_answered)
-		fprintf(o->f, ", %u answered by an RST", (unsigned)m->rst_answered);
-	fprintf(o->f, ", %u lost (%.0f%%)", ka_lost(m),
-		st->sent ? 100.0 * ka_lost(m) / st->sent : 0.0);
+	human_count(o, st->sent, "probe");
+	ob_str(&o->ob, " sent, ");
+	ob_u64(&o->ob, st->answered);
+	ob_str(&o->ob, " answered");
+	if (m->rst_answered) {
+		ob_str(&o->ob, ", ");
+		ob_u64(&o->ob, m->rst_answered);
+		ob_str(&o->ob, " answered by an RST");
+	}
+	ob_str(&o->ob, ", ");
+	ob_u64(&o->ob, ka_lost(m));
+	ob_str(&o->ob, " lost (");
+	ob_double(&o->ob, st->sent ? 100.0 * ka_lost(m) / st->sent : 0.0, 0);
+	ob_str(&o->ob, "%)");
 }
 
-static double rtt_avg(const struct ka_stats *st)
+/* The average RTT in milliseconds with 3 decimals, as printf's "%.3f" of
+ * rtt_sum / answered / 1000 gave it: exactly rounded to the microsecond,
+ * and through the same doubles when it is a tie. */
+static void put_rtt_avg(struct outbuf *b, const struct ka_stats *st)
 {
-	return st->answered ? (double)st->rtt_sum / st->answered : 0;
+	uint64_t sum = (uint64_t)st->rtt_sum, q = sum / st->answered;
+	uint64_t twice_rem = 2 * (sum % st->answered);
+
+	if (twice_rem == st->answered) {
+		ob_double(b, (double)st->rtt_sum / st->answered / 1e3, 3);
+		return;
+	}
+	ob_fixed(b, (int64_t)(q + (twice_rem > st->answered)), 3);
 }
 
 static void json_rtts(struct output *o, const struct ka_stats *st)
 {
-	if (st->answered)
-		fprintf(o->f, ",\"rtt_min_ms\":%.3f,\"rtt_avg_ms\":%.3f,\"rtt_max_ms\":%.3f",
-			ms(st->rtt_min), ms(rtt_avg(st)), ms(st->rtt_max));
-	else
-		fputs(",\"rtt_min_ms\":null,\"rtt_avg_ms\":null,\"rtt_max_ms\":null", o->f);
+	if (!st->answered) {
+		ob_str(&o->ob, ",\"rtt_min_ms\":null,\"rtt_avg_ms\":null,\"rtt_max_ms\":null");
+		return;
+	}
+	json_key(o, "rtt_min_ms");
+	put_ms(o, st->rtt_min);
+	json_key(o, "rtt_avg_ms");
+	put_rtt_avg(&o->ob, st);
+	json_key(o, "rtt_max_ms");
+	put_ms(o, st->rtt_max);
+}
+
+/* The RTTs in milliseconds as three figures, "min/avg/max". */
+static void rtt_figures(struct outbuf *b, const struct ka_stats *st)
+{
+	ob_fixed(b, st->rtt_min, 3);
+	ob_char(b, '/');
+	put_rtt_avg(b, st);
+	ob_char(b, '/');
+	ob_fixed(b, st->rtt_max, 3);
 }
 
 static void human_rtts(struct output *o, const struct ka_stats *st)
 {
-	if (st->answered)
-		fprintf(o->f, ", rtt min/avg/max = %.3f/%.3f/%.3f ms",
-			ms(st->rtt_min), ms(rtt_avg(st)), ms(st->rtt_max));
+	if (!st->answered)
+		return;
+	ob_str(&o->ob, ", rtt min/avg/max = ");
+	rtt_figures(&o->ob, st);
+	ob_str(&o->ob, " ms");
 }
 
 void out_verdict(struct output *o, ka_time t, const char *verdict, const struct ka_machine *m)
 {
+	if (!out_shows(o, m ? OUT_FLOW_VERDICT : OUT_VERDICT))
+		return;
 	if (o->json) {
 		json_head(o, "verdict", t);
 		json_str(o, "verdict", verdict);
 		if (m) {
-			fprintf(o->f, ",\"probes\":%u,\"answered\":%u,\"rst_answered\":%u,"
-				"\"lost\":%u", m->st.sent, m->st.answered, m->rst_answered, ka_lost(m));
+			json_u64(o, "probes", m->st.sent);
+			json_u64(o, "answered", m->st.answered);
+			json_u64(o, "rst_answered", m->rst_answered);
+			json_u64(o, "lost", ka_lost(m));
 			json_rtts(o, &m->st);
 		}
 		json_end(o);
@@ -282,18 +513,23 @@ void out_verdict(struct output *o, ka_time t, const char *verdict, const struct 
 	}
 	if (!m) {
 		stamp(o, t);
-		fprintf(o->f, "verdict: %s\n", verdict);
+		ob_str(&o->ob, "verdict: ");
+		ob_str(&o->ob, verdict);
+		end_line(o);
 		return;
 	}
-	fprintf(o->f, "%s: %s, ", o->flow, verdict);
+	ob_str(&o->ob, o->flow);
+	ob_str(&o->ob, ": ");
+	ob_str(&o->ob, verdict);
+	ob_str(&o->ob, ", ");
 	human_counts(o, m);
 	human_rtts(o, &m->st);
-	fputc('\n', o->f);
+	end_line(o);
 }
 
 void out_would_die(struct output *o, ka_time t, const char *verdict)
 {
-	if (o->quiet)
+	if (!out_shows(o, OUT_WOULD_DIE))
 		return;
 	if (o->json) {
 		json_head(o, "would-die", t);
@@ -301,54 +537,93 @@ void out_would_die(struct output *o, ka_time t, const char *verdict)
 		json_end(o);
 		return;
 	}
-	fprintf(o->f, "%s: with the given timings the prober would have declared the peer %s "
-		"at t=%.3f s\n", o->flow, verdict, secs(o, t));
+	ob_str(&o->ob, o->flow);
+	ob_str(&o->ob, ": with the given timings the prober would have declared the peer ");
+	ob_str(&o->ob, verdict);
+	ob_str(&o->ob, " at t=");
+	ob_double(&o->ob, (double)(t - o->t0) / 1e6, 3);
+	ob_str(&o->ob, " s");
+	end_line(o);
 }
 
 void out_summary(struct output *o, ka_time t, const struct ka_machine *m, uint32_t ignored)
 {
 	const struct ka_stats *st = &m->st;
 
+	if (!out_shows(o, OUT_SUMMARY))
+		return;
 	if (o->json) {
 		json_head(o, "summary", t);
 		json_wall(o, t);
-		fprintf(o->f, ",\"sent\":%u,\"answered\":%u,\"rst_answered\":%u,\"lost\":%u,"
-			"\"ignored\":%u", st->sent, st->answered, m->rst_answered, ka_lost(m), ignored);
+		json_u64(o, "sent", st->sent);
+		json_u64(o, "answered", st->answered);
+		json_u64(o, "rst_answered", m->rst_answered);
+		json_u64(o, "lost", ka_lost(m));
+		json_u64(o, "ignored", ignored);
 		json_rtts(o, st);
 		json_end(o);
 		return;
 	}
-	fprintf(o->f, "--- %s keep-alive statistics ---\n", o->target ? o->target : "");
+	ob_str(&o->ob, "--- ");
+	ob_str(&o->ob, o->target ? o->target : "");
+	ob_str(&o->ob, " keep-alive statistics ---\n");
 	human_counts(o, m);
 	human_rtts(o, st);
-	if (ignored)
-		fprintf(o->f, "; %u ignored", ignored);
-	fputc('\n', o->f);
+	if (ignored) {
+		ob_str(&o->ob, "; ");
+		ob_u64(&o->ob, ignored);
+		ob_str(&o->ob, " ignored");
+	}
+	end_line(o);
 }
 
 void out_replay_summary(struct output *o, ka_time t, const char *file,
 			const struct replay_totals *tot)
 {
+	if (!out_shows(o, OUT_SUMMARY))
+		return;
 	if (o->json) {
 		json_head(o, "summary", t);
 		json_str(o, "file", file);
-		fprintf(o->f, ",\"frames\":%" PRIu64 ",\"tcp\":%" PRIu64 ",\"flows\":%" PRIu64
-			",\"flows_probed\":%" PRIu64 ",\"probes\":%" PRIu64 ",\"answered\":%" PRIu64
-			",\"skipped\":{\"truncated\":%" PRIu64 ",\"malformed\":%" PRIu64
-			",\"not_tcp\":%" PRIu64 "}",
-			tot->frames, tot->tcp, tot->flows, tot->flows_probed, tot->probes,
-			tot->answered, tot->truncated, tot->malformed, tot->not_tcp);
+		json_u64(o, "frames", tot->frames);
+		json_u64(o, "tcp", tot->tcp);
+		json_u64(o, "flows", tot->flows);
+		json_u64(o, "flows_probed", tot->flows_probed);
+		json_u64(o, "probes", tot->probes);
+		json_u64(o, "answered", tot->answered);
+		ob_str(&o->ob, ",\"skipped\":{\"truncated\":");
+		ob_u64(&o->ob, tot->truncated);
+		json_u64(o, "malformed", tot->malformed);
+		json_u64(o, "not_tcp", tot->not_tcp);
+		ob_char(&o->ob, '}');
 		json_end(o);
 		return;
 	}
-	fprintf(o->f, "--- %s: %" PRIu64 " frames, %" PRIu64 " TCP segments, %" PRIu64
-		" flows (%" PRIu64 " with keep-alive), %" PRIu64 " probes, %" PRIu64
-		" answered; skipped %" PRIu64 " truncated, %" PRIu64 " malformed, %" PRIu64
-		" not TCP\n", file, tot->frames, tot->tcp, tot->flows, tot->flows_probed,
-		tot->probes, tot->answered, tot->truncated, tot->malformed, tot->not_tcp);
+	ob_str(&o->ob, "--- ");
+	ob_str(&o->ob, file);
+	ob_str(&o->ob, ": ");
+	human_count(o, tot->frames, "frame");
+	ob_str(&o->ob, ", ");
+	human_count(o, tot->tcp, "TCP segment");
+	ob_str(&o->ob, ", ");
+	human_count(o, tot->flows, "flow");
+	ob_str(&o->ob, " (");
+	ob_u64(&o->ob, tot->flows_probed);
+	ob_str(&o->ob, " with keep-alive), ");
+	human_count(o, tot->probes, "probe");
+	ob_str(&o->ob, ", ");
+	ob_u64(&o->ob, tot->answered);
+	ob_str(&o->ob, " answered; skipped ");
+	ob_u64(&o->ob, tot->truncated);
+	ob_str(&o->ob, " truncated, ");
+	ob_u64(&o->ob, tot->malformed);
+	ob_str(&o->ob, " malformed, ");
+	ob_u64(&o->ob, tot->not_tcp);
+	ob_str(&o->ob, " not TCP");
+	end_line(o);
 }
 
-/* ---- the audit -------------------------------------------------------- */
+/* ---- the audit ------------------------------------------------------------- */
 
 static const char *reply_kind(enum ar_kind k)
 {
@@ -363,7 +638,13 @@ static const char *reply_kind(enum ar_kind k)
 /* A JSON member that is true, false, or null (v = 1, 0, -1). */
 static void json_tristate(struct output *o, const char *key, int v)
 {
-	fprintf(o->f, ",\"%s\":%s", key, v > 0 ? "true" : v == 0 ? "false" : "null");
+	json_key(o, key);
+	ob_str(&o->ob, v > 0 ? "true" : v == 0 ? "false" : "null");
+}
+
+static bool replied(const struct audit_reply *r)
+{
+	return r && r->kind != AR_NONE && r->kind != AR_PENDING;
 }
 
 /* "by", "hops", "from" and "ttl" of a reply; nulls when nothing came. */
@@ -371,234 +652,377 @@ static void json_who(struct output *o, const struct audit_reply *r, int family)
 {
 	char from[64];
 
-	if (!r || r->kind == AR_NONE || r->kind == AR_PENDING) {
-		fputs(",\"by\":null,\"hops\":null,\"from\":null,\"ttl\":null", o->f);
+	if (!replied(r)) {
+		ob_str(&o->ob, ",\"by\":null,\"hops\":null,\"from\":null,\"ttl\":null");
 		return;
 	}
 	addr_format(family, r->from, from, sizeof from);
 	json_str(o, "by", r->by_peer ? "peer" : "middlebox");
-	fprintf(o->f, ",\"hops\":%d", r->hops);
+	json_int(o, "hops", r->hops);
 	json_str(o, "from", from);
-	fprintf(o->f, ",\"ttl\":%d", r->ttl);
+	json_int(o, "ttl", r->ttl);
 }
 
 static void human_who(struct output *o, const struct audit_reply *r, int family)
 {
 	char from[64];
 
-	if (!r || r->kind == AR_NONE || r->kind == AR_PENDING) {
-		fputs("-", o->f);
+	if (!replied(r)) {
+		ob_char(&o->ob, '-');
 		return;
 	}
 	addr_format(family, r->from, from, sizeof from);
-	fprintf(o->f, "%s %s, %d hop%s away (ttl %d)", r->by_peer ? "peer" : "middlebox",
-		from, r->hops, r->hops == 1 ? "" : "s", r->ttl);
+	ob_str(&o->ob, r->by_peer ? "peer " : "middlebox ");
+	ob_str(&o->ob, from);
+	ob_str(&o->ob, ", ");
+	ob_i64(&o->ob, r->hops);
+	ob_str(&o->ob, r->hops == 1 ? " hop" : " hops");
+	ob_str(&o->ob, " away (ttl ");
+	ob_i64(&o->ob, r->ttl);
+	ob_char(&o->ob, ')');
 }
 
 void out_audit_start(struct output *o, const char *dst, const char *src, const char *iface)
 {
-	if (o->json || o->quiet)
+	/* JSON has no heading: every finding names what it is. */
+	if (o->json || !out_shows(o, OUT_AUDIT_START))
 		return;
-	fprintf(o->f, "AUDIT %s from %s via %s\n%-16s %-6s %s\n", dst, src, iface,
-		"probe", "reply", "from");
+	ob_str(&o->ob, "AUDIT ");
+	ob_str(&o->ob, dst);
+	ob_str(&o->ob, " from ");
+	ob_str(&o->ob, src);
+	ob_str(&o->ob, " via ");
+	ob_str(&o->ob, iface);
+	ob_char(&o->ob, '\n');
+	ob_pad(&o->ob, "probe", 16);
+	ob_char(&o->ob, ' ');
+	ob_pad(&o->ob, "reply", 6);
+	ob_str(&o->ob, " from");
+	end_line(o);
 }
 
 void out_variant(struct output *o, ka_time t, const char *name, const struct audit_reply *r,
 		 int family, unsigned tries)
 {
+	if (!out_shows(o, OUT_FINDING))
+		return;
 	if (o->json) {
 		json_head(o, "variant", t);
 		json_str(o, "name", name);
 		json_str(o, "reply", reply_kind(r->kind));
 		json_who(o, r, family);
-		fprintf(o->f, ",\"tries\":%u", tries);
+		json_u64(o, "tries", tries);
 		json_end(o);
 		return;
 	}
-	if (o->quiet)
-		return;
-	fprintf(o->f, "%-16s %-6s ", name, reply_kind(r->kind));
+	ob_pad(&o->ob, name, 16);
+	ob_char(&o->ob, ' ');
+	ob_pad(&o->ob, reply_kind(r->kind), 6);
+	ob_char(&o->ob, ' ');
 	human_who(o, r, family);
-	fprintf(o->f, " [%u probe%s]\n", tries, tries == 1 ? "" : "s");
-}
-
-static void json_seconds(struct output *o, const char *key, double s)
-{
-	if (s >= 0)
-		fprintf(o->f, ",\"%s\":%.3f", key, s);
-	else
-		fprintf(o->f, ",\"%s\":null", key);
+	ob_str(&o->ob, " [");
+	human_count(o, tries, "probe");
+	ob_char(&o->ob, ']');
+	end_line(o);
 }
 
 static void json_idle(struct output *o, ka_time t, const struct out_idle *r)
 {
 	json_head(o, "idle-timeout", t);
 	json_str(o, "probe", r->probe);
-	json_seconds(o, "alive_s", r->alive_s);
-	json_seconds(o, "dead_s", r->dead_s);
+	json_secs_or_null(o, "alive_s", r->alive_s);
+	json_secs_or_null(o, "dead_s", r->dead_s);
 	json_tristate(o, "rfc5382", r->rfc5382);
 	if (r->expired && r->dead_s >= 0) {
 		json_str(o, "expired_reply", reply_kind(r->expired->kind));
 		json_who(o, r->expired, r->family);
 	} else {
-		fputs(",\"expired_reply\":null,\"by\":null,\"hops\":null,\"from\":null,"
-		      "\"ttl\":null", o->f);
+		ob_str(&o->ob, ",\"expired_reply\":null,\"by\":null,\"hops\":null,\"from\":null,"
+		       "\"ttl\":null");
 	}
-	fprintf(o->f, ",\"agree\":%u,\"disagree\":%u,\"discarded\":%u,\"loss_pct\":%.1f,"
-		"\"inconsistent\":%s", r->agree, r->disagree, r->discarded, r->loss_pct,
-		r->inconsistent ? "true" : "false");
+	json_u64(o, "agree", r->agree);
+	json_u64(o, "disagree", r->disagree);
+	json_u64(o, "discarded", r->discarded);
+	json_key(o, "loss_pct");
+	ob_double(&o->ob, r->loss_pct, 1);
+	json_bool(o, "inconsistent", r->inconsistent);
 	json_end(o);
+}
+
+/* The finding's first words, up to the RFC 5382 verdict. */
+static void human_idle_bracket(struct output *o, const struct out_idle *r)
+{
+	ob_str(&o->ob, "idle timeout (");
+	ob_str(&o->ob, r->probe);
+	if (r->inconsistent) {
+		ob_str(&o->ob, " probes): INCONSISTENT: flows died at some idle times and lived "
+		       "at longer ones, also when measured again");
+		return;
+	}
+	if (r->dead_s < 0) {
+		ob_str(&o->ob, " probes): none up to ");
+		ob_double(&o->ob, r->alive_s, 3);
+		ob_str(&o->ob, " s idle");
+		return;
+	}
+	if (r->alive_s < 0) {
+		ob_str(&o->ob, " probes): no idle was answered, not even ");
+		ob_double(&o->ob, r->dead_s, 3);
+		ob_str(&o->ob, " s");
+	} else {
+		ob_str(&o->ob, " probes): answered after ");
+		ob_double(&o->ob, r->alive_s, 3);
+		ob_str(&o->ob, " s idle, not after ");
+		ob_double(&o->ob, r->dead_s, 3);
+		ob_str(&o->ob, " s");
+	}
+	if (r->expired) {
+		ob_str(&o->ob, " (expired flows got: ");
+		ob_str(&o->ob, reply_kind(r->expired->kind));
+		ob_str(&o->ob, ", from ");
+		human_who(o, r->expired, r->family);
+		ob_char(&o->ob, ')');
+	}
 }
 
 void out_idle_timeout(struct output *o, ka_time t, const struct out_idle *r)
 {
+	if (!out_shows(o, OUT_FINDING))
+		return;
 	if (o->json) {
 		json_idle(o, t, r);
 		return;
 	}
-	if (o->quiet)
-		return;
-	if (r->inconsistent)
-		fprintf(o->f, "idle timeout (%s probes): INCONSISTENT: flows died at some idle "
-			"times and lived at longer ones, also when measured again", r->probe);
-	else if (r->dead_s < 0)
-		fprintf(o->f, "idle timeout (%s probes): none up to %.3f s idle", r->probe,
-			r->alive_s);
-	else if (r->alive_s < 0)
-		fprintf(o->f, "idle timeout (%s probes): no idle was answered, not even %.3f s",
-			r->probe, r->dead_s);
-	else
-		fprintf(o->f, "idle timeout (%s probes): answered after %.3f s idle, not after "
-			"%.3f s", r->probe, r->alive_s, r->dead_s);
-	if (!r->inconsistent && r->dead_s >= 0 && r->expired) {
-		fprintf(o->f, " (expired flows got: %s, from ", reply_kind(r->expired->kind));
-		human_who(o, r->expired, r->family);
-		fputc(')', o->f);
-	}
-	fprintf(o->f, "; RFC 5382 (2h4m or more): %s\n", r->rfc5382 > 0 ? "met"
-		: r->rfc5382 == 0 ? "NOT met" : "not tested that long");
-	fprintf(o->f, "  %u connection%s agree, %u disagree; %u discarded; %.1f%% of answers "
-		"needed a retry\n", r->agree, r->agree == 1 ? "" : "s", r->disagree, r->discarded,
-		r->loss_pct);
+	human_idle_bracket(o, r);
+	ob_str(&o->ob, "; RFC 5382 (2h4m or more): ");
+	ob_str(&o->ob, r->rfc5382 > 0 ? "met" : r->rfc5382 == 0 ? "NOT met"
+	       : "not tested that long");
+	ob_str(&o->ob, "\n  ");
+	human_count(o, r->agree, "connection");
+	ob_str(&o->ob, " agree, ");
+	ob_u64(&o->ob, r->disagree);
+	ob_str(&o->ob, " disagree; ");
+	ob_u64(&o->ob, r->discarded);
+	ob_str(&o->ob, " discarded; ");
+	ob_double(&o->ob, r->loss_pct, 1);
+	ob_str(&o->ob, "% of answers needed a retry");
+	end_line(o);
 }
 
 void out_refresh(struct output *o, ka_time t, int survived, double intvl_s, double duration_s,
 		 const char *skipped)
 {
+	if (!out_shows(o, OUT_FINDING))
+		return;
 	if (o->json) {
 		json_head(o, "refresh", t);
 		json_tristate(o, "survived", survived);
 		if (skipped) {
 			json_str(o, "skipped", skipped);
 		} else {
-			fprintf(o->f, ",\"intvl_s\":%.3f,\"duration_s\":%.3f", intvl_s, duration_s);
+			json_secs(o, "intvl_s", intvl_s);
+			json_secs(o, "duration_s", duration_s);
 		}
 		json_end(o);
 		return;
 	}
-	if (o->quiet)
-		return;
-	if (skipped)
-		fprintf(o->f, "refresh: not tested (%s)\n", skipped);
-	else
-		fprintf(o->f, "refresh: probing every %.3f s %s the flow alive for %.3f s\n",
-			intvl_s, survived ? "kept" : "did NOT keep", duration_s);
+	if (skipped) {
+		ob_str(&o->ob, "refresh: not tested (");
+		ob_str(&o->ob, skipped);
+		ob_char(&o->ob, ')');
+	} else {
+		ob_str(&o->ob, "refresh: probing every ");
+		ob_double(&o->ob, intvl_s, 3);
+		ob_str(&o->ob, survived ? " s kept" : " s did NOT keep");
+		ob_str(&o->ob, " the flow alive for ");
+		ob_double(&o->ob, duration_s, 3);
+		ob_str(&o->ob, " s");
+	}
+	end_line(o);
 }
+
+/* The three settings as sysctl or setsockopt lines: pre, then the name
+ * (names[i]), then mid, the value and post, for each. */
+static void advice_lines(struct output *o, const char *pre, const char *const names[3],
+			 const char *mid, const long v[3], const char *post, const char *sep)
+{
+	for (int i = 0; i < 3; i++) {
+		if (i)
+			ob_str(&o->ob, sep);
+		ob_str(&o->ob, pre);
+		ob_str(&o->ob, names[i]);
+		ob_str(&o->ob, mid);
+		ob_i64(&o->ob, v[i]);
+		ob_str(&o->ob, post);
+	}
+}
+
+static const char *const sysctls[3] = { "time", "intvl", "probes" };
+static const char *const sockopts[3] = { "KEEPIDLE", "KEEPINTVL", "KEEPCNT" };
 
 void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long probes,
 		const char *note)
 {
+	const long v[3] = { time_s, intvl_s, probes };
+
+	if (!out_shows(o, OUT_FINDING))
+		return;
 	if (o->json) {
 		json_head(o, "advice", t);
 		if (note)
 			json_str(o, "note", note);
-		fprintf(o->f, ",\"tcp_keepalive_time\":%ld,\"tcp_keepalive_intvl\":%ld,"
-			"\"tcp_keepalive_probes\":%ld", time_s, intvl_s, probes);
-		fprintf(o->f, ",\"sysctl\":[\"sysctl -w net.ipv4.tcp_keepalive_time=%ld\","
-			"\"sysctl -w net.ipv4.tcp_keepalive_intvl=%ld\","
-			"\"sysctl -w net.ipv4.tcp_keepalive_probes=%ld\"]", time_s, intvl_s, probes);
-		fprintf(o->f, ",\"setsockopt\":[\"setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, "
-			"&(int){%ld}, sizeof(int))\",\"setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, "
-			"&(int){%ld}, sizeof(int))\",\"setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, "
-			"&(int){%ld}, sizeof(int))\"]", time_s, intvl_s, probes);
+		json_int(o, "tcp_keepalive_time", time_s);
+		json_int(o, "tcp_keepalive_intvl", intvl_s);
+		json_int(o, "tcp_keepalive_probes", probes);
+		ob_str(&o->ob, ",\"sysctl\":[");
+		advice_lines(o, "\"sysctl -w net.ipv4.tcp_keepalive_", sysctls, "=", v, "\"", ",");
+		ob_str(&o->ob, "],\"setsockopt\":[");
+		advice_lines(o, "\"setsockopt(fd, IPPROTO_TCP, TCP_", sockopts, ", &(int){", v,
+			     "}, sizeof(int))\"", ",");
+		ob_char(&o->ob, ']');
 		json_end(o);
 		return;
 	}
-	if (o->quiet)
-		return;
-	if (note)
-		fprintf(o->f, "advice: %s; Linux's defaults for the record:\n", note);
-	fprintf(o->f, "advice, for hosts behind this path:\n"
-		"    sysctl -w net.ipv4.tcp_keepalive_time=%ld\n"
-		"    sysctl -w net.ipv4.tcp_keepalive_intvl=%ld\n"
-		"    sysctl -w net.ipv4.tcp_keepalive_probes=%ld\n"
-		"  or per socket, after setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &(int){1}, sizeof(int)):\n"
-		"    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &(int){%ld}, sizeof(int));\n"
-		"    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &(int){%ld}, sizeof(int));\n"
-		"    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &(int){%ld}, sizeof(int));\n",
-		time_s, intvl_s, probes, time_s, intvl_s, probes);
+	if (note) {
+		ob_str(&o->ob, "advice: ");
+		ob_str(&o->ob, note);
+		ob_str(&o->ob, "; Linux's defaults for the record:\n");
+	}
+	ob_str(&o->ob, "advice, for hosts behind this path:\n");
+	advice_lines(o, "    sysctl -w net.ipv4.tcp_keepalive_", sysctls, "=", v, "\n", "");
+	ob_str(&o->ob, "  or per socket, after setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, "
+	       "&(int){1}, sizeof(int)):\n");
+	advice_lines(o, "    setsockopt(fd, IPPROTO_TCP, TCP_", sockopts, ", &(int){", v,
+		     "}, sizeof(int));\n", "");
+	if (o->each)
+		ob_hand(&o->ob);
 }
 
 void out_audit_summary(struct output *o, ka_time t, const struct out_audit_total *tot)
 {
+	if (!out_shows(o, OUT_SUMMARY))
+		return;
 	if (o->json) {
 		json_head(o, "summary", t);
-		fprintf(o->f, ",\"ok\":%s,\"interrupted\":%s,\"connections\":%u,"
-			"\"discarded\":%u,\"loss_pct\":%.1f,\"ignored\":%u",
-			tot->ok ? "true" : "false", tot->interrupted ? "true" : "false",
-			tot->taken, tot->discarded, tot->loss_pct, tot->ignored);
+		json_bool(o, "ok", tot->ok);
+		json_bool(o, "interrupted", tot->interrupted);
+		json_u64(o, "connections", tot->taken);
+		json_u64(o, "discarded", tot->discarded);
+		json_key(o, "loss_pct");
+		ob_double(&o->ob, tot->loss_pct, 1);
+		json_u64(o, "ignored", tot->ignored);
 		json_end(o);
 		return;
 	}
-	fprintf(o->f, "%u connections (%u discarded), %.1f%% of answers needed a retry, "
-		"%u segments ignored\n", tot->taken, tot->discarded, tot->loss_pct, tot->ignored);
-	fprintf(o->f, "%s\n", tot->interrupted ? "audit interrupted" : tot->ok
-		? "verdict: this path lets keep-alive do its job"
-		: "verdict: this path mishandles keep-alive");
+	human_count(o, tot->taken, "connection");
+	ob_str(&o->ob, " (");
+	ob_u64(&o->ob, tot->discarded);
+	ob_str(&o->ob, " discarded), ");
+	ob_double(&o->ob, tot->loss_pct, 1);
+	ob_str(&o->ob, "% of answers needed a retry, ");
+	human_count(o, tot->ignored, "segment");
+	ob_str(&o->ob, " ignored\n");
+	ob_str(&o->ob, tot->interrupted ? "audit interrupted" : tot->ok
+	       ? "verdict: this path lets keep-alive do its job"
+	       : "verdict: this path mishandles keep-alive");
+	end_line(o);
 }
 
-/* ---- many connections ----------------------------------------------------- */
+/* ---- many connections ------------------------------------------------------ */
 
 void out_conn_verdict(struct output *o, ka_time t, const char *verdict, const char *reason,
 		      const struct ka_machine *m)
 {
+	if (!out_shows(o, OUT_VERDICT))
+		return;
 	if (o->json) {
 		json_head(o, "verdict", t);
 		json_str(o, "verdict", verdict);
 		if (reason)
 			json_str(o, "reason", reason);
-		fprintf(o->f, ",\"sent\":%u,\"answered\":%u,\"rst_answered\":%u,\"lost\":%u",
-			m->st.sent, m->st.answered, m->rst_answered, ka_lost(m));
+		json_u64(o, "sent", m->st.sent);
+		json_u64(o, "answered", m->st.answered);
+		json_u64(o, "rst_answered", m->rst_answered);
+		json_u64(o, "lost", ka_lost(m));
 		json_rtts(o, &m->st);
 		json_end(o);
 		return;
 	}
 	human_head(o, t);
-	fprintf(o->f, "verdict %s", verdict);
-	if (reason)
-		fprintf(o->f, " (%s)", reason);
-	fputs(", ", o->f);
+	ob_str(&o->ob, "verdict ");
+	ob_str(&o->ob, verdict);
+	if (reason) {
+		ob_str(&o->ob, " (");
+		ob_str(&o->ob, reason);
+		ob_char(&o->ob, ')');
+	}
+	ob_str(&o->ob, ", ");
 	human_counts(o, m);
 	human_rtts(o, &m->st);
-	fputc('\n', o->f);
+	end_line(o);
 }
 
-static void table(FILE *f, const struct out_conn_row *rows, unsigned n)
+/* v right-aligned in a column `width` wide (printf's "%*u"). */
+static void column_u64(struct outbuf *b, uint64_t v, size_t width)
 {
-	fprintf(f, "%5s  %-24s %6s %8s %6s  %-26s %s\n", "conn", "target", "sent", "answered",
-		"lost", "rtt min/avg/max ms", "verdict");
-	for (unsigned i = 0; i < n; i++) {
-		const struct out_conn_row *r = &rows[i];
-		const struct ka_stats *st = &r->m->st;
-		char rtt[48] = "-";
+	char tmp[24];
+	struct outbuf s;
 
-		if (st->answered)
-			snprintf(rtt, sizeof rtt, "%.3f/%.3f/%.3f", ms(st->rtt_min),
-				 ms(rtt_avg(st)), ms(st->rtt_max));
-		fprintf(f, "%5u  %-24s %6u %8u %6u  %-26s %s%s%s%s\n", r->id, r->dst, st->sent,
-			st->answered, ka_lost(r->m), rtt, r->verdict ? r->verdict : "running",
-			r->reason ? " (" : "", r->reason ? r->reason : "", r->reason ? ")" : "");
+	ob_init(&s, NULL, tmp, sizeof tmp - 1);
+	ob_u64(&s, v);
+	tmp[s.len] = '\0';
+	ob_rpad(b, tmp, width);
+}
+
+static void table_row(struct outbuf *b, const struct out_conn_row *r)
+{
+	const struct ka_stats *st = &r->m->st;
+	char rtt[48] = "-";
+
+	if (st->answered) {
+		struct outbuf s;
+
+		ob_init(&s, NULL, rtt, sizeof rtt - 1);
+		rtt_figures(&s, st);
+		rtt[s.len] = '\0';
 	}
+	column_u64(b, r->id, 5);
+	ob_str(b, "  ");
+	ob_pad(b, r->dst, 24);
+	ob_char(b, ' ');
+	column_u64(b, st->sent, 6);
+	ob_char(b, ' ');
+	column_u64(b, st->answered, 8);
+	ob_char(b, ' ');
+	column_u64(b, ka_lost(r->m), 6);
+	ob_str(b, "  ");
+	ob_pad(b, rtt, 26);
+	ob_char(b, ' ');
+	ob_str(b, r->verdict ? r->verdict : "running");
+	if (r->reason) {
+		ob_str(b, " (");
+		ob_str(b, r->reason);
+		ob_char(b, ')');
+	}
+	ob_char(b, '\n');
+}
+
+static void table(struct outbuf *b, const struct out_conn_row *rows, unsigned n)
+{
+	ob_rpad(b, "conn", 5);
+	ob_str(b, "  ");
+	ob_pad(b, "target", 24);
+	ob_char(b, ' ');
+	ob_rpad(b, "sent", 6);
+	ob_char(b, ' ');
+	ob_rpad(b, "answered", 8);
+	ob_char(b, ' ');
+	ob_rpad(b, "lost", 6);
+	ob_str(b, "  ");
+	ob_pad(b, "rtt min/avg/max ms", 26);
+	ob_str(b, " verdict\n");
+	for (unsigned i = 0; i < n; i++)
+		table_row(b, &rows[i]);
 }
 
 void out_conn_table(struct output *o, ka_time t, const struct out_conn_row *rows, unsigned n,
@@ -607,44 +1031,64 @@ void out_conn_table(struct output *o, ka_time t, const struct out_conn_row *rows
 	static const char *const kinds[] = { "alive", "dead", "reset", "unreachable",
 					     "interrupted", "no-connection" };
 
+	if (!out_shows(o, OUT_SUMMARY))
+		return;
 	if (o->json) {
 		json_head(o, "summary", t);
 		json_wall(o, t);
-		fprintf(o->f, ",\"connections\":%u", n);
+		json_u64(o, "connections", n);
 		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 			unsigned c = 0;
 
 			for (unsigned i = 0; i < n; i++)
 				c += rows[i].verdict && strcmp(rows[i].verdict, kinds[k]) == 0;
-			fprintf(o->f, ",\"%s\":%u", kinds[k], c);
+			ob_str(&o->ob, ",\"");
+			ob_str(&o->ob, kinds[k]);
+			ob_str(&o->ob, "\":");
+			ob_u64(&o->ob, c);
 		}
-		fprintf(o->f, ",\"ignored\":%u", ignored);
+		json_u64(o, "ignored", ignored);
 		json_end(o);
 		return;
 	}
-	fprintf(o->f, "--- keep-alive statistics, %u connection%s ---\n", n, n == 1 ? "" : "s");
-	table(o->f, rows, n);
-	if (ignored)
-		fprintf(o->f, "%u segment%s ignored\n", ignored, ignored == 1 ? "" : "s");
+	ob_str(&o->ob, "--- keep-alive statistics, ");
+	human_count(o, n, "connection");
+	ob_str(&o->ob, " ---\n");
+	table(&o->ob, rows, n);
+	if (ignored) {
+		human_count(o, ignored, "segment");
+		ob_str(&o->ob, " ignored\n");
+	}
+	if (o->each)
+		ob_hand(&o->ob);
 }
 
 void out_conn_status(FILE *f, const struct out_conn_row *rows, unsigned n)
 {
-	table(f, rows, n);
+	struct output o;
+
+	out_init(&o, f, false, false, 0);
+	table(&o.ob, rows, n);
+	ob_flush(&o.ob);
 }
 
 void out_status(FILE *f, const struct ka_machine *m)
 {
 	const struct ka_stats *st = &m->st;
+	struct output o;
 
-	fprintf(f, "%u/%u probes answered, %u lost", st->answered, st->sent, ka_lost(m));
-	if (st->answered)
-		fprintf(f, ", rtt min/avg/max = %.3f/%.3f/%.3f ms", ms(st->rtt_min),
-			ms(rtt_avg(st)), ms(st->rtt_max));
-	fputc('\n', f);
+	out_init(&o, f, false, false, 0);
+	ob_u64(&o.ob, st->answered);
+	ob_char(&o.ob, '/');
+	ob_u64(&o.ob, st->sent);
+	ob_str(&o.ob, " probes answered, ");
+	ob_u64(&o.ob, ka_lost(m));
+	ob_str(&o.ob, " lost");
+	human_rtts(&o, st);
+	end_line(&o);
 }
 
-bool out_failed(const struct output *o)
+bool out_failed(struct output *o)
 {
-	return fflush(o->f) == EOF || ferror(o->f);
+	return !ob_flush(&o->ob) || ferror(o->ob.f);
 }

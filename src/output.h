@@ -6,7 +6,13 @@
  * the run, or of the capture in replay); "connect" and "summary" also carry
  * "ts", the wall-clock time (Unix seconds).  Replay sets `flow` and `frame`
  * before each event so that the same events carry "flow" and "frame".
- * Quiet mode keeps only verdicts and summaries.
+ * Quiet mode keeps only verdicts and summaries (out_shows says which).
+ *
+ * Events are formatted by outbuf.c into a buffer.  By default it is small
+ * and each event is handed to the stream (stdio) as it ends, so live mode
+ * and the audit flush the stream when they choose (out_failed, once per
+ * turn of their loop); replay hands it a large buffer with out_use_buffer
+ * and writes it out itself (out_flush).
  */
 #ifndef KAPROBE_OUTPUT_H
 #define KAPROBE_OUTPUT_H
@@ -16,11 +22,13 @@
 #include <stdio.h>
 
 #include "keepalive.h"
+#include "outbuf.h"
 
 struct output {
-	FILE *f;
+	struct outbuf ob;
 	bool json, quiet;
 	bool stamp;             /* -D: human lines start with [unix-time.micro] */
+	bool each;              /* hand each event to the stream as it ends */
 	ka_time t0;             /* the start: "t" counts from here */
 	ka_time wall_off;       /* live: CLOCK_REALTIME - the events' clock, for
 				 * "ts" and -D; replay's times are wall-clock */
@@ -29,6 +37,17 @@ struct output {
 	unsigned conn;          /* many connections: the event's (1-based), else 0 */
 	const char *dst;        /* ... and its target */
 	uint64_t frame;         /* replay: the event's frame number, else 0 */
+	char line[1024];        /* the buffer until out_use_buffer: one event */
+};
+
+/* Every kind of event, for out_shows. */
+enum out_event {
+	OUT_CONNECT, OUT_PROBE, OUT_REPLY, OUT_NOTICE, OUT_IGNORED,
+	OUT_VERDICT,            /* live mode's verdict */
+	OUT_FLOW_VERDICT,       /* replay's verdict of one flow */
+	OUT_WOULD_DIE, OUT_SUMMARY,
+	OUT_AUDIT_START,
+	OUT_FINDING,            /* the audit's variant, idle-timeout, refresh, advice */
 };
 
 struct out_probe {
@@ -70,6 +89,15 @@ struct audit_reply {
 };
 
 void out_init(struct output *o, FILE *f, bool json, bool quiet, ka_time t0);
+/* From now on, collect events in buf (cap bytes) and write them when it is
+ * full or at out_flush, not after every event.  buf must outlive o's use. */
+void out_use_buffer(struct output *o, char *buf, size_t cap);
+/* Write out the buffered events.  Returns false once a write has failed. */
+bool out_flush(struct output *o);
+/* Whether event e is printed at all: -q keeps only verdicts and summaries
+ * (and, in JSON, the audit's findings).  Callers use it to skip the work of
+ * preparing an event nobody will see. */
+bool out_shows(const struct output *o, enum out_event e);
 
 void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 		 const char *iface, bool ts, const struct ka_config *cfg);
@@ -147,6 +175,6 @@ void out_conn_status(FILE *f, const struct out_conn_row *rows, unsigned n);
 void out_status(FILE *f, const struct ka_machine *m);
 
 /* Whether writing failed (stdout closed): the caller then stops quietly. */
-bool out_failed(const struct output *o);
+bool out_failed(struct output *o);
 
 #endif

@@ -26,7 +26,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "capfile.h"
 #include "exitcode.h"
 #include "flowtable.h"
 #include "output.h"
@@ -38,6 +41,13 @@
  * instead of starting a new one mid-stream. */
 #define FT_LINGER_S 10
 
+/* Events collect in a buffer this big, written when it is full.  When
+ * someone watches (stdout a pipe or a terminal), it is also written every
+ * FLUSH_BATCH frames, and whenever a streamed capture has nothing more to
+ * read yet, so that events come out as they happen. */
+#define OUT_BUFSIZE (256 * 1024)
+#define FLUSH_BATCH 1024
+
 struct replay {
 	const struct replay_opts *opt;
 	struct output out;
@@ -48,28 +58,43 @@ struct replay {
 	ka_time t_first, t_last;    /* capture time of the first and last frame read */
 	uint64_t frame;             /* the frame being processed */
 	uint64_t since_sweep;
-	int linktype;
+	int lt_checked;             /* the link type last checked, and its verdict */
+	bool lt_ok;
+	bool any_lt_ok;             /* a frame came on a link type kaprobe decodes */
+	int refused[8];             /* link types refused so far (pcapng) */
+	unsigned nrefused;
+	bool watched;               /* stdout is a pipe or a terminal */
 	char flowtxt[112];          /* "prober>peer" of the event being reported */
 };
 
 /* ---- flow names ---------------------------------------------------------- */
 
-static void end_text(const struct rflow *r, int e, char *buf, size_t len)
+/* "addr:port", or "[addr]:port" for IPv6: end e of the flow. */
+static void end_text(struct outbuf *b, const struct rflow *r, int e)
 {
 	char a[64];
 
 	addr_format(r->family, r->addr[e], a, sizeof a);
-	snprintf(buf, len, r->family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, r->port[e]);
+	if (r->family == AF_INET6)
+		ob_char(b, '[');
+	ob_str(b, a);
+	if (r->family == AF_INET6)
+		ob_char(b, ']');
+	ob_char(b, ':');
+	ob_u64(b, r->port[e]);
 }
 
-/* Point the output at the flow, named from end `from`'s side. */
+/* Point the output at the flow, named from end `from`'s side.  Formatted
+ * into flowtxt, which holds the longest name (two bracketed IPv6 ends). */
 static void name_flow(struct replay *rp, const struct rflow *r, int from)
 {
-	char a[56], b[56];
+	struct outbuf b;
 
-	end_text(r, from, a, sizeof a);
-	end_text(r, !from, b, sizeof b);
-	snprintf(rp->flowtxt, sizeof rp->flowtxt, "%s>%s", a, b);
+	ob_init(&b, NULL, rp->flowtxt, sizeof rp->flowtxt - 1);
+	end_text(&b, r, from);
+	ob_char(&b, '>');
+	end_text(&b, r, !from);
+	rp->flowtxt[b.len] = '\0';
 	rp->out.flow = rp->flowtxt;
 }
 
@@ -87,7 +112,7 @@ static void report_verdict(struct replay *rp, struct rflow *r, ka_time t)
 	if (!(r->rflags & RF_PROBED) || (r->rflags & RF_VERDICT))
 		return;
 	r->rflags |= RF_VERDICT;
-	if (rp->out.quiet)   /* -q: the summary only */
+	if (!out_shows(&rp->out, OUT_FLOW_VERDICT))
 		return;
 	name_flow(rp, r, r->prober);
 	rp->out.frame = 0;
@@ -161,7 +186,7 @@ static void report_reply(struct replay *rp, const struct rflow *r, ka_time t,
 		rp->tot.answered++;
 	/* Quiet runs print no replies: formatting addresses for nothing
 	 * was a sixth of replay's time. */
-	if (rp->out.quiet)
+	if (!out_shows(&rp->out, OUT_REPLY))
 		return;
 	struct out_reply rep = {
 		.kind = kind, .n = o->n, .rtt = o->rtt, .ttl = s->ttl, .from = from,
@@ -224,7 +249,7 @@ static void on_probe(struct replay *rp, uint32_t idx, int dir, ka_time t,
 	}
 	/* Both ends may probe; the machine follows the first.  The other's
 	 * probes are still reported, with n = 0. */
-	if (rp->out.quiet)
+	if (!out_shows(&rp->out, OUT_PROBE))
 		return;
 	name_flow(rp, r, dir);
 	rp->out.frame = rp->frame;
@@ -343,24 +368,44 @@ struct pending {
 	bool ok;                /* decoded: a TCP segment or ICMP error */
 };
 
-/* A frame's time in microseconds.  A file may say anything: pcapng
- * timestamps are 64-bit, so times are clamped to a quarter of what 63 bits
- * of microseconds hold (year 73,000), leaving room for the timers added to
- * them, and a negative time is taken as 0. */
-static ka_time capture_time(const struct timeval *tv)
-{
-	const ka_time max_s = INT64_MAX / 4 / 1000000;
-	ka_time sec = tv->tv_sec < 0 ? 0 : tv->tv_sec > max_s ? max_s : tv->tv_sec;
-	ka_time usec = tv->tv_usec < 0 || tv->tv_usec > 999999 ? 0 : tv->tv_usec;
+/* The pipeline: frames decoded and processed so far, and the frames in
+ * between. */
+struct pipeline {
+	struct pending ring[3];
+	uint64_t decoded, processed;
+};
 
-	return sec * 1000000 + usec;
+/* Whether kaprobe decodes frames of link type lt.  In a pcapng file each
+ * interface has its own: frames on one it cannot decode are counted as not
+ * TCP, and the first such frame says so on stderr. */
+static bool linktype_ok(struct replay *rp, int lt)
+{
+	if (lt == rp->lt_checked)
+		return rp->lt_ok;
+	rp->lt_checked = lt;
+	rp->lt_ok = lt >= 0 && seg_linktype_supported(lt);
+	if (rp->lt_ok)
+		rp->any_lt_ok = true;
+	if (rp->lt_ok || lt < 0)
+		return rp->lt_ok;
+	for (unsigned i = 0; i < rp->nrefused; i++)
+		if (rp->refused[i] == lt)
+			return false;
+	if (rp->nrefused < sizeof rp->refused / sizeof *rp->refused) {
+		const char *name = pcap_datalink_val_to_name(lt);
+
+		rp->refused[rp->nrefused++] = lt;
+		fprintf(stderr, "kaprobe: %s: frame %llu: link type %d (%s) is not supported: "
+			"frames on it are counted as not TCP\n", rp->opt->file,
+			(unsigned long long)rp->tot.frames, lt, name ? name : "unknown");
+	}
+	return false;
 }
 
 /* Stage 1: decode a frame and start fetching its flow's index slot. */
-static void decode_frame(struct replay *rp, const struct pcap_pkthdr *h, const uint8_t *bytes,
-			 struct pending *pd)
+static void decode_frame(struct replay *rp, const struct capframe *f, struct pending *pd)
 {
-	ka_time t = capture_time(&h->ts);
+	ka_time t = f->t;
 	const struct segment *s = &pd->s;
 
 	pd->frame = ++rp->tot.frames;
@@ -372,7 +417,12 @@ static void decode_frame(struct replay *rp, const struct pcap_pkthdr *h, const u
 		t = rp->t_last;
 	rp->t_last = pd->t = t;
 	pd->ok = false;
-	switch (seg_decode_ex(rp->linktype, bytes, h->caplen, h->len, &pd->s, SEG_NO_OPTIONS)) {
+	if (!linktype_ok(rp, f->linktype)) {
+		rp->tot.not_tcp++;
+		return;
+	}
+	switch (seg_decode_ex(f->linktype, f->data, f->caplen, f->wirelen, &pd->s,
+			      SEG_NO_OPTIONS)) {
 	case SEG_OK:
 		pd->ok = true;
 		pd->hash = s->kind == SEG_TCP
@@ -401,101 +451,146 @@ static void process_frame(struct replay *rp, const struct pending *pd)
 		sweep(rp);
 }
 
+/* A three-stage pipeline: frame i is decoded and its index slot fetched,
+ * frame i-1's record is fetched, frame i-2 is processed.  The two cache
+ * misses of a lookup then overlap the work on other frames; order is kept,
+ * as frames are processed one at a time. */
+static void pipe_frame(struct replay *rp, struct pipeline *pl, const struct capframe *f)
+{
+	const struct pending *prev = &pl->ring[(pl->decoded + 2) % 3];
+
+	decode_frame(rp, f, &pl->ring[pl->decoded % 3]);
+	pl->decoded++;
+	if (pl->decoded - pl->processed >= 2 && prev->ok)
+		ft_prefetch_record(&rp->ft, prev->hash);
+	if (pl->decoded - pl->processed == 3)
+		process_frame(rp, &pl->ring[pl->processed++ % 3]);
+}
+
+static void pipe_drain(struct replay *rp, struct pipeline *pl)
+{
+	while (pl->processed < pl->decoded)
+		process_frame(rp, &pl->ring[pl->processed++ % 3]);
+}
+
 /* ---- the file ------------------------------------------------------------ */
 
-/* Open a capture from a stream libpcap takes over (it closes it). */
-static int open_capture(FILE *fp, const char *name, pcap_t **p)
+/* Whether someone reads stdout as it comes: a pipe, a socket, a terminal. */
+static bool watched(FILE *f)
 {
-	char err[PCAP_ERRBUF_SIZE] = "";
+	struct stat st;
+	int fd = fileno(f);
 
-	*p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
-	if (!*p) {
-		err[strcspn(err, "\n")] = '\0';
-		fprintf(stderr, "kaprobe: %s is not a readable capture: %s\n", name, err);
-		if (fp != stdin)
-			fclose(fp);
-		return EXIT_DATAERR;
-	}
-	return 0;
+	return fd >= 0 && fstat(fd, &st) == 0 &&
+	       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || isatty(fd));
+}
+
+struct waiting {
+	struct replay *rp;
+	struct pipeline *pl;
+};
+
+/* A streamed capture has nothing to read yet: report every frame so far. */
+static void on_wait(void *arg)
+{
+	struct waiting *w = arg;
+
+	pipe_drain(w->rp, w->pl);
+	out_flush(&w->rp->out);
 }
 
 int replay_run(const struct replay_opts *opt)
 {
 	FILE *fp = strcmp(opt->file, "-") == 0 ? stdin : fopen(opt->file, "rb");
+	struct stat st;
 
 	if (!fp) {
 		fprintf(stderr, "kaprobe: cannot open %s: %s\n", opt->file, strerror(errno));
 		return EXIT_NOINPUT;
 	}
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "kaprobe: cannot open %s: it is a directory, not a capture\n",
+			opt->file);
+		fclose(fp);
+		return EXIT_NOINPUT;
+	}
 	return replay_stream(fp, opt);
+}
+
+/* Read every frame through the pipeline.  Returns 1 at the end of the
+ * file, -1 when it was damaged, 0 when stdout was closed. */
+static int read_frames(struct replay *rp, struct capfile *cf, struct pipeline *pl)
+{
+	struct capframe f;
+	int n;
+
+	while ((n = cap_next(cf, &f)) == 1) {
+		pipe_frame(rp, pl, &f);
+		if (pl->decoded % FLUSH_BATCH == 0 &&
+		    !(rp->watched ? out_flush(&rp->out) : !rp->out.ob.failed))
+			return 0;   /* stdout closed: stop quietly */
+	}
+	pipe_drain(rp, pl);
+	return n == 0 ? 1 : -1;
 }
 
 int replay_stream(FILE *fp, const struct replay_opts *opt)
 {
-	struct replay rp = { .opt = opt };
-	struct pcap_pkthdr *h;
-	const u_char *bytes;
-	pcap_t *p;
-	int rc = open_capture(fp, opt->file, &p), n;
+	struct replay rp = { .opt = opt, .lt_checked = -2 };
+	struct pipeline pl = { .decoded = 0 };
+	struct waiting w = { &rp, &pl };
+	struct cap_waiter waiter = { on_wait, &w };
+	struct capfile cf;
+	char *obuf;
+	int rc = 0, lt, n;
 
-	if (rc)
-		return rc;
-	/* A closed stdout (replay ... | head) must end replay quietly: the
-	 * write fails, and the loop below stops on ferror(stdout). */
-	signal(SIGPIPE, SIG_IGN);
-	rp.linktype = pcap_datalink(p);
-	if (!seg_linktype_supported(rp.linktype)) {
-		const char *name = pcap_datalink_val_to_name(rp.linktype);
+	rp.watched = watched(stdout);
+	if (cap_open(&cf, fp, opt->file, rp.watched ? &waiter : NULL) < 0) {
+		fprintf(stderr, "kaprobe: %s\n", cf.err);
+		return EXIT_DATAERR;
+	}
+	lt = cap_linktype(&cf);
+	if (lt >= 0 && !seg_linktype_supported(lt)) {
+		const char *name = pcap_datalink_val_to_name(lt);
 
 		fprintf(stderr, "kaprobe: %s: link type %d (%s) is not supported\n", opt->file,
-			rp.linktype, name ? name : "unknown");
-		pcap_close(p);
+			lt, name ? name : "unknown");
+		cap_close(&cf);
 		return EXIT_DATAERR;
 	}
 	if (ft_init(&rp.ft) < 0) {
 		fprintf(stderr, "kaprobe: out of memory\n");
-		pcap_close(p);
+		cap_close(&cf);
 		return EXIT_SOFTWARE;
 	}
+	/* A closed stdout (replay ... | head) must end replay quietly: the
+	 * write fails, and read_frames stops. */
+	signal(SIGPIPE, SIG_IGN);
 	out_init(&rp.out, stdout, opt->json, opt->quiet, 0);
+	obuf = malloc(OUT_BUFSIZE);
+	if (obuf)   /* else events go out one by one, through the small buffer */
+		out_use_buffer(&rp.out, obuf, OUT_BUFSIZE);
 	if (opt->timings)
 		rp.would = malloc(sizeof *rp.would);   /* grown on demand */
 
-	/* A three-stage pipeline: frame i is decoded and its index slot
-	 * fetched, frame i-1's record is fetched, frame i-2 is processed.
-	 * The two cache misses of a lookup then overlap the work on other
-	 * frames; order is kept, as frames are processed one at a time. */
-	struct pending ring[3];
-	uint64_t got = 0;
-
-	while ((n = pcap_next_ex(p, &h, &bytes)) == 1) {
-		decode_frame(&rp, h, bytes, &ring[got % 3]);
-		if (got >= 1 && ring[(got - 1) % 3].ok)
-			ft_prefetch_record(&rp.ft, ring[(got - 1) % 3].hash);
-		if (got >= 2)
-			process_frame(&rp, &ring[(got - 2) % 3]);
-		got++;
-		if (ferror(stdout))   /* stdout closed: stop quietly */
-			break;
-	}
-	for (uint64_t i = got >= 2 ? got - 2 : 0; i < got; i++)
-		process_frame(&rp, &ring[i % 3]);
-	if (n == PCAP_ERROR) {
-		/* Report what was read before the damage, then say so. */
-		rc = EXIT_DATAERR;
-	}
+	n = read_frames(&rp, &cf, &pl);
+	if (n < 0)
+		rc = EXIT_DATAERR;  /* what came before the damage is reported */
 	for (uint32_t i = 0; i < rp.ft.pool_used; i++)
 		if (ft_get(&rp.ft, i)->rflags & RF_LIVE)
 			release(&rp, i);
 	rp.out.flow = NULL;
 	rp.out.frame = 0;
 	out_replay_summary(&rp.out, rp.t_last, opt->file, &rp.tot);
-	fflush(stdout);
+	out_flush(&rp.out);
 	if (rc == EXIT_DATAERR)
 		fprintf(stderr, "kaprobe: %s: damaged or truncated after frame %llu: %s\n",
-			opt->file, (unsigned long long)rp.tot.frames, pcap_geterr(p));
+			opt->file, (unsigned long long)rp.tot.frames, cf.err);
+	else if (!rp.any_lt_ok && rp.nrefused > 0)
+		rc = EXIT_DATAERR;  /* nothing was on a link type kaprobe decodes */
 	ft_free(&rp.ft);
 	free(rp.would);
-	pcap_close(p);
+	free(obuf);
+	cap_close(&cf);
 	return rc;
 }

@@ -228,12 +228,96 @@ void sockaddr_format(const struct sockaddr *sa, char *buf, size_t len)
 	}
 }
 
+/* inet_ntop's text, built here: glibc's inet_ntop formats with sprintf,
+ * which was most of what replay spent naming the flows of its events.
+ * test_addr_format_matches_inet_ntop holds the two to the same output. */
+static char *ipv4_text(char *p, const uint8_t *a)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (i)
+			*p++ = '.';
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+	}
+	return p;
+}
+
+/* The longest run of two or more zero words (the first of equals), as
+ * RFC 5952 and inet_ntop compress it; *len 0 when there is none. */
+static int zero_run(const uint16_t w[8], int *len)
+{
+	int best = -1, blen = 0, cur = -1;
+
+	for (int i = 0; i <= 8; i++) {
+		if (i < 8 && w[i] == 0) {
+			if (cur < 0)
+				cur = i;
+			continue;
+		}
+		if (cur >= 0 && i - cur > blen) {
+			best = cur;
+			blen = i - cur;
+		}
+		cur = -1;
+	}
+	*len = blen >= 2 ? blen : 0;
+	return blen >= 2 ? best : -1;
+}
+
+static char *ipv6_text(char *p, const uint8_t *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint16_t w[8];
+	int len, run;
+
+	for (int i = 0; i < 8; i++)
+		w[i] = (uint16_t)(a[2 * i] << 8 | a[2 * i + 1]);
+	run = zero_run(w, &len);
+	for (int i = 0; i < 8; i++) {
+		if (run >= 0 && i >= run && i < run + len) {
+			if (i == run)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		/* IPv4-compatible and IPv4-mapped addresses end in dotted
+		 * quad, as inet_ntop writes them. */
+		if (i == 6 && run == 0 && (len == 6 || (len == 5 && w[5] == 0xffff)))
+			return ipv4_text(p, a + 12);
+		for (int sh = 12, lead = 1; sh >= 0; sh -= 4) {
+			unsigned d = (w[i] >> sh) & 15;
+
+			if (d || !lead || sh == 0) {
+				*p++ = hex[d];
+				lead = 0;
+			}
+		}
+	}
+	if (run >= 0 && run + len == 8)
+		*p++ = ':';
+	return p;
+}
+
 void addr_format(int family, const uint8_t *addr, char *buf, size_t len)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN], *end = a;
+	size_t n;
 
-	if ((family != AF_INET && family != AF_INET6) ||
-	    !inet_ntop(family, addr, a, sizeof a))
-		snprintf(a, sizeof a, "?");
-	snprintf(buf, len, "%s", a);
+	if (family == AF_INET)
+		end = ipv4_text(a, addr);
+	else if (family == AF_INET6)
+		end = ipv6_text(a, addr);
+	else
+		*end++ = '?';
+	if (!len)
+		return;
+	n = (size_t)(end - a) < len - 1 ? (size_t)(end - a) : len - 1;
+	memcpy(buf, a, n);
+	buf[n] = '\0';
 }

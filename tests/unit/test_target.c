@@ -229,6 +229,48 @@ static void test_format(void)
 	CU_ASSERT_STRING_EQUAL(buf, "[fe80::1%999999]:443");
 }
 
+/* addr_format builds inet_ntop's text itself: the two must agree on every
+ * shape of address.  IPv6: every pattern of zero and non-zero words (2^8),
+ * with non-zero words of 1 to 4 hex digits, and with words 4 and 5 also
+ * set as IPv4-mapped (ffff) and -compatible addresses need them; IPv4: a
+ * spread of byte values. */
+static void test_addr_format_matches_inet_ntop(void)
+{
+	static const uint16_t vals[] = { 1, 0xab, 0xf00, 0xffff, 0x1234 };
+	char got[INET6_ADDRSTRLEN], want[INET6_ADDRSTRLEN];
+	int bad = 0;
+
+	for (unsigned mask = 0; mask < 256; mask++) {
+		for (unsigned v = 0; v < sizeof vals / sizeof *vals; v++) {
+			uint8_t a[16];
+
+			for (int i = 0; i < 8; i++) {
+				uint16_t w = (mask >> i & 1) ? vals[(v + (unsigned)i) % 5] : 0;
+
+				a[2 * i] = (uint8_t)(w >> 8);
+				a[2 * i + 1] = (uint8_t)w;
+			}
+			for (int mapped = 0; mapped < 2; mapped++) {
+				if (mapped)
+					a[10] = a[11] = 0xff;
+				addr_format(AF_INET6, a, got, sizeof got);
+				inet_ntop(AF_INET6, a, want, sizeof want);
+				if (strcmp(got, want) != 0 && bad++ < 5)
+					fprintf(stderr, "addr_format %s, inet_ntop %s\n", got, want);
+			}
+		}
+	}
+	for (unsigned i = 0; i < 256; i++) {
+		uint8_t a[4] = { (uint8_t)i, (uint8_t)(i * 7), (uint8_t)(255 - i), (uint8_t)(i / 3) };
+
+		addr_format(AF_INET, a, got, sizeof got);
+		inet_ntop(AF_INET, a, want, sizeof want);
+		if (strcmp(got, want) != 0 && bad++ < 5)
+			fprintf(stderr, "addr_format %s, inet_ntop %s\n", got, want);
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
 void suite_target(void)
 {
 	UNIT_SUITE("target",
@@ -239,5 +281,6 @@ void suite_target(void)
 		   UNIT_TEST(test_resolve_literals),
 		   UNIT_TEST(test_resolve_refuses),
 		   UNIT_TEST(test_resolve_fails),
-		   UNIT_TEST(test_format));
+		   UNIT_TEST(test_format),
+		   UNIT_TEST(test_addr_format_matches_inet_ntop));
 }

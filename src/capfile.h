@@ -1,0 +1,57 @@
+/* capfile.h - a capture file, pcap or pcapng, read frame by frame.
+ *
+ * Plain pcap is read by libpcap.  pcapng is read by pcapng.c: libpcap 1.10
+ * refuses files whose interfaces differ in link type or snap length, and
+ * each frame then needs its own interface's link type anyway.
+ */
+#ifndef KAPROBE_CAPFILE_H
+#define KAPROBE_CAPFILE_H
+
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "keepalive.h"
+#include "pcapng.h"
+
+struct capframe {
+	ka_time t;              /* capture time, microseconds (cap_time) */
+	const uint8_t *data;    /* valid until the next cap_next */
+	uint32_t caplen;
+	uint32_t wirelen;       /* the frame's length on the wire */
+	int linktype;           /* -1: a frame that holds no packet */
+};
+
+struct capfile {
+	pcap_t *pcap;           /* plain pcap; NULL for pcapng */
+	int linktype;           /* plain pcap's */
+	struct pcapng ng;
+	FILE *fp;               /* the stream the reader reads */
+	char err[256];
+};
+
+/* A stream that may have nothing to read yet (a pipe from tcpdump) calls
+ * wait(arg) before each read that might block. */
+struct cap_waiter {
+	void (*wait)(void *arg);
+	void *arg;
+};
+
+/* Open fp (which the capfile takes over and closes), named `name` in
+ * messages.  Returns 0, or -1 with the whole message in c->err, e.g.
+ * "NAME is empty, not a capture". */
+int cap_open(struct capfile *c, FILE *fp, const char *name, const struct cap_waiter *w);
+/* The next frame: 1, 0 at the end, -1 with the reason in c->err. */
+int cap_next(struct capfile *c, struct capframe *f);
+/* Plain pcap: the file's link type.  pcapng: -1, as each frame has its own. */
+int cap_linktype(const struct capfile *c);
+void cap_close(struct capfile *c);
+
+/* Seconds and microseconds as a capture time.  A file may say anything:
+ * times are clamped to a quarter of what 63 bits of microseconds hold (year
+ * 73,000), leaving room for the timers added to them, and a negative time
+ * is taken as 0. */
+ka_time cap_time(int64_t sec, int64_t usec);
+
+#endif

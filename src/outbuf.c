@@ -1,0 +1,155 @@
+/* outbuf.c - appending text pieces to an output buffer (see outbuf.h). */
+#include "outbuf.h"
+
+void ob_init(struct outbuf *b, FILE *f, char *buf, size_t cap)
+{
+	*b = (struct outbuf){ .f = f, .buf = buf, .cap = cap };
+}
+
+void ob_hand(struct outbuf *b)
+{
+	if (!b->f)              /* formatting into memory: what does not fit is lost */
+		b->failed = true;
+	if (b->len && !b->failed && fwrite(b->buf, 1, b->len, b->f) != b->len)
+		b->failed = true;
+	b->len = 0;
+}
+
+bool ob_flush(struct outbuf *b)
+{
+	ob_hand(b);
+	if (!b->failed && fflush(b->f) == EOF)
+		b->failed = true;
+	return !b->failed;
+}
+
+/* Too big for what is left: flush, then take it in buffer-sized pieces. */
+void ob_mem_slow(struct outbuf *b, const char *p, size_t n)
+{
+	if (!b->f) {            /* a string being built: keep what fits */
+		memcpy(b->buf + b->len, p, b->cap - b->len);
+		b->len = b->cap;
+		return;
+	}
+	while (n > 0) {
+		size_t room;
+
+		if (b->len == b->cap)
+			ob_hand(b);
+		room = b->cap - b->len;
+		if (room > n)
+			room = n;
+		memcpy(b->buf + b->len, p, room);
+		b->len += room;
+		p += room;
+		n -= room;
+	}
+}
+
+/* The digits of v, right-aligned in the 20 bytes before end. */
+static char *digits(uint64_t v, char *end)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+void ob_u64(struct outbuf *b, uint64_t v)
+{
+	char tmp[20], *p = digits(v, tmp + sizeof tmp);
+
+	ob_mem(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* |v| as unsigned, INT64_MIN included. */
+static uint64_t magnitude(int64_t v)
+{
+	return v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+}
+
+void ob_i64(struct outbuf *b, int64_t v)
+{
+	if (v < 0)
+		ob_char(b, '-');
+	ob_u64(b, magnitude(v));
+}
+
+void ob_fixed(struct outbuf *b, int64_t v, unsigned places)
+{
+	static const uint32_t pow10[] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+	};
+	uint64_t m = magnitude(v), unit;
+	char tmp[16], *end = tmp + sizeof tmp, *p;
+
+	if (places > 9)
+		places = 9;
+	unit = pow10[places];
+	if (v < 0)
+		ob_char(b, '-');
+	ob_u64(b, m / unit);
+	if (!places)
+		return;
+	/* The fraction with its leading zeros: digits of unit + fraction,
+	 * less the leading 1. */
+	p = digits(unit + m % unit, end);
+	*p = '.';
+	ob_mem(b, p, (size_t)(end - p));
+}
+
+void ob_double(struct outbuf *b, double v, int places)
+{
+	char tmp[352];   /* the widest double, %.9f: 309 digits and change */
+	int n = snprintf(tmp, sizeof tmp, "%.*f", places, v);
+
+	if (n > 0)
+		ob_mem(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+void ob_pad(struct outbuf *b, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	ob_mem(b, s, n);
+	for (; n < width; n++)
+		ob_char(b, ' ');
+}
+
+void ob_rpad(struct outbuf *b, const char *s, size_t width)
+{
+	for (size_t n = strlen(s); n < width; n++)
+		ob_char(b, ' ');
+	ob_str(b, s);
+}
+
+/* Everything kaprobe prints is ASCII it made itself (addresses, fixed
+ * words), but strings are escaped anyway: a notice's text may quote an
+ * interface or file name, which is the user's. */
+void ob_json_str(struct outbuf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+
+	ob_char(b, '"');
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		ob_mem(b, run, (size_t)(p - run));
+		if (c >= 0x20) {
+			char esc[2] = { '\\', (char)c };
+
+			ob_mem(b, esc, 2);
+		} else {
+			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			ob_mem(b, esc, 6);
+		}
+		run = p + 1;
+	}
+	ob_str(b, run);
+	ob_char(b, '"');
+}
