@@ -2,8 +2,8 @@
 # t_malformed.sh - `kaprobe replay` on bad input: never a crash or a hang,
 # always the documented exit status and one line on stderr.
 #
-#   missing file                          -> 66, one stderr line
-#   empty, text, random bytes, a header
+#   missing file, a directory             -> 66, one stderr line
+#   empty (and /dev/null), text, random bytes, a header
 #   cut short, an unsupported link type   -> 65, one stderr line
 #   a capture cut inside a record         -> 65, one line, and every probe
 #     (file or stdin)                        before the cut still printed
@@ -42,6 +42,11 @@ run() {
 	fi
 }
 
+# expect_msg NAME TEXT: stderr says TEXT.
+expect_msg() {
+	grep -qF -- "$2" "$T/$1.err" || fail "$1: stderr does not say '$2': $(cat "$T/$1.err")"
+}
+
 # expect_err NAME STATUS: RC is STATUS, and stderr is exactly one line.
 expect_err() {
 	local name=$1 want=$2 lines
@@ -76,9 +81,25 @@ probe_frames() { jq -r 'select(.event=="probe") | .frame' "$1" | LC_ALL=C sort; 
 run missing --json "$T/no-such-file.pcap"
 expect_err missing 66
 
+mkdir "$T/dir.pcap"
+run directory --json "$T/dir.pcap"
+expect_err directory 66
+expect_msg directory "is a directory"
+
 : >"$T/empty.pcap"
 run empty --json "$T/empty.pcap"
 expect_err empty 65
+expect_msg empty "is empty"
+run devnull --json /dev/null
+expect_err devnull 65
+expect_msg devnull "/dev/null is empty"
+
+# A pcap header libpcap refuses (version 3.0, big-endian): the message says
+# what the header holds.
+perl -e 'print pack("NnnNNNN", 0xa1b2c3d4, 3, 0, 0, 0, 65535, 1)' >"$T/v3.pcap"
+run version --json "$T/v3.pcap"
+expect_err version 65
+expect_msg version "big-endian pcap header, version 3.0"
 
 printf 'this is not a capture\nline two\n' >"$T/text.pcap"
 run text --json "$T/text.pcap"
