@@ -72,7 +72,7 @@ static int replayed_close(void *cookie)
 /* A stream that reads head's n bytes, then the rest of under (a pipe,
  * nothing of which was read through stdio: head came by read(2)). */
 static FILE *replay_head(FILE *under, const uint8_t *head, size_t n,
-			 const struct cap_waiter *w)
+			 const struct cap_waiter *w, struct replayed **rp)
 {
 	static const cookie_io_functions_t io = { .read = replayed_read, .close = replayed_close };
 	struct replayed *r = calloc(1, sizeof *r);
@@ -86,6 +86,7 @@ static FILE *replay_head(FILE *under, const uint8_t *head, size_t n,
 		r->w = *w;
 	if (!(fp = fopencookie(r, "rb", io)))
 		free(r);
+	*rp = fp ? r : NULL;
 	return fp;
 }
 
@@ -113,7 +114,7 @@ static ssize_t sniff(struct capfile *c, FILE *fp, const char *name, uint8_t *hea
 				break;
 			n += got > 0 ? (size_t)got : 0;
 		}
-		if (got >= 0 && (c->fp = replay_head(fp, head, n, w)))
+		if (got >= 0 && (c->fp = replay_head(fp, head, n, w, &c->pipe)))
 			return (ssize_t)n;
 	}
 	snprintf(c->err, sizeof c->err, "cannot read %s: %s", name, strerror(errno));
@@ -140,6 +141,30 @@ static bool is_pcap_magic(uint32_t m)
 	return false;
 }
 
+/* pcapfile.c's input: the pipe's bytes as they come, or the stream's. */
+static ssize_t read_pipe(void *src, void *buf, size_t n)
+{
+	return replayed_read(src, buf, n);
+}
+
+static ssize_t read_stream(void *src, void *buf, size_t n)
+{
+	FILE *fp = src;
+	size_t got = fread(buf, 1, n, fp);
+
+	return got == 0 && ferror(fp) ? -1 : (ssize_t)got;
+}
+
+static int open_own_pcap(struct capfile *c, const char *name)
+{
+	c->format = CAP_PCAP;
+	if ((c->pipe ? pf_open(&c->pf, read_pipe, c->pipe)
+		     : pf_open(&c->pf, read_stream, c->fp)) == 0)
+		return 0;
+	snprintf(c->err, sizeof c->err, "%s is not a readable capture: %s", name, c->pf.err);
+	return -1;
+}
+
 /* Hand a pcap file to libpcap; if it refuses, say what the header holds. */
 static int open_pcap(struct capfile *c, const char *name, const uint8_t *head, size_t n)
 {
@@ -154,6 +179,7 @@ static int open_pcap(struct capfile *c, const char *name, const uint8_t *head, s
 			 "(%zu of 24 bytes)", name, n);
 		return -1;
 	}
+	c->format = CAP_LIBPCAP;
 	c->pcap = pcap_fopen_offline_with_tstamp_precision(c->fp, PCAP_TSTAMP_PRECISION_MICRO,
 							     perr);
 	if (c->pcap) {
@@ -182,7 +208,8 @@ static void not_a_capture(struct capfile *c, const char *name, const uint8_t *he
 		return;
 	}
 	for (size_t i = 0; i < n && i < 4; i++)
-		snprintf(hex + 3 * i, sizeof hex - 3 * i, "%s%02x", i ? " " : "", head[i]);
+		snprintf(hex + strlen(hex), sizeof hex - strlen(hex), "%s%02x", i ? " " : "",
+			 head[i]);
 	snprintf(c->err, sizeof c->err, "%s is not a pcap or pcapng capture (it starts with "
 		 "bytes %s)", name, hex);
 }
@@ -195,7 +222,11 @@ int cap_open(struct capfile *c, FILE *fp, const char *name, const struct cap_wai
 	*c = (struct capfile){ 0 };
 	if ((n = sniff(c, fp, name, head, w)) < 0)
 		return -1;
-	if (n >= 4 && le32(head) == PCAPNG_MAGIC) {
+	if (n == HEAD && pf_takes(head)) {
+		if (open_own_pcap(c, name) == 0)
+			return 0;
+	} else if (n >= 4 && le32(head) == PCAPNG_MAGIC) {
+		c->format = CAP_PCAPNG;
 		if (ng_open(&c->ng, c->fp) == 0)
 			return 0;
 		snprintf(c->err, sizeof c->err, "%s is not a readable capture: %s", name,
@@ -216,7 +247,13 @@ int cap_next(struct capfile *c, struct capframe *f)
 	const u_char *bytes;
 	int rc;
 
-	if (!c->pcap) {
+	if (c->format == CAP_PCAP) {
+		rc = pf_next(&c->pf, f);
+		if (rc < 0)
+			snprintf(c->err, sizeof c->err, "%s", c->pf.err);
+		return rc;
+	}
+	if (c->format == CAP_PCAPNG) {
 		rc = ng_next(&c->ng, f);
 		if (rc < 0)
 			snprintf(c->err, sizeof c->err, "%s", c->ng.err);
@@ -239,7 +276,11 @@ int cap_next(struct capfile *c, struct capframe *f)
 
 int cap_linktype(const struct capfile *c)
 {
-	return c->pcap ? c->linktype : -1;
+	switch (c->format) {
+	case CAP_PCAP: return c->pf.linktype;
+	case CAP_LIBPCAP: return c->linktype;
+	default: return -1;
+	}
 }
 
 void cap_close(struct capfile *c)
@@ -249,6 +290,8 @@ void cap_close(struct capfile *c)
 	else if (c->fp)
 		fclose(c->fp);
 	ng_free(&c->ng);
+	pf_free(&c->pf);
 	c->pcap = NULL;
 	c->fp = NULL;
+	c->pipe = NULL;
 }

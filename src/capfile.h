@@ -1,8 +1,9 @@
 /* capfile.h - a capture file, pcap or pcapng, read frame by frame.
  *
- * Plain pcap is read by libpcap.  pcapng is read by pcapng.c: libpcap 1.10
- * refuses files whose interfaces differ in link type or snap length, and
- * each frame then needs its own interface's link type anyway.
+ * Plain pcap 2.4 is read by pcapfile.c, several times faster than libpcap
+ * reads it; rarer pcap variants by libpcap.  pcapng is read by pcapng.c:
+ * libpcap 1.10 refuses files whose interfaces differ in link type or snap
+ * length, and each frame then needs its own interface's link type anyway.
  */
 #ifndef KAPROBE_CAPFILE_H
 #define KAPROBE_CAPFILE_H
@@ -13,6 +14,7 @@
 #include <stdio.h>
 
 #include "keepalive.h"
+#include "pcapfile.h"
 #include "pcapng.h"
 
 struct capframe {
@@ -24,10 +26,13 @@ struct capframe {
 };
 
 struct capfile {
-	pcap_t *pcap;           /* plain pcap; NULL for pcapng */
-	int linktype;           /* plain pcap's */
-	struct pcapng ng;
-	FILE *fp;               /* the stream the reader reads */
+	enum { CAP_PCAP, CAP_LIBPCAP, CAP_PCAPNG } format;
+	struct pcapfile pf;     /* CAP_PCAP: pcap 2.4, read by pcapfile.c */
+	pcap_t *pcap;           /* CAP_LIBPCAP: other pcap variants */
+	int linktype;           /* CAP_LIBPCAP's */
+	struct pcapng ng;       /* CAP_PCAPNG */
+	FILE *fp;               /* the stream read */
+	struct replayed *pipe;  /* a pipe: fp reads through this */
 	char err[256];
 };
 
@@ -37,6 +42,8 @@ struct cap_waiter {
 	void (*wait)(void *arg);
 	void *arg;
 };
+
+struct replayed;
 
 /* Open fp (which the capfile takes over and closes), named `name` in
  * messages.  Returns 0, or -1 with the whole message in c->err, e.g.
