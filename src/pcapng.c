@@ -188,9 +188,9 @@ static int iface_options(struct pcapng *ng, struct ng_iface *ifc, const uint8_t 
 			return -1;
 		if (code == OPT_TSOFFSET && olen >= 8)
 			ifc->offset_s = (int64_t)get64(ng, val);
+		if ((size_t)(end - val) <= ((olen + 3u) & ~3u))
+			break;  /* the last option (its padding may be left out) */
 		p = val + ((olen + 3u) & ~3u);
-		if (p > end)
-			break;  /* the last option's padding may be left out */
 	}
 	return 0;
 }

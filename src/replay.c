@@ -517,6 +517,15 @@ int replay_run(const struct replay_opts *opt)
 	return replay_stream(fp, opt);
 }
 
+/* After every FLUSH_BATCH frames: write out what someone watching waits
+ * for.  Returns whether stdout is still open. */
+static bool batch_done(struct replay *rp)
+{
+	if (rp->watched)
+		return out_flush(&rp->out);
+	return !rp->out.ob.failed;   /* learnt when the buffer was last written */
+}
+
 /* Read every frame through the pipeline.  Returns 1 at the end of the
  * file, -1 when it was damaged, 0 when stdout was closed. */
 static int read_frames(struct replay *rp, struct capfile *cf, struct pipeline *pl)
@@ -526,8 +535,7 @@ static int read_frames(struct replay *rp, struct capfile *cf, struct pipeline *p
 
 	while ((n = cap_next(cf, &f)) == 1) {
 		pipe_frame(rp, pl, &f);
-		if (pl->decoded % FLUSH_BATCH == 0 &&
-		    !(rp->watched ? out_flush(&rp->out) : !rp->out.ob.failed))
+		if (pl->decoded % FLUSH_BATCH == 0 && !batch_done(rp))
 			return 0;   /* stdout closed: stop quietly */
 	}
 	pipe_drain(rp, pl);
