@@ -14,6 +14,8 @@
 #     order, each with its own interfaces) in one file: the same checks.
 #   the nanosecond capture merged alone gives the same JSON as its
 #     microsecond original (if_tsresol scaled).
+#   an interface of an unsupported link type: its frames counted as not
+#     TCP (65 when there is no other);
 #   blocks kaprobe does not know are skipped; a damaged block length gives
 #     65 with one line naming the byte offset, after the frames before it.
 # No root needed.  Run from the repo root; exit 0 = pass.
@@ -137,6 +139,27 @@ mergecap -F pcapng -w "$T/ns.pcapng" "$T/rawns.pcap" || fail "mergecap failed"
 cmp -s "$T/raw.json" "$T/ns.json" ||
 	fail "nanosecond pcapng differs from the microsecond pcap: $(diff "$T/raw.json" "$T/ns.json" | head -4 | tr '\n' ' ')"
 note "if_tsresol 9: same $(wc -l <"$T/ns.json") events as the microsecond original"
+
+# An interface of a link type kaprobe does not decode (802.11, 105): its
+# frames are counted as not TCP, with one line on stderr; a file with only
+# such frames is refused (65), as a pcap of that link type is.
+perl -e 'print pack("VvvVVVV", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 105),
+	map { pack("VVVV", 1700000000 + $_, 0, 30, 30) . "\x08\x00" x 15 } 1 .. 7' >"$T/wifi.pcap"
+mergecap -F pcapng -w "$T/wifi-eth.pcapng" "$T/wifi.pcap" "$T/eth.pcap" || fail "mergecap failed"
+mergecap -F pcapng -w "$T/wifi.pcapng" "$T/wifi.pcap" || fail "mergecap failed"
+"$KAPROBE" replay --json "$T/wifi-eth.pcapng" >"$T/wifi-eth.json" 2>"$T/wifi-eth.err"
+rc=$?
+[ "$rc" = 0 ] || fail "wifi+eth: exit $rc, want 0: $(head -2 "$T/wifi-eth.err")"
+[ "$(wc -l <"$T/wifi-eth.err")" = 1 ] && grep -q "link type 105" "$T/wifi-eth.err" ||
+	fail "wifi+eth: want one stderr line naming link type 105: $(cat "$T/wifi-eth.err")"
+eth_not_tcp=$("$KAPROBE" replay --json "$T/eth.pcap" | jq -s '.[-1].skipped.not_tcp')
+assert_json "$T/wifi-eth.json" ".[-1].skipped.not_tcp == $eth_not_tcp + 7" \
+	"wifi+eth: the 7 802.11 frames are counted as not TCP"
+"$KAPROBE" replay --json "$T/wifi.pcapng" >/dev/null 2>"$T/wifi.err"
+rc=$?
+[ "$rc" = 65 ] || fail "802.11 only: exit $rc, want 65"
+[ "$(wc -l <"$T/wifi.err")" = 1 ] || fail "802.11 only: want one stderr line: $(cat "$T/wifi.err")"
+note "unsupported interface: $(cat "$T/wifi-eth.err")"
 
 # An unknown block (type 0x0bad, a custom block's number, 16 bytes) after
 # the first interface: skipped.  Then a block whose length is not a
