@@ -61,7 +61,10 @@ struct replay {
 	int lt_checked;             /* the link type last checked, and its verdict */
 	bool lt_ok;
 	bool any_lt_ok;             /* a frame came on a link type kaprobe decodes */
-	int refused[8];             /* link types refused so far (pcapng) */
+	struct {                    /* link types refused (pcapng), and their frames */
+		int lt;
+		uint64_t frames;
+	} refused[8];
 	unsigned nrefused;
 	bool watched;               /* stdout is a pipe or a terminal */
 	char flowtxt[112];          /* "prober>peer" of the event being reported */
@@ -377,28 +380,47 @@ struct pipeline {
 
 /* Whether kaprobe decodes frames of link type lt.  In a pcapng file each
  * interface has its own: frames on one it cannot decode are counted as not
- * TCP, and the first such frame says so on stderr. */
+ * TCP, and by link type for the end (report_refused). */
 static bool linktype_ok(struct replay *rp, int lt)
 {
-	if (lt == rp->lt_checked)
-		return rp->lt_ok;
-	rp->lt_checked = lt;
-	rp->lt_ok = lt >= 0 && seg_linktype_supported(lt);
-	if (rp->lt_ok)
-		rp->any_lt_ok = true;
+	unsigned i;
+
+	if (lt != rp->lt_checked) {
+		rp->lt_checked = lt;
+		rp->lt_ok = lt >= 0 && seg_linktype_supported(lt);
+		rp->any_lt_ok |= rp->lt_ok;
+	}
 	if (rp->lt_ok || lt < 0)
 		return rp->lt_ok;
-	for (unsigned i = 0; i < rp->nrefused; i++)
-		if (rp->refused[i] == lt)
-			return false;
-	if (rp->nrefused < sizeof rp->refused / sizeof *rp->refused) {
-		const char *name = pcap_datalink_val_to_name(lt);
+	for (i = 0; i < rp->nrefused && rp->refused[i].lt != lt; i++)
+		continue;
+	if (i == rp->nrefused && i < sizeof rp->refused / sizeof *rp->refused)
+		rp->refused[rp->nrefused++].lt = lt;
+	if (i < rp->nrefused)
+		rp->refused[i].frames++;
+	return false;
+}
 
-		rp->refused[rp->nrefused++] = lt;
-		fprintf(stderr, "kaprobe: %s: frame %llu: link type %d (%s) is not supported: "
-			"frames on it are counted as not TCP\n", rp->opt->file,
-			(unsigned long long)rp->tot.frames, lt, name ? name : "unknown");
+static const char *linktype_name(int lt)
+{
+	const char *name = pcap_datalink_val_to_name(lt);
+
+	return name ? name : "unknown";
+}
+
+/* One line per link type refused.  Returns whether every frame was on
+ * one: then the file is refused as a pcap of that link type would be. */
+static bool report_refused(const struct replay *rp)
+{
+	if (!rp->any_lt_ok && rp->nrefused > 0) {
+		fprintf(stderr, "kaprobe: %s: link type %d (%s) is not supported\n", rp->opt->file,
+			rp->refused[0].lt, linktype_name(rp->refused[0].lt));
+		return true;
 	}
+	for (unsigned i = 0; i < rp->nrefused; i++)
+		fprintf(stderr, "kaprobe: %s: link type %d (%s) is not supported: its %llu "
+			"frames are counted as not TCP\n", rp->opt->file, rp->refused[i].lt,
+			linktype_name(rp->refused[i].lt), (unsigned long long)rp->refused[i].frames);
 	return false;
 }
 
@@ -559,10 +581,8 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 	}
 	lt = cap_linktype(&cf);
 	if (lt >= 0 && !seg_linktype_supported(lt)) {
-		const char *name = pcap_datalink_val_to_name(lt);
-
 		fprintf(stderr, "kaprobe: %s: link type %d (%s) is not supported\n", opt->file,
-			lt, name ? name : "unknown");
+			lt, linktype_name(lt));
 		cap_close(&cf);
 		return EXIT_DATAERR;
 	}
@@ -587,15 +607,17 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 	for (uint32_t i = 0; i < rp.ft.pool_used; i++)
 		if (ft_get(&rp.ft, i)->rflags & RF_LIVE)
 			release(&rp, i);
-	rp.out.flow = NULL;
-	rp.out.frame = 0;
-	out_replay_summary(&rp.out, rp.t_last, opt->file, &rp.tot);
+	if (n >= 0 && report_refused(&rp)) {
+		rc = EXIT_DATAERR;  /* no frame on a link type kaprobe decodes */
+	} else {
+		rp.out.flow = NULL;
+		rp.out.frame = 0;
+		out_replay_summary(&rp.out, rp.t_last, opt->file, &rp.tot);
+	}
 	out_flush(&rp.out);
-	if (rc == EXIT_DATAERR)
+	if (n < 0)
 		fprintf(stderr, "kaprobe: %s: damaged or truncated after frame %llu: %s\n",
 			opt->file, (unsigned long long)rp.tot.frames, cf.err);
-	else if (!rp.any_lt_ok && rp.nrefused > 0)
-		rc = EXIT_DATAERR;  /* nothing was on a link type kaprobe decodes */
 	ft_free(&rp.ft);
 	free(rp.would);
 	free(obuf);

@@ -92,8 +92,10 @@ cases=$(cat <<EOF
 64 --json=1 $T                         # '--json=1' takes no value
 64 -i nosuch0 $T                       # no such interface 'nosuch0'
 66 replay $d/nosuch.pcap               # cannot open
-65 replay $d/empty.pcap                # not a readable capture
-65 replay $d/text.pcap                 # not a readable capture
+66 replay $d                           # is a directory
+65 replay $d/empty.pcap                # is empty
+65 replay /dev/null                    # /dev/null is empty
+65 replay $d/text.pcap                 # not a pcap or pcapng capture
 65 replay $d/truncated.pcap            # damaged or truncated
 65 replay --json $d/truncated.pcap     # damaged or truncated
 65 replay $d/usb.pcap                  # link type 220 .USB_LINUX_MMAPPED.

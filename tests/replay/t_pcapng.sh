@@ -155,10 +155,13 @@ rc=$?
 eth_not_tcp=$("$KAPROBE" replay --json "$T/eth.pcap" | jq -s '.[-1].skipped.not_tcp')
 assert_json "$T/wifi-eth.json" ".[-1].skipped.not_tcp == $eth_not_tcp + 7" \
 	"wifi+eth: the 7 802.11 frames are counted as not TCP"
-"$KAPROBE" replay --json "$T/wifi.pcapng" >/dev/null 2>"$T/wifi.err"
+"$KAPROBE" replay --json "$T/wifi.pcapng" >"$T/wifi.out" 2>"$T/wifi.err"
 rc=$?
 [ "$rc" = 65 ] || fail "802.11 only: exit $rc, want 65"
+[ ! -s "$T/wifi.out" ] || fail "802.11 only: a refused file prints nothing on stdout"
 [ "$(wc -l <"$T/wifi.err")" = 1 ] || fail "802.11 only: want one stderr line: $(cat "$T/wifi.err")"
+grep -q "link type 105 (IEEE802_11) is not supported$" "$T/wifi.err" ||
+	fail "802.11 only: the message does not name the link type: $(cat "$T/wifi.err")"
 note "unsupported interface: $(cat "$T/wifi-eth.err")"
 
 # An unknown block (type 0x0bad, a custom block's number, 16 bytes) after
