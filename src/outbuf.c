@@ -46,20 +46,52 @@ void ob_mem_slow(struct outbuf *b, const char *p, size_t n)
 	}
 }
 
-/* The digits of v, right-aligned in the 20 bytes before end. */
+/* The digits of v, right-aligned in the 20 bytes before end, two at a
+ * time. */
 static char *digits(uint64_t v, char *end)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		*--end = pairs[d + 1];
+		*--end = pairs[d];
+	}
+	if (v >= 10) {
+		*--end = pairs[v * 2 + 1];
+		*--end = pairs[v * 2];
+	} else {
+		*--end = (char)('0' + v);
+	}
 	return end;
+}
+
+static unsigned digit_count(uint64_t v)
+{
+	unsigned n = 1;
+
+	for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
+		n++;
+	return n;
 }
 
 void ob_u64(struct outbuf *b, uint64_t v)
 {
-	char tmp[20], *p = digits(v, tmp + sizeof tmp);
+	char tmp[20], *p;
 
+	if (b->cap - b->len >= 20) {  /* straight into the buffer */
+		unsigned n = digit_count(v);
+
+		digits(v, b->buf + b->len + n);
+		b->len += n;
+		return;
+	}
+	p = digits(v, tmp + sizeof tmp);
 	ob_mem(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 

@@ -55,72 +55,82 @@ static void put_ms(struct output *o, ka_time us)
 	ob_fixed(&o->ob, us, 3);
 }
 
-/* ",\"key\":" */
-static void json_key(struct output *o, const char *key)
-{
-	ob_char(&o->ob, ',');
-	ob_char(&o->ob, '"');
-	ob_str(&o->ob, key);
-	ob_mem(&o->ob, "\":", 2);
-}
+/* A member's key with its comma and colon, ",\"key\":", as the two
+ * arguments (text, length) the json_ helpers take.  Keys are string
+ * literals: the length is known when compiling, and the copy is inlined. */
+#define KEY(key) ",\"" key "\":", sizeof(",\"" key "\":") - 1
 
-static void json_str(struct output *o, const char *key, const char *val)
+static void json_str(struct output *o, const char *k, size_t kn, const char *val)
 {
-	json_key(o, key);
+	ob_mem(&o->ob, k, kn);
 	ob_json_str(&o->ob, val);
 }
 
-static void json_u64(struct output *o, const char *key, uint64_t v)
+/* A string kaprobe made itself (an address, a flow's name, a fixed word):
+ * nothing in it needs escaping. */
+static void json_own_str(struct output *o, const char *k, size_t kn, const char *val)
 {
-	json_key(o, key);
+	ob_mem(&o->ob, k, kn);
+	ob_char(&o->ob, '"');
+	ob_str(&o->ob, val);
+	ob_char(&o->ob, '"');
+}
+
+static void json_u64(struct output *o, const char *k, size_t kn, uint64_t v)
+{
+	ob_mem(&o->ob, k, kn);
 	ob_u64(&o->ob, v);
 }
 
-static void json_int(struct output *o, const char *key, int64_t v)
+static void json_int(struct output *o, const char *k, size_t kn, int64_t v)
 {
-	json_key(o, key);
+	ob_mem(&o->ob, k, kn);
 	ob_i64(&o->ob, v);
 }
 
-static void json_bool(struct output *o, const char *key, bool v)
+static void json_bool(struct output *o, const char *k, size_t kn, bool v)
 {
-	json_key(o, key);
+	ob_mem(&o->ob, k, kn);
 	ob_str(&o->ob, v ? "true" : "false");
 }
 
-/* Seconds with 3 decimals (the audit's, computed as doubles). */
-static void json_secs(struct output *o, const char *key, double v)
+static void json_null(struct output *o, const char *k, size_t kn)
 {
-	json_key(o, key);
+	ob_mem(&o->ob, k, kn);
+	ob_str(&o->ob, "null");
+}
+
+/* Seconds with 3 decimals (the audit's, computed as doubles). */
+static void json_secs(struct output *o, const char *k, size_t kn, double v)
+{
+	ob_mem(&o->ob, k, kn);
 	ob_double(&o->ob, v, 3);
 }
 
 /* The same, or null when v < 0. */
-static void json_secs_or_null(struct output *o, const char *key, double v)
+static void json_secs_or_null(struct output *o, const char *k, size_t kn, double v)
 {
-	if (v >= 0) {
-		json_secs(o, key, v);
-		return;
-	}
-	json_key(o, key);
-	ob_str(&o->ob, "null");
+	if (v >= 0)
+		json_secs(o, k, kn, v);
+	else
+		json_null(o, k, kn);
 }
 
 /* Start a JSON object: "event", "t", and in replay "flow" and "frame". */
 static void json_head(struct output *o, const char *event, ka_time t)
 {
-	ob_str(&o->ob, "{\"event\":");
-	ob_json_str(&o->ob, event);
-	ob_str(&o->ob, ",\"t\":");
+	ob_str(&o->ob, "{\"event\":\"");
+	ob_str(&o->ob, event);
+	ob_str(&o->ob, "\",\"t\":");
 	put_secs(o, t);
 	if (o->conn) {
-		json_u64(o, "conn", o->conn);
-		json_str(o, "dst", o->dst);
+		json_u64(o, KEY("conn"), o->conn);
+		json_str(o, KEY("dst"), o->dst);
 	}
 	if (o->flow)
-		json_str(o, "flow", o->flow);
+		json_own_str(o, KEY("flow"), o->flow);
 	if (o->frame)
-		json_u64(o, "frame", o->frame);
+		json_u64(o, KEY("frame"), o->frame);
 }
 
 /* The end of an event line, either form. */
@@ -156,7 +166,7 @@ static void stamp(struct output *o, ka_time t)
 /* The JSON "ts" member: the wall-clock time. */
 static void json_wall(struct output *o, ka_time t)
 {
-	json_key(o, "ts");
+	ob_mem(&o->ob, KEY("ts"));
 	ob_fixed(&o->ob, wall(o, t), 6);
 }
 
@@ -236,15 +246,15 @@ void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 		return;
 	if (o->json) {
 		json_head(o, "connect", t);
-		json_str(o, "src", src);
+		json_str(o, KEY("src"), src);
 		if (!o->dst)   /* many connections: json_head named it */
-			json_str(o, "dst", dst);
-		json_str(o, "iface", iface);
+			json_str(o, KEY("dst"), dst);
+		json_str(o, KEY("iface"), iface);
 		json_wall(o, t);
-		json_bool(o, "timestamps", ts);
-		json_secs(o, "idle_s", cfg->idle / 1e6);
-		json_secs(o, "intvl_s", cfg->intvl / 1e6);
-		json_u64(o, "probes", cfg->probes);
+		json_bool(o, KEY("timestamps"), ts);
+		json_secs(o, KEY("idle_s"), cfg->idle / 1e6);
+		json_secs(o, KEY("intvl_s"), cfg->intvl / 1e6);
+		json_u64(o, KEY("probes"), cfg->probes);
 		json_end(o);
 		return;
 	}
@@ -276,14 +286,14 @@ void out_probe(struct output *o, ka_time t, const struct out_probe *p)
 		return;
 	if (o->json) {
 		json_head(o, "probe", t);
-		json_u64(o, "n", p->n);
+		json_u64(o, KEY("n"), p->n);
 		if (p->round)
-			json_u64(o, "round", p->round);
-		json_u64(o, "seq", p->seq);
-		json_u64(o, "ack", p->ack);
-		json_u64(o, "len", p->len);
+			json_u64(o, KEY("round"), p->round);
+		json_u64(o, KEY("seq"), p->seq);
+		json_u64(o, KEY("ack"), p->ack);
+		json_u64(o, KEY("len"), p->len);
 		if (p->error)
-			json_str(o, "error", p->error);
+			json_str(o, KEY("error"), p->error);
 		json_end(o);
 		return;
 	}
@@ -311,28 +321,28 @@ static void json_reply(struct output *o, ka_time t, const struct out_reply *r)
 {
 	json_head(o, "reply", t);
 	if (r->probe_frame)
-		json_u64(o, "probe_frame", r->probe_frame);
-	json_str(o, "kind", r->kind);
-	json_u64(o, "n", r->n);
+		json_u64(o, KEY("probe_frame"), r->probe_frame);
+	json_own_str(o, KEY("kind"), r->kind);
+	json_u64(o, KEY("n"), r->n);
 	if (r->round)
-		json_u64(o, "round", r->round);
-	json_key(o, "rtt_ms");
+		json_u64(o, KEY("round"), r->round);
+	ob_mem(&o->ob, KEY("rtt_ms"));
 	if (r->n > 0)
 		put_ms(o, r->rtt);
 	else
 		ob_str(&o->ob, "null");
-	json_int(o, "ttl", r->ttl);
-	json_str(o, "from", r->from);
+	json_int(o, KEY("ttl"), r->ttl);
+	json_own_str(o, KEY("from"), r->from);
 	if (r->icmp_type >= 0) {
-		json_int(o, "type", r->icmp_type);
-		json_int(o, "code", r->icmp_code);
+		json_int(o, KEY("type"), r->icmp_type);
+		json_int(o, KEY("code"), r->icmp_code);
 	}
 	if (r->icmp_class)
-		json_str(o, "icmp_class", r->icmp_class);
+		json_str(o, KEY("icmp_class"), r->icmp_class);
 	if (r->icmp_type < 0) {
-		json_u64(o, "seq", r->seq);
-		json_u64(o, "ack", r->ack);
-		json_u64(o, "len", r->len);
+		json_u64(o, KEY("seq"), r->seq);
+		json_u64(o, KEY("ack"), r->ack);
+		json_u64(o, KEY("len"), r->len);
 	}
 	json_end(o);
 }
@@ -384,7 +394,7 @@ void out_notice(struct output *o, ka_time t, const char *event, const char *text
 		return;
 	if (o->json) {
 		json_head(o, event, t);
-		json_str(o, "text", text);
+		json_str(o, KEY("text"), text);
 		json_end(o);
 		return;
 	}
@@ -400,7 +410,7 @@ void out_error(struct output *o, ka_time t, const char *text)
 	if (!o->json)   /* people read it on stderr */
 		return;
 	json_head(o, "error", t);
-	json_str(o, "text", text);
+	json_str(o, KEY("text"), text);
 	json_end(o);
 }
 
@@ -411,9 +421,9 @@ void out_ignored(struct output *o, ka_time t, const char *reason, const char *fr
 		return;
 	if (o->json) {
 		json_head(o, "ignored", t);
-		json_str(o, "reason", reason);
-		json_str(o, "from", from);
-		json_str(o, "text", text);
+		json_str(o, KEY("reason"), reason);
+		json_str(o, KEY("from"), from);
+		json_str(o, KEY("text"), text);
 		json_end(o);
 		return;
 	}
@@ -467,11 +477,11 @@ static void json_rtts(struct output *o, const struct ka_stats *st)
 		ob_str(&o->ob, ",\"rtt_min_ms\":null,\"rtt_avg_ms\":null,\"rtt_max_ms\":null");
 		return;
 	}
-	json_key(o, "rtt_min_ms");
+	ob_mem(&o->ob, KEY("rtt_min_ms"));
 	put_ms(o, st->rtt_min);
-	json_key(o, "rtt_avg_ms");
+	ob_mem(&o->ob, KEY("rtt_avg_ms"));
 	put_rtt_avg(&o->ob, st);
-	json_key(o, "rtt_max_ms");
+	ob_mem(&o->ob, KEY("rtt_max_ms"));
 	put_ms(o, st->rtt_max);
 }
 
@@ -500,12 +510,12 @@ void out_verdict(struct output *o, ka_time t, const char *verdict, const struct 
 		return;
 	if (o->json) {
 		json_head(o, "verdict", t);
-		json_str(o, "verdict", verdict);
+		json_own_str(o, KEY("verdict"), verdict);
 		if (m) {
-			json_u64(o, "probes", m->st.sent);
-			json_u64(o, "answered", m->st.answered);
-			json_u64(o, "rst_answered", m->rst_answered);
-			json_u64(o, "lost", ka_lost(m));
+			json_u64(o, KEY("probes"), m->st.sent);
+			json_u64(o, KEY("answered"), m->st.answered);
+			json_u64(o, KEY("rst_answered"), m->rst_answered);
+			json_u64(o, KEY("lost"), ka_lost(m));
 			json_rtts(o, &m->st);
 		}
 		json_end(o);
@@ -533,7 +543,7 @@ void out_would_die(struct output *o, ka_time t, const char *verdict)
 		return;
 	if (o->json) {
 		json_head(o, "would-die", t);
-		json_str(o, "verdict", verdict);
+		json_own_str(o, KEY("verdict"), verdict);
 		json_end(o);
 		return;
 	}
@@ -555,11 +565,11 @@ void out_summary(struct output *o, ka_time t, const struct ka_machine *m, uint32
 	if (o->json) {
 		json_head(o, "summary", t);
 		json_wall(o, t);
-		json_u64(o, "sent", st->sent);
-		json_u64(o, "answered", st->answered);
-		json_u64(o, "rst_answered", m->rst_answered);
-		json_u64(o, "lost", ka_lost(m));
-		json_u64(o, "ignored", ignored);
+		json_u64(o, KEY("sent"), st->sent);
+		json_u64(o, KEY("answered"), st->answered);
+		json_u64(o, KEY("rst_answered"), m->rst_answered);
+		json_u64(o, KEY("lost"), ka_lost(m));
+		json_u64(o, KEY("ignored"), ignored);
 		json_rtts(o, st);
 		json_end(o);
 		return;
@@ -584,17 +594,17 @@ void out_replay_summary(struct output *o, ka_time t, const char *file,
 		return;
 	if (o->json) {
 		json_head(o, "summary", t);
-		json_str(o, "file", file);
-		json_u64(o, "frames", tot->frames);
-		json_u64(o, "tcp", tot->tcp);
-		json_u64(o, "flows", tot->flows);
-		json_u64(o, "flows_probed", tot->flows_probed);
-		json_u64(o, "probes", tot->probes);
-		json_u64(o, "answered", tot->answered);
+		json_str(o, KEY("file"), file);
+		json_u64(o, KEY("frames"), tot->frames);
+		json_u64(o, KEY("tcp"), tot->tcp);
+		json_u64(o, KEY("flows"), tot->flows);
+		json_u64(o, KEY("flows_probed"), tot->flows_probed);
+		json_u64(o, KEY("probes"), tot->probes);
+		json_u64(o, KEY("answered"), tot->answered);
 		ob_str(&o->ob, ",\"skipped\":{\"truncated\":");
 		ob_u64(&o->ob, tot->truncated);
-		json_u64(o, "malformed", tot->malformed);
-		json_u64(o, "not_tcp", tot->not_tcp);
+		json_u64(o, KEY("malformed"), tot->malformed);
+		json_u64(o, KEY("not_tcp"), tot->not_tcp);
 		ob_char(&o->ob, '}');
 		json_end(o);
 		return;
@@ -636,9 +646,9 @@ static const char *reply_kind(enum ar_kind k)
 }
 
 /* A JSON member that is true, false, or null (v = 1, 0, -1). */
-static void json_tristate(struct output *o, const char *key, int v)
+static void json_tristate(struct output *o, const char *k, size_t kn, int v)
 {
-	json_key(o, key);
+	ob_mem(&o->ob, k, kn);
 	ob_str(&o->ob, v > 0 ? "true" : v == 0 ? "false" : "null");
 }
 
@@ -657,10 +667,10 @@ static void json_who(struct output *o, const struct audit_reply *r, int family)
 		return;
 	}
 	addr_format(family, r->from, from, sizeof from);
-	json_str(o, "by", r->by_peer ? "peer" : "middlebox");
-	json_int(o, "hops", r->hops);
-	json_str(o, "from", from);
-	json_int(o, "ttl", r->ttl);
+	json_str(o, KEY("by"), r->by_peer ? "peer" : "middlebox");
+	json_int(o, KEY("hops"), r->hops);
+	json_str(o, KEY("from"), from);
+	json_int(o, KEY("ttl"), r->ttl);
 }
 
 static void human_who(struct output *o, const struct audit_reply *r, int family)
@@ -708,10 +718,10 @@ void out_variant(struct output *o, ka_time t, const char *name, const struct aud
 		return;
 	if (o->json) {
 		json_head(o, "variant", t);
-		json_str(o, "name", name);
-		json_str(o, "reply", reply_kind(r->kind));
+		json_str(o, KEY("name"), name);
+		json_str(o, KEY("reply"), reply_kind(r->kind));
 		json_who(o, r, family);
-		json_u64(o, "tries", tries);
+		json_u64(o, KEY("tries"), tries);
 		json_end(o);
 		return;
 	}
@@ -729,23 +739,23 @@ void out_variant(struct output *o, ka_time t, const char *name, const struct aud
 static void json_idle(struct output *o, ka_time t, const struct out_idle *r)
 {
 	json_head(o, "idle-timeout", t);
-	json_str(o, "probe", r->probe);
-	json_secs_or_null(o, "alive_s", r->alive_s);
-	json_secs_or_null(o, "dead_s", r->dead_s);
-	json_tristate(o, "rfc5382", r->rfc5382);
+	json_str(o, KEY("probe"), r->probe);
+	json_secs_or_null(o, KEY("alive_s"), r->alive_s);
+	json_secs_or_null(o, KEY("dead_s"), r->dead_s);
+	json_tristate(o, KEY("rfc5382"), r->rfc5382);
 	if (r->expired && r->dead_s >= 0) {
-		json_str(o, "expired_reply", reply_kind(r->expired->kind));
+		json_str(o, KEY("expired_reply"), reply_kind(r->expired->kind));
 		json_who(o, r->expired, r->family);
 	} else {
 		ob_str(&o->ob, ",\"expired_reply\":null,\"by\":null,\"hops\":null,\"from\":null,"
 		       "\"ttl\":null");
 	}
-	json_u64(o, "agree", r->agree);
-	json_u64(o, "disagree", r->disagree);
-	json_u64(o, "discarded", r->discarded);
-	json_key(o, "loss_pct");
+	json_u64(o, KEY("agree"), r->agree);
+	json_u64(o, KEY("disagree"), r->disagree);
+	json_u64(o, KEY("discarded"), r->discarded);
+	ob_mem(&o->ob, KEY("loss_pct"));
 	ob_double(&o->ob, r->loss_pct, 1);
-	json_bool(o, "inconsistent", r->inconsistent);
+	json_bool(o, KEY("inconsistent"), r->inconsistent);
 	json_end(o);
 }
 
@@ -816,12 +826,12 @@ void out_refresh(struct output *o, ka_time t, int survived, double intvl_s, doub
 		return;
 	if (o->json) {
 		json_head(o, "refresh", t);
-		json_tristate(o, "survived", survived);
+		json_tristate(o, KEY("survived"), survived);
 		if (skipped) {
-			json_str(o, "skipped", skipped);
+			json_str(o, KEY("skipped"), skipped);
 		} else {
-			json_secs(o, "intvl_s", intvl_s);
-			json_secs(o, "duration_s", duration_s);
+			json_secs(o, KEY("intvl_s"), intvl_s);
+			json_secs(o, KEY("duration_s"), duration_s);
 		}
 		json_end(o);
 		return;
@@ -870,10 +880,10 @@ void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long pro
 	if (o->json) {
 		json_head(o, "advice", t);
 		if (note)
-			json_str(o, "note", note);
-		json_int(o, "tcp_keepalive_time", time_s);
-		json_int(o, "tcp_keepalive_intvl", intvl_s);
-		json_int(o, "tcp_keepalive_probes", probes);
+			json_str(o, KEY("note"), note);
+		json_int(o, KEY("tcp_keepalive_time"), time_s);
+		json_int(o, KEY("tcp_keepalive_intvl"), intvl_s);
+		json_int(o, KEY("tcp_keepalive_probes"), probes);
 		ob_str(&o->ob, ",\"sysctl\":[");
 		advice_lines(o, "\"sysctl -w net.ipv4.tcp_keepalive_", sysctls, "=", v, "\"", ",");
 		ob_str(&o->ob, "],\"setsockopt\":[");
@@ -904,13 +914,13 @@ void out_audit_summary(struct output *o, ka_time t, const struct out_audit_total
 		return;
 	if (o->json) {
 		json_head(o, "summary", t);
-		json_bool(o, "ok", tot->ok);
-		json_bool(o, "interrupted", tot->interrupted);
-		json_u64(o, "connections", tot->taken);
-		json_u64(o, "discarded", tot->discarded);
-		json_key(o, "loss_pct");
+		json_bool(o, KEY("ok"), tot->ok);
+		json_bool(o, KEY("interrupted"), tot->interrupted);
+		json_u64(o, KEY("connections"), tot->taken);
+		json_u64(o, KEY("discarded"), tot->discarded);
+		ob_mem(&o->ob, KEY("loss_pct"));
 		ob_double(&o->ob, tot->loss_pct, 1);
-		json_u64(o, "ignored", tot->ignored);
+		json_u64(o, KEY("ignored"), tot->ignored);
 		json_end(o);
 		return;
 	}
@@ -937,13 +947,13 @@ void out_conn_verdict(struct output *o, ka_time t, const char *verdict, const ch
 		return;
 	if (o->json) {
 		json_head(o, "verdict", t);
-		json_str(o, "verdict", verdict);
+		json_own_str(o, KEY("verdict"), verdict);
 		if (reason)
-			json_str(o, "reason", reason);
-		json_u64(o, "sent", m->st.sent);
-		json_u64(o, "answered", m->st.answered);
-		json_u64(o, "rst_answered", m->rst_answered);
-		json_u64(o, "lost", ka_lost(m));
+			json_str(o, KEY("reason"), reason);
+		json_u64(o, KEY("sent"), m->st.sent);
+		json_u64(o, KEY("answered"), m->st.answered);
+		json_u64(o, KEY("rst_answered"), m->rst_answered);
+		json_u64(o, KEY("lost"), ka_lost(m));
 		json_rtts(o, &m->st);
 		json_end(o);
 		return;
@@ -1036,7 +1046,7 @@ void out_conn_table(struct output *o, ka_time t, const struct out_conn_row *rows
 	if (o->json) {
 		json_head(o, "summary", t);
 		json_wall(o, t);
-		json_u64(o, "connections", n);
+		json_u64(o, KEY("connections"), n);
 		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 			unsigned c = 0;
 
@@ -1047,7 +1057,7 @@ void out_conn_table(struct output *o, ka_time t, const struct out_conn_row *rows
 			ob_str(&o->ob, "\":");
 			ob_u64(&o->ob, c);
 		}
-		json_u64(o, "ignored", ignored);
+		json_u64(o, KEY("ignored"), ignored);
 		json_end(o);
 		return;
 	}
