@@ -71,13 +71,22 @@ static char *digits(uint64_t v, char *end)
 	return end;
 }
 
+/* From the bit length: log10(2) ~ 1233 / 4096, then one comparison. */
 static unsigned digit_count(uint64_t v)
 {
-	unsigned n = 1;
+	static const uint64_t pow10[20] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+		1000000000000ull, 10000000000000ull, 100000000000000ull,
+		1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+		1000000000000000000ull, 10000000000000000000ull,
+	};
+	unsigned t;
 
-	for (uint64_t p = 10; n < 20 && v >= p; p *= 10)
-		n++;
-	return n;
+	if (v < 10)
+		return 1;
+	t = (unsigned)((64 - __builtin_clzll(v)) * 1233) >> 12;
+	return t + 1 - (v < pow10[t]);
 }
 
 void ob_u64(struct outbuf *b, uint64_t v)

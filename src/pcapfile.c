@@ -3,7 +3,7 @@
  * libpcap reads a savefile record by record, two fread calls each, through
  * a 4 KB stdio buffer: the bare pcap_next_ex loop over a file in the page
  * cache takes about 2.5 times as long as reading the same records out of a
- * 1 MB buffer filled by large reads, where each record is used in place.
+ * 512 KB buffer filled by large reads, where each record is used in place.
  * Replay is bounded by reading, so it reads the common format here: pcap
  * 2.4 (https://datatracker.ietf.org/doc/draft-ietf-opsawg-pcap/), micro- or
  * nanosecond timestamps, either byte order.  The rarer variants (Kuznetzov's
@@ -23,7 +23,7 @@
 
 #include "capfile.h"
 
-#define PF_BUF (1u << 20)
+#define PF_BUF (512u << 10)   /* two of the largest records, and L2-sized */
 #define PF_MAX_CAPLEN 262144u   /* libpcap's MAXIMUM_SNAPLEN */
 #define PF_HDR 24
 #define PF_REC 16

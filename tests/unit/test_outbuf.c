@@ -40,6 +40,31 @@ static void test_integers_as_printf(void)
 		snprintf(want, sizeof want, "%" PRIu64, (uint64_t)vals[i]);
 		CU_ASSERT_STRING_EQUAL(done(&b), want);
 	}
+	/* Every digit count's edges: powers of ten and of two, and their
+	 * neighbours, through the in-place path and the short-buffer one. */
+	for (int shift = 0; shift < 64; shift++) {
+		for (int d = -3; d <= 3; d++) {
+			uint64_t v = ((uint64_t)1 << shift) + (uint64_t)(int64_t)d;
+			uint64_t p10 = 1;
+
+			for (int k = 0; k < shift % 20; k++)
+				p10 *= 10;
+			for (int which = 0; which < 2; which++) {
+				uint64_t x = which ? p10 + (uint64_t)(int64_t)d : v;
+				char small[12];
+
+				string_ob(&b, buf, sizeof buf);
+				ob_u64(&b, x);
+				snprintf(want, sizeof want, "%" PRIu64, x);
+				CU_ASSERT_STRING_EQUAL(done(&b), want);
+				ob_init(&b, NULL, small, sizeof small - 1);
+				ob_char(&b, '#');   /* under 20 bytes left: via a copy */
+				ob_u64(&b, x % 1000000000);
+				snprintf(want, sizeof want, "#%" PRIu64, x % 1000000000);
+				CU_ASSERT_STRING_EQUAL(done(&b), want);
+			}
+		}
+	}
 }
 
 /* ob_fixed(v, 6) and (v, 3) against printf's "%.6f" of v / 1e6 (and
