@@ -280,9 +280,10 @@ static int frame(struct pcapng *ng, uint32_t type, const uint8_t *b, uint32_t n,
 		snap = ng->ifs[0].snaplen;
 		if (snap && caplen > snap)
 			caplen = snap;
-		if (caplen > n - 4)
-			caplen = n - 4;
-		return packet(ng, 0, 0, b + 4, caplen, n - 4, f);
+		if (packet(ng, 0, 0, b + 4, caplen, n - 4, f) < 0)
+			return -1;
+		f->t = 0;   /* no time at all, not the interface's offset */
+		return 1;
 	case BT_SJE:
 		*f = (struct capframe){ .linktype = -1 };
 		return 1;
