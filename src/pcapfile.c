@@ -132,6 +132,7 @@ int pf_next(struct pcapfile *pf, struct capframe *f)
 			f->t = cap_time(get32(pf, h), pf->nsec ? sub / 1000 : sub);
 			f->data = h + PF_REC;
 			f->caplen = caplen;
+			f->wirelen = get32(pf, h + 12);
 			f->linktype = pf->linktype;
 			pf->at += PF_REC + caplen;
 			pf->frames++;

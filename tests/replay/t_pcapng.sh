@@ -140,29 +140,29 @@ cmp -s "$T/raw.json" "$T/ns.json" ||
 	fail "nanosecond pcapng differs from the microsecond pcap: $(diff "$T/raw.json" "$T/ns.json" | head -4 | tr '\n' ' ')"
 note "if_tsresol 9: same $(wc -l <"$T/ns.json") events as the microsecond original"
 
-# An interface of a link type kaprobe does not decode (802.11, 105): its
+# An interface of a link type kaprobe does not decode (USB, 220): its
 # frames are counted as not TCP, with one line on stderr; a file with only
 # such frames is refused (65), as a pcap of that link type is.
-perl -e 'print pack("VvvVVVV", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 105),
-	map { pack("VVVV", 1700000000 + $_, 0, 30, 30) . "\x08\x00" x 15 } 1 .. 7' >"$T/wifi.pcap"
-mergecap -F pcapng -w "$T/wifi-eth.pcapng" "$T/wifi.pcap" "$T/eth.pcap" || fail "mergecap failed"
-mergecap -F pcapng -w "$T/wifi.pcapng" "$T/wifi.pcap" || fail "mergecap failed"
-"$KAPROBE" replay --json "$T/wifi-eth.pcapng" >"$T/wifi-eth.json" 2>"$T/wifi-eth.err"
+perl -e 'print pack("VvvVVVV", 0xa1b2c3d4, 2, 4, 0, 0, 262144, 220),
+	map { pack("VVVV", 1700000000 + $_, 0, 30, 30) . "\x08\x00" x 15 } 1 .. 7' >"$T/usb.pcap"
+mergecap -F pcapng -w "$T/usb-eth.pcapng" "$T/usb.pcap" "$T/eth.pcap" || fail "mergecap failed"
+mergecap -F pcapng -w "$T/usb.pcapng" "$T/usb.pcap" || fail "mergecap failed"
+"$KAPROBE" replay --json "$T/usb-eth.pcapng" >"$T/usb-eth.json" 2>"$T/usb-eth.err"
 rc=$?
-[ "$rc" = 0 ] || fail "wifi+eth: exit $rc, want 0: $(head -2 "$T/wifi-eth.err")"
-[ "$(wc -l <"$T/wifi-eth.err")" = 1 ] && grep -q "link type 105" "$T/wifi-eth.err" ||
-	fail "wifi+eth: want one stderr line naming link type 105: $(cat "$T/wifi-eth.err")"
+[ "$rc" = 0 ] || fail "usb+eth: exit $rc, want 0: $(head -2 "$T/usb-eth.err")"
+[ "$(wc -l <"$T/usb-eth.err")" = 1 ] && grep -q "link type 220" "$T/usb-eth.err" ||
+	fail "usb+eth: want one stderr line naming link type 220: $(cat "$T/usb-eth.err")"
 eth_not_tcp=$("$KAPROBE" replay --json "$T/eth.pcap" | jq -s '.[-1].skipped.not_tcp')
-assert_json "$T/wifi-eth.json" ".[-1].skipped.not_tcp == $eth_not_tcp + 7" \
-	"wifi+eth: the 7 802.11 frames are counted as not TCP"
-"$KAPROBE" replay --json "$T/wifi.pcapng" >"$T/wifi.out" 2>"$T/wifi.err"
+assert_json "$T/usb-eth.json" ".[-1].skipped.not_tcp == $eth_not_tcp + 7" \
+	"usb+eth: the 7 USB frames are counted as not TCP"
+"$KAPROBE" replay --json "$T/usb.pcapng" >"$T/usb.out" 2>"$T/usb.err"
 rc=$?
-[ "$rc" = 65 ] || fail "802.11 only: exit $rc, want 65"
-[ ! -s "$T/wifi.out" ] || fail "802.11 only: a refused file prints nothing on stdout"
-[ "$(wc -l <"$T/wifi.err")" = 1 ] || fail "802.11 only: want one stderr line: $(cat "$T/wifi.err")"
-grep -q "link type 105 (IEEE802_11) is not supported$" "$T/wifi.err" ||
-	fail "802.11 only: the message does not name the link type: $(cat "$T/wifi.err")"
-note "unsupported interface: $(cat "$T/wifi-eth.err")"
+[ "$rc" = 65 ] || fail "USB only: exit $rc, want 65"
+[ ! -s "$T/usb.out" ] || fail "USB only: a refused file prints nothing on stdout"
+[ "$(wc -l <"$T/usb.err")" = 1 ] || fail "USB only: want one stderr line: $(cat "$T/usb.err")"
+grep -q "link type 220 (USB_LINUX_MMAPPED) is not supported$" "$T/usb.err" ||
+	fail "USB only: the message does not name the link type: $(cat "$T/usb.err")"
+note "unsupported interface: $(cat "$T/usb-eth.err")"
 
 # An unknown block (type 0x0bad, a custom block's number, 16 bytes) after
 # the first interface: skipped.  Then a block whose length is not a
