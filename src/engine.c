@@ -141,7 +141,8 @@ static void reply(struct engine *e, struct econn *c, enum ka_input in, enum cl_k
 		  const struct segment *s, ka_time t, bool hard)
 {
 	struct eng_event ev = { .kind = ENG_REPLY, .c = c, .t = t, .seg = s, .cls = k,
-				.hard = hard };
+				.hard = hard, .frame = e->frame, .caplen = e->caplen,
+				.wirelen = e->wirelen };
 
 	ev.out = ka_receive(&c->ka, t, in);
 	ev.by_peer = classify_by_peer(c->k.synack_ttl, flow_ts_negotiated(&c->k.flow), c->k.raddr,
@@ -233,6 +234,9 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 	if (e->loop.stop ||
 	    seg_decode_ex(e->ss.cap.linktype, bytes, h->caplen, h->len, &s, 0) != SEG_OK)
 		return;
+	e->frame = bytes;
+	e->caplen = h->caplen;
+	e->wirelen = h->len;
 	if (s.kind == SEG_ICMP_ERR) {
 		if ((c = lookup(e, s.qsrc, s.qdst, s.sport, s.dport)) && s.family == c->k.family)
 			on_icmp(e, c, &s, t);
@@ -241,6 +245,7 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 	} else if ((c = lookup(e, s.dst, s.src, s.dport, s.sport)) && s.family == c->k.family) {
 		on_inbound(e, c, &s, t);
 	}
+	e->frame = NULL;
 }
 
 static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
@@ -261,7 +266,7 @@ static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
 /* Send what the machine asks for.  A probe that cannot leave (no route for
  * a moment, no buffer) is counted as sent and lost, as tcp_keepalive_timer
  * counts a failed tcp_write_wakeup: the run goes on. */
-static void send_probe(struct engine *e, struct econn *c, ka_time now)
+static int send_probe(struct engine *e, struct econn *c, ka_time now, uint8_t ttl)
 {
 	struct probe_spec s;
 	int err = 0;
@@ -269,11 +274,13 @@ static void send_probe(struct engine *e, struct econn *c, ka_time now)
 	conn_probe_spec(&c->k, &s);
 	if (c->shape)
 		c->shape(&c->k, &s);
+	if (ttl)
+		s.ttl = ttl;
 	struct prober *pr = session_prober_of(&e->ss, c->k.family);
 
 	if (prober_build(pr, &s, e->err, sizeof e->err) < 0) {
 		engine_fail(e, EXIT_SOFTWARE, "%s", e->err);
-		return;
+		return EIO;
 	}
 	if (prober_send(pr, e->err, sizeof e->err) < 0)
 		err = errno ? errno : EIO;
@@ -287,6 +294,12 @@ static void send_probe(struct engine *e, struct econn *c, ka_time now)
 	c->slot_reserved = false;
 	emit(e, (struct eng_event){ .kind = ENG_PROBE, .c = c, .t = now, .probe = &s,
 				    .err = err });
+	return err;
+}
+
+int engine_probe_now(struct engine *e, struct econn *c, uint8_t ttl)
+{
+	return send_probe(e, c, ev_now(), ttl);
 }
 
 static void on_timer(struct evloop *loop, struct ev_timer *t, ka_time now)
@@ -315,7 +328,7 @@ static void on_timer(struct evloop *loop, struct ev_timer *t, ka_time now)
 			e->next_send += 1000000 / e->opt->rate;
 			return;
 		}
-		send_probe(e, c, now);
+		send_probe(e, c, now, 0);
 		break;
 	case KA_ACT_VERDICT:
 		emit(e, (struct eng_event){ .kind = ENG_VERDICT, .c = c, .t = now });

@@ -62,6 +62,10 @@ struct eng_event {
 	bool hard;                  /* REPLY to an ICMP error: a hard one */
 	bool by_peer;               /* REPLY: sent by the peer, not a box on the way */
 	int hops;                   /* REPLY: routers between us and its sender */
+	/* REPLY: the captured frame it came in (what seg was decoded from),
+	 * for a planner that reads an ICMP error's quote (quote.h). */
+	const uint8_t *frame;
+	uint32_t caplen, wirelen;
 };
 
 /* Shapes a probe from the kernel's own (conn_probe_spec), or NULL. */
@@ -127,6 +131,9 @@ struct engine {
 	struct ev_timer reaper;
 	uint32_t ignored;            /* over every connection */
 	ka_time next_send;           /* the rate limit's next free slot */
+	/* The frame being demultiplexed, during on_packet only. */
+	const uint8_t *frame;
+	uint32_t caplen, wirelen;
 	int status;                  /* exit status once stopped */
 	bool failed;                 /* stopped by engine_fail: err says why */
 	char err[256];
@@ -166,6 +173,13 @@ struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_co
 
 /* New timings for a connection; its machine keeps its state. */
 void engine_configure(struct engine *e, struct econn *c, const struct ka_config *cfg);
+
+/* Send the connection's probe now, as its machine would (ka_sent: an
+ * answer is a REPLY), with this TTL or hop limit (0: the kernel's).  For
+ * planners that pace probes themselves, with timings that never fire.
+ * Returns 0, or the errno of a probe that could not leave (ENG_PROBE says
+ * the same). */
+int engine_probe_now(struct engine *e, struct econn *c, uint8_t ttl);
 
 /* Close the connection's socket and forget it. */
 void engine_release(struct engine *e, struct econn *c);

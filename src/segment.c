@@ -293,6 +293,7 @@ static enum seg_result decode_icmp(const uint8_t *p, size_t cap, size_t iplen, b
 	out->icmp_code = p[1];
 	p += ICMP_HDR_LEN;
 	cap -= ICMP_HDR_LEN;
+	out->qlen = (uint16_t)min_size(cap, UINT16_MAX);
 	return v6 ? decode_quoted_ipv6(p, cap, out) : decode_quoted_ipv4(p, cap, out);
 }
 

@@ -78,6 +78,10 @@ struct segment {
 	struct tcp_opts opt;
 
 	uint8_t icmp_type, icmp_code;
+	/* SEG_ICMP_ERR: bytes of the quote captured, from the quoted IP
+	 * header on (the datagram's end, past any link trailer: the IP
+	 * length bounds it).  It fills what was padding. */
+	uint16_t qlen;
 };
 
 /* At most this many tunnels are crossed: deeper nesting is not decoded. */
