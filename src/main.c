@@ -19,6 +19,8 @@
 #include "profile.h"
 #include "replay.h"
 #include "target.h"
+#include "trace.h"
+#include "variant.h"
 
 #define KAPROBE_VERSION "0.1.0"
 
@@ -39,6 +41,7 @@ static const char usage_text[] =
 "       kaprobe [options] -f FILE\n"
 "       kaprobe replay [options] FILE\n"
 "       kaprobe audit [options] HOST:PORT\n"
+"       kaprobe trace [options] HOST:PORT\n"
 "\n"
 "Open a TCP connection to HOST:PORT and, once it is idle, send the keep-alive\n"
 "probes Linux would send, reporting like ping whether and how the peer answers.\n"
@@ -121,13 +124,27 @@ static const char usage_text[] =
 "  Exit status: 0 the standard probes (zero-length, one-byte) got the peer's\n"
 "  answer and the path keeps idle flows as RFC 5382 asks (or was not tested\n"
 "  that long), 1 it does not (or was inconsistent), 3 could not connect or the\n"
-"  server took too few connections, 4 interrupted, 64, 70, 77 as above.\n";
+"  server took too few connections, 4 interrupted, 64, 70, 77 as above.\n"
+"\n"
+"kaprobe trace [options] HOST:PORT\n"
+"  The keep-alive probe's path, on one real connection: its probe sent with\n"
+"  TTL 1, 2, ... until the peer answers, each hop's ICMP time exceeded and what\n"
+"  its quote shows changed (addresses, ports, seq, ack, window, TCP options,\n"
+"  DSCP, ECN, DF, IP ID); then where each probe kind dies: answered by the\n"
+"  peer, by a middlebox, or lost after the last hop that still quoted it.\n"
+"  Needs CAP_NET_RAW.  Options: --json, -q, -i, -Z, -4, -6, --connect-timeout,\n"
+"      --max-hops N         highest TTL tried, 1-255 (default 30)\n"
+"      --variant NAME       a probe kind besides zero-length and one-byte:\n"
+"                           no-timestamp, stale-timestamp, pure-ack, far-seq\n"
+"                           (repeatable)\n"
+"  Exit status: 0 the standard probes get the peer's answer, 1 they do not,\n"
+"  3 could not connect, 4 interrupted, 64, 70, 77 as above.\n";
 
 enum {
 	OPT_IDLE = 256, OPT_INTVL, OPT_PROBES, OPT_PROFILE, OPT_JSON,
 	OPT_GARBAGE, OPT_CONNECT_TIMEOUT, OPT_FLOW_TIMEOUT,
 	OPT_MAX_IDLE, OPT_MAX_CONNS, OPT_RATE, OPT_RESOLUTION,
-	OPT_CONNS, OPT_CONNECT_RATE,
+	OPT_CONNS, OPT_CONNECT_RATE, OPT_MAX_HOPS, OPT_VARIANT,
 };
 
 #define TIMING_OPTIONS \
@@ -170,6 +187,19 @@ static const struct option audit_longopts[] = {
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "resolution", required_argument, NULL, OPT_RESOLUTION },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "relinquish-privileges", required_argument, NULL, 'Z' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option trace_longopts[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "max-hops", required_argument, NULL, OPT_MAX_HOPS },
+	{ "variant", required_argument, NULL, OPT_VARIANT },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
@@ -472,6 +502,68 @@ static int audit_main(int argc, char **argv)
 	return audit_run(&o);
 }
 
+/* --variant NAME: one of the kinds besides the standard two. */
+static int add_variant(struct trace_opts *o, const char *name, char *err, size_t errlen)
+{
+	const struct variant *v = variant_find(name);
+
+	if (!v || v->standard) {
+		snprintf(err, errlen, "unknown --variant '%s' (no-timestamp, stale-timestamp, "
+			 "pure-ack, far-seq; zero-length and one-byte are always traced)", name);
+		return -1;
+	}
+	for (unsigned i = 0; i < o->nvariants; i++)
+		if (strcmp(o->variant[i], name) == 0)
+			return 0;
+	o->variant[o->nvariants++] = name;   /* at most the four others */
+	return 0;
+}
+
+static int trace_main(int argc, char **argv)
+{
+	struct trace_opts o = {
+		.family = AF_UNSPEC,
+		.max_hops = 30,
+		.connect_timeout = 5000000,
+	};
+	struct common cm = { 0 };
+	char err[256];
+	long n;
+	int c, rc = 0;
+
+	while ((c = next_opt(argc, argv, ":i:Z:q46hV", trace_longopts, &cm, &rc)) >= 0) {
+		rc = 0;
+		switch (c) {
+		case OPT_MAX_HOPS:
+			rc = parse_count(optarg, 1, 255, &n, err, sizeof err);
+			o.max_hops = (unsigned)n;
+			break;
+		case OPT_VARIANT:
+			rc = add_variant(&o, optarg, err, sizeof err);
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &o.connect_timeout,
+					    err, sizeof err);
+			break;
+		case 'i': o.iface = optarg; break;
+		case 'Z': o.user = optarg; break;
+		case '4': o.family = AF_INET; break;
+		case '6': o.family = AF_INET6; break;
+		default: return option_error(c, argv);
+		}
+		if (rc < 0)
+			return usage_error(err);
+	}
+	if (c == -2)
+		return rc;
+	if ((rc = operand(argc, argv, "HOST:PORT", &o.target)) != 0)
+		return rc;
+	o.json = cm.json;
+	o.quiet = cm.quiet;
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* flushed before each sleep */
+	return trace_run(&o);
+}
+
 int main(int argc, char **argv)
 {
 	/* getopt's own messages would make a second line: report here. */
@@ -480,5 +572,7 @@ int main(int argc, char **argv)
 		return replay_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "audit") == 0)
 		return audit_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "trace") == 0)
+		return trace_main(argc - 1, argv + 1);
 	return live_main(argc, argv);
 }

@@ -1,0 +1,30 @@
+/* trace.h - `kaprobe trace HOST:PORT`: where keep-alive probes go on the
+ * path, what the boxes on the way change in them, and where they die (see
+ * trace.c). */
+#ifndef KAPROBE_TRACE_H
+#define KAPROBE_TRACE_H
+
+#include <stdbool.h>
+
+#include "keepalive.h"
+
+#define TRACE_MAX_VARIANTS 8
+
+struct trace_opts {
+	const char *target;       /* HOST:PORT as typed */
+	const char *iface;        /* -i, or NULL */
+	const char *user;         /* -Z, or NULL */
+	int family;               /* -4/-6, else AF_UNSPEC */
+	bool json, quiet;
+	unsigned max_hops;        /* highest TTL tried (default 30) */
+	const char *variant[TRACE_MAX_VARIANTS];  /* --variant: kinds besides the standard */
+	unsigned nvariants;
+	ka_time connect_timeout;
+};
+
+/* Run the trace.  Returns the exit status: 0 the standard probes
+ * (zero-length, one-byte) get the peer's answer, 1 they do not, 3 could
+ * not connect, 4 interrupted, 64/70/77 as live mode. */
+int trace_run(const struct trace_opts *opt);
+
+#endif
