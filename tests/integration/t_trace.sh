@@ -55,4 +55,26 @@ assert_eq 0 "$KA_RC" "exit status (table)"
 assert_match " 1  $TB_RTR4 .*time-exceeded \(11/0\), quoted [0-9]+ bytes" "$(cat "$out")" "row 1"
 assert_match " 3  $TB_SRV4 .*ack from the peer" "$(cat "$out")" "row 3"
 assert_match "fate one-byte +ack from the peer $TB_SRV4, 2 hops away" "$(cat "$out")" "fate row"
+
+# A hop silent twice (as one whose ICMP rate limit has run dry: r1 drops the
+# first two probes whose TTL runs out there, 52 bytes each, before its TTL
+# check) is asked again and reported on its third probe, not as missing.
+tb_r nft add chain inet kaprobe pre '{ type filter hook prerouting priority 0; }' ||
+	fail "r1 prerouting chain"
+tb_r nft add rule inet kaprobe pre ip saddr "$TB_CLI4" ip ttl 1 quota until 105 bytes \
+	counter drop || fail "r1 quota rule"
+KA_TIMEOUT=60 ka_run "$out" trace --json "$TB_SRV4:$PORT"
+assert_eq 0 "$KA_RC" "exit status (hop 1 silent twice)"
+trace_check "$out" "$TB_RTR4" "$TB_R2_4" "$TB_SRV4"
+assert_eq 3 "$(json_field "$out" 'select(.event=="hop" and .ttl==1)' .tries)" "hop 1 tries"
+assert_eq 1 "$(json_field "$out" 'select(.event=="hop" and .ttl==2)' .tries)" "hop 2 tries"
+assert_match 'counter packets 2 ' "$(tb_r nft list chain inet kaprobe pre)" "r1 dropped two"
+
+# Usage errors, before anything is sent.
+ka_run "$out" trace --variant nope "$TB_SRV4:$PORT"
+assert_eq 64 "$KA_RC" "exit status (unknown variant)"
+assert_match "unknown --variant 'nope'" "$(cat "$out.err")" "unknown variant message"
+ka_run "$out" trace --max-hops 0 "$TB_SRV4:$PORT"
+assert_eq 64 "$KA_RC" "exit status (--max-hops 0)"
+assert_eq 1 "$(wc -l <"$out.err")" "one line on stderr"
 echo ok
