@@ -137,14 +137,19 @@ static const char usage_text[] =
 "      --variant NAME       a probe kind besides zero-length and one-byte:\n"
 "                           no-timestamp, stale-timestamp, pure-ack, far-seq\n"
 "                           (repeatable)\n"
-"  Exit status: 0 the standard probes get the peer's answer, 1 they do not,\n"
-"  3 could not connect, 4 interrupted, 64, 70, 77 as above.\n";
+"      --timeouts           also each stateful hop's idle timeout, bisected\n"
+"                           over parallel connections, hop by hop\n"
+"      --max-idle DURATION  longest idle tried (default 2h4m, RFC 5382)\n"
+"      --resolution DURATION  stop when a hop's bracket is this narrow (500ms)\n"
+"  Exit status: 0 the standard probes get the peer's answer and (--timeouts) no\n"
+"  hop forgets an idle flow within --max-idle, 1 otherwise, 3 could not\n"
+"  connect, 4 interrupted, 64, 70, 77 as above.\n";
 
 enum {
 	OPT_IDLE = 256, OPT_INTVL, OPT_PROBES, OPT_PROFILE, OPT_JSON,
 	OPT_GARBAGE, OPT_CONNECT_TIMEOUT, OPT_FLOW_TIMEOUT,
 	OPT_MAX_IDLE, OPT_MAX_CONNS, OPT_RATE, OPT_RESOLUTION,
-	OPT_CONNS, OPT_CONNECT_RATE, OPT_MAX_HOPS, OPT_VARIANT,
+	OPT_CONNS, OPT_CONNECT_RATE, OPT_MAX_HOPS, OPT_VARIANT, OPT_TIMEOUTS,
 };
 
 #define TIMING_OPTIONS \
@@ -200,6 +205,9 @@ static const struct option trace_longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "max-hops", required_argument, NULL, OPT_MAX_HOPS },
 	{ "variant", required_argument, NULL, OPT_VARIANT },
+	{ "timeouts", no_argument, NULL, OPT_TIMEOUTS },
+	{ "max-idle", required_argument, NULL, OPT_MAX_IDLE },
+	{ "resolution", required_argument, NULL, OPT_RESOLUTION },
 	{ "interface", required_argument, NULL, 'i' },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
@@ -525,6 +533,8 @@ static int trace_main(int argc, char **argv)
 		.family = AF_UNSPEC,
 		.max_hops = 30,
 		.connect_timeout = 5000000,
+		.max_idle = RFC5382_IDLE_US,
+		.resolution = 500000,
 	};
 	struct common cm = { 0 };
 	char err[256];
@@ -540,6 +550,17 @@ static int trace_main(int argc, char **argv)
 			break;
 		case OPT_VARIANT:
 			rc = add_variant(&o, optarg, err, sizeof err);
+			break;
+		case OPT_TIMEOUTS:
+			o.timeouts = true;
+			break;
+		case OPT_MAX_IDLE:
+			rc = parse_duration(optarg, 2000000, 24LL * 3600 * 1000000, &o.max_idle,
+					    err, sizeof err);
+			break;
+		case OPT_RESOLUTION:
+			rc = parse_duration(optarg, 10000, 3600LL * 1000000, &o.resolution,
+					    err, sizeof err);
 			break;
 		case OPT_CONNECT_TIMEOUT:
 			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &o.connect_timeout,

@@ -31,54 +31,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
 #include "exitcode.h"
 #include "quote.h"
 #include "target.h"
-#include "traceout.h"
-#include "variant.h"
-
-#define SETTLE_US 300000       /* after the handshake, as the audit waits */
-#define WAIT_US 1000000
-#define TRIES 3
-#define GAP_US 600000
-#define HOP_GAP_US 1000000
-/* Timings the machine never reaches by itself: probes are ours to send. */
-#define NEVER_US (1000LL * 24 * 3600 * 1000000)
-#define NEVER_PROBES 60000
-
-enum phase { P_FATE, P_HOPS, P_LAST, P_DONE };
-
-struct kind {
-	const struct variant *v;
-	struct tr_answer a;        /* at full TTL */
-	int last_hop;              /* lost: the highest hop quoting it (0: none) */
-	uint8_t last_from[16];
-};
-
-struct trace {
-	const struct trace_opts *opt;
-	struct engine e;
-	struct output out;
-	struct econn *c;
-	bool ready, interrupted;
-	ka_time not_before;        /* the connection has settled */
-	/* The question being asked. */
-	const struct variant *qv;
-	uint8_t qttl;              /* 0: the kernel's TTL */
-	unsigned tries;
-	bool waiting;              /* a probe out, its WAIT_US running */
-	struct probe_spec sent;    /* the latest probe, as built */
-	struct ev_timer tick;
-	ka_time last_send, ttl_sent[256];
-	/* What was found. */
-	enum phase phase;
-	struct kind kind[TRACE_MAX_VARIANTS + 2];
-	unsigned nkinds, ki;
-	const struct variant *tracer;   /* the kind the hop phase sends */
-	struct tr_answer hop[256];
-	unsigned ttl, top;         /* the hop phase's TTL; the highest tried */
-};
+#include "tracepriv.h"
 
 static ka_time max_time(ka_time a, ka_time b)
 {
@@ -140,11 +96,6 @@ static void on_tick(struct evloop *loop, struct ev_timer *tm, ka_time now)
 
 /* ---- the phases ---------------------------------------------------------------- */
 
-static bool time_exceeded(const struct tr_answer *a)
-{
-	return a->reply == TR_ICMP && a->type == (a->family == AF_INET6 ? 3 : 11);
-}
-
 static void start_hops(struct trace *t)
 {
 	char src[64];
@@ -173,7 +124,7 @@ static void next_last(struct trace *t, unsigned below)
 		if (k->a.reply != TR_NONE)
 			continue;
 		for (unsigned ttl = below - 1; ttl >= 1; ttl--)
-			if (time_exceeded(&t->hop[ttl])) {
+			if (trace_time_exceeded(&t->hop[ttl])) {
 				t->ttl = ttl;
 				ask(t, k->v, ttl);
 				return;
@@ -188,9 +139,11 @@ static void on_hop(struct trace *t, const struct tr_answer *a)
 	t->hop[t->ttl] = *a;
 	t->top = t->ttl;
 	tout_hop(&t->out, ev_now(), (int)t->ttl, a, t->tries);
+	if (a->reply == TR_ACK && a->by_peer)
+		t->peer_ttl = t->ttl;
 	/* The peer (or a box speaking for it) answered, or the path ends. */
 	if (a->reply == TR_ACK || a->reply == TR_RST ||
-	    (a->reply == TR_ICMP && !time_exceeded(a)) || t->ttl >= t->opt->max_hops) {
+	    (a->reply == TR_ICMP && !trace_time_exceeded(a)) || t->ttl >= t->opt->max_hops) {
 		t->phase = P_LAST;
 		t->ki = 0;
 		next_last(t, t->top + 1);
@@ -231,41 +184,44 @@ static void answered(struct trace *t, const struct tr_answer *a)
 
 /* ---- what the connection tells ----------------------------------------------------- */
 
-static void on_reply(struct trace *t, const struct eng_event *ev)
+void trace_answer_of(const struct eng_event *ev, const struct probe_spec *sent,
+		     struct tr_answer *a)
 {
 	const struct segment *s = ev->seg;
-	struct tr_answer a = {
-		.reply = ev->cls == CL_ICMP_ERROR ? TR_ICMP : ev->cls == CL_RESET ? TR_RST : TR_ACK,
-		.family = s->family, .rtt = ev->out.rtt, .hops = ev->hops, .by_peer = ev->by_peer,
-	};
 	const uint8_t *q;
 	size_t qlen;
 
+	*a = (struct tr_answer){
+		.reply = ev->cls == CL_ICMP_ERROR ? TR_ICMP : ev->cls == CL_RESET ? TR_RST : TR_ACK,
+		.family = s->family, .rtt = ev->out.rtt, .hops = ev->hops, .by_peer = ev->by_peer,
+	};
+	memcpy(a->from, s->src, 16);
+	if (a->reply != TR_ICMP)
+		return;
+	a->type = s->icmp_type;
+	a->code = s->icmp_code;
+	a->quoted = s->qlen;
+	q = quote_locate(ev->frame, ev->caplen, ev->wirelen, s, &qlen);
+	if ((a->compared = q != NULL && sent != NULL))
+		a->changed = quote_compare(sent, q, qlen);
+}
+
+static void on_reply(struct trace *t, const struct eng_event *ev)
+{
+	struct tr_answer a;
+
 	if (!t->waiting)
 		return;   /* late: its question was closed as silent */
-	memcpy(a.from, s->src, 16);
-	if (a.reply == TR_ICMP) {
-		a.type = s->icmp_type;
-		a.code = s->icmp_code;
-		a.quoted = s->qlen;
-		q = quote_locate(ev->frame, ev->caplen, ev->wirelen, s, &qlen);
-		if ((a.compared = q != NULL))
-			a.changed = quote_compare(&t->sent, q, qlen);
-	}
+	trace_answer_of(ev, &t->sent, &a);
 	t->waiting = false;
 	evloop_disarm(&t->e.loop, &t->tick);
 	answered(t, &a);
 }
 
-static struct ka_config never_cfg(void)
-{
-	return (struct ka_config){ .idle = NEVER_US, .intvl = NEVER_US, .probes = NEVER_PROBES };
-}
-
 /* The peer reset the connection: the questions go on over a new one. */
 static void reconnect(struct trace *t)
 {
-	struct ka_config cfg = never_cfg();
+	struct ka_config cfg = trace_never_cfg();
 
 	engine_release(&t->e, t->c);
 	t->ready = false;
@@ -289,8 +245,11 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	struct trace *t = ctx;
 
 	(void)e;
-	if (ev->c != t->c)
+	if (ev->c != t->c) {
+		if (ev->c->user != t)
+			trace_tmo_event(t, ev->c->user, ev);
 		return;
+	}
 	switch (ev->kind) {
 	case ENG_READY:
 		t->ready = true;
@@ -332,9 +291,11 @@ static const struct engine_ops trace_ops = { on_event, on_signal, on_flush };
 
 /* ---- running -------------------------------------------------------------------------- */
 
+/* The fates; then, with --timeouts, each hop's idle timeout. */
 static int report(struct trace *t)
 {
 	bool ok = true;
+	int forgets = -1;
 
 	for (unsigned i = 0; i < t->nkinds; i++) {
 		const struct kind *k = &t->kind[i];
@@ -344,8 +305,10 @@ static int report(struct trace *t)
 		if (k->v->standard && !(k->a.reply == TR_ACK && k->a.by_peer))
 			ok = false;
 	}
-	tout_summary(&t->out, ev_now(), ok, false, t->e.ignored);
-	return ok ? 0 : 1;
+	if (t->opt->timeouts && (forgets = trace_timeouts(t)) < 0)
+		return t->e.status ? t->e.status : -1;
+	tout_summary(&t->out, ev_now(), ok, forgets, false, t->e.ignored);
+	return ok && forgets <= 0 ? 0 : 1;
 }
 
 /* The standard kinds, then the --variant ones (checked by main.c). */
@@ -366,7 +329,7 @@ int trace_run(const struct trace_opts *opt)
 		.user = opt->user, .connect_timeout = opt->connect_timeout,
 		.ops = &trace_ops, .ctx = &t,
 	};
-	struct ka_config cfg = never_cfg();
+	struct ka_config cfg = trace_never_cfg();
 	int rc;
 
 	memset(&t, 0, sizeof t);
@@ -383,11 +346,11 @@ int trace_run(const struct trace_opts *opt)
 		t.phase = P_FATE;
 		ask(&t, t.kind[0].v, 0);
 		rc = engine_run(&t.e);
-		if (t.interrupted) {
-			tout_summary(&t.out, ev_now(), false, true, t.e.ignored);
-			rc = EXIT_INTERRUPTED;
-		} else if (rc == 0) {
+		if (rc == 0 && !t.interrupted)
 			rc = report(&t);
+		if (t.interrupted) {
+			tout_summary(&t.out, ev_now(), false, -1, true, t.e.ignored);
+			rc = EXIT_INTERRUPTED;
 		}
 	}
 	engine_close(&t.e);

@@ -20,10 +20,14 @@ struct trace_opts {
 	const char *variant[TRACE_MAX_VARIANTS];  /* --variant: kinds besides the standard */
 	unsigned nvariants;
 	ka_time connect_timeout;
+	bool timeouts;            /* --timeouts: each stateful hop's idle timeout */
+	ka_time max_idle;         /* longest idle asked about */
+	ka_time resolution;       /* stop when a hop's bracket is this narrow */
 };
 
 /* Run the trace.  Returns the exit status: 0 the standard probes
- * (zero-length, one-byte) get the peer's answer, 1 they do not, 3 could
+ * (zero-length, one-byte) get the peer's answer and (--timeouts) no hop
+ * forgets an idle flow within --max-idle, 1 otherwise, 3 could
  * not connect, 4 interrupted, 64/70/77 as live mode. */
 int trace_run(const struct trace_opts *opt);
 

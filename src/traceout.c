@@ -178,16 +178,89 @@ void tout_fate(struct output *o, ka_time t, const char *variant, const struct tr
 	}
 }
 
-void tout_summary(struct output *o, ka_time t, bool ok, bool interrupted, uint32_t ignored)
+void tout_summary(struct output *o, ka_time t, bool ok, int forgets, bool interrupted,
+		  uint32_t ignored)
 {
-	const char *result = interrupted ? "interrupted" : ok ? "ok" : "fail";
+	const char *result = interrupted ? "interrupted" : ok && forgets <= 0 ? "ok" : "fail";
 
 	if (o->json) {
 		json_head(o, "trace-summary", t);
-		fprintf(o->f, ",\"result\":\"%s\",\"ignored\":%u}\n", result, ignored);
+		fprintf(o->f, ",\"result\":\"%s\",\"forgets\":%s,\"ignored\":%u}\n", result,
+			forgets < 0 ? "null" : forgets ? "true" : "false", ignored);
 		return;
 	}
-	fprintf(o->f, "trace: %s\n", interrupted ? "interrupted"
-		: ok ? "the standard probes reach the peer"
-		: "a standard probe does not reach the peer");
+	if (interrupted) {
+		fputs("trace: interrupted\n", o->f);
+		return;
+	}
+	fprintf(o->f, "trace: the standard probes %s the peer%s\n", ok ? "reach" : "do not reach",
+		forgets > 0 ? "; a hop forgets idle flows within --max-idle"
+		: forgets == 0 ? "; no hop forgets idle flows within --max-idle" : "");
+}
+
+static void json_seconds(struct output *o, const char *key, ka_time us)
+{
+	if (us)
+		fprintf(o->f, ",\"%s\":%.3f", key, (double)us / 1e6);
+	else
+		fprintf(o->f, ",\"%s\":null", key);
+}
+
+static void json_hop_timeout(struct output *o, ka_time t, const struct tr_timeout *r)
+{
+	const struct tr_answer *x = &r->expired;
+
+	json_head(o, "hop-timeout", t);
+	fprintf(o->f, ",\"hop\":%d", r->hop);
+	json_addr(o, "from", r->family, r->answers ? r->from : NULL);
+	fprintf(o->f, ",\"masked\":%s", r->masked ? "true" : "false");
+	json_seconds(o, "alive_s", r->alive);
+	json_seconds(o, "dead_s", r->dead);
+	if (!r->dead) {
+		fputs(",\"expired_reply\":null,\"by\":null,\"hops\":null,\"expired_from\":null", o->f);
+	} else {
+		fprintf(o->f, ",\"expired_reply\":\"%s\"", reply_word(x->reply));
+		if (x->reply == TR_NONE)
+			fputs(",\"by\":null,\"hops\":null", o->f);
+		else
+			fprintf(o->f, ",\"by\":\"%s\",\"hops\":%d", x->by_peer ? "peer" : "middlebox",
+				x->hops);
+		json_addr(o, "expired_from", r->family, x->reply == TR_NONE ? NULL : x->from);
+	}
+	fprintf(o->f, ",\"measurements\":%u,\"disagree\":%u,\"discarded\":%u}\n",
+		r->measurements, r->disagree, r->discarded);
+}
+
+void tout_hop_timeout(struct output *o, ka_time t, const struct tr_timeout *r,
+		      ka_time max_idle)
+{
+	char from[64] = "*";
+
+	if (o->json) {
+		json_hop_timeout(o, t, r);
+		return;
+	}
+	if (r->answers)
+		addr_format(r->family, r->from, from, sizeof from);
+	fprintf(o->f, "timeout hop %d (%s): ", r->hop, from);
+	if (r->masked)
+		fprintf(o->f, "masked: hop %d never answers, so hop %d cannot be seen\n",
+			r->hop + 1, r->hop);
+	else if (!r->measurements)
+		fputs("not measured: no connection could prove itself\n", o->f);
+	else if (!r->dead)
+		fprintf(o->f, "keeps idle flows at least %.3f s (--max-idle %.0f s)\n",
+			(double)r->alive / 1e6, (double)max_idle / 1e6);
+	else {
+		fprintf(o->f, "forgets idle flows after %.3f to %.3f s; then a probe gets ",
+			(double)r->alive / 1e6, (double)r->dead / 1e6);
+		if (r->expired.reply == TR_NONE) {
+			fputs("no answer\n", o->f);
+		} else {
+			addr_format(r->family, r->expired.from, from, sizeof from);
+			fprintf(o->f, "%s from the %s %s, %d hop%s away\n", reply_word(r->expired.reply),
+				r->expired.by_peer ? "peer" : "middlebox", from, r->expired.hops,
+				r->expired.hops == 1 ? "" : "s");
+		}
+	}
 }

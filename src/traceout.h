@@ -35,6 +35,21 @@ void tout_hop(struct output *o, ka_time t, int ttl, const struct tr_answer *a,
  * quoted it (0: none did), else -1. */
 void tout_fate(struct output *o, ka_time t, const char *variant, const struct tr_answer *a,
 	       int last_hop, const uint8_t *last_from);
-void tout_summary(struct output *o, ka_time t, bool ok, bool interrupted, uint32_t ignored);
+/* A hop's idle timeout (kaprobe trace --timeouts). */
+struct tr_timeout {
+	int hop, family;
+	uint8_t from[16];
+	bool answers;              /* the hop answered the hop trace: from is its */
+	bool masked;               /* hop+1 never answers: not measurable */
+	ka_time alive, dead;       /* the bracket (0: none) */
+	struct tr_answer expired;  /* what a full probe got once it expired */
+	unsigned measurements, disagree, discarded;
+};
+void tout_hop_timeout(struct output *o, ka_time t, const struct tr_timeout *r,
+		      ka_time max_idle);
+/* ok: the standard probes reach the peer; forgets: a hop forgets idle
+ * flows within --max-idle (-1: not asked). */
+void tout_summary(struct output *o, ka_time t, bool ok, int forgets, bool interrupted,
+		  uint32_t ignored);
 
 #endif
