@@ -100,6 +100,8 @@ static void json_hop(struct output *o, ka_time t, int ttl, const struct tr_answe
 	fprintf(o->f, ",\"reply\":\"%s\"", reply_word(a->reply));
 	if (a->reply != TR_NONE)
 		fprintf(o->f, ",\"by\":\"%s\"", a->by_peer ? "peer" : "middlebox");
+	else
+		fputs(",\"by\":null", o->f);
 	if (icmp)
 		fprintf(o->f, ",\"type\":%d,\"code\":%d,\"quoted\":%zu", a->type, a->code,
 			a->quoted);

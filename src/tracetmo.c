@@ -83,10 +83,10 @@ static void on_task_timer(struct evloop *loop, struct ev_timer *tm, ka_time now)
 	struct trace *t = k->t;
 
 	(void)loop;
-	if (k->st == TK_PROVING && !k->waiting)
+	if (k->st == TK_PROVING && (!k->waiting || k->tries < TRIES))
 		probe(t, k, 0);
 	else if (k->st == TK_PROVING)
-		k->tries < TRIES ? probe(t, k, 0) : task_done(t, k);   /* never proved */
+		task_done(t, k);   /* never proved itself: no measurement */
 	else if (k->st == TK_IDLE) {
 		k->st = TK_MEASURING;
 		k->tries = 0;

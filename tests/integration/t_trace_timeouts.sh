@@ -7,7 +7,8 @@
 # answers them with `reject with tcp reset`.  Each hop's timeout is found
 # within 1 s of its own, one hop seen apart from the other; r2's RST (the
 # server's address, r2's TTL) is blamed on hop 2, a middlebox one router
-# away, not on the peer; r1's expired flows get no answer.  Exit 1.
+# away, not on the peer; r1's expired flows get no answer.  Exit 1.  IPv4
+# (JSON) and IPv6 (the table).
 . tests/integration/lib.sh
 PORT=7423
 ka_setup $PORT
@@ -65,4 +66,23 @@ assert_json "$out" 'map(select(.event=="fate")) | all(.reply=="ack" and .by=="pe
 assert_eq true "$(json_field "$out" 'select(.event=="trace-summary")' .forgets)" "forgets"
 assert_match 'counter packets [1-9]' "$(tb_r2 nft list chain inet kaprobe forward)" \
 	"r2 rejected expired flows"
+
+KA_TIMEOUT=300 ka_run "$out" trace --timeouts --max-idle 10s "[$TB_SRV6]:$PORT"
+assert_eq 1 "$KA_RC" "exit status (IPv6)"
+row1=$(grep '^timeout hop 1 ' "$out")
+row2=$(grep '^timeout hop 2 ' "$out")
+assert_match "^timeout hop 1 \\($TB_RTR6\\): forgets idle flows after ([0-9.]+) to ([0-9.]+) s; then a probe gets no answer" \
+	"$row1" "hop 1 row"
+assert_match "^timeout hop 2 \\($TB_R2_6\\): forgets idle flows after ([0-9.]+) to ([0-9.]+) s; then a probe gets rst from the middlebox $TB_SRV6, 1 hop away" \
+	"$row2" "hop 2 row"
+for r in "1 5 7" "2 2 4"; do
+	set -- $r
+	row=$(grep "^timeout hop $1 " "$out")
+	alive=$(sed -n 's/.*after \([0-9.]*\) to.*/\1/p' <<<"$row")
+	dead=$(sed -n 's/.* to \([0-9.]*\) s;.*/\1/p' <<<"$row")
+	assert_ge "$alive" "$2" "hop $1 alive (IPv6)"
+	assert_le "$dead" "$3" "hop $1 dead (IPv6)"
+	assert_le "$(awk -v a="$alive" -v d="$dead" 'BEGIN { print d - a }')" 1 "hop $1 bracket (IPv6)"
+done
+assert_match "a hop forgets idle flows within --max-idle" "$(tail -n1 "$out")" "summary line"
 echo ok
