@@ -284,7 +284,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 static void on_flush(struct engine *e, void *ctx)
 {
 	(void)e;
-	fflush(((struct trace *)ctx)->out.f);
+	out_flush(&((struct trace *)ctx)->out);
 }
 
 static const struct engine_ops trace_ops = { on_event, on_signal, on_flush };
@@ -354,6 +354,6 @@ int trace_run(const struct trace_opts *opt)
 		}
 	}
 	engine_close(&t.e);
-	fflush(stdout);
+	out_flush(&t.out);
 	return rc;
 }
