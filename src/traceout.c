@@ -293,6 +293,8 @@ static void tout_hop_timeout_body(struct output *o, ka_time t, const struct tr_t
 		json_hop_timeout(o, t, r);
 		return;
 	}
+	if (o->quiet)
+		return;
 	if (r->answers)
 		addr_format(r->family, r->from, from, sizeof from);
 	put(o, "timeout hop %d (%s): ", r->hop, from);
