@@ -99,8 +99,8 @@ static void human_changed(struct output *o, const struct tr_answer *a)
 		}
 }
 
-static void tout_start_body(struct output *o, const char *dst, const char *src, const char *iface,
-		const char *variant, unsigned max_hops)
+static void tout_start_body(struct output *o, const char *dst, const char *src,
+			    const char *iface, const char *variant, unsigned max_hops)
 {
 	if (o->json || o->quiet)
 		return;
@@ -145,7 +145,7 @@ static void json_hop(struct output *o, ka_time t, int ttl, const struct tr_answe
 }
 
 static void tout_hop_body(struct output *o, ka_time t, int ttl, const struct tr_answer *a,
-	      unsigned tries)
+			  unsigned tries)
 {
 	char from[64];
 
@@ -179,8 +179,8 @@ void tout_hop(struct output *o, ka_time t, int ttl, const struct tr_answer *a,
 	done(o);
 }
 
-static void tout_fate_body(struct output *o, ka_time t, const char *variant, const struct tr_answer *a,
-	       int last_hop, const uint8_t *last_from)
+static void tout_fate_body(struct output *o, ka_time t, const char *variant,
+			   const struct tr_answer *a, int last_hop, const uint8_t *last_from)
 {
 	char from[64];
 
@@ -224,8 +224,8 @@ void tout_fate(struct output *o, ka_time t, const char *variant, const struct tr
 	done(o);
 }
 
-static void tout_summary_body(struct output *o, ka_time t, bool ok, int forgets, bool interrupted,
-		  uint32_t ignored)
+static void tout_summary_body(struct output *o, ka_time t, bool ok, int forgets,
+			      bool interrupted, uint32_t ignored)
 {
 	const char *result = interrupted ? "interrupted" : ok && forgets <= 0 ? "ok" : "fail";
 
@@ -285,7 +285,7 @@ static void json_hop_timeout(struct output *o, ka_time t, const struct tr_timeou
 }
 
 static void tout_hop_timeout_body(struct output *o, ka_time t, const struct tr_timeout *r,
-		      ka_time max_idle)
+				  ka_time max_idle)
 {
 	char from[64] = "*";
 
