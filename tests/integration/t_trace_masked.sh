@@ -28,4 +28,16 @@ assert_json "$out" 'map(select(.event=="hop-timeout" and .hop==2))[0] |
 assert_eq false "$(json_field "$out" 'select(.event=="trace-summary")' .forgets)" "forgets"
 assert_match 'counter packets [1-9]' "$(tb_r2 nft list chain inet quiet output)" \
 	"r2 kept its ICMP errors"
+
+# SIGINT during the timeout phase: the fates already found are out, then an
+# interrupted summary, exit 4.
+KA_TIMEOUT=60 ka_start "$out" trace --json --timeouts --max-idle 30s "$TB_SRV4:$PORT"
+wait_until 20 grep -q '"event":"fate"' "$out" || fail "no fate event within 20 s"
+sleep 1
+kill -INT "$(ka_pid)" || fail "SIGINT"
+ka_wait
+assert_eq 4 "$KA_RC" "exit status (interrupted)"
+json_valid "$out"
+assert_eq interrupted "$(json_field "$out" 'select(.event=="trace-summary")' .result)" "result"
+assert_eq 1 "$(json_count "$out" 'select(.event=="trace-summary")')" "one summary"
 echo ok
