@@ -45,6 +45,7 @@
 #include "exitcode.h"
 #include "output.h"
 #include "parse.h"
+#include "variant.h"
 
 /* Quiet time after the handshake (and any banner) before the first probe:
  * the peer's delayed ACKs and window updates are over by then.  A server
@@ -64,59 +65,6 @@
 #define DISCARDS_IN_ROW 3
 /* RFC 5382 REQ-5: an established flow's idle timeout is at least 2h4m. */
 #define RFC5382_US (7440LL * 1000000)
-
-/* ---- probe kinds ------------------------------------------------------------ */
-
-struct variant {
-	const char *name;
-	bool standard;          /* a kind standard stacks send */
-	eng_shape_fn shape;     /* from the kernel's own probe; NULL: as it is */
-};
-
-static const uint8_t garbage;
-
-static void shape_one_byte(const struct conn *c, struct probe_spec *s)
-{
-	(void)c;
-	s->payload = &garbage;
-	s->paylen = 1;
-}
-
-static void shape_no_ts(const struct conn *c, struct probe_spec *s)
-{
-	(void)c;
-	s->ts = false;
-}
-
-/* PAWS (RFC 7323 5): a TSval older than TS.Recent; half the clock's range
- * back is as old as it gets. */
-static void shape_stale_ts(const struct conn *c, struct probe_spec *s)
-{
-	(void)c;
-	s->tsval -= 0x40000000u;
-}
-
-/* Not a probe: an ACK at SND.NXT, which a correct peer accepts silently. */
-static void shape_pure_ack(const struct conn *c, struct probe_spec *s)
-{
-	s->seq = c->flow.d[0].snd;
-}
-
-/* Far outside the window: RFC 5961 4 answers it with a challenge ACK. */
-static void shape_far_seq(const struct conn *c, struct probe_spec *s)
-{
-	s->seq = c->flow.d[0].snd + 0x40000000u;
-}
-
-static const struct variant variants[] = {
-	{ "zero-length", true, NULL },
-	{ "one-byte", true, shape_one_byte },
-	{ "no-timestamp", false, shape_no_ts },
-	{ "stale-timestamp", false, shape_stale_ts },
-	{ "pure-ack", false, shape_pure_ack },
-	{ "far-seq", false, shape_far_seq },
-};
-#define NVARIANTS (sizeof variants / sizeof variants[0])
 
 /* ---- state -------------------------------------------------------------------- */
 
@@ -493,8 +441,8 @@ static void on_tick(struct evloop *loop, struct ev_timer *tm, ka_time now)
 static int phase_variants(struct audit *a, bool *standard_ok)
 {
 	clear_tasks(a);
-	for (unsigned v = 0; v < NVARIANTS; v++)
-		new_task(a, T_VARIANT, &variants[v], 0);
+	for (unsigned v = 0; v < variant_count; v++)
+		new_task(a, T_VARIANT, &variant_table[v], 0);
 	if (run_tasks(a, "probe variants") < 0)
 		return -1;
 	*standard_ok = true;
@@ -511,7 +459,7 @@ static int phase_variants(struct audit *a, bool *standard_ok)
 			a->search = t->variant;
 	}
 	if (!a->search)
-		a->search = &variants[0];
+		a->search = &variant_table[0];
 	return 0;
 }
 

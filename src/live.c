@@ -27,6 +27,7 @@
 #include "output.h"
 #include "parse.h"
 #include "target.h"
+#include "variant.h"
 
 /* One connection of the run, from its target to its verdict. */
 struct lconn {
@@ -134,15 +135,6 @@ static void conclude(struct live *lv, struct lconn *l, ka_time t, const char *ve
 		end_run(lv, t);
 }
 
-static void shape_one_byte(const struct conn *c, struct probe_spec *s)
-{
-	static const uint8_t garbage;
-
-	(void)c;
-	s->payload = &garbage;
-	s->paylen = 1;
-}
-
 /* ---- opening connections ---------------------------------------------------------- */
 
 /* Connections open at --connect-rate, so that a thousand SYNs do not land
@@ -157,7 +149,7 @@ static void open_next(struct live *lv)
 		if (l->dest < 0)
 			continue;   /* unresolved: concluded already */
 		l->c = engine_connect(&lv->e, (unsigned)l->dest, &lv->opt->cfg,
-				      lv->opt->garbage ? shape_one_byte : NULL, l);
+				      lv->opt->garbage ? variant_find("one-byte")->shape : NULL, l);
 		if (!l->c) {
 			/* Out of descriptors or ports: the run cannot go on. */
 			engine_fail(&lv->e, EXIT_NOCONNECT, "%s", lv->e.err);

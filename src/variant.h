@@ -1,7 +1,7 @@
 /* variant.h - the kinds of keep-alive probe kaprobe can send, each a change
  * to the kernel's own probe (conn_probe_spec), in the manner of zmap's
- * probe modules.  `kaprobe trace` uses them; the audit keeps the same
- * table of its own for now. */
+ * probe modules.  The audit sends each (its variant phase, in the table's
+ * order); `kaprobe trace` follows the ones asked for. */
 #ifndef KAPROBE_VARIANT_H
 #define KAPROBE_VARIANT_H
 
