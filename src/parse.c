@@ -19,46 +19,49 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Units and their size in microseconds.  A bare number means seconds, as in
- * ping -i and sleep(1). */
+/* Units and their size in microseconds, largest first: a compound duration
+ * ("2h4m", "1m30.5s", as format_duration prints them) names its units in
+ * this order, each at most once. */
 static const struct unit {
 	const char *name;
 	int64_t us;
 } units[] = {
-	{ "us", 1 },
-	{ "ms", 1000 },
-	{ "s", 1000000 },
-	{ "", 1000000 },
-	{ "m", 60 * 1000000LL },
 	{ "h", 3600 * 1000000LL },
+	{ "m", 60 * 1000000LL },
+	{ "s", 1000000 },
+	{ "ms", 1000 },
+	{ "us", 1 },
 };
+#define NUNITS (sizeof units / sizeof units[0])
+#define SEC_UNIT 2 /* a bare number means seconds, as in ping -i and sleep(1) */
 
 /* Fraction digits beyond this (after dropping trailing zeros) can never be
  * a whole number of microseconds: the finest exact case is "0.0000000025h"
  * (9 us, 10 digits).  The cap also keeps the arithmetic below in range. */
 #define FRAC_DIGITS_MAX 15
 
-int parse_duration(const char *s, int64_t min_us, int64_t max_us,
-		   int64_t *out_us, char *err, size_t errlen)
-{
-	const char *p = s;
-	int64_t whole = 0, frac = 0, frac_scale = 1;
-	int frac_digits = 0;
-	bool overflow = false;
-	char lim[32];
+/* One number of a duration: whole part (overflow noted, not fatal, so that
+ * a bad unit after it is reported first) and fraction frac / frac_scale. */
+struct number {
+	int64_t whole, frac, frac_scale;
+	bool overflow;
+};
 
-	/* Anything not starting with a digit: "", " 5", "-1", "+1", ".5",
-	 * "ms", "." all get the same hint. */
-	if (!is_digit(*p))
-		return errmsg(err, errlen, "invalid duration '%s': expected a number "
-			    "with an optional unit, as in 30s, 1.5s or 500ms", s);
+static const char hint[] = "expected a number with an optional unit, as in 30s, "
+			   "1.5s, 500ms or 2h4m";
+
+/* Read digits[.digits] at *pp into n; advance *pp past them. */
+static int read_number(const char **pp, const char *s, struct number *n,
+		       char *err, size_t errlen)
+{
+	const char *p = *pp;
+
+	*n = (struct number){ .frac_scale = 1 };
 	for (; is_digit(*p); p++) {
-		/* Keep scanning after an overflow, so that "99999999999x"
-		 * is reported as a bad unit, not as too large. */
-		if (whole > (INT64_MAX - (*p - '0')) / 10)
-			overflow = true;
+		if (n->whole > (INT64_MAX - (*p - '0')) / 10)
+			n->overflow = true;
 		else
-			whole = whole * 10 + (*p - '0');
+			n->whole = n->whole * 10 + (*p - '0');
 	}
 	if (*p == '.') {
 		p++;
@@ -71,51 +74,114 @@ int parse_duration(const char *s, int64_t min_us, int64_t max_us,
 		const char *end = p;
 		while (end > f && end[-1] == '0') /* "1.50" is "1.5" */
 			end--;
-		frac_digits = (int)(end - f);
-		if (frac_digits > FRAC_DIGITS_MAX)
+		if (end - f > FRAC_DIGITS_MAX)
 			return errmsg(err, errlen, "invalid duration '%s': finer than "
 				    "the 1us resolution", s);
 		for (; f < end; f++) {
-			frac = frac * 10 + (*f - '0');
-			frac_scale *= 10;
+			n->frac = n->frac * 10 + (*f - '0');
+			n->frac_scale *= 10;
 		}
 		if (*p == '.')
 			return errmsg(err, errlen, "invalid duration '%s': more than "
 				    "one decimal point", s);
 	}
+	*pp = p;
+	return 0;
+}
 
-	const struct unit *u = NULL;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-		if (strcmp(p, units[i].name) == 0)
-			u = &units[i];
-	if (!u)
-		return errmsg(err, errlen, "invalid duration '%s': unknown unit '%s' "
-			    "(use ms, s, m or h)", s, p);
+/* The unit whose name is exactly the n characters at p, or NULL. */
+static const struct unit *find_unit(const char *p, size_t n)
+{
+	for (size_t i = 0; i < NUNITS; i++)
+		if (strlen(units[i].name) == n && strncmp(p, units[i].name, n) == 0)
+			return &units[i];
+	return NULL;
+}
 
-	/* frac / frac_scale of a unit, in us, exactly or not at all.  Every
-	 * unit size is 1, 6 or 36 times a power of ten, so split off that
-	 * factor: frac * unit.us stays in range (frac < 1e15, times 36). */
+/* frac / frac_scale of unit u, in us, exactly or not at all.  Every unit
+ * size is 1, 6 or 36 times a power of ten, so split off that factor:
+ * frac * small stays in range (frac < 1e15, times 36). */
+static int frac_us(const struct number *n, const struct unit *u, int64_t *out)
+{
 	int64_t ten = 1, small = u->us;
+
 	while (small % 10 == 0) {
 		small /= 10;
 		ten *= 10;
 	}
-	int64_t frac_us;
-	if (frac_scale <= ten) {
-		frac_us = frac * small * (ten / frac_scale);
-	} else {
-		int64_t n = frac * small, d = frac_scale / ten;
-		if (n % d != 0)
-			return errmsg(err, errlen, "invalid duration '%s': finer than "
-				    "the 1us resolution", s);
-		frac_us = n / d;
+	if (n->frac_scale <= ten) {
+		*out = n->frac * small * (ten / n->frac_scale);
+		return 0;
 	}
+	int64_t num = n->frac * small, d = n->frac_scale / ten;
+	if (num % d != 0)
+		return -1;
+	*out = num / d;
+	return 0;
+}
+
+/* Read one term, NUMBER[UNIT], at *pp and add it to *total (overflow
+ * noted in *overflow).  *next is the first unit index still allowed. */
+static int read_term(const char **pp, const char *s, size_t *next, int64_t *total,
+		     bool *overflow, char *err, size_t errlen)
+{
+	const char *p = *pp;
+	struct number n;
+	size_t len = 0;
+	int64_t f;
+
+	if (!is_digit(*p))
+		return errmsg(err, errlen, "invalid duration '%s': %s", s, hint);
+	if (read_number(&p, s, &n, err, errlen) < 0)
+		return -1;
+	while ((p[len] >= 'a' && p[len] <= 'z') || (p[len] >= 'A' && p[len] <= 'Z'))
+		len++;
+	const struct unit *u = find_unit(p, len);
+	if (len == 0 && *p == '\0' && *pp == s) {
+		u = &units[SEC_UNIT];
+	} else if (len == 0 && *p == '\0') {
+		return errmsg(err, errlen, "invalid duration '%s': the last number "
+			    "needs a unit, as in 1m30s", s);
+	} else if (!u || (p[len] != '\0' && !is_digit(p[len]))) {
+		return errmsg(err, errlen, "invalid duration '%s': unknown unit '%s' "
+			    "(use h, m, s, ms or us, as in 2h4m or 1.5s)", s, p);
+	}
+	if ((size_t)(u - units) < *next)
+		return errmsg(err, errlen, "invalid duration '%s': units must go from "
+			    "the largest down, each once, as in 1h2m3s", s);
+	*next = (size_t)(u - units) + 1;
+	if (frac_us(&n, u, &f) < 0)
+		return errmsg(err, errlen, "invalid duration '%s': finer than "
+			    "the 1us resolution", s);
+	if (n.overflow || n.whole > (INT64_MAX - f) / u->us ||
+	    n.whole * u->us + f > INT64_MAX - *total)
+		*overflow = true;
+	else
+		*total += n.whole * u->us + f;
+	*pp = p + len;
+	return 0;
+}
+
+int parse_duration(const char *s, int64_t min_us, int64_t max_us,
+		   int64_t *out_us, char *err, size_t errlen)
+{
+	const char *p = s;
+	int64_t us = 0;
+	size_t next = 0;
+	bool overflow = false;
+	char lim[32];
+
+	/* Anything not starting with a digit: "", " 5", "-1", "+1", ".5",
+	 * "ms", "." all get the same hint. */
+	do {
+		if (read_term(&p, s, &next, &us, &overflow, err, errlen) < 0)
+			return -1;
+	} while (*p);
 
 	format_duration(max_us, lim, sizeof lim);
-	if (overflow || whole > (INT64_MAX - frac_us) / u->us)
+	if (overflow)
 		return errmsg(err, errlen, "duration '%s' is too large: maximum %s",
 			    s, lim);
-	int64_t us = whole * u->us + frac_us;
 	if (us > max_us)
 		return errmsg(err, errlen, "duration '%s' is too long: maximum %s",
 			    s, lim);

@@ -11,9 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A duration: "500ms", "30s", "2m", "2h", or a bare number of seconds
- * (decimals allowed: "1.5", "0.25s").  The result, in microseconds, must lie
- * in [min_us, max_us]. */
+/* A duration: "500ms", "30s", "2m", "2h", a bare number of seconds, or
+ * several of them from the largest unit down ("2h4m", "1m15s", "1h0.5s"),
+ * which is everything format_duration prints.  Decimals are allowed ("1.5",
+ * "0.25s") when exact to 1us.  The result, in microseconds, must lie in
+ * [min_us, max_us]. */
 int parse_duration(const char *s, int64_t min_us, int64_t max_us,
 		   int64_t *out_us, char *err, size_t errlen);
 

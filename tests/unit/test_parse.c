@@ -106,7 +106,7 @@ static void test_duration_rejects(void)
 	dur_bad("5.s", "digits after the decimal point");
 	dur_bad("1.2.3", "more than one decimal point");
 	dur_bad("1..2", "digits after the decimal point");
-	dur_bad("5x", "unknown unit 'x' (use ms, s, m or h)");
+	dur_bad("5x", "unknown unit 'x' (use h, m, s, ms or us, as in 2h4m or 1.5s)");
 	dur_bad("5 ", "unknown unit ' '");
 	dur_bad("5 s", "unknown unit ' s'");
 	dur_bad("5sec", "unknown unit 'sec'");
@@ -120,6 +120,34 @@ static void test_duration_rejects(void)
 	dur_bad("0.0001ms", "1us resolution");
 	dur_bad("0.00000000001h", "1us resolution");
 	dur_bad("0.0000000000000000000001", "1us resolution");
+	/* Compound forms: units from the largest down, each once, every
+	 * number with its unit. */
+	dur_bad("1h30", "the last number needs a unit");
+	dur_bad("1s1s", "from the largest down");
+	dur_bad("1s2m", "from the largest down");
+	dur_bad("1ms1s", "from the largest down");
+	dur_bad("2h4m ", "unknown unit 'm '");
+	dur_bad("2h 4m", "unknown unit 'h 4m'");
+	dur_bad("2h4x", "unknown unit 'x'");
+	dur_bad("2h-4m", "unknown unit 'h-4m'");
+	dur_bad("1m.5s", "unknown unit 'm.5s'");
+	dur_bad("1m1.5us", "1us resolution");
+	dur_bad("2562047788h54.775808s", "too large");
+	dur_bad("99999999999h1s", "too large");
+}
+
+static void test_duration_compound(void)
+{
+	CU_ASSERT_EQUAL(dur_ok("2h4m"), 7440 * SEC);      /* audit's --max-idle default */
+	CU_ASSERT_EQUAL(dur_ok("1m15s"), 75 * SEC);
+	CU_ASSERT_EQUAL(dur_ok("9h6m7s"), (9 * 3600 + 6 * 60 + 7) * SEC);
+	CU_ASSERT_EQUAL(dur_ok("1h0.5s"), 3600 * SEC + 500 * MS);
+	CU_ASSERT_EQUAL(dur_ok("1m30.25s"), 90 * SEC + 250 * MS);
+	CU_ASSERT_EQUAL(dur_ok("1s500ms"), 1500 * MS);
+	CU_ASSERT_EQUAL(dur_ok("1ms250us"), 1250);
+	CU_ASSERT_EQUAL(dur_ok("1.5h30m"), 2 * 3600 * SEC);
+	CU_ASSERT_EQUAL(dur_ok("1m90s"), 150 * SEC);       /* order, not carry, is checked */
+	CU_ASSERT_EQUAL(dur_ok("2562047788h54.775807s"), INT64_MAX);
 }
 
 static void test_duration_message_one_line(void)
@@ -224,17 +252,42 @@ static void test_format(void)
 	CU_ASSERT_STRING_EQUAL(buf, "");
 }
 
-/* What format_duration prints in one unit parses back to the same value. */
+/* Everything format_duration prints parses back to the same value: fixed
+ * points, every power of two and its neighbours, and a million values
+ * spread over the whole range (each magnitude equally likely). */
+static void round_trip(int64_t v, unsigned *failures)
+{
+	char buf[64], err[256] = "";
+	int64_t got = -1;
+
+	format_duration(v, buf, sizeof buf);
+	if (parse_duration(buf, 0, INT64_MAX, &got, err, sizeof err) == 0 && got == v)
+		return;
+	if ((*failures)++ < 5)
+		fprintf(stderr, "\n  %lld -> '%s' -> %lld (%s)\n", (long long)v, buf,
+			(long long)got, err);
+}
+
 static void test_format_round_trip(void)
 {
-	static const int64_t v[] = { 1, 250, MS, 1500, 999999, SEC, 1500 * MS,
-				     SEC + 1, 59 * SEC, 60 * SEC, 120 * SEC,
-				     3600 * SEC, 7200 * SEC };
-	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-		char buf[64];
-		format_duration(v[i], buf, sizeof buf);
-		CU_ASSERT_EQUAL(dur_ok(buf), v[i]);
+	static const int64_t v[] = { 0, 1, 250, MS, 1500, 999999, SEC, 1500 * MS,
+				     SEC + 1, 59 * SEC, 60 * SEC, 75 * SEC, 120 * SEC,
+				     3600 * SEC, 7200 * SEC, 7440 * SEC,
+				     3600 * SEC + 500 * MS, 432000 * SEC, INT64_MAX };
+	unsigned failures = 0;
+	uint64_t x = 0x9e3779b97f4a7c15u;
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		round_trip(v[i], &failures);
+	for (int b = 0; b < 63; b++)
+		for (int64_t d = -1; d <= 1; d++)
+			round_trip((INT64_C(1) << b) + d, &failures);
+	for (int i = 0; i < 1000000; i++) {
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17; /* xorshift64 */
+		int bits = (int)(x % 63) + 1;
+		round_trip((int64_t)((x >> 1) >> (63 - bits)), &failures);
 	}
+	CU_ASSERT_EQUAL(failures, 0);
 }
 
 void suite_parse(void)
@@ -244,6 +297,7 @@ void suite_parse(void)
 		   UNIT_TEST(test_duration_decimals),
 		   UNIT_TEST(test_duration_limits),
 		   UNIT_TEST(test_duration_rejects),
+		   UNIT_TEST(test_duration_compound),
 		   UNIT_TEST(test_duration_message_one_line),
 		   UNIT_TEST(test_count),
 		   UNIT_TEST(test_format),
