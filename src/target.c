@@ -141,6 +141,21 @@ static const char *v6_refused(const struct in6_addr *a)
 	return NULL;
 }
 
+/* -4 or -6 against a literal address of the other family is a mistake on
+ * the command line, not a failed lookup: say so, naming both. */
+static int family_contradicts(const char *host, int family, char *err, size_t errlen)
+{
+	struct in6_addr a;
+	int other = family == AF_INET ? AF_INET6 : AF_INET;
+
+	if (family == AF_UNSPEC || inet_pton(other, host, &a) != 1)
+		return 0;
+	return errmsg(err, errlen, "%s contradicts '%s', an %s address: drop %s or "
+		    "give an %s address", family == AF_INET ? "-4" : "-6", host,
+		    other == AF_INET ? "IPv4" : "IPv6", family == AF_INET ? "-4" : "-6",
+		    family == AF_INET ? "IPv4" : "IPv6");
+}
+
 int target_resolve(struct target *t, int family, char *err, size_t errlen)
 {
 	/* No AI_ADDRCONFIG: it hides IPv6 (or IPv4) when the host has only
@@ -154,6 +169,8 @@ int target_resolve(struct target *t, int family, char *err, size_t errlen)
 	uint8_t *raw;
 	int rc;
 
+	if (family_contradicts(t->host, family, err, errlen) < 0)
+		return TARGET_REFUSED;
 	if (is_invalid_tld(t->host))
 		return errmsg(err, errlen, "cannot resolve '%s': %s", t->host,
 			    gai_strerror(EAI_NONAME));

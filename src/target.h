@@ -28,7 +28,9 @@ int target_parse(const char *arg, struct target *t, char *err, size_t errlen);
 /* Resolve t->host for family (AF_UNSPEC, AF_INET or AF_INET6) into t->addr.
  * Refuses broadcast, multicast and unspecified addresses: a keep-alive probe
  * belongs to one unicast connection.  Returns 0; -1 with err when the name
- * does not resolve; TARGET_REFUSED with err for a refused address. */
+ * does not resolve; TARGET_REFUSED with err for a refused address, or a
+ * literal address of the other family than -4/-6 asks for (both are usage
+ * errors). */
 #define TARGET_REFUSED (-2)
 int target_resolve(struct target *t, int family, char *err, size_t errlen);
 

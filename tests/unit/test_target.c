@@ -190,10 +190,17 @@ static void test_resolve_fails(void)
 	resolve_bad("nonexistent.invalid:80", AF_UNSPEC, "nonexistent.invalid",
 		    "cannot resolve 'nonexistent.invalid': ");
 	resolve_bad("x.INVALID.:80", AF_UNSPEC, "x.INVALID.", "cannot resolve");
-	/* A literal of the other family than asked: getaddrinfo fails
-	 * without DNS, so this reaches its real error path. */
-	resolve_bad("127.0.0.1:80", AF_INET6, "127.0.0.1", "cannot resolve '127.0.0.1': ");
-	resolve_bad("[::1]:80", AF_INET, "::1", "cannot resolve '::1': ");
+}
+
+/* -4/-6 against a literal of the other family: a usage error, named. */
+static void test_resolve_family_contradicts(void)
+{
+	resolve_bad("10.77.1.2:8080", AF_INET6, "'10.77.1.2'",
+		    "-6 contradicts '10.77.1.2', an IPv4 address");
+	resolve_bad("[::1]:80", AF_INET, "'::1'", "-4 contradicts '::1', an IPv6 address");
+	resolve_bad("[::ffff:127.0.0.1]:80", AF_INET, "::ffff:127.0.0.1", "-4 contradicts");
+	resolve_ok("127.0.0.1:80", AF_INET, "127.0.0.1:80");
+	resolve_ok("[::1]:80", AF_INET6, "[::1]:80");
 }
 
 static void test_format(void)
@@ -281,6 +288,7 @@ void suite_target(void)
 		   UNIT_TEST(test_resolve_literals),
 		   UNIT_TEST(test_resolve_refuses),
 		   UNIT_TEST(test_resolve_fails),
+		   UNIT_TEST(test_resolve_family_contradicts),
 		   UNIT_TEST(test_format),
 		   UNIT_TEST(test_addr_format_matches_inet_ntop));
 }
