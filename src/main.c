@@ -18,6 +18,7 @@
 #include "parse.h"
 #include "profile.h"
 #include "replay.h"
+#include "suggest.h"
 #include "target.h"
 #include "trace.h"
 #include "variant.h"
@@ -36,12 +37,17 @@
 /* RFC 5382 REQ-5: a NAT keeps an established flow idle at least 2h4m. */
 #define RFC5382_IDLE_US (7440LL * 1000000)
 
-static const char usage_text[] =
-"usage: kaprobe [options] HOST:PORT...\n"
-"       kaprobe [options] -f FILE\n"
-"       kaprobe replay [options] FILE\n"
-"       kaprobe audit [options] HOST:PORT\n"
-"       kaprobe trace [options] HOST:PORT\n"
+/* kaprobe --help: the overview, and the prober's own options (it is the
+ * command without a name). */
+static const char live_help[] =
+"usage: kaprobe [options] HOST:PORT...      probe connections, like ping\n"
+"       kaprobe [options] -f FILE           the same, with targets from FILE\n"
+"       kaprobe replay [options] FILE       the same state machine over a capture\n"
+"       kaprobe audit [options] HOST:PORT   what the path does to keep-alive\n"
+"       kaprobe trace [options] HOST:PORT   where on the path a probe changes or dies\n"
+"\n"
+"kaprobe replay --help, kaprobe audit --help and kaprobe trace --help show those\n"
+"commands' options.\n"
 "\n"
 "Open a TCP connection to HOST:PORT and, once it is idle, send the keep-alive\n"
 "probes Linux would send, reporting like ping whether and how the peer answers.\n"
@@ -55,7 +61,8 @@ static const char usage_text[] =
 "                      (2h/75s/8), windows (2h/1s/10), or system (this host's\n"
 "                      /proc/sys/net/ipv4/tcp_keepalive_*); --idle, --intvl and\n"
 "                      --probes given as well override it\n"
-"  DURATION is 500ms, 30s, 2m, 2h or a bare number of seconds (1ms to 32767s).\n"
+"  DURATION is 500ms, 30s, 1.5s, 2m, 2h4m, 1m15s or a bare number of seconds\n"
+"  (1ms to 32767s).\n"
 "\n"
 "Many connections (one process, one capture, one raw socket):\n"
 "  HOST:PORT...        several targets, each its own connection (a target named\n"
@@ -94,56 +101,87 @@ static const char usage_text[] =
 "Exit status: 0 alive (answered), 1 dead or unreachable, 2 reset by the peer,\n"
 "3 could not connect (name, route, refused, timed out), 4 interrupted before a\n"
 "verdict (the last round unanswered), 64 usage error, 70 internal error, 73 -w\n"
-"file cannot be written, 77 missing privilege (CAP_NET_RAW).\n"
+"file cannot be written, 77 missing privilege (CAP_NET_RAW).\n";
+
+static const char replay_help[] =
+"usage: kaprobe replay [options] FILE\n"
 "\n"
-"kaprobe replay [options] FILE   (FILE: pcap or pcapng; - reads standard input)\n"
-"  Finds every flow's keep-alive probes (the frames Wireshark labels \"TCP\n"
-"  Keep-Alive\") and their answers, and runs the same state machine over them\n"
-"  with the capture's timestamps: verdict alive, dead (the prober gave up),\n"
-"  reset, or open (the capture ends with probes unanswered).  Needs no\n"
-"  privilege.  Options: --json, -q, and the timing options above: given, they\n"
-"  also say when a stack with those settings would have declared the peer dead.\n"
-"      --flow-timeout DURATION  forget a flow silent this long (default 3h)\n"
-"  Exit status: 0 read through, 64 usage error, 65 not a readable capture (or\n"
-"  damaged part-way: what came before is reported), 66 cannot open the file.\n"
+"Find every flow's keep-alive probes in FILE (pcap or pcapng; - reads standard\n"
+"input): the frames Wireshark labels \"TCP Keep-Alive\", and their answers.  Run\n"
+"the live prober's state machine over them with the capture's timestamps and\n"
+"give each probed flow a verdict: alive, dead (the prober gave up), reset, or\n"
+"open (the capture ends with probes unanswered).  Needs no privilege.\n"
 "\n"
-"kaprobe audit [options] HOST:PORT\n"
-"  How the path's peer and middleboxes treat keep-alive probes and how long\n"
-"  they keep an idle flow, on real connections: six probe kinds (zero-length,\n"
-"  one-byte, no-timestamp, stale-timestamp, pure-ack, far-seq) and who answers\n"
-"  each (a TTL unlike the SYN-ACK's is a middlebox); the idle timeout, by\n"
-"  bisection over parallel connections each probed once; whether probing\n"
-"  every --intvl keeps a flow past it; and tcp_keepalive_* advice.  Needs\n"
-"  CAP_NET_RAW.  Options: --json, -q, -i, -Z, -4, -6, --connect-timeout, and\n"
-"      --max-idle DURATION    longest idle tried (default 2h4m, RFC 5382)\n"
-"      --resolution DURATION  stop when the bracket is this narrow (500ms)\n"
-"      --intvl DURATION       refresh interval (default: half the longest\n"
-"                             idle still answered)\n"
-"      --max-conns N          connections open at once, 6-64 (default 32)\n"
-"      --rate N               probes per second at most (default 50)\n"
-"  Exit status: 0 the standard probes (zero-length, one-byte) got the peer's\n"
-"  answer and the path keeps idle flows as RFC 5382 asks (or was not tested\n"
-"  that long), 1 it does not (or was inconsistent), 3 could not connect or the\n"
-"  server took too few connections, 4 interrupted, 64, 70, 77 as above.\n"
+"Options:\n"
+"  --json              JSON lines: probe, reply, verdict, would-die, summary\n"
+"  -q, --quiet         only the verdicts and the summary\n"
+"  --idle DURATION, --intvl DURATION, --probes N, --profile NAME\n"
+"                      run a second state machine with these timings and report\n"
+"                      when a stack so set would have declared the peer dead\n"
+"                      (--probes alone: Linux's 2h and 75s for the rest)\n"
+"  --flow-timeout DURATION  forget a flow silent this long (default 3h)\n"
+"  -h, --help          this text;  -V, --version  the version\n"
+"  DURATION is 500ms, 30s, 1.5s, 2m, 2h4m, 1m15s or a bare number of seconds.\n"
 "\n"
-"kaprobe trace [options] HOST:PORT\n"
-"  The keep-alive probe's path, on one real connection: its probe sent with\n"
-"  TTL 1, 2, ... until the peer answers, each hop's ICMP time exceeded and what\n"
-"  its quote shows changed (addresses, ports, seq, ack, window, TCP options,\n"
-"  DSCP, ECN, DF, IP ID); then where each probe kind dies: answered by the\n"
-"  peer, by a middlebox, or lost after the last hop that still quoted it.\n"
-"  Needs CAP_NET_RAW.  Options: --json, -q, -i, -Z, -4, -6, --connect-timeout,\n"
-"      --max-hops N         highest TTL tried, 1-255 (default 30)\n"
-"      --variant NAME       a probe kind besides zero-length and one-byte:\n"
-"                           no-timestamp, stale-timestamp, pure-ack, far-seq\n"
-"                           (repeatable)\n"
-"      --timeouts           also each stateful hop's idle timeout, bisected\n"
-"                           over parallel connections, hop by hop\n"
-"      --max-idle DURATION  longest idle tried (default 2h4m, RFC 5382)\n"
-"      --resolution DURATION  stop when a hop's bracket is this narrow (500ms)\n"
-"  Exit status: 0 the standard probes get the peer's answer and (--timeouts) no\n"
-"  hop forgets an idle flow within --max-idle, 1 otherwise, 3 could not\n"
-"  connect, 4 interrupted, 64, 70, 77 as above.\n";
+"Exit status: 0 read through, 64 usage error, 65 not a readable capture (or\n"
+"damaged part-way: what came before is reported), 66 cannot open the file.\n";
+
+static const char audit_help[] =
+"usage: kaprobe audit [options] HOST:PORT\n"
+"\n"
+"How the path's peer and middleboxes treat keep-alive probes and how long they\n"
+"keep an idle flow, on real connections: six probe kinds (zero-length,\n"
+"one-byte, no-timestamp, stale-timestamp, pure-ack, far-seq) and who answers\n"
+"each (a TTL unlike the SYN-ACK's is a middlebox); the idle timeout, by\n"
+"bisection over parallel connections each probed once; whether probing every\n"
+"--intvl keeps a flow past it; and tcp_keepalive_* advice.  Needs CAP_NET_RAW.\n"
+"\n"
+"Options:\n"
+"  --max-idle DURATION    longest idle tried (default 2h4m, RFC 5382)\n"
+"  --resolution DURATION  stop when the bracket is this narrow (default 500ms)\n"
+"  --intvl DURATION       refresh interval (default: half the longest idle\n"
+"                         still answered)\n"
+"  --max-conns N          connections open at once, 6-64 (default 32)\n"
+"  --rate N               probes per second at most (default 50)\n"
+"  --json, -q, -i IF, -Z USER, -4, -6, --connect-timeout DURATION\n"
+"                         as for kaprobe HOST:PORT (see kaprobe --help)\n"
+"  -h, --help             this text;  -V, --version  the version\n"
+"  DURATION is 500ms, 30s, 1.5s, 2m, 2h4m, 1m15s or a bare number of seconds.\n"
+"\n"
+"Exit status: 0 the standard probes (zero-length, one-byte) got the peer's\n"
+"answer and the path keeps idle flows as RFC 5382 asks (or was not tested\n"
+"that long), 1 it does not (or was inconsistent), 3 could not connect or the\n"
+"server took too few connections, 4 interrupted, 64 usage error, 70 internal\n"
+"error, 77 missing privilege (CAP_NET_RAW).\n";
+
+static const char trace_help[] =
+"usage: kaprobe trace [options] HOST:PORT\n"
+"\n"
+"The keep-alive probe's path, on one real connection: its probe sent with TTL\n"
+"1, 2, ... until the peer answers, each hop's ICMP time exceeded and what its\n"
+"quote shows changed (addresses, ports, seq, ack, window, TCP options, DSCP,\n"
+"ECN, DF, IP ID); then where each probe kind dies: answered by the peer, by a\n"
+"middlebox, or lost after the last hop that still quoted it.  Needs\n"
+"CAP_NET_RAW.\n"
+"\n"
+"Options:\n"
+"  --max-hops N           highest TTL tried, 1-255 (default 30)\n"
+"  --variant NAME         a probe kind besides zero-length and one-byte:\n"
+"                         no-timestamp, stale-timestamp, pure-ack, far-seq\n"
+"                         (repeatable)\n"
+"  --timeouts             also each stateful hop's idle timeout, bisected over\n"
+"                         parallel connections, hop by hop\n"
+"  --max-idle DURATION    longest idle tried (default 2h4m, RFC 5382)\n"
+"  --resolution DURATION  stop when a hop's bracket is this narrow (default 500ms)\n"
+"  --json, -q, -i IF, -Z USER, -4, -6, --connect-timeout DURATION\n"
+"                         as for kaprobe HOST:PORT (see kaprobe --help)\n"
+"  -h, --help             this text;  -V, --version  the version\n"
+"  DURATION is 500ms, 30s, 1.5s, 2m, 2h4m, 1m15s or a bare number of seconds.\n"
+"\n"
+"Exit status: 0 the standard probes get the peer's answer and (--timeouts) no\n"
+"hop forgets an idle flow within --max-idle, 1 otherwise, 3 could not connect,\n"
+"4 interrupted, 64 usage error, 70 internal error, 77 missing privilege\n"
+"(CAP_NET_RAW).\n";
 
 enum {
 	OPT_IDLE = 256, OPT_INTVL, OPT_PROBES, OPT_PROFILE, OPT_JSON,
@@ -213,11 +251,106 @@ static const struct option trace_longopts[] = {
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ NULL, 0, NULL, 0 },
 };
+/* The commands: the prober has no name. */
+static const struct command {
+	const char *name;
+	const struct option *longopts;
+	const char *help;
+} commands[] = {
+	{ "", live_longopts, live_help },
+	{ "replay", replay_longopts, replay_help },
+	{ "audit", audit_longopts, audit_help },
+	{ "trace", trace_longopts, trace_help },
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+/* The command being parsed, and the option getopt_long returned last as it
+ * was typed ("--idle" or "-c"), so that every usage error names both. */
+static const struct command *cmd = &commands[0];
+static char optname[48];
 
 static int usage_error(const char *msg)
 {
-	fprintf(stderr, "kaprobe: %s (see kaprobe --help)\n", msg);
+	const char *sp = cmd->name[0] ? " " : "";
+
+	fprintf(stderr, "kaprobe%s%s: %s (see kaprobe%s%s --help)\n", sp, cmd->name, msg,
+		sp, cmd->name);
 	return EXIT_USAGE;
+}
+
+/* A bad value for the option just read. */
+static int value_error(const char *msg)
+{
+	char err[320];
+
+	snprintf(err, sizeof err, "%s: %s", optname, msg);
+	return usage_error(err);
+}
+
+/* "--name" in longopts (compared up to '=' in arg), or NULL. */
+static const struct option *find_long(const struct option *longopts, const char *name,
+				      size_t len)
+{
+	for (const struct option *o = longopts; o->name; o++)
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return o;
+	return NULL;
+}
+
+/* An unknown or ambiguous long option: say which, and what was meant. */
+static int long_option_error(const char *arg)
+{
+	const char *name = arg + 2, *names[64];
+	size_t len = strcspn(name, "="), n = 0, prefixed = 0;
+	char err[320], list[200] = "";
+
+	for (const struct option *o = cmd->longopts; o->name && n < 64; o++) {
+		names[n++] = o->name;
+		if (len && strncmp(o->name, name, len) == 0 && prefixed++ < 4)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s--%s",
+				 prefixed > 1 ? ", " : "", o->name);
+	}
+	if (prefixed > 1) {
+		snprintf(err, sizeof err, "option '--%.*s' is ambiguous: %s%s", (int)len,
+			 name, list, prefixed > 4 ? ", ..." : "");
+		return usage_error(err);
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (&commands[i] != cmd && find_long(commands[i].longopts, name, len)) {
+			snprintf(err, sizeof err, "unknown option '--%.*s': it is an option "
+				 "of kaprobe %s", (int)len, name,
+				 commands[i].name[0] ? commands[i].name : "HOST:PORT");
+			return usage_error(err);
+		}
+	char word[64];
+	snprintf(word, sizeof word, "%.*s", (int)len, name);
+	const char *near = suggest(word, names, n);
+	if (near)
+		snprintf(err, sizeof err, "unknown option '--%s' (did you mean '--%s'?)",
+			 word, near);
+	else
+		snprintf(err, sizeof err, "unknown option '--%s'", word);
+	return usage_error(err);
+}
+
+/* An unknown short option, and the command that has it if one does. */
+static int short_option_error(int c)
+{
+	char err[128];
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		for (const struct option *o = commands[i].longopts; c && o->name; o++)
+			if (o->val == c && &commands[i] != cmd) {
+				snprintf(err, sizeof err, "unknown option '-%c': it is an "
+					 "option of kaprobe %s", c,
+					 commands[i].name[0] ? commands[i].name : "HOST:PORT");
+				return usage_error(err);
+			}
+	if (c > ' ' && c < 0x7f)
+		snprintf(err, sizeof err, "unknown option '-%c'", c);
+	else
+		snprintf(err, sizeof err, "unknown option (byte 0x%02x)", (unsigned char)c);
+	return usage_error(err);
 }
 
 /* What getopt_long found wrong, as one line (its own messages are off). */
@@ -230,11 +363,12 @@ static int option_error(int c, char **argv)
 		snprintf(err, sizeof err, "option '%s' needs a value", arg);
 	/* A known long option given a value it does not take sets optopt;
 	 * an unknown one leaves it 0. */
+	else if (strncmp(arg, "--", 2) == 0 && optopt)
+		snprintf(err, sizeof err, "option '%s' takes no value", arg);
 	else if (strncmp(arg, "--", 2) == 0)
-		snprintf(err, sizeof err, optopt ? "option '%s' takes no value"
-			 : "unknown option '%s'", arg);
+		return long_option_error(arg);
 	else
-		snprintf(err, sizeof err, "unknown option '-%c'", optopt);
+		return short_option_error(optopt);
 	return usage_error(err);
 }
 
@@ -267,7 +401,7 @@ static int common_opt(int c, struct common *cm)
 	case OPT_PROFILE: cm->profile = optarg; break;
 	case OPT_JSON: cm->json = true; break;
 	case 'q': cm->quiet = true; break;
-	case 'h': fputs(usage_text, stdout); exit(0);
+	case 'h': fputs(cmd->help, stdout); exit(0);
 	case 'V':
 		printf("kaprobe %s (%s, %s)\n", KAPROBE_VERSION, pcap_lib_version(),
 		       libnet_version());
@@ -275,7 +409,7 @@ static int common_opt(int c, struct common *cm)
 	default:
 		return 0;
 	}
-	return rc < 0 ? usage_error(err) : 1;
+	return rc < 0 ? value_error(err) : 1;
 }
 
 /* getopt_long with the shared options handled on the way: the next option
@@ -284,9 +418,14 @@ static int common_opt(int c, struct common *cm)
 static int next_opt(int argc, char **argv, const char *shortopts,
 		    const struct option *longopts, struct common *cm, int *status)
 {
-	int c, rc = 0;
+	int c, rc = 0, li = -1;
 
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, &li)) != -1) {
+		if (li >= 0)
+			snprintf(optname, sizeof optname, "--%s", longopts[li].name);
+		else
+			snprintf(optname, sizeof optname, "-%c", c);
+		li = -1;
 		if ((rc = common_opt(c, cm)) == 0)
 			return c;
 		if (rc != 1) {
@@ -303,8 +442,8 @@ static int resolve_timing(const struct common *cm, struct ka_config *cfg)
 	char err[256];
 
 	if (cm->profile && profile_apply(cm->profile, cfg, err, sizeof err) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", err);
-		return EXIT_USAGE;
+		snprintf(optname, sizeof optname, "--profile");
+		return value_error(err);
 	}
 	if (cm->idle)
 		cfg->idle = cm->idle;
@@ -313,6 +452,35 @@ static int resolve_timing(const struct common *cm, struct ka_config *cfg)
 	if (cm->probes)
 		cfg->probes = (unsigned)cm->probes;
 	return 0;
+}
+
+/* The prober's first operand when it is no HOST:PORT but looks like a command:
+ * "kaprobe repaly x.pcap", or "kaprobe -q replay x.pcap".  0 when it does
+ * not, else the exit status after saying what is wrong. */
+static int command_error(int argc, char **argv)
+{
+	const char *arg = argv[optind], *names[NCOMMANDS - 1], *near;
+	char err[256];
+
+	if (strchr(arg, ':') || strchr(arg, '['))
+		return 0;
+	for (size_t i = 1; i < NCOMMANDS; i++) {
+		names[i - 1] = commands[i].name;
+		if (strcmp(arg, commands[i].name) == 0) {
+			snprintf(err, sizeof err, "command '%s' must come first: kaprobe %s "
+				 "[options] %s", arg, arg, i == 1 ? "FILE" : "HOST:PORT");
+			return usage_error(err);
+		}
+	}
+	if ((near = suggest(arg, names, NCOMMANDS - 1)))
+		snprintf(err, sizeof err, "unknown command '%.64s' (did you mean '%s'?)", arg,
+			 near);
+	else if (optind + 1 < argc)
+		snprintf(err, sizeof err, "unknown command '%.64s': the commands are "
+			 "replay, audit and trace, or give HOST:PORT to probe", arg);
+	else
+		return 0;
+	return usage_error(err);
 }
 
 /* The single operand after the options. */
@@ -337,7 +505,10 @@ static int operand(int argc, char **argv, const char *what, const char **out)
 static int live_targets(int argc, char **argv, struct live_opts *o)
 {
 	char err[256];
+	int rc;
 
+	if (optind < argc && (rc = command_error(argc, argv)) != 0)
+		return rc;
 	o->targets = (const char **)argv + optind;
 	o->ntargets = (unsigned)(argc - optind);
 	if (o->file) {
@@ -401,7 +572,7 @@ static int live_main(int argc, char **argv)
 		default: return option_error(c, argv);
 		}
 		if (rc < 0)
-			return usage_error(err);
+			return value_error(err);
 	}
 	if (c == -2)
 		return rc;
@@ -436,7 +607,7 @@ static int replay_main(int argc, char **argv)
 			return option_error(c, argv);
 		if (parse_duration(optarg, 1000000, 1000LL * 3600 * 1000000, &o.flow_timeout,
 				   err, sizeof err) < 0)
-			return usage_error(err);
+			return value_error(err);
 	}
 	if (c == -2)
 		return rc;
@@ -495,7 +666,7 @@ static int audit_main(int argc, char **argv)
 		default: return option_error(c, argv);
 		}
 		if (rc < 0)
-			return usage_error(err);
+			return value_error(err);
 	}
 	if (c == -2)
 		return rc;
@@ -516,7 +687,7 @@ static int add_variant(struct trace_opts *o, const char *name, char *err, size_t
 	const struct variant *v = variant_find(name);
 
 	if (!v || v->standard) {
-		snprintf(err, errlen, "unknown --variant '%s' (no-timestamp, stale-timestamp, "
+		snprintf(err, errlen, "unknown probe kind '%s' (no-timestamp, stale-timestamp, "
 			 "pure-ack, far-seq; zero-length and one-byte are always traced)", name);
 		return -1;
 	}
@@ -573,7 +744,7 @@ static int trace_main(int argc, char **argv)
 		default: return option_error(c, argv);
 		}
 		if (rc < 0)
-			return usage_error(err);
+			return value_error(err);
 	}
 	if (c == -2)
 		return rc;
@@ -589,11 +760,14 @@ int main(int argc, char **argv)
 {
 	/* getopt's own messages would make a second line: report here. */
 	opterr = 0;
-	if (argc > 1 && strcmp(argv[1], "replay") == 0)
+	for (size_t i = 1; argc > 1 && i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (cmd == &commands[1])
 		return replay_main(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "audit") == 0)
+	if (cmd == &commands[2])
 		return audit_main(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "trace") == 0)
+	if (cmd == &commands[3])
 		return trace_main(argc - 1, argv + 1);
 	return live_main(argc, argv);
 }

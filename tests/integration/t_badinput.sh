@@ -1,7 +1,9 @@
 #!/bin/bash
 # Bad input, table-driven: malformed targets, durations, counts and options,
 # an unknown interface, an unresolvable name, and replay of files that are
-# not readable captures.  Each case: the documented exit status, exactly one
+# not readable captures.  Usage errors name the command (kaprobe audit: ...)
+# and the option (--idle: ...); mistyped commands and options get a "did you
+# mean"; -4/-6 against a literal of the other family is a usage error.  Each case: the documented exit status, exactly one
 # line on stderr, nothing on stdout (except a capture damaged part-way, whose
 # report up to the damage is still printed).
 #
@@ -101,7 +103,33 @@ cases=$(cat <<EOF
 65 replay $d/usb.pcap                  # link type 220 .USB_LINUX_MMAPPED.
 64 replay                              # missing FILE
 64 replay $good $good                  # unexpected argument
-64 replay -c 1 $good                   # '-c'
+64 replay -c 1 $good                   # '-c': it is an option of kaprobe HOST:PORT
+64 repaly $good                        # ^kaprobe: unknown command 'repaly' \(did you mean 'replay'\?\)
+64 adit $T                             # unknown command 'adit' \(did you mean 'audit'\?\)
+64 frobnicate $good                    # unknown command 'frobnicate': the commands are replay and audit
+64 -q replay $good                     # command 'replay' must come first
+64 --idle 0 $T                         # ^kaprobe: --idle: duration '0' is too short: minimum 1ms
+64 -c 0 $T                             # ^kaprobe: -c: count '0' is out of range: 1 to
+64 --count 0 $T                        # ^kaprobe: --count: count '0'
+64 --idle 1s1s $T                      # --idle: .*largest down
+64 --intvl 1m30 $T                     # --intvl: .*needs a unit
+64 --profile plan9 $T                  # ^kaprobe: --profile: unknown profile 'plan9'
+64 --idel 1s $T                        # unknown option '--idel' \(did you mean '--idle'\?\)
+64 --max-idle 1s $T                    # '--max-idle': it is an option of kaprobe audit
+64 --in 1s $T                          # option '--in' is ambiguous: --intvl, --interface
+64 -6 $TB_SRV4:$PORT                   # -6 contradicts '$TB_SRV4', an IPv4 address
+64 -4 '[$TB_SRV6]:'$PORT               # -4 contradicts '$TB_SRV6', an IPv6 address
+64 audit -6 $TB_SRV4:$PORT             # -6 contradicts
+64 audit --max-conns 3 $T              # ^kaprobe audit: --max-conns: count '3' is out of range: 6 to 64 \(see kaprobe audit --help\)
+64 audit --max-idle 2h4m --rate 0 $T   # ^kaprobe audit: --rate: count '0'
+64 audit --max-idle 1h30 $T            # ^kaprobe audit: --max-idle: .*needs a unit
+64 audit --resolution 1ms $T           # --resolution: .*too short: minimum 10ms
+64 audit --flow-timeout 1s $T          # '--flow-timeout': it is an option of kaprobe replay
+64 audit --max 1s $T                   # '--max' is ambiguous: --max-idle, --max-conns
+64 audit                               # ^kaprobe audit: missing HOST:PORT
+64 replay --flow-timeout 0 $good       # ^kaprobe replay: --flow-timeout: .*minimum 1s
+64 replay --idle 1h2x $good            # ^kaprobe replay: --idle: .*unknown unit 'x'
+64 replay --garbage-byte $good         # '--garbage-byte': it is an option of kaprobe HOST:PORT
 EOF
 )
 
@@ -117,7 +145,7 @@ while IFS= read -r line; do
 	what="kaprobe$(printf " '%s'" "$@")"
 	assert_eq "$want" "$KA_RC" "exit status of $what (stderr: $(head -c 300 "$out.err"))"
 	assert_eq 1 "$(wc -l <"$out.err")" "stderr lines of $what"
-	assert_match '^kaprobe: ' "$(cat "$out.err")" "stderr of $what"
+	assert_match '^kaprobe( replay| audit)?: ' "$(cat "$out.err")" "stderr of $what"
 	assert_match "$msg" "$(cat "$out.err")" "stderr of $what"
 	case $rest in
 	*truncated.pcap*)
@@ -138,5 +166,5 @@ while IFS= read -r line; do
 	n=$((n + 1))
 done <<<"$cases"
 note "$n bad inputs checked"
-assert_ge "$n" 59 "cases run"
+assert_ge "$n" 86 "cases run"
 echo ok
