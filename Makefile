@@ -2,10 +2,14 @@
 #
 #   make              build ./kaprobe and the test tools
 #   make test         install missing packages, build, run every test:
-#                     unit, fuzz regressions, replay, integration (root)
+#                     unit, fuzz regressions, cli, replay, package,
+#                     integration
 #   make unit         CUnit tests only (no privilege needed)
+#   make cli-test     help, completion, the sudo logic (no privilege needed)
 #   make replay-test  replay over pcaps/ and synthetic captures, vs tshark
-#   make integration  namespace tests (root)
+#   make integration  namespace tests
+#   make deb          kaprobe_VERSION_ARCH.deb (dpkg-dev; no root needed)
+#   make pkg-test     build the .deb, check it, unpack it, run it
 #   make SANITIZE=1 unit replay-test   the same under ASan + UBSan
 #                     (built apart, in build-san/)
 #   make fuzz FUZZ_SECONDS=N   libFuzzer over the decoder and replay
@@ -14,8 +18,13 @@
 #                     below (prints figures; root for the last two)
 #   make bench-audit  the audit's CPU while idle and its success rate over 20
 #                     runs under 10% loss (root; about 12 minutes)
-#   make demo         testbed + kaprobe showing alive, reset and dead (root)
+#   make demo         testbed + kaprobe showing alive, reset and dead
 #   make install      PREFIX=/usr/local DESTDIR=: binary and kaprobe(8)
+#
+# Installing packages, the integration tests, the demo, bench-conns and
+# bench-audit need root.  Run as root, make does them directly; run as a
+# user, it does them through sudo (tools/asroot.sh), and everything else as
+# the user.
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -48,10 +57,11 @@ UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%.o)
 TOOLS    := $(patsubst tools/%.c,$(TOOLS_DIR)/%,$(wildcard tools/*.c))
 # Every test script finds the binary under test here.
 export KAPROBE := $(abspath $(BIN))
+# The steps that need root: directly as root, through sudo as a user.
+ASROOT := bash tools/asroot.sh
 
-.PHONY: all deps test unit fuzz-regress replay-test integration fuzz bench bench-conns \
-	bench-audit demo \
-	clean install install-setcap
+.PHONY: all deps test unit fuzz-regress cli-test replay-test integration fuzz bench \
+	bench-conns bench-audit demo deb pkg-test clean install install-setcap
 all: $(BIN) $(TOOLS)
 
 $(BIN): $(BUILD)/main.o $(LIB_OBJ)
@@ -90,7 +100,9 @@ test: deps
 	$(MAKE) all $(BUILD)/unit_tests
 	$(MAKE) unit
 	$(MAKE) fuzz-regress
+	$(MAKE) cli-test
 	$(MAKE) replay-test
+	$(MAKE) pkg-test
 	$(MAKE) integration
 
 unit: $(BUILD)/unit_tests
@@ -101,11 +113,23 @@ unit: $(BUILD)/unit_tests
 fuzz-regress:
 	bash tests/fuzz/regress.sh
 
+cli-test: all
+	bash tests/cli/run.sh
+
+# As root when possible: t_roundtrip needs the testbed (it skips otherwise).
 replay-test: all
-	bash tests/replay/run.sh
+	$(ASROOT) --optional bash tests/replay/run.sh
 
 integration: all
-	bash tests/integration/run.sh
+	$(ASROOT) bash tests/integration/run.sh
+
+# Always the plain build, whatever SANITIZE says.
+deb:
+	$(MAKE) SANITIZE= kaprobe
+	bash tools/mkdeb.sh kaprobe
+
+pkg-test: deb
+	bash tests/pkg/t_deb.sh
 
 FUZZ_SECONDS ?= 60
 fuzz:
@@ -113,24 +137,26 @@ fuzz:
 
 bench: all
 	bash tools/bench.sh
-	bash tools/bench-conns.sh
-	bash tools/bench-audit.sh
+	$(ASROOT) bash tools/bench-conns.sh
+	$(ASROOT) bash tools/bench-audit.sh
 
 # 10,000 connections from one process, in the testbed (root).
 bench-conns: all
-	bash tools/bench-conns.sh
+	$(ASROOT) bash tools/bench-conns.sh
 
 # The audit's CPU and its success under loss, in the testbed (root).
 bench-audit: all
-	bash tools/bench-audit.sh
+	$(ASROOT) bash tools/bench-audit.sh
 
 demo: deps
 	$(MAKE) all
-	bash tools/demo.sh
+	$(ASROOT) bash tools/demo.sh
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kaprobe
 	install -D -m 0644 kaprobe.8 $(DESTDIR)$(MANDIR)/man8/kaprobe.8
+	install -D -m 0644 tools/kaprobe.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kaprobe
 	@echo "kaprobe needs CAP_NET_RAW.  To let users run it without sudo:"
 	@echo "    sudo make install-setcap PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 	@echo "(or: sudo setcap cap_net_raw+ep $(DESTDIR)$(PREFIX)/bin/kaprobe)"
@@ -139,4 +165,4 @@ install-setcap:
 	setcap cap_net_raw+ep $(DESTDIR)$(PREFIX)/bin/kaprobe
 
 clean:
-	rm -rf build build-san kaprobe
+	rm -rf build build-san kaprobe kaprobe_*.deb

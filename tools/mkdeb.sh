@@ -1,0 +1,51 @@
+#!/bin/bash
+# mkdeb.sh - build kaprobe_VERSION_ARCH.deb in the repo root from a built
+# kaprobe, with dpkg-dev's own tools and no root:
+#   dpkg-shlibdeps   Depends from the shared libraries the binary links
+#   dpkg-gencontrol  DEBIAN/control from debian/control and debian/changelog
+#   dpkg-deb         the package, every file owned by root
+#
+#   tools/mkdeb.sh [BINARY]        (default ./kaprobe; `make deb` runs it)
+#
+# The package holds the binary (stripped), kaprobe(8), the changelog, the
+# copyright file, README.md and docs/, the bash completion, and
+# debian/postinst, which grants CAP_NET_RAW with setcap.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-kaprobe}
+die() { echo "mkdeb.sh: $*" >&2; exit 1; }
+
+[ -x "$bin" ] || die "$bin not built (make kaprobe)"
+for t in dpkg-shlibdeps dpkg-gencontrol dpkg-parsechangelog dpkg-deb; do
+	command -v $t >/dev/null || die "$t not found: install dpkg-dev (tools/install-deps.sh)"
+done
+version=$(dpkg-parsechangelog -S Version)
+built=$("./$bin" --version 2>/dev/null | awk '{print $2}') || true
+[ "$version" = "$built" ] ||
+	die "debian/changelog says $version but $bin --version says '$built': add a changelog entry"
+arch=$(dpkg --print-architecture)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kaprobe-deb.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+root=$work/root
+doc=$root/usr/share/doc/kaprobe
+umask 022
+install -D -m 0755 "$bin" "$root/usr/bin/kaprobe"
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/kaprobe"
+install -d "$root/usr/share/man/man8" "$doc" "$root/usr/share/bash-completion/completions"
+gzip -9n <kaprobe.8 >"$root/usr/share/man/man8/kaprobe.8.gz"
+gzip -9n <debian/changelog >"$doc/changelog.gz"	# a native package
+gzip -9n <README.md >"$doc/README.md.gz"
+install -m 0644 debian/copyright "$doc/copyright"
+for f in docs/*.md; do
+	[ -e "$f" ] && gzip -9n <"$f" >"$doc/$(basename "$f").gz"
+done
+install -m 0644 tools/kaprobe.bash-completion \
+	"$root/usr/share/bash-completion/completions/kaprobe"
+install -D -m 0755 debian/postinst "$root/DEBIAN/postinst"
+
+dpkg-shlibdeps -T"$work/substvars" "$root/usr/bin/kaprobe"
+dpkg-gencontrol -pkaprobe -P"$root" -T"$work/substvars" -f"$work/files"
+out=kaprobe_${version}_${arch}.deb
+dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >/dev/null
+echo "mkdeb.sh: built $out ($(dpkg-deb -f "$out" Depends))"
