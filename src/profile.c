@@ -1,5 +1,5 @@
 /* profile.c - keep-alive timings of real stacks, and of this host.
- * The numbers and their sources are in ../shared/KEEPALIVE.md. */
+ * The numbers and their sources are in docs/KEEPALIVE-FACTS.md. */
 #include "profile.h"
 
 #include "errmsg.h"

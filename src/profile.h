@@ -1,4 +1,4 @@
-/* profile.h - keep-alive timings of real stacks (../shared/KEEPALIVE.md).
+/* profile.h - keep-alive timings of real stacks (docs/KEEPALIVE-FACTS.md).
  *
  *   linux    7200 s / 75 s / 9   (tcp_keepalive_time/intvl/probes defaults)
  *   freebsd  7200 s / 75 s / 8   (net.inet.tcp.keepidle/keepintvl, TCPTV_KEEPCNT)

@@ -3,7 +3,7 @@
 # Needs root; every packet stays inside the namespaces tools/testbed.sh makes.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-[ "$(id -u)" -eq 0 ] || { echo "demo.sh: needs root" >&2; exit 77; }
+[ "$(id -u)" -eq 0 ] || { echo "demo.sh: needs root: run make demo, which uses sudo when not root" >&2; exit 77; }
 make -s kaprobe build/tools/tcpserver || exit 1
 . tools/testbed.sh
 tb_up || exit 1

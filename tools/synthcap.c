@@ -35,7 +35,7 @@
  * that forgets flows after their FIN/RST sees the same bounded concurrency
  * whatever -f is.
  *
- * Keep-alive behaviour follows /work/shared/KEEPALIVE.md: probes are ACKs at
+ * Keep-alive behaviour follows docs/KEEPALIVE-FACTS.md: probes are ACKs at
  * SND.NXT-1 carrying 0 or 1 byte and TSopt; a live peer answers with a
  * duplicate ACK (seq = its SND.NXT, ack = our SND.NXT, window unchanged,
  * TSecr = TS.Recent, which a probe does not update; D-SACK for a 1-byte

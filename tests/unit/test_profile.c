@@ -1,4 +1,4 @@
-/* test_profile.c - the fixed profiles (KEEPALIVE.md table) and "system"
+/* test_profile.c - the fixed profiles (docs/KEEPALIVE-FACTS.md) and "system"
  * read from a directory of fake sysctl files. */
 #include <stdio.h>
 #include <stdlib.h>
