@@ -3,7 +3,7 @@
 # after `make deb`):
 #   - its control fields: name, version (= kaprobe --version), architecture,
 #     and Depends naming the package of every shared library the binary
-#     links (found with objdump and dpkg -S, not written down here);
+#     links (found with objdump, ldd and dpkg -S, not written down here);
 #   - its files: the binary, kaprobe(8), changelog, copyright, completion,
 #     all root-owned, nothing outside /usr;
 #   - the postinst: it grants CAP_NET_RAW and says how to undo it;
@@ -32,8 +32,8 @@ assert_match 'libcap2-bin' "$(field Recommends)" "Recommends (setcap)"
 depends=$(field Depends)
 libs=$(objdump -p "$KAPROBE" | awk '$1 == "NEEDED" {print $2}')
 for lib in $libs; do
-	path=$(ldconfig -p | awk -v l="$lib" '$1 == l {print $NF; exit}')
-	[ -n "$path" ] || fail "cannot find $lib"
+	path=$(ldd "$KAPROBE" | awk -v l="$lib" '$1 == l && $2 == "=>" {print $3; exit}')
+	[ -n "$path" ] || fail "ldd does not find $lib"
 	pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -n1 | cut -d: -f1)
 	[ -n "$pkg" ] || pkg=$(dpkg -S "$path" | head -n1 | cut -d: -f1)
 	assert_match "(^|, )$pkg( |,|$)" "$depends" "Depends has $pkg (for $lib)"
