@@ -128,8 +128,9 @@ deb:
 	$(MAKE) SANITIZE= kaprobe
 	bash tools/mkdeb.sh kaprobe
 
+# As root when possible: the postinst's setcap and the run as nobody.
 pkg-test: deb
-	bash tests/pkg/t_deb.sh
+	$(ASROOT) --optional bash tests/pkg/t_deb.sh
 
 FUZZ_SECONDS ?= 60
 fuzz:

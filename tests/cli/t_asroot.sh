@@ -7,7 +7,8 @@
 #     CMD...`, and the command's exit status comes back;
 #   - as a user without sudo: status 77 and one line saying what to do;
 #     with --optional the command runs as the user, with one line;
-#   - make demo, make integration and make replay-test go through it, with
+#   - make demo, make integration, make replay-test and make pkg-test go
+#     through it, with
 #     the right commands (the fake sudo only records them).
 # The real sudo path was also run by hand with a throw-away sudo user.
 . tests/integration/lib.sh
@@ -56,7 +57,7 @@ assert_match 'not root and no sudo.*will skip' "$(cat "$T/err")" "--optional lin
 
 # The Makefile: which steps go through sudo (recorded, not run).
 need_kaprobe
-for target in demo integration replay-test; do
+for target in demo integration replay-test pkg-test; do
 	: >"$T/sudo.log"
 	FAKE_SUDO_RECORD_ONLY=1 ASROOT_UID=1000 ASROOT_SUDO=$fake \
 		make -s --no-print-directory "$target" >"$T/make.out" 2>&1 ||
@@ -65,6 +66,7 @@ for target in demo integration replay-test; do
 	demo) want='bash tools/demo.sh$' ;;
 	integration) want='bash tests/integration/run.sh$' ;;
 	replay-test) want='bash tests/replay/run.sh$' ;;
+	pkg-test) want='bash tests/pkg/t_deb.sh$' ;;
 	esac
 	assert_eq 1 "$(wc -l <"$T/sudo.log")" "sudo calls by make $target"
 	assert_match "^-- env KAPROBE=[^ ]*/kaprobe $want" "$(cat "$T/sudo.log")" \
