@@ -5,20 +5,24 @@
 #   dpkg-gencontrol  DEBIAN/control from debian/control and debian/changelog
 #   dpkg-deb         the package, every file owned by root
 #
-#   tools/mkdeb.sh [BINARY]        (default ./kaprobe; `make deb` runs it)
+#   tools/mkdeb.sh                 (`make deb` runs it)
 #
-# The package holds the binary (stripped), kaprobe(8), the changelog, the
-# copyright file, README.md and docs/, the bash completion, and
-# debian/postinst, which grants CAP_NET_RAW with setcap.
+# The binary is built apart, in build/deb/, with Debian's hardening flags
+# (dpkg-buildflags: fortify, stack protector, relro, bindnow).  The package
+# holds it (stripped), kaprobe(8), the changelog, the copyright file,
+# README.md and docs/, the bash completion, md5sums, and debian/postinst,
+# which grants CAP_NET_RAW with setcap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-kaprobe}
 die() { echo "mkdeb.sh: $*" >&2; exit 1; }
 
-[ -x "$bin" ] || die "$bin not built (make kaprobe)"
-for t in dpkg-shlibdeps dpkg-gencontrol dpkg-parsechangelog dpkg-deb; do
+for t in dpkg-buildflags dpkg-shlibdeps dpkg-gencontrol dpkg-parsechangelog dpkg-deb; do
 	command -v $t >/dev/null || die "$t not found: install dpkg-dev (tools/install-deps.sh)"
 done
+bin=build/deb/kaprobe
+# The Makefile appends its own flags to these (CFLAGS ?=, +=).
+eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)"
+make -s SANITIZE= BUILD=build/deb BIN=$bin $bin || die "build of $bin failed"
 version=$(dpkg-parsechangelog -S Version)
 built=$("./$bin" --version 2>/dev/null | awk '{print $2}') || true
 [ "$version" = "$built" ] ||
@@ -43,6 +47,8 @@ done
 install -m 0644 tools/kaprobe.bash-completion \
 	"$root/usr/share/bash-completion/completions/kaprobe"
 install -D -m 0755 debian/postinst "$root/DEBIAN/postinst"
+(cd "$root" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
+chmod 0644 "$root/DEBIAN/md5sums"
 
 dpkg-shlibdeps -T"$work/substvars" "$root/usr/bin/kaprobe"
 dpkg-gencontrol -pkaprobe -P"$root" -T"$work/substvars" -f"$work/files"

@@ -3,9 +3,11 @@
 # after `make deb`):
 #   - its control fields: name, version (= kaprobe --version), architecture,
 #     and Depends naming the package of every shared library the binary
-#     links (found with objdump, ldd and dpkg -S, not written down here);
+#     links (found with objdump, ldd and dpkg -S, not written down here),
+#     which apt resolves here (apt-get -s install: a simulation);
 #   - its files: the binary, kaprobe(8), changelog, copyright, completion,
-#     all root-owned, nothing outside /usr;
+#     all root-owned, nothing outside /usr, matching DEBIAN/md5sums; the
+#     binary built with Debian's hardening flags (bindnow, PIE, fortify);
 #   - the postinst: it grants CAP_NET_RAW and says how to undo it;
 #   - unpacked with dpkg -x into a scratch root: --version, and a replay
 #     whose output is byte for byte the built binary's;
@@ -42,6 +44,12 @@ for pkg in libpcap0.8 libnet1; do
 	assert_match "(^|, )$pkg \\(>= " "$depends" "Depends has a versioned $pkg"
 done
 
+# apt resolves the Depends on this system (a simulation: nothing is installed).
+sim=$(apt-get -s install "./$deb" 2>&1)
+assert_eq 0 "$?" "apt-get -s install ./$deb (output: $sim)"
+assert_match "Inst kaprobe \\($version " "$sim" "apt would install kaprobe $version"
+assert_match "Conf kaprobe \\($version " "$sim" "apt would configure kaprobe $version"
+
 # --- files ------------------------------------------------------------------------
 list=$(dpkg-deb -c "$deb")
 has() {	# MODE PATH
@@ -63,11 +71,17 @@ dpkg-deb -e "$deb" "$ctl/DEBIAN"
 assert_match 'setcap cap_net_raw\+ep' "$(cat "$ctl/DEBIAN/postinst")" "postinst grants CAP_NET_RAW"
 assert_match 'to undo: setcap -r' "$(cat "$ctl/DEBIAN/postinst")" "postinst says how to undo it"
 sh -n "$ctl/DEBIAN/postinst" || fail "postinst is not valid sh"
+assert_file "$ctl/DEBIAN/md5sums" "md5sums"
 
 # --- unpacked: it runs ----------------------------------------------------------------
 dest=$ctl/root
 dpkg -x "$deb" "$dest" || fail "dpkg -x"
 pk=$dest/usr/bin/kaprobe
+(cd "$dest" && md5sum --quiet -c "$ctl/DEBIAN/md5sums") || fail "md5sums do not match the files"
+# Built with Debian's hardening flags (dpkg-buildflags, hardening=+all).
+assert_match 'BIND_NOW' "$(readelf -d "$pk")" "packaged binary linked with -z now"
+assert_match 'PIE' "$(readelf -d "$pk")" "packaged binary is PIE"
+assert_match '__[a-z_]*_chk' "$(readelf --dyn-syms -W "$pk")" "fortified functions in the packaged binary"
 assert_eq "$("$KAPROBE" --version)" "$("$pk" --version)" "--version of the packaged binary"
 zcat "$dest/usr/share/man/man8/kaprobe.8.gz" | cmp -s - kaprobe.8 || fail "packaged man page differs"
 cap=pcaps/linux-keepalive.pcap
