@@ -19,7 +19,8 @@
 #   make bench-audit  the audit's CPU while idle and its success rate over 20
 #                     runs under 10% loss (root; about 12 minutes)
 #   make demo         testbed + kaprobe showing alive, reset and dead
-#   make install      PREFIX=/usr/local DESTDIR=: binary and kaprobe(8)
+#   make install      PREFIX=/usr/local DESTDIR=: binary, kaprobe(8), and
+#                     bash completion
 #
 # Installing packages, the integration tests, the demo, bench-conns and
 # bench-audit need root.  Run as root, make does them directly; run as a
