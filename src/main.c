@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "audit.h"
+#include "errmsg.h"
 #include "exitcode.h"
 #include "help.h"
 #include "live.h"
@@ -127,9 +128,13 @@ static char optname[48];
 static int usage_error(const char *msg)
 {
 	const char *sp = cmd->name[0] ? " " : "";
+	char line[400];
 
-	fprintf(stderr, "kaprobe%s%s: %s (see kaprobe%s%s --help)\n", sp, cmd->name, msg,
-		sp, cmd->name);
+	/* errmsg turns control characters typed in an argument into '?', so
+	 * that the message stays one line. */
+	errmsg(line, sizeof line, "kaprobe%s%s: %s (see kaprobe%s%s --help)", sp, cmd->name,
+	       msg, sp, cmd->name);
+	fprintf(stderr, "%s\n", line);
 	return EXIT_USAGE;
 }
 

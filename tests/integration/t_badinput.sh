@@ -130,6 +130,7 @@ cases=$(cat <<EOF
 64 replay --flow-timeout 0 $good       # ^kaprobe replay: --flow-timeout: .*minimum 1s
 64 replay --idle 1h2x $good            # ^kaprobe replay: --idle: .*unknown unit 'x'
 64 replay --garbage-byte $good         # '--garbage-byte': it is an option of kaprobe HOST:PORT
+64 \$'--bo\\ngus' $T                    # unknown option '--bo\\?gus'
 EOF
 )
 
@@ -166,5 +167,5 @@ while IFS= read -r line; do
 	n=$((n + 1))
 done <<<"$cases"
 note "$n bad inputs checked"
-assert_ge "$n" 86 "cases run"
+assert_ge "$n" 87 "cases run"
 echo ok
