@@ -32,9 +32,10 @@ cmp -s "$T/live" "$T/live_h" || fail "-h and --help differ"
 cmp -s "$T/replay" "$T/replay_h" || fail "replay -h and --help differ"
 cmp -s "$T/audit" "$T/audit_h" || fail "audit -h and --help differ"
 
-assert_match '^usage: kaprobe \[options\] HOST:PORT' "$(head -n1 "$T/live")" "overview line 1"
-assert_match 'kaprobe replay \[options\] FILE' "$(sed -n 2p "$T/live")" "overview line 2"
-assert_match 'kaprobe audit \[options\] HOST:PORT' "$(sed -n 3p "$T/live")" "overview line 3"
+usage=$(sed '/^$/q' "$T/live")	# the usage lines, up to the first blank
+assert_match '^usage: kaprobe \[options\] HOST:PORT' "$usage" "overview: the prober"
+assert_match $'\n +kaprobe replay \\[options\\] FILE' "$usage" "overview: replay"
+assert_match $'\n +kaprobe audit \\[options\\] HOST:PORT' "$usage" "overview: audit"
 assert_match 'kaprobe replay --help and kaprobe audit --help' "$(cat "$T/live")" "pointer"
 assert_eq 'usage: kaprobe replay [options] FILE' "$(head -n1 "$T/replay")" "replay usage"
 assert_eq 'usage: kaprobe audit [options] HOST:PORT' "$(head -n1 "$T/audit")" "audit usage"
