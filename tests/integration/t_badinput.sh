@@ -167,5 +167,5 @@ while IFS= read -r line; do
 	n=$((n + 1))
 done <<<"$cases"
 note "$n bad inputs checked"
-assert_ge "$n" 87 "cases run"
+assert_ge "$n" 89 "cases run"
 echo ok
