@@ -1,5 +1,5 @@
-/* help.c - the text of kaprobe --help, kaprobe replay --help and kaprobe
- * audit --help (see help.h).  tests/cli/t_help.sh checks that every option
+/* help.c - the text of kaprobe --help and of each command's --help (see
+ * help.h).  tests/cli/t_help.sh checks that every option
  * each lists is one the command accepts, and that kaprobe(8) lists the same
  * options in that command's section. */
 #include "help.h"

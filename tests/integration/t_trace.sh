@@ -73,7 +73,7 @@ assert_match 'counter packets 2 ' "$(tb_r nft list chain inet kaprobe pre)" "r1 
 # Usage errors, before anything is sent.
 ka_run "$out" trace --variant nope "$TB_SRV4:$PORT"
 assert_eq 64 "$KA_RC" "exit status (unknown variant)"
-assert_match "unknown --variant 'nope'" "$(cat "$out.err")" "unknown variant message"
+assert_match "^kaprobe trace: --variant: unknown probe kind 'nope'" "$(cat "$out.err")" "unknown variant message"
 ka_run "$out" trace --max-hops 0 "$TB_SRV4:$PORT"
 assert_eq 64 "$KA_RC" "exit status (--max-hops 0)"
 assert_eq 1 "$(wc -l <"$out.err")" "one line on stderr"
