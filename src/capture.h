@@ -1,7 +1,8 @@
 /* capture.h - the libpcap side: one live handle for one flow.
  *
  * Opened with pcap_create + immediate mode before activation, because
- * TPACKET_V3 otherwise holds packets until a block fills (KEEPALIVE.md);
+ * TPACKET_V3 otherwise holds packets until a block fills (docs/KEEPALIVE-FACTS.md,
+ * "libpcap and libnet");
  * non-blocking, polled through pcap_get_selectable_fd by the event loop.
  * An optional dumper writes every packet the filter passes (handshake,
  * probes, replies, ICMP errors) to a pcap file as it arrives.
