@@ -51,8 +51,8 @@ static ssize_t replayed_read(void *cookie, char *buf, size_t size)
 	if (r->w.wait) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 
-		if (poll(&p, 1, 0) == 0)
-			r->w.wait(r->w.arg);
+		if (poll(&p, 1, 0) == 0 && !r->w.wait(r->w.arg, fd))
+			return 0;   /* told to stop: the end of the stream */
 	}
 	do
 		got = read(fd, buf, size);

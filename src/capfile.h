@@ -37,9 +37,11 @@ struct capfile {
 };
 
 /* A stream that may have nothing to read yet (a pipe from tcpdump) calls
- * wait(arg) before each read that might block. */
+ * wait(arg, fd) before each read that would block.  wait may itself wait
+ * for fd to have input; it returns false to end the stream there (replay,
+ * on SIGINT or SIGTERM). */
 struct cap_waiter {
-	void (*wait)(void *arg);
+	bool (*wait)(void *arg, int fd);
 	void *arg;
 };
 

@@ -47,10 +47,31 @@ static bool is_zero_window_probe(const struct flow *f, int dir, const struct seg
 	       (f->d[!dir].flags & FD_SEEN);
 }
 
+/* Wireshark's list of the other end's unacked segments loses the entries
+ * this ack field covers (it uses the field whatever the ACK flag says).
+ * Only the list's length is kept: see FLOW_MAX_UNACKED. */
+static void trim_unacked(struct flow *f, int dir, const struct segment *s)
+{
+	const struct flow_dir *other = &f->d[!dir];
+	uint32_t high = other->nxt, low = f->d[dir].ack;
+	uint16_t *n = &f->unacked[!dir];
+
+	if (*n == 0)
+		return;
+	if (!seq_gt(high, s->ack)) {
+		*n = 0;
+	} else if ((f->d[dir].flags & FD_SEEN) && seq_gt(s->ack, low) && seq_lt(low, high)) {
+		uint64_t gone = (uint64_t)*n * (s->ack - low) / (high - low);
+
+		*n = (uint16_t)(*n - gone);
+	}
+}
+
 void flow_update(struct flow *f, int dir, const struct segment *s)
 {
 	struct flow_dir *d = &f->d[dir];
 	bool keepalive = flow_is_probe(f, dir, s);
+	bool synfin = s->flags & (TCPF_SYN | TCPF_FIN);
 	uint32_t end;
 
 	if (s->kind != SEG_TCP)
@@ -64,14 +85,21 @@ void flow_update(struct flow *f, int dir, const struct segment *s)
 	if (s->flags & TCPF_RST)
 		d->flags |= FD_RST;
 
-	/* SYN and FIN each take one sequence number.  Like Wireshark, every
-	 * segment may move next seq forward, RSTs included, and a 0 (unknown)
-	 * next seq takes whatever comes. */
-	end = s->seq + s->len + !!(s->flags & (TCPF_SYN | TCPF_FIN));
+	/* SYN and FIN each take one sequence number; Wireshark counts it only
+	 * while its unacked list has room (FLOW_MAX_UNACKED).  Like Wireshark,
+	 * every segment may move next seq forward, RSTs included, and a 0
+	 * (unknown) next seq takes whatever comes. */
+	end = s->seq + s->len;
+	if ((s->len || synfin) && f->unacked[dir] < FLOW_MAX_UNACKED) {
+		f->unacked[dir]++;
+		end += synfin;
+	}
 	if ((seq_gt(end, d->nxt) || d->nxt == 0) && !is_zero_window_probe(f, dir, s))
 		d->nxt = end;
+	end = s->seq + s->len + synfin;
 	if (!(s->flags & TCPF_RST) && (!(d->flags & FD_SEEN) || seq_gt(end, d->snd)))
 		d->snd = end;
+	trim_unacked(f, dir, s);
 	d->ack = s->ack;
 	d->win = s->win;
 	d->flags = (uint8_t)((d->flags & ~FD_KEEPALIVE) | (keepalive ? FD_KEEPALIVE : 0));

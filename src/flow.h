@@ -44,8 +44,22 @@ struct flow_dir {
 	uint8_t flags;   /* FD_* */
 };
 
+/* Wireshark adds the +1 of a SYN or FIN to its next seq only while the
+ * direction has fewer than TCP_MAX_UNACKED_SEGMENTS (10,000) segments in
+ * its list of unacknowledged ones (packet-tcp.c, tcp_analyze_sequence_number):
+ * every segment with payload or SYN/FIN is added while the list is shorter,
+ * and each segment from the other end removes the entries its ack field
+ * covers.  Keeping that list would cost up to 10,000 entries a direction;
+ * `unacked` keeps only its length, trimmed as if the entries spread evenly
+ * between the other end's previous ack and this end's next seq.  That is
+ * exact when nothing is acknowledged (a one-way capture, where the limit is
+ * reached) and when everything is, and close in between, where the list
+ * stays far below the limit. */
+#define FLOW_MAX_UNACKED 10000
+
 struct flow {
 	struct flow_dir d[2];
+	uint16_t unacked[2];  /* Wireshark's unacked-segment count, per end */
 };
 
 /* Wireshark's "TCP Keep-Alive": payload 0 or 1 byte, seq = that

@@ -72,7 +72,8 @@ matches(const struct rflow *r, int family, const uint8_t *src, uint16_t sport,
 
 int ft_init(struct flowtable *ft)
 {
-	*ft = (struct flowtable){ .free_head = FT_NONE, .nslots = INITIAL_SLOTS };
+	*ft = (struct flowtable){ .free_head = FT_NONE, .nslots = INITIAL_SLOTS,
+				  .pr_free = FT_NONE };
 	ft->slot = calloc(ft->nslots, sizeof *ft->slot);
 	return ft->slot ? 0 : -1;
 }
@@ -82,7 +83,8 @@ void ft_free(struct flowtable *ft)
 	free(ft->pool);
 	free(ft->slot);
 	free(ft->tunnel);
-	*ft = (struct flowtable){ .free_head = FT_NONE };
+	free(ft->probers);
+	*ft = (struct flowtable){ .free_head = FT_NONE, .pr_free = FT_NONE };
 }
 
 uint32_t ft_find_tunnel(const struct flowtable *ft, uint32_t h, int family,
@@ -165,7 +167,7 @@ static uint32_t new_record(struct flowtable *ft)
 
 	if (ft->free_head != FT_NONE) {
 		idx = ft->free_head;
-		ft->free_head = ft->pool[idx].probe_frame;
+		ft->free_head = ft->pool[idx].prober[0];
 		return idx;
 	}
 	if (ft->pool_used == ft->pool_cap) {
@@ -236,8 +238,41 @@ void ft_remove(struct flowtable *ft, uint32_t idx)
 		}
 	}
 	ft->slot[i] = 0;
+	for (int e = 0; e < 2; e++) {
+		uint32_t p = ft->pool[idx].prober[e];
+
+		if (p) {
+			ft->probers[p - 1].probe_frame = ft->pr_free;
+			ft->pr_free = p - 1;
+		}
+	}
 	ft->pool[idx].rflags = 0;
-	ft->pool[idx].probe_frame = ft->free_head;
+	ft->pool[idx].prober[0] = ft->free_head;
 	ft->free_head = idx;
 	ft->live--;
+}
+
+struct prober *ft_new_prober(struct flowtable *ft, uint32_t idx, int end)
+{
+	uint32_t p;
+
+	if (ft->pr_free != FT_NONE) {
+		p = ft->pr_free;
+		ft->pr_free = ft->probers[p].probe_frame;
+	} else {
+		if (ft->pr_used == ft->pr_cap) {
+			uint32_t cap = ft->pr_cap ? ft->pr_cap * 2 : 64;
+			struct prober *n;
+
+			if (ft->pr_cap >= FT_NONE / 2 ||
+			    !(n = realloc(ft->probers, (size_t)cap * sizeof *n)))
+				return NULL;
+			ft->probers = n;
+			ft->pr_cap = cap;
+		}
+		p = ft->pr_used++;
+	}
+	ft->pool[idx].prober[end] = p + 1;
+	memset(&ft->probers[p], 0, sizeof ft->probers[p]);
+	return &ft->probers[p];
 }

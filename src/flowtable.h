@@ -26,25 +26,40 @@
 
 enum {
 	RF_LIVE = 0x01,      /* the record holds a flow */
-	RF_PROBED = 0x02,    /* a keep-alive was seen: `prober` and `ka` hold */
 	RF_CLOSED = 0x04,    /* an RST, or a FIN each way, was seen */
-	RF_VERDICT = 0x08,   /* its verdict has been reported */
-	RF_WOULD_DIE = 0x10, /* the --idle/--intvl/--probes machine gave up */
+};
+
+enum {
+	PF_VERDICT = 0x01,   /* its verdict has been reported */
+	PF_WOULD_DIE = 0x02, /* the --idle/--intvl/--probes machine gave up */
+};
+
+/* One end of a flow that sent keep-alives: each such end is a prober of its
+ * own, with its own machine, answers and verdict.  Probers live apart from
+ * the flows, in a pool of their own, because few flows have any. */
+struct prober {
+	struct ka_machine ka;     /* the probes seen and their answers */
+	struct ka_machine would;  /* on its timer with the given timings */
+	ka_time data_since;       /* first unacknowledged data, for --user-timeout; 0: none */
+	uint32_t probe_frame;     /* frame of the latest probe (or the free list) */
+	uint8_t pflags;           /* PF_* */
 };
 
 /* One flow.  End 0 is the end that sent the first segment seen.  Every
- * field earns its place: 128 bytes a flow (test_flowtable checks it). */
+ * field earns its place: at most 128 bytes a flow (test_flowtable checks). */
 struct rflow {
 	uint8_t addr[2][16];    /* IPv4 in the first 4 bytes */
 	uint16_t port[2];
 	uint8_t family;         /* AF_INET or AF_INET6 */
-	uint8_t prober;         /* the end whose keep-alives `ka` follows */
 	uint8_t rflags;         /* RF_* */
-	uint8_t pad;
 	struct flow fl;         /* sequence state, Wireshark's way */
-	uint32_t last_seen;     /* seconds since the capture began, for expiry */
-	uint32_t probe_frame;   /* frame of the latest probe (or the free list) */
-	struct ka_machine ka;   /* the keep-alive state machine */
+	ka_time last_us;        /* capture time of its latest segment */
+	/* For --middlebox: when its latest segment other than a keep-alive
+	 * probe or answer was seen, and the longest silence since then. */
+	ka_time traffic_us, max_quiet;
+	/* Each end's prober number + 1, 0 while that end has not probed;
+	 * prober[0] links the free list of a released record. */
+	uint32_t prober[2];
 };
 
 struct flowtable {
@@ -55,6 +70,8 @@ struct flowtable {
 	uint32_t *slot;                /* record number + 1; 0 is empty */
 	uint32_t nslots;               /* a power of two */
 	uint32_t *tunnel;              /* per record, or NULL: all 0 */
+	struct prober *probers;        /* the probers' pool, the same way */
+	uint32_t pr_cap, pr_used, pr_free;
 };
 
 /* Returns 0, or -1 when out of memory. */
@@ -123,11 +140,21 @@ static inline uint32_t ft_tunnel(const struct flowtable *ft, uint32_t idx)
 	return ft->tunnel ? ft->tunnel[idx] : 0;
 }
 
-void ft_remove(struct flowtable *ft, uint32_t idx);
+void ft_remove(struct flowtable *ft, uint32_t idx);  /* its probers too */
 
 static inline struct rflow *ft_get(const struct flowtable *ft, uint32_t idx)
 {
 	return &ft->pool[idx];
+}
+
+/* A new prober for end `end` of flow idx, zeroed; NULL when out of memory.
+ * Moves the probers' pool: re-fetch prober pointers after it. */
+struct prober *ft_new_prober(struct flowtable *ft, uint32_t idx, int end);
+
+/* End `end`'s prober, or NULL when that end has not probed. */
+static inline struct prober *ft_prober(const struct flowtable *ft, const struct rflow *r, int end)
+{
+	return r->prober[end] ? &ft->probers[r->prober[end] - 1] : NULL;
 }
 
 /* Which end of the flow sent a segment from (src,sport): 0 or 1. */

@@ -27,8 +27,12 @@ enum ka_action ka_timer(struct ka_machine *m, const struct ka_config *cfg, ka_ti
 	if (m->state == KA_DONE || now < ka_deadline(m, cfg))
 		return KA_ACT_NONE;
 	/* As tcp_keepalive_timer: the count is checked when the timer fires
-	 * after the last probe, so death comes one interval after it. */
-	if (m->state == KA_PROBING && m->probes_out >= cfg->probes) {
+	 * after the last probe, so death comes one interval after it.  With
+	 * a user timeout, the time since the last receive decides instead,
+	 * once a probe is out (net/ipv4/tcp_timer.c: icsk_user_timeout). */
+	if (m->state == KA_PROBING &&
+	    (cfg->user_timeout ? now - m->last_rx >= cfg->user_timeout
+			       : m->probes_out >= cfg->probes)) {
 		conclude(m, m->icmp_seen ? KA_VERDICT_UNREACHABLE : KA_VERDICT_DEAD);
 		return KA_ACT_VERDICT;
 	}

@@ -30,6 +30,10 @@ struct ka_config {
 	ka_time idle;     /* tcp_keepalive_time */
 	ka_time intvl;    /* tcp_keepalive_intvl */
 	unsigned probes;  /* tcp_keepalive_probes */
+	/* TCP_USER_TIMEOUT, 0 for none.  As in tcp_keepalive_timer, it
+	 * replaces the probe count: when the timer fires with probes
+	 * unanswered and nothing received for this long, the peer is dead. */
+	ka_time user_timeout;
 };
 
 enum ka_state {

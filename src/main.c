@@ -44,6 +44,7 @@ enum {
 	OPT_GARBAGE, OPT_CONNECT_TIMEOUT, OPT_FLOW_TIMEOUT,
 	OPT_MAX_IDLE, OPT_MAX_CONNS, OPT_RATE, OPT_RESOLUTION,
 	OPT_CONNS, OPT_CONNECT_RATE, OPT_MAX_HOPS, OPT_VARIANT, OPT_TIMEOUTS,
+	OPT_MAX_FLOWS, OPT_MIDDLEBOX, OPT_USER_TIMEOUT,
 };
 
 #define TIMING_OPTIONS \
@@ -73,6 +74,9 @@ static const struct option live_longopts[] = {
 static const struct option replay_longopts[] = {
 	TIMING_OPTIONS,
 	{ "flow-timeout", required_argument, NULL, OPT_FLOW_TIMEOUT },
+	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+	{ "middlebox", required_argument, NULL, OPT_MIDDLEBOX },
+	{ "user-timeout", required_argument, NULL, OPT_USER_TIMEOUT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -451,30 +455,62 @@ static int live_main(int argc, char **argv)
 	return live_run(&o);
 }
 
+/* One of replay's own options into o: 0, or -1 with the message in err. */
+static int replay_opt(int c, struct replay_opts *o, char *err, size_t errlen)
+{
+	long n;
+
+	switch (c) {
+	case OPT_FLOW_TIMEOUT:
+		return parse_duration(optarg, 1000000, 1000LL * 3600 * 1000000, &o->flow_timeout,
+				      err, errlen);
+	case OPT_USER_TIMEOUT:
+		return parse_duration(optarg, MIN_TIME_US, 30LL * 86400 * 1000000,
+				      &o->cfg.user_timeout, err, errlen);
+	case OPT_MAX_FLOWS:
+		if (parse_count(optarg, 1, 100000000L, &n, err, errlen) < 0)
+			return -1;
+		o->max_flows = (uint32_t)n;
+		return 0;
+	case OPT_MIDDLEBOX:
+		if (o->nboxes == REPLAY_MAX_BOXES) {
+			snprintf(err, errlen, "at most %d may be given", REPLAY_MAX_BOXES);
+			return -1;
+		}
+		return middlebox_parse(optarg, &o->box[o->nboxes++], err, errlen);
+	}
+	return 1;
+}
+
 static int replay_main(int argc, char **argv)
 {
 	/* Linux's defaults for what --probes alone leaves unset. */
 	struct replay_opts o = {
 		.cfg = { .idle = 7200LL * 1000000, .intvl = 75LL * 1000000, .probes = 9 },
 		.flow_timeout = 3LL * 3600 * 1000000,
+		.max_flows = REPLAY_DEFAULT_MAX_FLOWS,
 	};
 	struct common cm = { 0 };
 	char err[256];
+	ka_time user_timeout;
 	int c, rc = 0;
 
 	while ((c = next_opt(argc, argv, ":qhV", replay_longopts, &cm, &rc)) >= 0) {
-		if (c != OPT_FLOW_TIMEOUT)
+		rc = replay_opt(c, &o, err, sizeof err);
+		if (rc > 0)
 			return option_error(c, argv);
-		if (parse_duration(optarg, 1000000, 1000LL * 3600 * 1000000, &o.flow_timeout,
-				   err, sizeof err) < 0)
+		if (rc < 0)
 			return value_error(err);
 	}
 	if (c == -2)
 		return rc;
+	/* --profile's values must not undo --user-timeout. */
+	user_timeout = o.cfg.user_timeout;
 	if ((rc = operand(argc, argv, "FILE", &o.file)) != 0 ||
 	    (rc = resolve_timing(&cm, &o.cfg)) != 0)
 		return rc;
-	o.timings = cm.profile || cm.idle || cm.intvl || cm.probes;
+	o.cfg.user_timeout = user_timeout;
+	o.timings = cm.profile || cm.idle || cm.intvl || cm.probes || user_timeout;
 	o.json = cm.json;
 	o.quiet = cm.quiet;
 	return replay_run(&o);

@@ -556,6 +556,45 @@ void out_would_die(struct output *o, ka_time t, const char *verdict)
 	end_line(o);
 }
 
+void out_cut(struct output *o, ka_time t, const char *box, ka_time timeout, ka_time gap,
+	     bool refreshed)
+{
+	if (!out_shows(o, OUT_CUT))
+		return;
+	if (o->json) {
+		json_head(o, "cut", t);
+		json_str(o, KEY("box"), box);
+		ob_str(&o->ob, ",\"timeout_s\":");
+		ob_fixed(&o->ob, timeout, 6);
+		ob_str(&o->ob, ",\"gap_s\":");
+		ob_fixed(&o->ob, gap, 6);
+		json_bool(o, KEY("refreshed"), refreshed);
+		json_end(o);
+		return;
+	}
+	/* Like would-die, no frame's time in front: t is not the frame's. */
+	ob_str(&o->ob, o->flow);
+	ob_str(&o->ob, ": idle ");
+	ob_fixed(&o->ob, gap, 6);
+	ob_str(&o->ob, " s");
+	if (o->frame) {
+		ob_str(&o->ob, " (to frame ");
+		ob_u64(&o->ob, o->frame);
+		ob_char(&o->ob, ')');
+	}
+	ob_str(&o->ob, refreshed ? ", but keep-alive refreshed box " : ": box ");
+	ob_str(&o->ob, box);
+	ob_str(&o->ob, " (idle timeout ");
+	ob_fixed(&o->ob, timeout, 6);
+	ob_str(&o->ob, " s)");
+	if (!refreshed) {
+		ob_str(&o->ob, " dropped it at t=");
+		ob_double(&o->ob, (double)(t - o->t0) / 1e6, 3);
+		ob_str(&o->ob, " s");
+	}
+	end_line(o);
+}
+
 void out_summary(struct output *o, ka_time t, const struct ka_machine *m, uint32_t ignored)
 {
 	const struct ka_stats *st = &m->st;
@@ -606,6 +645,8 @@ void out_replay_summary(struct output *o, ka_time t, const char *file,
 		json_u64(o, KEY("malformed"), tot->malformed);
 		json_u64(o, KEY("not_tcp"), tot->not_tcp);
 		ob_char(&o->ob, '}');
+		json_u64(o, KEY("evicted"), tot->evicted);
+		json_bool(o, KEY("interrupted"), tot->interrupted);
 		json_end(o);
 		return;
 	}
@@ -629,7 +670,9 @@ void out_replay_summary(struct output *o, ka_time t, const char *file,
 	ob_u64(&o->ob, tot->malformed);
 	ob_str(&o->ob, " malformed, ");
 	ob_u64(&o->ob, tot->not_tcp);
-	ob_str(&o->ob, " not TCP");
+	ob_str(&o->ob, " not TCP; ");
+	human_count(o, tot->evicted, "flow");
+	ob_str(&o->ob, tot->interrupted ? " evicted; interrupted" : " evicted");
 	end_line(o);
 }
 

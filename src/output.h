@@ -45,7 +45,7 @@ enum out_event {
 	OUT_CONNECT, OUT_PROBE, OUT_REPLY, OUT_NOTICE, OUT_IGNORED,
 	OUT_VERDICT,            /* live mode's verdict */
 	OUT_FLOW_VERDICT,       /* replay's verdict of one flow */
-	OUT_WOULD_DIE, OUT_SUMMARY,
+	OUT_WOULD_DIE, OUT_CUT, OUT_SUMMARY,
 	OUT_AUDIT_START,
 	OUT_FINDING,            /* the audit's variant, idle-timeout, refresh, advice */
 };
@@ -74,6 +74,8 @@ struct out_reply {
 struct replay_totals {
 	uint64_t frames, tcp, flows, flows_probed, probes, answered;
 	uint64_t truncated, malformed, not_tcp;   /* frames skipped, by reason */
+	uint64_t evicted;         /* flows dropped to stay under --max-flows */
+	bool interrupted;         /* SIGINT or SIGTERM stopped the reading */
 };
 
 /* The audit: what one probe got, and from whom. */
@@ -117,6 +119,11 @@ void out_ignored(struct output *o, ka_time t, const char *reason, const char *fr
 void out_verdict(struct output *o, ka_time t, const char *verdict, const struct ka_machine *m);
 /* Replay with timings given: when a stack with them would have given up. */
 void out_would_die(struct output *o, ka_time t, const char *verdict);
+/* Replay with --middlebox: the flow sat idle `gap` (no traffic but
+ * keep-alives), longer than box's idle timeout; t is when the box dropped
+ * it, unless keep-alives came often enough to refresh it (`refreshed`). */
+void out_cut(struct output *o, ka_time t, const char *box, ka_time timeout, ka_time gap,
+	     bool refreshed);
 /* Live mode's summary; ignored: what was seen and not acted on. */
 void out_summary(struct output *o, ka_time t, const struct ka_machine *m, uint32_t ignored);
 void out_replay_summary(struct output *o, ka_time t, const char *file,

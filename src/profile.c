@@ -17,15 +17,15 @@ static const struct profile {
 } profiles[] = {
 	/* Linux: sysctl defaults net.ipv4.tcp_keepalive_time/intvl/probes
 	 * (include/net/tcp.h TCP_KEEPALIVE_TIME/INTVL/PROBES). */
-	{ "linux", { 7200 * SEC, 75 * SEC, 9 } },
+	{ "linux", { 7200 * SEC, 75 * SEC, 9, 0 } },
 	/* FreeBSD: net.inet.tcp.keepidle/keepintvl, TCPTV_KEEPCNT
 	 * (sys/netinet/tcp_timer.h). */
-	{ "freebsd", { 7200 * SEC, 75 * SEC, 8 } },
+	{ "freebsd", { 7200 * SEC, 75 * SEC, 8, 0 } },
 	/* macOS: xnu bsd/netinet/tcp_timer.h, same as FreeBSD. */
-	{ "macos", { 7200 * SEC, 75 * SEC, 8 } },
+	{ "macos", { 7200 * SEC, 75 * SEC, 8, 0 } },
 	/* Windows Vista and later: KeepAliveTime 2 h, KeepAliveInterval 1 s,
 	 * 10 probes fixed (Microsoft docs, SIO_KEEPALIVE_VALS). */
-	{ "windows", { 7200 * SEC, 1 * SEC, 10 } },
+	{ "windows", { 7200 * SEC, 1 * SEC, 10, 0 } },
 };
 
 /* Read one sysctl file of procdir holding a decimal number in [1, INT_MAX]

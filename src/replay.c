@@ -2,26 +2,32 @@
  * capture.
  *
  * Every frame goes through the decoder (segment.c) into its flow (flowtable,
- * flow.c).  A segment Wireshark would label "TCP Keep-Alive" is a probe; the
- * first end seen probing is the flow's prober, and its probes and the
- * peer's answers drive the same state machine live mode uses (keepalive.c),
- * with the capture's timestamps for time.  Verdicts: reset (the peer's RST
- * at RCV.NXT), dead (the prober gave up: its RST or FIN after unanswered
- * probes), alive (the last round was answered), open (the capture ends
- * with probes unanswered).
+ * flow.c).  A segment Wireshark would label "TCP Keep-Alive" is a probe.
+ * Each end of a flow that probes is a prober of its own (both ends of a
+ * flow may probe): its probes and the other end's answers drive the same
+ * state machine live mode uses (keepalive.c), with the capture's timestamps
+ * for time.  Verdicts, one per prober: reset (the peer's RST at RCV.NXT),
+ * dead (the prober gave up: its RST or FIN after unanswered probes), alive
+ * (the last round was answered), open (the capture ends with probes
+ * unanswered).
  *
- * With --idle/--intvl/--probes given, a second machine per probed flow runs
- * on the timer with those settings, fed only by what the peer sent, to say
- * when a stack so configured would have declared the peer dead.
+ * With --idle/--intvl/--probes/--user-timeout given, a second machine per
+ * prober runs on the timer with those settings, fed only by what the peer
+ * sent, to say when a stack so configured would have declared the peer
+ * dead.  With --middlebox, every idle gap of a flow longer than a box's
+ * idle timeout is reported, and whether keep-alives refreshed the box.
  *
  * Memory follows the flows open at once: a flow is released once it has
- * been closed (RST, or FIN each way) and quiet for FT_LINGER_S, or silent
- * for --flow-timeout.
+ * been closed (RST, or FIN each way) and quiet for FT_LINGER_US, or silent
+ * for --flow-timeout; and at most --max-flows are held, the longest silent
+ * evicted first, so that memory stays bounded even when capture time
+ * stands still.
  */
 #include "replay.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +45,7 @@
 /* A closed flow is kept this long (capture time) for stray segments: a
  * retransmitted FIN or a late ACK then finds the flow, as in Wireshark,
  * instead of starting a new one mid-stream. */
-#define FT_LINGER_S 10
+#define FT_LINGER_US (10 * 1000000LL)
 
 /* Events collect in a buffer this big, written when it is full.  When
  * someone watches (stdout a pipe or a terminal), it is also written every
@@ -48,12 +54,13 @@
 #define OUT_BUFSIZE (256 * 1024)
 #define FLUSH_BATCH 1024
 
+/* SIGINT or SIGTERM: stop reading, report what is known. */
+static volatile sig_atomic_t stop_signal;
+
 struct replay {
 	const struct replay_opts *opt;
 	struct output out;
 	struct flowtable ft;
-	struct ka_machine *would;   /* per record, only with timings given */
-	uint32_t would_cap;
 	struct replay_totals tot;
 	ka_time t_first, t_last;    /* capture time of the first and last frame read */
 	uint64_t frame;             /* the frame being processed */
@@ -67,6 +74,7 @@ struct replay {
 	} refused[8];
 	unsigned nrefused;
 	bool watched;               /* stdout is a pipe or a terminal */
+	ka_time *evict_buf;         /* scratch for choosing whom to evict */
 	char flowtxt[112];          /* "prober>peer" of the event being reported */
 };
 
@@ -103,47 +111,67 @@ static void name_flow(struct replay *rp, const struct rflow *r, int from)
 
 /* ---- verdicts -------------------------------------------------------------- */
 
-static const char *final_verdict(const struct rflow *r)
+static const char *final_verdict(const struct prober *p)
 {
-	if (r->ka.state == KA_DONE)
-		return ka_verdict_name(r->ka.verdict);
-	return r->ka.state == KA_PROBING ? "open" : "alive";
+	if (p->ka.state == KA_DONE)
+		return ka_verdict_name(p->ka.verdict);
+	return p->ka.state == KA_PROBING ? "open" : "alive";
 }
 
-static void report_verdict(struct replay *rp, struct rflow *r, ka_time t)
+/* The verdict of end `end`'s probing, once. */
+static void report_verdict(struct replay *rp, const struct rflow *r, int end, ka_time t)
 {
-	if (!(r->rflags & RF_PROBED) || (r->rflags & RF_VERDICT))
+	struct prober *p = ft_prober(&rp->ft, r, end);
+
+	if (!p || (p->pflags & PF_VERDICT))
 		return;
-	r->rflags |= RF_VERDICT;
+	p->pflags |= PF_VERDICT;
 	if (!out_shows(&rp->out, OUT_FLOW_VERDICT))
 		return;
-	name_flow(rp, r, r->prober);
+	name_flow(rp, r, end);
 	rp->out.frame = 0;
-	out_verdict(&rp->out, t, final_verdict(r), &r->ka);
+	out_verdict(&rp->out, t, final_verdict(p), &p->ka);
 }
 
-/* Run the would-be machine's timer up to time t; it only ever probes into
- * silence, so its probes count and its verdict is a death. */
-static void run_would(struct replay *rp, uint32_t idx, ka_time t)
+/* When the would-be machine of prober p next acts, and whether that is a
+ * death by --user-timeout on unacknowledged data (Linux's retransmission
+ * timer gives up user_timeout after the oldest unacked send). */
+static ka_time would_deadline(const struct prober *p, const struct ka_config *cfg, bool *data)
 {
-	struct rflow *r = ft_get(&rp->ft, idx);
+	ka_time d = ka_deadline(&p->would, cfg);
+
+	*data = cfg->user_timeout && p->data_since &&
+		p->data_since + cfg->user_timeout < d;
+	return *data ? p->data_since + cfg->user_timeout : d;
+}
+
+static void would_die(struct replay *rp, const struct rflow *r, int end, struct prober *p,
+		      ka_time t, const char *verdict)
+{
+	p->pflags |= PF_WOULD_DIE;
+	name_flow(rp, r, end);
+	rp->out.frame = 0;
+	out_would_die(&rp->out, t, verdict);
+}
+
+/* Run end `end`'s would-be machine up to time t; it only ever probes into
+ * silence, so its probes count and its verdict is a death. */
+static void run_would(struct replay *rp, const struct rflow *r, int end, ka_time t)
+{
+	struct prober *p = ft_prober(&rp->ft, r, end);
 	const struct ka_config *cfg = &rp->opt->cfg;
-	struct ka_machine *m;
+	bool data;
 	ka_time d;
 
-	if (!rp->would || !(r->rflags & RF_PROBED) || (r->rflags & RF_WOULD_DIE))
+	if (!p || (p->pflags & PF_WOULD_DIE))
 		return;
-	m = &rp->would[idx];
-	while ((d = ka_deadline(m, cfg)) <= t) {
-		enum ka_action a = ka_timer(m, cfg, d);
+	while ((d = would_deadline(p, cfg, &data)) <= t) {
+		enum ka_action a = data ? KA_ACT_VERDICT : ka_timer(&p->would, cfg, d);
 
 		if (a == KA_ACT_PROBE) {
-			ka_sent(m, d);
+			ka_sent(&p->would, d);
 		} else if (a == KA_ACT_VERDICT) {
-			r->rflags |= RF_WOULD_DIE;
-			name_flow(rp, r, r->prober);
-			rp->out.frame = 0;
-			out_would_die(&rp->out, d, ka_verdict_name(m->verdict));
+			would_die(rp, r, end, p, d, data ? "dead" : ka_verdict_name(p->would.verdict));
 			return;
 		} else {
 			return;
@@ -151,12 +179,65 @@ static void run_would(struct replay *rp, uint32_t idx, ka_time t)
 	}
 }
 
+static void run_woulds(struct replay *rp, const struct rflow *r, ka_time t)
+{
+	if (!rp->opt->timings)
+		return;
+	run_would(rp, r, 0, t);
+	run_would(rp, r, 1, t);
+}
+
+/* ---- what-if: middleboxes ------------------------------------------------ */
+
+/* The flow's traffic paused from traffic_us to `end` (frame: the segment
+ * that ended the pause, 0 when it runs to the end): one `cut` per box whose
+ * idle timeout the pause outlasted. */
+static void report_gaps(struct replay *rp, const struct rflow *r, ka_time end, uint64_t frame)
+{
+	ka_time gap = end - r->traffic_us;
+
+	for (unsigned i = 0; i < rp->opt->nboxes; i++) {
+		const struct middlebox *b = &rp->opt->box[i];
+
+		if (gap <= b->timeout || !out_shows(&rp->out, OUT_CUT))
+			continue;
+		/* Named from the end that probed, if one did. */
+		name_flow(rp, r, r->prober[1] && !r->prober[0]);
+		rp->out.frame = frame;
+		out_cut(&rp->out, r->traffic_us + b->timeout, b->name, b->timeout, gap,
+			r->max_quiet <= b->timeout);
+	}
+}
+
+/* A segment at time t: keep-alives (probes and their answers) only
+ * refresh a middlebox; anything else is traffic and ends a pause. */
+static void watch_gap(struct replay *rp, struct rflow *r, ka_time t, bool keepalive)
+{
+	if (t - r->last_us > r->max_quiet)
+		r->max_quiet = t - r->last_us;
+	if (keepalive)
+		return;
+	report_gaps(rp, r, t, rp->frame);
+	r->traffic_us = t;
+	r->max_quiet = 0;
+}
+
+/* ---- releasing flows ------------------------------------------------------ */
+
 static void release(struct replay *rp, uint32_t idx)
 {
 	struct rflow *r = ft_get(&rp->ft, idx);
 
-	run_would(rp, idx, rp->t_last);
-	report_verdict(rp, r, rp->t_last);
+	run_woulds(rp, r, rp->t_last);
+	report_verdict(rp, r, 0, rp->t_last);
+	report_verdict(rp, r, 1, rp->t_last);
+	/* An open flow's pause up to now counts too: the box dropped it
+	 * whether or not anyone came back to find out. */
+	if (rp->opt->nboxes && !(r->rflags & RF_CLOSED)) {
+		r->max_quiet = rp->t_last - r->last_us > r->max_quiet ? rp->t_last - r->last_us
+								       : r->max_quiet;
+		report_gaps(rp, r, rp->t_last, 0);
+	}
 	ft_remove(&rp->ft, idx);
 }
 
@@ -164,25 +245,93 @@ static void release(struct replay *rp, uint32_t idx)
  * per `live` frames, so its cost per frame stays constant. */
 static void sweep(struct replay *rp)
 {
-	uint32_t now = (uint32_t)((rp->t_last - rp->t_first) / 1000000);
-	uint32_t timeout = (uint32_t)(rp->opt->flow_timeout / 1000000);
-
 	for (uint32_t i = 0; i < rp->ft.pool_used; i++) {
 		const struct rflow *r = ft_get(&rp->ft, i);
-		uint32_t quiet = now - r->last_seen;
+		ka_time quiet = rp->t_last - r->last_us;
 
-		if ((r->rflags & RF_LIVE) &&
-		    (quiet >= timeout || ((r->rflags & RF_CLOSED) && quiet >= FT_LINGER_S)))
+		if ((r->rflags & RF_LIVE) && (quiet >= rp->opt->flow_timeout ||
+					      ((r->rflags & RF_CLOSED) && quiet >= FT_LINGER_US)))
 			release(rp, i);
 	}
 	rp->since_sweep = 0;
 }
 
+/* Replay holds only what the open flows need: running out means a capture
+ * with more flows open at once than memory holds, not one to recover from. */
+static void out_of_memory(const struct replay *rp)
+{
+	fprintf(stderr, "kaprobe: out of memory at frame %llu\n", (unsigned long long)rp->frame);
+	exit(EXIT_SOFTWARE);
+}
+
+/* The k-th smallest of v[0..n) (quickselect; v is reordered). */
+static ka_time kth_smallest(ka_time *v, uint32_t n, uint32_t k)
+{
+	uint32_t lo = 0, hi = n - 1;
+
+	while (lo < hi) {
+		ka_time pivot = v[lo + (hi - lo) / 2], tmp;
+		uint32_t i = lo, j = hi;
+
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				tmp = v[i], v[i] = v[j], v[j] = tmp;
+				i++;
+				if (j-- == 0)
+					break;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return v[k];
+	}
+	return v[k];
+}
+
+/* The table is full (--max-flows): release the longest-silent flows, a
+ * 64th of the table at once, so that the scan costs little per flow. */
+static void evict(struct replay *rp)
+{
+	uint32_t n = 0, k = rp->opt->max_flows / 64, gone = 0;
+	ka_time limit;
+
+	if (!rp->evict_buf && !(rp->evict_buf = malloc((size_t)rp->opt->max_flows *
+						       sizeof *rp->evict_buf)))
+		out_of_memory(rp);
+	for (uint32_t i = 0; i < rp->ft.pool_used && n < rp->opt->max_flows; i++)
+		if (ft_get(&rp->ft, i)->rflags & RF_LIVE)
+			rp->evict_buf[n++] = ft_get(&rp->ft, i)->last_us;
+	if (n == 0)
+		return;
+	k = k ? (k < n ? k : n) : 1;
+	limit = kth_smallest(rp->evict_buf, n, k - 1);
+	/* Those silent longer than the k-th first, then its ties. */
+	for (int tie = 0; tie < 2; tie++)
+		for (uint32_t i = 0; i < rp->ft.pool_used && gone < k; i++) {
+			const struct rflow *r = ft_get(&rp->ft, i);
+
+			if ((r->rflags & RF_LIVE) &&
+			    (r->last_us < limit || (tie && r->last_us == limit))) {
+				release(rp, i);
+				gone++;
+			}
+		}
+	rp->tot.evicted += gone;
+}
+
 /* ---- segments ------------------------------------------------------------- */
 
-static void report_reply(struct replay *rp, const struct rflow *r, ka_time t,
+static void report_reply(struct replay *rp, const struct rflow *r, int prober, ka_time t,
 			 const char *kind, const struct ka_outcome *o, const struct segment *s)
 {
+	const struct prober *p = ft_prober(&rp->ft, r, prober);
 	char from[64];
 
 	if (o->answered)
@@ -194,7 +343,7 @@ static void report_reply(struct replay *rp, const struct rflow *r, ka_time t,
 	struct out_reply rep = {
 		.kind = kind, .n = o->n, .rtt = o->rtt, .ttl = s->ttl, .from = from,
 		.seq = s->seq, .ack = s->ack, .len = s->len, .icmp_type = -1,
-		.probe_frame = r->probe_frame,
+		.probe_frame = p->probe_frame,
 	};
 
 	addr_format(s->family, s->src, from, sizeof from);
@@ -202,100 +351,109 @@ static void report_reply(struct replay *rp, const struct rflow *r, ka_time t,
 		rep.icmp_type = s->icmp_type;
 		rep.icmp_code = s->icmp_code;
 	}
-	name_flow(rp, r, r->prober);
+	name_flow(rp, r, prober);
 	rp->out.frame = rp->frame;
 	out_reply(&rp->out, t, &rep);
 }
 
-/* Replay holds only what the open flows need: running out means a capture
- * with more flows open at once than memory holds, not one to recover from. */
-static void out_of_memory(const struct replay *rp)
-{
-	fprintf(stderr, "kaprobe: out of memory at frame %llu\n", (unsigned long long)rp->frame);
-	exit(EXIT_SOFTWARE);
-}
-
-/* The first keep-alive of a flow makes its sender the prober. */
-static int start_probing(struct replay *rp, uint32_t idx, int dir)
+/* The first keep-alive from an end makes it a prober. */
+static void start_probing(struct replay *rp, uint32_t idx, int end)
 {
 	struct rflow *r = ft_get(&rp->ft, idx);
+	bool first = !r->prober[0] && !r->prober[1];
+	struct prober *p = ft_new_prober(&rp->ft, idx, end);
 
-	if (rp->would) {
-		if (idx >= rp->would_cap) {
-			uint32_t cap = rp->ft.pool_cap;
-			struct ka_machine *w = realloc(rp->would, (size_t)cap * sizeof *w);
-
-			if (!w)
-				return -1;
-			rp->would = w;
-			rp->would_cap = cap;
-		}
-		rp->would[idx] = r->ka;  /* idle from the same last receive */
-	}
-	r->rflags |= RF_PROBED;
-	r->prober = (uint8_t)dir;
-	rp->tot.flows_probed++;
-	return 0;
+	if (!p)
+		out_of_memory(rp);
+	/* Idle since the flow's last segment, whichever end sent it. */
+	ka_init(&p->ka, r->last_us);
+	p->would = p->ka;
+	rp->tot.flows_probed += first;
 }
 
-static void on_probe(struct replay *rp, uint32_t idx, int dir, ka_time t,
+static void on_probe(struct replay *rp, uint32_t idx, int end, ka_time t,
 		     const struct segment *s)
 {
 	struct rflow *r = ft_get(&rp->ft, idx);
-	unsigned n = 0;
+	struct prober *p;
 
+	if (!r->prober[end])
+		start_probing(rp, idx, end);
+	p = ft_prober(&rp->ft, r, end);
 	rp->tot.probes++;
-	if (dir == r->prober) {
-		ka_sent(&r->ka, t);
-		r->probe_frame = (uint32_t)rp->frame;
-		n = r->ka.probes_out;
-	}
-	/* Both ends may probe; the machine follows the first.  The other's
-	 * probes are still reported, with n = 0. */
+	ka_sent(&p->ka, t);
+	p->probe_frame = (uint32_t)rp->frame;
 	if (!out_shows(&rp->out, OUT_PROBE))
 		return;
-	name_flow(rp, r, dir);
+	name_flow(rp, r, end);
 	rp->out.frame = rp->frame;
-	out_probe(&rp->out, t, &(struct out_probe){ .n = n, .seq = s->seq, .ack = s->ack,
-						  .len = s->len });
+	out_probe(&rp->out, t, &(struct out_probe){ .n = p->ka.probes_out, .seq = s->seq,
+						  .ack = s->ack, .len = s->len });
 }
 
-/* A segment from the prober that is not a probe: an RST or FIN while
- * probes are unanswered means it gave up. */
-static void on_prober(struct replay *rp, struct rflow *r, ka_time t, const struct segment *s)
+/* A segment from a prober that is not a probe: an RST or FIN while probes
+ * are unanswered means it gave up.  New data starts the --user-timeout
+ * clock for data. */
+static void on_prober(struct replay *rp, const struct rflow *r, int end, ka_time t,
+		      const struct segment *s)
 {
-	if ((s->flags & (TCPF_RST | TCPF_FIN)) && ka_abandon(&r->ka))
-		report_verdict(rp, r, t);
+	struct prober *p = ft_prober(&rp->ft, r, end);
+
+	if ((s->flags & (TCPF_RST | TCPF_FIN)) && ka_abandon(&p->ka))
+		report_verdict(rp, r, end, t);
+	if (!p->data_since && flow_is_new_data(&r->fl, end, s))
+		p->data_since = t;
 }
 
-/* A segment from the peer, classified against the state before it. */
-static void on_peer(struct replay *rp, uint32_t idx, ka_time t, const struct segment *s)
+/* A segment from the peer of prober `end`, classified against the state
+ * before it.  Returns whether it was an ACK answering probes. */
+static bool on_peer(struct replay *rp, const struct rflow *r, int end, ka_time t,
+		    const struct segment *s)
 {
-	struct rflow *r = ft_get(&rp->ft, idx);
-	int peer = !r->prober;
+	struct prober *p = ft_prober(&rp->ft, r, end);
+	int peer = !end;
 	struct ka_outcome o;
 	enum ka_input in;
 
 	if (s->flags & TCPF_RST) {
 		if (s->seq != r->fl.d[peer].snd)
-			return;  /* RFC 5961: not at RCV.NXT, not trusted */
+			return false;  /* RFC 5961: not at RCV.NXT, not trusted */
 		in = KA_IN_RST;
 	} else if (flow_is_new_data(&r->fl, peer, s)) {
 		in = KA_IN_DATA;
 	} else if (flow_acks_all(&r->fl, peer, s)) {
 		in = KA_IN_ACK;
 	} else {
-		return;
+		return false;
 	}
-	if (rp->would)
-		ka_receive(&rp->would[idx], t, in);
-	o = ka_receive(&r->ka, t, in);
+	if (in != KA_IN_RST && flow_acks_all(&r->fl, peer, s))
+		p->data_since = 0;
+	ka_receive(&p->would, t, in);
+	o = ka_receive(&p->ka, t, in);
 	if (in == KA_IN_RST && o.verdict) {
-		report_reply(rp, r, t, "rst", &o, s);
-		report_verdict(rp, r, t);
+		report_reply(rp, r, end, t, "rst", &o, s);
+		report_verdict(rp, r, end, t);
 	} else if (o.answered) {
-		report_reply(rp, r, t, in == KA_IN_DATA ? "data" : "ack", &o, s);
+		report_reply(rp, r, end, t, in == KA_IN_DATA ? "data" : "ack", &o, s);
 	}
+	return o.answered && in == KA_IN_ACK;
+}
+
+/* A new flow, evicting first when the table is full. */
+static uint32_t new_flow(struct replay *rp, ka_time t, const struct segment *s)
+{
+	uint32_t idx;
+	struct rflow *r;
+
+	if (rp->opt->max_flows && rp->ft.live >= rp->opt->max_flows)
+		evict(rp);
+	idx = ft_insert(&rp->ft, s->family, s->src, s->sport, s->dst, s->dport, s->tunnel);
+	if (idx == FT_NONE)
+		out_of_memory(rp);
+	rp->tot.flows++;
+	r = ft_get(&rp->ft, idx);
+	r->last_us = r->traffic_us = t;
+	return idx;
 }
 
 static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32_t h)
@@ -303,62 +461,56 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32
 	uint32_t idx = ft_find(&rp->ft, h, s->family, s->src, s->sport, s->dst, s->dport,
 			       s->tunnel);
 	struct rflow *r;
+	bool keepalive;
 	int dir;
 
 	rp->tot.tcp++;
-	if (idx == FT_NONE) {
-		idx = ft_insert(&rp->ft, s->family, s->src, s->sport, s->dst, s->dport, s->tunnel);
-		if (idx == FT_NONE)
-			out_of_memory(rp);
-		rp->tot.flows++;
-		ka_init(&ft_get(&rp->ft, idx)->ka, t);
-	}
-	/* Whatever the would-be machine decided before this segment is
+	if (idx == FT_NONE)
+		idx = new_flow(rp, t, s);
+	r = ft_get(&rp->ft, idx);
+	/* Whatever the would-be machines decided before this segment is
 	 * reported before it. */
-	if (rp->would)
-		run_would(rp, idx, t);
-	r = ft_get(&rp->ft, idx);
+	run_woulds(rp, r, t);
 	dir = ft_dir(r, s->src, s->sport);
-	if (flow_is_probe(&r->fl, dir, s)) {
-		if (!(r->rflags & RF_PROBED) && start_probing(rp, idx, dir) < 0)
-			out_of_memory(rp);
+	keepalive = flow_is_probe(&r->fl, dir, s);
+	if (keepalive) {
 		on_probe(rp, idx, dir, t, s);
-	} else if (!(r->rflags & RF_PROBED)) {
-		/* Until someone probes, the idle clock runs from the flow's
-		 * last segment, whichever end sent it. */
-		ka_receive(&r->ka, t, KA_IN_ACK);
-	} else if (dir == r->prober) {
-		on_prober(rp, r, t, s);
 	} else {
-		on_peer(rp, idx, t, s);
+		/* A segment is its sender's own, and its peer's answer. */
+		if (r->prober[dir])
+			on_prober(rp, r, dir, t, s);
+		if (r->prober[!dir])
+			keepalive = on_peer(rp, r, !dir, t, s);
 	}
-	r = ft_get(&rp->ft, idx);
+	if (rp->opt->nboxes)
+		watch_gap(rp, r, t, keepalive || flow_is_probe_ack(&r->fl, dir, s));
 	flow_update(&r->fl, dir, s);
-	r->last_seen = (uint32_t)((t - rp->t_first) / 1000000);
+	r->last_us = t;
 	if ((s->flags & TCPF_RST) ||
 	    ((r->fl.d[0].flags & FD_FIN) && (r->fl.d[1].flags & FD_FIN)))
 		r->rflags |= RF_CLOSED;
 }
 
-/* An ICMP error quoting a flow's segment from its prober. */
+/* An ICMP error quoting a flow's segment from one of its probers. */
 static void on_icmp(struct replay *rp, ka_time t, const struct segment *s, uint32_t h)
 {
 	uint32_t idx = ft_find(&rp->ft, h, s->family, s->qsrc, s->sport, s->qdst, s->dport,
 			       s->tunnel);
 	struct rflow *r;
+	struct prober *p;
 	struct ka_outcome o;
+	int end;
 
 	if (idx == FT_NONE)
 		return;
 	r = ft_get(&rp->ft, idx);
-	if (!(r->rflags & RF_PROBED) || ft_dir(r, s->qsrc, s->sport) != r->prober)
+	end = ft_dir(r, s->qsrc, s->sport);
+	if (!(p = ft_prober(&rp->ft, r, end)))
 		return;
-	if (rp->would) {
-		run_would(rp, idx, t);
-		ka_receive(&rp->would[idx], t, KA_IN_ICMP);
-	}
-	o = ka_receive(&r->ka, t, KA_IN_ICMP);
-	report_reply(rp, r, t, "icmp", &o, s);
+	run_woulds(rp, r, t);
+	ka_receive(&p->would, t, KA_IN_ICMP);
+	o = ka_receive(&p->ka, t, KA_IN_ICMP);
+	report_reply(rp, r, end, t, "icmp", &o, s);
 }
 
 /* Frames are decoded two ahead of the one being processed (see
@@ -507,18 +659,55 @@ static bool watched(FILE *f)
 	       (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || isatty(fd));
 }
 
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+/* SIGINT and SIGTERM stop the reading.  SA_RESTART: a write into a slow
+ * pipe must not fail half-way; a wait for input is ended by wait_input. */
+static void catch_stop(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	stop_signal = 0;
+}
+
+/* Wait until fd has input or a stop signal came.  The signals are let in
+ * only inside ppoll, so that one arriving just before the wait still ends
+ * it.  Returns false when stopped. */
+static bool wait_input(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	sigset_t stops, orig;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stops, &orig);
+	while (!stop_signal && ppoll(&pfd, 1, NULL, &orig) < 0 && errno == EINTR)
+		continue;
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	return !stop_signal;
+}
+
 struct waiting {
 	struct replay *rp;
 	struct pipeline *pl;
 };
 
-/* A streamed capture has nothing to read yet: report every frame so far. */
-static void on_wait(void *arg)
+/* A streamed capture has nothing to read yet: report every frame so far,
+ * then wait for more.  False (the end of the input) on a stop signal. */
+static bool on_wait(void *arg, int fd)
 {
 	struct waiting *w = arg;
 
 	pipe_drain(w->rp, w->pl);
 	out_flush(&w->rp->out);
+	return wait_input(fd);
 }
 
 int replay_run(const struct replay_opts *opt)
@@ -555,13 +744,13 @@ static int read_frames(struct replay *rp, struct capfile *cf, struct pipeline *p
 	struct capframe f;
 	int n;
 
-	while ((n = cap_next(cf, &f)) == 1) {
+	while (!stop_signal && (n = cap_next(cf, &f)) == 1) {
 		pipe_frame(rp, pl, &f);
 		if (pl->decoded % FLUSH_BATCH == 0 && !batch_done(rp))
 			return 0;   /* stdout closed: stop quietly */
 	}
 	pipe_drain(rp, pl);
-	return n == 0 ? 1 : -1;
+	return n == 0 || stop_signal ? 1 : -1;
 }
 
 int replay_stream(FILE *fp, const struct replay_opts *opt)
@@ -574,10 +763,20 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 	char *obuf;
 	int rc = 0, lt, n;
 
+	catch_stop();
 	rp.watched = watched(stdout);
-	if (cap_open(&cf, fp, opt->file, rp.watched ? &waiter : NULL) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", cf.err);
-		return EXIT_DATAERR;
+	/* Reading a pipe, what was read is reported before each wait. */
+	if (cap_open(&cf, fp, opt->file, &waiter) < 0) {
+		if (!stop_signal) {
+			fprintf(stderr, "kaprobe: %s\n", cf.err);
+			return EXIT_DATAERR;
+		}
+		/* Stopped before the file's header came: nothing was read. */
+		out_init(&rp.out, stdout, opt->json, opt->quiet, 0);
+		rp.tot.interrupted = true;
+		out_replay_summary(&rp.out, 0, opt->file, &rp.tot);
+		out_flush(&rp.out);
+		return 128 + stop_signal;
 	}
 	lt = cap_linktype(&cf);
 	if (lt >= 0 && !seg_linktype_supported(lt)) {
@@ -598,8 +797,6 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 	obuf = malloc(OUT_BUFSIZE);
 	if (obuf)   /* else events go out one by one, through the small buffer */
 		out_use_buffer(&rp.out, obuf, OUT_BUFSIZE);
-	if (opt->timings)
-		rp.would = malloc(sizeof *rp.would);   /* grown on demand */
 
 	n = read_frames(&rp, &cf, &pl);
 	if (n < 0)
@@ -612,6 +809,7 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 	} else {
 		rp.out.flow = NULL;
 		rp.out.frame = 0;
+		rp.tot.interrupted = stop_signal != 0;
 		out_replay_summary(&rp.out, rp.t_last, opt->file, &rp.tot);
 	}
 	out_flush(&rp.out);
@@ -619,8 +817,8 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 		fprintf(stderr, "kaprobe: %s: damaged or truncated after frame %llu: %s\n",
 			opt->file, (unsigned long long)rp.tot.frames, cf.err);
 	ft_free(&rp.ft);
-	free(rp.would);
+	free(rp.evict_buf);
 	free(obuf);
 	cap_close(&cf);
-	return rc;
+	return stop_signal ? 128 + stop_signal : rc;
 }

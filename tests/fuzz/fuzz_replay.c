@@ -74,8 +74,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	const struct replay_opts timed = {
 		.file = "fuzz", .timings = true,
-		.cfg = { 1000000, 1000000, 3 },
+		.cfg = { 1000000, 1000000, 3, 2500000 },
 		.flow_timeout = 3LL * 3600 * 1000000,
+		.max_flows = 64,
+		.box = { { "2s", 2000000 } },
+		.nboxes = 1,
 	};
 	int r1, r2;
 

@@ -235,9 +235,73 @@ static void test_next_seq_wrapping_to_zero(void)
 	CU_ASSERT_TRUE(flow_acks_all(&f, 1, &s));
 }
 
+/* packet-tcp.c: the +1 of a FIN counts only while fewer than 10,000 of
+ * the sender's segments are unacknowledged.  In a one-way capture nothing
+ * is ever acknowledged, so the 10,000th segment is the last counted. */
+static void one_way(struct flow *f, unsigned segments)
+{
+	struct segment s;
+	uint32_t seq = 1001;
+
+	memset(f, 0, sizeof *f);
+	s = seg(1000, 0, TCPF_SYN, 0);               /* the SYN is the first entry */
+	flow_update(f, 0, &s);
+	for (unsigned i = 0; i < segments; i++, seq += 100) {
+		s = seg(seq, 5001, TCPF_ACK, 100);
+		flow_update(f, 0, &s);
+	}
+	s = seg(seq, 5001, TCPF_ACK | TCPF_FIN, 0);
+	flow_update(f, 0, &s);
+}
+
+static void test_fin_unacked_limit(void)
+{
+	struct flow f;
+	uint32_t fin_seq = 1001 + 9998 * 100;
+	struct segment probe = seg(fin_seq, 5001, TCPF_ACK, 0);
+
+	one_way(&f, 9998);                           /* SYN + 9,998: FIN is the 10,000th */
+	CU_ASSERT_EQUAL(f.unacked[0], FLOW_MAX_UNACKED);
+	CU_ASSERT_EQUAL(f.d[0].nxt, fin_seq + 1);
+	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &probe));
+	one_way(&f, 9999);                           /* the list is full at the FIN */
+	fin_seq += 100;
+	probe.seq = fin_seq;
+	CU_ASSERT_EQUAL(f.d[0].nxt, fin_seq);        /* no +1 */
+	CU_ASSERT_EQUAL(f.d[0].snd, fin_seq + 1);    /* the truth keeps it */
+	CU_ASSERT_FALSE(flow_is_probe(&f, 0, &probe));
+	probe.seq = fin_seq - 1;                     /* Wireshark's keep-alive */
+	CU_ASSERT_TRUE(flow_is_probe(&f, 0, &probe));
+}
+
+/* Acks trim the count: all of it when everything is acknowledged, a
+ * share when part is, none for an old ack. */
+static void test_unacked_trimmed(void)
+{
+	struct flow f;
+	struct segment s;
+
+	handshake(&f, 1000, 5000, false);
+	CU_ASSERT_EQUAL(f.unacked[0], 0);            /* the peer's SYN-ACK acked the SYN */
+	for (uint32_t i = 0; i < 10; i++) {
+		s = seg(1001 + i * 100, 5001, TCPF_ACK, 100);
+		flow_update(&f, 0, &s);
+	}
+	CU_ASSERT_EQUAL(f.unacked[0], 10);
+	s = seg(5001, 1001 + 400, TCPF_ACK, 0);     /* 4 of 10 evenly sized */
+	flow_update(&f, 1, &s);
+	CU_ASSERT_EQUAL(f.unacked[0], 6);
+	s = seg(5001, 1001 + 300, TCPF_ACK, 0);     /* behind the last ack */
+	flow_update(&f, 1, &s);
+	CU_ASSERT_EQUAL(f.unacked[0], 6);
+	s = seg(5001, 1001 + 1000, TCPF_ACK, 0);    /* all of it */
+	flow_update(&f, 1, &s);
+	CU_ASSERT_EQUAL(f.unacked[0], 0);
+}
+
 static void test_state_is_small(void)
 {
-	CU_ASSERT(sizeof(struct flow) <= 32);
+	CU_ASSERT(sizeof(struct flow) <= 36);
 }
 
 void suite_flow(void)
@@ -254,5 +318,7 @@ void suite_flow(void)
 		   UNIT_TEST(test_zero_window_probe),
 		   UNIT_TEST(test_midstream),
 		   UNIT_TEST(test_next_seq_wrapping_to_zero),
+		   UNIT_TEST(test_fin_unacked_limit),
+		   UNIT_TEST(test_unacked_trimmed),
 		   UNIT_TEST(test_state_is_small));
 }

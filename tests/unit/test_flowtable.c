@@ -14,9 +14,40 @@ static void addr4(uint8_t out[16], uint32_t host)
 	memcpy(out, &n, 4);
 }
 
-static void test_record_is_128_bytes(void)
+static void test_record_fits_128_bytes(void)
 {
-	CU_ASSERT_EQUAL(sizeof(struct rflow), 128);
+	CU_ASSERT(sizeof(struct rflow) <= 128);
+}
+
+/* Each end gets its own prober; a removed flow's probers are reused. */
+static void test_probers(void)
+{
+	struct flowtable ft;
+	uint8_t a[16], b[16];
+	uint32_t f1, f2;
+	struct prober *p;
+
+	CU_ASSERT_EQUAL_FATAL(ft_init(&ft), 0);
+	addr4(a, 0xc6120102);
+	addr4(b, 0xc6130102);
+	f1 = ft_insert(&ft, AF_INET, a, 40000, b, 443, 0);
+	CU_ASSERT_PTR_NULL(ft_prober(&ft, ft_get(&ft, f1), 0));
+	p = ft_new_prober(&ft, f1, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	p->probe_frame = 7;
+	CU_ASSERT_PTR_NULL(ft_prober(&ft, ft_get(&ft, f1), 0));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ft_new_prober(&ft, f1, 0));
+	CU_ASSERT_EQUAL(ft_prober(&ft, ft_get(&ft, f1), 1)->probe_frame, 7);
+	CU_ASSERT_EQUAL(ft_prober(&ft, ft_get(&ft, f1), 0)->probe_frame, 0);
+	CU_ASSERT_EQUAL(ft.pr_used, 2);
+	ft_remove(&ft, f1);
+	f2 = ft_insert(&ft, AF_INET, a, 40001, b, 443, 0);
+	CU_ASSERT_PTR_NULL(ft_prober(&ft, ft_get(&ft, f2), 0));
+	CU_ASSERT_PTR_NULL(ft_prober(&ft, ft_get(&ft, f2), 1));
+	CU_ASSERT_PTR_NOT_NULL(ft_new_prober(&ft, f2, 0));
+	CU_ASSERT_PTR_NOT_NULL(ft_new_prober(&ft, f2, 1));
+	CU_ASSERT_EQUAL(ft.pr_used, 2);              /* both reused */
+	ft_free(&ft);
 }
 
 /* Find a flow by its 4-tuple and tunnel, hashing as replay does. */
@@ -162,7 +193,8 @@ static void test_no_tunnel_array(void)
 void suite_flowtable(void)
 {
 	UNIT_SUITE("flowtable",
-		   UNIT_TEST(test_record_is_128_bytes),
+		   UNIT_TEST(test_record_fits_128_bytes),
+		   UNIT_TEST(test_probers),
 		   UNIT_TEST(test_find_both_directions),
 		   UNIT_TEST(test_many_flows_and_removal),
 		   UNIT_TEST(test_ipv6),

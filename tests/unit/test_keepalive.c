@@ -255,6 +255,52 @@ static void test_machine_is_small(void)
 	CU_ASSERT(sizeof(struct ka_machine) <= 48);
 }
 
+/* Run the timer, sending every probe it asks for, until a verdict; the
+ * time of the verdict, or -1 if none came by `until`. */
+static ka_time run_to_verdict(struct ka_machine *m, const struct ka_config *c, ka_time until)
+{
+	ka_time d;
+
+	while ((d = ka_deadline(m, c)) <= until) {
+		enum ka_action a = ka_timer(m, c, d);
+
+		if (a == KA_ACT_VERDICT)
+			return d;
+		if (a == KA_ACT_PROBE)
+			ka_sent(m, d);
+	}
+	return -1;
+}
+
+/* TCP_USER_TIMEOUT replaces the count (tcp_keepalive_timer): dead when the
+ * timer fires with a probe out and nothing received for the timeout. */
+static void test_user_timeout(void)
+{
+	struct ka_config c = cfg;
+	struct ka_machine m;
+
+	/* 10 s idle, probes every 2 s: the firings at 12 to 18 s are under
+	 * 19 s since the last receive, 20 s is not.  5 probes, more than
+	 * --probes 3 allows. */
+	c.user_timeout = S(19);
+	ka_init(&m, S(0));
+	CU_ASSERT_EQUAL(run_to_verdict(&m, &c, S(100)), S(20));
+	CU_ASSERT_EQUAL(m.st.sent, 5);
+	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_DEAD);
+	/* Shorter than the idle time: one probe goes out all the same, as
+	 * the check needs a probe out; death comes one interval later. */
+	c.user_timeout = S(3);
+	ka_init(&m, S(0));
+	CU_ASSERT_EQUAL(run_to_verdict(&m, &c, S(100)), S(12));
+	CU_ASSERT_EQUAL(m.st.sent, 1);
+	/* An answer restarts the clock it measures. */
+	c.user_timeout = S(19);
+	ka_init(&m, S(0));
+	CU_ASSERT_EQUAL(run_to_verdict(&m, &c, S(13)), -1);
+	ka_receive(&m, S(13), KA_IN_ACK);
+	CU_ASSERT_EQUAL(run_to_verdict(&m, &c, S(100)), S(13 + 20));
+}
+
 static void test_verdict_names(void)
 {
 	CU_ASSERT_STRING_EQUAL(ka_verdict_name(KA_VERDICT_ALIVE), "alive");
@@ -281,5 +327,6 @@ void suite_keepalive(void)
 		   UNIT_TEST(test_ack_while_idle),
 		   UNIT_TEST(test_abandon),
 		   UNIT_TEST(test_machine_is_small),
+		   UNIT_TEST(test_user_timeout),
 		   UNIT_TEST(test_verdict_names));
 }
