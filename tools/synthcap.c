@@ -25,6 +25,12 @@
  *     --midstream PERCENT  flows whose handshake is left out (0)
  *     --retrans PERCENT    data segments sent twice          (0)
  *     --reorder PERCENT    data segment pairs sent swapped   (0)
+ *     --both PERCENT       keep-alive flows whose other end probes too (0)
+ *     --frozen             every packet has the same timestamp
+ *     --fin-wait N         instead: one flow whose client sends N data
+ *                          segments, closes its side (FIN) and then probes
+ *                          from FIN-WAIT-2 (Linux does, with SO_KEEPALIVE)
+ *     --one-way            write only the client's packets
  *     --seed N     the output is a pure function of the options and N (1)
  *
  * Each flow's whole packet script is planned when the flow starts, with
@@ -110,8 +116,11 @@ static struct {
 	bool wrap, mirror, tso6zero;
 	int tunnel, copy;
 	const char *out;
+	int pctboth;
+	bool frozen, oneway;
+	unsigned long finwait;
 } opt = { 10000, 500, 2000, 1, DLT_EN10MB, 20, 30, 0, 0, 0, 262144, 0, false, false, false,
-	  TUN_NONE, 0, NULL };
+	  TUN_NONE, 0, NULL, 0, false, false, 0 };
 
 static int linkvariant; /* 0 plain, 1 802.1Q, 2 QinQ (all DLT_EN10MB) */
 
@@ -342,7 +351,7 @@ enum ka_end { KA_ALIVE, KA_DEAD, KA_RESET, KA_UNREACH };
 static bool keepalive(struct plan *pl)
 {
 	int P = chance(80) ? C2S : S2C, Q = !P;
-	bool garbage = chance(25);
+	bool garbage = chance(25), both = chance(opt.pctboth);
 	int rounds = (int)rnd(1, 3), r, k, maxprobes = (int)rnd(2, 5);
 	uint32_t idle = rnd(1000000, 15000000), intvl = rnd(500000, 5000000);
 	int end, e = (int)rnd(0, 99);
@@ -386,6 +395,14 @@ static bool keepalive(struct plan *pl)
 			seg(pl, P, F_ACK, 0);
 		} else {
 			probe_ack(pl, Q, garbage);
+		}
+		if (both) {
+			/* The other end's own timer fires too: it probes, and
+			 * P answers. */
+			advance(pl, 100000, 3000000);
+			probe(pl, Q, garbage);
+			advance(pl, pl->rtt / 2, pl->rtt * 2);
+			probe_ack(pl, P, garbage);
 		}
 		if (!last && chance(20)) {
 			advance(pl, 100000, 2000000);
@@ -445,6 +462,30 @@ static void set_addr(struct flow *f)
 /* Ports no Wireshark dissector claims: the payload is filler, and a real
  * protocol's dissector would call it malformed. */
 static const uint16_t server_ports[] = { 7001, 7002, 7003, 7004, 7005, 7006, 7007 };
+
+/* --fin-wait: the client sends n data segments, each acknowledged at
+ * once by the server (a one-way capture sees no ACK), closes its side,
+ * then probes three times from FIN-WAIT-2, each answered.  Its probes sit
+ * at its FIN's seq, SND.NXT - 1. */
+static void plan_finwait(struct plan *pl, unsigned long n)
+{
+	for (unsigned long i = 0; i < n; i++) {
+		seg(pl, C2S, F_ACK | F_PSH, 100);
+		advance(pl, 100, 200);
+		if (i % 2 || i + 1 == n)   /* delayed ACKs: every second segment */
+			seg(pl, S2C, F_ACK, 0);
+		advance(pl, 100, 200);
+	}
+	seg(pl, C2S, F_FIN | F_ACK, 0);
+	advance(pl, pl->rtt / 2, pl->rtt);
+	seg(pl, S2C, F_ACK, 0);
+	for (int k = 0; k < 3; k++) {
+		pl->t += 75000000;
+		probe(pl, C2S, false);
+		advance(pl, pl->rtt / 2, pl->rtt);
+		probe_ack(pl, S2C, false);
+	}
+}
 
 /* Plan a whole flow of about `budget` packets or more. */
 static struct flow *plan_flow(uint32_t id, uint64_t t0, unsigned long budget)
@@ -509,6 +550,12 @@ static struct flow *plan_flow(uint32_t id, uint64_t t0, unsigned long budget)
 
 	first[C2S] = pl.nxt[C2S];
 	first[S2C] = pl.nxt[S2C];
+	if (opt.finwait) {
+		plan_finwait(&pl, opt.finwait);
+		for (d = 0; d < 2; d++)
+			f->isn[d] = (uint32_t)rnd64();
+		return f;
+	}
 	/* Data exchanges: as many as it takes to reach the budget, leaving
 	 * room for the keep-alive rounds and the close. */
 	do {
@@ -1025,6 +1072,8 @@ static void dump(pcap_dumper_t *d, uint64_t t, const uint8_t *buf, size_t wrote,
 {
 	struct pcap_pkthdr h;
 
+	if (opt.frozen)   /* a capture clock that stood still */
+		t = 1700000000ull * 1000000;
 	h.ts.tv_sec = (time_t)(t / 1000000);
 	h.ts.tv_usec = (suseconds_t)(t % 1000000);
 	h.len = (bpf_u_int32)wire;
@@ -1117,6 +1166,7 @@ static void usage(FILE *f)
 		"usage: synthcap [-n PACKETS] [-f FLOWS] [-l LINK] [-t TUNNEL [--mirror | --copy N]]\n"
 		"                [-6 PCT] [-k PCT] [-w] [-s SNAPLEN] [-m MAXOPEN] [--midstream PCT]\n"
 		"                [--retrans PCT] [--reorder PCT] [--tso PCT] [--tso6 hbh|zero]\n"
+		"                [--both PCT] [--frozen] [--fin-wait N [--one-way]]\n"
 		"                [--seed N] -o OUT   (LINK and TUNNEL: see the source's comment)\n");
 }
 
@@ -1179,6 +1229,10 @@ static void parse(int argc, char **argv)
 		{ "copy", required_argument, NULL, 'C' },
 		{ "tso", required_argument, NULL, 'T' },
 		{ "tso6", required_argument, NULL, 'J' },
+		{ "both", required_argument, NULL, 'B' },
+		{ "frozen", no_argument, NULL, 'Z' },
+		{ "fin-wait", required_argument, NULL, 'F' },
+		{ "one-way", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1209,6 +1263,10 @@ static void parse(int argc, char **argv)
 			opt.tso6zero = !strcmp(optarg, "zero");
 			break;
 		case 't': opt.tunnel = tunnel_named(optarg); break;
+		case 'B': opt.pctboth = (int)num(optarg, 0, 100, "both-ends percent"); break;
+		case 'Z': opt.frozen = true; break;
+		case 'F': opt.finwait = num(optarg, 1, 1000000, "fin-wait segments"); break;
+		case 'W': opt.oneway = true; break;
 		case 'l':
 			linkvariant = 0;
 			if (!strcmp(optarg, "en10mb") || !strcmp(optarg, "ether"))
@@ -1292,8 +1350,10 @@ int main(int argc, char **argv)
 			struct flow *f = heap_pop();
 
 			now = f->t0 + f->p[f->next].t;
-			write_pkt(d, f, &f->p[f->next]);
-			written++;
+			if (!opt.oneway || f->p[f->next].dir == C2S) {
+				write_pkt(d, f, &f->p[f->next]);
+				written++;
+			}
 			if (++f->next < f->np) {
 				heap_push(f);
 			} else {
