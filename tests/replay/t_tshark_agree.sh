@@ -2,7 +2,8 @@
 # t_tshark_agree.sh - `kaprobe replay` finds exactly the keep-alive probes
 # Wireshark finds, on synthetic captures that cover every link type it reads,
 # IPv6, sequence wrap-around, mid-stream flows, retransmissions and
-# reordering, and short snaplens; then on every capture in pcaps/.
+# reordering, short snaplens, and both ends of a flow probing; then on every
+# capture in pcaps/
 #
 # For each capture:
 #   - kaprobe exits 0 and prints valid JSON lines;
@@ -109,6 +110,10 @@ check midstream "$T/midstream.pcap"
 
 synth retrans --retrans 20 --reorder 20 --seed 15
 check retrans "$T/retrans.pcap"
+
+# Both ends of every keep-alive flow probing.
+synth both --both 100 --seed 19
+check both "$T/both.pcap"
 
 synth mix -w -l vlan --midstream 30 --retrans 10 --reorder 10 -6 50 --seed 16
 check mix "$T/mix.pcap"
