@@ -3,7 +3,7 @@
 # Wireshark finds, on synthetic captures that cover every link type it reads,
 # IPv6, sequence wrap-around, mid-stream flows, retransmissions and
 # reordering, short snaplens, and both ends of a flow probing; then on every
-# capture in pcaps/
+# capture in pcaps/.
 #
 # For each capture:
 #   - kaprobe exits 0 and prints valid JSON lines;
