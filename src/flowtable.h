@@ -60,6 +60,9 @@ struct rflow {
 	/* Each end's prober number + 1, 0 while that end has not probed;
 	 * prober[0] links the free list of a released record. */
 	uint32_t prober[2];
+	/* Frame number (mod 2^32) of its latest segment: the order of
+	 * silence for --max-flows, even when capture time stands still. */
+	uint32_t last_frame;
 };
 
 struct flowtable {

@@ -295,8 +295,20 @@ static ka_time kth_smallest(ka_time *v, uint32_t n, uint32_t k)
 	return v[k];
 }
 
-/* The table is full (--max-flows): release the longest-silent flows, a
- * 64th of the table at once, so that the scan costs little per flow. */
+/* Eviction order, smallest first: closed flows (they only wait for stray
+ * segments), then the longest silent.  Silence is counted in frames:
+ * capture time never runs backwards here, so that is its order too, and
+ * it still tells flows apart when the capture's clock stands still. */
+static ka_time evict_key(const struct replay *rp, const struct rflow *r)
+{
+	ka_time age = (uint32_t)(rp->frame - r->last_frame);
+
+	return (r->rflags & RF_CLOSED) ? -age - ((ka_time)1 << 33) : -age;
+}
+
+/* The table is full (--max-flows): release the flows first in eviction
+ * order, a 64th of the table at once, so that the scan costs little per
+ * flow. */
 static void evict(struct replay *rp)
 {
 	uint32_t n = 0, k = rp->opt->max_flows / 64, gone = 0;
@@ -307,18 +319,18 @@ static void evict(struct replay *rp)
 		out_of_memory(rp);
 	for (uint32_t i = 0; i < rp->ft.pool_used && n < rp->opt->max_flows; i++)
 		if (ft_get(&rp->ft, i)->rflags & RF_LIVE)
-			rp->evict_buf[n++] = ft_get(&rp->ft, i)->last_us;
+			rp->evict_buf[n++] = evict_key(rp, ft_get(&rp->ft, i));
 	if (n == 0)
 		return;
 	k = k ? (k < n ? k : n) : 1;
 	limit = kth_smallest(rp->evict_buf, n, k - 1);
-	/* Those silent longer than the k-th first, then its ties. */
+	/* Those before the k-th first, then its ties. */
 	for (int tie = 0; tie < 2; tie++)
 		for (uint32_t i = 0; i < rp->ft.pool_used && gone < k; i++) {
 			const struct rflow *r = ft_get(&rp->ft, i);
 
 			if ((r->rflags & RF_LIVE) &&
-			    (r->last_us < limit || (tie && r->last_us == limit))) {
+			    (evict_key(rp, r) < limit || (tie && evict_key(rp, r) == limit))) {
 				release(rp, i);
 				gone++;
 			}
@@ -486,6 +498,7 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32
 		watch_gap(rp, r, t, keepalive || flow_is_probe_ack(&r->fl, dir, s));
 	flow_update(&r->fl, dir, s);
 	r->last_us = t;
+	r->last_frame = (uint32_t)rp->frame;
 	if ((s->flags & TCPF_RST) ||
 	    ((r->fl.d[0].flags & FD_FIN) && (r->fl.d[1].flags & FD_FIN)))
 		r->rflags |= RF_CLOSED;
