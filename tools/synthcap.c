@@ -31,6 +31,9 @@
  *                          segments, closes its side (FIN) and then probes
  *                          from FIN-WAIT-2 (Linux does, with SO_KEEPALIVE)
  *     --one-way            write only the client's packets
+ *     --stall              keep-alive flows all end dead, and after the
+ *                          first unanswered probe the prober sends data,
+ *                          retransmitted unanswered until its RST
  *     --seed N     the output is a pure function of the options and N (1)
  *
  * Each flow's whole packet script is planned when the flow starts, with
@@ -117,10 +120,10 @@ static struct {
 	int tunnel, copy;
 	const char *out;
 	int pctboth;
-	bool frozen, oneway;
+	bool frozen, oneway, stall;
 	unsigned long finwait;
 } opt = { 10000, 500, 2000, 1, DLT_EN10MB, 20, 30, 0, 0, 0, 262144, 0, false, false, false,
-	  TUN_NONE, 0, NULL, 0, false, false, 0 };
+	  TUN_NONE, 0, NULL, 0, false, false, false, 0 };
 
 static int linkvariant; /* 0 plain, 1 802.1Q, 2 QinQ (all DLT_EN10MB) */
 
@@ -346,6 +349,29 @@ static void exchange(struct plan *pl)
 
 enum ka_end { KA_ALIVE, KA_DEAD, KA_RESET, KA_UNREACH };
 
+/* --stall: the peer is gone.  P's probe goes unanswered; then its
+ * application writes, and the data is retransmitted with a doubling
+ * timeout (Linux sends no probe while data is out) until P gives up. */
+static void stall(struct plan *pl, int P, bool garbage)
+{
+	uint64_t rto = 200000;
+	struct pkt *p;
+
+	probe(pl, P, garbage);
+	advance(pl, 200000, 400000);
+	seg(pl, P, F_ACK | F_PSH, 100);
+	for (int i = 0; i < 5; i++, rto *= 2) {
+		pl->t += rto;
+		p = push(pl);
+		*p = pl->f->p[pl->f->np - 2];
+		p->t = pl->t;
+		if (pl->f->ts)
+			p->tsval = tsnow(pl, P);
+	}
+	pl->t += rto;
+	seg(pl, P, F_RST | F_ACK, 0);
+}
+
 /* Keep-alive rounds from the prober P.  Returns true when the flow ended
  * (dead: P's RST; reset: the peer's RST). */
 static bool keepalive(struct plan *pl)
@@ -357,10 +383,16 @@ static bool keepalive(struct plan *pl)
 	int end, e = (int)rnd(0, 99);
 
 	end = e < 70 ? KA_ALIVE : e < 82 ? KA_DEAD : e < 94 ? KA_RESET : KA_UNREACH;
+	if (opt.stall)
+		end = KA_DEAD, rounds = 1;
 	for (r = 0; r < rounds; r++) {
 		bool last = r == rounds - 1;
 
 		pl->t += idle;
+		if (last && opt.stall) {
+			stall(pl, P, garbage);
+			return true;
+		}
 		if (last && (end == KA_DEAD || end == KA_UNREACH)) {
 			for (k = 0; k < maxprobes; k++) {
 				probe(pl, P, garbage);
@@ -1166,7 +1198,7 @@ static void usage(FILE *f)
 		"usage: synthcap [-n PACKETS] [-f FLOWS] [-l LINK] [-t TUNNEL [--mirror | --copy N]]\n"
 		"                [-6 PCT] [-k PCT] [-w] [-s SNAPLEN] [-m MAXOPEN] [--midstream PCT]\n"
 		"                [--retrans PCT] [--reorder PCT] [--tso PCT] [--tso6 hbh|zero]\n"
-		"                [--both PCT] [--frozen] [--fin-wait N [--one-way]]\n"
+		"                [--both PCT] [--frozen] [--fin-wait N [--one-way]] [--stall]\n"
 		"                [--seed N] -o OUT   (LINK and TUNNEL: see the source's comment)\n");
 }
 
@@ -1233,6 +1265,7 @@ static void parse(int argc, char **argv)
 		{ "frozen", no_argument, NULL, 'Z' },
 		{ "fin-wait", required_argument, NULL, 'F' },
 		{ "one-way", no_argument, NULL, 'W' },
+		{ "stall", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1267,6 +1300,7 @@ static void parse(int argc, char **argv)
 		case 'Z': opt.frozen = true; break;
 		case 'F': opt.finwait = num(optarg, 1, 1000000, "fin-wait segments"); break;
 		case 'W': opt.oneway = true; break;
+		case 'X': opt.stall = true; break;
 		case 'l':
 			linkvariant = 0;
 			if (!strcmp(optarg, "en10mb") || !strcmp(optarg, "ether"))
