@@ -377,7 +377,7 @@ static void stall(struct plan *pl, int P, bool garbage)
 static bool keepalive(struct plan *pl)
 {
 	int P = chance(80) ? C2S : S2C, Q = !P;
-	bool garbage = chance(25), both = chance(opt.pctboth);
+	bool garbage = chance(25), both = opt.pctboth && chance(opt.pctboth);
 	int rounds = (int)rnd(1, 3), r, k, maxprobes = (int)rnd(2, 5);
 	uint32_t idle = rnd(1000000, 15000000), intvl = rnd(500000, 5000000);
 	int end, e = (int)rnd(0, 99);

@@ -13,7 +13,7 @@
 
 static void profile_is(const char *name, ka_time idle, ka_time intvl, unsigned probes)
 {
-	struct ka_config c = { 0, 0, 0 };
+	struct ka_config c = { 0, 0, 0, 0 };
 	char err[256] = "";
 	CU_ASSERT_EQUAL_FATAL(profile_apply(name, &c, err, sizeof err), 0);
 	CU_ASSERT_EQUAL(c.idle, idle);
@@ -33,7 +33,7 @@ static void test_unknown(void)
 {
 	static const char *bad[] = { "foo", "", "Linux", "linux ", "sys" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		struct ka_config c = { 1, 2, 3 };
+		struct ka_config c = { 1, 2, 3, 0 };
 		char err[256] = "";
 		CU_ASSERT_EQUAL(profile_apply(bad[i], &c, err, sizeof err), -1);
 		unit_check_err(err, bad[i]);
@@ -83,7 +83,7 @@ static void remove_dir(void)
 
 static void test_system_good(void)
 {
-	struct ka_config c = { 0, 0, 0 };
+	struct ka_config c = { 0, 0, 0, 0 };
 	char err[256] = "";
 
 	make_dir("7200\n", "75\n", "9\n"); /* as the kernel writes them */
@@ -109,7 +109,7 @@ static void test_system_good(void)
 static void system_bad(const char *time, const char *intvl, const char *probes,
 		       const char *file, const char *want)
 {
-	struct ka_config c = { 1, 2, 3 };
+	struct ka_config c = { 1, 2, 3, 0 };
 	char err[512] = "", path[128];
 
 	make_dir(time, intvl, probes);
