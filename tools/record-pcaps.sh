@@ -2,9 +2,10 @@
 # record-pcaps.sh - record the reference captures in pcaps/ from real runs in
 # the testbed (tools/testbed.sh): Linux's own keep-alive, kaprobe answered,
 # reset, dead, a firewall that drops probes, garbage-byte, IPv6, no
-# timestamps, and Linux cooked ("-i any") captures, SLL and SLL2.
+# timestamps, Linux cooked ("-i any") captures, SLL and SLL2, and both ends
+# of a connection using Linux's keep-alive.
 #
-#   sudo tools/record-pcaps.sh [OUTDIR]      (default: pcaps/)
+#   sudo tools/record-pcaps.sh [OUTDIR [FILE...]]   (default: pcaps/, all)
 #
 # Every scenario builds its own namespaces and tears them down; every packet
 # goes to addresses inside them (198.18.0.0/15, fd00:ca5e::/32).  Each capture
@@ -19,6 +20,8 @@ set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT" || exit 1
 OUT=${1:-pcaps}
+shift 2>/dev/null
+ONLY=" $* "   # the captures to record, when named
 [ "$(id -u)" -eq 0 ] || { echo "record-pcaps.sh: needs root" >&2; exit 77; }
 for t in ip nft dumpcap tshark; do
 	command -v $t >/dev/null || { echo "record-pcaps.sh: $t missing (tools/install-deps.sh)" >&2; exit 1; }
@@ -156,6 +159,19 @@ rec_any_interface_sll2() {
 	cap_stop
 }
 
+rec_both_ends() {
+	# The client probes after 1 s idle, the server after 3 s.  A probe is
+	# out of window for its receiver, which answers it without counting it
+	# as received: neither end's probes hold off the other's.  The client
+	# is killed at 7.5 s -> FIN.
+	tb_start_server -p "$2" -k 3 && cap_start "$TB_C" veth0 "$1" "tcp port $2" || return 1
+	ip netns exec "$TB_C" "$KACLIENT" -i 1 -t 1 -n 3 -d 30 "$TB_SRV4" "$2" &
+	established "$2" || return 1
+	sleep 7.5
+	kill $!; wait $! 2>/dev/null
+	cap_stop
+}
+
 # --- checks -------------------------------------------------------------------
 
 # One line per frame: number, source port, flags, relative seq, ack, length,
@@ -170,7 +186,9 @@ frames() {
 # check FILE PORT MODE N: the capture shows N keep-alives from the client and
 # MODE: "ack" every probe is answered at once by the server's ACK of probe
 # seq + 1; "rst" the (single) probe is answered by the server's RST; "none" no
-# server frame after the first probe until the client's RST or FIN.
+# server frame after the first probe until the client's RST or FIN; "both"
+# N keep-alives from either end, some from each, every one answered at once
+# by the other end's ACK of probe seq + 1.
 check() {
 	frames "$1" | awk -F'\t' -v port="$2" -v mode="$3" -v want="$4" '
 	function rst(f) { return substr(f, 6, 1) ~ /[4-7c-f]/ }
@@ -181,7 +199,9 @@ check() {
 		for (i = 1; i <= n; i++) {
 			if (!ka[i]) continue
 			probes++
-			if (src[i] == port) { print "keep-alive from the server: frame " i; bad = 1 }
+			if (src[i] == port) { server++; if (mode != "both") { print "keep-alive from the server: frame " i; bad = 1 } }
+			if (mode == "both" && !(src[i+1] != src[i] && ack[i+1] == seq[i] + 1)) {
+				print "probe frame " i ": frame " i+1 " is not its ACK"; bad = 1 }
 			if (!first) first = i
 			if (mode == "ack" && !(src[i+1] == port && fl[i+1] == "0x0010" && ack[i+1] == seq[i] + 1)) {
 				print "probe frame " i ": frame " i+1 " is not its ACK"; bad = 1 }
@@ -189,6 +209,7 @@ check() {
 				print "probe frame " i ": frame " i+1 " is not an RST from the server"; bad = 1 }
 		}
 		if (probes != want) { print "keep-alives: " probes ", want " want; bad = 1 }
+		if (mode == "both" && (server == 0 || server == probes)) { print "keep-alives from one end only"; bad = 1 }
 		if (mode == "none") {
 			for (i = first + 1; i <= n && !(src[i] != port && (rst(fl[i]) || fin(fl[i]))); i++)
 				if (src[i] == port) { print "server frame " i " after the first probe"; bad = 1 }
@@ -204,6 +225,7 @@ failed=0
 record() {
 	local name=${1%.*} port=$2 mode=$3 n=$4 f=$OUT/$1 fn=rec_${1%.*}
 	fn=${fn//-/_}
+	[ "$ONLY" = "  " ] || [[ $ONLY == *" $1 "* ]] || return 0
 	echo "=== $1"
 	( tb_up && $fn "$f" "$port" ) || { echo "FAILED: recording $name"; failed=1; return; }
 	chmod 644 "$f"
@@ -230,5 +252,6 @@ record ipv6.pcap                     7407 ack  3
 record no-timestamps.pcap            7408 ack  3
 record any-interface.pcap            7409 ack  3
 record any-interface-sll2.pcapng     7410 ack  3
+record both-ends.pcap                7411 both 9
 [ $failed -eq 0 ] && echo "all captures recorded and checked in $OUT"
 exit $failed

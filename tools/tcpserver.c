@@ -1,11 +1,14 @@
 /* tcpserver.c - a small ordinary TCP server for kaprobe's integration tests.
  *
- *   tcpserver [-l ADDR] [-p PORT] [-b BANNER] [-P PIDFILE] [-B BACKLOG] [-N]
+ *   tcpserver [-l ADDR] [-p PORT] [-b BANNER] [-k IDLE] [-P PIDFILE] [-B BACKLOG] [-N]
  *
  * Listens on ADDR (IPv4 or IPv6 literal, default ::, dual stack) port PORT
  * (default 7777), sends BANNER followed by "\r\n" to every new connection,
- * then reads and throws away whatever arrives.  The pid is written to PIDFILE
- * once the socket is listening, so a test can wait for the file.
+ * then reads and throws away whatever arrives.  With -k, every connection
+ * uses the kernel's keep-alive too: SO_KEEPALIVE, TCP_KEEPIDLE and
+ * TCP_KEEPINTVL IDLE seconds (so that both ends of a flow can probe).  The
+ * pid is written to PIDFILE once the socket is listening, so a test can wait
+ * for the file.
  *
  * A server that takes few connections (kaprobe audit must not read its
  * overflowing accept queue as the path's doing): -B sets the listen backlog
@@ -22,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -46,7 +50,8 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: tcpserver [-l ADDR] [-p PORT] [-b BANNER] [-P PIDFILE] [-B BACKLOG] [-N]\n");
+	fprintf(f, "usage: tcpserver [-l ADDR] [-p PORT] [-b BANNER] [-k IDLE] [-P PIDFILE] "
+		"[-B BACKLOG] [-N]\n");
 }
 
 static int make_listener(const char *addr, unsigned port, int backlog)
@@ -125,6 +130,16 @@ static int write_pidfile(const char *path)
 	return 0;
 }
 
+/* The kernel's keep-alive on cfd: idle and interval `idle` seconds. */
+static int keepalive_on(int cfd, int idle)
+{
+	int one = 1;
+
+	return setsockopt(cfd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one) < 0 ||
+	       setsockopt(cfd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) < 0 ||
+	       setsockopt(cfd, IPPROTO_TCP, TCP_KEEPINTVL, &idle, sizeof idle) < 0 ? -1 : 0;
+}
+
 static void abort_conn(int fd)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
@@ -137,6 +152,7 @@ int main(int argc, char **argv)
 {
 	const char *addr = NULL, *banner = NULL, *pidfile = NULL;
 	unsigned port = 7777;
+	int ka_idle = 0;
 	struct pollfd pfd[MAXCONN + 1];
 	int nconn = 0, lfd, c, i;
 	struct sigaction sa;
@@ -147,7 +163,7 @@ int main(int argc, char **argv)
 	int backlog = 128;
 	bool accepting = true;
 
-	while ((c = getopt(argc, argv, "l:p:b:P:B:Nh")) != -1) {
+	while ((c = getopt(argc, argv, "l:p:b:k:P:B:Nh")) != -1) {
 		switch (c) {
 		case 'l': addr = optarg; break;
 		case 'p': {
@@ -161,6 +177,13 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'b': banner = optarg; break;
+		case 'k':
+			ka_idle = atoi(optarg);
+			if (ka_idle < 1 || ka_idle > 32767) {
+				fprintf(stderr, "tcpserver: bad keep-alive idle '%s' (1-32767 s)\n", optarg);
+				return 64;
+			}
+			break;
 		case 'P': pidfile = optarg; break;
 		case 'B': {
 			char *end;
@@ -236,7 +259,8 @@ int main(int argc, char **argv)
 			int cfd;
 			while (nconn < MAXCONN &&
 			       (cfd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-				if (bannerline && send(cfd, bannerline, bannerlen, MSG_NOSIGNAL) < 0) {
+				if ((ka_idle && keepalive_on(cfd, ka_idle) < 0) ||
+				    (bannerline && send(cfd, bannerline, bannerlen, MSG_NOSIGNAL) < 0)) {
 					close(cfd);
 					continue;
 				}
