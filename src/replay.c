@@ -39,6 +39,7 @@
 #include "exitcode.h"
 #include "flowtable.h"
 #include "output.h"
+#include "quickselect.h"
 #include "segment.h"
 #include "target.h"
 
@@ -264,37 +265,6 @@ static void out_of_memory(const struct replay *rp)
 	exit(EXIT_SOFTWARE);
 }
 
-/* The k-th smallest of v[0..n) (quickselect; v is reordered). */
-static ka_time kth_smallest(ka_time *v, uint32_t n, uint32_t k)
-{
-	uint32_t lo = 0, hi = n - 1;
-
-	while (lo < hi) {
-		ka_time pivot = v[lo + (hi - lo) / 2], tmp;
-		uint32_t i = lo, j = hi;
-
-		while (i <= j) {
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i <= j) {
-				tmp = v[i], v[i] = v[j], v[j] = tmp;
-				i++;
-				if (j-- == 0)
-					break;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			return v[k];
-	}
-	return v[k];
-}
-
 /* Eviction order, smallest first: closed flows (they only wait for stray
  * segments), then the longest silent.  Silence is counted in frames:
  * capture time never runs backwards here, so that is its order too, and
@@ -323,7 +293,7 @@ static void evict(struct replay *rp)
 	if (n == 0)
 		return;
 	k = k ? (k < n ? k : n) : 1;
-	limit = kth_smallest(rp->evict_buf, n, k - 1);
+	limit = quickselect(rp->evict_buf, n, k - 1);
 	/* Those before the k-th first, then its ties. */
 	for (int tie = 0; tie < 2; tie++)
 		for (uint32_t i = 0; i < rp->ft.pool_used && gone < k; i++) {
