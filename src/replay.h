@@ -9,7 +9,7 @@
 #include "middlebox.h"
 
 #define REPLAY_MAX_BOXES 8
-/* --max-flows: about 250 MiB of flows (pool, index and their growth). */
+/* --max-flows: about 270 MiB (records, index, and the eviction scratch). */
 #define REPLAY_DEFAULT_MAX_FLOWS 2000000
 
 struct replay_opts {
