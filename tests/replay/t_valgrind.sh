@@ -25,6 +25,13 @@ assert_eq 0 "$(memcheck --json pcaps/peer-reset.pcap)" "replay of peer-reset"
 assert_eq 0 "$(memcheck --json --idle 1s --intvl 1s --probes 2 pcaps/silent-peer-dead.pcap)" \
 	"replay with timings"
 assert_eq 0 "$(memcheck --json "$tmp/synth.pcap")" "replay of a synthetic capture"
+# Both ends probing, every what-if, and evictions.
+build/tools/synthcap -n 3000 -f 200 -k 60 --both 50 --seed 22 -o "$tmp/both.pcap" >/dev/null 2>&1 ||
+	fail "synthcap failed"
+assert_eq 0 "$(memcheck --json --idle 2s --intvl 1s --user-timeout 3s --middlebox 2s \
+	--middlebox aws-nlb --max-flows 20 "$tmp/both.pcap")" "replay with every what-if"
+# From a pipe, through its own read function.
+assert_eq 0 "$(cat "$tmp/both.pcap" | memcheck --json --middlebox 2s -)" "replay from a pipe"
 assert_eq 65 "$(memcheck -q "$tmp/cut.pcap")" "replay of a truncated capture"
 assert_eq 66 "$(memcheck -q "$tmp/none.pcap")" "replay of a missing file"
 echo ok
