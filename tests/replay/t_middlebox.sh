@@ -13,14 +13,21 @@ T=$(mktemp -d /tmp/t_middlebox.XXXXXX) || fail mktemp
 trap 'rm -rf "$T"' EXIT
 
 # tshark_gaps CAPTURE TIMEOUT: "frame gap refreshed" for every gap longer
-# than TIMEOUT s between segments of a TCP stream that tshark labels neither
-# Keep-Alive nor Keep-Alive ACK (ICMP errors quoting TCP left out).
+# than TIMEOUT s between segments of a TCP stream that are not keep-alive:
+# tshark's Keep-Alive and Keep-Alive ACK frames, and a pure ACK from the
+# other end right after a Keep-Alive (the answer to a connection's first
+# probe, which tshark calls a Window Update when the SYN-ACK's window was
+# unscaled).  ICMP errors quoting TCP are left out.
 tshark_gaps() {
 	tshark -n -r "$1" -Y 'tcp && !icmp && !icmpv6' -T fields -e frame.number -e tcp.stream \
 		-e frame.time_relative -e tcp.analysis.keep_alive -e tcp.analysis.keep_alive_ack \
+		-e tcp.srcport -e tcp.len -e tcp.flags.syn -e tcp.flags.fin -e tcp.flags.reset \
 		2>/dev/null |
 	awk -F'\t' -v T="$2" '{
-		f = $1; s = $2; t = $3; ka = ($4 != "" || $5 != "")
+		f = $1; s = $2; t = $3; src = $6
+		answer = $7 == 0 && $8 + $9 + $10 == 0 && lastka[s] && lastsrc[s] != src
+		ka = ($4 != "" || $5 != "" || answer)
+		lastka[s] = ($4 != ""); lastsrc[s] = src
 		if (!(s in last)) { last[s] = t; traffic[s] = t; quiet[s] = 0; next }
 		if (t - last[s] > quiet[s]) quiet[s] = t - last[s]
 		last[s] = t
@@ -58,6 +65,22 @@ for seed in 31 32; do
 	# plus the timeout, before the frame that ended the gap.
 	assert_json "$T/s$seed.json" 'all(.[] | select(.event=="cut"); .t >= .timeout_s)' "cut times"
 done
+
+# The real captures in pcaps/, against the same oracle: keep-alive 1 s
+# apart (a little over, in fact) refreshes a 2 s box and not a 1 s one.
+n=0
+for f in pcaps/*.pcap pcaps/*.pcapng; do
+	"$KAPROBE" replay --json --middlebox 1s --middlebox 2s "$f" >"$T/real.json" ||
+		fail "$f: replay failed"
+	for box in 1 2; do
+		tshark_gaps "$f" $box >"$T/want"
+		kaprobe_gaps "$T/real.json" ${box}s >"$T/got"
+		cmp -s "$T/want" "$T/got" || fail "$f, ${box}s: cuts differ from tshark's gaps: $(diff "$T/want" "$T/got" | head -4 | tr '\n' ' ')"
+		n=$((n + $(wc -l <"$T/got")))
+	done
+done
+assert_gt "$n" 5 "cuts in pcaps/"
+note "pcaps/: $n cuts agree"
 
 # A gap running to the end of the capture: the client of a half-closed
 # connection probing every 75 s (frames 21-26), nothing else after frame 20.
