@@ -394,6 +394,7 @@ static bool on_peer(struct replay *rp, const struct rflow *r, int end, ka_time t
 {
 	struct prober *p = ft_prober(&rp->ft, r, end);
 	int peer = !end;
+	bool acks = flow_acks_all(&r->fl, peer, s);
 	struct ka_outcome o;
 	enum ka_input in;
 
@@ -403,14 +404,15 @@ static bool on_peer(struct replay *rp, const struct rflow *r, int end, ka_time t
 		in = KA_IN_RST;
 	} else if (flow_is_new_data(&r->fl, peer, s)) {
 		in = KA_IN_DATA;
-	} else if (flow_acks_all(&r->fl, peer, s)) {
+	} else if (acks) {
 		in = KA_IN_ACK;
 	} else {
 		return false;
 	}
-	if (in != KA_IN_RST && flow_acks_all(&r->fl, peer, s))
+	if (acks && in != KA_IN_RST)
 		p->data_since = 0;
-	ka_receive(&p->would, t, in);
+	if (rp->opt->timings)
+		ka_receive(&p->would, t, in);
 	o = ka_receive(&p->ka, t, in);
 	if (in == KA_IN_RST && o.verdict) {
 		report_reply(rp, r, end, t, "rst", &o, s);
@@ -491,7 +493,8 @@ static void on_icmp(struct replay *rp, ka_time t, const struct segment *s, uint3
 	if (!(p = ft_prober(&rp->ft, r, end)))
 		return;
 	run_woulds(rp, r, t);
-	ka_receive(&p->would, t, KA_IN_ICMP);
+	if (rp->opt->timings)
+		ka_receive(&p->would, t, KA_IN_ICMP);
 	o = ka_receive(&p->ka, t, KA_IN_ICMP);
 	report_reply(rp, r, end, t, "icmp", &o, s);
 }
