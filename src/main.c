@@ -365,6 +365,30 @@ static int operand(int argc, char **argv, const char *what, const char **out)
 	return 0;
 }
 
+/* The options of every command that opens connections: -i, -Z, -4, -6
+ * and --connect-timeout, kept in the command's own option struct. */
+struct conn_opts {
+	const char **iface, **user;
+	int *family;
+	int64_t *connect_timeout;
+};
+
+/* 1 when c is one of them (*rc < 0 with err for a bad value), else 0. */
+static int conn_opt(int c, const struct conn_opts *co, int *rc, char *err, size_t errlen)
+{
+	switch (c) {
+	case 'i': *co->iface = optarg; return 1;
+	case 'Z': *co->user = optarg; return 1;
+	case '4': *co->family = AF_INET; return 1;
+	case '6': *co->family = AF_INET6; return 1;
+	case OPT_CONNECT_TIMEOUT:
+		*rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, co->connect_timeout,
+				     err, errlen);
+		return 1;
+	}
+	return 0;
+}
+
 /* The targets: the operands, then -f's lines. */
 static int live_targets(int argc, char **argv, struct live_opts *o)
 {
@@ -408,18 +432,13 @@ static int live_main(int argc, char **argv)
 	char err[256];
 	long n;
 	int c, rc = 0;
+	struct conn_opts co = { &o.iface, &o.user, &o.family, &o.connect_timeout };
 
 	while ((c = next_opt(argc, argv, ":c:f:i:w:Z:q46DhV", live_longopts, &cm, &rc)) >= 0) {
 		rc = 0;
 		switch (c) {
-		case OPT_CONNECT_TIMEOUT:
-			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &o.connect_timeout,
-					    err, sizeof err);
-			break;
 		case 'c': rc = parse_count(optarg, 1, 1000000000L, &o.count, err, sizeof err); break;
-		case 'i': o.iface = optarg; break;
 		case 'w': o.wfile = optarg; break;
-		case 'Z': o.user = optarg; break;
 		case OPT_GARBAGE: o.garbage = true; break;
 		case 'f': o.file = optarg; break;
 		case 'D': o.stamp = true; break;
@@ -431,9 +450,9 @@ static int live_main(int argc, char **argv)
 			rc = parse_count(optarg, 1, 100000, &n, err, sizeof err);
 			o.connect_rate = (unsigned)n;
 			break;
-		case '4': o.family = AF_INET; break;
-		case '6': o.family = AF_INET6; break;
-		default: return option_error(c, argv);
+		default:
+			if (!conn_opt(c, &co, &rc, err, sizeof err))
+				return option_error(c, argv);
 		}
 		if (rc < 0)
 			return value_error(err);
@@ -530,6 +549,7 @@ static int audit_main(int argc, char **argv)
 	char err[256];
 	long n;
 	int c, rc = 0;
+	struct conn_opts co = { &o.iface, &o.user, &o.family, &o.connect_timeout };
 
 	while ((c = next_opt(argc, argv, ":i:Z:q46hV", audit_longopts, &cm, &rc)) >= 0) {
 		rc = 0;
@@ -542,10 +562,6 @@ static int audit_main(int argc, char **argv)
 			rc = parse_duration(optarg, 10000, 3600LL * 1000000, &o.resolution,
 					    err, sizeof err);
 			break;
-		case OPT_CONNECT_TIMEOUT:
-			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &o.connect_timeout,
-					    err, sizeof err);
-			break;
 		case OPT_MAX_CONNS:
 			/* The variant phase alone needs 6 at once. */
 			rc = parse_count(optarg, 6, 64, &n, err, sizeof err);
@@ -555,11 +571,9 @@ static int audit_main(int argc, char **argv)
 			rc = parse_count(optarg, 1, 1000, &n, err, sizeof err);
 			o.rate = (unsigned)n;
 			break;
-		case 'i': o.iface = optarg; break;
-		case 'Z': o.user = optarg; break;
-		case '4': o.family = AF_INET; break;
-		case '6': o.family = AF_INET6; break;
-		default: return option_error(c, argv);
+		default:
+			if (!conn_opt(c, &co, &rc, err, sizeof err))
+				return option_error(c, argv);
 		}
 		if (rc < 0)
 			return value_error(err);
@@ -607,6 +621,7 @@ static int trace_main(int argc, char **argv)
 	char err[256];
 	long n;
 	int c, rc = 0;
+	struct conn_opts co = { &o.iface, &o.user, &o.family, &o.connect_timeout };
 
 	while ((c = next_opt(argc, argv, ":i:Z:q46hV", trace_longopts, &cm, &rc)) >= 0) {
 		rc = 0;
@@ -629,15 +644,9 @@ static int trace_main(int argc, char **argv)
 			rc = parse_duration(optarg, 10000, 3600LL * 1000000, &o.resolution,
 					    err, sizeof err);
 			break;
-		case OPT_CONNECT_TIMEOUT:
-			rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &o.connect_timeout,
-					    err, sizeof err);
-			break;
-		case 'i': o.iface = optarg; break;
-		case 'Z': o.user = optarg; break;
-		case '4': o.family = AF_INET; break;
-		case '6': o.family = AF_INET6; break;
-		default: return option_error(c, argv);
+		default:
+			if (!conn_opt(c, &co, &rc, err, sizeof err))
+				return option_error(c, argv);
 		}
 		if (rc < 0)
 			return value_error(err);
