@@ -84,6 +84,7 @@ struct task {
 	ka_time proven_at;              /* T_REFRESH: when probing began */
 	unsigned tries;                 /* probes sent in the measuring round */
 	bool survived;                  /* T_REFRESH */
+	bool remeasure;                 /* T_IDLE: a contradicted idle, asked again */
 };
 
 /* One idle measurement, kept across rounds. */
@@ -109,6 +110,7 @@ struct audit {
 	struct meas meas[MAX_MEAS];
 	unsigned nmeas;
 	ka_time alive, dead;            /* the bracket (0: none yet) */
+	unsigned round;                 /* the idle search's round, from 1 */
 	bool inconsistent, interrupted;
 	const struct variant *search;   /* the kind the search and refresh use */
 	const char *phase;
@@ -244,9 +246,13 @@ static void record_reply(struct task *t, const struct eng_event *ev, enum ar_kin
 /* The measuring round ended; for an idle task, keep the measurement. */
 static void measured(struct audit *a, struct task *t, bool alive)
 {
-	if (t->kind == T_IDLE && a->nmeas < MAX_MEAS)
+	if (t->kind == T_IDLE && a->nmeas < MAX_MEAS) {
 		a->meas[a->nmeas++] = (struct meas){ .idle = t->measured, .answered = alive,
 						     .rep = t->rep };
+		out_measure(&a->out, ev_now(), &(struct out_measure){
+			.idle_s = t->measured / 1e6, .r = &t->rep, .round = a->round,
+			.family = a->e.dest[0].tgt.addr.ss_family, .remeasure = t->remeasure });
+	}
 	if (t->kind == T_REFRESH)
 		t->survived = false;
 	task_finish(a, t);
@@ -522,6 +528,7 @@ static void plan_round(struct audit *a, unsigned round, ka_time contested)
 	if (contested) {
 		new_task(a, T_IDLE, a->search, contested);
 		new_task(a, T_IDLE, a->search, contested);
+		a->task[0].remeasure = a->task[1].remeasure = true;
 		return;
 	}
 	if (round == 1) {
@@ -591,6 +598,7 @@ static int phase_idle_timeout(struct audit *a, int *rfc_out)
 
 	a->nmeas = 0;
 	for (unsigned round = 1; round <= MAX_ROUNDS; round++) {
+		a->round = round;
 		plan_round(a, round, contested);
 		if (run_tasks(a, "idle timeout") < 0)
 			return -1;
@@ -707,6 +715,7 @@ int audit_run(const struct audit_opts *opt)
 	a.refresh_end.fn = on_refresh_end;
 	a.pace.fn = on_pace;
 	out_init(&a.out, stdout, opt->json, opt->quiet, ev_now());
+	a.out.rep = opt->report;
 	a.progress = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
 	rc = engine_open(&a.e, &eo);
 	if (rc == 0) {

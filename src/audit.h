@@ -7,6 +7,8 @@
 
 #include "keepalive.h"
 
+struct report;
+
 struct audit_opts {
 	const char *target;       /* HOST:PORT as typed */
 	const char *iface;        /* -i, or NULL */
@@ -19,6 +21,7 @@ struct audit_opts {
 	unsigned max_conns;       /* connections open at once */
 	unsigned rate;            /* probes per second, at most */
 	ka_time connect_timeout;
+	struct report *report;    /* --report, or NULL */
 };
 
 /* Run the audit.  Returns the exit status: 0 the path handles probes and

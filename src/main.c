@@ -19,13 +19,14 @@
 #include "live.h"
 #include "parse.h"
 #include "profile.h"
+#include "report.h"
 #include "replay.h"
 #include "suggest.h"
 #include "target.h"
 #include "trace.h"
 #include "variant.h"
+#include "version.h"
 
-#define KAPROBE_VERSION "0.1.0"
 
 /* Linux's own limits for the per-socket values (TCP_KEEPIDLE and
  * TCP_KEEPINTVL 1..32767 s, TCP_KEEPCNT 1..127); kaprobe also allows
@@ -44,7 +45,7 @@ enum {
 	OPT_GARBAGE, OPT_CONNECT_TIMEOUT, OPT_FLOW_TIMEOUT,
 	OPT_MAX_IDLE, OPT_MAX_CONNS, OPT_RATE, OPT_RESOLUTION,
 	OPT_CONNS, OPT_CONNECT_RATE, OPT_MAX_HOPS, OPT_VARIANT, OPT_TIMEOUTS,
-	OPT_MAX_FLOWS, OPT_MIDDLEBOX, OPT_USER_TIMEOUT,
+	OPT_MAX_FLOWS, OPT_MIDDLEBOX, OPT_USER_TIMEOUT, OPT_REPORT,
 };
 
 #define TIMING_OPTIONS \
@@ -77,6 +78,7 @@ static const struct option replay_longopts[] = {
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "middlebox", required_argument, NULL, OPT_MIDDLEBOX },
 	{ "user-timeout", required_argument, NULL, OPT_USER_TIMEOUT },
+	{ "report", required_argument, NULL, OPT_REPORT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -93,6 +95,7 @@ static const struct option audit_longopts[] = {
 	{ "interface", required_argument, NULL, 'i' },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
+	{ "report", required_argument, NULL, OPT_REPORT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -109,6 +112,7 @@ static const struct option trace_longopts[] = {
 	{ "interface", required_argument, NULL, 'i' },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
+	{ "report", required_argument, NULL, OPT_REPORT },
 	{ NULL, 0, NULL, 0 },
 };
 /* The commands: the prober has no name. */
@@ -474,6 +478,32 @@ static int live_main(int argc, char **argv)
 	return live_run(&o);
 }
 
+/* --report FILE: opened before the run, while kaprobe may still be root,
+ * so that a path it cannot write stops it before any probe goes out. */
+static int open_report(const struct report_meta *m, struct report **rep)
+{
+	char err[320], line[400];
+
+	*rep = NULL;
+	if (!m->path)
+		return 0;
+	if (!(*rep = report_open(m, err, sizeof err))) {
+		errmsg(line, sizeof line, "kaprobe %s: %s", cmd->name, err);
+		fprintf(stderr, "%s\n", line);
+		return EXIT_CANTCREAT;
+	}
+	return 0;
+}
+
+/* Write the report once the run is over: a report asked for and not
+ * written is an error (74), whatever the run's verdict. */
+static int close_report(struct report *rep, int rc)
+{
+	if (rep && report_close(rep, rc) < 0 && rc < EXIT_USAGE)
+		return EXIT_IOERR;
+	return rc;
+}
+
 /* One of replay's own options into o: 0, or -1 with the message in err. */
 static int replay_opt(int c, struct replay_opts *o, char *err, size_t errlen)
 {
@@ -510,11 +540,16 @@ static int replay_main(int argc, char **argv)
 		.max_flows = REPLAY_DEFAULT_MAX_FLOWS,
 	};
 	struct common cm = { 0 };
+	struct report_meta rm = { .kind = REPORT_REPLAY, .argc = argc, .argv = argv };
 	char err[256];
 	ka_time user_timeout;
 	int c, rc = 0;
 
 	while ((c = next_opt(argc, argv, ":qhV", replay_longopts, &cm, &rc)) >= 0) {
+		if (c == OPT_REPORT) {
+			rm.path = optarg;
+			continue;
+		}
 		rc = replay_opt(c, &o, err, sizeof err);
 		if (rc > 0)
 			return option_error(c, argv);
@@ -532,7 +567,12 @@ static int replay_main(int argc, char **argv)
 	o.timings = cm.profile || cm.idle || cm.intvl || cm.probes || user_timeout;
 	o.json = cm.json;
 	o.quiet = cm.quiet;
-	return replay_run(&o);
+	rm.subject = o.file;
+	rm.box = o.box;
+	rm.nboxes = o.nboxes;
+	if ((rc = open_report(&rm, &o.report)) != 0)
+		return rc;
+	return close_report(o.report, replay_run(&o));
 }
 
 static int audit_main(int argc, char **argv)
@@ -550,10 +590,14 @@ static int audit_main(int argc, char **argv)
 	long n;
 	int c, rc = 0;
 	struct conn_opts co = { &o.iface, &o.user, &o.family, &o.connect_timeout };
+	struct report_meta rm = { .kind = REPORT_AUDIT, .argc = argc, .argv = argv };
 
 	while ((c = next_opt(argc, argv, ":i:Z:q46hV", audit_longopts, &cm, &rc)) >= 0) {
 		rc = 0;
 		switch (c) {
+		case OPT_REPORT:
+			rm.path = optarg;
+			break;
 		case OPT_MAX_IDLE:
 			rc = parse_duration(optarg, 1000000, 24LL * 3600 * 1000000, &o.max_idle,
 					    err, sizeof err);
@@ -587,8 +631,12 @@ static int audit_main(int argc, char **argv)
 	o.intvl = cm.intvl;
 	o.json = cm.json;
 	o.quiet = cm.quiet;
+	rm.subject = o.target;
+	rm.max_idle = o.max_idle;
+	if ((rc = open_report(&rm, &o.report)) != 0)
+		return rc;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* flushed before each sleep */
-	return audit_run(&o);
+	return close_report(o.report, audit_run(&o));
 }
 
 /* --variant NAME: one of the kinds besides the standard two. */
@@ -622,10 +670,14 @@ static int trace_main(int argc, char **argv)
 	long n;
 	int c, rc = 0;
 	struct conn_opts co = { &o.iface, &o.user, &o.family, &o.connect_timeout };
+	struct report_meta rm = { .kind = REPORT_TRACE, .argc = argc, .argv = argv };
 
 	while ((c = next_opt(argc, argv, ":i:Z:q46hV", trace_longopts, &cm, &rc)) >= 0) {
 		rc = 0;
 		switch (c) {
+		case OPT_REPORT:
+			rm.path = optarg;
+			break;
 		case OPT_MAX_HOPS:
 			rc = parse_count(optarg, 1, 255, &n, err, sizeof err);
 			o.max_hops = (unsigned)n;
@@ -657,8 +709,12 @@ static int trace_main(int argc, char **argv)
 		return rc;
 	o.json = cm.json;
 	o.quiet = cm.quiet;
+	rm.subject = o.target;
+	rm.max_idle = o.timeouts ? o.max_idle : 0;
+	if ((rc = open_report(&rm, &o.report)) != 0)
+		return rc;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* flushed before each sleep */
-	return trace_run(&o);
+	return close_report(o.report, trace_run(&o));
 }
 
 int main(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "parse.h"
+#include "report.h"
 #include "target.h"
 
 void out_init(struct output *o, FILE *f, bool json, bool quiet, ka_time t0)
@@ -26,8 +27,11 @@ bool out_flush(struct output *o)
 	return ob_flush(&o->ob);
 }
 
-bool out_shows(const struct output *o, enum out_event e)
+/* Whether event e is printed: -q and --json decide it here only. */
+static bool out_prints(const struct output *o, enum out_event e)
 {
+	if (e == OUT_MEASURE)
+		return o->json && !o->quiet;
 	if (!o->quiet)
 		return true;
 	switch (e) {
@@ -39,6 +43,11 @@ bool out_shows(const struct output *o, enum out_event e)
 	default:
 		return false;
 	}
+}
+
+bool out_shows(const struct output *o, enum out_event e)
+{
+	return o->rep || out_prints(o, e);
 }
 
 /* ---- pieces ---------------------------------------------------------------- */
@@ -242,7 +251,7 @@ static void human_count(struct output *o, uint64_t n, const char *word)
 void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 		 const char *iface, bool ts, const struct ka_config *cfg)
 {
-	if (!out_shows(o, OUT_CONNECT))
+	if (!out_prints(o, OUT_CONNECT))
 		return;
 	if (o->json) {
 		json_head(o, "connect", t);
@@ -282,7 +291,7 @@ void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 
 void out_probe(struct output *o, ka_time t, const struct out_probe *p)
 {
-	if (!out_shows(o, OUT_PROBE))
+	if (!out_prints(o, OUT_PROBE))
 		return;
 	if (o->json) {
 		json_head(o, "probe", t);
@@ -349,7 +358,7 @@ static void json_reply(struct output *o, ka_time t, const struct out_reply *r)
 
 void out_reply(struct output *o, ka_time t, const struct out_reply *r)
 {
-	if (!out_shows(o, OUT_REPLY))
+	if (!out_prints(o, OUT_REPLY))
 		return;
 	if (o->json) {
 		json_reply(o, t, r);
@@ -390,7 +399,7 @@ void out_reply(struct output *o, ka_time t, const struct out_reply *r)
 
 void out_notice(struct output *o, ka_time t, const char *event, const char *text)
 {
-	if (!out_shows(o, OUT_NOTICE))
+	if (!out_prints(o, OUT_NOTICE))
 		return;
 	if (o->json) {
 		json_head(o, event, t);
@@ -417,7 +426,7 @@ void out_error(struct output *o, ka_time t, const char *text)
 void out_ignored(struct output *o, ka_time t, const char *reason, const char *from,
 		 const char *text)
 {
-	if (!out_shows(o, OUT_IGNORED))
+	if (!out_prints(o, OUT_IGNORED))
 		return;
 	if (o->json) {
 		json_head(o, "ignored", t);
@@ -506,7 +515,7 @@ static void human_rtts(struct output *o, const struct ka_stats *st)
 
 void out_verdict(struct output *o, ka_time t, const char *verdict, const struct ka_machine *m)
 {
-	if (!out_shows(o, m ? OUT_FLOW_VERDICT : OUT_VERDICT))
+	if (!out_prints(o, m ? OUT_FLOW_VERDICT : OUT_VERDICT))
 		return;
 	if (o->json) {
 		json_head(o, "verdict", t);
@@ -539,7 +548,7 @@ void out_verdict(struct output *o, ka_time t, const char *verdict, const struct 
 
 void out_would_die(struct output *o, ka_time t, const char *verdict)
 {
-	if (!out_shows(o, OUT_WOULD_DIE))
+	if (!out_prints(o, OUT_WOULD_DIE))
 		return;
 	if (o->json) {
 		json_head(o, "would-die", t);
@@ -559,7 +568,7 @@ void out_would_die(struct output *o, ka_time t, const char *verdict)
 void out_cut(struct output *o, ka_time t, const char *box, ka_time timeout, ka_time gap,
 	     bool refreshed)
 {
-	if (!out_shows(o, OUT_CUT))
+	if (!out_prints(o, OUT_CUT))
 		return;
 	if (o->json) {
 		json_head(o, "cut", t);
@@ -599,7 +608,7 @@ void out_summary(struct output *o, ka_time t, const struct ka_machine *m, uint32
 {
 	const struct ka_stats *st = &m->st;
 
-	if (!out_shows(o, OUT_SUMMARY))
+	if (!out_prints(o, OUT_SUMMARY))
 		return;
 	if (o->json) {
 		json_head(o, "summary", t);
@@ -629,7 +638,7 @@ void out_summary(struct output *o, ka_time t, const struct ka_machine *m, uint32
 void out_replay_summary(struct output *o, ka_time t, const char *file,
 			const struct replay_totals *tot)
 {
-	if (!out_shows(o, OUT_SUMMARY))
+	if (!out_prints(o, OUT_SUMMARY))
 		return;
 	if (o->json) {
 		json_head(o, "summary", t);
@@ -737,8 +746,10 @@ static void human_who(struct output *o, const struct audit_reply *r, int family)
 
 void out_audit_start(struct output *o, const char *dst, const char *src, const char *iface)
 {
+	if (o->rep)
+		rep_audit_start(o->rep, dst, src, iface);
 	/* JSON has no heading: every finding names what it is. */
-	if (o->json || !out_shows(o, OUT_AUDIT_START))
+	if (o->json || !out_prints(o, OUT_AUDIT_START))
 		return;
 	ob_str(&o->ob, "AUDIT ");
 	ob_str(&o->ob, dst);
@@ -757,7 +768,9 @@ void out_audit_start(struct output *o, const char *dst, const char *src, const c
 void out_variant(struct output *o, ka_time t, const char *name, const struct audit_reply *r,
 		 int family, unsigned tries)
 {
-	if (!out_shows(o, OUT_FINDING))
+	if (o->rep)
+		rep_variant(o->rep, t, name, r, family, tries);
+	if (!out_prints(o, OUT_FINDING))
 		return;
 	if (o->json) {
 		json_head(o, "variant", t);
@@ -777,6 +790,21 @@ void out_variant(struct output *o, ka_time t, const char *name, const struct aud
 	human_count(o, tries, "probe");
 	ob_char(&o->ob, ']');
 	end_line(o);
+}
+
+void out_measure(struct output *o, ka_time t, const struct out_measure *m)
+{
+	if (o->rep)
+		rep_measure(o->rep, t, m);
+	if (!out_prints(o, OUT_MEASURE))
+		return;
+	json_head(o, "measure", t);
+	json_secs(o, KEY("idle_s"), m->idle_s);
+	json_str(o, KEY("reply"), reply_kind(m->r->kind));
+	json_who(o, m->r, m->family);
+	json_u64(o, KEY("round"), m->round);
+	json_bool(o, KEY("remeasure"), m->remeasure);
+	json_end(o);
 }
 
 static void json_idle(struct output *o, ka_time t, const struct out_idle *r)
@@ -840,7 +868,9 @@ static void human_idle_bracket(struct output *o, const struct out_idle *r)
 
 void out_idle_timeout(struct output *o, ka_time t, const struct out_idle *r)
 {
-	if (!out_shows(o, OUT_FINDING))
+	if (o->rep)
+		rep_idle(o->rep, t, r);
+	if (!out_prints(o, OUT_FINDING))
 		return;
 	if (o->json) {
 		json_idle(o, t, r);
@@ -865,7 +895,9 @@ void out_idle_timeout(struct output *o, ka_time t, const struct out_idle *r)
 void out_refresh(struct output *o, ka_time t, int survived, double intvl_s, double duration_s,
 		 const char *skipped)
 {
-	if (!out_shows(o, OUT_FINDING))
+	if (o->rep)
+		rep_refresh(o->rep, t, survived, intvl_s, duration_s, skipped);
+	if (!out_prints(o, OUT_FINDING))
 		return;
 	if (o->json) {
 		json_head(o, "refresh", t);
@@ -916,9 +948,11 @@ static const char *const sockopts[3] = { "KEEPIDLE", "KEEPINTVL", "KEEPCNT" };
 void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long probes,
 		const char *note)
 {
+	if (o->rep)
+		rep_advice(o->rep, t, time_s, intvl_s, probes, note);
 	const long v[3] = { time_s, intvl_s, probes };
 
-	if (!out_shows(o, OUT_FINDING))
+	if (!out_prints(o, OUT_FINDING))
 		return;
 	if (o->json) {
 		json_head(o, "advice", t);
@@ -953,7 +987,9 @@ void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long pro
 
 void out_audit_summary(struct output *o, ka_time t, const struct out_audit_total *tot)
 {
-	if (!out_shows(o, OUT_SUMMARY))
+	if (o->rep)
+		rep_audit_summary(o->rep, t, tot);
+	if (!out_prints(o, OUT_SUMMARY))
 		return;
 	if (o->json) {
 		json_head(o, "summary", t);
@@ -986,7 +1022,7 @@ void out_audit_summary(struct output *o, ka_time t, const struct out_audit_total
 void out_conn_verdict(struct output *o, ka_time t, const char *verdict, const char *reason,
 		      const struct ka_machine *m)
 {
-	if (!out_shows(o, OUT_VERDICT))
+	if (!out_prints(o, OUT_VERDICT))
 		return;
 	if (o->json) {
 		json_head(o, "verdict", t);
@@ -1084,7 +1120,7 @@ void out_conn_table(struct output *o, ka_time t, const struct out_conn_row *rows
 	static const char *const kinds[] = { "alive", "dead", "reset", "unreachable",
 					     "interrupted", "no-connection" };
 
-	if (!out_shows(o, OUT_SUMMARY))
+	if (!out_prints(o, OUT_SUMMARY))
 		return;
 	if (o->json) {
 		json_head(o, "summary", t);

@@ -24,6 +24,8 @@
 #include "keepalive.h"
 #include "outbuf.h"
 
+struct report;
+
 struct output {
 	struct outbuf ob;
 	bool json, quiet;
@@ -37,6 +39,7 @@ struct output {
 	unsigned conn;          /* many connections: the event's (1-based), else 0 */
 	const char *dst;        /* ... and its target */
 	uint64_t frame;         /* replay: the event's frame number, else 0 */
+	struct report *rep;     /* --report: every event goes to it too, else NULL */
 	char line[1024];        /* the buffer until out_use_buffer: one event */
 };
 
@@ -48,6 +51,7 @@ enum out_event {
 	OUT_WOULD_DIE, OUT_CUT, OUT_SUMMARY,
 	OUT_AUDIT_START,
 	OUT_FINDING,            /* the audit's variant, idle-timeout, refresh, advice */
+	OUT_MEASURE,            /* the audit's measurements: JSON only */
 };
 
 struct out_probe {
@@ -96,9 +100,9 @@ void out_init(struct output *o, FILE *f, bool json, bool quiet, ka_time t0);
 void out_use_buffer(struct output *o, char *buf, size_t cap);
 /* Write out the buffered events.  Returns false once a write has failed. */
 bool out_flush(struct output *o);
-/* Whether event e is printed at all: -q keeps only verdicts and summaries
- * (and, in JSON, the audit's findings).  Callers use it to skip the work of
- * preparing an event nobody will see. */
+/* Whether event e is printed (-q keeps only verdicts and summaries, and in
+ * JSON the audit's findings) or goes to a report.  Callers use it to skip
+ * the work of preparing an event nobody will see. */
 bool out_shows(const struct output *o, enum out_event e);
 
 void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
@@ -133,6 +137,18 @@ void out_audit_start(struct output *o, const char *dst, const char *src, const c
 /* tries: probes sent for it (a lost answer is asked again). */
 void out_variant(struct output *o, ka_time t, const char *name, const struct audit_reply *r,
 		 int family, unsigned tries);
+
+/* One measurement of the idle-timeout search: a connection left idle for
+ * `idle`, then probed.  JSON only (the "measure" event): people read the
+ * bracket, the report draws each one. */
+struct out_measure {
+	double idle_s;              /* the idle its first probe left at */
+	const struct audit_reply *r;   /* what the probes got (AR_NONE: nothing) */
+	int family;
+	unsigned round;             /* the search's round, from 1 */
+	bool remeasure;             /* it re-measures an idle that contradicted the bracket */
+};
+void out_measure(struct output *o, ka_time t, const struct out_measure *m);
 
 /* The idle-timeout finding. */
 struct out_idle {

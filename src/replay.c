@@ -759,6 +759,7 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 		}
 		/* Stopped before the file's header came: nothing was read. */
 		out_init(&rp.out, stdout, opt->json, opt->quiet, 0);
+		rp.out.rep = opt->report;
 		rp.tot.interrupted = true;
 		out_replay_summary(&rp.out, 0, opt->file, &rp.tot);
 		out_flush(&rp.out);
@@ -780,6 +781,7 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 	 * write fails, and read_frames stops. */
 	signal(SIGPIPE, SIG_IGN);
 	out_init(&rp.out, stdout, opt->json, opt->quiet, 0);
+	rp.out.rep = opt->report;
 	obuf = malloc(OUT_BUFSIZE);
 	if (obuf)   /* else events go out one by one, through the small buffer */
 		out_use_buffer(&rp.out, obuf, OUT_BUFSIZE);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 
 #include "keepalive.h"
+
+struct report;
 #include "middlebox.h"
 
 #define REPLAY_MAX_BOXES 8
@@ -21,6 +23,7 @@ struct replay_opts {
 	uint32_t max_flows;       /* hold at most this many: evict the longest silent */
 	struct middlebox box[REPLAY_MAX_BOXES];   /* --middlebox */
 	unsigned nboxes;
+	struct report *report;    /* --report, or NULL */
 };
 
 /* Read the whole capture.  Returns the exit status: 0 read through, 65 not

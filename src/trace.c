@@ -336,6 +336,7 @@ int trace_run(const struct trace_opts *opt)
 	t.opt = opt;
 	t.tick.fn = on_tick;
 	out_init(&t.out, stdout, opt->json, opt->quiet, ev_now());
+	t.out.rep = opt->report;
 	add_kinds(&t);
 	rc = engine_open(&t.e, &eo);
 	if (rc == 0 && !(t.c = engine_connect(&t.e, 0, &cfg, NULL, &t))) {

@@ -8,6 +8,8 @@
 
 #include "keepalive.h"
 
+struct report;
+
 #define TRACE_MAX_VARIANTS 8
 
 struct trace_opts {
@@ -23,6 +25,7 @@ struct trace_opts {
 	bool timeouts;            /* --timeouts: each stateful hop's idle timeout */
 	ka_time max_idle;         /* longest idle asked about */
 	ka_time resolution;       /* stop when a hop's bracket is this narrow */
+	struct report *report;    /* --report, or NULL */
 };
 
 /* Run the trace.  Returns the exit status: 0 the standard probes

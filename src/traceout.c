@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "quote.h"
+#include "report.h"
 #include "target.h"
 
 /* The trace's events are few: printf's formats are kept, into the
@@ -111,6 +112,8 @@ static void tout_start_body(struct output *o, const char *dst, const char *src,
 void tout_start(struct output *o, const char *dst, const char *src, const char *iface,
 		const char *variant, unsigned max_hops)
 {
+	if (o->rep)
+		rep_trace_start(o->rep, dst, src, iface, variant, max_hops);
 	tout_start_body(o, dst, src, iface, variant, max_hops);
 	done(o);
 }
@@ -175,6 +178,8 @@ static void tout_hop_body(struct output *o, ka_time t, int ttl, const struct tr_
 void tout_hop(struct output *o, ka_time t, int ttl, const struct tr_answer *a,
 	      unsigned tries)
 {
+	if (o->rep)
+		rep_hop(o->rep, t, ttl, a, tries);
 	tout_hop_body(o, t, ttl, a, tries);
 	done(o);
 }
@@ -220,6 +225,8 @@ static void tout_fate_body(struct output *o, ka_time t, const char *variant,
 void tout_fate(struct output *o, ka_time t, const char *variant, const struct tr_answer *a,
 	       int last_hop, const uint8_t *last_from)
 {
+	if (o->rep)
+		rep_fate(o->rep, t, variant, a, last_hop, last_from);
 	tout_fate_body(o, t, variant, a, last_hop, last_from);
 	done(o);
 }
@@ -247,6 +254,8 @@ static void tout_summary_body(struct output *o, ka_time t, bool ok, int forgets,
 void tout_summary(struct output *o, ka_time t, bool ok, int forgets, bool interrupted,
 		  uint32_t ignored)
 {
+	if (o->rep)
+		rep_trace_summary(o->rep, t, ok, forgets, interrupted, ignored);
 	tout_summary_body(o, t, ok, forgets, interrupted, ignored);
 	done(o);
 }
@@ -323,6 +332,8 @@ static void tout_hop_timeout_body(struct output *o, ka_time t, const struct tr_t
 void tout_hop_timeout(struct output *o, ka_time t, const struct tr_timeout *r,
 		      ka_time max_idle)
 {
+	if (o->rep)
+		rep_hop_timeout(o->rep, t, r);
 	tout_hop_timeout_body(o, t, r, max_idle);
 	done(o);
 }

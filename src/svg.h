@@ -1,0 +1,27 @@
+/* svg.h - the few SVG elements kaprobe's charts are made of, written into
+ * a page (html.h).  Elements carry a class, not colours: the page's style
+ * sheet colours them, for light and dark mode and for print.  Text is
+ * escaped (page_text). */
+#ifndef KAPROBE_SVG_H
+#define KAPROBE_SVG_H
+
+#include "axis.h"
+#include "html.h"
+
+/* <svg> of w x h user units, scaled to the page's width; label is its
+ * accessible name (aria-label), id its element id (NULL: none). */
+void svg_begin(struct page *p, const char *id, int w, int h, const char *label);
+void svg_end(struct page *p);
+void svg_line(struct page *p, double x1, double y1, double x2, double y2, const char *cls);
+void svg_rect(struct page *p, double x, double y, double w, double h, const char *cls);
+/* anchor: "start", "middle" or "end". */
+void svg_text(struct page *p, double x, double y, const char *anchor, const char *cls,
+	      const char *text);
+/* A tooltip for the element just opened: <title>text</title>. */
+void svg_title(struct page *p, const char *text);
+/* The axis along y: a baseline from x0 to x1, a tick and its label under
+ * it for each tick, and a faint grid line up to y_top (no grid when
+ * y_top >= y).  Returns the number of ticks drawn. */
+unsigned svg_axis(struct page *p, const struct axis *a, double y, double y_top, double min_px);
+
+#endif
