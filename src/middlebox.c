@@ -19,6 +19,12 @@ static const struct middlebox builtin[] = {
 	{ "rfc5382", 7440 * S },       /* RFC 5382 REQ-5: at least 2 h 4 min */
 };
 
+const struct middlebox *middlebox_builtins(size_t *n)
+{
+	*n = sizeof builtin / sizeof builtin[0];
+	return builtin;
+}
+
 int middlebox_parse(const char *s, struct middlebox *box, char *err, size_t errlen)
 {
 	char why[200];

@@ -19,4 +19,7 @@ struct middlebox {
  * one-line message in err naming the built-in names. */
 int middlebox_parse(const char *s, struct middlebox *box, char *err, size_t errlen);
 
+/* The built-in boxes (n of them): a report's reference lines. */
+const struct middlebox *middlebox_builtins(size_t *n);
+
 #endif

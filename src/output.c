@@ -948,10 +948,10 @@ static const char *const sockopts[3] = { "KEEPIDLE", "KEEPINTVL", "KEEPCNT" };
 void out_advice(struct output *o, ka_time t, long time_s, long intvl_s, long probes,
 		const char *note)
 {
-	if (o->rep)
-		rep_advice(o->rep, t, time_s, intvl_s, probes, note);
 	const long v[3] = { time_s, intvl_s, probes };
 
+	if (o->rep)
+		rep_advice(o->rep, t, time_s, intvl_s, probes, note);
 	if (!out_prints(o, OUT_FINDING))
 		return;
 	if (o->json) {
