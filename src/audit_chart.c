@@ -1,0 +1,278 @@
+/* audit_chart.c - the idle-timeout search of an audit, drawn (see
+ * audit_chart.h).
+ *
+ * A log time axis from 100 ms to --max-idle or RFC 5382's 2h4m, whichever
+ * is longer, so that charts of different paths compare at a glance.  One
+ * lane per round of the search: the first round spreads its connections
+ * over the whole range, later ones close in on the bracket, so the lanes
+ * show the search narrowing.  Every mark carries its measurement as data
+ * attributes (data-kind="measure", data-reply, data-by, data-idle,
+ * data-round), the same values the JSON "measure" events carry. */
+#include "audit_chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "middlebox.h"
+#include "parse.h"
+#include "svg.h"
+#include "target.h"
+
+#define W 1200
+#define X0 84.0
+#define X1 1172.0
+#define TOP 56.0              /* under two rows of reference labels */
+#define LANE 26.0
+#define RFC5382_S 7440.0
+#define TICK_PX 70.0
+
+const char audit_chart_style[] =
+	".z-alive{fill:var(--shade-ok)}.z-dead{fill:var(--shade-bad)}"
+	".z-untested{fill:var(--shade-na)}\n"
+	".lane{stroke:var(--grid);stroke-width:1}"
+	"#bracket line{stroke:var(--fg);stroke-width:1.5;stroke-dasharray:5 3}\n"
+	".ref line{stroke:var(--info);stroke-width:1.2;stroke-dasharray:2 3}"
+	".ref text{fill:var(--info);font-size:12px}\n"
+	".m-ok{fill:var(--ok)}.m-box-ack{fill:var(--box)}.m-rst-box{fill:var(--box)}"
+	".m-rst-peer{fill:none;stroke:var(--bad);stroke-width:2}"
+	".m-icmp{fill:var(--warn)}.m-silent{fill:none;stroke:var(--bad);stroke-width:2.6}"
+	".ring{fill:none;stroke:var(--fg);stroke-width:1.2}.overruled{opacity:.45}\n"
+	"svg .zone-label{fill:var(--muted);font-size:12px}\n";
+
+/* What a measurement got, as the chart's mark kinds. */
+enum outcome { O_OK, O_BOX_ACK, O_RST_PEER, O_RST_BOX, O_ICMP, O_SILENT, NOUTCOMES };
+
+static const struct {
+	const char *cls, *text;
+} outcome[NOUTCOMES] = {
+	[O_OK] = { "m-ok", "answered by the peer" },
+	[O_BOX_ACK] = { "m-box-ack", "answered by a middlebox, not the peer" },
+	[O_RST_PEER] = { "m-rst-peer", "reset by the peer" },
+	[O_RST_BOX] = { "m-rst-box", "reset by a middlebox" },
+	[O_ICMP] = { "m-icmp", "ICMP error" },
+	[O_SILENT] = { "m-silent", "not answered" },
+};
+
+static enum outcome outcome_of(const struct audit_reply *r)
+{
+	switch (r->kind) {
+	case AR_ACK: return r->by_peer ? O_OK : O_BOX_ACK;
+	case AR_RST: return r->by_peer ? O_RST_PEER : O_RST_BOX;
+	case AR_ICMP: return O_ICMP;
+	default: return O_SILENT;
+	}
+}
+
+/* The mark's shape, centred on 0,0 (the group is translated). */
+static void shape(struct page *p, enum outcome o)
+{
+	switch (o) {
+	case O_OK:
+		page_raw(p, "<circle r=\"6.5\"/>");
+		break;
+	case O_BOX_ACK:
+		page_raw(p, "<path d=\"M0-7.5L7.5 0L0 7.5L-7.5 0Z\"/>");
+		break;
+	case O_RST_PEER:
+	case O_RST_BOX:
+		page_raw(p, "<rect x=\"-6\" y=\"-6\" width=\"12\" height=\"12\"/>");
+		break;
+	case O_ICMP:
+		page_raw(p, "<path d=\"M0-7.5L7 6L-7 6Z\"/>");
+		break;
+	default:
+		page_raw(p, "<path d=\"M-6-6L6 6M-6 6L6-6\"/>");
+	}
+}
+
+static unsigned rounds(const struct audit_model *a)
+{
+	unsigned n = 1;
+
+	for (unsigned i = 0; i < a->nmeas; i++)
+		if (a->meas[i].round > n)
+			n = a->meas[i].round;
+	return n;
+}
+
+/* The reference lines: each built-in middlebox's timeout within the axis,
+ * boxes with the same timeout on one line; labels alternate between two
+ * rows when they would touch. */
+static void references(struct page *p, const struct axis *ax, double y1)
+{
+	size_t n;
+	const struct middlebox *b = middlebox_builtins(&n);
+	double right[2] = { -1e9, -1e9 };   /* where each row's last label ends */
+
+	for (size_t i = 0; i < n; i++) {
+		double s = b[i].timeout / 1e6, x = axis_x(ax, s);
+		char names[80], dur[32], label[120];
+		size_t len = 0, j;
+		double w;
+		int row;
+
+		for (j = 0; j < i && b[j].timeout != b[i].timeout; j++)
+			continue;
+		if (j < i || axis_side(ax, s) != 0)
+			continue;   /* drawn with an earlier box, or off the axis */
+		for (j = i; j < n; j++)
+			if (b[j].timeout == b[i].timeout)
+				len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+							len ? "/" : "", b[j].name);
+		format_duration(b[i].timeout, dur, sizeof dur);
+		snprintf(label, sizeof label, "%s %s", names, dur);
+		/* About 7 px a character at the labels' 12 px. */
+		w = 7.0 * (double)strlen(label);
+		row = x - w / 2 > right[0] + 6 ? 0 : 1;
+		right[row] = x + w / 2;
+		page_printf(p, "<g class=\"ref\" data-kind=\"reference\" data-timeout=\"%.3f\">", s);
+		svg_line(p, x, TOP - 4 - (row ? 0 : 18), x, y1, NULL);
+		svg_text(p, x, row ? 34 : 16, x > X1 - 120 ? "end" : "middle", NULL, label);
+		page_raw(p, "</g>\n");
+	}
+}
+
+/* Alive up to the bracket, dead from it to --max-idle, not tried beyond. */
+static void zones(struct page *p, const struct audit_model *a, const struct axis *ax,
+		  double y1)
+{
+	double alive = a->has_idle ? a->idle.alive_s : -1, dead = a->has_idle ? a->idle.dead_s : -1;
+	double max = a->max_idle / 1e6, xm = axis_x(ax, max);
+
+	if (alive > 0)
+		svg_rect(p, X0, TOP, axis_x(ax, alive) - X0, y1 - TOP, "z-alive");
+	if (dead > 0)
+		svg_rect(p, axis_x(ax, dead), TOP, xm - axis_x(ax, dead), y1 - TOP, "z-dead");
+	if (max > 0 && xm < X1 - 1) {
+		svg_rect(p, xm, TOP, X1 - xm, y1 - TOP, "z-untested");
+		svg_text(p, (xm + X1) / 2, TOP + 16, "middle", "zone-label", "not tried");
+	}
+}
+
+/* The bracket: dashed lines at the longest idle answered and the shortest
+ * not, its values in data-alive and data-dead (seconds, as the JSON
+ * "idle-timeout" event; empty for none). */
+static void bracket(struct page *p, const struct audit_model *a, const struct axis *ax,
+		    double y1)
+{
+	double v[2] = { a->idle.alive_s, a->idle.dead_s };
+
+	page_raw(p, "<g id=\"bracket\" data-alive=\"");
+	if (a->has_idle && v[0] >= 0)
+		page_printf(p, "%.3f", v[0]);
+	page_raw(p, "\" data-dead=\"");
+	if (a->has_idle && v[1] >= 0)
+		page_printf(p, "%.3f", v[1]);
+	page_raw(p, "\">");
+	for (int i = 0; i < 2 && a->has_idle; i++)
+		if (v[i] > 0 && axis_side(ax, v[i]) == 0)
+			svg_line(p, axis_x(ax, v[i]), TOP, axis_x(ax, v[i]), y1, NULL);
+	page_raw(p, "</g>\n");
+}
+
+static void mark_title(struct page *p, const struct am_measure *m, int family, bool overruled)
+{
+	char t[256], idle[32], from[64] = "";
+	int n;
+
+	format_duration((long long)(m->idle_s * 1e6 + 0.5), idle, sizeof idle);
+	if (m->r.kind != AR_NONE && m->r.kind != AR_PENDING)
+		addr_format(family, m->r.from, from, sizeof from);
+	n = snprintf(t, sizeof t, "round %u: idle %s: %s", m->round, idle,
+		     outcome[outcome_of(&m->r)].text);
+	if (from[0])
+		n += snprintf(t + n, sizeof t - (size_t)n, " (%s, %d hops away)", from, m->r.hops);
+	if (m->remeasure)
+		n += snprintf(t + n, sizeof t - (size_t)n, "; a re-measurement");
+	if (overruled)
+		snprintf(t + n, sizeof t - (size_t)n, "; overruled: flows idle as long or longer "
+			 "were answered");
+	svg_title(p, t);
+}
+
+/* How far to move a mark off its lane so that it does not hide the marks
+ * before it at about the same place: 0, +7, -7, +14, ... */
+static double spread(const struct audit_model *a, const struct axis *ax, unsigned i)
+{
+	unsigned k = 0;
+	double x = axis_x(ax, a->meas[i].idle_s);
+
+	for (unsigned j = 0; j < i; j++)
+		if (a->meas[j].round == a->meas[i].round &&
+		    fabs(axis_x(ax, a->meas[j].idle_s) - x) < 9)
+			k++;
+	k %= 5;
+	return (k & 1 ? 1 : -1) * 6.0 * ((k + 1) / 2);
+}
+
+static void marks(struct page *p, const struct audit_model *a, const struct axis *ax)
+{
+	double alive = a->has_idle && !a->idle.inconsistent ? a->idle.alive_s : -1;
+
+	for (unsigned i = 0; i < a->nmeas; i++) {
+		const struct am_measure *m = &a->meas[i];
+		enum outcome o = outcome_of(&m->r);
+		bool answered = m->r.kind == AR_ACK && m->r.by_peer;
+		bool overruled = !answered && alive >= 0 && m->idle_s <= alive;
+		double x = axis_x(ax, m->idle_s), y = TOP + LANE * (m->round - 0.5);
+
+		page_printf(p, "<g class=\"%s%s\" data-kind=\"measure\" data-reply=\"%s\" "
+			    "data-by=\"%s\" data-idle=\"%.3f\" data-round=\"%u\" "
+			    "transform=\"translate(%.1f %.1f)\">", outcome[o].cls,
+			    overruled ? " overruled" : "",
+			    m->r.kind == AR_ACK ? "ack" : m->r.kind == AR_RST ? "rst"
+			    : m->r.kind == AR_ICMP ? "icmp" : "none",
+			    o == O_SILENT ? "" : m->r.by_peer ? "peer" : "middlebox", m->idle_s,
+			    m->round, x, y + spread(a, ax, i));
+		mark_title(p, m, a->family, overruled);
+		shape(p, o);
+		if (m->remeasure)
+			page_raw(p, "<circle class=\"ring\" r=\"10.5\"/>");
+		page_raw(p, "</g>\n");
+	}
+}
+
+static void legend(struct page *p)
+{
+	page_raw(p, "<div class=\"legend\">");
+	for (int o = 0; o < NOUTCOMES; o++) {
+		page_printf(p, "<span><svg viewBox=\"-9 -9 18 18\"><g class=\"%s\">",
+			    outcome[o].cls);
+		shape(p, (enum outcome)o);
+		page_printf(p, "</g></svg> %s</span>", outcome[o].text);
+	}
+	page_raw(p, "<span><svg viewBox=\"-12 -12 24 24\"><circle class=\"ring\" r=\"10\"/>"
+		 "</svg> measured again (it contradicted the others)</span>"
+		 "<span><svg viewBox=\"0 0 14 14\"><rect class=\"z-alive\" width=\"14\" "
+		 "height=\"14\"/></svg> kept</span><span><svg viewBox=\"0 0 14 14\"><rect "
+		 "class=\"z-dead\" width=\"14\" height=\"14\"/></svg> dropped</span>"
+		 "<span>dashed: the bracket; dotted: well-known middlebox timeouts</span></div>\n");
+}
+
+void audit_chart(struct page *p, const struct audit_model *a)
+{
+	unsigned n = rounds(a);
+	double y1 = TOP + LANE * n, hi = a->max_idle / 1e6;
+	struct axis ax;
+	char label[160];
+
+	axis_log(&ax, 0.1, hi > RFC5382_S ? hi : RFC5382_S, X0, X1);
+	snprintf(label, sizeof label, "Idle times tried: %u measurements over %u rounds",
+		 a->nmeas, n);
+	svg_begin(p, "idle-chart", W, (int)(y1 + 44), label);
+	zones(p, a, &ax, y1);
+	svg_axis(p, &ax, y1 + 4, TOP, TICK_PX);
+	for (unsigned r = 1; r <= n; r++) {
+		char lane[24];
+
+		snprintf(lane, sizeof lane, "round %u", r);
+		svg_line(p, X0, TOP + LANE * (r - 0.5), X1, TOP + LANE * (r - 0.5), "lane");
+		svg_text(p, X0 - 10, TOP + LANE * (r - 0.5) + 4, "end", NULL, lane);
+	}
+	references(p, &ax, y1);
+	bracket(p, a, &ax, y1);
+	marks(p, a, &ax);
+	svg_end(p);
+	legend(p);
+}
