@@ -22,7 +22,7 @@
 #define W 1200
 #define X0 84.0
 #define X1 1172.0
-#define TOP 56.0              /* under two rows of reference labels */
+#define REF_ROWS 44.0         /* two rows of reference labels */
 #define LANE 26.0
 #define RFC5382_S 7440.0
 #define TICK_PX 70.0
@@ -31,7 +31,7 @@ const char audit_chart_style[] =
 	".z-alive{fill:var(--shade-ok)}.z-dead{fill:var(--shade-bad)}"
 	".z-untested{fill:var(--shade-na)}\n"
 	".lane{stroke:var(--grid);stroke-width:1}"
-	"#bracket line{stroke:var(--fg);stroke-width:1.5;stroke-dasharray:5 3}\n"
+	"svg .bracket line{stroke:var(--fg);stroke-width:1.5;stroke-dasharray:5 3}\n"
 	".ref line{stroke:var(--info);stroke-width:1.2;stroke-dasharray:2 3}"
 	".ref text{fill:var(--info);font-size:12px}\n"
 	".m-ok{fill:var(--ok)}.m-box-ack{fill:var(--box)}.m-rst-box{fill:var(--box)}"
@@ -39,6 +39,14 @@ const char audit_chart_style[] =
 	".m-icmp{fill:var(--warn)}.m-silent{fill:none;stroke:var(--bad);stroke-width:2.6}"
 	".ring{fill:none;stroke:var(--fg);stroke-width:1.2}.overruled{opacity:.45}\n"
 	"svg .zone-label{fill:var(--muted);font-size:12px}\n";
+
+/* Where a chart is drawn: its axis, the top of its first lane and the
+ * bottom of its last. */
+struct frame {
+	const struct axis *ax;
+	double top, y1;
+	bool close;               /* the close-up of the bracket */
+};
 
 /* What a measurement got, as the chart's mark kinds. */
 enum outcome { O_OK, O_BOX_ACK, O_RST_PEER, O_RST_BOX, O_ICMP, O_SILENT, NOUTCOMES };
@@ -99,8 +107,9 @@ static unsigned rounds(const struct audit_model *a)
 /* The reference lines: each built-in middlebox's timeout within the axis,
  * boxes with the same timeout on one line; labels alternate between two
  * rows when they would touch. */
-static void references(struct page *p, const struct axis *ax, double y1)
+static void references(struct page *p, const struct frame *f)
 {
+	const struct axis *ax = f->ax;
 	size_t n;
 	const struct middlebox *b = middlebox_builtins(&n);
 	double right[2] = { -1e9, -1e9 };   /* where each row's last label ends */
@@ -127,38 +136,40 @@ static void references(struct page *p, const struct axis *ax, double y1)
 		row = x - w / 2 > right[0] + 6 ? 0 : 1;
 		right[row] = x + w / 2;
 		page_printf(p, "<g class=\"ref\" data-kind=\"reference\" data-timeout=\"%.3f\">", s);
-		svg_line(p, x, TOP - 4 - (row ? 0 : 18), x, y1, NULL);
+		svg_line(p, x, f->top - 4 - (row ? 0 : 18), x, f->y1, NULL);
 		svg_text(p, x, row ? 34 : 16, x > X1 - 120 ? "end" : "middle", NULL, label);
 		page_raw(p, "</g>\n");
 	}
 }
 
 /* Alive up to the bracket, dead from it to --max-idle, not tried beyond. */
-static void zones(struct page *p, const struct audit_model *a, const struct axis *ax,
-		  double y1)
+static void zones(struct page *p, const struct audit_model *a, const struct frame *f)
 {
+	const struct axis *ax = f->ax;
+	double top = f->top, h = f->y1 - f->top;
 	double alive = a->has_idle ? a->idle.alive_s : -1, dead = a->has_idle ? a->idle.dead_s : -1;
 	double max = a->max_idle / 1e6, xm = axis_x(ax, max);
 
 	if (alive > 0)
-		svg_rect(p, X0, TOP, axis_x(ax, alive) - X0, y1 - TOP, "z-alive");
+		svg_rect(p, X0, top, axis_x(ax, alive) - X0, h, "z-alive");
 	if (dead > 0)
-		svg_rect(p, axis_x(ax, dead), TOP, xm - axis_x(ax, dead), y1 - TOP, "z-dead");
+		svg_rect(p, axis_x(ax, dead), top, xm - axis_x(ax, dead), h, "z-dead");
 	if (max > 0 && xm < X1 - 1) {
-		svg_rect(p, xm, TOP, X1 - xm, y1 - TOP, "z-untested");
-		svg_text(p, (xm + X1) / 2, TOP + 16, "middle", "zone-label", "not tried");
+		svg_rect(p, xm, top, X1 - xm, h, "z-untested");
+		svg_text(p, (xm + X1) / 2, top + 16, "middle", "zone-label", "not tried");
 	}
 }
 
 /* The bracket: dashed lines at the longest idle answered and the shortest
  * not, its values in data-alive and data-dead (seconds, as the JSON
  * "idle-timeout" event; empty for none). */
-static void bracket(struct page *p, const struct audit_model *a, const struct axis *ax,
-		    double y1)
+static void bracket(struct page *p, const struct audit_model *a, const struct frame *f)
 {
+	const struct axis *ax = f->ax;
 	double v[2] = { a->idle.alive_s, a->idle.dead_s };
 
-	page_raw(p, "<g id=\"bracket\" data-alive=\"");
+	page_raw(p, f->close ? "<g class=\"bracket\" data-alive=\""
+		 : "<g id=\"bracket\" class=\"bracket\" data-alive=\"");
 	if (a->has_idle && v[0] >= 0)
 		page_printf(p, "%.3f", v[0]);
 	page_raw(p, "\" data-dead=\"");
@@ -167,7 +178,7 @@ static void bracket(struct page *p, const struct audit_model *a, const struct ax
 	page_raw(p, "\">");
 	for (int i = 0; i < 2 && a->has_idle; i++)
 		if (v[i] > 0 && axis_side(ax, v[i]) == 0)
-			svg_line(p, axis_x(ax, v[i]), TOP, axis_x(ax, v[i]), y1, NULL);
+			svg_line(p, axis_x(ax, v[i]), f->top, axis_x(ax, v[i]), f->y1, NULL);
 	page_raw(p, "</g>\n");
 }
 
@@ -206,8 +217,12 @@ static double spread(const struct audit_model *a, const struct axis *ax, unsigne
 	return (k & 1 ? 1 : -1) * 6.0 * ((k + 1) / 2);
 }
 
-static void marks(struct page *p, const struct audit_model *a, const struct axis *ax)
+/* Every measurement (data-kind "measure"), or on the close-up only those
+ * within its axis ("measure-close", so that the main chart's marks still
+ * count the measurements one for one). */
+static void marks(struct page *p, const struct audit_model *a, const struct frame *f)
 {
+	const struct axis *ax = f->ax;
 	double alive = a->has_idle && !a->idle.inconsistent ? a->idle.alive_s : -1;
 
 	for (unsigned i = 0; i < a->nmeas; i++) {
@@ -215,12 +230,14 @@ static void marks(struct page *p, const struct audit_model *a, const struct axis
 		enum outcome o = outcome_of(&m->r);
 		bool answered = m->r.kind == AR_ACK && m->r.by_peer;
 		bool overruled = !answered && alive >= 0 && m->idle_s <= alive;
-		double x = axis_x(ax, m->idle_s), y = TOP + LANE * (m->round - 0.5);
+		double x = axis_x(ax, m->idle_s), y = f->top + LANE * (m->round - 0.5);
 
-		page_printf(p, "<g class=\"%s%s\" data-kind=\"measure\" data-reply=\"%s\" "
+		if (f->close && axis_side(ax, m->idle_s) != 0)
+			continue;
+		page_printf(p, "<g class=\"%s%s\" data-kind=\"%s\" data-reply=\"%s\" "
 			    "data-by=\"%s\" data-idle=\"%.3f\" data-round=\"%u\" "
 			    "transform=\"translate(%.1f %.1f)\">", outcome[o].cls,
-			    overruled ? " overruled" : "",
+			    overruled ? " overruled" : "", f->close ? "measure-close" : "measure",
 			    m->r.kind == AR_ACK ? "ack" : m->r.kind == AR_RST ? "rst"
 			    : m->r.kind == AR_ICMP ? "icmp" : "none",
 			    o == O_SILENT ? "" : m->r.by_peer ? "peer" : "middlebox", m->idle_s,
@@ -250,29 +267,54 @@ static void legend(struct page *p)
 		 "<span>dashed: the bracket; dotted: well-known middlebox timeouts</span></div>\n");
 }
 
-void audit_chart(struct page *p, const struct audit_model *a)
+/* One chart over axis ax (its ends at X0 and X1); the close-up has no
+ * reference lines, so no rows for their labels. */
+static void chart(struct page *p, const struct audit_model *a, const struct axis *ax,
+		  bool close)
 {
 	unsigned n = rounds(a);
-	double y1 = TOP + LANE * n, hi = a->max_idle / 1e6;
-	struct axis ax;
+	struct frame f = { ax, close ? 10 : REF_ROWS + 12, 0, close };
 	char label[160];
 
-	axis_log(&ax, 0.1, hi > RFC5382_S ? hi : RFC5382_S, X0, X1);
-	snprintf(label, sizeof label, "Idle times tried: %u measurements over %u rounds",
-		 a->nmeas, n);
-	svg_begin(p, "idle-chart", W, (int)(y1 + 44), label);
-	zones(p, a, &ax, y1);
-	svg_axis(p, &ax, y1 + 4, TOP, TICK_PX);
+	f.y1 = f.top + LANE * n;
+	if (close)
+		snprintf(label, sizeof label, "The bracket close up: the measurements near it");
+	else
+		snprintf(label, sizeof label, "Idle times tried: %u measurements over %u rounds",
+			 a->nmeas, n);
+	svg_begin(p, close ? "bracket-chart" : "idle-chart", W, (int)(f.y1 + 44), label);
+	zones(p, a, &f);
+	svg_axis(p, ax, f.y1 + 4, f.top, TICK_PX);
 	for (unsigned r = 1; r <= n; r++) {
 		char lane[24];
+		double y = f.top + LANE * (r - 0.5);
 
 		snprintf(lane, sizeof lane, "round %u", r);
-		svg_line(p, X0, TOP + LANE * (r - 0.5), X1, TOP + LANE * (r - 0.5), "lane");
-		svg_text(p, X0 - 10, TOP + LANE * (r - 0.5) + 4, "end", NULL, lane);
+		svg_line(p, X0, y, X1, y, "lane");
+		svg_text(p, X0 - 10, y + 4, "end", NULL, lane);
 	}
-	references(p, &ax, y1);
-	bracket(p, a, &ax, y1);
-	marks(p, a, &ax);
+	if (!close)
+		references(p, &f);
+	bracket(p, a, &f);
+	marks(p, a, &f);
 	svg_end(p);
+}
+
+void audit_chart(struct page *p, const struct audit_model *a)
+{
+	double hi = a->max_idle / 1e6, alive = a->idle.alive_s, dead = a->idle.dead_s;
+	struct axis ax;
+
+	axis_log(&ax, 0.1, hi > RFC5382_S ? hi : RFC5382_S, X0, X1);
+	chart(p, a, &ax, false);
 	legend(p);
+	/* The search closes in on a bracket a few pixels wide on the log
+	 * axis: it gets a linear close-up, three brackets wide each side. */
+	if (a->has_idle && !a->idle.inconsistent && alive > 0 && dead > alive) {
+		double w = dead - alive;
+
+		page_raw(p, "<p class=\"muted\">Close up, around the bracket:</p>\n");
+		axis_linear(&ax, alive - 3 * w > 0 ? alive - 3 * w : 0, dead + 3 * w, X0, X1);
+		chart(p, a, &ax, true);
+	}
 }
