@@ -125,6 +125,7 @@ const char audit_help[] =
 "                         still answered)\n"
 "  --max-conns N          connections open at once, 6-64 (default 32)\n"
 "  --rate N               probes per second at most (default 50)\n"
+"  --report FILE.html     also write the audit as a self-contained HTML page\n"
 "  --json, -q, -i IF, -Z USER, -4, -6, --connect-timeout DURATION\n"
 "                         as for kaprobe HOST:PORT (see kaprobe --help)\n"
 "  -h, --help             this text;  -V, --version  the version\n"
@@ -134,7 +135,8 @@ const char audit_help[] =
 "answer and the path keeps idle flows as RFC 5382 asks (or was not tested\n"
 "that long), 1 it does not (or was inconsistent), 3 could not connect or the\n"
 "server took too few connections, 4 interrupted, 64 usage error, 70 internal\n"
-"error, 77 missing privilege (CAP_NET_RAW).\n";
+"error, 73/74 the --report file cannot be created / written, 77 missing\n"
+"privilege (CAP_NET_RAW).\n";
 
 const char trace_help[] =
 "usage: kaprobe trace [options] HOST:PORT\n"
