@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exitcode.h"
 #include "reportpriv.h"
 #include "version.h"
 
@@ -88,9 +89,12 @@ struct report *report_open(const struct report_meta *m, char *err, size_t errlen
 	r->meta = m;
 	r->ops = kind_ops(m->kind);
 	r->started = time(NULL);
-	/* Not truncated yet: a run that fails before its end leaves an
-	 * earlier report as it was. */
-	r->fd = open(m->path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	/* Not truncated yet: a run that fails leaves an earlier report as
+	 * it was, and removes a file it created itself. */
+	r->fd = open(m->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	r->created = r->fd >= 0;
+	if (r->fd < 0 && errno == EEXIST)
+		r->fd = open(m->path, O_WRONLY | O_CLOEXEC);
 	if (r->fd < 0 || fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "--report %s: %s", m->path,
 			 r->fd < 0 ? strerror(errno) : "not a regular file");
@@ -170,31 +174,53 @@ static int write_all(int fd, const char *buf, size_t n)
 	return fsync(fd) < 0 && errno != EINVAL ? -1 : 0;
 }
 
+static void report_free(struct report *r)
+{
+	r->ops->model_free(r->model);
+	free(r);
+}
+
+/* The whole page, in memory: *buf (n bytes), to free.  Returns 0, or -1
+ * with errno set. */
+static int render_page(struct report *r, char **buf, size_t *n)
+{
+	struct page p = { open_memstream(buf, n) };
+	bool ok;
+
+	if (!p.f)
+		return -1;
+	page_head(&p, r);
+	r->ops->render(&p, r->model, r->meta);
+	page_foot(&p);
+	ok = !ferror(p.f);
+	ok &= fclose(p.f) == 0;   /* closed either way */
+	if (!ok && !errno)
+		errno = EIO;
+	return ok ? 0 : -1;
+}
+
 int report_close(struct report *r, int status)
 {
 	char *buf = NULL;
 	size_t n = 0;
-	struct page p = { open_memstream(&buf, &n) };
-	int rc = -1, err = ENOMEM;
+	int rc = 0;
 
 	r->status = status;
-	if (p.f) {
-		page_head(&p, r);
-		r->ops->render(&p, r->model, r->meta);
-		page_foot(&p);
-		bool ok = !ferror(p.f);
-
-		ok &= fclose(p.f) == 0;   /* closed either way */
-		if (ok) {
-			rc = write_all(r->fd, buf, n);
-			err = errno;
-		}
+	if (status >= EXIT_USAGE) {
+		/* The run failed and said why: there is nothing to draw. */
+		if (r->created)
+			unlink(r->meta->path);
+		close(r->fd);
+		report_free(r);
+		return 0;
 	}
-	if (rc < 0) {
-		if (ftruncate(r->fd, 0) < 0)
-			err = err ? err : errno;
-		fprintf(stderr, "kaprobe: --report %s: %s: the report was not written\n",
-			r->meta->path, strerror(err));
+	if (render_page(r, &buf, &n) < 0 || write_all(r->fd, buf, n) < 0) {
+		int err = errno;
+		const char *part = ftruncate(r->fd, 0) < 0 ? " (the file may hold part of it)" : "";
+
+		fprintf(stderr, "kaprobe: --report %s: %s: the report was not written%s\n",
+			r->meta->path, strerror(err), part);
+		rc = -1;
 	}
 	if (close(r->fd) < 0 && rc == 0) {
 		fprintf(stderr, "kaprobe: --report %s: %s: the report was not written\n",
@@ -202,7 +228,6 @@ int report_close(struct report *r, int status)
 		rc = -1;
 	}
 	free(buf);
-	r->ops->model_free(r->model);
-	free(r);
+	report_free(r);
 	return rc;
 }

@@ -29,6 +29,7 @@ struct report {
 	int fd;                         /* the file, open since report_open */
 	time_t started;                 /* wall clock, for the page's head */
 	int status;                     /* the run's exit status */
+	bool created;                   /* the file did not exist before */
 };
 
 /* r's model when r is a report of kind k, else NULL (an event of another

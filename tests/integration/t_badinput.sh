@@ -131,6 +131,9 @@ cases=$(cat <<EOF
 64 replay --idle 1h2x $good            # ^kaprobe replay: --idle: .*unknown unit 'x'
 64 replay --garbage-byte $good         # '--garbage-byte': it is an option of kaprobe HOST:PORT
 64 \$'--bo\\ngus' $T                    # unknown option '--bo\\?gus'
+73 audit --report /nonexistent/a.html $T  # ^kaprobe audit: --report /nonexistent/a.html: No such file or directory$
+73 trace --report $d $T                # ^kaprobe trace: --report .*/files: Is a directory$
+73 replay --report $d $good            # ^kaprobe replay: --report .*/files: Is a directory$
 EOF
 )
 
@@ -146,7 +149,7 @@ while IFS= read -r line; do
 	what="kaprobe$(printf " '%s'" "$@")"
 	assert_eq "$want" "$KA_RC" "exit status of $what (stderr: $(head -c 300 "$out.err"))"
 	assert_eq 1 "$(wc -l <"$out.err")" "stderr lines of $what"
-	assert_match '^kaprobe( replay| audit)?: ' "$(cat "$out.err")" "stderr of $what"
+	assert_match '^kaprobe( replay| audit| trace)?: ' "$(cat "$out.err")" "stderr of $what"
 	assert_match "$msg" "$(cat "$out.err")" "stderr of $what"
 	case $rest in
 	*truncated.pcap*)
@@ -167,5 +170,5 @@ while IFS= read -r line; do
 	n=$((n + 1))
 done <<<"$cases"
 note "$n bad inputs checked"
-assert_ge "$n" 89 "cases run"
+assert_ge "$n" 92 "cases run"
 echo ok
