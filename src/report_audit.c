@@ -5,6 +5,7 @@
  * The model is what the audit's events said, copied: the events' strings
  * and structs belong to the audit and are gone by the time the page is
  * drawn. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,7 +203,7 @@ static void seconds_or_none(struct page *p, double s)
 	if (s < 0)
 		page_raw(p, "none");
 	else
-		page_duration(p, (long long)(s * 1e6 + 0.5));
+		page_duration(p, llround(s * 1e3) * 1000);   /* ms, as the JSON */
 }
 
 static void idle_finding(struct page *p, const struct audit_model *a)

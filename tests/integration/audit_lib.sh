@@ -251,3 +251,49 @@ audit_forge_stop() {
 	wait "$FORGE_PID" 2>/dev/null
 	FORGE_PID=
 }
+
+# audit_assert_report OUT HTML: the --report page of the run whose JSON is
+# OUT, opened in headless Chromium (tests/lib/report.sh: only ever inside a
+# network namespace of its own), against the JSON: one mark per "measure"
+# event with the same replies and senders, one row per variant with its
+# reply, the bracket's values, nothing loaded from outside the file, and a
+# screenshot that is not blank in light and in dark mode.
+audit_assert_report() {
+	local out=$1 html=$2 dom=$2.dom r v n want got
+	. tests/lib/report.sh
+	assert_file "$html" "the audit's report"
+	report_dom "$html" "$dom" || fail "chromium --dump-dom $html"
+	report_self_contained "$html" "$dom" || fail "$html loads something from outside"
+	want=$(json_count "$out" 'select(.event=="measure")')
+	assert_gt "$want" 0 "measure events"
+	assert_eq "$want" "$(dom_count "$dom" 'data-kind="measure"')" "the chart's marks"
+	for r in ack rst icmp none; do
+		want=$(json_count "$out" "select(.event==\"measure\" and .reply==\"$r\")")
+		got=$(dom_count "$dom" 'data-kind="measure"' "data-reply=\"$r\"")
+		assert_eq "$want" "$got" "marks with data-reply=$r"
+	done
+	for r in peer middlebox; do
+		want=$(json_count "$out" "select(.event==\"measure\" and .by==\"$r\")")
+		got=$(dom_count "$dom" 'data-kind="measure"' "data-by=\"$r\"")
+		assert_eq "$want" "$got" "marks with data-by=$r"
+	done
+	for v in $AUDIT_VARIANTS; do
+		r=$(audit_get "$out" variant "select(.name==\"$v\") | .reply")
+		n=$(dom_count "$dom" 'data-kind="variant"' "data-name=\"$v\"" "data-reply=\"$r\"")
+		assert_eq 1 "$n" "the variants table's row for $v (reply $r)"
+	done
+	for v in alive dead; do
+		want=$(audit_get "$out" idle-timeout ".${v}_s")
+		got=$(grep -o "id=\"bracket\"[^>]*data-$v=\"[0-9.]*\"" "$dom" | grep -o '[0-9.]*"$' | tr -d '"')
+		assert_eq "$(printf %.3f "$want")" "$got" "the chart's bracket, data-$v"
+		# The table says it too, as a duration ("2.998s").
+		got=$(grep -o "<td id=\"$v\">[^<]*" "$dom" | sed 's/.*>//; s/s$//')
+		assert_eq "$(printf %.3f "$want" | sed 's/0*$//; s/\.$//')" "$got" "the table's $v"
+	done
+	report_shot "$html" "$html.png" || fail "chromium --screenshot $html"
+	png_not_blank "$html.png" || fail "the report's screenshot is blank"
+	png_light_bg "$html.png" || fail "the light screenshot's background is not light"
+	report_shot "$html" "$html.dark.png" dark || fail "chromium --screenshot (dark) $html"
+	png_not_blank "$html.dark.png" || fail "the dark screenshot is blank"
+	png_dark_bg "$html.dark.png" || fail "the dark screenshot's background is not dark"
+}

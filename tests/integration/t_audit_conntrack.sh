@@ -14,7 +14,8 @@
 #    nothing; 3 s < 2h4m, so rfc5382 false;
 #  - refresh: probing every intvl_s < alive_s keeps the flow beyond dead_s;
 #  - advice: tcp_keepalive_time and _intvl below alive_s;
-#  - exit 1 (rfc5382 false).
+#  - exit 1 (rfc5382 false);
+#  - the --report page agrees with the JSON (audit_assert_report).
 . tests/integration/lib.sh
 . tests/integration/audit_lib.sh
 PORT=7403
@@ -23,7 +24,8 @@ audit_router_conntrack 3
 
 out=$TB_DIR/out.json
 audit_paws_mark
-KA_TIMEOUT=100 audit_run "$out" --max-idle 8s --resolution 500ms "$TB_SRV4:$PORT"
+KA_TIMEOUT=100 audit_run "$out" --max-idle 8s --resolution 500ms --report "$TB_DIR/audit.html" \
+	"$TB_SRV4:$PORT"
 assert_eq 1 "$KA_RC" "exit status (idle timeout 3 s < 2h4m)"
 audit_assert_shape "$out"
 audit_assert_peer_answers "$out" "$TB_SRV4" zero-length one-byte no-timestamp
@@ -53,4 +55,5 @@ assert_eq false "$(audit_get "$out" summary .ok)" "summary.ok"
 # The firewall did drop expired flows' probes.
 assert_match 'ct state new counter packets [1-9]|ct state invalid counter packets [1-9]' \
 	"$(tb_r nft list chain inet kaprobe forward)" "router dropped packets of expired flows"
+audit_assert_report "$out" "$TB_DIR/audit.html"
 echo ok
