@@ -278,7 +278,7 @@ audit_assert_report() {
 		assert_eq "$want" "$got" "marks with data-by=$r"
 	done
 	for v in $AUDIT_VARIANTS; do
-		r=$(audit_get "$out" variant "select(.name==\"$v\") | .reply")
+		r=$(jq -r "select(.event==\"variant\" and .name==\"$v\") | .reply" "$out")
 		n=$(dom_count "$dom" 'data-kind="variant"' "data-name=\"$v\"" "data-reply=\"$r\"")
 		assert_eq 1 "$n" "the variants table's row for $v (reply $r)"
 	done
