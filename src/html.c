@@ -2,6 +2,7 @@
 #include "html.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -52,6 +53,17 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Is the UTF-8 character at s (whole: utf8_len said so) a control
+ * character other than tab and newline?  Controls as the Infra standard (https://infra.spec.whatwg.org/
+ * #control) counts them: C0, DEL, and C1 (U+0080..U+009F, 0xc2 0x80..0x9f),
+ * each a parse error in HTML text and invisible or worse in a copy. */
+static bool is_control(const unsigned char *s)
+{
+	if (s[0] == '\t' || s[0] == '\n')
+		return false;
+	return s[0] < 0x20 || s[0] == 0x7f || (s[0] == 0xc2 && s[1] < 0xa0);
+}
+
 void page_textn(struct page *p, const char *text, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)text;
@@ -68,7 +80,7 @@ void page_textn(struct page *p, const char *text, size_t n)
 		default:
 			/* Not UTF-8, or a control character (tab and newline
 			 * are text): the replacement character. */
-			if (len == 0 || (*s < 0x20 && *s != '\t' && *s != '\n') || *s == 0x7f)
+			if (len == 0 || is_control(s))
 				fputs("\xef\xbf\xbd", p->f);
 			else
 				fwrite(s, 1, len, p->f);

@@ -5,9 +5,10 @@
  * through page_text: an interface name, a flow's name, a capture's
  * comment, the command line.  It escapes the five characters that mean
  * something in HTML text and in quoted attributes (& < > " '), and
- * replaces control characters and bytes that are not UTF-8 with U+FFFD,
- * so that nothing read can open an element, close an attribute or break
- * the page's encoding.
+ * replaces with U+FFFD each control character (C0 but tab and newline,
+ * DEL, C1) and each byte that is not part of a UTF-8 character, so that
+ * nothing read can open an element, close an attribute or break the
+ * page's encoding.
  *
  * Write errors are not checked on each call: the FILE's error flag keeps
  * them, and whoever closes the page checks it once (report.c). */
