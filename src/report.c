@@ -48,7 +48,7 @@ static const char base_style[] =
 	"td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	".ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}"
 	".muted{color:var(--muted)}\n"
-	".verdict{font-size:1.15em;font-weight:600;margin:.4em 0}\n"
+	".verdict{font-size:1.15em;font-weight:600;margin:.4em 0}.headline{font-size:1.1em}\n"
 	"svg{display:block;width:100%;height:auto;overflow:visible}"
 	"svg text{fill:var(--fg);font-size:13px}svg .tick text{fill:var(--muted)}"
 	"svg .grid{stroke:var(--grid);stroke-width:1}"

@@ -146,6 +146,14 @@ static void who(struct page *p, const struct audit_reply *r, int family)
 		    r->ttl);
 }
 
+static void seconds_or_none(struct page *p, double s)
+{
+	if (s < 0)
+		page_raw(p, "none");
+	else
+		page_duration(p, llround(s * 1e3) * 1000);   /* ms, as the JSON */
+}
+
 static void verdict(struct page *p, const struct audit_model *a)
 {
 	page_raw(p, "<section id=\"verdict\">\n");
@@ -161,6 +169,25 @@ static void verdict(struct page *p, const struct audit_model *a)
 	else
 		page_raw(p, "<p class=\"verdict bad\">Keep-alive needs care on this path: see the "
 			 "findings marked below.</p>\n");
+	if (a->has_idle && !a->idle.inconsistent) {
+		page_raw(p, "<p class=\"headline\">");
+		if (a->idle.dead_s > 0 && a->idle.alive_s > 0) {
+			page_raw(p, "The path drops a flow idle for longer than <b>");
+			seconds_or_none(p, a->idle.alive_s);
+			page_raw(p, "</b> (and shorter than <b>");
+			seconds_or_none(p, a->idle.dead_s);
+			page_raw(p, "</b>).");
+		} else if (a->idle.dead_s > 0) {
+			page_raw(p, "No idle flow was answered at all, even after <b>");
+			seconds_or_none(p, a->idle.dead_s);
+			page_raw(p, "</b>.");
+		} else {
+			page_raw(p, "No flow idle up to <b>");
+			page_duration(p, a->max_idle);
+			page_raw(p, "</b> (--max-idle) was dropped.");
+		}
+		page_raw(p, "</p>\n");
+	}
 	if (a->dst[0]) {
 		page_raw(p, "<p>From <code>");
 		page_text(p, a->src);
@@ -196,14 +223,6 @@ static void variants(struct page *p, const struct audit_model *a)
 	page_raw(p, "</table>\n<p class=\"muted\">A kind answered by the peer passes the path; "
 		 "one answered by a middlebox, or not at all, does not tell the peer anything.</p>\n"
 		 "</section>\n");
-}
-
-static void seconds_or_none(struct page *p, double s)
-{
-	if (s < 0)
-		page_raw(p, "none");
-	else
-		page_duration(p, llround(s * 1e3) * 1000);   /* ms, as the JSON */
 }
 
 static void idle_finding(struct page *p, const struct audit_model *a)
