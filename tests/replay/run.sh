@@ -4,58 +4,12 @@
 #   tests/replay/run.sh [PATTERN]
 #
 # Runs every tests/replay/t_*.sh (only those whose name contains PATTERN, when
-# given) from the repo root, each with a 60 s limit (TEST_TIMEOUT), printing
+# given) through tests/lib/run.sh: each with a 60 s limit (TEST_TIMEOUT),
 # PASS/FAIL/SKIP per test, the output of each failing test, and finally
 # "N passed, N failed".  Exit 1 if any failed.  t_pcaps needs no privilege;
 # t_roundtrip needs root (the testbed) and is skipped (exit 77) without it.
 set -u
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$ROOT" || exit 1
-TIMEOUT=${TEST_TIMEOUT:-60}
 for tool in tshark jq timeout; do
 	command -v $tool >/dev/null || { echo "run.sh: $tool not found (tools/install-deps.sh)" >&2; exit 1; }
 done
-
-workdir=$(mktemp -d "${TMPDIR:-/tmp}/kaprobe-replay.XXXXXX") || exit 1
-trap 'rm -rf "$workdir"' EXIT
-trap 'echo "run.sh: interrupted" >&2; exit 130' INT TERM
-
-# Delete namespaces a test registered (tools/testbed.sh) and left behind.
-reap() {
-	local ns
-	[ -s "$1" ] || return 0
-	while read -r ns; do
-		[ -e "/run/netns/$ns" ] || continue
-		echo "  (removed leftover namespace $ns)"
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
-		ip netns del "$ns" 2>/dev/null
-	done <"$1"
-}
-
-passed=0 failed=0 skipped=0
-for t in tests/replay/t_*.sh; do
-	name=$(basename "$t" .sh)
-	[ -n "${1:-}" ] && [[ $name != *$1* ]] && continue
-	log=$workdir/$name.log reg=$workdir/$name.ns
-	: >"$reg"
-	start=$SECONDS
-	TB_REGISTRY=$reg timeout -k 5 "$TIMEOUT" bash "$t" >"$log" 2>&1 </dev/null
-	rc=$?
-	secs=$((SECONDS - start))
-	if [ $rc -eq 0 ]; then
-		echo "PASS $name (${secs}s)"
-		passed=$((passed + 1))
-	elif [ $rc -eq 77 ]; then
-		echo "SKIP $name: $(tail -n1 "$log")"
-		skipped=$((skipped + 1))
-	else
-		[ $rc -eq 124 ] && echo "timed out after ${TIMEOUT}s" >>"$log"
-		echo "FAIL $name (exit $rc, ${secs}s)"
-		sed 's/^/    /' "$log"
-		failed=$((failed + 1))
-	fi
-	reap "$reg"
-done
-[ $skipped -gt 0 ] && echo "$skipped skipped"
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+exec bash "$(dirname "${BASH_SOURCE[0]}")/../lib/run.sh" tests/replay "$@"
