@@ -2,11 +2,13 @@
 #
 #   make              build ./kaprobe and the test tools
 #   make test         install missing packages, build, run every test:
-#                     unit, fuzz regressions, cli, replay, package,
+#                     unit, fuzz regressions, cli, replay, report, package,
 #                     integration
 #   make unit         CUnit tests only (no privilege needed)
 #   make cli-test     help, completion, the sudo logic (no privilege needed)
 #   make replay-test  replay over pcaps/ and synthetic captures, vs tshark
+#   make report-test  the HTML reports' test library, in headless Chromium
+#                     (run only inside a network namespace of its own)
 #   make integration  namespace tests
 #   make deb          kaprobe_VERSION_ARCH.deb (dpkg-dev; no root needed)
 #   make pkg-test     build the .deb, check it, unpack it, run it
@@ -61,7 +63,7 @@ export KAPROBE := $(abspath $(BIN))
 # The steps that need root: directly as root, through sudo as a user.
 ASROOT := bash tools/asroot.sh
 
-.PHONY: all deps test unit fuzz-regress cli-test replay-test integration fuzz bench \
+.PHONY: all deps test unit fuzz-regress cli-test replay-test report-test integration fuzz bench \
 	bench-conns bench-audit demo deb pkg-test clean install install-setcap
 all: $(BIN) $(TOOLS)
 
@@ -103,6 +105,7 @@ test: deps
 	$(MAKE) fuzz-regress
 	$(MAKE) cli-test
 	$(MAKE) replay-test
+	$(MAKE) report-test
 	$(MAKE) pkg-test
 	$(MAKE) integration
 
@@ -120,6 +123,11 @@ cli-test: all
 # As root when possible: t_roundtrip needs the testbed (it skips otherwise).
 replay-test: all
 	$(ASROOT) --optional bash tests/replay/run.sh
+
+# As root when possible (unshare --net); as a user, Chromium's namespace is
+# made through a user namespace (unshare -rn).
+report-test: all
+	$(ASROOT) --optional bash tests/report/run.sh
 
 integration: all
 	$(ASROOT) bash tests/integration/run.sh

@@ -35,6 +35,15 @@ PKGS=(
 	coreutils                # timeout(1)
 	time                     # GNU /usr/bin/time: peak RSS in tools/bench.sh
 	strace                   # the audit's read()/ppoll() counts in tools/bench-audit.sh
+	chromium                 # make report-test: opens the HTML reports headless
+	                         # (--dump-dom, --screenshot), only ever inside a
+	                         # network namespace of its own (tests/lib/report.sh)
+	fonts-dejavu-core        # text in those screenshots: the reports' style names
+	                         # DejaVu Sans; chromium's fonts-liberation is only a
+	                         # recommendation, and fontconfig-config takes any one
+	                         # of several font packages
+	python3                  # tools/pngstat.py and tests/lib/htmlcheck.py read the
+	                         # screenshots and pages (standard library only)
 )
 
 installed() {

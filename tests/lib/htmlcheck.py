@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+"""htmlcheck.py - checks of kaprobe's HTML reports, for tests/lib/report.sh.
+
+    htmlcheck.py self-contained FILE...
+        exit 0 if no FILE loads anything from outside itself, else one line
+        per offender on stdout ("FILE:LINE: what") and exit 1
+    htmlcheck.py count FILE ATTR...
+        print how many elements have every ATTR in their start tag: an ATTR
+        is name="value" (that exact value) or a bare name (present)
+
+Python 3 standard library only (html.parser).  Exit 64 on a usage error,
+66 when a FILE cannot be read.
+
+What counts as a load, for self-contained:
+  - an element that embeds or fetches by nature: link, iframe, frame,
+    object, embed, base, portal, and a meta refresh;
+  - an attribute that names a resource (src, href, srcset, action, ...)
+    whose value does not start with "#" (a fragment of this very page);
+    data: URLs count too: the report draws everything as inline SVG and
+    has no reason for one, and the CSP forbids them;
+  - @import anywhere in a style sheet or style attribute, and url(...) there
+    unless it is a fragment reference, url(#id), which an SVG fill may use;
+  - in a script, fetch, import, XMLHttpRequest, WebSocket, EventSource or
+    sendBeacon;
+  - any attribute value that starts with an address ("scheme://" or
+    "//host"), with
+    one exception: <svg xmlns="http://www.w3.org/2000/svg">, a namespace
+    name that is never fetched;
+  - a page without the Content-Security-Policy meta, or whose policy's
+    default-src is not 'none', or that allows any source other than
+    'none', 'unsafe-inline', a hash or a nonce.
+"""
+import re
+import sys
+from html.parser import HTMLParser
+
+LOADING_TAGS = {"link", "iframe", "frame", "object", "embed", "base", "portal"}
+URL_ATTRS = {"src", "href", "xlink:href", "srcset", "action", "formaction", "poster",
+             "data", "background", "ping", "manifest", "codebase", "archive", "lowsrc"}
+SVG_NS = "http://www.w3.org/2000/svg"
+SCHEME_URL = re.compile(r"\s*[a-z][a-z0-9+.-]*://", re.I)
+SCRIPT_LOADS = re.compile(r"\b(fetch|import|XMLHttpRequest|WebSocket|EventSource|sendBeacon)\b")
+CSS_URL = re.compile(r"url\(\s*(['\"]?)\s*(.)", re.I)
+CSS_IMPORT = re.compile(r"@import", re.I)
+CSP_OK_SOURCE = re.compile(r"^'(none|unsafe-inline|(sha256|sha384|sha512)-[A-Za-z0-9+/=]+|"
+                           r"nonce-[A-Za-z0-9+/=_-]+)'$")
+
+
+def css_offences(css):
+    """What in a piece of CSS would load something."""
+    found = []
+    if CSS_IMPORT.search(css):
+        found.append("@import")
+    for m in CSS_URL.finditer(css):
+        if m.group(2) != "#":
+            found.append("url(%s...)" % (m.group(1) + m.group(2)))
+    return found
+
+
+def csp_offences(policy):
+    """Why a Content-Security-Policy would let the page load something."""
+    found, default = [], None
+    for directive in filter(None, (d.strip() for d in policy.split(";"))):
+        name, *sources = directive.split()
+        if name.lower() == "default-src":
+            default = sources
+        found += ["%s allows %s" % (name, s) for s in sources if not CSP_OK_SOURCE.match(s)]
+    if default != ["'none'"]:
+        found.append("default-src is not 'none'")
+    return found
+
+
+class SelfContained(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.offences, self.csp, self.raw = [], None, None
+
+    def offend(self, what):
+        self.offences.append((self.getpos()[0], what))
+
+    def handle_starttag(self, tag, attrs):
+        if tag in LOADING_TAGS:
+            self.offend("<%s>" % tag)
+        self.raw = tag if tag in ("style", "script") else None
+        values = dict(attrs)
+        if tag == "meta":
+            equiv = (values.get("http-equiv") or "").lower()
+            if equiv == "refresh":
+                self.offend("<meta http-equiv=refresh>")
+            elif equiv == "content-security-policy":
+                self.csp = values.get("content") or ""
+        for name, value in attrs:
+            self.check_attr(tag, name, value or "")
+
+    handle_startendtag = handle_starttag
+
+    def check_attr(self, tag, name, value):
+        where = "<%s %s=\"%s\">" % (tag, name, value[:60])
+        if name in URL_ATTRS and not value.startswith("#"):
+            self.offend(where)
+        elif name == "style":
+            self.offences += [(self.getpos()[0], "%s in %s" % (o, where))
+                              for o in css_offences(value)]
+        elif (value.startswith("//") or SCHEME_URL.match(value)) and not (
+                tag == "svg" and name == "xmlns" and value == SVG_NS):
+            # What the lists above miss: a namespaced or future attribute
+            # holding an address.
+            self.offend(where)
+
+    def handle_endtag(self, tag):
+        self.raw = None
+
+    def handle_data(self, data):
+        if self.raw == "style":
+            found = css_offences(data)
+        elif self.raw == "script":
+            found = [m.group(1) for m in SCRIPT_LOADS.finditer(data)]
+        else:
+            return
+        self.offences += [(self.getpos()[0], "%s in <%s>" % (o, self.raw)) for o in found]
+
+
+class Counter(HTMLParser):
+    def __init__(self, wanted):
+        super().__init__(convert_charrefs=True)
+        self.wanted, self.count = wanted, 0
+
+    def handle_starttag(self, tag, attrs):
+        have = dict(attrs)
+        if all(name in have and (value is None or have[name] == value)
+               for name, value in self.wanted):
+            self.count += 1
+
+    handle_startendtag = handle_starttag
+
+
+def parse_attr(spec):
+    """name="value" or name (None: present with any value)."""
+    m = re.fullmatch(r'([^\s="\']+)(?:="([^"]*)")?', spec)
+    if not m:
+        raise ValueError("not name=\"value\" nor name: %r" % spec)
+    return m.group(1).lower(), m.group(2)
+
+
+def read(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
+def self_contained(paths):
+    bad = 0
+    for path in paths:
+        p = SelfContained()
+        p.feed(read(path))
+        p.close()
+        offences = p.offences
+        if p.csp is None:
+            offences.append((1, "no Content-Security-Policy meta"))
+        else:
+            offences += [(1, "Content-Security-Policy: " + o) for o in csp_offences(p.csp)]
+        for line, what in offences:
+            print("%s:%d: loads from outside the file: %s" % (path, line, what))
+        bad |= bool(offences)
+    return 1 if bad else 0
+
+
+def count(path, specs):
+    c = Counter([parse_attr(s) for s in specs])
+    c.feed(read(path))
+    c.close()
+    print(c.count)
+    return 0
+
+
+def main(argv):
+    try:
+        if len(argv) >= 3 and argv[1] == "self-contained":
+            return self_contained(argv[2:])
+        if len(argv) >= 4 and argv[1] == "count":
+            return count(argv[2], argv[3:])
+    except ValueError as e:
+        print("htmlcheck.py: %s" % e, file=sys.stderr)
+        return 64
+    except OSError as e:
+        print("htmlcheck.py: %s" % e, file=sys.stderr)
+        return 66
+    else:
+        print("usage: htmlcheck.py self-contained FILE... | count FILE ATTR...",
+              file=sys.stderr)
+        return 64
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,169 @@
+#!/bin/bash
+# report.sh - open kaprobe's HTML reports (--report FILE.html) in headless
+# Chromium and check them.  Source it: . tests/lib/report.sh
+#
+# Every function returns 0 when its check holds, and otherwise prints one
+# line (or the offenders) on stderr starting with "report:" and returns 1, so
+# that a test can write `report_dom r.html dom || fail ...` and the library's
+# own tests (tests/report/t_lib.sh) can show that each check fails.
+#
+#   report_chromium ARGS...   Debian's chromium, headless, with ARGS, inside
+#                             a new network namespace with no links (see below)
+#   report_dom HTML OUT       the DOM after the page's scripts ran, into OUT
+#   report_shot HTML PNG [dark]   a 1280 x REPORT_HEIGHT (2400) screenshot, in
+#                             the light colour scheme or, with "dark", the dark
+#   png_not_blank PNG         many colours, and a real share of pixels that are
+#                             not the background (PNG_MIN_COLOURS 16,
+#                             PNG_MIN_NONBG 0.002)
+#   png_background PNG        prints the background (most frequent) colour,
+#                             #rrggbb
+#   png_dark_bg PNG / png_light_bg PNG   the background is dark / light
+#   report_self_contained HTML [DOM]   nothing in the page (nor in the DOM
+#                             Chromium made of it) loads anything from outside
+#                             the file, and the page carries a CSP meta with
+#                             default-src 'none' (tests/lib/htmlcheck.py says
+#                             exactly what counts)
+#   dom_count DOM ATTR...     prints how many elements have every ATTR in their
+#                             start tag: name="value" or a bare name, e.g.
+#                             dom_count dom 'data-kind="measure"' 'data-reply="none"'
+#
+# Chromium contacts Google's services when it starts (component updates,
+# safe browsing, ...), so it never runs in the host's network namespace: only
+# under `unshare --net` (as root) or `unshare -rn` (as a user, through a user
+# namespace), in a namespace whose only link is a loopback that is down.  If
+# unshare fails, Chromium does not run at all.  It runs under timeout(1)
+# (REPORT_TIMEOUT, 60 s), with a profile of its own that is removed after;
+# its stderr (D-Bus complaints and the like) is shown only when it fails.
+
+_REPORT_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+_REPORT_ROOT=$(cd "$_REPORT_LIB/../.." && pwd)
+REPORT_TIMEOUT=${REPORT_TIMEOUT:-60}
+REPORT_HEIGHT=${REPORT_HEIGHT:-2400}
+PNG_MIN_COLOURS=${PNG_MIN_COLOURS:-16}
+PNG_MIN_NONBG=${PNG_MIN_NONBG:-0.002}
+
+_report_err() { echo "report: $*" >&2; }
+
+report_chromium() {
+	local profile log rc netns
+	command -v chromium >/dev/null || { _report_err "chromium not found (tools/install-deps.sh)"; return 1; }
+	if [ "$(id -u)" -eq 0 ]; then
+		netns=(unshare --net --)
+	else
+		netns=(unshare -rn --)
+	fi
+	profile=$(mktemp -d "${TMPDIR:-/tmp}/kaprobe-chromium.XXXXXX") || return 1
+	log=$profile.log
+	# The guard refuses to start Chromium unless the namespace holds
+	# nothing but lo: unshare(1) itself would already have failed
+	# otherwise, but this is the one place where a mistake would let a
+	# browser onto the host's network.
+	timeout -k 5 "$REPORT_TIMEOUT" "${netns[@]}" sh -c \
+		'[ "$(ip -o link show | grep -c .)" = 1 ] && ip -o link show lo >/dev/null ||
+			{ echo "not in a fresh network namespace: chromium not run" >&2; exit 1; }
+		exec chromium "$@"' chromium \
+		--headless --no-sandbox --disable-gpu --disable-background-networking \
+		--no-first-run --no-default-browser-check --disable-sync \
+		--user-data-dir="$profile" "$@" 2>"$log"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		[ $rc -eq 124 ] && echo "timed out after ${REPORT_TIMEOUT}s" >>"$log"
+		_report_err "chromium $* failed (exit $rc); its stderr:"
+		sed 's/^/    /' "$log" >&2
+	fi
+	rm -rf "$profile" "$log"
+	return $rc
+}
+
+# file:// URL of a file (Chromium needs an absolute path).
+_report_url() {
+	local abs
+	abs=$(realpath -e -- "$1" 2>/dev/null) || { _report_err "$1: no such file"; return 1; }
+	printf 'file://%s' "$abs"
+}
+
+report_dom() {
+	local url
+	url=$(_report_url "$1") || return 1
+	rm -f -- "$2"
+	report_chromium --dump-dom "$url" >"$2" || return 1
+	grep -qi '<html' "$2" || { _report_err "$1: chromium's DOM dump ($2) has no <html>"; return 1; }
+}
+
+# Light is asked for explicitly too, so that a host whose theme is dark
+# does not change the light screenshots.  preferredColorScheme is Blink's
+# own setting (0 dark, 1 light); --force-dark-mode is Chromium's switch for
+# the same.  Each alone gives a dark page with chromium 156; both are given
+# so that one renamed in a later version still leaves the other, and
+# tests/report/t_lib.sh checks the background really is dark.
+report_shot() {
+	local url png scheme=(--blink-settings=preferredColorScheme=1)
+	url=$(_report_url "$1") || return 1
+	case ${3:-} in
+	'') ;;
+	dark) scheme=(--force-dark-mode --blink-settings=preferredColorScheme=0) ;;
+	*) _report_err "report_shot: '$3' is not 'dark'"; return 1 ;;
+	esac
+	png=$(realpath -m -- "$2")
+	rm -f -- "$png"
+	report_chromium --hide-scrollbars --window-size=1280,"$REPORT_HEIGHT" \
+		"${scheme[@]}" --screenshot="$png" "$url" >/dev/null || return 1
+	[ -s "$png" ] || { _report_err "$1: chromium wrote no screenshot $2"; return 1; }
+}
+
+# "WIDTH HEIGHT COLOURS NONBG_FRACTION bg=#rrggbb" (tools/pngstat.py).
+_png_stat() {
+	python3 "$_REPORT_ROOT/tools/pngstat.py" "$1"
+}
+
+png_not_blank() {
+	local w h colours nonbg bg
+	read -r w h colours nonbg bg < <(_png_stat "$1") && [ -n "$bg" ] ||
+		{ _report_err "$1: cannot read the PNG"; return 1; }
+	if [ "$colours" -lt "$PNG_MIN_COLOURS" ] ||
+		! awk -v f="$nonbg" -v min="$PNG_MIN_NONBG" 'BEGIN { exit !(f >= min) }'; then
+		_report_err "$1 looks blank: $colours colours (at least $PNG_MIN_COLOURS wanted)," \
+			"$nonbg of its ${w}x$h pixels differ from the background ${bg#bg=}" \
+			"(at least $PNG_MIN_NONBG wanted)"
+		return 1
+	fi
+}
+
+png_background() {
+	local stat
+	stat=$(_png_stat "$1") || { _report_err "$1: cannot read the PNG"; return 1; }
+	echo "${stat##*bg=}"
+}
+
+# Relative luminance (ITU-R BT.709 weights, on the 0-255 values) of the
+# background against a threshold: dark below 64, light above 192.
+_png_luma() {
+	local bg
+	bg=$(png_background "$1") || return 1
+	printf '%d %d %d\n' "0x${bg:1:2}" "0x${bg:3:2}" "0x${bg:5:2}" |
+		awk '{ printf "%d\n", 0.2126 * $1 + 0.7152 * $2 + 0.0722 * $3 }'
+}
+
+png_dark_bg() {
+	local l
+	l=$(_png_luma "$1") || return 1
+	[ "$l" -lt 64 ] || { _report_err "$1: background $(png_background "$1") is not dark (luma $l)"; return 1; }
+}
+
+png_light_bg() {
+	local l
+	l=$(_png_luma "$1") || return 1
+	[ "$l" -gt 192 ] || { _report_err "$1: background $(png_background "$1") is not light (luma $l)"; return 1; }
+}
+
+report_self_contained() {
+	local out
+	out=$(python3 "$_REPORT_LIB/htmlcheck.py" self-contained "$@") && return 0
+	_report_err "not self-contained:"
+	sed 's/^/    /' <<<"$out" >&2
+	return 1
+}
+
+dom_count() {
+	python3 "$_REPORT_LIB/htmlcheck.py" count "$@"
+}
