@@ -8,8 +8,10 @@
 # probe whose TTL runs out there, the TTL check coming before its forward
 # filter).  So: the zero-length probe is lost and its drop placed after
 # hop 2 (r2, the last to quote it), the one-byte probe is answered by the
-# peer and traces the path: exit 1.  IPv4 and IPv6.
+# peer and traces the path: exit 1.  IPv4 and IPv6; IPv4 with --report,
+# whose hops, changed fields and fates are the JSON's (trace_report_lib.sh).
 . tests/integration/lib.sh
+. tests/integration/trace_report_lib.sh
 PORT=7422
 ka_setup $PORT
 tb_add_router2 || fail "tb_add_router2"
@@ -45,9 +47,10 @@ trace_check() {
 	assert_eq fail "$(json_field "$out" 'select(.event=="trace-summary")' .result)" "result"
 }
 
-KA_TIMEOUT=60 ka_run "$out" trace --json "$TB_SRV4:$PORT"
+KA_TIMEOUT=60 ka_run "$out" trace --json --report "$TB_DIR/trace.html" "$TB_SRV4:$PORT"
 assert_eq 1 "$KA_RC" "exit status (IPv4)"
 trace_check "$out" "$TB_RTR4" "$TB_R2_4" "$TB_SRV4"
+trace_report_check "$out" "$TB_DIR/trace.html"
 KA_TIMEOUT=60 ka_run "$out" trace --json "[$TB_SRV6]:$PORT"
 assert_eq 1 "$KA_RC" "exit status (IPv6)"
 trace_check "$out" "$TB_RTR6" "$TB_R2_6" "$TB_SRV6"

@@ -8,8 +8,10 @@
 # within 1 s of its own, one hop seen apart from the other; r2's RST (the
 # server's address, r2's TTL) is blamed on hop 2, a middlebox one router
 # away, not on the peer; r1's expired flows get no answer.  Exit 1.  IPv4
-# (JSON) and IPv6 (the table).
+# (JSON) and IPv6 (the table), each with --report: the page's hops, fates
+# and brackets are the run's (trace_report_lib.sh), the output as without.
 . tests/integration/lib.sh
+. tests/integration/trace_report_lib.sh
 PORT=7423
 ka_setup $PORT
 tb_add_router2 || fail "tb_add_router2"
@@ -48,7 +50,8 @@ timeout_check() {
 	assert_le "$(awk -v a="$alive" -v d="$dead" 'BEGIN { print d - a }')" 1 "hop $2 bracket"
 }
 
-KA_TIMEOUT=300 ka_run "$out" trace --json --timeouts --max-idle 10s "$TB_SRV4:$PORT"
+html=$TB_DIR/trace.html
+KA_TIMEOUT=300 ka_run "$out" trace --json --timeouts --max-idle 10s --report "$html" "$TB_SRV4:$PORT"
 assert_eq 1 "$KA_RC" "exit status (hops forget idle flows)"
 json_valid "$out"
 assert_eq 2 "$(json_count "$out" 'select(.event=="hop-timeout")')" "hop-timeout events"
@@ -66,11 +69,13 @@ assert_json "$out" 'map(select(.event=="fate")) | all(.reply=="ack" and .by=="pe
 assert_eq true "$(json_field "$out" 'select(.event=="trace-summary")' .forgets)" "forgets"
 assert_match 'counter packets [1-9]' "$(tb_r2 nft list chain inet kaprobe forward)" \
 	"r2 rejected expired flows"
+trace_report_check "$out" "$html"
 
-KA_TIMEOUT=300 ka_run "$out" trace --timeouts --max-idle 10s "[$TB_SRV6]:$PORT"
+KA_TIMEOUT=300 ka_run "$out" trace --timeouts --max-idle 10s --report "$html" "[$TB_SRV6]:$PORT"
 assert_eq 1 "$KA_RC" "exit status (IPv6)"
 row1=$(grep '^timeout hop 1 ' "$out")
 row2=$(grep '^timeout hop 2 ' "$out")
+report_dom "$html" "$TB_DIR/trace6.dom" || fail "chromium could not open $html (IPv6)"
 assert_match "^timeout hop 1 \\($TB_RTR6\\): forgets idle flows after ([0-9.]+) to ([0-9.]+) s; then a probe gets no answer" \
 	"$row1" "hop 1 row"
 assert_match "^timeout hop 2 \\($TB_R2_6\\): forgets idle flows after ([0-9.]+) to ([0-9.]+) s; then a probe gets rst from the middlebox $TB_SRV6, 1 hop away" \
@@ -83,6 +88,8 @@ for r in "1 5 7" "2 2 4"; do
 	assert_ge "$alive" "$2" "hop $1 alive (IPv6)"
 	assert_le "$dead" "$3" "hop $1 dead (IPv6)"
 	assert_le "$(awk -v a="$alive" -v d="$dead" 'BEGIN { print d - a }')" 1 "hop $1 bracket (IPv6)"
+	assert_eq 1 "$(dom_count "$TB_DIR/trace6.dom" 'data-kind="hop-timeout"' "data-hop=\"$1\"" \
+		"data-alive=\"$alive\"" "data-dead=\"$dead\"")" "hop $1: the page's bracket is the table's"
 done
 assert_match "a hop forgets idle flows within --max-idle" "$(tail -n1 "$out")" "summary line"
 echo ok
