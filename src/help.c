@@ -157,6 +157,7 @@ const char trace_help[] =
 "                         parallel connections, hop by hop\n"
 "  --max-idle DURATION    longest idle tried (default 2h4m, RFC 5382)\n"
 "  --resolution DURATION  stop when a hop's bracket is this narrow (default 500ms)\n"
+"  --report FILE.html     also write the trace as a self-contained HTML page\n"
 "  --json, -q, -i IF, -Z USER, -4, -6, --connect-timeout DURATION\n"
 "                         as for kaprobe HOST:PORT (see kaprobe --help)\n"
 "  -h, --help             this text;  -V, --version  the version\n"
@@ -164,5 +165,5 @@ const char trace_help[] =
 "\n"
 "Exit status: 0 the standard probes get the peer's answer and (--timeouts) no\n"
 "hop forgets an idle flow within --max-idle, 1 otherwise, 3 could not connect,\n"
-"4 interrupted, 64 usage error, 70 internal error, 77 missing privilege\n"
-"(CAP_NET_RAW).\n";
+"4 interrupted, 64 usage error, 70 internal error, 73/74 the --report file\n"
+"cannot be created / written, 77 missing privilege (CAP_NET_RAW).\n";
