@@ -1,0 +1,218 @@
+/* test_report_trace.c - the trace's report page, drawn from hand-made
+ * events: every hop, fate and hop timeout becomes one element with the
+ * JSON's values, each fate is placed where it ends, what came from outside
+ * is escaped, and an unfinished run says so. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "quote.h"
+#include "report.h"
+#include "unit.h"
+
+#define S 1000000LL
+
+/* The events a test feeds the report. */
+typedef void (*feed_fn)(struct report *r);
+
+/* The page a trace report writes after `feed`; the caller frees. */
+static char *page_of(ka_time max_idle, feed_fn feed)
+{
+	char path[] = "/tmp/kaprobe-test-report.XXXXXX", err[256];
+	char *argv[] = { "kaprobe", "trace", "--report", path, "198.19.1.2:22" };
+	struct report_meta m = { .kind = REPORT_TRACE, .path = path,
+				 .subject = "198.19.1.2:22", .argc = 5, .argv = argv,
+				 .max_idle = max_idle };
+	struct report *r;
+	char *buf;
+	long n;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	r = report_open(&m, err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	feed(r);
+	CU_ASSERT_FATAL(report_close(r, 1) == 0);
+	f = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	CU_ASSERT_FATAL(fread(buf, 1, (size_t)n, f) == (size_t)n);
+	fclose(f);
+	unlink(path);
+	return buf;
+}
+
+static unsigned count(const char *page, const char *s)
+{
+	unsigned n = 0;
+
+	for (const char *at = page; (at = strstr(at, s)) != NULL; at += strlen(s))
+		n++;
+	return n;
+}
+
+static struct tr_answer answer(enum tr_reply reply, const char *from, bool by_peer, int hops)
+{
+	struct tr_answer a = { .reply = reply, .family = AF_INET, .rtt = 250, .hops = hops,
+			       .by_peer = by_peer };
+
+	CU_ASSERT_FATAL(inet_pton(AF_INET, from, a.from) == 1);
+	return a;
+}
+
+/* ---- a path: four hops, four kinds of probe ------------------------------------------- */
+
+static void feed_path(struct report *r)
+{
+	struct tr_answer h1 = answer(TR_ICMP, "198.18.1.1", false, 0);
+	struct tr_answer h2 = answer(TR_ICMP, "198.18.2.2", false, 1);
+	struct tr_answer peer = answer(TR_ACK, "198.19.1.2", true, 3);
+	struct tr_answer none = { .reply = TR_NONE, .family = AF_INET };
+	struct tr_answer rst = answer(TR_RST, "198.19.1.2", false, 6);
+
+	h1.type = h2.type = 11;
+	h1.quoted = h2.quoted = 52;
+	h1.compared = h2.compared = true;
+	h2.changed = 1u << QF_DSCP | 1u << QF_SPORT;
+	rep_trace_start(r, "198.19.1.2:22", "198.18.1.2:40000", "veth0\"><img src=x>",
+			"zero-length", 30);
+	rep_hop(r, 0, 1, &h1, 1);
+	rep_hop(r, 0, 2, &h2, 2);
+	rep_hop(r, 0, 3, &none, 3);
+	rep_hop(r, 0, 4, &peer, 1);
+	rep_fate(r, 0, "zero-length", &none, 2, h2.from);
+	rep_fate(r, 0, "one-byte", &peer, -1, h2.from);
+	rep_fate(r, 0, "far-seq", &rst, -1, h2.from);        /* answered beyond hop 4 */
+	rep_fate(r, 0, "no-timestamp", &none, 0, h2.from);   /* no hop quoted it */
+	rep_trace_summary(r, 0, false, -1, false, 7);
+}
+
+static void test_path(void)
+{
+	char *p = page_of(0, feed_path);
+
+	CU_ASSERT_EQUAL(count(p, "data-kind=\"hop\""), 4);
+	CU_ASSERT_EQUAL(count(p, "data-kind=\"hop\" data-ttl=\"1\" data-reply=\"icmp\" "
+			      "data-changed=\"\">"), 1);
+	/* In quote.h's order, as the JSON lists them. */
+	CU_ASSERT_EQUAL(count(p, "data-ttl=\"2\" data-reply=\"icmp\" "
+			      "data-changed=\"sport dscp\">"), 1);
+	CU_ASSERT_EQUAL(count(p, "<span class=\"chg\">dscp</span>"), 1);
+	CU_ASSERT_EQUAL(count(p, "data-ttl=\"3\" data-reply=\"none\">"), 1);
+	CU_ASSERT_EQUAL(count(p, "no answer to 3 probes"), 1);
+	CU_ASSERT_EQUAL(count(p, "data-ttl=\"4\" data-reply=\"ack\">"), 1);
+	CU_ASSERT_EQUAL(count(p, "data-kind=\"fate\""), 4);
+	CU_ASSERT_EQUAL(count(p, "data-variant=\"zero-length\" data-reply=\"none\" "
+			      "data-last-hop=\"2\""), 1);
+	CU_ASSERT_EQUAL(count(p, "data-variant=\"one-byte\" data-reply=\"ack\" "
+			      "data-last-hop=\"\""), 1);
+	CU_ASSERT_EQUAL(count(p, "data-variant=\"no-timestamp\" data-reply=\"none\" "
+			      "data-last-hop=\"0\""), 1);
+	/* Each kind where it ends: dropped after hop 2, reaching the peer at
+	 * hop 4, answered beyond the hops traced, lost before hop 1. */
+	CU_ASSERT_EQUAL(count(p, "dropped after this hop"), 1);
+	CU_ASSERT_EQUAL(count(p, "&#x2713; reaches the peer"), 1);
+	CU_ASSERT(strstr(p, "&#x2713; reaches the peer") > strstr(p, "data-ttl=\"4\""));
+	CU_ASSERT(strstr(p, "dropped after this hop") > strstr(p, "data-ttl=\"2\""));
+	CU_ASSERT(strstr(p, "dropped after this hop") < strstr(p, "data-ttl=\"3\""));
+	CU_ASSERT_EQUAL(count(p, "beyond the hops traced"), 1);
+	CU_ASSERT(strstr(p, "beyond the hops traced") < strstr(p, "far-seq"));
+	CU_ASSERT(strstr(p, "lost: no hop quoted it") < strstr(p, "data-ttl=\"1\""));
+	CU_ASSERT_EQUAL(count(p, "data-kind=\"summary\" data-result=\"fail\""), 1);
+	CU_ASSERT_EQUAL(count(p, "7 segments were seen"), 1);
+	/* The interface came from the command line: text, not markup (cut
+	 * to an interface name's length). */
+	CU_ASSERT_PTR_NULL(strstr(p, "<img"));
+	CU_ASSERT_EQUAL(count(p, "veth0&quot;&gt;&lt;img"), 1);
+	/* No --timeouts: no such section. */
+	CU_ASSERT_PTR_NULL(strstr(p, "id=\"timeouts\""));
+	free(p);
+}
+
+/* ---- --timeouts: masked, kept, bracketed, forgotten at once ----------------------------- */
+
+static void feed_timeouts(struct report *r)
+{
+	struct tr_timeout t[4] = {
+		{ .hop = 1, .family = AF_INET, .masked = true },
+		{ .hop = 2, .family = AF_INET, .answers = true, .alive = 5981000, .dead = 6312000,
+		  .measurements = 12, .disagree = 1 },
+		{ .hop = 3, .family = AF_INET, .alive = 9500000, .measurements = 6 },
+		{ .hop = 4, .family = AF_INET, .dead = 500000, .measurements = 6 },
+	};
+
+	for (int i = 0; i < 4; i++)
+		rep_hop_timeout(r, 0, &t[i]);
+	rep_trace_summary(r, 0, true, 1, false, 0);
+}
+
+static void test_timeouts(void)
+{
+	char *p = page_of(10 * S, feed_timeouts);
+
+	CU_ASSERT_EQUAL(count(p, "data-kind=\"hop-timeout\""), 4);
+	CU_ASSERT_EQUAL(count(p, "data-hop=\"1\" data-masked=\"true\" data-alive=\"\" "
+			      "data-dead=\"\""), 1);
+	CU_ASSERT_EQUAL(count(p, "data-hop=\"2\" data-masked=\"false\" data-alive=\"5.981\" "
+			      "data-dead=\"6.312\""), 1);
+	CU_ASSERT_EQUAL(count(p, "data-hop=\"3\" data-masked=\"false\" data-alive=\"9.500\" "
+			      "data-dead=\"\""), 1);
+	CU_ASSERT_EQUAL(count(p, "data-hop=\"4\" data-masked=\"false\" data-alive=\"\" "
+			      "data-dead=\"0.500\""), 1);
+	CU_ASSERT_EQUAL(count(p, "<span class=\"alive\">5.981</span>"), 1);
+	CU_ASSERT_EQUAL(count(p, "<span class=\"dead\">6.312</span>"), 1);
+	CU_ASSERT_EQUAL(count(p, "id=\"timeout-chart\""), 1);
+	CU_ASSERT_EQUAL(count(p, "class=\"lane-bar\""), 3);
+	CU_ASSERT_EQUAL(count(p, "class=\"lane-bar inconsistent\""), 1);
+	/* 100 ms to 2h4m: the built-ins but conntrack's 5 days, the two
+	 * 350 s boxes on one line. */
+	CU_ASSERT_EQUAL(count(p, "data-kind=\"reference\""), 5);
+	CU_ASSERT_EQUAL(count(p, "aws-nlb/aws-nat 5m50s"), 1);
+	CU_ASSERT_EQUAL(count(p, "data-max-idle=\"10.000\""), 1);
+	CU_ASSERT_EQUAL(count(p, "Some measurements disagree"), 1);
+	CU_ASSERT_EQUAL(count(p, "data-result=\"fail\""), 1);
+	free(p);
+}
+
+/* ---- a run that ended early -------------------------------------------------------------- */
+
+static void feed_nothing(struct report *r)
+{
+	(void)r;
+}
+
+static void feed_interrupted(struct report *r)
+{
+	rep_trace_summary(r, 0, false, -1, true, 0);
+}
+
+static void test_unfinished(void)
+{
+	char *p = page_of(10 * S, feed_nothing);
+
+	CU_ASSERT_EQUAL(count(p, "data-kind=\"summary\" data-result=\"\""), 1);
+	CU_ASSERT_EQUAL(count(p, "ended before its findings"), 1);
+	CU_ASSERT_EQUAL(count(p, "No hop's timeout was measured"), 1);
+	CU_ASSERT_PTR_NULL(strstr(p, "id=\"path\""));
+	CU_ASSERT_PTR_NULL(strstr(p, "<svg"));
+	free(p);
+	p = page_of(0, feed_interrupted);
+	CU_ASSERT_EQUAL(count(p, "data-result=\"interrupted\""), 1);
+	CU_ASSERT_PTR_NULL(strstr(p, "id=\"timeouts\""));
+	free(p);
+}
+
+void suite_report_trace(void)
+{
+	UNIT_SUITE("report_trace", UNIT_TEST(test_path), UNIT_TEST(test_timeouts),
+		   UNIT_TEST(test_unfinished));
+}
