@@ -168,6 +168,20 @@ static bool hop_listed(const struct trace_model *t, int ttl)
 
 /* ---- the page ------------------------------------------------------------------------ */
 
+/* "The standard keep-alive probes reach the peer; a hop forgets idle flows
+ * within --max-idle 10s." */
+static void summary_line(struct page *p, const struct trace_model *t)
+{
+	page_printf(p, "<p class=\"verdict %s\">The standard keep-alive probes %s the peer",
+		    t->ok && t->forgets <= 0 ? "ok" : "bad", t->ok ? "reach" : "do not reach");
+	if (t->forgets >= 0) {
+		page_printf(p, "; %s hop forgets idle flows within --max-idle ",
+			    t->forgets > 0 ? "a" : "no");
+		page_duration(p, t->max_idle);
+	}
+	page_raw(p, ".</p>\n");
+}
+
 static void verdict(struct page *p, const struct trace_model *t)
 {
 	const char *result = t->interrupted ? "interrupted"
@@ -182,11 +196,7 @@ static void verdict(struct page *p, const struct trace_model *t)
 		page_raw(p, "<p class=\"verdict warn\">Interrupted before the trace was done: "
 			 "what is below is what was found until then.</p>\n");
 	else
-		page_printf(p, "<p class=\"verdict %s\">The standard keep-alive probes %s the "
-			    "peer%s.</p>\n", t->ok && t->forgets <= 0 ? "ok" : "bad",
-			    t->ok ? "reach" : "do not reach",
-			    t->forgets > 0 ? "; a hop forgets idle flows within --max-idle"
-			    : t->forgets == 0 ? "; no hop forgets idle flows within --max-idle" : "");
+		summary_line(p, t);
 	if (t->started) {
 		page_raw(p, "<p>From <code>");
 		page_text(p, t->src);
