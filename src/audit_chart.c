@@ -12,17 +12,15 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "middlebox.h"
 #include "parse.h"
+#include "refline.h"
 #include "svg.h"
 #include "target.h"
 
 #define W 1200
 #define X0 84.0
 #define X1 1172.0
-#define REF_ROWS 44.0         /* two rows of reference labels */
 #define LANE 26.0
 #define RFC5382_S 7440.0
 #define TICK_PX 70.0
@@ -102,44 +100,6 @@ static unsigned rounds(const struct audit_model *a)
 		if (a->meas[i].round > n)
 			n = a->meas[i].round;
 	return n;
-}
-
-/* The reference lines: each built-in middlebox's timeout within the axis,
- * boxes with the same timeout on one line; labels alternate between two
- * rows when they would touch. */
-static void references(struct page *p, const struct frame *f)
-{
-	const struct axis *ax = f->ax;
-	size_t n;
-	const struct middlebox *b = middlebox_builtins(&n);
-	double right[2] = { -1e9, -1e9 };   /* where each row's last label ends */
-
-	for (size_t i = 0; i < n; i++) {
-		double s = b[i].timeout / 1e6, x = axis_x(ax, s);
-		char names[80], dur[32], label[120];
-		size_t len = 0, j;
-		double w;
-		int row;
-
-		for (j = 0; j < i && b[j].timeout != b[i].timeout; j++)
-			continue;
-		if (j < i || axis_side(ax, s) != 0)
-			continue;   /* drawn with an earlier box, or off the axis */
-		for (j = i; j < n; j++)
-			if (b[j].timeout == b[i].timeout)
-				len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
-							len ? "/" : "", b[j].name);
-		format_duration(b[i].timeout, dur, sizeof dur);
-		snprintf(label, sizeof label, "%s %s", names, dur);
-		/* About 7 px a character at the labels' 12 px. */
-		w = 7.0 * (double)strlen(label);
-		row = x - w / 2 > right[0] + 6 ? 0 : 1;
-		right[row] = x + w / 2;
-		page_printf(p, "<g class=\"ref\" data-kind=\"reference\" data-timeout=\"%.3f\">", s);
-		svg_line(p, x, f->top - 4 - (row ? 0 : 18), x, f->y1, NULL);
-		svg_text(p, x, row ? 34 : 16, x > X1 - 120 ? "end" : "middle", NULL, label);
-		page_raw(p, "</g>\n");
-	}
 }
 
 /* Alive up to the bracket, dead from it to --max-idle, not tried beyond. */
@@ -273,7 +233,7 @@ static void chart(struct page *p, const struct audit_model *a, const struct axis
 		  bool close)
 {
 	unsigned n = rounds(a);
-	struct frame f = { ax, close ? 10 : REF_ROWS + 12, 0, close };
+	struct frame f = { ax, close ? 10 : REFLINE_ROOM, 0, close };
 	char label[160];
 
 	f.y1 = f.top + LANE * n;
@@ -294,7 +254,7 @@ static void chart(struct page *p, const struct audit_model *a, const struct axis
 		svg_text(p, X0 - 10, y + 4, "end", NULL, lane);
 	}
 	if (!close)
-		references(p, &f);
+		refline_draw(p, ax, f.top, f.y1);
 	bracket(p, a, &f);
 	marks(p, a, &f);
 	svg_end(p);
