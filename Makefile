@@ -21,6 +21,9 @@
 #   make bench-audit  the audit's CPU while idle and its success rate over 20
 #                     runs under 10% loss (root; about 12 minutes)
 #   make demo         testbed + kaprobe showing alive, reset and dead
+#   make report-examples   docs/report-{replay,audit,trace}.html and .png, the
+#                     example reports (root: the audit and trace run in the
+#                     testbed)
 #   make install      PREFIX=/usr/local DESTDIR=: binary, kaprobe(8), and
 #                     bash completion
 #
@@ -64,7 +67,7 @@ export KAPROBE := $(abspath $(BIN))
 ASROOT := bash tools/asroot.sh
 
 .PHONY: all deps test unit fuzz-regress cli-test replay-test report-test integration fuzz bench \
-	bench-conns bench-audit demo deb pkg-test clean install install-setcap
+	bench-conns bench-audit demo report-examples deb pkg-test clean install install-setcap
 all: $(BIN) $(TOOLS)
 
 $(BIN): $(BUILD)/main.o $(LIB_OBJ)
@@ -160,6 +163,9 @@ bench-audit: all
 demo: deps
 	$(MAKE) all
 	$(ASROOT) bash tools/demo.sh
+
+report-examples: all
+	$(ASROOT) bash tools/report-examples.sh
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kaprobe

@@ -12,6 +12,9 @@
 #   report_dom HTML OUT       the DOM after the page's scripts ran, into OUT
 #   report_shot HTML PNG [dark]   a 1280 x REPORT_HEIGHT (2400) screenshot, in
 #                             the light colour scheme or, with "dark", the dark
+#   report_height HTML        prints the page's height in pixels at 1280 wide
+#                             (at least 600): REPORT_HEIGHT for a screenshot of
+#                             the whole page and no more
 #   png_not_blank PNG         many colours, and a real share of pixels that are
 #                             not the background (PNG_MIN_COLOURS 16,
 #                             PNG_MIN_NONBG 0.002)
@@ -109,6 +112,25 @@ report_shot() {
 	report_chromium --hide-scrollbars --window-size=1280,"$REPORT_HEIGHT" \
 		"${scheme[@]}" --screenshot="$png" "$url" >/dev/null || return 1
 	[ -s "$png" ] || { _report_err "$1: chromium wrote no screenshot $2"; return 1; }
+}
+
+# Measured on a copy of the page with a script added at its end, which
+# writes the height of <html> into the DOM (a report's CSP allows inline
+# script).  Not the viewport's: that of --dump-dom is not the window's size.
+report_height() {
+	local dir h
+	[ -f "$1" ] || { _report_err "$1: no such file"; return 1; }
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/kaprobe-height.XXXXXX") || return 1
+	{
+		cat -- "$1"
+		echo '<script>var e=document.documentElement;e.setAttribute("data-height",' \
+			'Math.ceil(e.getBoundingClientRect().height))</script>'
+	} >"$dir/page.html"
+	report_chromium --window-size=1280,600 --dump-dom "file://$dir/page.html" >"$dir/dom" &&
+		h=$(sed -n 's/.*<html[^>]* data-height="\([0-9][0-9]*\)".*/\1/p' "$dir/dom" | head -n1)
+	rm -rf "$dir"
+	[ -n "${h:-}" ] || { _report_err "$1: could not measure the page's height"; return 1; }
+	echo $((h < 600 ? 600 : h))
 }
 
 # "WIDTH HEIGHT COLOURS NONBG_FRACTION bg=#rrggbb" (tools/pngstat.py).
