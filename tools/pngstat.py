@@ -42,13 +42,14 @@ def chunks(data):
         if pos + 8 > len(data):
             raise PngError("truncated chunk header at byte %d" % pos)
         length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
+        name = ctype.decode("latin-1")
         end = pos + 8 + length + 4
         if end > len(data):
-            raise PngError("chunk %r runs past the end of the file" % ctype)
+            raise PngError("chunk %s runs past the end of the file" % name)
         body = data[pos + 8:pos + 8 + length]
         crc, = struct.unpack(">I", data[end - 4:end])
         if zlib.crc32(ctype + body) & 0xFFFFFFFF != crc:
-            raise PngError("bad CRC in chunk %r" % ctype)
+            raise PngError("bad CRC in chunk %s" % name)
         yield ctype, body
         if ctype == b"IEND":
             return
@@ -182,7 +183,10 @@ def main(argv):
         except zlib.error as e:
             raise PngError("image data does not inflate: %s" % e)
         pixels = unfilter(raw, width, height, bpp)
-    except (OSError, PngError) as e:
+    except OSError as e:
+        print("pngstat.py: %s: %s" % (argv[1], e.strerror), file=sys.stderr)
+        return 1
+    except PngError as e:
         print("pngstat.py: %s: %s" % (argv[1], e), file=sys.stderr)
         return 1
     npix = width * height

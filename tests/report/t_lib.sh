@@ -2,7 +2,8 @@
 # The report test library (tests/lib/report.sh) can fail: crafted pages that
 # load from outside, lack the CSP, or render blank must fail its checks; a
 # clean page with text and an SVG chart passes them; "dark" gives a dark
-# background and the default a light one; dom_count counts; and a report
+# background and the default a light one; dom_count counts; Chromium is
+# offline; report_height measures a whole page; and a report
 # kaprobe writes from a replay passes.  Chromium runs only under unshare
 # (the library's doing).  Needs no privilege where user namespaces are
 # allowed.
@@ -38,6 +39,14 @@ chart='<h1>kaprobe audit <code>198.19.1.2:7001</code></h1>
 <circle data-kind="refresh" data-reply="none" cx="600" cy="140" r="9" fill="#cf222e"/>
 <text x="40" y="285">100 ms</text><text x="300" y="285">5 s</text><text x="700" y="285">2h4m</text></svg>
 <p>The advice: <code>sysctl -w net.ipv4.tcp_keepalive_time=4</code></p>'
+
+# Chromium sees no network: its only link, lo, is down (navigator.onLine is
+# false when no interface is up).
+page online '' '<p id="o">?</p><script>document.getElementById("o").textContent="online:"+navigator.onLine</script>'
+report_dom "$tmp/online.html" "$tmp/online.dom" || err "report_dom of the onLine page failed"
+grep -q '<p id="o">online:false</p>' "$tmp/online.dom" ||
+	err "chromium thinks it is online: $(grep -o '<p id="o">[^<]*' "$tmp/online.dom")"
+report_dom "$tmp/missing.html" "$tmp/missing.dom" 2>/dev/null && err "report_dom of a missing file succeeds"
 
 # Self-contained: each crafted page names its offender; the clean one passes.
 page clean '' "$chart"
@@ -99,6 +108,12 @@ report_shot "$tmp/clean.html" "$tmp/dark.png" dark || err "report_shot dark fail
 png_dark_bg "$tmp/dark.png" || err "report_shot dark does not give a dark background"
 png_not_blank "$tmp/dark.png" || err "the dark screenshot is blank"
 echo "# light $(python3 tools/pngstat.py "$tmp/clean.png"); dark $(python3 tools/pngstat.py "$tmp/dark.png")"
+
+# report_height: all of a page taller than any window, and no more.
+page tall '' '<div style="height:3000px;background:#0969da"></div>'
+sed -i 's/<body>/<body style="margin:0">/' "$tmp/tall.html"
+[ "$(report_height "$tmp/tall.html")" = 3000 ] || err "report_height of a 3000 px page: $(report_height "$tmp/tall.html")"
+[ "$(report_height "$tmp/blank.html")" = 600 ] || err "report_height of a blank page is not the minimum, 600"
 
 # A report kaprobe writes (replay needs no network).
 if "$KAPROBE" replay --report "$tmp/r.html" pcaps/linux-keepalive.pcap >/dev/null; then
