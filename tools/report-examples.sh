@@ -21,6 +21,7 @@
 # Every probe stays inside the testbed's namespaces (tools/testbed.sh).
 # REPORT_EXAMPLES_DIR (docs) is where they go; run through sudo, the files
 # are given back to the user who ran sudo.  Exit 1 if any step failed.
+# shellcheck disable=SC2317 # example_KIND are called by name
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 OUT=$(realpath -m "${REPORT_EXAMPLES_DIR:-docs}")

@@ -3,7 +3,8 @@
 
     htmlcheck.py self-contained FILE...
         exit 0 if no FILE loads anything from outside itself, else one line
-        per offender on stdout ("FILE:LINE: what") and exit 1
+        per offender on stdout ("FILE:LINE: what", or "FILE:
+        Content-Security-Policy: what") and exit 1
     htmlcheck.py count FILE ATTR...
         print how many elements have every ATTR in their start tag: an ATTR
         is name="value" (that exact value) or a bare name (present)
@@ -23,12 +24,13 @@ What counts as a load, for self-contained:
   - in a script, fetch, import, XMLHttpRequest, WebSocket, EventSource or
     sendBeacon;
   - any attribute value that starts with an address ("scheme://" or
-    "//host"), with
-    one exception: <svg xmlns="http://www.w3.org/2000/svg">, a namespace
-    name that is never fetched;
-  - a page without the Content-Security-Policy meta, or whose policy's
-    default-src is not 'none', or that allows any source other than
-    'none', 'unsafe-inline', a hash or a nonce.
+    "//host"), with one exception: <svg xmlns="http://www.w3.org/2000/svg">,
+    a namespace name that is never fetched;
+  - a page without a Content-Security-Policy meta whose default-src is
+    'none'; a policy that allows any source other than 'none',
+    'unsafe-inline', a hash or a nonce (or sends reports out); and a
+    policy meta after anything but <title> and other <meta>s, since a
+    policy covers only what comes after it (and none in <body>).
 """
 import re
 import sys
@@ -57,28 +59,33 @@ def css_offences(css):
     return found
 
 
-def csp_offences(policy):
-    """Why a Content-Security-Policy would let the page load something."""
-    found, default = [], None
-    for directive in filter(None, (d.strip() for d in policy.split(";"))):
-        name, *sources = directive.split()
-        if name.lower() == "default-src":
-            default = sources
-        found += ["%s allows %s" % (name, s) for s in sources if not CSP_OK_SOURCE.match(s)]
-    if default != ["'none'"]:
-        found.append("default-src is not 'none'")
+def csp_offences(policies):
+    """Why the page's Content-Security-Policies would let it load something."""
+    found, closed = [], False
+    for policy in policies:
+        for directive in filter(None, (d.strip() for d in policy.split(";"))):
+            name, *sources = directive.split()
+            closed |= name.lower() == "default-src" and sources == ["'none'"]
+            found += ["%s allows %s" % (name, s) for s in sources
+                      if not CSP_OK_SOURCE.match(s)]
+    if not closed:
+        found.append("no meta with default-src 'none'")
     return found
 
 
 class SelfContained(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.offences, self.csp, self.raw = [], None, None
+        self.offences, self.policies, self.raw = [], [], None
+        # The first element a policy meta would come too late for.
+        self.content = None
 
     def offend(self, what):
         self.offences.append((self.getpos()[0], what))
 
     def handle_starttag(self, tag, attrs):
+        if tag not in ("html", "head", "meta", "title") and self.content is None:
+            self.content = tag
         if tag in LOADING_TAGS:
             self.offend("<%s>" % tag)
         self.raw = tag if tag in ("style", "script") else None
@@ -88,7 +95,10 @@ class SelfContained(HTMLParser):
             if equiv == "refresh":
                 self.offend("<meta http-equiv=refresh>")
             elif equiv == "content-security-policy":
-                self.csp = values.get("content") or ""
+                self.policies.append(values.get("content") or "")
+                if self.content:
+                    self.offend("the Content-Security-Policy meta comes after <%s>,"
+                                " which it does not cover" % self.content)
         for name, value in attrs:
             self.check_attr(tag, name, value or "")
 
@@ -153,13 +163,10 @@ def self_contained(paths):
         p = SelfContained()
         p.feed(read(path))
         p.close()
-        offences = p.offences
-        if p.csp is None:
-            offences.append((1, "no Content-Security-Policy meta"))
-        else:
-            offences += [(1, "Content-Security-Policy: " + o) for o in csp_offences(p.csp)]
-        for line, what in offences:
-            print("%s:%d: loads from outside the file: %s" % (path, line, what))
+        offences = ["%s:%d: %s" % (path, line, what) for line, what in p.offences]
+        offences += ["%s: Content-Security-Policy: %s" % (path, o) for o in csp_offences(p.policies)]
+        for o in offences:
+            print(o)
         bad |= bool(offences)
     return 1 if bad else 0
 
@@ -182,7 +189,7 @@ def main(argv):
         print("htmlcheck.py: %s" % e, file=sys.stderr)
         return 64
     except OSError as e:
-        print("htmlcheck.py: %s" % e, file=sys.stderr)
+        print("htmlcheck.py: %s: %s" % (e.filename, e.strerror), file=sys.stderr)
         return 66
     else:
         print("usage: htmlcheck.py self-contained FILE... | count FILE ATTR...",

@@ -2,8 +2,8 @@
 # report.sh - open kaprobe's HTML reports (--report FILE.html) in headless
 # Chromium and check them.  Source it: . tests/lib/report.sh
 #
-# Every function returns 0 when its check holds, and otherwise prints one
-# line (or the offenders) on stderr starting with "report:" and returns 1, so
+# Every function returns 0 when its check holds, and otherwise says why on
+# stderr (one line, or the offenders) and returns non-zero, so
 # that a test can write `report_dom r.html dom || fail ...` and the library's
 # own tests (tests/report/t_lib.sh) can show that each check fails.
 #
@@ -61,6 +61,7 @@ report_chromium() {
 	# nothing but lo: unshare(1) itself would already have failed
 	# otherwise, but this is the one place where a mistake would let a
 	# browser onto the host's network.
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	timeout -k 5 "$REPORT_TIMEOUT" "${netns[@]}" sh -c \
 		'[ "$(ip -o link show | grep -c .)" = 1 ] && ip -o link show lo >/dev/null ||
 			{ echo "not in a fresh network namespace: chromium not run" >&2; exit 1; }
@@ -133,15 +134,16 @@ report_height() {
 	echo $((h < 600 ? 600 : h))
 }
 
-# "WIDTH HEIGHT COLOURS NONBG_FRACTION bg=#rrggbb" (tools/pngstat.py).
+# "WIDTH HEIGHT COLOURS NONBG_FRACTION bg=#rrggbb" (tools/pngstat.py; on
+# a file it cannot read, it says why on stderr).
 _png_stat() {
 	python3 "$_REPORT_ROOT/tools/pngstat.py" "$1"
 }
 
 png_not_blank() {
-	local w h colours nonbg bg
-	read -r w h colours nonbg bg < <(_png_stat "$1") && [ -n "$bg" ] ||
-		{ _report_err "$1: cannot read the PNG"; return 1; }
+	local stat w h colours nonbg bg
+	stat=$(_png_stat "$1") || return 1
+	read -r w h colours nonbg bg <<<"$stat"
 	if [ "$colours" -lt "$PNG_MIN_COLOURS" ] ||
 		! awk -v f="$nonbg" -v min="$PNG_MIN_NONBG" 'BEGIN { exit !(f >= min) }'; then
 		_report_err "$1 looks blank: $colours colours (at least $PNG_MIN_COLOURS wanted)," \
@@ -153,12 +155,12 @@ png_not_blank() {
 
 png_background() {
 	local stat
-	stat=$(_png_stat "$1") || { _report_err "$1: cannot read the PNG"; return 1; }
+	stat=$(_png_stat "$1") || return 1
 	echo "${stat##*bg=}"
 }
 
-# Relative luminance (ITU-R BT.709 weights, on the 0-255 values) of the
-# background against a threshold: dark below 64, light above 192.
+# The background's luma (ITU-R BT.709 weights on its 0-255 values), against
+# a threshold: dark below 64, light above 192.
 _png_luma() {
 	local bg
 	bg=$(png_background "$1") || return 1
@@ -178,12 +180,17 @@ png_light_bg() {
 	[ "$l" -gt 192 ] || { _report_err "$1: background $(png_background "$1") is not light (luma $l)"; return 1; }
 }
 
+# htmlcheck.py exits 1 with the offenders on stdout; anything else (a file
+# it cannot read) it has said on stderr.
 report_self_contained() {
-	local out
-	out=$(python3 "$_REPORT_LIB/htmlcheck.py" self-contained "$@") && return 0
-	_report_err "not self-contained:"
-	sed 's/^/    /' <<<"$out" >&2
-	return 1
+	local out rc
+	out=$(python3 "$_REPORT_LIB/htmlcheck.py" self-contained "$@")
+	rc=$?
+	if [ $rc -eq 1 ]; then
+		_report_err "not self-contained:"
+		sed 's/^/    /' <<<"$out" >&2
+	fi
+	[ $rc -eq 0 ]
 }
 
 dom_count() {

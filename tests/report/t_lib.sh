@@ -62,12 +62,15 @@ page weakcsp '<meta http-equiv="Content-Security-Policy" content="img-src https:
 page iframe '' '<iframe srcdoc="a"></iframe>'
 page nsurl '' '<svg><image xlink:href="http://x/a.png"/></svg>'
 page fetch '' '<script>fetch("http://x/")</script>'
-for t in img:http://x bgurl:url nocsp:Content-Security-Policy import:@import link:'<link>' \
-	script:x.js dataurl:data: weakcsp:https: iframe:'<iframe>' nsurl:xlink:href fetch:fetch; do
+page latecsp nocsp "$chart$CSP"
+for t in img:http://x bgurl:url nocsp:"default-src 'none'" import:@import link:'<link>' \
+	script:x.js dataurl:data: weakcsp:'img-src allows https:' iframe:'<iframe>' nsurl:xlink:href fetch:fetch \
+	latecsp:'comes after <style>'; do
 	name=${t%%:*} want=${t#*:}
 	if out=$(report_self_contained "$tmp/$name.html" 2>&1); then
 		err "page '$name' passes report_self_contained"
 	else
+		echo "# $name:$(sed -n 2p <<<"$out")"
 		grep -qF -- "$want" <<<"$out" || err "page '$name': the offender '$want' is not named in: $out"
 	fi
 done

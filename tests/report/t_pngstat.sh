@@ -99,8 +99,9 @@ for f in crc truncated depth16 filter5 text missing; do
 	echo "# $f: exit $rc: $(cat "$tmp/err")"
 	[ $rc -eq 1 ] || err "$f: exit $rc, want 1"
 	[ ! -s "$tmp/out" ] || err "$f: printed figures: $(cat "$tmp/out")"
-	[ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "^pngstat.py: $tmp/$f.png: " "$tmp/err" ||
+	if [ "$(wc -l <"$tmp/err")" -ne 1 ] || ! grep -q "^pngstat.py: $tmp/$f.png: " "$tmp/err"; then
 		err "$f: not one line naming the file on stderr: $(cat "$tmp/err")"
+	fi
 done
 python3 tools/pngstat.py 2>/dev/null
 [ $? -eq 64 ] || err "no argument: not exit 64"
