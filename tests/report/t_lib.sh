@@ -3,10 +3,10 @@
 # load from outside, lack the CSP, or render blank must fail its checks; a
 # clean page with text and an SVG chart passes them; "dark" gives a dark
 # background and the default a light one; dom_count counts; Chromium is
-# offline; report_height measures a whole page; and a report
-# kaprobe writes from a replay passes.  Chromium runs only under unshare
-# (the library's doing).  Needs no privilege where user namespaces are
-# allowed.
+# offline; a page that never loads is stopped; report_height measures a
+# whole page; and a report kaprobe writes from a replay passes.  Chromium
+# runs only under unshare (the library's doing).  Needs no privilege where
+# user namespaces are allowed.
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 . tests/lib/report.sh
 KAPROBE=${KAPROBE:-./kaprobe}
@@ -47,6 +47,13 @@ report_dom "$tmp/online.html" "$tmp/online.dom" || err "report_dom of the onLine
 grep -q '<p id="o">online:false</p>' "$tmp/online.dom" ||
 	err "chromium thinks it is online: $(grep -o '<p id="o">[^<]*' "$tmp/online.dom")"
 report_dom "$tmp/missing.html" "$tmp/missing.dom" 2>/dev/null && err "report_dom of a missing file succeeds"
+# A page that never finishes loading: stopped at REPORT_TIMEOUT, and said.
+page loop '' '<script>for(;;){}</script>'
+if REPORT_TIMEOUT=3 report_dom "$tmp/loop.html" "$tmp/loop.dom" 2>"$tmp/loop.err"; then
+	err "report_dom of a page that never loads succeeds"
+else
+	grep -q 'timed out after 3s' "$tmp/loop.err" || err "report_dom timed out without saying so: $(cat "$tmp/loop.err")"
+fi
 
 # Self-contained: each crafted page names its offender; the clean one passes.
 page clean '' "$chart"
