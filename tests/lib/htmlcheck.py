@@ -8,6 +8,12 @@
     htmlcheck.py count FILE ATTR...
         print how many elements have every ATTR in their start tag: an ATTR
         is name="value" (that exact value) or a bare name (present)
+    htmlcheck.py values FILE NAME [ATTR...]
+        print the value of attribute NAME of every element that has it and
+        every ATTR, one per line, in document order
+    htmlcheck.py text FILE
+        print the text a reader sees (outside title, script and style), one
+        text node per line, its white space collapsed
 
 Python 3 standard library only (html.parser).  Exit 64 on a usage error,
 66 when a FILE cannot be read.
@@ -33,6 +39,7 @@ What counts as a load, for self-contained:
     policy covers only what comes after it (and none in <body>).
 """
 import re
+import signal
 import sys
 from html.parser import HTMLParser
 
@@ -130,18 +137,42 @@ class SelfContained(HTMLParser):
         self.offences += [(self.getpos()[0], "%s in <%s>" % (o, self.raw)) for o in found]
 
 
-class Counter(HTMLParser):
+class Matches(HTMLParser):
+    """The attributes of every element that has all the wanted ones."""
     def __init__(self, wanted):
         super().__init__(convert_charrefs=True)
-        self.wanted, self.count = wanted, 0
+        self.wanted, self.found = wanted, []
 
     def handle_starttag(self, tag, attrs):
         have = dict(attrs)
         if all(name in have and (value is None or have[name] == value)
                for name, value in self.wanted):
-            self.count += 1
+            self.found.append(have)
 
     handle_startendtag = handle_starttag
+
+
+class Text(HTMLParser):
+    """The text a reader sees: every text node outside title, script and
+    style (which hold nothing but text, so never nest)."""
+    UNSEEN = ("title", "script", "style")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines, self.hidden = [], False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.UNSEEN:
+            self.hidden = True
+
+    def handle_endtag(self, tag):
+        if tag in self.UNSEEN:
+            self.hidden = False
+
+    def handle_data(self, data):
+        text = " ".join(data.split())
+        if text and not self.hidden:
+            self.lines.append(text)
 
 
 def parse_attr(spec):
@@ -171,20 +202,37 @@ def self_contained(paths):
     return 1 if bad else 0
 
 
-def count(path, specs):
-    c = Counter([parse_attr(s) for s in specs])
-    c.feed(read(path))
-    c.close()
-    print(c.count)
-    return 0
+def matches(path, specs):
+    m = Matches([parse_attr(s) for s in specs])
+    m.feed(read(path))
+    m.close()
+    return m.found
+
+
+def text(path):
+    t = Text()
+    t.feed(read(path))
+    t.close()
+    return t.lines
 
 
 def main(argv):
+    # Read by `| head` and the like: stop quietly when the reader does.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         if len(argv) >= 3 and argv[1] == "self-contained":
             return self_contained(argv[2:])
         if len(argv) >= 4 and argv[1] == "count":
-            return count(argv[2], argv[3:])
+            print(len(matches(argv[2], argv[3:])))
+            return 0
+        if len(argv) >= 4 and argv[1] == "values":
+            name = parse_attr(argv[3])[0]
+            for attrs in matches(argv[2], argv[3:]):
+                print(attrs[name] or "")
+            return 0
+        if len(argv) == 3 and argv[1] == "text":
+            print("\n".join(text(argv[2])))
+            return 0
     except ValueError as e:
         print("htmlcheck.py: %s" % e, file=sys.stderr)
         return 64
@@ -192,8 +240,8 @@ def main(argv):
         print("htmlcheck.py: %s: %s" % (e.filename, e.strerror), file=sys.stderr)
         return 66
     else:
-        print("usage: htmlcheck.py self-contained FILE... | count FILE ATTR...",
-              file=sys.stderr)
+        print("usage: htmlcheck.py self-contained FILE... | count FILE ATTR... | "
+              "values FILE NAME [ATTR...] | text FILE", file=sys.stderr)
         return 64
 
 

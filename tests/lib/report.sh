@@ -29,6 +29,11 @@
 #   dom_count DOM ATTR...     prints how many elements have every ATTR in their
 #                             start tag: name="value" or a bare name, e.g.
 #                             dom_count dom 'data-kind="measure"' 'data-reply="none"'
+#   dom_values DOM NAME [ATTR...]   prints attribute NAME of every element that
+#                             has it and every ATTR, one per line, in document
+#                             order: dom_values dom data-reply 'data-kind="measure"'
+#   dom_text DOM              prints the text a reader sees (not title, script
+#                             nor style), one text node per line
 #
 # Chromium contacts Google's services when it starts (component updates,
 # safe browsing, ...), so it never runs in the host's network namespace: only
@@ -195,4 +200,12 @@ report_self_contained() {
 
 dom_count() {
 	python3 "$_REPORT_LIB/htmlcheck.py" count "$@"
+}
+
+dom_values() {
+	python3 "$_REPORT_LIB/htmlcheck.py" values "$@"
+}
+
+dom_text() {
+	python3 "$_REPORT_LIB/htmlcheck.py" text "$@"
 }

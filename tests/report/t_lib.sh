@@ -2,11 +2,11 @@
 # The report test library (tests/lib/report.sh) can fail: crafted pages that
 # load from outside, lack the CSP, or render blank must fail its checks; a
 # clean page with text and an SVG chart passes them; "dark" gives a dark
-# background and the default a light one; dom_count counts; Chromium is
-# offline; a page that never loads is stopped; report_height measures a
-# whole page; and a report kaprobe writes from a replay passes.  Chromium
-# runs only under unshare (the library's doing).  Needs no privilege where
-# user namespaces are allowed.
+# background and the default a light one; dom_count, dom_values and
+# dom_text read the DOM; Chromium is offline; a page that never loads is
+# stopped; report_height measures a whole page; and a report kaprobe writes
+# from a replay passes.  Chromium runs only under unshare (the library's
+# doing).  Needs no privilege where user namespaces are allowed.
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 . tests/lib/report.sh
 KAPROBE=${KAPROBE:-./kaprobe}
@@ -98,6 +98,15 @@ report_dom "$tmp/clean.html" "$tmp/clean.dom" || err "report_dom of the clean pa
 	err "dom_count: not 1 unanswered measure mark"
 [ "$(dom_count "$tmp/clean.dom" 'data-reply')" = 4 ] || err "dom_count: not 4 marks with data-reply"
 [ "$(dom_count "$tmp/clean.dom" 'data-kind="nothing"')" = 0 ] || err "dom_count: counts what is not there"
+got=$(dom_values "$tmp/clean.dom" data-reply 'data-kind="measure"' | paste -sd,)
+[ "$got" = ack,ack,none ] || err "dom_values data-reply of the measure marks: '$got', want ack,ack,none"
+got=$(dom_values "$tmp/clean.dom" data-kind | paste -sd,)
+[ "$got" = measure,measure,measure,refresh ] || err "dom_values data-kind: '$got'"
+got=$(dom_text "$tmp/clean.dom")
+grep -qx 'Idle timeout: answered after 4.753 s idle, not after 5.005 s.' <<<"$got" ||
+	err "dom_text lacks the paragraph: $got"
+grep -qx '2h4m' <<<"$got" || err "dom_text lacks the SVG's text: $got"
+grep -q 'background\|color-scheme' <<<"$got" && err "dom_text holds the style sheet: $got"
 page scripted '' '<div id="d"></div><script>for(var i=0;i<5;i++){var e=document.createElement("span");e.setAttribute("data-kind","made");document.getElementById("d").appendChild(e)}</script>'
 report_dom "$tmp/scripted.html" "$tmp/scripted.dom" || err "report_dom of the scripted page failed"
 [ "$(dom_count "$tmp/scripted.dom" 'data-kind="made"')" = 5 ] ||
