@@ -25,8 +25,10 @@
 #include "output.h"
 #include "traceout.h"
 
-/* The most replayed flows (probers) a replay report draws; those after are
- * counted and named as left out. */
+/* The most replayed flows (probers) a replay report draws: the first
+ * REPORT_MAX_FLOWS to start probing, in capture order (first come, first
+ * drawn); those after are counted, and the page says how many were left
+ * out. */
 #define REPORT_MAX_FLOWS 500
 
 enum report_kind { REPORT_AUDIT, REPORT_TRACE, REPORT_REPLAY };
@@ -76,5 +78,27 @@ void rep_fate(struct report *r, ka_time t, const char *variant, const struct tr_
 void rep_hop_timeout(struct report *r, ka_time t, const struct tr_timeout *h);
 void rep_trace_summary(struct report *r, ka_time t, bool ok, int forgets, bool interrupted,
 		       uint32_t ignored);
+
+/* The replay.  A row is one prober (one end of a flow that sent
+ * keep-alives), as replay's verdicts are.  rep_flow_row gives it one when
+ * it starts probing: name "prober>peer"; start, the capture time of the
+ * flow's last segment before its first keep-alive, where its timeline
+ * begins; t0, the capture's first frame (the JSON's t = 0).  Returns the
+ * row, or -1 past REPORT_MAX_FLOWS (then counted as left out) or when out
+ * of memory.  Data segments are not events: rep_traffic draws each
+ * segment of the row's flow that is neither a keep-alive nor its answer,
+ * coalesced into spans, at the cost of a few comparisons.  The other hooks
+ * take the row from struct output (row, set with flow); row -1 is ignored. */
+int rep_flow_row(struct report *r, const char *name, ka_time start, ka_time t0);
+void rep_traffic(struct report *r, int row, ka_time t);
+void rep_probe(struct report *r, int row, ka_time t, const struct out_probe *p);
+void rep_reply(struct report *r, int row, ka_time t, const struct out_reply *a);
+void rep_flow_verdict(struct report *r, int row, ka_time t, const char *verdict,
+		      const struct ka_machine *m);
+void rep_would_die(struct report *r, int row, ka_time t, const char *verdict);
+void rep_cut(struct report *r, int row, ka_time t, const char *box, ka_time timeout,
+	     ka_time gap, bool refreshed);
+void rep_replay_summary(struct report *r, ka_time t, const char *file,
+			const struct replay_totals *tot);
 
 #endif
