@@ -42,6 +42,7 @@ struct prober {
 	struct ka_machine would;  /* on its timer with the given timings */
 	ka_time data_since;       /* first unacknowledged data, for --user-timeout; 0: none */
 	uint32_t probe_frame;     /* frame of the latest probe (or the free list) */
+	int32_t row;              /* its row in the --report page, or -1: none */
 	uint8_t pflags;           /* PF_* */
 };
 

@@ -291,6 +291,8 @@ void out_connect(struct output *o, ka_time t, const char *src, const char *dst,
 
 void out_probe(struct output *o, ka_time t, const struct out_probe *p)
 {
+	if (o->rep)
+		rep_probe(o->rep, o->row, t, p);
 	if (!out_prints(o, OUT_PROBE))
 		return;
 	if (o->json) {
@@ -358,6 +360,8 @@ static void json_reply(struct output *o, ka_time t, const struct out_reply *r)
 
 void out_reply(struct output *o, ka_time t, const struct out_reply *r)
 {
+	if (o->rep)
+		rep_reply(o->rep, o->row, t, r);
 	if (!out_prints(o, OUT_REPLY))
 		return;
 	if (o->json) {
@@ -515,6 +519,8 @@ static void human_rtts(struct output *o, const struct ka_stats *st)
 
 void out_verdict(struct output *o, ka_time t, const char *verdict, const struct ka_machine *m)
 {
+	if (o->rep && m)
+		rep_flow_verdict(o->rep, o->row, t, verdict, m);
 	if (!out_prints(o, m ? OUT_FLOW_VERDICT : OUT_VERDICT))
 		return;
 	if (o->json) {
@@ -548,6 +554,8 @@ void out_verdict(struct output *o, ka_time t, const char *verdict, const struct 
 
 void out_would_die(struct output *o, ka_time t, const char *verdict)
 {
+	if (o->rep)
+		rep_would_die(o->rep, o->row, t, verdict);
 	if (!out_prints(o, OUT_WOULD_DIE))
 		return;
 	if (o->json) {
@@ -568,6 +576,8 @@ void out_would_die(struct output *o, ka_time t, const char *verdict)
 void out_cut(struct output *o, ka_time t, const char *box, ka_time timeout, ka_time gap,
 	     bool refreshed)
 {
+	if (o->rep)
+		rep_cut(o->rep, o->row, t, box, timeout, gap, refreshed);
 	if (!out_prints(o, OUT_CUT))
 		return;
 	if (o->json) {
@@ -638,6 +648,8 @@ void out_summary(struct output *o, ka_time t, const struct ka_machine *m, uint32
 void out_replay_summary(struct output *o, ka_time t, const char *file,
 			const struct replay_totals *tot)
 {
+	if (o->rep)
+		rep_replay_summary(o->rep, t, file, tot);
 	if (!out_prints(o, OUT_SUMMARY))
 		return;
 	if (o->json) {

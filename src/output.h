@@ -39,6 +39,7 @@ struct output {
 	unsigned conn;          /* many connections: the event's (1-based), else 0 */
 	const char *dst;        /* ... and its target */
 	uint64_t frame;         /* replay: the event's frame number, else 0 */
+	int row;                /* replay --report: the event's prober's row, or -1 */
 	struct report *rep;     /* --report: every event goes to it too, else NULL */
 	char line[1024];        /* the buffer until out_use_buffer: one event */
 };

@@ -40,6 +40,7 @@
 #include "flowtable.h"
 #include "output.h"
 #include "quickselect.h"
+#include "report.h"
 #include "segment.h"
 #include "target.h"
 
@@ -96,10 +97,12 @@ static void end_text(struct outbuf *b, const struct rflow *r, int e)
 	ob_u64(b, r->port[e]);
 }
 
-/* Point the output at the flow, named from end `from`'s side.  Formatted
- * into flowtxt, which holds the longest name (two bracketed IPv6 ends). */
+/* Point the output at the flow, named from end `from`'s side, and at that
+ * end's row in the report.  Formatted into flowtxt, which holds the
+ * longest name (two bracketed IPv6 ends). */
 static void name_flow(struct replay *rp, const struct rflow *r, int from)
 {
+	const struct prober *p = ft_prober(&rp->ft, r, from);
 	struct outbuf b;
 
 	ob_init(&b, NULL, rp->flowtxt, sizeof rp->flowtxt - 1);
@@ -108,6 +111,7 @@ static void name_flow(struct replay *rp, const struct rflow *r, int from)
 	end_text(&b, r, !from);
 	rp->flowtxt[b.len] = '\0';
 	rp->out.flow = rp->flowtxt;
+	rp->out.row = p ? p->row : -1;
 }
 
 /* ---- verdicts -------------------------------------------------------------- */
@@ -221,6 +225,28 @@ static void watch_gap(struct replay *rp, struct rflow *r, ka_time t, bool keepal
 	report_gaps(rp, r, t, rp->frame);
 	r->traffic_us = t;
 	r->max_quiet = 0;
+}
+
+/* Traffic for the report: each of the flow's probers that has a row there
+ * draws it.  Integers only: this runs for every segment. */
+static void report_traffic(const struct replay *rp, const struct rflow *r, ka_time t)
+{
+	for (int end = 0; end < 2; end++) {
+		const struct prober *p = ft_prober(&rp->ft, r, end);
+
+		if (p && p->row >= 0)
+			rep_traffic(rp->out.rep, p->row, t);
+	}
+}
+
+/* A segment at time t, for --middlebox and --report: keep-alives (probes
+ * and their answers) are not traffic. */
+static void watch_traffic(struct replay *rp, struct rflow *r, ka_time t, bool keepalive)
+{
+	if (rp->opt->nboxes)
+		watch_gap(rp, r, t, keepalive);
+	if (rp->out.rep && !keepalive)
+		report_traffic(rp, r, t);
 }
 
 /* ---- releasing flows ------------------------------------------------------ */
@@ -350,7 +376,12 @@ static void start_probing(struct replay *rp, uint32_t idx, int end)
 	/* Idle since the flow's last segment, whichever end sent it. */
 	ka_init(&p->ka, r->last_us);
 	p->would = p->ka;
+	p->row = -1;
 	rp->tot.flows_probed += first;
+	if (rp->out.rep) {
+		name_flow(rp, r, end);
+		p->row = rep_flow_row(rp->out.rep, rp->flowtxt, r->last_us, rp->t_first);
+	}
 }
 
 static void on_probe(struct replay *rp, uint32_t idx, int end, ka_time t,
@@ -466,8 +497,9 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32
 		if (r->prober[!dir])
 			keepalive = on_peer(rp, r, !dir, t, s);
 	}
-	if (rp->opt->nboxes)
-		watch_gap(rp, r, t, keepalive || flow_is_probe_ack(&r->fl, dir, s));
+	/* One test when neither --middlebox nor --report asks for traffic. */
+	if (rp->opt->nboxes || rp->out.rep)
+		watch_traffic(rp, r, t, keepalive || flow_is_probe_ack(&r->fl, dir, s));
 	flow_update(&r->fl, dir, s);
 	r->last_us = t;
 	r->last_frame = (uint32_t)rp->frame;
