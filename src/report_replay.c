@@ -336,6 +336,12 @@ static double secs(ka_time us)
 	return (double)us / 1e6;
 }
 
+/* A duration to the millisecond: microseconds only clutter a timeline. */
+static ka_time to_ms(ka_time us)
+{
+	return (us + 500) / 1000 * 1000;
+}
+
 /* The longest stretch of the row's timeline without data. */
 static ka_time longest_gap(const struct row *w)
 {
@@ -486,7 +492,7 @@ static void draw_cuts(struct page *p, const struct model *m, const struct row *w
 		double x = tl_x(tl, c[i].t), x2 = tl_x(tl, c[i].t - c[i].timeout + c[i].gap);
 
 		format_duration(c[i].timeout, to, sizeof to);
-		format_duration(c[i].gap, idle, sizeof idle);
+		format_duration(to_ms(c[i].gap), idle, sizeof idle);
 		snprintf(title, sizeof title, c[i].refreshed
 			 ? "%s (idle timeout %s): idle %s, but keep-alive refreshed it"
 			 : "%s (idle timeout %s): idle %s, dropped at t=%.3f s",
@@ -559,7 +565,7 @@ static void draw_row(struct page *p, const struct model *m, const struct row *w,
 	if (w->rst_answered)
 		page_printf(p, ", %u answered by an RST", w->rst_answered);
 	page_printf(p, ", %u lost</span><span class=\"muted\">longest gap ", w->lost);
-	page_duration(p, gap);
+	page_duration(p, to_ms(gap));
 	page_printf(p, "</span><span class=\"muted\">t=%.3f s to %.3f s</span></div>\n",
 		    secs(w->start - m->t0), secs(w->end - m->t0));
 	draw_timeline(p, m, w);
@@ -655,10 +661,14 @@ static void capture_summary(struct page *p, const struct model *m)
 		summary_row(p, "skipped: malformed", t->malformed);
 		summary_row(p, "skipped: not TCP", t->not_tcp);
 		summary_row(p, "flows evicted (--max-flows)", t->evicted);
-		page_printf(p, "</table>\n<p>Read %s, over ",
+		page_printf(p, "</table>\n<p>Read %s",
 			    t->interrupted ? "until interrupted (SIGINT or SIGTERM)" : "through");
-		page_duration(p, m->nrows ? m->end - m->t0 : 0);
-		page_raw(p, m->nrows ? " of capture time.</p>\n" : " of capture time (none probed).</p>\n");
+		if (m->nrows) {   /* t0 comes with the first row */
+			page_raw(p, ", ");
+			page_duration(p, to_ms(m->end - m->t0));
+			page_raw(p, " of capture time");
+		}
+		page_raw(p, ".</p>\n");
 	}
 	page_raw(p, "<p id=\"boxes\">Middleboxes: ");
 	if (!m->meta->nboxes)
