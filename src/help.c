@@ -98,6 +98,9 @@ const char replay_help[] =
 "  --flow-timeout DURATION  forget a flow silent this long (default 3h)\n"
 "  --max-flows N       hold at most N flows, evicting closed ones, then the\n"
 "                      longest silent (default 2000000)\n"
+"  --report FILE.html  also write a self-contained HTML page: a timeline per\n"
+"                      prober (data, probes, answers, cuts, verdict), sortable;\n"
+"                      the first 500 probers\n"
 "  -h, --help          this text;  -V, --version  the version\n"
 "  DURATION is 500ms, 30s, 1.5s, 2m, 2h4m, 1m15s or a bare number of seconds.\n"
 "\n"
@@ -106,7 +109,8 @@ const char replay_help[] =
 "\n"
 "Exit status: 0 read through, 64 usage error, 65 not a readable capture (or\n"
 "damaged part-way: what came before is reported), 66 cannot open the file (or\n"
-"it is a directory), 70 out of memory, 130/143 stopped by SIGINT/SIGTERM.\n";
+"it is a directory), 70 out of memory, 73/74 the --report file cannot be\n"
+"created/written, 130/143 stopped by SIGINT/SIGTERM.\n";
 
 const char audit_help[] =
 "usage: kaprobe audit [options] HOST:PORT\n"
