@@ -556,8 +556,8 @@ static void draw_row(struct page *p, const struct model *m, const struct row *w,
 
 	page_raw(p, "<div class=\"flow\" data-kind=\"flow\" data-flow=\"");
 	page_text(p, w->name);
-	page_printf(p, "\" data-verdict=\"%s\" style=\"--rank-verdict:%u;--rank-gap:%u\">\n", v,
-		    rank_v, rank_g);
+	page_printf(p, "\" data-verdict=\"%s\" data-gap=\"%.3f\" "
+		    "style=\"--rank-verdict:%u;--rank-gap:%u\">\n", v, secs(to_ms(gap)), rank_v, rank_g);
 	page_raw(p, "<div class=\"flowhead\"><code class=\"name\">");
 	page_text(p, w->name);
 	page_printf(p, "</code><span class=\"v v-%s\">%s</span><span class=\"muted\">%u "

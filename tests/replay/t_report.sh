@@ -6,7 +6,9 @@
 # headless Chromium (tests/lib/report.sh: only ever in a network namespace
 # with no links) and its DOM must match the JSON flow by flow: one row per
 # verdict event with that verdict, as many probe marks as probe events,
-# answer marks by kind as reply events, cut marks by box as cut events.  The
+# answer marks by kind as reply events, cut marks by box as cut events; and
+# the ranks the style sheet orders rows by must sort them by verdict and by
+# longest gap.  The
 # page must load nothing from outside and its screenshot must not be blank.
 # A capture with more probed flows than REPORT_MAX_FLOWS draws exactly that
 # many, the first to start probing, and says how many were left out.  A
@@ -65,7 +67,11 @@ class Rows(HTMLParser):
             elif kind == 'cut':
                 self.row['cut'][a.get('data-box')] += 1
         elif a.get('data-kind') == 'flow':
+            rank = dict(kv.split(':') for kv in a.get('style', '').split(';') if ':' in kv)
             self.row = {'flow': a.get('data-flow'), 'verdict': a.get('data-verdict'),
+                        'gap': float(a.get('data-gap', 'nan')),
+                        'rank-verdict': int(rank.get('--rank-verdict', -1)),
+                        'rank-gap': int(rank.get('--rank-gap', -1)),
                         'probe': 0, 'answer': collections.Counter(),
                         'cut': collections.Counter()}
             self.depth = 1
@@ -117,6 +123,17 @@ if mode == 'all':
             bad.append('%s: page %s, JSON %s' % (f, dict(a), dict(b)))
     if not p.rows:
         bad.append('no rows')
+    # The sort without script: each order's ranks are a permutation, by
+    # verdict worst first, by gap longest first.
+    worst = ['dead', 'unreachable', 'reset', 'open', 'alive', 'none']
+    for key, sortkey in (('rank-verdict', lambda r: worst.index(r['verdict'])),
+                         ('rank-gap', lambda r: -r['gap'])):
+        ranked = sorted(p.rows, key=lambda r: r[key])
+        if [r[key] for r in ranked] != list(range(len(p.rows))):
+            bad.append('%s is not a permutation' % key)
+        keys = [sortkey(r) for r in ranked]
+        if keys != sorted(keys):
+            bad.append('rows in %s order are not sorted' % key)
 else:
     # The first MODE probers to start probing, in that order, and no other.
     first = []
@@ -132,16 +149,21 @@ for b in bad[:10]:
 sys.exit(1 if bad else 0)
 EOF
 
-# check NAME: the page of replay NAME against its JSON, in Chromium.
+# check NAME: the page of replay NAME against its JSON, in Chromium, and
+# its rows' ranks for the two orders.
 check() {
 	local name=$1
 	report_dom "$T/$name.html" "$T/$name.dom" || fail "$name: chromium could not load the page"
 	report_self_contained "$T/$name.html" "$T/$name.dom" || fail "$name: the page loads from outside"
-	python3 "$T/match.py" "$T/$name.dom" "$T/$name.json" all || fail "$name: the page differs from the JSON"
+	python3 "$T/match.py" "$T/$name.dom" "$T/$name.json" all ||
+		fail "$name: the rows differ from the JSON, or their ranks from their order"
 	assert_eq "$(jq -s '[.[] | select(.event == "verdict")] | length' "$T/$name.json")" \
 		"$(dom_count "$T/$name.dom" 'data-kind="flow"')" "$name: rows against verdict events"
 	assert_eq "$(jq -s '[.[] | select(.event == "cut")] | length' "$T/$name.json")" \
 		"$(dom_count "$T/$name.dom" 'data-kind="cut"')" "$name: cut marks against cut events"
+	grep -qF '#sort-verdict:checked~.flows>.flow{order:var(--rank-verdict)}' "$T/$name.html" &&
+		grep -qF '#sort-gap:checked~.flows>.flow{order:var(--rank-gap)}' "$T/$name.html" ||
+		fail "$name: no style sheet orders the rows by their ranks"
 	assert_eq 1 "$(dom_count "$T/$name.dom" 'id="left-out"' 'data-count="0"')" \
 		"$name: the left-out note, counting none"
 }
