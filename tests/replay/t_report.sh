@@ -8,8 +8,8 @@
 # verdict event with that verdict, as many probe marks as probe events,
 # answer marks by kind as reply events, cut marks by box as cut events; and
 # the ranks the style sheet orders rows by must sort them by verdict and by
-# longest gap.  The
-# page must load nothing from outside and its screenshot must not be blank.
+# longest gap.  The page must load nothing from outside and its screenshot
+# must not be blank.
 # A capture with more probed flows than REPORT_MAX_FLOWS draws exactly that
 # many, the first to start probing, and says how many were left out.  A
 # capture named with markup in it does not inject any.  No root needed.
