@@ -600,7 +600,7 @@ static void legend(struct page *p)
 	swatch(p, "rect", "cut", "a --middlebox had dropped the flow");
 	swatch(p, "rect", "cut refreshed", "idle past a --middlebox's timeout, refreshed by keep-alive");
 	swatch(p, "line", "would", "would-be death with the given timings");
-	swatch(p, "line", "vline v-dead", "verdict");
+	swatch(p, "line", "vline v-dead", "verdict, in its colour");
 	page_raw(p, "</div>\n");
 }
 
