@@ -1,8 +1,8 @@
 #!/bin/bash
 # replay --report FILE.html: the page is drawn from the same events as the
 # JSON, and adding --report changes nothing else.  Each replay runs with
-# --json (and in the human form) with and without --report: stdout and the
-# exit status must be the same byte for byte.  The page is opened in
+# --json, in the human form and with -q, with and without --report: stdout,
+# stderr and the exit status must be the same byte for byte.  The page is opened in
 # headless Chromium (tests/lib/report.sh: only ever in a network namespace
 # with no links) and its DOM must match the JSON flow by flow: one row per
 # verdict event with that verdict, as many probe marks as probe events,
@@ -25,12 +25,12 @@ T=$(mktemp -d /tmp/t_report.XXXXXX) || fail mktemp
 trap 'rm -rf "$T"' EXIT
 
 # replay_both NAME ARGS...: replay with --report $T/NAME.html and without,
-# in JSON ($T/NAME.json) and for people; the two runs must print the same
-# and end with the same status.
+# in JSON ($T/NAME.json), for people and quiet; the two runs must print the
+# same and end with the same status.
 replay_both() {
 	local name=$1 rc1 rc2 form
 	shift
-	for form in --json ""; do
+	for form in --json "" -q; do
 		"$KAPROBE" replay $form "$@" >"$T/$name.plain" 2>"$T/$name.plain.err"
 		rc1=$?
 		"$KAPROBE" replay $form --report "$T/$name.html" "$@" >"$T/$name.out" 2>"$T/$name.err"
