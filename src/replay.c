@@ -16,6 +16,9 @@
  * sent, to say when a stack so configured would have declared the peer
  * dead.  With --middlebox, every idle gap of a flow longer than a box's
  * idle timeout is reported, and whether keep-alives refreshed the box.
+ * With --report, each prober gets a row on the page when it starts
+ * probing (report.h), its events carry it, and the segments of its flow
+ * that are not keep-alives go to the row as times, not as events.
  *
  * Memory follows the flows open at once: a flow is released once it has
  * been closed (RST, or FIN each way) and quiet for FT_LINGER_US, or silent
