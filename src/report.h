@@ -83,7 +83,7 @@ void rep_trace_summary(struct report *r, ka_time t, bool ok, int forgets, bool i
  * keep-alives), as replay's verdicts are.  rep_flow_row gives it one when
  * it starts probing: name "prober>peer"; start, the capture time of the
  * flow's last segment before its first keep-alive, where its timeline
- * begins; t0, the capture's first frame (the JSON's t = 0).  Returns the
+ * begins (it ends at the flow's last segment or event); t0, the capture's first frame (the JSON's t = 0).  Returns the
  * row, or -1 past REPORT_MAX_FLOWS (then counted as left out) or when out
  * of memory.  Data segments are not events: rep_traffic draws each
  * segment of the row's flow that is neither a keep-alive nor its answer,

@@ -64,7 +64,10 @@ struct vec {
 
 struct row {
 	char *name;             /* "prober>peer" */
-	ka_time start, end;     /* the timeline: its start, the latest event */
+	/* The timeline: the flow's last segment before the first keep-alive,
+	 * and its latest segment or event but the verdict (which replay may
+	 * give long after, when it lets the flow go or the capture ends). */
+	ka_time start, last;
 	ka_time verdict_t, would_t;
 	int verdict, would;     /* verdicts[]; -1: none (yet) */
 	uint32_t sent, answered, rst_answered, lost;
@@ -136,18 +139,21 @@ static int name_index(const char *const *names, unsigned n, const char *s)
 
 /* ---- the events ---------------------------------------------------------- */
 
-/* Row `row` of a replay report, its timeline stretched to t; NULL when
- * there is none. */
-static struct row *row_at(struct report *r, int row, ka_time t)
+/* Row `row` of a replay report, or NULL when there is none. */
+static struct row *row_of(struct report *r, int row)
 {
 	struct model *m = report_model(r, REPORT_REPLAY);
-	struct row *w;
 
-	if (!m || row < 0 || (unsigned)row >= m->nrows)
-		return NULL;
-	w = &m->row[row];
-	if (t > w->end)
-		w->end = t;
+	return m && row >= 0 && (unsigned)row < m->nrows ? &m->row[row] : NULL;
+}
+
+/* The same, its timeline stretched to t. */
+static struct row *row_at(struct report *r, int row, ka_time t)
+{
+	struct row *w = row_of(r, row);
+
+	if (w && t > w->last)
+		w->last = t;
 	return w;
 }
 
@@ -183,7 +189,7 @@ int rep_flow_row(struct report *r, const char *name, ka_time start, ka_time t0)
 		m->cap = cap;
 	}
 	w = &m->row[m->nrows];
-	*w = (struct row){ .name = strdup(name), .start = start, .end = start, .verdict = -1,
+	*w = (struct row){ .name = strdup(name), .start = start, .last = start, .verdict = -1,
 			   .would = -1 };
 	if (!w->name) {
 		m->short_of_memory = true;
@@ -267,7 +273,7 @@ void rep_reply(struct report *r, int row, ka_time t, const struct out_reply *a)
 void rep_flow_verdict(struct report *r, int row, ka_time t, const char *verdict,
 		      const struct ka_machine *m)
 {
-	struct row *w = row_at(r, row, t);
+	struct row *w = row_of(r, row);
 	int v = name_index(verdicts, NVERDICTS, verdict);
 
 	if (!w)
@@ -353,7 +359,7 @@ static ka_time longest_gap(const struct row *w)
 		if (w->span[i].to > prev)
 			prev = w->span[i].to;
 	}
-	return w->end - prev > best ? w->end - prev : best;
+	return w->last - prev > best ? w->last - prev : best;
 }
 
 static const char *verdict_name(int v)
@@ -523,13 +529,16 @@ static void draw_ends(struct page *p, const struct row *w, const struct timeline
 		mark_close(p);
 	}
 	if (w->verdict >= 0) {
+		bool later = w->verdict_t > w->last;
 		double x = tl_x(tl, w->verdict_t);
 
-		snprintf(title, sizeof title, "verdict %s at t=%.3f s", verdict_name(w->verdict),
-			 secs(w->verdict_t - tl->t0));
+		snprintf(title, sizeof title, "verdict %s at t=%.3f s%s", verdict_name(w->verdict),
+			 secs(w->verdict_t - tl->t0), later ? ", after the flow's last segment" : "");
 		snprintf(cls, sizeof cls, "vline v-%s", verdict_name(w->verdict));
 		mark_open(p, "data-kind=\"verdict\"", title);
 		svg_line(p, x, 2, x, Y_AXIS - 2, cls);
+		if (later)   /* beyond the axis: drawn at its end, marked */
+			svg_text(p, x + 4, Y_ANSWER, "start", cls, "\u00bb");
 		mark_close(p);
 	}
 }
@@ -538,7 +547,7 @@ static void draw_timeline(struct page *p, const struct model *m, const struct ro
 {
 	struct timeline tl = { .start = w->start, .t0 = m->t0 };
 
-	axis_linear(&tl.a, 0, secs(w->end - w->start), TL_X0, TL_X1);
+	axis_linear(&tl.a, 0, secs(w->last - w->start), TL_X0, TL_X1);
 	svg_begin(p, NULL, TL_W, TL_H, "timeline: data, probes, answers, cuts");
 	svg_axis(p, &tl.a, Y_AXIS, 2, 70);
 	draw_cuts(p, m, w, &tl);
@@ -566,8 +575,11 @@ static void draw_row(struct page *p, const struct model *m, const struct row *w,
 		page_printf(p, ", %u answered by an RST", w->rst_answered);
 	page_printf(p, ", %u lost</span><span class=\"muted\">longest gap ", w->lost);
 	page_duration(p, to_ms(gap));
-	page_printf(p, "</span><span class=\"muted\">t=%.3f s to %.3f s</span></div>\n",
-		    secs(w->start - m->t0), secs(w->end - m->t0));
+	page_printf(p, "</span><span class=\"muted\">t=%.3f s to %.3f s",
+		    secs(w->start - m->t0), secs(w->last - m->t0));
+	if (w->verdict >= 0 && w->verdict_t > w->last)
+		page_printf(p, ", verdict at %.3f s", secs(w->verdict_t - m->t0));
+	page_raw(p, "</span></div>\n");
 	draw_timeline(p, m, w);
 	page_raw(p, "</div>\n");
 }
@@ -703,7 +715,8 @@ static void render(struct page *p, const void *model, const struct report_meta *
 				    verdicts[v]);
 	page_raw(p, "</p>\n<p class=\"muted\">One row per prober (an end of a flow that sent "
 		 "keep-alives), its timeline from its flow's last segment before the first "
-		 "keep-alive to its verdict or the capture's end.</p>\n");
+		 "keep-alive to its last segment. A verdict given later (when the capture ended, "
+		 "or when replay let the closed flow go) is drawn at the end, marked \u00bb.</p>\n");
 	legend(p);
 	draw_rows(p, m);
 	page_printf(p, "<p id=\"left-out\" data-count=\"%llu\">", (unsigned long long)m->left_out);
@@ -741,6 +754,9 @@ static const char style[] =
 	"svg .vline.v-dead,svg .vline.v-unreachable{stroke:var(--bad)}"
 	"svg .vline.v-reset{stroke:var(--warn)}"
 	"svg .vline.v-open,svg .vline.v-none{stroke:var(--muted)}\n"
+	"svg text.vline{stroke:none;font-weight:700}svg text.v-alive{fill:var(--ok)}"
+	"svg text.v-dead,svg text.v-unreachable{fill:var(--bad)}svg text.v-reset{fill:var(--warn)}"
+	"svg text.v-open,svg text.v-none{fill:var(--muted)}\n"
 	".legend svg .cut{stroke:var(--bad)}\n"
 	"@media print{.sorter input,.sorter label,.sorter>.muted{display:none}}\n";
 
