@@ -546,9 +546,11 @@ static void draw_ends(struct page *p, const struct row *w, const struct timeline
 static void draw_timeline(struct page *p, const struct model *m, const struct row *w)
 {
 	struct timeline tl = { .start = w->start, .t0 = m->t0 };
+	char label[160];
 
+	snprintf(label, sizeof label, "the timeline of %s", w->name);
 	axis_linear(&tl.a, 0, secs(w->last - w->start), TL_X0, TL_X1);
-	svg_begin(p, NULL, TL_W, TL_H, "timeline: data, probes, answers, cuts");
+	svg_begin(p, NULL, TL_W, TL_H, label);
 	svg_axis(p, &tl.a, Y_AXIS, 2, 70);
 	draw_cuts(p, m, w, &tl);
 	draw_spans(p, w, &tl);
@@ -717,8 +719,13 @@ static void render(struct page *p, const void *model, const struct report_meta *
 		 "keep-alives), its timeline from its flow's last segment before the first "
 		 "keep-alive to its last segment. A verdict given later (when the capture ended, "
 		 "or when replay let the closed flow go) is drawn at the end, marked \u00bb.</p>\n");
-	legend(p);
-	draw_rows(p, m);
+	if (m->nrows) {
+		legend(p);
+		draw_rows(p, m);
+	} else {
+		page_raw(p, "<p>No flow in the capture sent keep-alives: there is nothing to "
+			 "draw.</p>\n");
+	}
 	page_printf(p, "<p id=\"left-out\" data-count=\"%llu\">", (unsigned long long)m->left_out);
 	if (m->left_out)
 		page_printf(p, "%llu more probed flows are left out: a report draws the first %d "
