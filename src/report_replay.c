@@ -44,6 +44,11 @@ struct span {
 	ka_time from, to;
 };
 
+struct probe {
+	ka_time t;
+	uint32_t n;             /* its number in the round, from 1 */
+};
+
 struct answer {
 	ka_time t, rtt;
 	uint32_t n;             /* the probe it answers, 0: none out */
@@ -73,7 +78,7 @@ struct row {
 	uint32_t sent, answered, rst_answered, lost;
 	struct span span[SPAN_MAX];
 	unsigned nspans;
-	struct vec probes;      /* ka_time */
+	struct vec probes;      /* struct probe */
 	struct vec answers;     /* struct answer */
 	struct vec cuts;        /* struct cut */
 };
@@ -245,14 +250,13 @@ void rep_probe(struct report *r, int row, ka_time t, const struct out_probe *p)
 {
 	struct row *w = row_at(r, row, t);
 
-	(void)p;
 	if (!w)
 		return;
-	if (!vec_room(&w->probes, sizeof(ka_time))) {
+	if (!vec_room(&w->probes, sizeof(struct probe))) {
 		short_of_memory(r);
 		return;
 	}
-	((ka_time *)w->probes.v)[w->probes.n++] = t;
+	((struct probe *)w->probes.v)[w->probes.n++] = (struct probe){ t, p->n };
 }
 
 void rep_reply(struct report *r, int row, ka_time t, const struct out_reply *a)
@@ -450,13 +454,13 @@ static void draw_spans(struct page *p, const struct row *w, const struct timelin
 
 static void draw_probes(struct page *p, const struct row *w, const struct timeline *tl)
 {
-	const ka_time *t = w->probes.v;
+	const struct probe *pr = w->probes.v;
 	char title[64];
 
 	for (unsigned i = 0; i < w->probes.n; i++) {
-		double x = tl_x(tl, t[i]);
+		double x = tl_x(tl, pr[i].t);
 
-		snprintf(title, sizeof title, "probe at t=%.3f s", secs(t[i] - tl->t0));
+		snprintf(title, sizeof title, "probe %u at t=%.3f s", pr[i].n, secs(pr[i].t - tl->t0));
 		mark_open(p, "data-kind=\"probe\"", title);
 		svg_line(p, x, Y_PROBE, x, Y_PROBE + 11, "probe");
 		mark_close(p);
