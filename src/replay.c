@@ -367,6 +367,8 @@ static void report_reply(struct replay *rp, const struct rflow *r, int prober, k
 	out_reply(&rp->out, t, &rep);
 }
 
+_Static_assert(REPORT_MAX_FLOWS <= INT16_MAX, "a prober's row is an int16_t");
+
 /* The first keep-alive from an end makes it a prober. */
 static void start_probing(struct replay *rp, uint32_t idx, int end)
 {
@@ -383,7 +385,7 @@ static void start_probing(struct replay *rp, uint32_t idx, int end)
 	rp->tot.flows_probed += first;
 	if (rp->out.rep) {
 		name_flow(rp, r, end);
-		p->row = rep_flow_row(rp->out.rep, rp->flowtxt, r->last_us, rp->t_first);
+		p->row = (int16_t)rep_flow_row(rp->out.rep, rp->flowtxt, r->last_us, rp->t_first);
 	}
 }
 
