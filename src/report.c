@@ -206,8 +206,8 @@ int report_close(struct report *r, int status)
 	int rc = 0;
 
 	r->status = status;
-	if (status >= EXIT_USAGE) {
-		/* The run failed and said why: there is nothing to draw. */
+	if (status >= EXIT_USAGE && !r->ops->has_content(r->model)) {
+		/* The run failed before reporting anything, and said why. */
 		if (r->created)
 			unlink(r->meta->path);
 		close(r->fd);

@@ -350,6 +350,11 @@ static void render(struct page *p, const void *m, const struct report_meta *meta
 	totals(p, a);
 }
 
+static bool has_content(const void *model)
+{
+	return ((const struct audit_model *)model)->dst[0] != '\0';
+}
+
 const struct report_kind_ops report_audit_ops = {
-	"audit", audit_chart_style, model_new, render, free,
+	"audit", audit_chart_style, model_new, render, has_content, free,
 };

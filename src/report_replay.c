@@ -771,5 +771,12 @@ static const char style[] =
 	".legend svg .cut{stroke:var(--bad)}\n"
 	"@media print{.sorter input,.sorter label,.sorter>.muted{display:none}}\n";
 
+/* A replay stopped by a signal, or by damage part-way, still gives its
+ * summary: then the page shows what was read. */
+static bool has_content(const void *model)
+{
+	return ((const struct model *)model)->summary;
+}
+
 const struct report_kind_ops report_replay_ops = { "replay", style, model_new, render,
-						   model_free };
+						   has_content, model_free };

@@ -543,4 +543,10 @@ static void render(struct page *p, const void *m, const struct report_meta *meta
 	totals(p, t);
 }
 
-const struct report_kind_ops report_trace_ops = { "trace", style, model_new, render, free };
+static bool has_content(const void *model)
+{
+	return ((const struct trace_model *)model)->started;
+}
+
+const struct report_kind_ops report_trace_ops = { "trace", style, model_new, render,
+						  has_content, free };

@@ -17,6 +17,9 @@ struct report_kind_ops {
 	void *(*model_new)(const struct report_meta *m);   /* NULL: out of memory */
 	/* The page's <main>: everything the report shows. */
 	void (*render)(struct page *p, const void *model, const struct report_meta *m);
+	/* Whether the run reported anything to draw: a run that failed
+	 * (exit 64 and up) gets a page only then. */
+	bool (*has_content)(const void *model);
 	void (*model_free)(void *model);
 };
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # --report onto a full disk: the run's own output is whole and unchanged,
 # the report is refused in one line on stderr, exit 74, and the file is
-# left empty rather than half-written.  A run that fails (65) leaves an
-# earlier report as it was and creates none.  Replay only: no packet is
+# left empty rather than half-written.  A run that fails before reporting
+# anything (65: not a capture) leaves an earlier report as it was and
+# creates none; one damaged part-way (65 after its summary) gets its page.  Replay only: no packet is
 # sent.
 . tests/integration/lib.sh
 need_kaprobe
@@ -37,4 +38,12 @@ assert_eq "$size" "$(stat -c %s "$d/full/r.html")" "the earlier report's size af
 ./kaprobe replay --report "$d/new.html" "$d/text.pcap" >/dev/null 2>&1
 assert_eq 65 "$?" "exit status of replaying a text file"
 [ ! -e "$d/new.html" ] || fail "a failed run left a report file it created"
+
+# A capture damaged part-way still reports what came before (65), and so
+# does its page.
+head -c $(($(stat -c %s "$pcap") - 20)) "$pcap" >"$d/cut.pcap"
+./kaprobe replay --report "$d/cut.html" "$d/cut.pcap" >/dev/null 2>&1
+assert_eq 65 "$?" "exit status of a capture cut short"
+assert_match '<dd id="status">65</dd>' "$(cat "$d/cut.html")" "the cut capture's page"
+assert_match 'data-kind="flow"' "$(cat "$d/cut.html")" "the cut capture's page shows its flows"
 echo ok
