@@ -274,6 +274,18 @@ int cap_next(struct capfile *c, struct capframe *f)
 	return -1;
 }
 
+const char *cap_comment(const struct capfile *c)
+{
+	return c->format == CAP_PCAPNG ? c->ng.comment : "";
+}
+
+const char *cap_ifname(const struct capfile *c, unsigned i)
+{
+	if (c->format != CAP_PCAPNG)
+		return i == 0 ? "" : NULL;
+	return i < c->ng.nifs ? c->ng.ifs[i].name : NULL;
+}
+
 int cap_linktype(const struct capfile *c)
 {
 	switch (c->format) {

@@ -56,6 +56,11 @@ int cap_next(struct capfile *c, struct capframe *f);
 /* Plain pcap: the file's link type.  pcapng: -1, as each frame has its own. */
 int cap_linktype(const struct capfile *c);
 void cap_close(struct capfile *c);
+/* pcapng: the first section's comment, and the name of the last section's
+ * interface i (NULL past the last); "" when the file gives none, and for
+ * pcap.  The file's bytes: escape them before showing them. */
+const char *cap_comment(const struct capfile *c);
+const char *cap_ifname(const struct capfile *c, unsigned i);
 
 /* Seconds and microseconds as a capture time.  A file may say anything:
  * times are clamped to a quarter of what 63 bits of microseconds hold (year

@@ -37,6 +37,8 @@
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
 
 #define OPT_END       0
+#define OPT_COMMENT   1    /* any block: UTF-8 text, as the user wrote it */
+#define OPT_IF_NAME   2    /* interface description: "eth0" */
 #define OPT_TSRESOL   9
 #define OPT_TSOFFSET 14
 
@@ -140,21 +142,6 @@ static int read_block(struct pcapng *ng, uint32_t *type, uint32_t *len)
 	return fill(ng, have, *len) < 0 ? -1 : 1;
 }
 
-static int section(struct pcapng *ng, const uint8_t *b, uint32_t n)
-{
-	unsigned major, minor;
-
-	if (n < 16)
-		return fail(ng, "section header of %u bytes, under the 28 required",
-			    (unsigned)n + 12);
-	major = get16(ng, b + 4);
-	minor = get16(ng, b + 6);
-	if (major != 1)
-		return fail(ng, "pcapng version %u.%u is not supported (1.x is)", major, minor);
-	ng->nifs = 0;   /* interfaces belong to their section */
-	return 0;
-}
-
 /* if_tsresol: 10^-v seconds, or 2^-(v & 0x7f) with the high bit set. */
 static int tsresol(struct pcapng *ng, uint8_t v, uint64_t *hz)
 {
@@ -173,8 +160,14 @@ static int tsresol(struct pcapng *ng, uint8_t v, uint64_t *hz)
 	return 0;
 }
 
-static int iface_options(struct pcapng *ng, struct ng_iface *ifc, const uint8_t *p,
-			 const uint8_t *end)
+typedef int option_fn(struct pcapng *ng, unsigned code, const uint8_t *val, unsigned len,
+		      void *ctx);
+
+/* Each option of a block's options, p to end, until opt_endofopt: each()
+ * gets its code and value, bounds checked.  what names the block in
+ * messages. */
+static int options(struct pcapng *ng, const uint8_t *p, const uint8_t *end, const char *what,
+		   option_fn *each, void *ctx)
 {
 	while (end - p >= 4) {
 		unsigned code = get16(ng, p), olen = get16(ng, p + 2);
@@ -183,15 +176,65 @@ static int iface_options(struct pcapng *ng, struct ng_iface *ifc, const uint8_t 
 		if (code == OPT_END)
 			break;
 		if ((size_t)(end - val) < olen)
-			return fail(ng, "interface option %u runs past its block", code);
-		if (code == OPT_TSRESOL && olen >= 1 && tsresol(ng, val[0], &ifc->hz) < 0)
+			return fail(ng, "%s option %u runs past its block", what, code);
+		if (each(ng, code, val, olen, ctx) < 0)
 			return -1;
-		if (code == OPT_TSOFFSET && olen >= 8)
-			ifc->offset_s = (int64_t)get64(ng, val);
 		if ((size_t)(end - val) <= ((olen + 3u) & ~3u))
 			break;  /* the last option (its padding may be left out) */
 		p = val + ((olen + 3u) & ~3u);
 	}
+	return 0;
+}
+
+/* A text option into dst: at most cap - 1 bytes, up to a NUL in it.  The
+ * bytes are the file's: whoever shows them escapes them. */
+static void option_text(char *dst, size_t cap, const uint8_t *val, unsigned len)
+{
+	size_t n = len < cap - 1 ? len : cap - 1;
+
+	memcpy(dst, val, n);
+	dst[n] = '\0';
+}
+
+static int iface_option(struct pcapng *ng, unsigned code, const uint8_t *val, unsigned len,
+			void *ctx)
+{
+	struct ng_iface *ifc = ctx;
+
+	if (code == OPT_TSRESOL && len >= 1 && tsresol(ng, val[0], &ifc->hz) < 0)
+		return -1;
+	if (code == OPT_TSOFFSET && len >= 8)
+		ifc->offset_s = (int64_t)get64(ng, val);
+	if (code == OPT_IF_NAME)
+		option_text(ifc->name, sizeof ifc->name, val, len);
+	return 0;
+}
+
+/* The first section's first comment is the capture's. */
+static int section_option(struct pcapng *ng, unsigned code, const uint8_t *val, unsigned len,
+			  void *ctx)
+{
+	(void)ctx;
+	if (code == OPT_COMMENT && !ng->comment[0])
+		option_text(ng->comment, sizeof ng->comment, val, len);
+	return 0;
+}
+
+static int section(struct pcapng *ng, const uint8_t *b, uint32_t n)
+{
+	unsigned major, minor;
+
+	if (n < 16)
+		return fail(ng, "section header of %u bytes, under the 28 required",
+			    (unsigned)n + 12);
+	major = get16(ng, b + 4);
+	minor = get16(ng, b + 6);
+	if (major != 1)
+		return fail(ng, "pcapng version %u.%u is not supported (1.x is)", major, minor);
+	/* Its options only describe the capture: one that runs past the
+	 * block is not worth refusing the file for (ng->err is not read). */
+	options(ng, b + 16, b + n, "section header", section_option, NULL);
+	ng->nifs = 0;   /* interfaces belong to their section */
 	return 0;
 }
 
@@ -204,7 +247,7 @@ static int interface(struct pcapng *ng, const uint8_t *b, uint32_t n)
 			    (unsigned)n + 12);
 	ifc.linktype = get16(ng, b);
 	ifc.snaplen = get32(ng, b + 4);
-	if (iface_options(ng, &ifc, b + 8, b + n) < 0)
+	if (options(ng, b + 8, b + n, "interface", iface_option, &ifc) < 0)
 		return -1;
 	if (ng->nifs == ng->ifcap) {
 		uint32_t cap = ng->ifcap ? ng->ifcap * 2 : 4;

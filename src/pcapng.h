@@ -20,6 +20,7 @@ struct ng_iface {
 	uint32_t snaplen;       /* 0: none */
 	uint64_t hz;            /* timestamp units per second (if_tsresol) */
 	int64_t offset_s;       /* added to every timestamp (if_tsoffset) */
+	char name[48];          /* if_name, as the file says it ("": none) */
 };
 
 struct pcapng {
@@ -30,6 +31,7 @@ struct pcapng {
 	bool swap;              /* this section's byte order is not ours */
 	struct ng_iface *ifs;   /* this section's interfaces */
 	uint32_t nifs, ifcap;
+	char comment[256];      /* the first section's comment ("": none) */
 	char err[160];
 };
 

@@ -583,6 +583,18 @@ static const char *linktype_name(int lt)
 	return name ? name : "unknown";
 }
 
+/* What the file says of itself, for the report: its comment and its
+ * interfaces' names (pcapng). */
+static void report_capture(const struct replay *rp, const struct capfile *cf)
+{
+	const char *name[REPORT_MAX_IFNAMES];
+	unsigned n = 0;
+
+	while (n < REPORT_MAX_IFNAMES && (name[n] = cap_ifname(cf, n)) != NULL)
+		n++;
+	rep_capture(rp->out.rep, cap_comment(cf), name, n);
+}
+
 /* One line per link type refused.  Returns whether every frame was on
  * one: then the file is refused as a pcap of that link type would be. */
 static bool report_refused(const struct replay *rp)
@@ -835,6 +847,8 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 		rp.out.flow = NULL;
 		rp.out.frame = 0;
 		rp.tot.interrupted = stop_signal != 0;
+		if (rp.out.rep)
+			report_capture(&rp, &cf);
 		out_replay_summary(&rp.out, rp.t_last, opt->file, &rp.tot);
 	}
 	out_flush(&rp.out);

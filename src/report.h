@@ -100,5 +100,10 @@ void rep_cut(struct report *r, int row, ka_time t, const char *box, ka_time time
 	     ka_time gap, bool refreshed);
 void rep_replay_summary(struct report *r, ka_time t, const char *file,
 			const struct replay_totals *tot);
+/* What the capture says of itself (pcapng): its comment and the names of
+ * its interfaces, at most REPORT_MAX_IFNAMES ("" for none). */
+#define REPORT_MAX_IFNAMES 8
+void rep_capture(struct report *r, const char *comment, const char *const *ifname,
+		 unsigned n);
 
 #endif

@@ -94,6 +94,9 @@ struct model {
 	struct replay_totals tot;
 	bool short_of_memory;   /* some marks could not be kept */
 	const struct report_meta *meta;
+	char comment[256];      /* the capture's own (pcapng), "" for none */
+	char ifname[REPORT_MAX_IFNAMES][48];
+	unsigned nifnames;
 };
 
 static void *model_new(const struct report_meta *meta)
@@ -338,6 +341,17 @@ void rep_replay_summary(struct report *r, ka_time t, const char *file,
 	m->tot = *tot;
 }
 
+void rep_capture(struct report *r, const char *comment, const char *const *ifname,
+		 unsigned n)
+{
+	struct model *m = report_model(r, REPORT_REPLAY);
+
+	if (!m)
+		return;
+	snprintf(m->comment, sizeof m->comment, "%s", comment);
+	for (m->nifnames = 0; m->nifnames < n && m->nifnames < REPORT_MAX_IFNAMES; m->nifnames++)
+		snprintf(m->ifname[m->nifnames], sizeof m->ifname[0], "%s", ifname[m->nifnames]);
+}
 
 /* ---- the page ------------------------------------------------------------ */
 
@@ -660,11 +674,37 @@ static void summary_row(struct page *p, const char *what, uint64_t n)
 	page_printf(p, "</th><td class=\"num\">%llu</td></tr>\n", (unsigned long long)n);
 }
 
+/* What the file says of itself: text from the file, escaped. */
+static void capture_notes(struct page *p, const struct model *m)
+{
+	unsigned named = 0;
+
+	if (m->comment[0]) {
+		page_raw(p, "<p>Its comment: <q id=\"capture-comment\">");
+		page_text(p, m->comment);
+		page_raw(p, "</q></p>\n");
+	}
+	for (unsigned i = 0; i < m->nifnames; i++)
+		named += m->ifname[i][0] != '\0';
+	if (!named)
+		return;
+	page_raw(p, "<p>Its interfaces: ");
+	for (unsigned i = 0, k = 0; i < m->nifnames; i++) {
+		if (!m->ifname[i][0])
+			continue;
+		page_raw(p, k++ ? ", <code data-kind=\"interface\">" : "<code data-kind=\"interface\">");
+		page_text(p, m->ifname[i]);
+		page_raw(p, "</code>");
+	}
+	page_raw(p, ".</p>\n");
+}
+
 static void capture_summary(struct page *p, const struct model *m)
 {
 	const struct replay_totals *t = &m->tot;
 
 	page_raw(p, "<section id=\"capture\">\n<h2>The capture</h2>\n");
+	capture_notes(p, m);
 	if (!m->summary) {
 		page_raw(p, "<p class=\"muted\">No summary: the capture was not read through.</p>\n");
 	} else {

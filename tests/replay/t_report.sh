@@ -12,7 +12,8 @@
 # must not be blank.
 # A capture with more probed flows than REPORT_MAX_FLOWS draws exactly that
 # many, the first to start probing, and says how many were left out.  A
-# capture named with markup in it does not inject any.  No root needed.
+# capture named with markup in it, or whose comment has markup in it, does
+# not inject any.  No root needed.
 . tests/integration/lib.sh
 . tests/lib/report.sh
 need_kaprobe
@@ -219,4 +220,16 @@ cp pcaps/peer-reset.pcap "$evil"
 report_dom "$T/evil.html" "$T/evil.dom" || fail "evil: chromium could not load the page"
 assert_eq 0 "$(dom_count "$T/evil.dom" 'id="injected"')" "evil: an element from the file name"
 grep -qF '&quot;&gt;&lt;b id=injected&gt;' "$T/evil.html" || fail "evil: the name is not shown escaped"
+
+# So does the capture's own comment (pcapng, as editcap writes it), shown
+# on the page as the file gives it.
+comment='<b id=injected2>lab</b> & "tests" é'
+editcap -F pcapng --capture-comment "$comment" pcaps/peer-reset.pcap "$T/comment.pcapng" ||
+	fail "editcap --capture-comment"
+"$KAPROBE" replay --report "$T/comment.html" "$T/comment.pcapng" >/dev/null || fail "replay comment"
+report_dom "$T/comment.html" "$T/comment.dom" || fail "comment: chromium could not load the page"
+assert_eq 0 "$(dom_count "$T/comment.dom" 'id="injected2"')" "comment: an element from the comment"
+assert_eq "$comment" "$(python3 -c 'import html, re, sys
+m = re.search(r"<q id=\"capture-comment\">(.*?)</q>", open(sys.argv[1]).read())
+print(html.unescape(m.group(1)) if m else "")' "$T/comment.dom")" "comment: the text shown"
 exit 0

@@ -276,9 +276,76 @@ static void test_damage(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "10^-20"));
 }
 
+/* An option: code, length, value padded to 4. */
+static void option(struct file *f, uint16_t code, const char *val)
+{
+	put16(f, code);
+	put16(f, (uint16_t)strlen(val));
+	bytes(f, val, strlen(val));
+}
+
+/* The capture's own words: the first section's first comment and each
+ * interface's if_name, kept as bytes (escaping is the page's); a section
+ * option that runs past its block does not cost the file. */
+static void test_comment_and_names(void)
+{
+	static struct file f, g;
+	FILE *fp;
+	struct pcapng ng;
+	struct capframe fr;
+	size_t at = block(&f, 0x0A0D0D0A);
+
+	put32(&f, 0x1A2B3C4D);
+	put16(&f, 1);
+	put16(&f, 0);
+	put64(&f, UINT64_MAX);
+	option(&f, 1, "<b>lab</b> & \"capture\"");
+	option(&f, 1, "a second comment");
+	put32(&f, 0);
+	end_block(&f, at);
+	at = block(&f, 1);
+	put16(&f, 1);
+	put16(&f, 0);
+	put32(&f, 0);
+	option(&f, 2, "eth0\"><img src=x>");
+	put32(&f, 0);
+	end_block(&f, at);
+	epb(&f, 0, 1, "abc");
+	fp = fmemopen(f.b, f.n, "rb");
+	CU_ASSERT_FATAL(fp != NULL);
+	CU_ASSERT_EQUAL_FATAL(ng_open(&ng, fp), 0);
+	CU_ASSERT_EQUAL(ng_next(&ng, &fr), 1);
+	CU_ASSERT_STRING_EQUAL(ng.comment, "<b>lab</b> & \"capture\"");
+	CU_ASSERT_EQUAL_FATAL(ng.nifs, 1);
+	CU_ASSERT_STRING_EQUAL(ng.ifs[0].name, "eth0\"><img src=x>");
+	ng_free(&ng);
+	fclose(fp);
+
+	/* A comment whose length runs past the section header. */
+	at = block(&g, 0x0A0D0D0A);
+	put32(&g, 0x1A2B3C4D);
+	put16(&g, 1);
+	put16(&g, 0);
+	put64(&g, UINT64_MAX);
+	put16(&g, 1);
+	put16(&g, 200);
+	end_block(&g, at);
+	idb(&g, 1, 0, 0xff, 0);
+	epb(&g, 0, 1, "abc");
+	fp = fmemopen(g.b, g.n, "rb");
+	CU_ASSERT_FATAL(fp != NULL);
+	CU_ASSERT_EQUAL_FATAL(ng_open(&ng, fp), 0);
+	CU_ASSERT_EQUAL(ng_next(&ng, &fr), 1);
+	CU_ASSERT_STRING_EQUAL(ng.comment, "");
+	CU_ASSERT_STRING_EQUAL(ng.ifs[0].name, "");
+	ng_free(&ng);
+	fclose(fp);
+}
+
 void suite_pcapng(void)
 {
 	UNIT_SUITE("pcapng",
 		   UNIT_TEST(test_interfaces_and_times),
-		   UNIT_TEST(test_damage));
+		   UNIT_TEST(test_damage),
+		   UNIT_TEST(test_comment_and_names));
 }
