@@ -69,7 +69,8 @@ static void end_block(struct file *f, size_t at)
 	f->n = end;
 }
 
-static void shb(struct file *f)
+/* A section header up to its options; end_block(f, returned) ends it. */
+static size_t shb_start(struct file *f)
 {
 	size_t at = block(f, 0x0A0D0D0A);
 
@@ -77,7 +78,12 @@ static void shb(struct file *f)
 	put16(f, 1);
 	put16(f, 0);
 	put64(f, UINT64_MAX);
-	end_block(f, at);
+	return at;
+}
+
+static void shb(struct file *f)
+{
+	end_block(f, shb_start(f));
 }
 
 /* An interface; tsresol 0xff: none given (microseconds). */
@@ -293,12 +299,8 @@ static void test_comment_and_names(void)
 	FILE *fp;
 	struct pcapng ng;
 	struct capframe fr;
-	size_t at = block(&f, 0x0A0D0D0A);
+	size_t at = shb_start(&f);
 
-	put32(&f, 0x1A2B3C4D);
-	put16(&f, 1);
-	put16(&f, 0);
-	put64(&f, UINT64_MAX);
 	option(&f, 1, "<b>lab</b> & \"capture\"");
 	option(&f, 1, "a second comment");
 	put32(&f, 0);
@@ -322,11 +324,7 @@ static void test_comment_and_names(void)
 	fclose(fp);
 
 	/* A comment whose length runs past the section header. */
-	at = block(&g, 0x0A0D0D0A);
-	put32(&g, 0x1A2B3C4D);
-	put16(&g, 1);
-	put16(&g, 0);
-	put64(&g, UINT64_MAX);
+	at = shb_start(&g);
 	put16(&g, 1);
 	put16(&g, 200);
 	end_block(&g, at);
