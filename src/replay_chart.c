@@ -484,5 +484,5 @@ const char replay_page_style[] =
 	"svg text.vline{stroke:none;font-weight:700}svg text.v-alive{fill:var(--ok)}"
 	"svg text.v-dead,svg text.v-unreachable{fill:var(--bad)}svg text.v-reset{fill:var(--warn)}"
 	"svg text.v-open,svg text.v-none{fill:var(--muted)}\n"
-	".legend svg .cut{stroke:var(--bad)}\n"
+	".legend svg .cut{stroke:var(--bad)}.legend svg .cut.refreshed{stroke:var(--muted)}\n"
 	"@media print{.sorter input,.sorter label,.sorter>.muted{display:none}}\n";
