@@ -290,6 +290,19 @@ static void option(struct file *f, uint16_t code, const char *val)
 	bytes(f, val, strlen(val));
 }
 
+/* Open f and read its first frame, which must be there: the stream to
+ * close after ng_free. */
+static FILE *first_frame(struct file *f, struct pcapng *ng)
+{
+	FILE *fp = fmemopen(f->b, f->n, "rb");
+	struct capframe fr;
+
+	CU_ASSERT_FATAL(fp != NULL);
+	CU_ASSERT_EQUAL_FATAL(ng_open(ng, fp), 0);
+	CU_ASSERT_EQUAL(ng_next(ng, &fr), 1);
+	return fp;
+}
+
 /* The capture's own words: the first section's first comment and each
  * interface's if_name, kept as bytes (escaping is the page's); a section
  * option that runs past its block does not cost the file. */
@@ -298,7 +311,6 @@ static void test_comment_and_names(void)
 	static struct file f, g;
 	FILE *fp;
 	struct pcapng ng;
-	struct capframe fr;
 	size_t at = shb_start(&f);
 
 	option(&f, 1, "<b>lab</b> & \"capture\"");
@@ -313,10 +325,7 @@ static void test_comment_and_names(void)
 	put32(&f, 0);
 	end_block(&f, at);
 	epb(&f, 0, 1, "abc");
-	fp = fmemopen(f.b, f.n, "rb");
-	CU_ASSERT_FATAL(fp != NULL);
-	CU_ASSERT_EQUAL_FATAL(ng_open(&ng, fp), 0);
-	CU_ASSERT_EQUAL(ng_next(&ng, &fr), 1);
+	fp = first_frame(&f, &ng);
 	CU_ASSERT_STRING_EQUAL(ng.comment, "<b>lab</b> & \"capture\"");
 	CU_ASSERT_EQUAL_FATAL(ng.nifs, 1);
 	CU_ASSERT_STRING_EQUAL(ng.ifs[0].name, "eth0\"><img src=x>");
@@ -330,10 +339,7 @@ static void test_comment_and_names(void)
 	end_block(&g, at);
 	idb(&g, 1, 0, 0xff, 0);
 	epb(&g, 0, 1, "abc");
-	fp = fmemopen(g.b, g.n, "rb");
-	CU_ASSERT_FATAL(fp != NULL);
-	CU_ASSERT_EQUAL_FATAL(ng_open(&ng, fp), 0);
-	CU_ASSERT_EQUAL(ng_next(&ng, &fr), 1);
+	fp = first_frame(&g, &ng);
 	CU_ASSERT_STRING_EQUAL(ng.comment, "");
 	CU_ASSERT_STRING_EQUAL(ng.ifs[0].name, "");
 	ng_free(&ng);
