@@ -173,6 +173,10 @@ static void test_timeouts(void)
 	CU_ASSERT_EQUAL(count(p, "id=\"timeout-chart\""), 1);
 	CU_ASSERT_EQUAL(count(p, "class=\"lane-bar\""), 3);
 	CU_ASSERT_EQUAL(count(p, "class=\"lane-bar inconsistent\""), 1);
+	/* The one bracketed hop (2) again, close up on a linear axis. */
+	CU_ASSERT_EQUAL(count(p, "id=\"timeout-close\""), 1);
+	CU_ASSERT_EQUAL(count(p, "class=\"lane-bar inconsistent close\" data-hop=\"2\""), 1);
+	CU_ASSERT_EQUAL(count(p, " close\" data-hop="), 1);
 	/* 100 ms to 2h4m: the built-ins but conntrack's 5 days, the two
 	 * 350 s boxes on one line. */
 	CU_ASSERT_EQUAL(count(p, "data-kind=\"reference\""), 5);
@@ -180,6 +184,31 @@ static void test_timeouts(void)
 	CU_ASSERT_EQUAL(count(p, "data-max-idle=\"10.000\""), 1);
 	CU_ASSERT_EQUAL(count(p, "Some measurements disagree"), 1);
 	CU_ASSERT_EQUAL(count(p, "data-result=\"fail\""), 1);
+	free(p);
+}
+
+/* Brackets too far apart for one linear axis: no close-up (each would be
+ * under a pixel wide); their values are in the table. */
+static void feed_far(struct report *r)
+{
+	struct tr_timeout t[2] = {
+		{ .hop = 1, .family = AF_INET, .alive = 1000000, .dead = 1300000,
+		  .measurements = 6 },
+		{ .hop = 2, .family = AF_INET, .alive = 1000 * S, .dead = 1300 * S,
+		  .measurements = 6 },
+	};
+
+	rep_hop_timeout(r, 0, &t[0]);
+	rep_hop_timeout(r, 0, &t[1]);
+	rep_trace_summary(r, 0, true, 1, false, 0);
+}
+
+static void test_no_close_up(void)
+{
+	char *p = page_of(3600 * S, feed_far);
+
+	CU_ASSERT_EQUAL(count(p, "id=\"timeout-chart\""), 1);
+	CU_ASSERT_EQUAL(count(p, "id=\"timeout-close\""), 0);
 	free(p);
 }
 
@@ -214,5 +243,6 @@ static void test_unfinished(void)
 void suite_report_trace(void)
 {
 	UNIT_SUITE("report_trace", UNIT_TEST(test_path), UNIT_TEST(test_timeouts),
+		   UNIT_TEST(test_no_close_up),
 		   UNIT_TEST(test_unfinished));
 }
