@@ -82,39 +82,41 @@ static const struct option replay_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* What the audit and the trace share: output, help, the connection's
+ * options and --report. */
+#define OUTPUT_OPTIONS \
+	{ "json", no_argument, NULL, OPT_JSON }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }
+#define PATH_OPTIONS \
+	{ "interface", required_argument, NULL, 'i' }, \
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT }, \
+	{ "relinquish-privileges", required_argument, NULL, 'Z' }, \
+	{ "report", required_argument, NULL, OPT_REPORT }
+
 static const struct option audit_longopts[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
+	OUTPUT_OPTIONS,
 	{ "intvl", required_argument, NULL, OPT_INTVL },
 	{ "max-idle", required_argument, NULL, OPT_MAX_IDLE },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "resolution", required_argument, NULL, OPT_RESOLUTION },
-	{ "interface", required_argument, NULL, 'i' },
-	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
-	{ "relinquish-privileges", required_argument, NULL, 'Z' },
-	{ "report", required_argument, NULL, OPT_REPORT },
+	PATH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
 static const struct option trace_longopts[] = {
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
+	OUTPUT_OPTIONS,
 	{ "max-hops", required_argument, NULL, OPT_MAX_HOPS },
 	{ "variant", required_argument, NULL, OPT_VARIANT },
 	{ "timeouts", no_argument, NULL, OPT_TIMEOUTS },
 	{ "max-idle", required_argument, NULL, OPT_MAX_IDLE },
 	{ "resolution", required_argument, NULL, OPT_RESOLUTION },
-	{ "interface", required_argument, NULL, 'i' },
-	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
-	{ "relinquish-privileges", required_argument, NULL, 'Z' },
-	{ "report", required_argument, NULL, OPT_REPORT },
+	PATH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
+
 /* The commands: the prober has no name. */
 static const struct command {
 	const char *name;
