@@ -249,6 +249,7 @@ struct common {
 	long probes;
 	const char *profile;
 	bool json, quiet;
+	const char *report;     /* --report (replay, audit, trace) */
 };
 
 /* Handle one shared option: 1 when handled, 0 when not one of them, or
@@ -270,6 +271,7 @@ static int common_opt(int c, struct common *cm)
 		break;
 	case OPT_PROFILE: cm->profile = optarg; break;
 	case OPT_JSON: cm->json = true; break;
+	case OPT_REPORT: cm->report = optarg; break;
 	case 'q': cm->quiet = true; break;
 	case 'h': fputs(cmd->help, stdout); exit(0);
 	case 'V':
@@ -548,10 +550,6 @@ static int replay_main(int argc, char **argv)
 	int c, rc = 0;
 
 	while ((c = next_opt(argc, argv, ":qhV", replay_longopts, &cm, &rc)) >= 0) {
-		if (c == OPT_REPORT) {
-			rm.path = optarg;
-			continue;
-		}
 		rc = replay_opt(c, &o, err, sizeof err);
 		if (rc > 0)
 			return option_error(c, argv);
@@ -569,6 +567,7 @@ static int replay_main(int argc, char **argv)
 	o.timings = cm.profile || cm.idle || cm.intvl || cm.probes || user_timeout;
 	o.json = cm.json;
 	o.quiet = cm.quiet;
+	rm.path = cm.report;
 	rm.subject = o.file;
 	rm.box = o.box;
 	rm.nboxes = o.nboxes;
@@ -597,9 +596,6 @@ static int audit_main(int argc, char **argv)
 	while ((c = next_opt(argc, argv, ":i:Z:q46hV", audit_longopts, &cm, &rc)) >= 0) {
 		rc = 0;
 		switch (c) {
-		case OPT_REPORT:
-			rm.path = optarg;
-			break;
 		case OPT_MAX_IDLE:
 			rc = parse_duration(optarg, 1000000, 24LL * 3600 * 1000000, &o.max_idle,
 					    err, sizeof err);
@@ -633,6 +629,7 @@ static int audit_main(int argc, char **argv)
 	o.intvl = cm.intvl;
 	o.json = cm.json;
 	o.quiet = cm.quiet;
+	rm.path = cm.report;
 	rm.subject = o.target;
 	rm.max_idle = o.max_idle;
 	if ((rc = open_report(&rm, &o.report)) != 0)
@@ -677,9 +674,6 @@ static int trace_main(int argc, char **argv)
 	while ((c = next_opt(argc, argv, ":i:Z:q46hV", trace_longopts, &cm, &rc)) >= 0) {
 		rc = 0;
 		switch (c) {
-		case OPT_REPORT:
-			rm.path = optarg;
-			break;
 		case OPT_MAX_HOPS:
 			rc = parse_count(optarg, 1, 255, &n, err, sizeof err);
 			o.max_hops = (unsigned)n;
@@ -711,6 +705,7 @@ static int trace_main(int argc, char **argv)
 		return rc;
 	o.json = cm.json;
 	o.quiet = cm.quiet;
+	rm.path = cm.report;
 	rm.subject = o.target;
 	rm.max_idle = o.timeouts ? o.max_idle : 0;
 	if ((rc = open_report(&rm, &o.report)) != 0)
