@@ -80,6 +80,7 @@ static const struct report_kind_ops *kind_ops(enum report_kind k)
 struct report *report_open(const struct report_meta *m, char *err, size_t errlen)
 {
 	struct report *r = calloc(1, sizeof *r);
+	const char *why;
 	struct stat st;
 
 	if (!r) {
@@ -90,26 +91,25 @@ struct report *report_open(const struct report_meta *m, char *err, size_t errlen
 	r->ops = kind_ops(m->kind);
 	r->started = time(NULL);
 	/* Not truncated yet: a run that fails leaves an earlier report as
-	 * it was, and removes a file it created itself. */
-	r->fd = open(m->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	 * it was, and removes a file it created itself.  O_NONBLOCK: a FIFO
+	 * with no reader is refused (ENXIO) instead of hanging the run. */
+	r->fd = open(m->path, O_WRONLY | O_CREAT | O_EXCL | O_NONBLOCK | O_CLOEXEC, 0644);
 	r->created = r->fd >= 0;
 	if (r->fd < 0 && errno == EEXIST)
-		r->fd = open(m->path, O_WRONLY | O_CLOEXEC);
-	if (r->fd < 0 || fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "--report %s: %s", m->path,
-			 r->fd < 0 ? strerror(errno) : "not a regular file");
-		if (r->fd >= 0)
-			close(r->fd);
-		free(r);
-		return NULL;
-	}
-	if (!(r->model = r->ops->model_new(m))) {
-		snprintf(err, errlen, "--report %s: out of memory", m->path);
+		r->fd = open(m->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (r->fd < 0)
+		why = errno == ENXIO ? "not a regular file" : strerror(errno);
+	else if (fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (!(r->model = r->ops->model_new(m)))
+		why = "out of memory";
+	else
+		return r;
+	snprintf(err, errlen, "--report %s: %s", m->path, why);
+	if (r->fd >= 0)
 		close(r->fd);
-		free(r);
-		return NULL;
-	}
-	return r;
+	free(r);
+	return NULL;
 }
 
 static void page_head(struct page *p, const struct report *r)
