@@ -46,4 +46,10 @@ head -c $(($(stat -c %s "$pcap") - 20)) "$pcap" >"$d/cut.pcap"
 assert_eq 65 "$?" "exit status of a capture cut short"
 assert_match '<dd id="status">65</dd>' "$(cat "$d/cut.html")" "the cut capture's page"
 assert_match 'data-kind="flow"' "$(cat "$d/cut.html")" "the cut capture's page shows its flows"
+# A FIFO nobody reads is refused at once (73), not waited on.
+mkfifo "$d/fifo" || fail "mkfifo"
+timeout 10 ./kaprobe replay --report "$d/fifo" "$pcap" >/dev/null 2>"$d/fifo.err"
+assert_eq 73 "$?" "exit status of --report onto a FIFO"
+assert_eq "kaprobe replay: --report $d/fifo: not a regular file" "$(cat "$d/fifo.err")" \
+	"stderr of --report onto a FIFO"
 echo ok
