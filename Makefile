@@ -39,9 +39,12 @@ MANDIR  ?= $(PREFIX)/share/man
 LIBNET_DEFINES := $(shell libnet-config --defines 2>/dev/null)
 LIBNET_LIBS    := $(shell libnet-config --libs 2>/dev/null || echo -lnet)
 
+# A user's CFLAGS and CPPFLAGS are theirs (make CFLAGS=-O0 keeps working);
+# the language, warnings, dependency files and include path are the
+# project's and always apply.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
-CPPFLAGS += -D_GNU_SOURCE -D_DEFAULT_SOURCE $(LIBNET_DEFINES) -Isrc
+KP_CFLAGS   := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
+KP_CPPFLAGS := -D_GNU_SOURCE -D_DEFAULT_SOURCE $(LIBNET_DEFINES) -Isrc -MMD -MP
 LDLIBS   += -lpcap $(LIBNET_LIBS) -lm
 
 # Sanitized builds live apart so that they never mix with normal objects.
@@ -50,14 +53,22 @@ BUILD   := build-san
 BIN     := $(BUILD)/kaprobe
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
-BUILD   := build
-BIN     := kaprobe
+BUILD   ?= build
+BIN     ?= kaprobe
 SAN     :=
 endif
 TOOLS_DIR := build/tools
+COMPILE = $(CC) $(CPPFLAGS) $(KP_CPPFLAGS) $(CFLAGS) $(KP_CFLAGS) $(SAN)
 
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o)
+# The layers, lowest first: a folder includes only folders before it in
+# this list (tools/layercheck.sh, run by `make test`).  Each is a static
+# library, so that a test or fuzzer links only the layers it needs.
+LAYERS   := util decode capfile tcp net engine emit report cmd
+MAIN_SRC := src/cmd/main.c
+SRC      := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
+LIB_SRC  := $(filter-out $(MAIN_SRC),$(SRC))
+# Highest layer first, as the linker wants them.
+LIBS     := $(foreach l,$(shell echo $(LAYERS) | tr ' ' '\n' | tac),$(BUILD)/lib/libkp_$(l).a)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%.o)
 TOOLS    := $(patsubst tools/%.c,$(TOOLS_DIR)/%,$(wildcard tools/*.c))
@@ -66,44 +77,56 @@ export KAPROBE := $(abspath $(BIN))
 # The steps that need root: directly as root, through sudo as a user.
 ASROOT := bash tools/asroot.sh
 
-.PHONY: all deps test unit fuzz-regress cli-test replay-test report-test integration fuzz bench \
-	bench-conns bench-audit demo report-examples deb pkg-test clean install install-setcap
+.PHONY: all deps test unit layer-check fuzz-regress cli-test replay-test report-test integration \
+	fuzz bench bench-conns bench-audit demo report-examples deb pkg-test clean install \
+	install-setcap
 all: $(BIN) $(TOOLS)
 
-$(BIN): $(BUILD)/main.o $(LIB_OBJ)
+$(BIN): $(BUILD)/obj/cmd/main.o $(LIBS)
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN) -c -o $@ $<
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(COMPILE) -c -o $@ $<
+
+# libkp_LAYER.a: the layer's objects (cmd's without main.o).
+define layer_lib
+$(BUILD)/lib/libkp_$(1).a: $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out $(MAIN_SRC),$(wildcard src/$(1)/*.c)))
+	@mkdir -p $$(@D)
+	@rm -f $$@
+	$(AR) rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l))))
 
 # Test tools: always the plain build, whatever SANITIZE says.
 $(TOOLS_DIR)/%: tools/%.c
 	@mkdir -p $(TOOLS_DIR)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(KP_CPPFLAGS) -MF $@.d $(CFLAGS) $(KP_CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 # The unit runner calls suite_NAME() for every tests/unit/test_NAME.c.
-$(BUILD)/unit/suites.inc: $(UNIT_SRC) | $(BUILD)
-	@mkdir -p $(BUILD)/unit
+$(BUILD)/unit/suites.inc: $(UNIT_SRC)
+	@mkdir -p $(@D)
 	@for f in $(UNIT_SRC); do n=$${f##*/test_}; echo "SUITE($${n%.c})"; done > $@
 
-$(BUILD)/unit/%.o: tests/unit/%.c $(wildcard src/*.h) tests/unit/unit.h | $(BUILD)
-	@mkdir -p $(BUILD)/unit
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(SAN) -c -o $@ $<
+$(BUILD)/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(COMPILE) -Itests/unit -c -o $@ $<
 
-$(BUILD)/unit/main.o: tests/unit/main.c $(BUILD)/unit/suites.inc tests/unit/unit.h
-	$(CC) $(CPPFLAGS) -Itests/unit -I$(BUILD)/unit $(CFLAGS) $(SAN) -c -o $@ $<
+$(BUILD)/unit/main.o: tests/unit/main.c $(BUILD)/unit/suites.inc
+	@mkdir -p $(@D)
+	$(COMPILE) -Itests/unit -I$(BUILD)/unit -c -o $@ $<
 
-$(BUILD)/unit_tests: $(BUILD)/unit/main.o $(UNIT_OBJ) $(LIB_OBJ)
+$(BUILD)/unit_tests: $(BUILD)/unit/main.o $(UNIT_OBJ) $(LIBS)
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcunit
 
-$(BUILD):
-	@mkdir -p $(BUILD)
+-include $(shell find $(BUILD) build/tools -name '*.d' 2>/dev/null)
 
 deps:
 	@bash tools/install-deps.sh
 
 test: deps
 	$(MAKE) all $(BUILD)/unit_tests
+	$(MAKE) layer-check
 	$(MAKE) unit
 	$(MAKE) fuzz-regress
 	$(MAKE) cli-test
@@ -114,6 +137,10 @@ test: deps
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
+
+# No file includes a layer above its own (see LAYERS).
+layer-check:
+	bash tools/layercheck.sh $(LAYERS)
 
 # Every input the fuzzers ever crashed on, and their seeds, replayed
 # through the harnesses under ASan + UBSan.

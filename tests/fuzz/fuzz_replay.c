@@ -1,4 +1,4 @@
-/* fuzz_replay.c - libFuzzer harness for `kaprobe replay` (src/replay.c).
+/* fuzz_replay.c - libFuzzer harness for `kaprobe replay` (src/cmd/replay.c).
  *
  * The input is a whole capture file (pcap or pcapng, any link type),
  * read through fmemopen() by replay_stream() twice:
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "replay.h"
+#include "cmd/replay.h"
 
 #define CHECK(c) do { if (!(c)) __builtin_trap(); } while (0)
 

@@ -1,4 +1,4 @@
-/* fuzz_segment.c - libFuzzer harness for the frame decoder (src/segment.c).
+/* fuzz_segment.c - libFuzzer harness for the frame decoder (src/decode/segment.c).
  *
  * Input: byte 0 picks the link type (modulo the table below, which ends
  * with one the decoder does not support); the rest is one captured frame.
@@ -18,7 +18,7 @@
 
 #include <pcap/pcap.h>
 
-#include "segment.h"
+#include "decode/segment.h"
 
 #define LINKTYPE_RAW 101
 #define UNSUPPORTED_LINKTYPE 147 /* DLT_USER0: never a decoder link type */

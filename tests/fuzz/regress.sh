@@ -3,7 +3,7 @@
 # harnesses, without libFuzzer: fast (a few seconds), for `make test`.
 #
 # Builds build/fuzz/regress_NAME from tests/fuzz/fuzz_NAME.c + standalone.c
-# + src/*.c (not main.c) with -fsanitize=address,undefined (clang if found,
+# + the layers it needs (sources()) with -fsanitize=address,undefined (clang if found,
 # else gcc; REGRESS_CC overrides), then runs
 #   tests/fuzz/regressions/NAME-*   and   tests/fuzz/seeds/NAME/*
 # through harness NAME.  Any sanitizer report, invariant trap or crash is a
@@ -19,7 +19,7 @@ TARGETS="segment replay"
 CPPFLAGS="-D_GNU_SOURCE -D_DEFAULT_SOURCE $(libnet-config --defines 2>/dev/null) -Isrc"
 CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
 LIBNET_LIBS=$(libnet-config --libs 2>/dev/null || echo -lnet)
-LIB_SRC=$(ls src/*.c | grep -v '^src/main\.c$')
+. tests/fuzz/sources.sh
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -27,7 +27,7 @@ mkdir -p "$B"
 for t in $TARGETS; do
 	# shellcheck disable=SC2086
 	$CC $CPPFLAGS $CFLAGS -o "$B/regress_$t" tests/fuzz/standalone.c "tests/fuzz/fuzz_$t.c" \
-		$LIB_SRC -lpcap $LIBNET_LIBS -lm 2>"$B/regress_$t.build.log" || {
+		$(sources "$t") $(libs "$t") 2>"$B/regress_$t.build.log" || {
 		cat "$B/regress_$t.build.log" >&2
 		echo "regress.sh: cannot build the $t harness" >&2
 		exit 2

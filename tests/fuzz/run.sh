@@ -36,7 +36,7 @@ else
 	UBSAN_SUPP=
 fi
 LIBNET_LIBS=$(libnet-config --libs 2>/dev/null || echo -lnet)
-LIB_SRC=$(ls src/*.c | grep -v '^src/main\.c$')
+. tests/fuzz/sources.sh
 
 mkdir -p "$B" "$REG"
 
@@ -44,8 +44,8 @@ build() {
 	local name=$1
 	echo "== build $B/fuzz_$name"
 	# shellcheck disable=SC2086
-	$CC $CPPFLAGS $CFLAGS -o "$B/fuzz_$name" "tests/fuzz/fuzz_$name.c" $LIB_SRC \
-		-lpcap $LIBNET_LIBS -lm || { echo "run.sh: build of fuzz_$name failed" >&2; exit 2; }
+	$CC $CPPFLAGS $CFLAGS -o "$B/fuzz_$name" "tests/fuzz/fuzz_$name.c" $(sources "$name") \
+		$(libs "$name") || { echo "run.sh: build of fuzz_$name failed" >&2; exit 2; }
 }
 
 maxlen() {

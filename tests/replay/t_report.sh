@@ -20,8 +20,8 @@ need_kaprobe
 command -v python3 >/dev/null || fail "python3 not installed (tools/install-deps.sh)"
 SYNTH=build/tools/synthcap
 [ -x "$SYNTH" ] || make -s "$SYNTH" || fail "cannot build $SYNTH"
-MAX_FLOWS=$(sed -n 's/^#define REPORT_MAX_FLOWS \([0-9]*\).*/\1/p' src/report.h)
-[ -n "$MAX_FLOWS" ] || fail "REPORT_MAX_FLOWS not found in src/report.h"
+MAX_FLOWS=$(sed -n 's/^#define REPORT_MAX_FLOWS \([0-9]*\).*/\1/p' src/report/report.h)
+[ -n "$MAX_FLOWS" ] || fail "REPORT_MAX_FLOWS not found in src/report/report.h"
 T=$(mktemp -d /tmp/t_report.XXXXXX) || fail mktemp
 trap 'rm -rf "$T"' EXIT
 

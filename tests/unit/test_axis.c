@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "axis.h"
+#include "report/axis.h"
 #include "unit.h"
 
 #define MAXT 64

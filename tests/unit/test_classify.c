@@ -3,8 +3,8 @@
  * (conn_seen_out / conn_seen_in from a handshake). */
 #include <string.h>
 
-#include "classify.h"
-#include "conn.h"
+#include "tcp/classify.h"
+#include "net/conn.h"
 #include "unit.h"
 
 #define ISS 1000u          /* our initial sequence number */

@@ -3,7 +3,7 @@
  * them in order. */
 #include <stdlib.h>
 
-#include "evloop.h"
+#include "engine/evloop.h"
 #include "unit.h"
 
 #define N 2000

@@ -2,7 +2,7 @@
  * including across 2^32. */
 #include <string.h>
 
-#include "flow.h"
+#include "tcp/flow.h"
 #include "unit.h"
 
 static struct segment seg(uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len)

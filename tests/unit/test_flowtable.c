@@ -3,7 +3,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "flowtable.h"
+#include "tcp/flowtable.h"
 #include "unit.h"
 
 static void addr4(uint8_t out[16], uint32_t host)
@@ -25,7 +25,7 @@ static void test_probers(void)
 	struct flowtable ft;
 	uint8_t a[16], b[16];
 	uint32_t f1, f2;
-	struct prober *p;
+	struct rprober *p;
 
 	CU_ASSERT_EQUAL_FATAL(ft_init(&ft), 0);
 	addr4(a, 0xc6120102);

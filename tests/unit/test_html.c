@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html.h"
+#include "report/html.h"
 #include "unit.h"
 
 #define FFFD "\xef\xbf\xbd"

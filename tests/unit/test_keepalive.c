@@ -1,6 +1,6 @@
 /* test_keepalive.c - the state machine over scripted timelines.
  * Times are in microseconds; S(x) is x seconds. */
-#include "keepalive.h"
+#include "tcp/keepalive.h"
 #include "unit.h"
 
 #define S(x) ((ka_time)((x) * 1000000))

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "outbuf.h"
+#include "emit/outbuf.h"
 #include "unit.h"
 
 /* A string builder: ob over buf, no stream. */

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "parse.h"
+#include "util/parse.h"
 #include "unit.h"
 
 #define MS 1000LL

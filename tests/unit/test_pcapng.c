@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capfile.h"
-#include "pcapng.h"
+#include "capfile/capfile.h"
+#include "capfile/pcapng.h"
 #include "unit.h"
 
 /* A file being built, in one byte order. */

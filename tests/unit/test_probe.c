@@ -4,8 +4,8 @@
 #include <pcap/dlt.h>
 #include <string.h>
 
-#include "probe.h"
-#include "segment.h"
+#include "net/probe.h"
+#include "decode/segment.h"
 #include "unit.h"
 
 static struct probe_spec spec(int family)

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "profile.h"
+#include "tcp/profile.h"
 #include "unit.h"
 
 #define SEC 1000000LL

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "quickselect.h"
+#include "util/quickselect.h"
 #include "unit.h"
 
 static int cmp(const void *a, const void *b)

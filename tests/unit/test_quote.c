@@ -4,9 +4,9 @@
 #include <pcap/dlt.h>
 #include <string.h>
 
-#include "probe.h"
-#include "quote.h"
-#include "segment.h"
+#include "net/probe.h"
+#include "tcp/quote.h"
+#include "decode/segment.h"
 #include "unit.h"
 
 #define BIT(f) (1u << (f))

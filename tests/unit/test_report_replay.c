@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "unit.h"
 
 #define S 1000000LL   /* a second, in ka_time */

@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "quote.h"
-#include "report.h"
+#include "tcp/quote.h"
+#include "report/report.h"
 #include "unit.h"
 
 #define S 1000000LL

@@ -12,7 +12,7 @@
 
 #include <pcap/pcap.h>
 
-#include "segment.h"
+#include "decode/segment.h"
 #include "unit.h"
 
 #define SPORT 40000

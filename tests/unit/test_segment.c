@@ -10,7 +10,7 @@
 
 #include <pcap/pcap.h>
 
-#include "segment.h"
+#include "decode/segment.h"
 #include "unit.h"
 
 /* ---- building frames ------------------------------------------------------ */

@@ -1,5 +1,5 @@
 /* test_seq.c - sequence arithmetic across the 2^32 wrap. */
-#include "seq.h"
+#include "tcp/seq.h"
 #include "unit.h"
 
 static void test_ordering_without_wrap(void)

@@ -1,7 +1,7 @@
 /* test_suggest.c - "did you mean" for commands and options. */
 #include <stddef.h>
 
-#include "suggest.h"
+#include "util/suggest.h"
 #include "unit.h"
 
 static const char *const commands[] = { "replay", "audit" };

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "svg.h"
+#include "report/svg.h"
 #include "unit.h"
 
 struct out {

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "target.h"
+#include "net/target.h"
 #include "unit.h"
 
 static void parse_ok(const char *arg, const char *host, uint16_t port)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "target.h"
+#include "net/target.h"
 #include "unit.h"
 
 static char path[64];

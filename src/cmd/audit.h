@@ -1,0 +1,32 @@
+/* audit.h - `kaprobe audit HOST:PORT`: how a path treats keep-alive probes
+ * and how long it keeps an idle flow (see audit.c). */
+#ifndef KAPROBE_AUDIT_H
+#define KAPROBE_AUDIT_H
+
+#include <stdbool.h>
+
+#include "util/ktime.h"
+
+struct report;
+
+struct audit_opts {
+	const char *target;       /* HOST:PORT as typed */
+	const char *iface;        /* -i, or NULL */
+	const char *user;         /* -Z, or NULL */
+	int family;               /* -4/-6, else AF_UNSPEC */
+	bool json, quiet;
+	ka_time max_idle;         /* longest idle tried (default 2h4m, RFC 5382) */
+	ka_time resolution;       /* stop bisecting when the bracket is this narrow */
+	ka_time intvl;            /* refresh interval; 0: half the longest live idle */
+	unsigned max_conns;       /* connections open at once */
+	unsigned rate;            /* probes per second, at most */
+	ka_time connect_timeout;
+	struct report *report;    /* --report, or NULL */
+};
+
+/* Run the audit.  Returns the exit status: 0 the path handles probes and
+ * keeps idle flows as RFC 5382 asks, 1 it does not, 3 could not connect,
+ * 64/70/77 as live mode. */
+int audit_run(const struct audit_opts *opt);
+
+#endif

@@ -1,0 +1,554 @@
+/* live.c - `kaprobe HOST:PORT...`: keep-alive acted out on real connections.
+ *
+ * A planner over the engine (engine.h): one connection per target (or
+ * --conns per target), the user's timings, the kernel's probe (or its
+ * one-byte variant), and the engine's events turned into ping-like lines,
+ * fping-like when there are several.  What counts as an answer is the
+ * engine's and the classifier's business, not this file's.
+ *
+ * With one connection the output is ping's: a verdict and a summary.  With
+ * several, every line and event names its connection, each connection
+ * ends with its own verdict (or "no-connection", with the reason), and a
+ * table (JSON: a summary counting verdicts) ends the run.
+ */
+#include "cmd/live.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio_ext.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "engine/engine.h"
+#include "util/exitcode.h"
+#include "emit/output.h"
+#include "util/parse.h"
+#include "net/target.h"
+#include "engine/variant.h"
+
+/* One connection of the run, from its target to its verdict. */
+struct lconn {
+	struct econn *c;         /* while it runs */
+	int dest;                /* its destination, or -1: unresolved */
+	const char *dst;         /* what to call it: "addr:port", or as typed */
+	unsigned id;             /* 1-based, in the order given */
+	const char *verdict;     /* NULL while running */
+	const char *reason;      /* no-connection: why */
+	int status;              /* its exit status */
+	struct ka_machine ka;    /* its machine, kept after the connection */
+	bool ready;
+};
+
+struct live {
+	const struct live_opts *opt;
+	struct engine e;
+	struct output out;
+	struct lconn *lc;
+	unsigned n, next, done;
+	bool multi;              /* more than one connection */
+	struct ev_timer pace;    /* the next connection may open */
+	bool status_line;        /* a status line on stderr (a terminal) */
+	bool shown;              /* ... and it is on the screen */
+	struct ev_timer tick;    /* redraws it */
+};
+
+static int verdict_status(enum ka_verdict v)
+{
+	switch (v) {
+	case KA_VERDICT_RESET: return EXIT_RESET;
+	case KA_VERDICT_DEAD:
+	case KA_VERDICT_UNREACHABLE: return EXIT_DEAD;
+	default: return EXIT_ALIVE;
+	}
+}
+
+/* Name the connection on the lines and events that follow. */
+static void tag(struct live *lv, const struct lconn *l)
+{
+	if (lv->multi) {
+		lv->out.conn = l->id;
+		lv->out.dst = l->dst;
+	}
+}
+
+static const struct ka_machine *machine(const struct lconn *l)
+{
+	return l->c ? &l->c->ka : &l->ka;
+}
+
+static void fill_rows(const struct live *lv, struct out_conn_row *rows)
+{
+	for (unsigned i = 0; i < lv->n; i++) {
+		const struct lconn *l = &lv->lc[i];
+
+		rows[i] = (struct out_conn_row){ .id = l->id, .dst = l->dst, .verdict = l->verdict,
+						 .reason = l->reason, .m = machine(l) };
+	}
+}
+
+static void end_run(struct live *lv, ka_time t)
+{
+	int status = EXIT_ALIVE;
+
+	struct out_conn_row *rows = calloc(lv->n, sizeof *rows);
+
+	lv->out.conn = 0;
+	lv->out.dst = NULL;
+	for (unsigned i = 0; i < lv->n; i++)
+		if (lv->lc[i].status > status)
+			status = lv->lc[i].status;
+	if (rows) {
+		fill_rows(lv, rows);
+		out_conn_table(&lv->out, t, rows, lv->n, lv->e.ignored);
+		free(rows);
+	}
+	engine_stop(&lv->e, status);
+}
+
+/* The connection's verdict.  Alone, the run ends with ping's summary;
+ * among several, the run ends when the last one has its verdict. */
+static void conclude(struct live *lv, struct lconn *l, ka_time t, const char *verdict,
+		     const char *reason, int status)
+{
+	if (l->verdict)
+		return;
+	l->verdict = verdict;
+	l->reason = reason;
+	l->status = status;
+	if (l->c) {
+		l->ka = l->c->ka;
+		engine_release(&lv->e, l->c);
+		l->c = NULL;
+	}
+	tag(lv, l);
+	if (!lv->multi) {
+		out_verdict(&lv->out, t, verdict, NULL);
+		out_summary(&lv->out, t, &l->ka, lv->e.ignored);
+		engine_stop(&lv->e, status);
+		return;
+	}
+	out_conn_verdict(&lv->out, t, verdict, reason, &l->ka);
+	if (++lv->done == lv->n)
+		end_run(lv, t);
+}
+
+/* ---- opening connections ---------------------------------------------------------- */
+
+/* Connections open at --connect-rate, so that a thousand SYNs do not land
+ * at once; each one's idle clock then runs from its own last receive. */
+static void open_next(struct live *lv)
+{
+	ka_time now = ev_now();
+
+	while (lv->next < lv->n && !lv->e.loop.stop) {
+		struct lconn *l = &lv->lc[lv->next++];
+
+		if (l->dest < 0)
+			continue;   /* unresolved: concluded already */
+		l->c = engine_connect(&lv->e, (unsigned)l->dest, &lv->opt->cfg,
+				      lv->opt->garbage ? variant_find("one-byte")->shape : NULL, l);
+		if (!l->c) {
+			/* Out of descriptors or ports: the run cannot go on. */
+			engine_fail(&lv->e, EXIT_NOCONNECT, "%s", lv->e.err);
+			return;
+		}
+		if (lv->next < lv->n) {
+			evloop_arm(&lv->e.loop, &lv->pace, now + 1000000 / lv->opt->connect_rate);
+			return;
+		}
+	}
+}
+
+static void on_pace(struct evloop *loop, struct ev_timer *t, ka_time now)
+{
+	(void)loop; (void)now;
+	open_next((struct live *)((char *)t - offsetof(struct live, pace)));
+}
+
+/* ---- events --------------------------------------------------------------------------- */
+
+static const char *reply_kind(enum cl_kind k)
+{
+	switch (k) {
+	case CL_RESET: return "rst";
+	case CL_DATA: return "data";
+	case CL_ICMP_ERROR: return "icmp";
+	default: return "ack";
+	}
+}
+
+static void on_reply(struct live *lv, struct lconn *l, const struct eng_event *ev)
+{
+	const struct segment *s = ev->seg;
+	char from[64], peer[64];
+	struct out_reply r = {
+		.kind = reply_kind(ev->cls), .n = ev->out.n, .round = ev->c->round,
+		.rtt = ev->out.rtt, .ttl = s->ttl, .from = peer,
+		.seq = s->seq, .ack = s->ack, .len = s->len, .icmp_type = -1,
+	};
+
+	addr_format(ev->c->k.family, ev->c->k.raddr, peer, sizeof peer);
+	if (s->kind == SEG_ICMP_ERR) {
+		addr_format(s->family, s->src, from, sizeof from);
+		r.from = from;
+		r.icmp_type = s->icmp_type;
+		r.icmp_code = s->icmp_code;
+		r.icmp_class = ev->hard ? "hard" : "soft";
+	}
+	out_reply(&lv->out, ev->t, &r);
+	if (ev->out.answered && lv->opt->count > 0 &&
+	    ev->c->ka.st.answered >= (unsigned long)lv->opt->count)
+		conclude(lv, l, ev->t, "alive", NULL, EXIT_ALIVE);
+}
+
+static void on_ignored(struct live *lv, const struct eng_event *ev)
+{
+	char from[64], text[192];
+	const struct segment *s = ev->seg;
+
+	addr_format(s->family, s->src, from, sizeof from);
+	if (ev->cls == CL_RST_UNTRUSTED) {
+		snprintf(text, sizeof text,
+			 "RST seq=%u from %s is not at RCV.NXT=%u: not acted on (RFC 5961)",
+			 s->seq, from, ev->c->k.flow.d[1].snd);
+		out_notice(&lv->out, ev->t, "untrusted-rst", text);
+		return;
+	}
+	out_ignored(&lv->out, ev->t, classify_reason(ev->cls), from, classify_why(ev->cls));
+}
+
+/* Alone, a connection that cannot be made ends the run with one line, as
+ * ping does; among several it is that connection's verdict. */
+static void on_connect_failed(struct live *lv, struct lconn *l, const struct eng_event *ev)
+{
+	const char *dst = lv->e.dest[l->dest].dst_txt, *reason;
+	char d[32];
+
+	if (ev->err == ENG_ERR_UNSEEN && !lv->multi) {
+		engine_fail(&lv->e, EXIT_SOFTWARE, "the capture on %s did not see the handshake: "
+			    "name the interface the connection uses with -i", lv->e.iface);
+		return;
+	}
+	if (!lv->multi) {
+		format_duration(lv->opt->connect_timeout, d, sizeof d);
+		if (ev->err == ETIMEDOUT)
+			engine_fail(&lv->e, EXIT_NOCONNECT, "cannot connect to %s: timed out after %s",
+				    dst, d);
+		else
+			engine_fail(&lv->e, EXIT_NOCONNECT, "cannot connect to %s: %s", dst,
+				    strerror(ev->err));
+		return;
+	}
+	reason = ev->err == ECONNREFUSED ? "refused" : ev->err == ETIMEDOUT ? "timeout"
+		 : ev->err == ENETUNREACH || ev->err == EHOSTUNREACH ? "unreachable"
+		 : ev->err == ECONNRESET ? "reset" : ev->err == ENG_ERR_UNSEEN ? "unseen" : "error";
+	conclude(lv, l, ev->t, "no-connection", reason, EXIT_NOCONNECT);
+}
+
+static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
+{
+	struct live *lv = ctx;
+	struct lconn *l = ev->c->user;
+	char src[80];
+
+	(void)e;
+	if (l->verdict)
+		return;
+	tag(lv, l);
+	switch (ev->kind) {
+	case ENG_READY:
+		l->ready = true;
+		engine_src_text(ev->c, src, sizeof src);
+		out_connect(&lv->out, ev->t, src, lv->e.dest[l->dest].dst_txt, lv->e.iface,
+			    flow_ts_negotiated(&ev->c->k.flow), &lv->opt->cfg);
+		break;
+	case ENG_CONNECT_FAILED:
+		on_connect_failed(lv, l, ev);
+		break;
+	case ENG_PROBE:
+		out_probe(&lv->out, ev->t, &(struct out_probe){
+			.n = ev->c->ka.probes_out, .round = ev->c->round, .seq = ev->probe->seq,
+			.ack = ev->probe->ack, .len = ev->probe->paylen,
+			.error = ev->err ? strerror(ev->err) : NULL });
+		break;
+	case ENG_REPLY:
+		on_reply(lv, l, ev);
+		break;
+	case ENG_IGNORED:
+		on_ignored(lv, ev);
+		break;
+	case ENG_PEER_FIN:
+		out_notice(&lv->out, ev->t, "peer-fin",
+			   "the peer closed its side of the connection (FIN)");
+		break;
+	case ENG_VERDICT:
+		conclude(lv, l, ev->t, ka_verdict_name(ev->c->ka.verdict), NULL,
+			 verdict_status(ev->c->ka.verdict));
+		break;
+	}
+}
+
+/* On a terminal, what the run is waiting for, in one line on stderr: with
+ * --profile linux the next probe is two hours away. */
+static void draw_status(struct live *lv, ka_time now)
+{
+	const struct econn *c = lv->multi ? NULL : lv->lc[0].c;
+	ka_time next = KA_NEVER;
+	unsigned running = 0, rounds = 0;
+	char d[32];
+
+	for (unsigned i = 0; i < lv->n; i++) {
+		const struct econn *k = lv->lc[i].c;
+
+		if (!k || k->state != EC_READY)
+			continue;
+		running++;
+		rounds += k->round;
+		if (k->timer.slot && k->timer.when < next)
+			next = k->timer.when;
+	}
+	format_duration(next == KA_NEVER || next < now ? 0 : next - now, d, sizeof d);
+	if (c && c->state != EC_READY)
+		fprintf(stderr, "\r\033[Kconnecting to %s", lv->lc[0].dst);
+	else if (c)
+		fprintf(stderr, "\r\033[Kround %u, %s; next probe in %s", c->round,
+			c->ka.state == KA_PROBING ? "waiting for an answer" : "idle", d);
+	else
+		fprintf(stderr, "\r\033[K%u of %u connections running, %u rounds; next probe in %s",
+			running, lv->n, rounds, d);
+	lv->shown = true;
+}
+
+static void on_tick(struct evloop *loop, struct ev_timer *t, ka_time now)
+{
+	struct live *lv = (struct live *)((char *)t - offsetof(struct live, tick));
+
+	draw_status(lv, now);
+	evloop_arm(loop, t, now + 1000000);
+}
+
+/* Once per turn of the loop, before it sleeps: the turn's lines go out in
+ * one write, under the status line.  A closed stdout (kaprobe ... | head)
+ * ends the run quietly, as ping's does. */
+static void on_flush(struct engine *e, void *ctx)
+{
+	struct live *lv = ctx;
+	bool pending = __fpending(lv->out.ob.f) > 0;
+
+	if (lv->shown && pending)
+		fputs("\r\033[K", stderr);
+	if (out_failed(&lv->out)) {
+		engine_stop(e, lv->lc && machine(&lv->lc[0])->last_answered ? EXIT_ALIVE : EXIT_DEAD);
+		return;
+	}
+	if (lv->shown && pending && !e->loop.stop)
+		draw_status(lv, ev_now());
+}
+
+/* SIGQUIT: the running statistics.  SIGINT, SIGTERM: like ping, the
+ * summary; a connection whose last round was answered is alive, one
+ * still waiting is "interrupted" (exit 4: no verdict yet). */
+static void on_signal(struct engine *e, int signo, void *ctx)
+{
+	struct live *lv = ctx;
+	ka_time now = ev_now();
+
+	if (signo == SIGQUIT) {
+		struct out_conn_row *rows = lv->multi ? calloc(lv->n, sizeof *rows) : NULL;
+
+		if (rows) {
+			fill_rows(lv, rows);
+			out_conn_status(stderr, rows, lv->n);
+			free(rows);
+		} else if (!lv->multi) {
+			out_status(stderr, machine(&lv->lc[0]));
+		}
+		return;
+	}
+	if (!lv->multi) {
+		struct lconn *l = &lv->lc[0];
+
+		if (machine(l)->last_answered) {
+			conclude(lv, l, now, "alive", NULL, EXIT_ALIVE);
+			return;
+		}
+		out_summary(&lv->out, now, machine(l), e->ignored);
+		engine_stop(e, EXIT_INTERRUPTED);
+		return;
+	}
+	for (unsigned i = 0; i < lv->n && !e->loop.stop; i++) {
+		struct lconn *l = &lv->lc[i];
+
+		if (machine(l)->last_answered)
+			conclude(lv, l, now, "alive", NULL, EXIT_ALIVE);
+		else
+			conclude(lv, l, now, l->ready ? "interrupted" : "no-connection",
+				 l->ready ? NULL : "interrupted", EXIT_INTERRUPTED);
+	}
+}
+
+static const struct engine_ops live_ops = { on_event, on_signal, on_flush };
+
+/* ---- setting up ------------------------------------------------------------------------- */
+
+static int by_dst(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The most connections to any one destination address and port: each
+ * needs a local port of its own (ports are unique per 4-tuple). */
+static unsigned busiest_dest(const struct live *lv)
+{
+	const char **d = malloc(lv->n * sizeof *d);
+	unsigned most = 0, run = 0;
+
+	if (!d)
+		return lv->n;
+	for (unsigned i = 0; i < lv->n; i++)
+		d[i] = lv->lc[i].dst;
+	qsort(d, lv->n, sizeof *d, by_dst);
+	for (unsigned i = 0; i < lv->n; i++) {
+		run = i && strcmp(d[i], d[i - 1]) == 0 ? run + 1 : 1;
+		most = run > most ? run : most;
+	}
+	free(d);
+	return most;
+}
+
+/* Every connection needs a descriptor and a local port: say so now, not
+ * halfway through. */
+static int check_limits(const struct live *lv)
+{
+	struct rlimit rl;
+	unsigned need = lv->n + 32, lo = 32768, hi = 60999, most;
+	FILE *f;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need) {
+		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		if (rl.rlim_cur < need) {
+			fprintf(stderr, "kaprobe: %u connections need %u descriptors, but the hard "
+				"limit is %lu (ulimit -Hn): fewer connections, or a higher limit\n",
+				lv->n, need, (unsigned long)rl.rlim_max);
+			return EXIT_USAGE;
+		}
+	}
+	if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r"))) {
+		if (fscanf(f, "%u %u", &lo, &hi) != 2)
+			lo = 32768, hi = 60999;
+		fclose(f);
+	}
+	most = busiest_dest(lv);
+	if (hi >= lo && most > hi - lo + 1) {
+		fprintf(stderr, "kaprobe: %u connections to one destination need as many local "
+			"ports, but net.ipv4.ip_local_port_range gives %u (%u-%u): fewer "
+			"connections, a wider range, or several kaprobes with their own source "
+			"addresses\n", most, hi - lo + 1, lo, hi);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Resolve every target; alone, one that fails ends the run as before;
+ * among several it is that target's connections' verdict. */
+static int add_targets(struct live *lv)
+{
+	const struct live_opts *o = lv->opt;
+	unsigned id = 0;
+
+	for (unsigned i = 0; i < o->ntargets; i++) {
+		int d = engine_add_dest(&lv->e, o->targets[i]);
+
+		if (d < 0 && (!lv->multi || -d == EXIT_USAGE || -d == EXIT_SOFTWARE)) {
+			fprintf(stderr, "kaprobe: %s\n", lv->e.err);
+			return -d;
+		}
+		if (d < 0)
+			fprintf(stderr, "kaprobe: %s\n", lv->e.err);
+		for (unsigned k = 0; k < o->conns; k++)
+			lv->lc[id++] = (struct lconn){
+				.dest = d, .id = id,
+				.dst = d < 0 ? o->targets[i] : lv->e.dest[d].dst_txt };
+	}
+	/* The destination array may have moved while it grew. */
+	for (unsigned i = 0; i < lv->n; i++)
+		if (lv->lc[i].dest >= 0)
+			lv->lc[i].dst = lv->e.dest[lv->lc[i].dest].dst_txt;
+	return 0;
+}
+
+static int setup(struct live *lv, const struct engine_opts *eo)
+{
+	int rc;
+
+	if ((rc = engine_init(&lv->e, eo)) != 0 || (rc = add_targets(lv)) != 0 ||
+	    (rc = check_limits(lv)) != 0)
+		return rc;
+	if (lv->e.ndests == 0) {
+		/* Nothing resolved: every connection's verdict is known. */
+		for (unsigned i = 0; i < lv->n; i++)
+			conclude(lv, &lv->lc[i], ev_now(), "no-connection", "unresolved",
+				 EXIT_NOCONNECT);
+		return lv->e.status;
+	}
+	if ((rc = engine_start(&lv->e)) != 0)
+		return rc;
+	lv->out.target = lv->e.dest[0].dst_txt;
+	for (unsigned i = 0; i < lv->n; i++)
+		if (lv->lc[i].dest < 0) {
+			tag(lv, &lv->lc[i]);
+			conclude(lv, &lv->lc[i], ev_now(), "no-connection", "unresolved",
+				 EXIT_NOCONNECT);
+		}
+	return 0;
+}
+
+int live_run(const struct live_opts *opt)
+{
+	static struct live lv;   /* the engine's buffers: not for the stack */
+	struct engine_opts eo = {
+		.family = opt->family, .iface = opt->iface, .wfile = opt->wfile,
+		.user = opt->user, .quit_signal = true, .connect_timeout = opt->connect_timeout,
+		.ops = &live_ops, .ctx = &lv,
+	};
+	int rc;
+
+	lv = (struct live){ .opt = opt, .n = opt->ntargets * opt->conns };
+	lv.multi = lv.n > 1;
+	lv.pace.fn = on_pace;
+	lv.lc = calloc(lv.n, sizeof *lv.lc);
+	if (!lv.lc) {
+		fprintf(stderr, "kaprobe: out of memory for %u connections\n", lv.n);
+		return EXIT_SOFTWARE;
+	}
+	out_init(&lv.out, stdout, opt->json, opt->quiet, ev_now());
+	lv.out.stamp = opt->stamp;
+	lv.status_line = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
+	lv.tick.fn = on_tick;
+	rc = setup(&lv, &eo);
+	if (rc == 0 && lv.done < lv.n) {
+		lv.out.wall_off = lv.e.ss.real_off;
+		if (lv.status_line)
+			evloop_arm(&lv.e.loop, &lv.tick, ev_now() + 1000000);
+		open_next(&lv);
+		rc = engine_run(&lv.e);
+		if (lv.shown)
+			fputs("\r\033[K", stderr);
+		if (lv.e.failed)
+			out_error(&lv.out, ev_now(), lv.e.err);
+		/* A full disk under -w stops the run: what was measured is
+		 * still worth its summary. */
+		if (rc == EXIT_CANTCREAT && !lv.multi && lv.lc[0].ready)
+			out_summary(&lv.out, ev_now(), machine(&lv.lc[0]), lv.e.ignored);
+	} else if (rc == 0) {
+		rc = lv.e.status;
+	}
+	engine_close(&lv.e);
+	free(lv.lc);
+	fflush(stdout);
+	return rc;
+}

@@ -1,0 +1,103 @@
+/* tracepriv.h - what trace.c (fates, hops, last hops) and tracetmo.c (each
+ * hop's idle timeout) share; not an API. */
+#ifndef KAPROBE_TRACEPRIV_H
+#define KAPROBE_TRACEPRIV_H
+
+#include "engine/engine.h"
+#include "cmd/trace.h"
+#include "emit/traceout.h"
+#include "engine/variant.h"
+
+#define SETTLE_US 300000       /* after the handshake, as the audit waits */
+#define WAIT_US 1000000        /* a probe unanswered this long is silent */
+#define TRIES 3
+#define GAP_US 600000          /* tcp_invalid_ratelimit (500 ms), with room */
+#define HOP_GAP_US 1000000     /* icmp_ratelimit: one error a second */
+/* Timings the machine never reaches by itself: probes are ours to send. */
+#define NEVER_US (1000LL * 24 * 3600 * 1000000)
+#define NEVER_PROBES 60000
+#define TMO_CONNS 6            /* questions asked at once, per round */
+#define TMO_MAX_ROUNDS 8
+
+enum phase { P_FATE, P_HOPS, P_LAST, P_DONE };
+
+struct kind {
+	const struct variant *v;
+	struct tr_answer a;        /* at full TTL */
+	int last_hop;              /* lost: the highest hop quoting it (0: none) */
+	uint8_t last_from[16];
+};
+
+/* One question of the timeout phase: "is hop `hop`'s state for a flow
+ * idle for `idle` still there?", answered by one connection. */
+enum tk_state { TK_CONNECTING, TK_PROVING, TK_IDLE, TK_MEASURING, TK_EXPIRED, TK_DONE };
+
+struct tmo_task {
+	struct trace *t;
+	struct econn *c;
+	enum tk_state st;
+	ka_time idle;              /* the idle asked about */
+	ka_time t0;                /* the proof's answer: every hop refreshed */
+	ka_time measured;          /* the idle the measuring probe left at */
+	unsigned tries;
+	bool waiting, slotted;
+	bool alive, counted;       /* the answer; a measurement was made */
+	struct tr_answer expired;  /* dead: what a full probe got */
+	struct ev_timer timer, refresh;
+};
+
+struct trace {
+	const struct trace_opts *opt;
+	struct engine e;
+	struct output out;
+	struct econn *c;
+	bool ready, interrupted;
+	ka_time not_before;        /* the connection has settled */
+	/* The question being asked. */
+	const struct variant *qv;
+	uint8_t qttl;              /* 0: the kernel's TTL */
+	unsigned tries;
+	bool waiting;              /* a probe out, its WAIT_US running */
+	struct probe_spec sent;    /* the latest probe, as built */
+	struct ev_timer tick;
+	ka_time last_send, ttl_sent[256];
+	/* What was found. */
+	enum phase phase;
+	struct kind kind[TRACE_MAX_VARIANTS + 2];
+	unsigned nkinds, ki;
+	const struct variant *tracer;   /* the kind the hop phase sends */
+	struct tr_answer hop[256];
+	unsigned ttl, top;         /* the hop phase's TTL; the highest tried */
+	unsigned peer_ttl;         /* the TTL the peer answered at, 0: none */
+	/* The timeout phase. */
+	unsigned tmo_hop;          /* the hop measured */
+	struct tmo_task task[TMO_CONNS];
+	unsigned ntasks, open_tasks;
+	ka_time meas_next;         /* the next free slot for a measuring probe */
+};
+
+static inline struct ka_config trace_never_cfg(void)
+{
+	return (struct ka_config){ .idle = NEVER_US, .intvl = NEVER_US, .probes = NEVER_PROBES };
+}
+
+/* The timeout phase (tracetmo.c): each stateful hop's idle timeout.
+ * Returns 0, 1 when a hop forgets an idle flow within --max-idle, or -1
+ * when the run was stopped (e->status, t->interrupted). */
+int trace_timeouts(struct trace *t);
+
+/* An event about one of the timeout phase's connections. */
+void trace_tmo_event(struct trace *t, struct tmo_task *k, const struct eng_event *ev);
+
+/* Whether an answer is ICMP's time exceeded. */
+static inline bool trace_time_exceeded(const struct tr_answer *a)
+{
+	return a->reply == TR_ICMP && a->type == (a->family == AF_INET6 ? 3 : 11);
+}
+
+/* The answer an engine REPLY event describes (its quote compared with
+ * sent, unless NULL). */
+void trace_answer_of(const struct eng_event *ev, const struct probe_spec *sent,
+		     struct tr_answer *a);
+
+#endif

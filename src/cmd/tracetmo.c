@@ -1,0 +1,318 @@
+/* tracetmo.c - `kaprobe trace --timeouts`: each stateful hop's idle
+ * timeout, one hop after another (see trace.c for the rest of the trace).
+ *
+ * A probe whose TTL runs out at hop j+1 draws that hop's time exceeded only
+ * if hops 1..j forwarded it, and a probe refreshes the state of the boxes it
+ * reaches and no others, the hop where its TTL runs out included (Linux's
+ * conntrack sees a packet at PRE_ROUTING, before ip_forward's TTL check).
+ * So hop j's timeout is measured on its own: a connection proves itself with
+ * a probe the peer answers (every hop refreshed, the idle counted from that
+ * answer), keeps hops 1..j-1 refreshed with probes of TTL j-1 every
+ * REFRESH_US, leaves hop j idle for D, then sends one probe of TTL j+1: hop
+ * j still holds the flow if hop j+1 answers it (its time exceeded, or the
+ * peer's ACK when hop j+1 is the peer).  Each connection answers one
+ * (hop, D) question, as in the audit; TMO_CONNS of them at once, their
+ * handshakes HOP_GAP_US apart so that their measuring probes, all answered
+ * by hop j+1, come due apart and hop j+1's ICMP rate limit is not what is
+ * measured; a probe still due too soon after another waits for a free slot,
+ * and D is the idle it actually left at.  A lost answer is asked again
+ * TRIES - 1 times, WAIT_US apart (hop j is refreshed by the first probe if
+ * it was alive, so an answered retry still says alive at D).  A dead flow's
+ * connection then sends one probe at full TTL: what it gets (nothing, an RST
+ * or an ICMP error, and from whom) is reported as the expired flow's reply.
+ * Rounds narrow the bracket between the longest idle answered and the
+ * shortest not, geometric up to --max-idle first, until it is narrower
+ * than --resolution.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/exitcode.h"
+#include "cmd/tracepriv.h"
+
+#define REFRESH_US 1000000
+#define FIRST_IDLE_US 1000000
+
+static void task_done(struct trace *t, struct tmo_task *k)
+{
+	evloop_disarm(&t->e.loop, &k->timer);
+	evloop_disarm(&t->e.loop, &k->refresh);
+	if (k->c)
+		engine_release(&t->e, k->c);
+	k->c = NULL;
+	k->st = TK_DONE;
+	if (--t->open_tasks == 0 && !t->e.loop.stop)
+		engine_stop(&t->e, 0);
+}
+
+static void arm(struct trace *t, struct ev_timer *tm, ka_time when)
+{
+	if (evloop_arm(&t->e.loop, tm, when) < 0)
+		engine_fail(&t->e, EXIT_SOFTWARE, "out of memory for timers");
+}
+
+static void probe(struct trace *t, struct tmo_task *k, unsigned ttl)
+{
+	k->tries++;
+	k->waiting = true;
+	engine_probe_now(&t->e, k->c, (uint8_t)ttl);
+	arm(t, &k->timer, ev_now() + WAIT_US);
+}
+
+/* The measuring probe, in the next free slot of hop j+1's rate limit. */
+static void measure(struct trace *t, struct tmo_task *k, ka_time now)
+{
+	if (!k->slotted && now < t->meas_next) {
+		k->slotted = true;
+		arm(t, &k->timer, t->meas_next);
+		t->meas_next += HOP_GAP_US;
+		return;
+	}
+	if (!k->slotted)
+		t->meas_next = now + HOP_GAP_US;
+	k->slotted = false;
+	if (k->tries == 0)
+		k->measured = now - k->t0;
+	probe(t, k, t->tmo_hop + 1);
+}
+
+static void on_task_timer(struct evloop *loop, struct ev_timer *tm, ka_time now)
+{
+	struct tmo_task *k = (struct tmo_task *)((char *)tm - offsetof(struct tmo_task, timer));
+	struct trace *t = k->t;
+
+	(void)loop;
+	if (k->st == TK_PROVING && (!k->waiting || k->tries < TRIES))
+		probe(t, k, 0);
+	else if (k->st == TK_PROVING)
+		task_done(t, k);   /* never proved itself: no measurement */
+	else if (k->st == TK_IDLE) {
+		k->st = TK_MEASURING;
+		k->tries = 0;
+		measure(t, k, now);
+	} else if (k->st == TK_MEASURING && (k->slotted || k->tries < TRIES)) {
+		measure(t, k, now);
+	} else if (k->st == TK_MEASURING) {
+		/* Dead: what does a probe at full TTL get now? */
+		k->counted = true;
+		k->st = TK_EXPIRED;
+		k->tries = 0;
+		evloop_disarm(&t->e.loop, &k->refresh);
+		probe(t, k, 0);
+	} else if (k->st == TK_EXPIRED) {
+		task_done(t, k);   /* nothing: k->expired stays TR_NONE */
+	}
+}
+
+static void on_refresh(struct evloop *loop, struct ev_timer *tm, ka_time now)
+{
+	struct tmo_task *k = (struct tmo_task *)((char *)tm - offsetof(struct tmo_task, refresh));
+
+	(void)loop;
+	engine_probe_now(&k->t->e, k->c, (uint8_t)(k->t->tmo_hop - 1));
+	arm(k->t, &k->refresh, now + REFRESH_US);
+}
+
+/* Whether a reply to the measuring probe is hop j+1's: its time exceeded
+ * from the address it answered the hop trace from, or the peer's ACK. */
+static bool from_next_hop(const struct trace *t, const struct tr_answer *a)
+{
+	const struct tr_answer *h = &t->hop[t->tmo_hop + 1];
+
+	if (a->reply == TR_ACK)
+		return a->by_peer && t->tmo_hop + 1 == t->peer_ttl;
+	return trace_time_exceeded(a) && memcmp(a->from, h->from, 16) == 0;
+}
+
+static void on_task_reply(struct trace *t, struct tmo_task *k, const struct eng_event *ev)
+{
+	struct tr_answer a;
+
+	trace_answer_of(ev, NULL, &a);
+	if (k->st == TK_PROVING && k->waiting) {
+		if (a.reply != TR_ACK || !a.by_peer) {
+			task_done(t, k);   /* not a connection that can measure */
+			return;
+		}
+		k->st = TK_IDLE;
+		k->waiting = false;
+		k->t0 = ev->t;
+		arm(t, &k->timer, k->t0 + k->idle);
+		if (t->tmo_hop > 1)
+			arm(t, &k->refresh, k->t0 + REFRESH_US);
+	} else if (k->st == TK_MEASURING && k->waiting && !k->slotted) {
+		if (from_next_hop(t, &a)) {
+			k->alive = k->counted = true;
+			task_done(t, k);
+		} else if (a.reply == TR_RST || (a.reply == TR_ICMP && !trace_time_exceeded(&a))) {
+			k->counted = true;   /* refused on the way: dead, and this is why */
+			k->expired = a;
+			task_done(t, k);
+		}   /* else a refresh probe's time exceeded, from hop j-1 */
+	} else if (k->st == TK_EXPIRED && !(a.reply == TR_ICMP && trace_time_exceeded(&a))) {
+		k->expired = a;
+		task_done(t, k);
+	}
+}
+
+void trace_tmo_event(struct trace *t, struct tmo_task *k, const struct eng_event *ev)
+{
+	if (!k || k->t != t || k->c != ev->c || k->st == TK_DONE)
+		return;
+	switch (ev->kind) {
+	case ENG_READY:
+		k->st = TK_PROVING;
+		arm(t, &k->timer, ev_now() + SETTLE_US);
+		break;
+	case ENG_REPLY:
+		on_task_reply(t, k, ev);
+		break;
+	case ENG_CONNECT_FAILED:
+	case ENG_PEER_FIN:
+	case ENG_VERDICT:   /* reset before it measured anything */
+		task_done(t, k);
+		break;
+	case ENG_PROBE:
+	case ENG_IGNORED:
+		break;
+	}
+}
+
+/* ---- rounds ------------------------------------------------------------------------- */
+
+static void on_open_timer(struct evloop *loop, struct ev_timer *tm, ka_time now)
+{
+	struct tmo_task *k = (struct tmo_task *)((char *)tm - offsetof(struct tmo_task, timer));
+	struct trace *t = k->t;
+	struct ka_config cfg = trace_never_cfg();
+
+	(void)loop; (void)now;
+	k->timer.fn = on_task_timer;
+	k->c = engine_connect(&t->e, 0, &cfg, t->tracer->shape, k);
+	if (!k->c)
+		engine_fail(&t->e, EXIT_NOCONNECT, "%s", t->e.err);
+}
+
+/* Ask these idles of the hop, TMO_CONNS at most, and wait for the answers. */
+static int run_round(struct trace *t, const ka_time *idle, unsigned n)
+{
+	ka_time now = ev_now();
+
+	t->ntasks = t->open_tasks = n;
+	for (unsigned i = 0; i < n; i++) {
+		struct tmo_task *k = &t->task[i];
+
+		*k = (struct tmo_task){ .t = t, .idle = idle[i], .timer.fn = on_open_timer,
+					.refresh.fn = on_refresh };
+		arm(t, &k->timer, now + (ka_time)i * (HOP_GAP_US + HOP_GAP_US / 10));
+	}
+	t->e.loop.stop = false;
+	engine_run(&t->e);
+	for (unsigned i = 0; i < n; i++) {   /* stopped early: no more events */
+		struct tmo_task *k = &t->task[i];
+
+		evloop_disarm(&t->e.loop, &k->timer);
+		evloop_disarm(&t->e.loop, &k->refresh);
+		if (k->c && k->st != TK_DONE)
+			engine_release(&t->e, k->c);
+	}
+	return t->e.status || t->interrupted ? -1 : 0;
+}
+
+/* ---- one hop ---------------------------------------------------------------------------- */
+
+/* Fold a round's answers into the hop's finding: the longest idle answered,
+ * the shortest dead above it, deaths at or below it (a lost answer the
+ * retries did not cover) counted as disagreeing. */
+static void fold(struct trace *t, struct tr_timeout *r)
+{
+	for (unsigned i = 0; i < t->ntasks; i++) {
+		const struct tmo_task *k = &t->task[i];
+
+		if (!k->counted) {
+			r->discarded++;
+			continue;
+		}
+		r->measurements++;
+		if (k->alive && k->measured > r->alive)
+			r->alive = k->measured;
+	}
+	for (unsigned i = 0; i < t->ntasks; i++) {
+		const struct tmo_task *k = &t->task[i];
+
+		if (!k->counted || k->alive)
+			continue;
+		if (k->measured <= r->alive) {
+			r->disagree++;
+		} else if (!r->dead || k->measured < r->dead) {
+			r->dead = k->measured;
+			r->expired = k->expired;
+		}
+	}
+	if (r->dead && r->dead <= r->alive)
+		r->dead = 0;   /* overruled by a longer idle answered since */
+}
+
+/* The idles a round asks: geometric up to --max-idle first, then evenly
+ * across the bracket. */
+static unsigned plan(const struct trace *t, const struct tr_timeout *r, unsigned round,
+		     ka_time *idle)
+{
+	ka_time lo = r->alive, hi = r->dead ? r->dead : t->opt->max_idle;
+
+	if (round == 1) {
+		double ratio = pow((double)t->opt->max_idle / FIRST_IDLE_US, 1.0 / (TMO_CONNS - 1));
+
+		for (unsigned i = 0; i < TMO_CONNS; i++)
+			idle[i] = i + 1 == TMO_CONNS ? t->opt->max_idle
+				  : (ka_time)(FIRST_IDLE_US * pow(ratio, i));
+		return TMO_CONNS;
+	}
+	for (unsigned i = 0; i < TMO_CONNS; i++)
+		idle[i] = lo + (hi - lo) * (ka_time)(i + 1) / (TMO_CONNS + 1);
+	return TMO_CONNS;
+}
+
+static int measure_hop(struct trace *t, unsigned hop, struct tr_timeout *r)
+{
+	ka_time idle[TMO_CONNS];
+
+	t->tmo_hop = hop;
+	for (unsigned round = 1; round <= TMO_MAX_ROUNDS; round++) {
+		unsigned n = plan(t, r, round, idle);
+		unsigned before = r->measurements;
+
+		if (run_round(t, idle, n) < 0)
+			return -1;
+		fold(t, r);
+		if (r->measurements == before)
+			break;   /* no connection could measure: give up on the hop */
+		if (!r->dead && r->alive >= t->opt->max_idle - t->opt->resolution)
+			break;   /* kept idle flows as long as asked */
+		if (r->dead && r->dead - r->alive <= t->opt->resolution)
+			break;
+	}
+	return 0;
+}
+
+int trace_timeouts(struct trace *t)
+{
+	int forgets = 0;
+	unsigned last = t->peer_ttl ? t->peer_ttl - 1 : t->top;
+
+	for (unsigned hop = 1; hop <= last && hop < t->top; hop++) {
+		struct tr_timeout r = { .hop = (int)hop, .family = t->e.dest[0].tgt.addr.ss_family };
+
+		memcpy(r.from, t->hop[hop].from, 16);
+		r.answers = t->hop[hop].reply != TR_NONE;
+		/* Hop j is seen through hop j+1's answers only. */
+		r.masked = !trace_time_exceeded(&t->hop[hop + 1]) && hop + 1 != t->peer_ttl;
+		if (!r.masked && measure_hop(t, hop, &r) < 0)
+			return -1;
+		tout_hop_timeout(&t->out, ev_now(), &r, t->opt->max_idle);
+		if (r.dead)
+			forgets = 1;
+	}
+	return forgets;
+}

@@ -1,0 +1,330 @@
+/* segtunnel.c - the tunnels TCP is found in (segpriv.h): VXLAN (UDP 4789
+ * and Linux's 8472), Geneve (6081), GTP-U (2152), GRE with ERSPAN types I,
+ * II and III and bridged Ethernet, IP in IP (4in4, 6in4, 4in6, 6in6),
+ * MPLS label stacks and PPPoE sessions.  Cloud traffic mirroring delivers
+ * VXLAN, Geneve and GRE/ERSPAN.
+ *
+ * Each tunnel crossed is mixed into out->tunnel with its key, so the flow
+ * table can tell the same inner 4-tuple in two tunnels apart; at most
+ * SEG_MAX_ENCAP are crossed, which also bounds the recursion.
+ */
+#include <string.h>
+
+#include "decode/segpriv.h"
+
+enum tunnel_kind {
+	TK_IP = 1, TK_VXLAN, TK_GENEVE, TK_GTPU, TK_GRE, TK_ERSPAN, TK_MPLS, TK_PPPOE,
+};
+
+#define IPPROTO_N_IPIP 4
+#define IPPROTO_N_IPV6 41
+#define IPPROTO_N_UDP  17
+#define IPPROTO_N_GRE  47
+
+#define ETHERTYPE_TEB       0x6558 /* transparent Ethernet bridging */
+#define ETHERTYPE_MPLS      0x8847
+#define ETHERTYPE_MPLS_MC   0x8848
+#define ETHERTYPE_PPPOE     0x8864 /* session stage; 0x8863 discovery */
+#define ETHERTYPE_ERSPAN    0x88be /* types I and II */
+#define ETHERTYPE_ERSPAN3   0x22eb
+
+#define UDP_VXLAN       4789
+#define UDP_VXLAN_LINUX 8472  /* Linux's default before IANA's */
+#define UDP_GENEVE      6081
+#define UDP_GTPU        2152
+
+/* One more level of nesting, or false past SEG_MAX_ENCAP.  The outer IP
+ * header's fields are cleared, so that an inner IPv4 header leaves no
+ * IPv6 address bytes behind it (addresses are compared as 16 bytes), nor
+ * an inner IPv6 header an IPv4 ID: the IP layer need not check. */
+static bool deeper(struct segment *out)
+{
+	if (out->encap >= SEG_MAX_ENCAP)
+		return false;
+	out->encap++;
+	memset(out->src, 0, sizeof out->src);
+	memset(out->dst, 0, sizeof out->dst);
+	out->ip_id = 0;
+	out->df = false;
+	out->flowlabel = 0;
+	return true;
+}
+
+/* Cross a tunnel: mix its kind and key into the tunnel id, which stays
+ * non-zero once any tunnel is crossed. */
+static bool enter(struct segment *out, enum tunnel_kind kind, uint32_t key)
+{
+	uint64_t h;
+
+	if (!deeper(out))
+		return false;
+	h = ((uint64_t)out->tunnel * 0x100000001b3ull) ^ ((uint64_t)kind << 32 | key);
+	h *= 0x9e3779b97f4a7c15ull;
+	out->tunnel = (uint32_t)(h >> 32) ? (uint32_t)(h >> 32) : 1;
+	return true;
+}
+
+/* ---- over UDP ---------------------------------------------------------------- */
+
+/* VXLAN (RFC 7348): flags(1) reserved(3) VNI(3) reserved(1), then an
+ * Ethernet frame.  Like Wireshark, the flags are not checked. */
+static enum seg_result vxlan(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
+{
+	if (cap < 8)
+		return SEG_TRUNC;
+	if (!enter(out, TK_VXLAN, rd32(p + 4) >> 8))
+		return SEG_SKIP;
+	return seg_ether(p + 8, cap - 8, rep - 8, out);
+}
+
+/* Geneve (RFC 8926): version and option length(1) flags(1) protocol(2)
+ * VNI(3) reserved(1), options, then the protocol's packet. */
+static enum seg_result geneve(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
+{
+	size_t hlen;
+
+	if (cap < 8)
+		return SEG_TRUNC;
+	if (p[0] >> 6 != 0)
+		return SEG_SKIP; /* a version after 0 */
+	hlen = 8 + (size_t)(p[0] & 0x3f) * 4;
+	if (hlen > rep)
+		return SEG_BAD;
+	if (cap < hlen)
+		return SEG_TRUNC;
+	if (!enter(out, TK_GENEVE, rd32(p + 4) >> 8))
+		return SEG_SKIP;
+	return seg_ethertype(rd16(p + 2), p + hlen, cap - hlen, rep - hlen, out);
+}
+
+/* GTP-U (3GPP TS 29.281): flags(1) type(1) length(2) TEID(4); a sequence
+ * number, N-PDU number and next extension type(4) when any of E, S, PN is
+ * set; extension headers (length in 4-byte units, the last byte naming the
+ * next).  A G-PDU (type 255) carries an IP packet. */
+static enum seg_result gtpu(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
+{
+	size_t off = 8;
+
+	if (cap < 8)
+		return SEG_TRUNC;
+	if ((p[0] & 0xf0) != 0x30 || p[1] != 0xff)
+		return SEG_SKIP; /* not version 1 GTP, or not a G-PDU */
+	if (p[0] & 0x07) {
+		uint8_t next;
+
+		if (cap < 12)
+			return SEG_TRUNC;
+		next = p[11];
+		off = 12;
+		while (next) {
+			size_t elen;
+
+			if (cap < off + 1)
+				return SEG_TRUNC;
+			elen = (size_t)p[off] * 4;
+			if (elen == 0 || off + elen > rep)
+				return SEG_BAD;
+			if (cap < off + elen)
+				return SEG_TRUNC;
+			next = p[off + elen - 1];
+			off += elen;
+		}
+	}
+	if (!enter(out, TK_GTPU, rd32(p + 4)))
+		return SEG_SKIP;
+	return seg_ip_any(p + off, cap - off, rep - off, out);
+}
+
+static bool tunnel_port(uint16_t port)
+{
+	return port == UDP_VXLAN || port == UDP_VXLAN_LINUX || port == UDP_GENEVE ||
+	       port == UDP_GTPU;
+}
+
+/* A UDP datagram: a tunnel when the lower port, or else the higher, is a
+ * tunnel's, which is the order Wireshark's decode_udp_ports tries them. */
+static enum seg_result udp(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
+{
+	uint16_t sport, dport, lo, hi, port;
+	size_t ulen;
+
+	if (cap < 8)
+		return rep < 8 ? SEG_BAD : SEG_TRUNC;
+	sport = rd16(p);
+	dport = rd16(p + 2);
+	lo = sport < dport ? sport : dport;
+	hi = sport < dport ? dport : sport;
+	port = tunnel_port(lo) ? lo : tunnel_port(hi) ? hi : 0;
+	if (!port)
+		return SEG_SKIP;
+	ulen = rd16(p + 4);
+	if (ulen < 8 || ulen > rep)
+		return SEG_BAD;
+	p += 8;
+	ulen -= 8;
+	cap = min_size(cap - 8, ulen);
+	switch (port) {
+	case UDP_GENEVE:
+		return geneve(p, cap, ulen, out);
+	case UDP_GTPU:
+		return gtpu(p, cap, ulen, out);
+	default:
+		return vxlan(p, cap, ulen, out);
+	}
+}
+
+/* ---- GRE ----------------------------------------------------------------------- */
+
+#define GRE_C 0x8000  /* checksum (and offset) present */
+#define GRE_R 0x4000  /* routing present (RFC 1701, obsolete) */
+#define GRE_K 0x2000  /* key present */
+#define GRE_S 0x1000  /* sequence number present */
+
+/* ERSPAN, the mirrored frame in GRE.  Type I has no header and GRE no
+ * sequence number; type II (GRE with a sequence number) an 8-byte header;
+ * type III (its own protocol type) 12 bytes and, with the O flag, an
+ * 8-byte platform header.  Types II and III carry a 10-bit session id. */
+static enum seg_result erspan(uint16_t type, bool gre_seq, const uint8_t *p, size_t cap,
+			      size_t rep, struct segment *out)
+{
+	size_t hlen = type == ETHERTYPE_ERSPAN3 ? 12 : 8;
+
+	if (type == ETHERTYPE_ERSPAN && !gre_seq) {
+		if (!enter(out, TK_ERSPAN, 0))
+			return SEG_SKIP;
+		return seg_ether(p, cap, rep, out);
+	}
+	if (cap < hlen)
+		return rep < hlen ? SEG_BAD : SEG_TRUNC;
+	if (type == ETHERTYPE_ERSPAN3) {
+		if ((p[10] >> 2 & 0x1f) != 0)
+			return SEG_SKIP; /* not an Ethernet frame */
+		if (p[11] & 0x01)
+			hlen += 8;
+		if (cap < hlen)
+			return rep < hlen ? SEG_BAD : SEG_TRUNC;
+	}
+	if (!enter(out, TK_ERSPAN, rd16(p + 2) & 0x3ff))
+		return SEG_SKIP;
+	return seg_ether(p + hlen, cap - hlen, rep - hlen, out);
+}
+
+/* GRE (RFC 2784, keys and sequence numbers RFC 2890): flags and version(2)
+ * protocol(2), then the optional fields the flags announce. */
+static enum seg_result gre(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
+{
+	uint16_t fv, proto;
+	uint32_t key = 0;
+	size_t off = 4;
+
+	if (cap < 4)
+		return rep < 4 ? SEG_BAD : SEG_TRUNC;
+	fv = rd16(p);
+	proto = rd16(p + 2);
+	if ((fv & 0x7) != 0 || (fv & GRE_R))
+		return SEG_SKIP; /* PPTP's enhanced GRE, or source routes */
+	if (fv & GRE_C)
+		off += 4;
+	if (fv & GRE_K) {
+		if (cap < off + 4)
+			return SEG_TRUNC;
+		key = rd32(p + off);
+		off += 4;
+	}
+	if (fv & GRE_S)
+		off += 4;
+	if (off > rep)
+		return SEG_BAD;
+	if (cap < off)
+		return SEG_TRUNC;
+	if (!enter(out, TK_GRE, key))
+		return SEG_SKIP;
+	p += off;
+	cap -= off;
+	rep -= off;
+	if (proto == ETHERTYPE_ERSPAN || proto == ETHERTYPE_ERSPAN3)
+		return erspan(proto, fv & GRE_S, p, cap, rep, out);
+	return seg_ethertype(proto, p, cap, rep, out);
+}
+
+enum seg_result seg_ip_tunnel(uint8_t proto, const uint8_t *p, size_t cap, size_t rep,
+			      struct segment *out)
+{
+	switch (proto) {
+	case IPPROTO_N_UDP:
+		return udp(p, cap, rep, out);
+	case IPPROTO_N_GRE:
+		return gre(p, cap, rep, out);
+	case IPPROTO_N_IPIP:
+		if (!enter(out, TK_IP, 0))
+			return SEG_SKIP;
+		return seg_ipv4(p, cap, rep, out);
+	case IPPROTO_N_IPV6:
+		if (!enter(out, TK_IP, 0))
+			return SEG_SKIP;
+		return seg_ipv6(p, cap, rep, out);
+	default:
+		return SEG_SKIP; /* ESP, SCTP... */
+	}
+}
+
+/* ---- below IP: MPLS, PPPoE, bridged Ethernet --------------------------------- */
+
+/* An MPLS label stack (RFC 3032), 4 bytes a label down to the one with
+ * the bottom-of-stack bit; then, as Wireshark guesses it, IPv4 or IPv6 by
+ * the version nibble.  Labels change hop by hop, so they are not keys. */
+static enum seg_result mpls(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
+{
+	size_t off = 0;
+
+	if (!enter(out, TK_MPLS, 0))
+		return SEG_SKIP;
+	do {
+		if (cap < off + 4)
+			return rep < off + 4 ? SEG_BAD : SEG_TRUNC;
+		off += 4;
+	} while (!(p[off - 2] & 0x01));
+	if (cap < off + 1)
+		return rep < off + 1 ? SEG_BAD : SEG_TRUNC;
+	switch (p[off] >> 4) {
+	case 4:
+		return seg_ipv4(p + off, cap - off, rep - off, out);
+	case 6:
+		return seg_ipv6(p + off, cap - off, rep - off, out);
+	default:
+		return SEG_SKIP; /* a pseudowire */
+	}
+}
+
+/* A PPPoE session frame (RFC 2516): version and type(1) code(1) session
+ * id(2) length(2), then PPP's protocol(2) and packet. */
+static enum seg_result pppoe(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
+{
+	if (cap < 8)
+		return rep < 8 ? SEG_BAD : SEG_TRUNC;
+	if (p[0] != 0x11 || p[1] != 0)
+		return SEG_SKIP;
+	if (!enter(out, TK_PPPOE, rd16(p + 2)))
+		return SEG_SKIP;
+	return seg_ppp_proto(rd16(p + 6), p + 8, cap - 8, rep - 8, out);
+}
+
+enum seg_result seg_ether_tunnel(uint16_t type, const uint8_t *p, size_t cap, size_t rep,
+				 struct segment *out)
+{
+	switch (type) {
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLS_MC:
+		return mpls(p, cap, rep, out);
+	case ETHERTYPE_PPPOE:
+		return pppoe(p, cap, rep, out);
+	case ETHERTYPE_TEB:
+		/* The frame a GRE or Geneve tunnel carries: its kind and key
+		 * are counted already, but nesting still is. */
+		if (!deeper(out))
+			return SEG_SKIP;
+		return seg_ether(p, cap, rep, out);
+	default:
+		return SEG_SKIP; /* ARP, LLDP, an 802.3 length field... */
+	}
+}

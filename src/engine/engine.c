@@ -1,0 +1,581 @@
+/* engine.c - connections, one capture, one raw socket, many timers (see
+ * engine.h). */
+#include "engine/engine.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "util/exitcode.h"
+#include "net/target.h"
+
+/* How long the capture may lag the kernel's connect() before kaprobe
+ * concludes it is listening on the wrong interface. */
+#define HANDSHAKE_WAIT_US 2000000
+#define FIRST_BUCKETS 256
+
+static void emit(struct engine *e, struct eng_event ev)
+{
+	e->opt->ops->event(e, &ev, e->opt->ctx);
+}
+
+void engine_stop(struct engine *e, int status)
+{
+	e->status = status;
+	evloop_stop(&e->loop);
+}
+
+void engine_fail(struct engine *e, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->err, sizeof e->err, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "kaprobe: %s\n", e->err);
+	e->failed = true;
+	engine_stop(e, status);
+}
+
+/* ---- the 4-tuple table ------------------------------------------------------ */
+
+static uint32_t tuple_hash(const uint8_t *raddr, uint16_t lport, uint16_t rport)
+{
+	uint32_t h = 2166136261u;   /* FNV-1a */
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ raddr[i]) * 16777619u;
+	h = (h ^ lport) * 16777619u;
+	return (h ^ rport) * 16777619u;
+}
+
+static struct econn **slot_of(struct engine *e, const uint8_t *raddr, uint16_t lport,
+			      uint16_t rport)
+{
+	return &e->bucket[tuple_hash(raddr, lport, rport) & (e->nbuckets - 1)];
+}
+
+static struct econn *lookup(struct engine *e, const uint8_t *laddr, const uint8_t *raddr,
+			    uint16_t lport, uint16_t rport)
+{
+	for (struct econn *c = *slot_of(e, raddr, lport, rport); c; c = c->hnext)
+		if (c->k.lport == lport && c->k.rport == rport &&
+		    memcmp(c->k.raddr, raddr, 16) == 0 && memcmp(c->k.laddr, laddr, 16) == 0)
+			return c;
+	return NULL;
+}
+
+/* Keep chains short: double the buckets once there are more conns. */
+static int grow(struct engine *e)
+{
+	unsigned n = e->nbuckets ? e->nbuckets * 2 : FIRST_BUCKETS;
+	struct econn **b = calloc(n, sizeof *b), **old = e->bucket;
+	unsigned oldn = e->nbuckets;
+
+	if (!b)
+		return -1;
+	e->bucket = b;
+	e->nbuckets = n;
+	for (unsigned i = 0; i < oldn; i++)
+		for (struct econn *c = old[i], *next; c; c = next) {
+			struct econn **s = slot_of(e, c->k.raddr, c->k.lport, c->k.rport);
+
+			next = c->hnext;
+			c->hnext = *s;
+			*s = c;
+		}
+	free(old);
+	return 0;
+}
+
+static void unlink_conn(struct engine *e, struct econn *c)
+{
+	for (struct econn **p = slot_of(e, c->k.raddr, c->k.lport, c->k.rport); *p;
+	     p = &(*p)->hnext)
+		if (*p == c) {
+			*p = c->hnext;
+			return;
+		}
+}
+
+/* ---- events ------------------------------------------------------------------- */
+
+static void arm_engine(struct engine *e, struct ev_timer *t, ka_time when)
+{
+	if (evloop_arm(&e->loop, t, when) < 0)
+		engine_fail(e, EXIT_SOFTWARE, "out of memory for timers");
+}
+
+static void arm(struct engine *e, struct econn *c, ka_time when)
+{
+	arm_engine(e, &c->timer, when);
+}
+
+static void ignore(struct engine *e, struct econn *c, enum cl_kind k,
+		   const struct segment *s, ka_time t)
+{
+	c->ignored++;
+	e->ignored++;
+	emit(e, (struct eng_event){ .kind = ENG_IGNORED, .c = c, .t = t, .seg = s, .cls = k });
+}
+
+/* The handshake is complete for the kernel and seen whole by the capture
+ * (both SYNs, and our ACK of the peer's): the machine starts, idle from
+ * the peer's last segment, as Linux counts it. */
+static void try_ready(struct engine *e, struct econn *c)
+{
+	if (c->state != EC_HANDSHAKE || !conn_established(&c->k) || !c->k.handshake_acked)
+		return;
+	c->state = EC_READY;
+	ka_init(&c->ka, c->k.last_rx);
+	emit(e, (struct eng_event){ .kind = ENG_READY, .c = c, .t = c->k.last_rx });
+	if (c->state == EC_READY)
+		arm(e, c, ka_deadline(&c->ka, &c->cfg));
+}
+
+static void reply(struct engine *e, struct econn *c, enum ka_input in, enum cl_kind k,
+		  const struct segment *s, ka_time t, bool hard)
+{
+	struct eng_event ev = { .kind = ENG_REPLY, .c = c, .t = t, .seg = s, .cls = k,
+				.hard = hard, .frame = e->frame, .caplen = e->caplen,
+				.wirelen = e->wirelen };
+
+	ev.out = ka_receive(&c->ka, t, in);
+	ev.by_peer = classify_by_peer(c->k.synack_ttl, flow_ts_negotiated(&c->k.flow), c->k.raddr,
+				      s, &ev.hops);
+	if (ev.out.answered || in == KA_IN_RST || in == KA_IN_ICMP)
+		emit(e, ev);
+	if (c->state != EC_READY)
+		return;
+	if (ev.out.verdict)
+		emit(e, (struct eng_event){ .kind = ENG_VERDICT, .c = c, .t = t });
+	else
+		arm(e, c, ka_deadline(&c->ka, &c->cfg));
+}
+
+/* A segment from the peer's address and port. */
+static void on_inbound(struct engine *e, struct econn *c, const struct segment *s, ka_time t)
+{
+	struct cl_conn v;
+	enum cl_kind k;
+	bool fin;
+
+	if (!conn_established(&c->k)) {
+		/* SYN-SENT: only the answer to our SYN counts; an RST or
+		 * anything else is the kernel's to judge, and connect() says. */
+		if (conn_synack_ok(&c->k, s))
+			conn_seen_in(&c->k, s, t);
+		return;
+	}
+	conn_view(&c->k, &v);
+	k = classify_segment(&v, s);
+	if (classify_ignored(k)) {
+		ignore(e, c, k, s, t);
+		return;
+	}
+	fin = (s->flags & TCPF_FIN) && !(c->k.flow.d[1].flags & FD_FIN);
+	conn_seen_in(&c->k, s, t);
+	if (c->state != EC_READY)
+		return;
+	if (k == CL_RESET)
+		reply(e, c, KA_IN_RST, k, s, t, false);
+	else if (k == CL_DATA)
+		reply(e, c, KA_IN_DATA, k, s, t, false);
+	else if (k == CL_ANSWER)
+		reply(e, c, KA_IN_ACK, k, s, t, false);
+	if (fin && c->state == EC_READY)
+		emit(e, (struct eng_event){ .kind = ENG_PEER_FIN, .c = c, .t = t, .seg = s });
+}
+
+/* An ICMP error quoting the connection. */
+static void on_icmp(struct engine *e, struct econn *c, const struct segment *s, ka_time t)
+{
+	struct cl_conn v;
+	enum cl_kind k;
+	bool hard;
+
+	if (c->state != EC_READY)   /* errors about the SYN are the kernel's */
+		return;
+	conn_view(&c->k, &v);
+	k = classify_icmp(&v, s, &hard);
+	if (classify_ignored(k))
+		ignore(e, c, k, s, t);
+	else
+		reply(e, c, KA_IN_ICMP, k, s, t, hard);
+}
+
+/* A segment from us: the kernel's (its state), or one of our probes as it
+ * left (its capture time makes RTTs one clock's). */
+static void on_outbound(struct engine *e, struct econn *c, const struct segment *s, ka_time t)
+{
+	if (conn_is_own_probe(&c->k, s)) {
+		if (c->stamp_pending)
+			ka_restamp(&c->ka, t);
+		c->stamp_pending = false;
+		c->k.ip_id = s->ip_id;   /* the socket's counter moves per packet */
+		return;
+	}
+	conn_seen_out(&c->k, s);
+	try_ready(e, c);
+}
+
+static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes)
+{
+	struct engine *e = ctx;
+	struct segment s;
+	struct econn *c;
+	ka_time t = session_time(&e->ss, &h->ts);
+
+	/* The wire length: a TSO or BIG TCP super-segment has IP length 0. */
+	if (e->loop.stop ||
+	    seg_decode_ex(e->ss.cap.linktype, bytes, h->caplen, h->len, &s, 0) != SEG_OK)
+		return;
+	e->frame = bytes;
+	e->caplen = h->caplen;
+	e->wirelen = h->len;
+	if (s.kind == SEG_ICMP_ERR) {
+		if ((c = lookup(e, s.qsrc, s.qdst, s.sport, s.dport)) && s.family == c->k.family)
+			on_icmp(e, c, &s, t);
+	} else if ((c = lookup(e, s.src, s.dst, s.sport, s.dport)) && s.family == c->k.family) {
+		on_outbound(e, c, &s, t);
+	} else if ((c = lookup(e, s.dst, s.src, s.dport, s.sport)) && s.family == c->k.family) {
+		on_inbound(e, c, &s, t);
+	}
+	e->frame = NULL;
+}
+
+static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
+{
+	struct engine *e = (struct engine *)((char *)io - offsetof(struct engine, cap_io));
+	int rc;
+
+	(void)loop; (void)events;
+	rc = capture_read(&e->ss.cap, on_packet, e, e->err, sizeof e->err);
+	if (rc == CAPTURE_EDUMP)
+		engine_fail(e, EXIT_CANTCREAT, "%s", e->err);
+	else if (rc < 0)
+		engine_fail(e, EXIT_SOFTWARE, "%s", e->err);
+}
+
+/* ---- probes and timers ---------------------------------------------------------- */
+
+/* Send what the machine asks for.  A probe that cannot leave (no route for
+ * a moment, no buffer) is counted as sent and lost, as tcp_keepalive_timer
+ * counts a failed tcp_write_wakeup: the run goes on. */
+static int send_probe(struct engine *e, struct econn *c, ka_time now, uint8_t ttl)
+{
+	struct probe_spec s;
+	int err = 0;
+
+	conn_probe_spec(&c->k, &s);
+	if (c->shape)
+		c->shape(&c->k, &s);
+	if (ttl)
+		s.ttl = ttl;
+	struct prober *pr = session_prober_of(&e->ss, c->k.family);
+
+	if (prober_build(pr, &s, e->err, sizeof e->err) < 0) {
+		engine_fail(e, EXIT_SOFTWARE, "%s", e->err);
+		return EIO;
+	}
+	if (prober_send(pr, e->err, sizeof e->err) < 0)
+		err = errno ? errno : EIO;
+	if (c->ka.state == KA_IDLE)
+		c->round++;
+	ka_sent(&c->ka, now);
+	conn_probe_sent(&c->k, &s);
+	c->stamp_pending = err == 0;
+	if (e->opt->rate && !c->slot_reserved)
+		e->next_send = now + 1000000 / e->opt->rate;
+	c->slot_reserved = false;
+	emit(e, (struct eng_event){ .kind = ENG_PROBE, .c = c, .t = now, .probe = &s,
+				    .err = err });
+	return err;
+}
+
+int engine_probe_now(struct engine *e, struct econn *c, uint8_t ttl)
+{
+	return send_probe(e, c, ev_now(), ttl);
+}
+
+static void on_timer(struct evloop *loop, struct ev_timer *t, ka_time now)
+{
+	struct econn *c = (struct econn *)((char *)t - offsetof(struct econn, timer));
+	struct engine *e = c->e;
+
+	(void)loop;
+	if (c->state == EC_CONNECTING || c->state == EC_HANDSHAKE) {
+		emit(e, (struct eng_event){ .kind = ENG_CONNECT_FAILED, .c = c, .t = now,
+					    .err = c->state == EC_CONNECTING ? ETIMEDOUT
+					    : ENG_ERR_UNSEEN });
+		return;
+	}
+	if (c->state != EC_READY)
+		return;
+	if (c->slot_reserved && ka_timer(&c->ka, &c->cfg, now) != KA_ACT_PROBE)
+		c->slot_reserved = false;   /* answered meanwhile: the slot goes unused */
+	switch (ka_timer(&c->ka, &c->cfg, now)) {
+	case KA_ACT_PROBE:
+		/* Over the rate: a slot of its own, in the order probes fell
+		 * due, rather than a herd at the next free one. */
+		if (e->opt->rate && now < e->next_send && !c->slot_reserved) {
+			c->slot_reserved = true;
+			arm(e, c, e->next_send);
+			e->next_send += 1000000 / e->opt->rate;
+			return;
+		}
+		send_probe(e, c, now, 0);
+		break;
+	case KA_ACT_VERDICT:
+		emit(e, (struct eng_event){ .kind = ENG_VERDICT, .c = c, .t = now });
+		return;
+	case KA_ACT_NONE:
+		break;
+	}
+	if (c->state == EC_READY && !e->loop.stop)
+		arm(e, c, ka_deadline(&c->ka, &c->cfg));
+}
+
+/* The connection's own socket: connect() finishing, then whatever the
+ * server says (a banner), read and dropped. */
+static void on_socket(struct evloop *loop, struct ev_io *io, uint32_t events)
+{
+	struct econn *c = (struct econn *)((char *)io - offsetof(struct econn, io));
+	struct engine *e = c->e;
+
+	if (c->state == EC_CONNECTING) {
+		int err = conn_connect_error(&c->k);
+
+		if (err) {
+			emit(e, (struct eng_event){ .kind = ENG_CONNECT_FAILED, .c = c,
+						    .t = ev_now(), .err = err });
+			return;
+		}
+		evloop_modify(loop, io, EPOLLIN | EPOLLRDHUP);
+		c->state = EC_HANDSHAKE;
+		arm(e, c, ev_now() + HANDSHAKE_WAIT_US);
+		/* The capture may already hold the whole handshake. */
+		on_capture(loop, &e->cap_io, EPOLLIN);
+		try_ready(e, c);
+		return;
+	}
+	/* At end of stream or on an error the socket has nothing more to
+	 * say: stop watching it (level-triggered, it would wake us forever);
+	 * the connection itself stays the kernel's. */
+	if (!conn_drain(&c->k) || (events & (EPOLLHUP | EPOLLERR)))
+		evloop_remove(loop, io);
+}
+
+/* ---- connections ---------------------------------------------------------------- */
+
+struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_config *cfg,
+			     eng_shape_fn shape, void *user)
+{
+	struct econn *c = calloc(1, sizeof *c);
+	const struct dest *d = &e->dest[dest];
+	struct econn **s;
+
+	if (!c || (e->nconns >= e->nbuckets && grow(e) < 0)) {
+		free(c);
+		snprintf(e->err, sizeof e->err, "out of memory");
+		return NULL;
+	}
+	if (conn_open(&c->k, &d->src, &d->tgt.addr, e->opt->iface) < 0 ||
+	    conn_connect(&c->k, (struct sockaddr *)&d->tgt.addr, d->tgt.addrlen) < 0) {
+		int err = errno;
+
+		snprintf(e->err, sizeof e->err, "cannot connect to %s: %s", d->dst_txt,
+			 strerror(err));
+		conn_close(&c->k);
+		free(c);
+		errno = err;
+		return NULL;
+	}
+	c->e = e;
+	c->dest = dest;
+	c->cfg = *cfg;
+	c->shape = shape;
+	c->user = user;
+	c->id = ++e->nconns;
+	c->created = ev_now();
+	c->io = (struct ev_io){ .fd = c->k.sock, .fn = on_socket };
+	c->timer.fn = on_timer;
+	s = slot_of(e, c->k.raddr, c->k.lport, c->k.rport);
+	c->hnext = *s;
+	*s = c;
+	evloop_add(&e->loop, &c->io, EPOLLOUT);
+	arm(e, c, c->created + e->opt->connect_timeout);
+	return c;
+}
+
+void engine_configure(struct engine *e, struct econn *c, const struct ka_config *cfg)
+{
+	c->cfg = *cfg;
+	if (c->state == EC_READY && c->ka.state != KA_DONE)
+		arm(e, c, ka_deadline(&c->ka, &c->cfg));
+}
+
+/* Released connections are freed by a timer of their own, after the
+ * callbacks of this turn: a planner may release a connection from inside
+ * an event about it, and the engine still looks at it on the way out. */
+static void reap(struct evloop *loop, struct ev_timer *t, ka_time now)
+{
+	struct engine *e = (struct engine *)((char *)t - offsetof(struct engine, reaper));
+
+	(void)loop; (void)now;
+	while (e->released) {
+		struct econn *c = e->released;
+
+		e->released = c->hnext;
+		free(c);
+	}
+}
+
+void engine_release(struct engine *e, struct econn *c)
+{
+	if (c->state == EC_CLOSED)
+		return;
+	evloop_remove(&e->loop, &c->io);
+	evloop_disarm(&e->loop, &c->timer);
+	unlink_conn(e, c);
+	conn_close(&c->k);
+	c->state = EC_CLOSED;
+	c->hnext = e->released;
+	e->released = c;
+	if (!e->reaper.slot)
+		arm_engine(e, &e->reaper, ev_now());
+}
+
+void engine_src_text(const struct econn *c, char *buf, size_t len)
+{
+	char a[64];
+
+	addr_format(c->k.family, c->k.laddr, a, sizeof a);
+	snprintf(buf, len, c->k.family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, c->k.lport);
+}
+
+/* ---- opening, running, closing ------------------------------------------------ */
+
+static void on_signal(struct evloop *loop, struct ev_io *io, uint32_t events)
+{
+	struct engine *e = (struct engine *)((char *)io - offsetof(struct engine, sig_io));
+	struct signalfd_siginfo si;
+
+	(void)loop; (void)events;
+	if (read(io->fd, &si, sizeof si) == (ssize_t)sizeof si)
+		e->opt->ops->signal(e, (int)si.ssi_signo, e->opt->ctx);
+}
+
+static void before_sleep(struct evloop *loop, void *ctx)
+{
+	struct engine *e = ctx;
+
+	(void)loop;
+	if (e->opt->ops->flush)
+		e->opt->ops->flush(e, e->opt->ctx);
+}
+
+int engine_init(struct engine *e, const struct engine_opts *opt)
+{
+	*e = (struct engine){ .opt = opt, .sigfd = -1, .reaper.fn = reap };
+	e->ss.cap.fd = -1;
+	if (evloop_init(&e->loop) < 0 || grow(e) < 0)
+		return session_error("cannot set up the event loop", false);
+	e->loop.before_sleep = before_sleep;
+	e->loop.before_sleep_ctx = e;
+	return 0;
+}
+
+int engine_add_dest(struct engine *e, const char *target)
+{
+	struct dest *d = realloc(e->dest, (e->ndests + 1) * sizeof *d);
+	int rc;
+
+	if (!d) {
+		snprintf(e->err, sizeof e->err, "out of memory");
+		return -EXIT_SOFTWARE;
+	}
+	e->dest = d;
+	rc = session_target(&d[e->ndests], target, e->opt->family, e->opt->iface, e->err,
+			    sizeof e->err);
+	return rc ? -rc : (int)e->ndests++;
+}
+
+/* One capture sees one interface: the destinations must share it. */
+static int one_interface(struct engine *e)
+{
+	for (unsigned i = 1; i < e->ndests; i++)
+		if (strcmp(e->dest[i].iface, e->dest[0].iface) != 0) {
+			fprintf(stderr, "kaprobe: %s routes through %s, %s through %s: name one "
+				"interface with -i, or run one kaprobe per interface\n",
+				e->dest[0].dst_txt, e->dest[0].iface, e->dest[i].dst_txt,
+				e->dest[i].iface);
+			return EXIT_USAGE;
+		}
+	snprintf(e->iface, sizeof e->iface, "%s", e->ndests ? e->dest[0].iface : "lo");
+	return 0;
+}
+
+/* The order matters: the privileged handles first, so that a user without
+ * CAP_NET_RAW learns it before anything is sent; the -Z user is checked
+ * before the -w file is created, so that a usage error leaves an existing
+ * file alone; privilege goes last, before any connection is opened. */
+int engine_start(struct engine *e)
+{
+	const struct engine_opts *opt = e->opt;
+	int rc = one_interface(e);
+
+	for (unsigned i = 0; i < e->ndests && !rc; i++)
+		rc = session_prober(&e->ss, e->dest[i].tgt.addr.ss_family, opt->iface);
+	if (rc || (rc = session_check_user(opt->user)) != 0 ||
+	    (rc = session_capture(&e->ss, e->iface, e->dest, e->ndests, opt->wfile)) != 0)
+		return rc;
+	if ((e->sigfd = session_signals(opt->quit_signal)) < 0)
+		return session_error("cannot set up signals", false);
+	if ((rc = session_drop(opt->user)) != 0)
+		return rc;
+	e->cap_io = (struct ev_io){ .fd = e->ss.cap.fd, .fn = on_capture };
+	e->sig_io = (struct ev_io){ .fd = e->sigfd, .fn = on_signal };
+	if (evloop_add(&e->loop, &e->cap_io, EPOLLIN) < 0 ||
+	    evloop_add(&e->loop, &e->sig_io, EPOLLIN) < 0)
+		return session_error("cannot watch the capture", false);
+	return 0;
+}
+
+int engine_open(struct engine *e, const struct engine_opts *opt)
+{
+	int rc = engine_init(e, opt);
+
+	if (rc)
+		return rc;
+	if ((rc = engine_add_dest(e, opt->target)) < 0) {
+		fprintf(stderr, "kaprobe: %s\n", e->err);
+		return -rc;
+	}
+	return engine_start(e);
+}
+
+int engine_run(struct engine *e)
+{
+	if (evloop_run(&e->loop) < 0)
+		engine_fail(e, EXIT_SOFTWARE, "event loop failed: %s", strerror(errno));
+	return e->status;
+}
+
+void engine_close(struct engine *e)
+{
+	for (unsigned i = 0; i < e->nbuckets; i++)
+		while (e->bucket[i])
+			engine_release(e, e->bucket[i]);
+	reap(&e->loop, &e->reaper, 0);
+	free(e->bucket);
+	free(e->dest);
+	session_close(&e->ss);
+	if (e->sigfd >= 0)
+		close(e->sigfd);
+	evloop_free(&e->loop);
+}

@@ -1,0 +1,190 @@
+/* engine.h - the one probing engine under live mode and the audit.
+ *
+ * It holds a table of kernel-owned connections (conn.c) to one target,
+ * watched through one capture (capture.c) demultiplexed by 4-tuple in O(1),
+ * probed through one raw socket (probe.c), each with its own keep-alive
+ * state machine (keepalive.c) and its own timer on one event loop
+ * (evloop.c).  Every segment and ICMP error the capture brings for a
+ * connection goes through the classifier (classify.c): what the kernel
+ * would accept moves the connection's state and its machine, the rest is
+ * reported as ignored and counted.  The commands are planners: they open
+ * connections, set each one's timings and probe shape, and read typed
+ * events; they never look at a packet.
+ *
+ * Lifecycle of a connection: engine_connect opens it (the kernel's
+ * connect(2)); once the kernel says it is connected and the capture has
+ * seen both SYNs it is READY and its machine starts, idle from the last
+ * segment received.  The machine asks for probes on its timer, the engine
+ * sends them (or counts them lost when they cannot be sent), feeds the
+ * answers back, and reports each step.  A connection that reached a
+ * verdict stays in the table, quiet, until the planner closes it.
+ */
+#ifndef KAPROBE_ENGINE_H
+#define KAPROBE_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcp/classify.h"
+#include "net/conn.h"
+#include "engine/evloop.h"
+#include "tcp/keepalive.h"
+#include "net/probe.h"
+#include "engine/session.h"
+
+struct engine;
+struct econn;
+
+enum eng_kind {
+	ENG_READY,          /* established and seen: the machine runs */
+	ENG_CONNECT_FAILED, /* err: errno (ETIMEDOUT: no handshake in time) */
+	ENG_PROBE,          /* probe sent (err 0) or not sendable (err: errno) */
+	ENG_REPLY,          /* an accepted answer, RST or ICMP error */
+	ENG_IGNORED,        /* seen, not acted on: cls says why */
+	ENG_PEER_FIN,       /* the peer closed its side */
+	ENG_VERDICT,        /* the machine reached a verdict (c->ka.verdict) */
+};
+
+/* CONNECT_FAILED's err when the kernel connected but the capture never saw
+ * the handshake (the wrong interface). */
+#define ENG_ERR_UNSEEN (-1)
+
+/* What the planner is told.  Pointers are valid during the callback only. */
+struct eng_event {
+	enum eng_kind kind;
+	struct econn *c;
+	ka_time t;                  /* when: capture time for packets */
+	const struct segment *seg;  /* REPLY, IGNORED, PEER_FIN */
+	enum cl_kind cls;           /* REPLY, IGNORED */
+	struct ka_outcome out;      /* REPLY: what it did to the machine */
+	const struct probe_spec *probe; /* PROBE */
+	int err;                    /* CONNECT_FAILED, PROBE */
+	bool hard;                  /* REPLY to an ICMP error: a hard one */
+	bool by_peer;               /* REPLY: sent by the peer, not a box on the way */
+	int hops;                   /* REPLY: routers between us and its sender */
+	/* REPLY: the captured frame it came in (what seg was decoded from),
+	 * for a planner that reads an ICMP error's quote (quote.h). */
+	const uint8_t *frame;
+	uint32_t caplen, wirelen;
+};
+
+/* Shapes a probe from the kernel's own (conn_probe_spec), or NULL. */
+typedef void (*eng_shape_fn)(const struct conn *c, struct probe_spec *s);
+
+enum econn_state { EC_CONNECTING, EC_HANDSHAKE, EC_READY, EC_CLOSED };
+
+struct econn {
+	struct conn k;               /* the kernel's connection as captured */
+	struct ka_machine ka;
+	struct ka_config cfg;        /* this connection's timings */
+	eng_shape_fn shape;
+	enum econn_state state;
+	unsigned id;                 /* 1-based, in the order opened */
+	unsigned dest;               /* index of its destination */
+	unsigned round;              /* probing rounds begun */
+	uint32_t ignored;            /* segments seen and not acted on */
+	ka_time created;
+	bool stamp_pending;          /* the latest probe not yet seen leaving */
+	bool slot_reserved;          /* the rate limit gave it a later slot */
+	void *user;                  /* the planner's */
+	/* The engine's own: */
+	struct ev_io io;
+	struct ev_timer timer;
+	struct econn *hnext;
+	struct engine *e;
+};
+
+struct engine_ops {
+	void (*event)(struct engine *e, const struct eng_event *ev, void *ctx);
+	/* SIGINT, SIGTERM, and SIGQUIT when asked for. */
+	void (*signal)(struct engine *e, int signo, void *ctx);
+	/* Before the loop sleeps: write out what the turn produced. */
+	void (*flush)(struct engine *e, void *ctx);
+};
+
+struct engine_opts {
+	const char *target;          /* HOST:PORT, for engine_open */
+	int family;                  /* AF_UNSPEC, AF_INET, AF_INET6 */
+	const char *iface;           /* -i, or NULL for the routed one */
+	const char *wfile;           /* -w, or NULL */
+	const char *user;            /* -Z, or NULL: nobody when root */
+	bool quit_signal;            /* deliver SIGQUIT too */
+	ka_time connect_timeout;
+	unsigned rate;               /* probes per second at most, 0: no limit */
+	const struct engine_ops *ops;
+	void *ctx;
+};
+
+struct engine {
+	const struct engine_opts *opt;
+	struct dest *dest;           /* the targets, resolved and routed */
+	unsigned ndests;
+	char iface[IF_NAMESIZE];     /* the one interface they all use */
+	struct session ss;           /* raw sockets, capture */
+	struct evloop loop;
+	struct ev_io cap_io, sig_io;
+	int sigfd;
+	struct econn **bucket;       /* the 4-tuple hash */
+	unsigned nbuckets;
+	unsigned nconns;             /* opened so far */
+	struct econn *released;      /* closed, to be freed by the reaper */
+	struct ev_timer reaper;
+	uint32_t ignored;            /* over every connection */
+	ka_time next_send;           /* the rate limit's next free slot */
+	/* The frame being demultiplexed, during on_packet only. */
+	const uint8_t *frame;
+	uint32_t caplen, wirelen;
+	int status;                  /* exit status once stopped */
+	bool failed;                 /* stopped by engine_fail: err says why */
+	char err[256];
+};
+
+/* For one target: engine_init, engine_add_dest (its error printed),
+ * engine_start.  Returns the exit status (0: ready). */
+int engine_open(struct engine *e, const struct engine_opts *opt);
+
+/* Set up the loop; no handle is open yet.  Returns 0 or 70 (printed). */
+int engine_init(struct engine *e, const struct engine_opts *opt);
+
+/* Resolve and route HOST:PORT.  Returns its index, or -status (64 for a
+ * malformed or refused target, 3 unresolvable or unroutable) with the
+ * reason in e->err; nothing printed. */
+int engine_add_dest(struct engine *e, const char *target);
+
+/* Open the raw sockets, the capture of every destination (and the -w
+ * file), signals, then give privilege up.  The destinations must use one
+ * interface.  Prints its own one-line error and returns the exit status. */
+int engine_start(struct engine *e);
+
+void engine_close(struct engine *e);
+
+/* Run the loop until engine_stop.  Returns e->status. */
+int engine_run(struct engine *e);
+void engine_stop(struct engine *e, int status);
+
+/* A fatal error: print "kaprobe: msg" and stop with status. */
+void engine_fail(struct engine *e, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Open a connection to destination `dest` with these timings and probe
+ * shape.  NULL with e->err set when no socket could be made (errno kept). */
+struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_config *cfg,
+			     eng_shape_fn shape, void *user);
+
+/* New timings for a connection; its machine keeps its state. */
+void engine_configure(struct engine *e, struct econn *c, const struct ka_config *cfg);
+
+/* Send the connection's probe now, as its machine would (ka_sent: an
+ * answer is a REPLY), with this TTL or hop limit (0: the kernel's).  For
+ * planners that pace probes themselves, with timings that never fire.
+ * Returns 0, or the errno of a probe that could not leave (ENG_PROBE says
+ * the same). */
+int engine_probe_now(struct engine *e, struct econn *c, uint8_t ttl);
+
+/* Close the connection's socket and forget it. */
+void engine_release(struct engine *e, struct econn *c);
+
+/* "addr:port" of the connection's local end (the SYN's source). */
+void engine_src_text(const struct econn *c, char *buf, size_t len);
+
+#endif

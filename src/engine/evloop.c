@@ -1,0 +1,186 @@
+/* evloop.c - epoll over the descriptors, a binary heap of timers. */
+#include "engine/evloop.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+ka_time ev_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ka_time)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int evloop_init(struct evloop *loop)
+{
+	*loop = (struct evloop){ .epfd = -1 };
+	/* The default 50 us timer slack, or 0.1% of a long sleep, would send
+	 * probes late: ask for 1 us. */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+	return loop->epfd < 0 ? -1 : 0;
+}
+
+void evloop_free(struct evloop *loop)
+{
+	if (loop->epfd >= 0)
+		close(loop->epfd);
+	free(loop->heap);
+	*loop = (struct evloop){ .epfd = -1 };
+}
+
+int evloop_add(struct evloop *loop, struct ev_io *io, uint32_t events)
+{
+	struct epoll_event e = { .events = events, .data.ptr = io };
+
+	return epoll_ctl(loop->epfd, EPOLL_CTL_ADD, io->fd, &e);
+}
+
+int evloop_modify(struct evloop *loop, struct ev_io *io, uint32_t events)
+{
+	struct epoll_event e = { .events = events, .data.ptr = io };
+
+	return epoll_ctl(loop->epfd, EPOLL_CTL_MOD, io->fd, &e);
+}
+
+void evloop_remove(struct evloop *loop, struct ev_io *io)
+{
+	epoll_ctl(loop->epfd, EPOLL_CTL_DEL, io->fd, NULL);
+	/* The batch in hand may still name io: its owner may be freed and
+	 * its memory reused before the batch reaches it. */
+	for (int i = loop->cur; i < loop->nev; i++)
+		if (loop->ev[i].data.ptr == io)
+			loop->ev[i].data.ptr = NULL;
+}
+
+/* ---- the timer heap --------------------------------------------------------- */
+
+static void place(struct evloop *loop, unsigned i, struct ev_timer *t)
+{
+	loop->heap[i] = t;
+	t->slot = i + 1;
+}
+
+static void sift_up(struct evloop *loop, unsigned i)
+{
+	struct ev_timer *t = loop->heap[i];
+
+	while (i > 0 && loop->heap[(i - 1) / 2]->when > t->when) {
+		place(loop, i, loop->heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	place(loop, i, t);
+}
+
+static void sift_down(struct evloop *loop, unsigned i)
+{
+	struct ev_timer *t = loop->heap[i];
+
+	for (;;) {
+		unsigned c = 2 * i + 1;
+
+		if (c >= loop->ntimers)
+			break;
+		if (c + 1 < loop->ntimers && loop->heap[c + 1]->when < loop->heap[c]->when)
+			c++;
+		if (loop->heap[c]->when >= t->when)
+			break;
+		place(loop, i, loop->heap[c]);
+		i = c;
+	}
+	place(loop, i, t);
+}
+
+void evloop_disarm(struct evloop *loop, struct ev_timer *t)
+{
+	struct ev_timer *last;
+	unsigned i;
+
+	if (!t->slot)
+		return;
+	i = t->slot - 1;
+	t->slot = 0;
+	if (--loop->ntimers == i)
+		return;
+	/* The last timer fills the hole, then finds its place either way. */
+	last = loop->heap[loop->ntimers];
+	place(loop, i, last);
+	sift_down(loop, i);
+	sift_up(loop, last->slot - 1);
+}
+
+int evloop_arm(struct evloop *loop, struct ev_timer *t, ka_time when)
+{
+	evloop_disarm(loop, t);
+	if (when == KA_NEVER)
+		return 0;
+	if (loop->ntimers == loop->cap) {
+		unsigned cap = loop->cap ? loop->cap * 2 : 64;
+		struct ev_timer **h = realloc(loop->heap, cap * sizeof *h);
+
+		if (!h)
+			return -1;
+		loop->heap = h;
+		loop->cap = cap;
+	}
+	t->when = when;
+	place(loop, loop->ntimers++, t);
+	sift_up(loop, loop->ntimers - 1);
+	return 0;
+}
+
+/* ---- running ---------------------------------------------------------------- */
+
+static void run_timers(struct evloop *loop)
+{
+	ka_time now = ev_now();
+
+	while (!loop->stop && loop->ntimers && loop->heap[0]->when <= now) {
+		struct ev_timer *t = loop->heap[0];
+
+		evloop_disarm(loop, t);
+		t->fn(loop, t, now);
+	}
+}
+
+int evloop_run(struct evloop *loop)
+{
+	loop->stop = false;
+	while (!loop->stop) {
+		struct timespec ts, *tsp = NULL;
+
+		if (loop->before_sleep)
+			loop->before_sleep(loop, loop->before_sleep_ctx);
+		if (loop->stop)
+			break;
+		if (loop->ntimers) {
+			ka_time wait = loop->heap[0]->when - ev_now();
+
+			if (wait < 0)
+				wait = 0;
+			ts.tv_sec = wait / 1000000;
+			ts.tv_nsec = (wait % 1000000) * 1000;
+			tsp = &ts;
+		}
+		loop->nev = epoll_pwait2(loop->epfd, loop->ev, EV_BATCH, tsp, NULL);
+		if (loop->nev < 0) {
+			loop->nev = 0;
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (loop->cur = 0; loop->cur < loop->nev && !loop->stop; loop->cur++) {
+			struct ev_io *io = loop->ev[loop->cur].data.ptr;
+
+			if (io)
+				io->fn(loop, io, loop->ev[loop->cur].events);
+		}
+		loop->nev = loop->cur = 0;
+		run_timers(loop);
+	}
+	return 0;
+}

@@ -1,0 +1,73 @@
+/* evloop.h - one small event loop: many descriptors, many timers.
+ *
+ * Modelled on Redis's ae.c, cut to what kaprobe needs: epoll for the
+ * descriptors (a capture, a signalfd, and one socket per connection, of
+ * which there may be thousands) and a binary heap of timers on the
+ * monotonic clock, so that neither an idle connection nor a far timer
+ * costs anything per wake-up.  The loop sleeps in epoll_pwait2 until a
+ * descriptor is ready or the nearest timer is due; nothing busy-waits.
+ *
+ * Descriptor events are handled before due timers in each turn: an answer
+ * that arrived just as an interval ran out still answers the probe.
+ */
+#ifndef KAPROBE_EVLOOP_H
+#define KAPROBE_EVLOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+
+#include "util/ktime.h"
+
+#define EV_BATCH 64   /* descriptor events taken per turn */
+
+struct evloop;
+
+/* A watched descriptor.  Embed it in the owner's struct. */
+struct ev_io {
+	int fd;
+	void (*fn)(struct evloop *loop, struct ev_io *io, uint32_t events);
+};
+
+/* A timer.  Embed it in the owner's struct; `slot` is 0 while disarmed. */
+struct ev_timer {
+	ka_time when;
+	unsigned slot;   /* heap index + 1 */
+	void (*fn)(struct evloop *loop, struct ev_timer *t, ka_time now);
+};
+
+struct evloop {
+	int epfd;
+	/* Called before each sleep, as ae.c's beforesleep: output written
+	 * during a turn leaves in one write, not one per line. */
+	void (*before_sleep)(struct evloop *loop, void *ctx);
+	void *before_sleep_ctx;
+	struct ev_timer **heap;
+	unsigned ntimers, cap;
+	struct epoll_event ev[EV_BATCH];
+	int nev, cur;          /* the batch being handled */
+	bool stop;
+};
+
+/* Microseconds on CLOCK_MONOTONIC. */
+ka_time ev_now(void);
+
+/* Returns 0, or -1 with errno set. */
+int evloop_init(struct evloop *loop);
+void evloop_free(struct evloop *loop);
+
+/* Watch io->fd for events (EPOLLIN, EPOLLOUT).  Returns 0 or -1 (errno). */
+int evloop_add(struct evloop *loop, struct ev_io *io, uint32_t events);
+int evloop_modify(struct evloop *loop, struct ev_io *io, uint32_t events);
+/* Stop watching; safe inside a callback, also for another io of the batch. */
+void evloop_remove(struct evloop *loop, struct ev_io *io);
+
+/* Arm (or move) a timer to `when`.  Returns -1 only when out of memory. */
+int evloop_arm(struct evloop *loop, struct ev_timer *t, ka_time when);
+void evloop_disarm(struct evloop *loop, struct ev_timer *t);
+
+/* Run until evloop_stop.  Returns 0, or -1 if epoll failed. */
+int evloop_run(struct evloop *loop);
+static inline void evloop_stop(struct evloop *loop) { loop->stop = true; }
+
+#endif

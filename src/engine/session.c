@@ -1,0 +1,144 @@
+/* session.c - the opening steps of the engine: targets, raw sockets, the
+ * capture, signals, privilege. */
+#include "engine/session.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/signalfd.h>
+#include <time.h>
+
+#include "net/conn.h"
+#include "engine/evloop.h"
+#include "util/exitcode.h"
+#include "net/privdrop.h"
+#include "net/route.h"
+
+int session_error(const char *msg, bool perm)
+{
+	if (perm) {
+		fprintf(stderr, "kaprobe: %s (kaprobe needs CAP_NET_RAW: run it with sudo, or "
+			"grant it once with 'setcap cap_net_raw+ep kaprobe')\n", msg);
+		return EXIT_NOPERM;
+	}
+	fprintf(stderr, "kaprobe: %s\n", msg);
+	return EXIT_SOFTWARE;
+}
+
+int session_target(struct dest *d, const char *target, int family, const char *iface,
+		   char *err, size_t errlen)
+{
+	int unreachable, rc;
+
+	if (target_parse(target, &d->tgt, err, errlen) < 0)
+		return EXIT_USAGE;
+	rc = target_resolve(&d->tgt, family, err, errlen);
+	if (rc < 0)
+		return rc == TARGET_REFUSED ? EXIT_USAGE : EXIT_NOCONNECT;
+	sockaddr_format((struct sockaddr *)&d->tgt.addr, d->dst_txt, sizeof d->dst_txt);
+	if (route_lookup((struct sockaddr *)&d->tgt.addr, d->tgt.addrlen, iface, &d->src,
+			 d->iface, &unreachable, err, errlen) < 0)
+		return unreachable ? EXIT_NOCONNECT : EXIT_USAGE;
+	return 0;
+}
+
+int session_prober(struct session *s, int family, const char *iface)
+{
+	struct prober *p = session_prober_of(s, family);
+	char err[256];
+	bool perm;
+
+	if (p->l)
+		return 0;
+	if (prober_open(p, family, true, iface, &perm, err, sizeof err) < 0)
+		return session_error(err, perm);
+	return 0;
+}
+
+/* Packet timestamps are CLOCK_REALTIME; the event loop runs on
+ * CLOCK_MONOTONIC.  The offset between them, taken once, maps one onto
+ * the other. */
+static ka_time realtime_offset(void)
+{
+	struct timespec rt;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	return (ka_time)rt.tv_sec * 1000000 + rt.tv_nsec / 1000 - ev_now();
+}
+
+int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
+		    const char *wfile)
+{
+	struct capture_peer *peers = calloc(n ? n : 1, sizeof *peers);
+	char *filter = NULL, err[256];
+	bool perm;
+	int rc = 0;
+
+	if (!peers)
+		return session_error("out of memory", false);
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t any;
+
+		peers[i].family = d[i].tgt.addr.ss_family;
+		conn_raw_addr(&d[i].src, peers[i].laddr, &any);
+		conn_raw_addr(&d[i].tgt.addr, peers[i].raddr, &peers[i].rport);
+	}
+	filter = capture_filter(peers, n);
+	free(peers);
+	if (!filter)
+		return session_error("out of memory", false);
+	if (capture_open(&s->cap, iface, filter, wfile != NULL, &perm, err, sizeof err) < 0) {
+		rc = session_error(err, perm);
+	} else if (wfile && capture_dump_open(&s->cap, wfile, err, sizeof err) < 0) {
+		fprintf(stderr, "kaprobe: %s\n", err);
+		rc = EXIT_CANTCREAT;
+	}
+	free(filter);
+	s->real_off = realtime_offset();
+	return rc;
+}
+
+int session_signals(bool quit)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (quit)
+		sigaddset(&set, SIGQUIT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+int session_check_user(const char *user)
+{
+	char err[256];
+
+	if (priv_check_user(user, err, sizeof err) != PRIV_OK) {
+		fprintf(stderr, "kaprobe: %s\n", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int session_drop(const char *user)
+{
+	char err[256];
+
+	signal(SIGPIPE, SIG_IGN);
+	switch (priv_drop(user, err, sizeof err)) {
+	case PRIV_OK: return 0;
+	case PRIV_NO_USER: fprintf(stderr, "kaprobe: %s\n", err); return EXIT_USAGE;
+	case PRIV_DENIED: fprintf(stderr, "kaprobe: %s\n", err); return EXIT_NOPERM;
+	default: return session_error(err, false);
+	}
+}
+
+void session_close(struct session *s)
+{
+	capture_close(&s->cap);
+	prober_close(&s->pr[0]);
+	prober_close(&s->pr[1]);
+}

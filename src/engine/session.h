@@ -1,0 +1,82 @@
+/* session.h - what every command that talks to a live peer opens first.
+ *
+ * The engine begins with these: resolve the target and the route to it,
+ * open the privileged handles (raw socket, capture), then give privilege
+ * up.  Each step prints its own one-line error and returns the
+ * exit status for it, so the commands only chain them.  Privileged handles
+ * come before any packet leaves: a user without CAP_NET_RAW learns so
+ * before anything is sent.
+ */
+#ifndef KAPROBE_SESSION_H
+#define KAPROBE_SESSION_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "net/capture.h"
+#include "util/ktime.h"
+#include "net/probe.h"
+#include "net/target.h"
+
+/* One target, resolved and routed. */
+struct dest {
+	struct target tgt;
+	struct sockaddr_storage src;   /* the source address toward it */
+	char iface[IF_NAMESIZE];       /* the interface the route uses, or -i */
+	char dst_txt[80];              /* "addr:port" / "[addr]:port" */
+};
+
+/* The handles every connection shares. */
+struct session {
+	struct prober pr[2];           /* raw sockets: IPv4, IPv6 (as needed) */
+	struct capture cap;
+	ka_time real_off;              /* CLOCK_REALTIME - CLOCK_MONOTONIC, in us */
+};
+
+/* Parse and resolve HOST:PORT, find the source address and interface.
+ * Returns 0 or the exit status (64 bad target, 3 unresolvable or no route)
+ * with the reason in err. */
+int session_target(struct dest *d, const char *target, int family, const char *iface,
+		   char *err, size_t errlen);
+
+/* The raw socket for a family.  Opens it the first time; returns 0, or 77
+ * without CAP_NET_RAW, 70 else (the line printed). */
+int session_prober(struct session *s, int family, const char *iface);
+static inline struct prober *session_prober_of(struct session *s, int family)
+{
+	return &s->pr[family == AF_INET6];
+}
+
+/* Open the capture on iface of every flow to the n destinations and the
+ * ICMP errors about them, and the -w file when wfile is set.  Returns 0,
+ * 77, 73 or 70 (the line printed). */
+int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
+		    const char *wfile);
+
+/* A packet's capture timestamp (CLOCK_REALTIME) on the event loop's
+ * clock (CLOCK_MONOTONIC). */
+static inline ka_time session_time(const struct session *s, const struct timeval *tv)
+{
+	return (ka_time)tv->tv_sec * 1000000 + tv->tv_usec - s->real_off;
+}
+
+/* Block SIGINT, SIGTERM (and SIGQUIT when quit is set) and return a
+ * signalfd that delivers them to the event loop, or -1 with errno. */
+int session_signals(bool quit);
+
+/* -Z's user exists (or none was given).  Returns 0 or 64. */
+int session_check_user(const char *user);
+
+/* Ignore SIGPIPE (a closed stdout ends a run quietly) and give privilege
+ * up (privdrop.h).  Returns 0, 64 (no such user), 77 or 70. */
+int session_drop(const char *user);
+
+/* Print "kaprobe: msg", naming CAP_NET_RAW and how to grant it when the
+ * failure was a missing privilege; returns 77 then, else 70. */
+int session_error(const char *msg, bool perm);
+
+void session_close(struct session *s);
+
+#endif

@@ -1,0 +1,271 @@
+/* capture.c - libpcap live capture of one flow (see capture.h). */
+#include "net/capture.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "net/target.h"
+
+/* Immediate mode makes libpcap use TPACKET_V2, whose ring has one fixed
+ * slot per packet sized by the snaplen: tcpdump's 262144 would leave room
+ * for 8 packets in a 2 MB ring, and an audit's burst of handshakes was lost
+ * that way.  Without -w, 256 bytes keep every header (lengths come from the
+ * IP header anyway) and an 8 MB ring holds some 25,000 packets: thousands
+ * of connections' handshakes at once.  With -w, a jumbo frame's 9216 bytes
+ * keep most payloads whole in the file, for some 900 packets. */
+#define RING_BYTES (8 << 20)
+
+int capture_open(struct capture *c, const char *iface, const char *filter, bool whole,
+		 bool *perm, char *err, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE] = "";
+	struct bpf_program prog;
+	int rc;
+
+	*c = (struct capture){ .fd = -1 };
+	*perm = false;
+	c->p = pcap_create(iface, perr);
+	if (!c->p) {
+		snprintf(err, errlen, "cannot capture on %s: %s", iface, perr);
+		return -1;
+	}
+	pcap_set_snaplen(c->p, whole ? CAPTURE_SNAPLEN_WHOLE : CAPTURE_SNAPLEN_HEADERS);
+	pcap_set_promisc(c->p, 0);
+	pcap_set_immediate_mode(c->p, 1);
+	pcap_set_buffer_size(c->p, RING_BYTES);
+	rc = pcap_activate(c->p);
+	if (rc < 0) {
+		*perm = rc == PCAP_ERROR_PERM_DENIED;
+		if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
+			snprintf(err, errlen, "no such interface '%s'", iface);
+		else
+			snprintf(err, errlen, "cannot capture on %s: %s", iface,
+				 pcap_geterr(c->p));
+		goto fail;
+	}
+	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "bad capture filter: %s", pcap_geterr(c->p));
+		goto fail;
+	}
+	rc = pcap_setfilter(c->p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0 || pcap_setnonblock(c->p, 1, perr) < 0) {
+		snprintf(err, errlen, "cannot set up capture on %s: %s", iface,
+			 pcap_geterr(c->p));
+		goto fail;
+	}
+	c->fd = pcap_get_selectable_fd(c->p);
+	c->linktype = pcap_datalink(c->p);
+	if (c->fd < 0) {
+		snprintf(err, errlen, "capture on %s cannot be polled", iface);
+		goto fail;
+	}
+	return 0;
+fail:
+	pcap_close(c->p);
+	c->p = NULL;
+	return -1;
+}
+
+/* "cannot write PATH: REASON" in one line that always ends with the
+ * reason: a path too long for the line loses its middle. */
+static void write_error(char *err, size_t errlen, const char *path, const char *reason)
+{
+	size_t room = errlen > 64 + strlen(reason) ? errlen - 64 - strlen(reason) : 16;
+	size_t len = strlen(path);
+
+	if (len <= room)
+		snprintf(err, errlen, "cannot write %s: %s", path, reason);
+	else
+		snprintf(err, errlen, "cannot write %.*s...%s: %s", (int)(room / 2), path,
+			 path + len - room / 2, reason);
+}
+
+int capture_dump_open(struct capture *c, const char *path, char *err, size_t errlen)
+{
+	errno = 0;
+	c->dump = pcap_dump_open(c->p, path);
+	c->dump_path = path;
+	if (!c->dump) {
+		/* libpcap's message repeats the path: give errno's alone. */
+		write_error(err, errlen, path, errno ? strerror(errno) : pcap_geterr(c->p));
+		return -1;
+	}
+	/* The file header is still in stdio's buffer: a full disk or
+	 * /dev/full shows only when it is flushed. */
+	if (pcap_dump_flush(c->dump) < 0) {
+		write_error(err, errlen, path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct reader {
+	struct capture *c;
+	capture_fn fn;
+	void *ctx;
+	int dump_errno;
+};
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct reader *r = (struct reader *)user;
+
+	if (r->c->dump && !r->dump_errno) {
+		pcap_dump((u_char *)r->c->dump, h, bytes);
+		/* Flushed per packet: probes are rare, and a run that is
+		 * killed must leave every packet so far in the file. */
+		if (pcap_dump_flush(r->c->dump) < 0)
+			r->dump_errno = errno ? errno : EIO;
+	}
+	r->fn(r->ctx, h, bytes);
+}
+
+int capture_read(struct capture *c, capture_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct reader r = { c, fn, ctx, 0 };
+	int n = pcap_dispatch(c->p, -1, on_packet, (u_char *)&r);
+
+	if (r.dump_errno) {
+		write_error(err, errlen, c->dump_path, strerror(r.dump_errno));
+		return CAPTURE_EDUMP;
+	}
+	if (n == PCAP_ERROR) {
+		snprintf(err, errlen, "capture failed: %s", pcap_geterr(c->p));
+		return -1;
+	}
+	return n < 0 ? 0 : n;
+}
+
+void capture_close(struct capture *c)
+{
+	if (c->dump)
+		pcap_dump_close(c->dump);
+	if (c->p)
+		pcap_close(c->p);
+	c->dump = NULL;
+	c->p = NULL;
+}
+
+/* Up to this many peers get a clause each; beyond, the filter keeps what
+ * they share (our addresses, their ports) and the engine's demultiplexer
+ * does the rest. */
+#define PRECISE_PEERS 16
+#define PORTS_MAX 8
+
+struct filter_buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void add(struct filter_buf *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct filter_buf *f, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!f->s)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(f->s + f->len, f->cap - f->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < f->cap - f->len)
+			break;
+		char *grown = n < 0 ? NULL : realloc(f->s, f->cap * 2 + (size_t)n);
+
+		if (!grown) {
+			free(f->s);
+			f->s = NULL;
+			return;
+		}
+		f->s = grown;
+		f->cap = f->cap * 2 + (size_t)n;
+	}
+	f->len += (size_t)n;
+}
+
+/* Our probes carry no IP options, so an ICMPv4 error's quoted header is 20
+ * bytes: quoted destination at icmp[24], ports at icmp[28] and icmp[30].
+ * ICMPv6 errors are types 1-4; the decoder checks the quote, which may sit
+ * behind extension headers BPF cannot walk. */
+static void add_icmp(struct filter_buf *f, const struct capture_peer *p, bool precise)
+{
+	char l[64];
+
+	addr_format(p->family, p->laddr, l, sizeof l);
+	if (p->family == AF_INET6) {
+		add(f, "(icmp6 and dst host %s and ip6[40] >= 1 and ip6[40] <= 4)", l);
+		return;
+	}
+	add(f, "(icmp and dst host %s and (icmp[0] = 3 or icmp[0] = 4 or icmp[0] = 11 or "
+	    "icmp[0] = 12)", l);
+	if (precise)
+		add(f, " and icmp[24:4] = 0x%02x%02x%02x%02x and icmp[30:2] = %u", p->raddr[0],
+		    p->raddr[1], p->raddr[2], p->raddr[3], p->rport);
+	add(f, ")");
+}
+
+static bool same_local(const struct capture_peer *a, const struct capture_peer *b)
+{
+	return a->family == b->family && memcmp(a->laddr, b->laddr, 16) == 0;
+}
+
+/* Many peers: every TCP segment of our addresses to their ports. */
+static void add_by_local(struct filter_buf *f, const struct capture_peer *p, unsigned n)
+{
+	uint16_t ports[PORTS_MAX];
+	unsigned nports = 0;
+	bool first = true;
+
+	for (unsigned i = 0; i < n && nports <= PORTS_MAX; i++) {
+		unsigned j = 0;
+
+		while (j < nports && ports[j] != p[i].rport)
+			j++;
+		if (j == nports && nports++ < PORTS_MAX)
+			ports[j] = p[i].rport;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		char l[64];
+		unsigned j = 0;
+
+		while (j < i && !same_local(&p[j], &p[i]))
+			j++;
+		if (j < i)
+			continue;
+		addr_format(p[i].family, p[i].laddr, l, sizeof l);
+		add(f, "%s(tcp and host %s", first ? "" : " or ", l);
+		for (unsigned k = 0; nports <= PORTS_MAX && k < nports; k++)
+			add(f, "%s port %u%s", k ? " or" : " and (", ports[k], k + 1 == nports ? ")" : "");
+		add(f, ") or ");
+		add_icmp(f, &p[i], false);
+		first = false;
+	}
+}
+
+char *capture_filter(const struct capture_peer *p, unsigned n)
+{
+	struct filter_buf f = { .s = malloc(1024), .cap = 1024 };
+
+	if (f.s)
+		f.s[0] = '\0';
+	if (n > PRECISE_PEERS) {
+		add_by_local(&f, p, n);
+		return f.s;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		char l[64], r[64];
+
+		addr_format(p[i].family, p[i].laddr, l, sizeof l);
+		addr_format(p[i].family, p[i].raddr, r, sizeof r);
+		add(&f, "%s(tcp and host %s and host %s and port %u) or ", i ? " or " : "", l, r,
+		    p[i].rport);
+		add_icmp(&f, &p[i], true);
+	}
+	return f.s;
+}

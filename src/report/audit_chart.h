@@ -1,0 +1,60 @@
+/* audit_chart.h - what the audit's report keeps of the audit's events
+ * (report_audit.c fills it), and the chart of its idle-timeout search
+ * (audit_chart.c draws it). */
+#ifndef KAPROBE_AUDIT_CHART_H
+#define KAPROBE_AUDIT_CHART_H
+
+#include <net/if.h>
+#include <stdbool.h>
+
+#include "report/html.h"
+#include "emit/output.h"
+
+#define AM_MAX_VARIANTS 16
+#define AM_MAX_MEAS 1024     /* as many as the audit keeps */
+
+struct am_variant {
+	char name[24];
+	struct audit_reply r;
+	unsigned tries;
+};
+
+struct am_measure {
+	double idle_s;
+	struct audit_reply r;
+	unsigned round;
+	bool remeasure;
+};
+
+struct audit_model {
+	ka_time max_idle;                   /* --max-idle: nothing longer was tried */
+	char dst[80], src[64], iface[IF_NAMESIZE];
+	int family;
+	struct am_variant variant[AM_MAX_VARIANTS];
+	unsigned nvariants;
+	struct am_measure meas[AM_MAX_MEAS];
+	unsigned nmeas;
+	bool has_idle, has_expired;
+	struct out_idle idle;               /* its pointers cleared: */
+	char probe[24];                     /* ... idle.probe */
+	struct audit_reply expired;         /* ... *idle.expired */
+	bool has_refresh;
+	int refresh_survived;
+	double refresh_intvl_s, refresh_for_s;
+	char refresh_skipped[128];
+	bool has_advice;
+	long advice[3];                     /* tcp_keepalive_time, _intvl, _probes */
+	char advice_note[256];
+	bool has_summary;
+	struct out_audit_total total;
+};
+
+/* The chart's CSS, for the page's style sheet. */
+extern const char audit_chart_style[];
+
+/* Every measurement as a mark at its idle time, a lane per round of the
+ * search, the bracket and what lies beyond --max-idle shaded, and the
+ * idle timeouts of well-known middleboxes as reference lines. */
+void audit_chart(struct page *p, const struct audit_model *a);
+
+#endif

@@ -1,0 +1,360 @@
+/* report_audit.c - the audit's report: what the path does to each kind of
+ * probe, the idle-timeout search as a chart (audit_chart.c), the refresh
+ * test, and the advice with lines to copy.
+ *
+ * The model is what the audit's events said, copied: the events' strings
+ * and structs belong to the audit and are gone by the time the page is
+ * drawn. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/audit_chart.h"
+#include "report/reportpriv.h"
+#include "net/target.h"
+
+static void *model_new(const struct report_meta *m)
+{
+	struct audit_model *a = calloc(1, sizeof *a);
+
+	if (a)
+		a->max_idle = m->max_idle;
+	return a;
+}
+
+static struct audit_model *model(struct report *r)
+{
+	return report_model(r, REPORT_AUDIT);
+}
+
+/* ---- the events --------------------------------------------------------------------- */
+
+void rep_audit_start(struct report *r, const char *dst, const char *src, const char *iface)
+{
+	struct audit_model *a = model(r);
+
+	if (!a)
+		return;
+	snprintf(a->dst, sizeof a->dst, "%s", dst);
+	snprintf(a->src, sizeof a->src, "%s", src);
+	snprintf(a->iface, sizeof a->iface, "%s", iface);
+}
+
+void rep_variant(struct report *r, ka_time t, const char *name, const struct audit_reply *ar,
+		 int family, unsigned tries)
+{
+	struct audit_model *a = model(r);
+
+	(void)t;
+	if (!a || a->nvariants == AM_MAX_VARIANTS)
+		return;
+	a->family = family;
+	a->variant[a->nvariants++] = (struct am_variant){ .r = *ar, .tries = tries };
+	snprintf(a->variant[a->nvariants - 1].name, sizeof a->variant[0].name, "%s", name);
+}
+
+void rep_measure(struct report *r, ka_time t, const struct out_measure *m)
+{
+	struct audit_model *a = model(r);
+
+	(void)t;
+	if (!a || a->nmeas == AM_MAX_MEAS)
+		return;
+	a->family = m->family;
+	a->meas[a->nmeas++] = (struct am_measure){ .idle_s = m->idle_s, .r = *m->r,
+						   .round = m->round, .remeasure = m->remeasure };
+}
+
+void rep_idle(struct report *r, ka_time t, const struct out_idle *i)
+{
+	struct audit_model *a = model(r);
+
+	(void)t;
+	if (!a)
+		return;
+	a->has_idle = true;
+	a->idle = *i;
+	a->idle.probe = NULL;
+	a->idle.expired = NULL;
+	a->has_expired = i->expired != NULL;
+	if (i->expired)
+		a->expired = *i->expired;
+	snprintf(a->probe, sizeof a->probe, "%s", i->probe);
+}
+
+void rep_refresh(struct report *r, ka_time t, int survived, double intvl_s, double duration_s,
+		 const char *skipped)
+{
+	struct audit_model *a = model(r);
+
+	(void)t;
+	if (!a)
+		return;
+	a->has_refresh = true;
+	a->refresh_survived = survived;
+	a->refresh_intvl_s = intvl_s;
+	a->refresh_for_s = duration_s;
+	snprintf(a->refresh_skipped, sizeof a->refresh_skipped, "%s", skipped ? skipped : "");
+}
+
+void rep_advice(struct report *r, ka_time t, long time_s, long intvl_s, long probes,
+		const char *note)
+{
+	struct audit_model *a = model(r);
+
+	(void)t;
+	if (!a)
+		return;
+	a->has_advice = true;
+	a->advice[0] = time_s;
+	a->advice[1] = intvl_s;
+	a->advice[2] = probes;
+	snprintf(a->advice_note, sizeof a->advice_note, "%s", note ? note : "");
+}
+
+void rep_audit_summary(struct report *r, ka_time t, const struct out_audit_total *tot)
+{
+	struct audit_model *a = model(r);
+
+	(void)t;
+	if (!a)
+		return;
+	a->has_summary = true;
+	a->total = *tot;
+}
+
+/* ---- the page ------------------------------------------------------------------------ */
+
+static const char *reply_name(enum ar_kind k)
+{
+	return k == AR_ACK ? "ack" : k == AR_RST ? "rst" : k == AR_ICMP ? "icmp" : "none";
+}
+
+/* "peer 10.0.0.5, 2 hops away (ttl 62)", or "-" when nothing came. */
+static void who(struct page *p, const struct audit_reply *r, int family)
+{
+	char from[64];
+
+	if (r->kind == AR_NONE || r->kind == AR_PENDING) {
+		page_raw(p, "<td>-</td><td></td><td></td><td></td>");
+		return;
+	}
+	addr_format(family, r->from, from, sizeof from);
+	page_printf(p, "<td>%s</td><td><code>", r->by_peer ? "peer" : "<b>middlebox</b>");
+	page_text(p, from);
+	page_printf(p, "</code></td><td class=\"num\">%d</td><td class=\"num\">%d</td>", r->hops,
+		    r->ttl);
+}
+
+static void seconds_or_none(struct page *p, double s)
+{
+	if (s < 0)
+		page_raw(p, "none");
+	else
+		page_duration(p, llround(s * 1e3) * 1000);   /* ms, as the JSON */
+}
+
+static void verdict(struct page *p, const struct audit_model *a)
+{
+	page_raw(p, "<section id=\"verdict\">\n");
+	if (!a->has_summary)
+		page_raw(p, "<p class=\"verdict bad\">The audit ended before its findings "
+			 "(see the exit status above and kaprobe's messages).</p>\n");
+	else if (a->total.interrupted)
+		page_raw(p, "<p class=\"verdict warn\">Interrupted before the audit was done: "
+			 "what is below is what was found until then.</p>\n");
+	else if (a->total.ok)
+		page_raw(p, "<p class=\"verdict ok\">Keep-alive works on this path: the standard "
+			 "probes are answered by the peer, and idle flows are kept or refreshed.</p>\n");
+	else
+		page_raw(p, "<p class=\"verdict bad\">Keep-alive needs care on this path: see the "
+			 "findings marked below.</p>\n");
+	if (a->has_idle && !a->idle.inconsistent) {
+		page_raw(p, "<p class=\"headline\">");
+		if (a->idle.dead_s > 0 && a->idle.alive_s > 0) {
+			page_raw(p, "The path drops a flow idle for longer than <b>");
+			seconds_or_none(p, a->idle.alive_s);
+			page_raw(p, "</b> (and shorter than <b>");
+			seconds_or_none(p, a->idle.dead_s);
+			page_raw(p, "</b>).");
+		} else if (a->idle.dead_s > 0) {
+			page_raw(p, "No idle flow was answered at all, even after <b>");
+			seconds_or_none(p, a->idle.dead_s);
+			page_raw(p, "</b>.");
+		} else {
+			page_raw(p, "No flow idle up to <b>");
+			page_duration(p, a->max_idle);
+			page_raw(p, "</b> (--max-idle) was dropped.");
+		}
+		page_raw(p, "</p>\n");
+	}
+	if (a->dst[0]) {
+		page_raw(p, "<p>From <code>");
+		page_text(p, a->src);
+		page_raw(p, "</code> via <code>");
+		page_text(p, a->iface);
+		page_raw(p, "</code> to <code>");
+		page_text(p, a->dst);
+		page_raw(p, "</code>.</p>\n");
+	}
+	page_raw(p, "</section>\n");
+}
+
+static void variants(struct page *p, const struct audit_model *a)
+{
+	if (!a->nvariants)
+		return;
+	page_raw(p, "<section id=\"variants\">\n<h2>How the path treats each kind of probe</h2>\n"
+		 "<table>\n<tr><th>probe</th><th>reply</th><th>by</th><th>from</th><th>hops</th>"
+		 "<th>ttl</th><th>probes sent</th></tr>\n");
+	for (unsigned i = 0; i < a->nvariants; i++) {
+		const struct am_variant *v = &a->variant[i];
+		bool good = v->r.kind == AR_ACK && v->r.by_peer;
+
+		page_raw(p, "<tr data-kind=\"variant\" data-name=\"");
+		page_text(p, v->name);
+		page_printf(p, "\" data-reply=\"%s\"><td><code>", reply_name(v->r.kind));
+		page_text(p, v->name);
+		page_printf(p, "</code></td><td class=\"%s\">%s</td>", good ? "ok" : "bad",
+			    reply_name(v->r.kind));
+		who(p, &v->r, a->family);
+		page_printf(p, "<td class=\"num\">%u</td></tr>\n", v->tries);
+	}
+	page_raw(p, "</table>\n<p class=\"muted\">A kind answered by the peer passes the path; "
+		 "one answered by a middlebox, or not at all, does not tell the peer anything.</p>\n"
+		 "</section>\n");
+}
+
+static void idle_finding(struct page *p, const struct audit_model *a)
+{
+	const struct out_idle *i = &a->idle;
+
+	page_raw(p, "<section id=\"idle\">\n<h2>How long the path keeps an idle flow</h2>\n");
+	audit_chart(p, a);
+	if (!a->has_idle) {
+		page_raw(p, "<p class=\"warn\">The search did not finish.</p>\n</section>\n");
+		return;
+	}
+	page_raw(p, "<table>\n<tr><th>probe used</th><td><code>");
+	page_text(p, a->probe);
+	page_raw(p, "</code></td></tr>\n<tr><th>longest idle answered</th><td id=\"alive\">");
+	seconds_or_none(p, i->alive_s);
+	page_raw(p, "</td></tr>\n<tr><th>shortest idle not answered</th><td id=\"dead\">");
+	seconds_or_none(p, i->dead_s);
+	page_printf(p, "</td></tr>\n<tr><th>RFC 5382 (2h4m or more)</th><td class=\"%s\">%s</td>"
+		    "</tr>\n", i->rfc5382 > 0 ? "ok" : i->rfc5382 == 0 ? "bad" : "muted",
+		    i->rfc5382 > 0 ? "met" : i->rfc5382 == 0 ? "not met" : "not tested that long");
+	if (a->has_expired && i->dead_s >= 0) {
+		page_printf(p, "<tr><th>an expired flow's probe got</th><td>%s ",
+			    reply_name(a->expired.kind));
+		if (a->expired.kind != AR_NONE) {
+			char from[64];
+
+			addr_format(a->family, a->expired.from, from, sizeof from);
+			page_printf(p, "from the %s <code>", a->expired.by_peer ? "peer" : "middlebox");
+			page_text(p, from);
+			page_printf(p, "</code>, %d hops away", a->expired.hops);
+		}
+		page_raw(p, "</td></tr>\n");
+	}
+	page_printf(p, "<tr><th>measurements</th><td>%u agree, %u disagree; %u connections "
+		    "discarded; %.1f%% of answers needed a retry</td></tr>\n", i->agree, i->disagree,
+		    i->discarded, i->loss_pct);
+	if (i->inconsistent)
+		page_raw(p, "<tr><th>consistency</th><td class=\"bad\">inconsistent: flows died at "
+			 "idle times shorter than others that lived, again when measured again; no "
+			 "timeout is claimed</td></tr>\n");
+	page_raw(p, "</table>\n</section>\n");
+}
+
+static void refresh(struct page *p, const struct audit_model *a)
+{
+	if (!a->has_refresh)
+		return;
+	page_raw(p, "<section id=\"refresh\">\n<h2>Do probes keep a flow alive?</h2>\n<p>");
+	if (a->refresh_skipped[0]) {
+		page_raw(p, "Not tested: ");
+		page_text(p, a->refresh_skipped);
+		page_raw(p, ".");
+	} else {
+		page_printf(p, "A connection probed every %.3f s was <b class=\"%s\">%s</b> after "
+			    "%.3f s, longer than the idle timeout.", a->refresh_intvl_s,
+			    a->refresh_survived > 0 ? "ok" : "bad",
+			    a->refresh_survived > 0 ? "still alive" : "dropped", a->refresh_for_s);
+	}
+	page_raw(p, "</p>\n</section>\n");
+}
+
+/* A block of lines with a copy button (shown by the page's script). */
+static void copyable(struct page *p, const char *id, const char *lines)
+{
+	page_printf(p, "<p><button class=\"copy\" data-for=\"%s\" hidden>copy</button></p>\n"
+		    "<pre id=\"%s\">", id, id);
+	page_text(p, lines);
+	page_raw(p, "</pre>\n");
+}
+
+static void advice(struct page *p, const struct audit_model *a)
+{
+	static const char *const sysctl[3] = { "time", "intvl", "probes" };
+	static const char *const sockopt[3] = { "KEEPIDLE", "KEEPINTVL", "KEEPCNT" };
+	char buf[640];
+	size_t n = 0;
+
+	if (!a->has_advice)
+		return;
+	page_raw(p, "<section id=\"advice\">\n<h2>Settings for hosts behind this path</h2>\n");
+	if (a->advice_note[0]) {
+		page_raw(p, "<p class=\"warn\">");
+		page_text(p, a->advice_note);
+		page_raw(p, "</p>\n");
+	}
+	page_raw(p, "<p>System-wide (Linux, as root):</p>\n");
+	for (int i = 0; i < 3; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "sysctl -w net.ipv4.tcp_keepalive_%s=%ld\n",
+				      sysctl[i], a->advice[i]);
+	copyable(p, "sysctl", buf);
+	page_raw(p, "<p>Per socket (C, after <code>socket()</code>):</p>\n");
+	n = (size_t)snprintf(buf, sizeof buf,
+			     "setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &(int){1}, sizeof(int));\n");
+	for (int i = 0; i < 3; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n,
+				      "setsockopt(fd, IPPROTO_TCP, TCP_%s, &(int){%ld}, sizeof(int));\n",
+				      sockopt[i], a->advice[i]);
+	copyable(p, "setsockopt", buf);
+	page_raw(p, "</section>\n");
+}
+
+static void totals(struct page *p, const struct audit_model *a)
+{
+	if (!a->has_summary)
+		return;
+	page_printf(p, "<section id=\"totals\">\n<h2>The run</h2>\n<p>%u connections proved "
+		    "themselves and were measured, %u were discarded (the server did not take them, "
+		    "or closed them); %u segments were seen and not acted on (not at the "
+		    "connection's sequence, or from elsewhere); %.1f%% of answers needed a retry.</p>\n"
+		    "</section>\n", a->total.taken, a->total.discarded, a->total.ignored,
+		    a->total.loss_pct);
+}
+
+static void render(struct page *p, const void *m, const struct report_meta *meta)
+{
+	const struct audit_model *a = m;
+
+	(void)meta;
+	verdict(p, a);
+	idle_finding(p, a);
+	variants(p, a);
+	refresh(p, a);
+	advice(p, a);
+	totals(p, a);
+}
+
+static bool has_content(const void *model)
+{
+	return ((const struct audit_model *)model)->dst[0] != '\0';
+}
+
+const struct report_kind_ops report_audit_ops = {
+	"audit", audit_chart_style, model_new, render, has_content, free,
+};

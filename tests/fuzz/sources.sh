@@ -1,0 +1,15 @@
+# sources.sh - sourced by regress.sh and run.sh (after LIBNET_LIBS is set).
+# Each harness links only the layers it needs: the decoder's, util and
+# decode (no libnet); replay's, every layer but main.c.
+sources() {
+	case $1 in
+	segment) ls src/util/*.c src/decode/*.c ;;
+	*) ls src/*/*.c | grep -v '^src/cmd/main\.c$' ;;
+	esac
+}
+libs() {
+	case $1 in
+	segment) echo -lpcap ;;
+	*) echo "-lpcap $LIBNET_LIBS -lm" ;;
+	esac
+}
