@@ -37,7 +37,8 @@ assert_eq 77 "$?" "exit status without privilege"
 assert_eq 1 "$(wc -l <"$out.err")" "stderr lines without privilege"
 assert_match 'CAP_NET_RAW.*(sudo|setcap)' "$(cat "$out.err")" "privilege message"
 
-# ... and with the capability granted to the file, as the README says.
+# ... and with the capability granted to the file, as the README (Safety) and
+# docs/privileges.md say.
 capbin=$TB_DIR/capbin/kaprobe
 mkdir -p "$TB_DIR/capbin" && cp "$KAPROBE" "$capbin" || fail "copy kaprobe"
 chmod 755 "$TB_DIR" "$TB_DIR/capbin" "$capbin"

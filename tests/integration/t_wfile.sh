@@ -2,7 +2,7 @@
 # Issue 8 item 6: -w errors.
 #  - -w /dev/full: the capture file cannot be written ("No space left on
 #    device"): one stderr line "kaprobe: cannot write /dev/full: REASON",
-#    exit 73 (README: "73 -w file cannot be written"), never 0;
+#    exit 73 (docs/usage.md, Exit status: "73 the -w file cannot be written"), never 0;
 #  - -Z no-such-user -w EXISTING: a usage error (64) found before the file is
 #    opened: EXISTING keeps its bytes and its mtime;
 #  - a very long -w path in a missing directory: exit 73, one line, and the

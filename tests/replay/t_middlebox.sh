@@ -95,7 +95,7 @@ assert_eq null "$(json_field "$T/fw.json" 'select(.event=="cut" and .box=="100s"
 assert_eq true "$(json_field "$T/fw.json" 'select(.event=="cut" and .box=="100s")' .refreshed)" "probes every 75 s refresh a 100 s box"
 assert_eq false "$(json_field "$T/fw.json" 'select(.event=="cut" and .box=="60s")' .refreshed)" "probes every 75 s do not refresh a 60 s box"
 
-# The built-in names, with the timeouts README.md documents: the same
+# The built-in names, with the timeouts docs/replay.md documents: the same
 # connection, then another flow six days later, so that the first one's
 # trailing gap outlasts them all.
 "$SYNTH" -f 1 -k 0 --seed 9 -o "$T/later.pcap" 2>/dev/null || fail "synthcap failed"

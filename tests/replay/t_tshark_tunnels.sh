@@ -39,9 +39,9 @@ kaprobe_frames mirror "$T/mirror.pcap" "$T/mirror.got"
 agree mirror "$T/mirror.want" "$T/mirror.got"
 flows=$(jq -r 'select(.event=="summary") | .flows' "$T/mirror.got.json")
 assert_eq 300 "$flows" "mirror: flows (150 in each tunnel)"
-# What the README says of Wireshark here: one TCP stream for both copies.
+# What docs/replay.md says of Wireshark here: one TCP stream for both copies.
 # (If a Wireshark release keys streams on the tunnel too, this fails and
-# the README's note is to be changed.)
+# docs/replay.md's note is to be changed.)
 streams=$(tshark -n -r "$T/mirror.pcap" -T fields -e tcp.stream 2>/dev/null | csort -u | wc -l)
 assert_eq 150 "$streams" "mirror: tshark's TCP streams (both copies merged)"
 exit 0
