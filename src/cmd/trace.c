@@ -35,6 +35,7 @@
 #include "tcp/quote.h"
 #include "net/target.h"
 #include "cmd/tracepriv.h"
+#include "report/report.h"
 
 static ka_time max_time(ka_time a, ka_time b)
 {
@@ -107,8 +108,9 @@ static void start_hops(struct trace *t)
 			break;
 		}
 	engine_src_text(t->c, src, sizeof src);
-	tout_start(&t->out, t->e.dest[0].dst_txt, src, t->e.iface, t->tracer->name,
-		   t->opt->max_hops);
+	emit(&t->em, &(struct event){ .kind = EV_TRACE_START, .t = ev_now(), .u.start = {
+		.dst = t->e.dest[0].dst_txt, .src = src, .iface = t->e.iface,
+		.variant = t->tracer->name, .max_hops = t->opt->max_hops } });
 	t->phase = P_HOPS;
 	t->ttl = 1;
 	ask(t, t->tracer, 1);
@@ -138,7 +140,8 @@ static void on_hop(struct trace *t, const struct tr_answer *a)
 {
 	t->hop[t->ttl] = *a;
 	t->top = t->ttl;
-	tout_hop(&t->out, ev_now(), (int)t->ttl, a, t->tries);
+	emit(&t->em, &(struct event){ .kind = EV_HOP, .t = ev_now(),
+				      .u.hop = { .ttl = (int)t->ttl, .a = a, .tries = t->tries } });
 	if (a->reply == TR_ACK && a->by_peer)
 		t->peer_ttl = t->ttl;
 	/* The peer (or a box speaking for it) answered, or the path ends. */
@@ -284,12 +287,19 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 static void on_flush(struct engine *e, void *ctx)
 {
 	(void)e;
-	out_flush(&((struct trace *)ctx)->out);
+	text_flush(&((struct trace *)ctx)->text);
 }
 
 static const struct engine_ops trace_ops = { on_event, on_signal, on_flush };
 
 /* ---- running -------------------------------------------------------------------------- */
+
+static void summary(struct trace *t, bool ok, int forgets, bool interrupted)
+{
+	emit(&t->em, &(struct event){ .kind = EV_TRACE_SUMMARY, .t = ev_now(), .u.trace = {
+		.ok = ok, .forgets = forgets, .interrupted = interrupted,
+		.ignored = t->e.ignored } });
+}
 
 /* The fates; then, with --timeouts, each hop's idle timeout. */
 static int report(struct trace *t)
@@ -300,14 +310,16 @@ static int report(struct trace *t)
 	for (unsigned i = 0; i < t->nkinds; i++) {
 		const struct kind *k = &t->kind[i];
 
-		tout_fate(&t->out, ev_now(), k->v->name, &k->a,
-			  k->a.reply == TR_NONE ? k->last_hop : -1, k->last_from);
+		emit(&t->em, &(struct event){ .kind = EV_FATE, .t = ev_now(), .u.fate = {
+			.variant = k->v->name, .a = &k->a,
+			.last_hop = k->a.reply == TR_NONE ? k->last_hop : -1,
+			.last_from = k->last_from } });
 		if (k->v->standard && !(k->a.reply == TR_ACK && k->a.by_peer))
 			ok = false;
 	}
 	if (t->opt->timeouts && (forgets = trace_timeouts(t)) < 0)
 		return t->e.status ? t->e.status : -1;
-	tout_summary(&t->out, ev_now(), ok, forgets, false, t->e.ignored);
+	summary(t, ok, forgets, false);
 	return ok && forgets <= 0 ? 0 : 1;
 }
 
@@ -335,8 +347,11 @@ int trace_run(const struct trace_opts *opt)
 	memset(&t, 0, sizeof t);
 	t.opt = opt;
 	t.tick.fn = on_tick;
-	out_init(&t.out, stdout, opt->json, opt->quiet, ev_now());
-	t.out.rep = opt->report;
+	text_init(&t.text, stdout, opt->json, opt->quiet, ev_now());
+	emit_init(&t.em);
+	emit_attach(&t.em, &text_module, &t.text);
+	if (opt->report)
+		emit_attach(&t.em, &report_module, opt->report);
 	add_kinds(&t);
 	rc = engine_open(&t.e, &eo);
 	if (rc == 0 && !(t.c = engine_connect(&t.e, 0, &cfg, NULL, &t))) {
@@ -350,11 +365,11 @@ int trace_run(const struct trace_opts *opt)
 		if (rc == 0 && !t.interrupted)
 			rc = report(&t);
 		if (t.interrupted) {
-			tout_summary(&t.out, ev_now(), false, -1, true, t.e.ignored);
+			summary(&t, false, -1, true);
 			rc = EXIT_INTERRUPTED;
 		}
 	}
 	engine_close(&t.e);
-	out_flush(&t.out);
+	text_flush(&t.text);
 	return rc;
 }

@@ -5,7 +5,7 @@
 
 #include "engine/engine.h"
 #include "cmd/trace.h"
-#include "emit/traceout.h"
+#include "emit/text.h"
 #include "engine/variant.h"
 
 #define SETTLE_US 300000       /* after the handshake, as the audit waits */
@@ -49,7 +49,8 @@ struct tmo_task {
 struct trace {
 	const struct trace_opts *opt;
 	struct engine e;
-	struct output out;
+	struct emitter em;
+	struct text text;
 	struct econn *c;
 	bool ready, interrupted;
 	ka_time not_before;        /* the connection has settled */

@@ -310,7 +310,8 @@ int trace_timeouts(struct trace *t)
 		r.masked = !trace_time_exceeded(&t->hop[hop + 1]) && hop + 1 != t->peer_ttl;
 		if (!r.masked && measure_hop(t, hop, &r) < 0)
 			return -1;
-		tout_hop_timeout(&t->out, ev_now(), &r, t->opt->max_idle);
+		emit(&t->em, &(struct event){ .kind = EV_HOP_TIMEOUT, .t = ev_now(),
+			.u.hop_timeout = { .r = &r, .max_idle = t->opt->max_idle } });
 		if (r.dead)
 			forgets = 1;
 	}

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 
 #include "report/html.h"
-#include "emit/output.h"
+#include "emit/event.h"
 
 #define AM_MAX_VARIANTS 16
 #define AM_MAX_MEAS 1024     /* as many as the audit keeps */
@@ -35,7 +35,7 @@ struct audit_model {
 	struct am_measure meas[AM_MAX_MEAS];
 	unsigned nmeas;
 	bool has_idle, has_expired;
-	struct out_idle idle;               /* its pointers cleared: */
+	struct ev_idle idle;               /* its pointers cleared: */
 	char probe[24];                     /* ... idle.probe */
 	struct audit_reply expired;         /* ... *idle.expired */
 	bool has_refresh;
@@ -46,7 +46,7 @@ struct audit_model {
 	long advice[3];                     /* tcp_keepalive_time, _intvl, _probes */
 	char advice_note[256];
 	bool has_summary;
-	struct out_audit_total total;
+	struct ev_audit_total total;
 };
 
 /* The chart's CSS, for the page's style sheet. */

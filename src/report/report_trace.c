@@ -35,71 +35,73 @@ static struct trace_model *model(struct report *r)
 
 /* ---- the events --------------------------------------------------------------------- */
 
-void rep_trace_start(struct report *r, const char *dst, const char *src, const char *iface,
-		     const char *variant, unsigned max_hops)
+static void on_start(struct report *r, const struct event *ev)
 {
+	const struct ev_start *s = &ev->u.start;
 	struct trace_model *t = model(r);
 
 	if (!t)
 		return;
 	t->started = true;
-	snprintf(t->dst, sizeof t->dst, "%s", dst);
-	snprintf(t->src, sizeof t->src, "%s", src);
-	snprintf(t->iface, sizeof t->iface, "%s", iface);
-	snprintf(t->tracer, sizeof t->tracer, "%s", variant);
-	t->max_hops = max_hops;
+	snprintf(t->dst, sizeof t->dst, "%s", s->dst);
+	snprintf(t->src, sizeof t->src, "%s", s->src);
+	snprintf(t->iface, sizeof t->iface, "%s", s->iface);
+	snprintf(t->tracer, sizeof t->tracer, "%s", s->variant);
+	t->max_hops = s->max_hops;
 }
 
-void rep_hop(struct report *r, ka_time at, int ttl, const struct tr_answer *a, unsigned tries)
+static void on_hop(struct report *r, const struct event *ev)
 {
 	struct trace_model *t = model(r);
 
-	(void)at;
 	if (!t || t->nhops == TM_MAX_HOPS)
 		return;
-	t->hop[t->nhops++] = (struct tm_hop){ .ttl = ttl, .a = *a, .tries = tries };
+	t->hop[t->nhops++] = (struct tm_hop){ .ttl = ev->u.hop.ttl, .a = *ev->u.hop.a,
+					      .tries = ev->u.hop.tries };
 }
 
-void rep_fate(struct report *r, ka_time at, const char *variant, const struct tr_answer *a,
-	      int last_hop, const uint8_t *last_from)
+static void on_fate(struct report *r, const struct event *ev)
 {
+	const struct ev_fate *e = &ev->u.fate;
 	struct trace_model *t = model(r);
 	struct tm_fate *f;
 
-	(void)at;
 	if (!t || t->nfates == TM_MAX_FATES)
 		return;
 	f = &t->fate[t->nfates++];
-	*f = (struct tm_fate){ .a = *a, .last_hop = last_hop };
-	snprintf(f->variant, sizeof f->variant, "%s", variant);
-	if (last_hop > 0)
-		memcpy(f->last_from, last_from, sizeof f->last_from);
+	*f = (struct tm_fate){ .a = *e->a, .last_hop = e->last_hop };
+	snprintf(f->variant, sizeof f->variant, "%s", e->variant);
+	if (e->last_hop > 0)
+		memcpy(f->last_from, e->last_from, sizeof f->last_from);
 }
 
-void rep_hop_timeout(struct report *r, ka_time at, const struct tr_timeout *h)
+static void on_hop_timeout(struct report *r, const struct event *ev)
 {
 	struct trace_model *t = model(r);
 
-	(void)at;
 	if (!t || t->ntmo == TM_MAX_HOPS)
 		return;
-	t->tmo[t->ntmo++] = *h;
+	t->tmo[t->ntmo++] = *ev->u.hop_timeout.r;
 }
 
-void rep_trace_summary(struct report *r, ka_time at, bool ok, int forgets, bool interrupted,
-		       uint32_t ignored)
+static void on_summary(struct report *r, const struct event *ev)
 {
+	const struct ev_trace_summary *s = &ev->u.trace;
 	struct trace_model *t = model(r);
 
-	(void)at;
 	if (!t)
 		return;
 	t->has_summary = true;
-	t->ok = ok;
-	t->forgets = forgets;
-	t->interrupted = interrupted;
-	t->ignored = ignored;
+	t->ok = s->ok;
+	t->forgets = s->forgets;
+	t->interrupted = s->interrupted;
+	t->ignored = s->ignored;
 }
+
+static report_on *const on[EV_COUNT] = {
+	[EV_TRACE_START] = on_start, [EV_HOP] = on_hop, [EV_FATE] = on_fate,
+	[EV_HOP_TIMEOUT] = on_hop_timeout, [EV_TRACE_SUMMARY] = on_summary,
+};
 
 /* ---- words ---------------------------------------------------------------------------- */
 
@@ -549,4 +551,4 @@ static bool has_content(const void *model)
 }
 
 const struct report_kind_ops report_trace_ops = { "trace", style, model_new, render,
-						  has_content, free };
+						  has_content, free, on };
