@@ -81,7 +81,7 @@ struct task {
 	bool proven;                    /* its connection proved itself */
 	bool done;
 	/* The answer. */
-	struct audit_reply rep;         /* what the (last) measuring probe got */
+	struct probe_reply rep;         /* what the (last) measuring probe got */
 	ka_time proven_at;              /* T_REFRESH: when probing began */
 	unsigned tries;                 /* probes sent in the measuring round */
 	bool survived;                  /* T_REFRESH */
@@ -93,7 +93,7 @@ struct meas {
 	ka_time idle;
 	bool answered;                  /* by the peer */
 	bool superseded;                /* a dead one overruled by re-measurement */
-	struct audit_reply rep;
+	struct probe_reply rep;
 };
 
 struct audit {
@@ -228,7 +228,8 @@ static void new_task(struct audit *a, enum task_kind kind, const struct variant 
 	if (a->ntasks == MAX_TASKS)
 		return;
 	a->queue[(a->qhead + a->qlen++) % MAX_TASKS] = a->ntasks;
-	a->task[a->ntasks++] = (struct task){ .kind = kind, .variant = v, .idle = idle };
+	a->task[a->ntasks++] = (struct task){ .kind = kind, .variant = v, .idle = idle,
+					      .rep.kind = REPLY_PENDING };
 }
 
 static void clear_tasks(struct audit *a)
@@ -238,9 +239,9 @@ static void clear_tasks(struct audit *a)
 
 /* ---- what the connections tell ------------------------------------------------------- */
 
-static void record_reply(struct task *t, const struct eng_event *ev, enum ar_kind kind)
+static void record_reply(struct task *t, const struct eng_event *ev, enum reply_kind kind)
 {
-	t->rep = (struct audit_reply){ .kind = kind, .ttl = ev->seg->ttl, .hops = ev->hops,
+	t->rep = (struct probe_reply){ .kind = kind, .ttl = ev->seg->ttl, .hops = ev->hops,
 				       .ts = ev->seg->opt.has_ts, .by_peer = ev->by_peer };
 	memcpy(t->rep.from, ev->seg->src, 16);
 }
@@ -282,8 +283,8 @@ static void on_reply(struct audit *a, struct task *t, const struct eng_event *ev
 	if (ev->cls == CL_ICMP_ERROR) {
 		/* Not an answer: the round goes on, and if it dies, this is
 		 * what the probes got. */
-		if (t->proven && t->rep.kind == AR_PENDING)
-			record_reply(t, ev, AR_ICMP);
+		if (t->proven && t->rep.kind == REPLY_PENDING)
+			record_reply(t, ev, REPLY_ICMP);
 		return;
 	}
 	if (ack) {
@@ -297,7 +298,7 @@ static void on_reply(struct audit *a, struct task *t, const struct eng_event *ev
 			discard(a, t, "reset right after the handshake");
 		return;
 	}
-	record_reply(t, ev, ack ? AR_ACK : AR_RST);
+	record_reply(t, ev, ack ? REPLY_ACK : REPLY_RST);
 	t->tries = ev->out.n;
 	if (t->kind == T_REFRESH && ack && ev->by_peer)
 		return;   /* a round kept; the refresh goes on */
@@ -312,13 +313,13 @@ static void on_verdict(struct audit *a, struct task *t)
 	/* No answer right after settling: the connection cannot measure D,
 	 * but it did measure the settling time. */
 	if (!t->proven) {
-		t->rep = (struct audit_reply){ .kind = AR_NONE };
+		t->rep = (struct probe_reply){ .kind = REPLY_NONE };
 		t->tries = TRIES;
 		measured(a, t, false);
 		return;
 	}
-	if (t->rep.kind != AR_ICMP)
-		t->rep = (struct audit_reply){ .kind = AR_NONE };
+	if (t->rep.kind != REPLY_ICMP)
+		t->rep = (struct probe_reply){ .kind = REPLY_NONE };
 	t->tries = TRIES;
 	if (t->kind == T_VARIANT)
 		task_finish(a, t);
@@ -457,7 +458,7 @@ static int phase_variants(struct audit *a, bool *standard_ok)
 	a->search = NULL;
 	for (unsigned i = 0; i < a->ntasks; i++) {
 		const struct task *t = &a->task[i];
-		bool answered = t->rep.kind == AR_ACK && t->rep.by_peer;
+		bool answered = t->rep.kind == REPLY_ACK && t->rep.by_peer;
 
 		emit(&a->em, &(struct event){ .kind = EV_VARIANT, .t = ev_now(), .u.variant = {
 			.name = t->variant->name, .r = &t->rep,

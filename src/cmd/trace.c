@@ -77,7 +77,7 @@ static void send_now(struct trace *t, ka_time now)
 		evloop_arm(&t->e.loop, &t->tick, now + WAIT_US);
 }
 
-static void answered(struct trace *t, const struct tr_answer *a);
+static void answered(struct trace *t, const struct probe_reply *a);
 
 static void on_tick(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {
@@ -92,7 +92,7 @@ static void on_tick(struct evloop *loop, struct ev_timer *tm, ka_time now)
 	if (t->tries < TRIES)
 		pump(t);
 	else
-		answered(t, &(struct tr_answer){ .reply = TR_NONE, .family = t->c->k.family });
+		answered(t, &(struct probe_reply){ .kind = REPLY_NONE, .family = t->c->k.family });
 }
 
 /* ---- the phases ---------------------------------------------------------------- */
@@ -103,7 +103,7 @@ static void start_hops(struct trace *t)
 
 	t->tracer = t->kind[0].v;
 	for (unsigned i = 0; i < t->nkinds; i++)
-		if (t->kind[i].v->standard && t->kind[i].a.reply == TR_ACK && t->kind[i].a.by_peer) {
+		if (t->kind[i].v->standard && t->kind[i].a.kind == REPLY_ACK && t->kind[i].a.by_peer) {
 			t->tracer = t->kind[i].v;
 			break;
 		}
@@ -123,7 +123,7 @@ static void next_last(struct trace *t, unsigned below)
 	for (; t->ki < t->nkinds; t->ki++, below = t->top + 1) {
 		struct kind *k = &t->kind[t->ki];
 
-		if (k->a.reply != TR_NONE)
+		if (k->a.kind != REPLY_NONE)
 			continue;
 		for (unsigned ttl = below - 1; ttl >= 1; ttl--)
 			if (trace_time_exceeded(&t->hop[ttl])) {
@@ -136,17 +136,17 @@ static void next_last(struct trace *t, unsigned below)
 	engine_stop(&t->e, 0);
 }
 
-static void on_hop(struct trace *t, const struct tr_answer *a)
+static void on_hop(struct trace *t, const struct probe_reply *a)
 {
 	t->hop[t->ttl] = *a;
 	t->top = t->ttl;
 	emit(&t->em, &(struct event){ .kind = EV_HOP, .t = ev_now(),
 				      .u.hop = { .ttl = (int)t->ttl, .a = a, .tries = t->tries } });
-	if (a->reply == TR_ACK && a->by_peer)
+	if (a->kind == REPLY_ACK && a->by_peer)
 		t->peer_ttl = t->ttl;
 	/* The peer (or a box speaking for it) answered, or the path ends. */
-	if (a->reply == TR_ACK || a->reply == TR_RST ||
-	    (a->reply == TR_ICMP && !trace_time_exceeded(a)) || t->ttl >= t->opt->max_hops) {
+	if (a->kind == REPLY_ACK || a->kind == REPLY_RST ||
+	    (a->kind == REPLY_ICMP && !trace_time_exceeded(a)) || t->ttl >= t->opt->max_hops) {
 		t->phase = P_LAST;
 		t->ki = 0;
 		next_last(t, t->top + 1);
@@ -155,7 +155,7 @@ static void on_hop(struct trace *t, const struct tr_answer *a)
 	ask(t, t->tracer, ++t->ttl);
 }
 
-static void answered(struct trace *t, const struct tr_answer *a)
+static void answered(struct trace *t, const struct probe_reply *a)
 {
 	struct kind *k = &t->kind[t->ki];
 
@@ -171,7 +171,7 @@ static void answered(struct trace *t, const struct tr_answer *a)
 		on_hop(t, a);
 		break;
 	case P_LAST:
-		if (a->reply == TR_ICMP) {
+		if (a->kind == REPLY_ICMP) {
 			k->last_hop = (int)t->ttl;
 			memcpy(k->last_from, a->from, 16);
 			t->ki++;
@@ -188,18 +188,18 @@ static void answered(struct trace *t, const struct tr_answer *a)
 /* ---- what the connection tells ----------------------------------------------------- */
 
 void trace_answer_of(const struct eng_event *ev, const struct probe_spec *sent,
-		     struct tr_answer *a)
+		     struct probe_reply *a)
 {
 	const struct segment *s = ev->seg;
 	const uint8_t *q;
 	size_t qlen;
 
-	*a = (struct tr_answer){
-		.reply = ev->cls == CL_ICMP_ERROR ? TR_ICMP : ev->cls == CL_RESET ? TR_RST : TR_ACK,
+	*a = (struct probe_reply){
+		.kind = ev->cls == CL_ICMP_ERROR ? REPLY_ICMP : ev->cls == CL_RESET ? REPLY_RST : REPLY_ACK,
 		.family = s->family, .rtt = ev->out.rtt, .hops = ev->hops, .by_peer = ev->by_peer,
 	};
 	memcpy(a->from, s->src, 16);
-	if (a->reply != TR_ICMP)
+	if (a->kind != REPLY_ICMP)
 		return;
 	a->type = s->icmp_type;
 	a->code = s->icmp_code;
@@ -211,7 +211,7 @@ void trace_answer_of(const struct eng_event *ev, const struct probe_spec *sent,
 
 static void on_reply(struct trace *t, const struct eng_event *ev)
 {
-	struct tr_answer a;
+	struct probe_reply a;
 
 	if (!t->waiting)
 		return;   /* late: its question was closed as silent */
@@ -312,9 +312,9 @@ static int report(struct trace *t)
 
 		emit(&t->em, &(struct event){ .kind = EV_FATE, .t = ev_now(), .u.fate = {
 			.variant = k->v->name, .a = &k->a,
-			.last_hop = k->a.reply == TR_NONE ? k->last_hop : -1,
+			.last_hop = k->a.kind == REPLY_NONE ? k->last_hop : -1,
 			.last_from = k->last_from } });
-		if (k->v->standard && !(k->a.reply == TR_ACK && k->a.by_peer))
+		if (k->v->standard && !(k->a.kind == REPLY_ACK && k->a.by_peer))
 			ok = false;
 	}
 	if (t->opt->timeouts && (forgets = trace_timeouts(t)) < 0)

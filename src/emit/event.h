@@ -52,33 +52,30 @@ _Static_assert(EV_COUNT <= 32, "emit.h keeps the kinds a module wants in 32 bits
 
 /* ---- what a probe got: the audit's and the trace's ---- */
 
-/* The audit: what one probe got, and from whom. */
-enum ar_kind { AR_PENDING, AR_ACK, AR_RST, AR_ICMP, AR_NONE };
+/* REPLY_NONE is zero: a zeroed reply is "nothing came" (the trace's hops
+ * never reached); the audit marks a probe still waiting REPLY_PENDING. */
+enum reply_kind { REPLY_NONE, REPLY_ACK, REPLY_RST, REPLY_ICMP, REPLY_PENDING };
 
-struct audit_reply {
-	enum ar_kind kind;
-	int ttl;              /* TTL / hop limit it arrived with */
-	int hops;             /* routers between us and its sender */
-	bool ts;              /* it carried TSopt */
-	bool by_peer;         /* the peer sent it, not a box on the way */
-	uint8_t from[16];
-};
-
-/* The trace: what one probe got, a reply or nothing. */
-enum tr_reply { TR_NONE, TR_ACK, TR_RST, TR_ICMP };
-
-struct tr_answer {
-	enum tr_reply reply;
-	int family;
-	uint8_t from[16];
-	ka_time rtt;
+struct probe_reply {
+	enum reply_kind kind;
+	int family;                /* the trace's (the audit's events carry it) */
+	uint8_t from[16];          /* its sender */
+	int ttl;                   /* the audit: TTL / hop limit it arrived with */
 	int hops;                  /* routers between us and its sender */
-	bool by_peer;
-	int type, code;            /* TR_ICMP */
-	size_t quoted;             /* TR_ICMP: bytes of the probe it quoted */
-	bool compared;             /* the quote was found and compared */
-	uint32_t changed;          /* 1 << enum quote_field, when compared */
+	bool by_peer;              /* the peer sent it, not a box on the way */
+	bool ts;                   /* the audit: it carried TSopt */
+	ka_time rtt;               /* the trace */
+	int type, code;            /* the trace, REPLY_ICMP */
+	size_t quoted;             /* the trace, REPLY_ICMP: bytes of the probe it quoted */
+	bool compared;             /* ... the quote was found and compared */
+	uint32_t changed;          /* ... 1 << enum quote_field, when compared */
 };
+
+/* The reply as the JSON's "reply" says it. */
+static inline const char *reply_name(enum reply_kind k)
+{
+	return k == REPLY_ACK ? "ack" : k == REPLY_RST ? "rst" : k == REPLY_ICMP ? "icmp" : "none";
+}
 
 /* ---- the payloads ---- */
 
@@ -193,7 +190,7 @@ struct ev_start {
  * (a lost answer is asked again). */
 struct ev_variant {
 	const char *name;
-	const struct audit_reply *r;
+	const struct probe_reply *r;
 	int family;
 	unsigned tries;
 };
@@ -203,7 +200,7 @@ struct ev_variant {
  * bracket, the report draws each one. */
 struct ev_measure {
 	double idle_s;              /* the idle its first probe left at */
-	const struct audit_reply *r;   /* what the probes got (AR_NONE: nothing) */
+	const struct probe_reply *r;   /* what the probes got (REPLY_NONE: nothing) */
 	int family;
 	unsigned round;             /* the search's round, from 1 */
 	bool remeasure;             /* it re-measures an idle that contradicted the bracket */
@@ -214,7 +211,7 @@ struct ev_idle {
 	const char *probe;          /* the kind the search sent */
 	double alive_s, dead_s;     /* < 0: none (or not a finding: inconsistent) */
 	int rfc5382;                /* 1 met, 0 not, -1 not tested that long */
-	const struct audit_reply *expired;  /* what an expired flow got, or NULL */
+	const struct probe_reply *expired;  /* what an expired flow got, or NULL */
 	int family;
 	unsigned agree, disagree;   /* measurements consistent with the bracket or not */
 	unsigned discarded;         /* connections that could not prove themselves */
@@ -242,10 +239,10 @@ struct ev_audit_total {
 	double loss_pct;
 };
 
-/* The trace: one TTL's answer (TR_NONE: no answer after `tries` probes). */
+/* The trace: one TTL's answer (REPLY_NONE: no answer after `tries` probes). */
 struct ev_hop {
 	int ttl;
-	const struct tr_answer *a;
+	const struct probe_reply *a;
 	unsigned tries;
 };
 
@@ -253,7 +250,7 @@ struct ev_hop {
  * quoted it (0: none did), else -1. */
 struct ev_fate {
 	const char *variant;
-	const struct tr_answer *a;
+	const struct probe_reply *a;
 	int last_hop;
 	const uint8_t *last_from;
 };
@@ -265,7 +262,7 @@ struct tr_timeout {
 	bool answers;              /* the hop answered the hop trace: from is its */
 	bool masked;               /* hop+1 never answers: not measurable */
 	ka_time alive, dead;       /* the bracket (0: none) */
-	struct tr_answer expired;  /* what a full probe got once it expired */
+	struct probe_reply expired;  /* what a full probe got once it expired */
 	unsigned measurements, disagree, discarded;
 };
 

@@ -4,16 +4,6 @@
 
 #include "net/target.h"
 
-static const char *reply_kind(enum ar_kind k)
-{
-	switch (k) {
-	case AR_ACK: return "ack";
-	case AR_RST: return "rst";
-	case AR_ICMP: return "icmp";
-	default: return "none";
-	}
-}
-
 /* A JSON member that is true, false, or null (v = 1, 0, -1). */
 static void json_tristate(struct text *tx, const char *k, size_t kn, int v)
 {
@@ -30,13 +20,13 @@ static void json_secs_or_null(struct text *tx, const char *k, size_t kn, double 
 		json_null(tx, k, kn);
 }
 
-static bool replied(const struct audit_reply *r)
+static bool replied(const struct probe_reply *r)
 {
-	return r && r->kind != AR_NONE && r->kind != AR_PENDING;
+	return r && r->kind != REPLY_NONE && r->kind != REPLY_PENDING;
 }
 
 /* "by", "hops", "from" and "ttl" of a reply; nulls when nothing came. */
-static void json_who(struct text *tx, const struct audit_reply *r, int family)
+static void json_who(struct text *tx, const struct probe_reply *r, int family)
 {
 	char from[64];
 
@@ -51,7 +41,7 @@ static void json_who(struct text *tx, const struct audit_reply *r, int family)
 	json_int(tx, KEY("ttl"), r->ttl);
 }
 
-static void human_who(struct text *tx, const struct audit_reply *r, int family)
+static void human_who(struct text *tx, const struct probe_reply *r, int family)
 {
 	char from[64];
 
@@ -94,7 +84,7 @@ void variant_human(struct text *tx, const struct event *ev)
 
 	ob_pad(&tx->ob, v->name, 16);
 	ob_char(&tx->ob, ' ');
-	ob_pad(&tx->ob, reply_kind(v->r->kind), 6);
+	ob_pad(&tx->ob, reply_name(v->r->kind), 6);
 	ob_char(&tx->ob, ' ');
 	human_who(tx, v->r, v->family);
 	ob_str(&tx->ob, " [");
@@ -108,7 +98,7 @@ void variant_json(struct text *tx, const struct event *ev)
 
 	json_head(tx, "variant", ev);
 	json_str(tx, KEY("name"), v->name);
-	json_str(tx, KEY("reply"), reply_kind(v->r->kind));
+	json_str(tx, KEY("reply"), reply_name(v->r->kind));
 	json_who(tx, v->r, v->family);
 	json_u64(tx, KEY("tries"), v->tries);
 	json_end(tx);
@@ -121,7 +111,7 @@ void measure_json(struct text *tx, const struct event *ev)
 
 	json_head(tx, "measure", ev);
 	json_secs(tx, KEY("idle_s"), m->idle_s);
-	json_str(tx, KEY("reply"), reply_kind(m->r->kind));
+	json_str(tx, KEY("reply"), reply_name(m->r->kind));
 	json_who(tx, m->r, m->family);
 	json_u64(tx, KEY("round"), m->round);
 	json_bool(tx, KEY("remeasure"), m->remeasure);
@@ -157,7 +147,7 @@ static void human_idle_bracket(struct text *tx, const struct ev_idle *r)
 	}
 	if (r->expired) {
 		ob_str(&tx->ob, " (expired flows got: ");
-		ob_str(&tx->ob, reply_kind(r->expired->kind));
+		ob_str(&tx->ob, reply_name(r->expired->kind));
 		ob_str(&tx->ob, ", from ");
 		human_who(tx, r->expired, r->family);
 		ob_char(&tx->ob, ')');
@@ -193,7 +183,7 @@ void idle_json(struct text *tx, const struct event *ev)
 	json_secs_or_null(tx, KEY("dead_s"), r->dead_s);
 	json_tristate(tx, KEY("rfc5382"), r->rfc5382);
 	if (r->expired && r->dead_s >= 0) {
-		json_str(tx, KEY("expired_reply"), reply_kind(r->expired->kind));
+		json_str(tx, KEY("expired_reply"), reply_name(r->expired->kind));
 		json_who(tx, r->expired, r->family);
 	} else {
 		ob_str(&tx->ob, ",\"expired_reply\":null,\"by\":null,\"hops\":null,\"from\":null,"

@@ -23,17 +23,6 @@ static void put(struct text *tx, const char *fmt, ...)
 	ob_str(&tx->ob, buf);
 }
 
-static const char *reply_word(enum tr_reply r)
-{
-	switch (r) {
-	case TR_ACK: return "ack";
-	case TR_RST: return "rst";
-	case TR_ICMP: return "icmp";
-	case TR_NONE: break;
-	}
-	return "none";
-}
-
 /* ICMP's and ICMPv6's names for the errors a probe meets on the way. */
 static const char *icmp_word(int family, int type)
 {
@@ -61,7 +50,7 @@ static void json_addr(struct text *tx, const char *key, int family, const uint8_
 	put(tx, ",\"%s\":\"%s\"", key, buf);
 }
 
-static void json_changed(struct text *tx, const struct tr_answer *a)
+static void json_changed(struct text *tx, const struct probe_reply *a)
 {
 	const char *sep = "";
 
@@ -78,7 +67,7 @@ static void json_changed(struct text *tx, const struct tr_answer *a)
 	ob_char(&tx->ob, ']');
 }
 
-static void human_changed(struct text *tx, const struct tr_answer *a)
+static void human_changed(struct text *tx, const struct probe_reply *a)
 {
 	const char *sep = "  changed: ";
 
@@ -104,18 +93,18 @@ void trace_start_human(struct text *tx, const struct event *ev)
 
 void hop_human(struct text *tx, const struct event *ev)
 {
-	const struct tr_answer *a = ev->u.hop.a;
+	const struct probe_reply *a = ev->u.hop.a;
 	int ttl = ev->u.hop.ttl;
 	char from[64];
 
-	if (a->reply == TR_NONE) {
+	if (a->kind == REPLY_NONE) {
 		put(tx, "%2d  *  no answer to %u probes\n", ttl, ev->u.hop.tries);
 		return;
 	}
 	addr_format(a->family, a->from, from, sizeof from);
 	put(tx, "%2d  %-24s %8.3f ms  ", ttl, from, (double)a->rtt / 1e3);
-	if (a->reply != TR_ICMP) {
-		put(tx, "%s from the %s\n", reply_word(a->reply),
+	if (a->kind != REPLY_ICMP) {
+		put(tx, "%s from the %s\n", reply_name(a->kind),
 		    a->by_peer ? "peer" : "middlebox speaking for it");
 		return;
 	}
@@ -127,18 +116,18 @@ void hop_human(struct text *tx, const struct event *ev)
 
 void hop_json(struct text *tx, const struct event *ev)
 {
-	const struct tr_answer *a = ev->u.hop.a;
-	bool icmp = a->reply == TR_ICMP;
+	const struct probe_reply *a = ev->u.hop.a;
+	bool icmp = a->kind == REPLY_ICMP;
 
 	trace_json_head(tx, "hop", ev->t);
 	put(tx, ",\"ttl\":%d", ev->u.hop.ttl);
-	json_addr(tx, "from", a->family, a->reply == TR_NONE ? NULL : a->from);
-	if (a->reply == TR_NONE)
+	json_addr(tx, "from", a->family, a->kind == REPLY_NONE ? NULL : a->from);
+	if (a->kind == REPLY_NONE)
 		ob_str(&tx->ob, ",\"rtt_ms\":null");
 	else
 		put(tx, ",\"rtt_ms\":%.3f", (double)a->rtt / 1e3);
-	put(tx, ",\"reply\":\"%s\"", reply_word(a->reply));
-	if (a->reply != TR_NONE)
+	put(tx, ",\"reply\":\"%s\"", reply_name(a->kind));
+	if (a->kind != REPLY_NONE)
 		put(tx, ",\"by\":\"%s\"", a->by_peer ? "peer" : "middlebox");
 	else
 		ob_str(&tx->ob, ",\"by\":null");
@@ -154,12 +143,12 @@ void hop_json(struct text *tx, const struct event *ev)
 }
 
 /* " from the peer 198.18.0.2, 2 hops away", a's sender in words. */
-static void human_sender(struct text *tx, int family, const struct tr_answer *a)
+static void human_sender(struct text *tx, int family, const struct probe_reply *a)
 {
 	char from[64];
 
 	addr_format(family, a->from, from, sizeof from);
-	put(tx, "%s from the %s %s, %d hop%s away\n", reply_word(a->reply),
+	put(tx, "%s from the %s %s, %d hop%s away\n", reply_name(a->kind),
 	    a->by_peer ? "peer" : "middlebox", from, a->hops, a->hops == 1 ? "" : "s");
 }
 
@@ -169,11 +158,11 @@ void fate_human(struct text *tx, const struct event *ev)
 	char from[64];
 
 	put(tx, "fate %-16s ", f->variant);
-	if (f->a->reply == TR_NONE && f->last_hop > 0) {
+	if (f->a->kind == REPLY_NONE && f->last_hop > 0) {
 		addr_format(f->a->family, f->last_from, from, sizeof from);
 		put(tx, "lost: dropped after hop %d (%s), the last to quote it\n", f->last_hop,
 		    from);
-	} else if (f->a->reply == TR_NONE) {
+	} else if (f->a->kind == REPLY_NONE) {
 		ob_str(&tx->ob, "lost: no hop quoted it\n");
 	} else {
 		human_sender(tx, f->a->family, f->a);
@@ -183,15 +172,15 @@ void fate_human(struct text *tx, const struct event *ev)
 void fate_json(struct text *tx, const struct event *ev)
 {
 	const struct ev_fate *f = &ev->u.fate;
-	const struct tr_answer *a = f->a;
+	const struct probe_reply *a = f->a;
 
 	trace_json_head(tx, "fate", ev->t);
-	put(tx, ",\"variant\":\"%s\",\"reply\":\"%s\"", f->variant, reply_word(a->reply));
-	if (a->reply == TR_NONE)
+	put(tx, ",\"variant\":\"%s\",\"reply\":\"%s\"", f->variant, reply_name(a->kind));
+	if (a->kind == REPLY_NONE)
 		ob_str(&tx->ob, ",\"by\":null,\"hops\":null");
 	else
 		put(tx, ",\"by\":\"%s\",\"hops\":%d", a->by_peer ? "peer" : "middlebox", a->hops);
-	json_addr(tx, "from", a->family, a->reply == TR_NONE ? NULL : a->from);
+	json_addr(tx, "from", a->family, a->kind == REPLY_NONE ? NULL : a->from);
 	if (f->last_hop < 0)
 		ob_str(&tx->ob, ",\"last_hop\":null");
 	else
@@ -219,7 +208,7 @@ void hop_timeout_human(struct text *tx, const struct event *ev)
 	else {
 		put(tx, "forgets idle flows after %.3f to %.3f s; then a probe gets ",
 		    (double)r->alive / 1e6, (double)r->dead / 1e6);
-		if (r->expired.reply == TR_NONE)
+		if (r->expired.kind == REPLY_NONE)
 			ob_str(&tx->ob, "no answer\n");
 		else
 			human_sender(tx, r->family, &r->expired);
@@ -237,7 +226,7 @@ static void json_seconds(struct text *tx, const char *key, ka_time us)
 void hop_timeout_json(struct text *tx, const struct event *ev)
 {
 	const struct tr_timeout *r = ev->u.hop_timeout.r;
-	const struct tr_answer *x = &r->expired;
+	const struct probe_reply *x = &r->expired;
 
 	trace_json_head(tx, "hop-timeout", ev->t);
 	put(tx, ",\"hop\":%d", r->hop);
@@ -248,13 +237,13 @@ void hop_timeout_json(struct text *tx, const struct event *ev)
 	if (!r->dead) {
 		ob_str(&tx->ob, ",\"expired_reply\":null,\"by\":null,\"hops\":null,\"expired_from\":null");
 	} else {
-		put(tx, ",\"expired_reply\":\"%s\"", reply_word(x->reply));
-		if (x->reply == TR_NONE)
+		put(tx, ",\"expired_reply\":\"%s\"", reply_name(x->kind));
+		if (x->kind == REPLY_NONE)
 			ob_str(&tx->ob, ",\"by\":null,\"hops\":null");
 		else
 			put(tx, ",\"by\":\"%s\",\"hops\":%d", x->by_peer ? "peer" : "middlebox",
 			    x->hops);
-		json_addr(tx, "expired_from", r->family, x->reply == TR_NONE ? NULL : x->from);
+		json_addr(tx, "expired_from", r->family, x->kind == REPLY_NONE ? NULL : x->from);
 	}
 	put(tx, ",\"measurements\":%u,\"disagree\":%u,\"discarded\":%u}\n",
 	    r->measurements, r->disagree, r->discarded);

@@ -15,13 +15,13 @@
 
 struct am_variant {
 	char name[24];
-	struct audit_reply r;
+	struct probe_reply r;
 	unsigned tries;
 };
 
 struct am_measure {
 	double idle_s;
-	struct audit_reply r;
+	struct probe_reply r;
 	unsigned round;
 	bool remeasure;
 };
@@ -37,7 +37,7 @@ struct audit_model {
 	bool has_idle, has_expired;
 	struct ev_idle idle;               /* its pointers cleared: */
 	char probe[24];                     /* ... idle.probe */
-	struct audit_reply expired;         /* ... *idle.expired */
+	struct probe_reply expired;         /* ... *idle.expired */
 	bool has_refresh;
 	int refresh_survived;
 	double refresh_intvl_s, refresh_for_s;

@@ -128,17 +128,12 @@ static report_on *const on[EV_COUNT] = {
 
 /* ---- the page ------------------------------------------------------------------------ */
 
-static const char *reply_name(enum ar_kind k)
-{
-	return k == AR_ACK ? "ack" : k == AR_RST ? "rst" : k == AR_ICMP ? "icmp" : "none";
-}
-
 /* "peer 10.0.0.5, 2 hops away (ttl 62)", or "-" when nothing came. */
-static void who(struct page *p, const struct audit_reply *r, int family)
+static void who(struct page *p, const struct probe_reply *r, int family)
 {
 	char from[64];
 
-	if (r->kind == AR_NONE || r->kind == AR_PENDING) {
+	if (r->kind == REPLY_NONE || r->kind == REPLY_PENDING) {
 		page_raw(p, "<td>-</td><td></td><td></td><td></td>");
 		return;
 	}
@@ -212,7 +207,7 @@ static void variants(struct page *p, const struct audit_model *a)
 		 "<th>ttl</th><th>probes sent</th></tr>\n");
 	for (unsigned i = 0; i < a->nvariants; i++) {
 		const struct am_variant *v = &a->variant[i];
-		bool good = v->r.kind == AR_ACK && v->r.by_peer;
+		bool good = v->r.kind == REPLY_ACK && v->r.by_peer;
 
 		page_raw(p, "<tr data-kind=\"variant\" data-name=\"");
 		page_text(p, v->name);
@@ -250,7 +245,7 @@ static void idle_finding(struct page *p, const struct audit_model *a)
 	if (a->has_expired && i->dead_s >= 0) {
 		page_printf(p, "<tr><th>an expired flow's probe got</th><td>%s ",
 			    reply_name(a->expired.kind));
-		if (a->expired.kind != AR_NONE) {
+		if (a->expired.kind != REPLY_NONE) {
 			char from[64];
 
 			addr_format(a->family, a->expired.from, from, sizeof from);

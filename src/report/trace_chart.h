@@ -16,13 +16,13 @@
 
 struct tm_hop {
 	int ttl;
-	struct tr_answer a;
+	struct probe_reply a;
 	unsigned tries;
 };
 
 struct tm_fate {
 	char variant[24];
-	struct tr_answer a;
+	struct probe_reply a;
 	int last_hop;                       /* as EV_FATE's */
 	uint8_t last_from[16];
 };

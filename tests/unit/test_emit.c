@@ -144,7 +144,7 @@ static void test_verdict(void)
 /* The trace's hop with no answer; -q keeps it in JSON only. */
 static void test_hop(void)
 {
-	struct tr_answer none = { .reply = TR_NONE };
+	struct probe_reply none = { .kind = REPLY_NONE };
 	struct event ev = { .kind = EV_HOP, .t = 1000000, .u.hop = { 3, &none, 3 } };
 
 	CU_ASSERT_STRING_EQUAL(text_of(&ev, false, false), " 3  *  no answer to 3 probes\n");
@@ -158,7 +158,7 @@ static void test_hop(void)
 /* Kinds with one form only, and the report's own kinds. */
 static void test_one_form(void)
 {
-	struct audit_reply none = { .kind = AR_NONE };
+	struct probe_reply none = { .kind = REPLY_NONE };
 	struct event measure = { .kind = EV_MEASURE, .t = 1000000,
 				 .u.measure = { .idle_s = 1.5, .r = &none, .round = 1 } };
 	struct event error = { .kind = EV_ERROR, .t = 1000000, .u.error = "boom" };

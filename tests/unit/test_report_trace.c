@@ -32,12 +32,12 @@ static void trace_start(struct report *r, const char *dst, const char *src, cons
 		.dst = dst, .src = src, .iface = iface, .variant = variant, .max_hops = max_hops } });
 }
 
-static void hop(struct report *r, int ttl, const struct tr_answer *a, unsigned tries)
+static void hop(struct report *r, int ttl, const struct probe_reply *a, unsigned tries)
 {
 	feed_event(r, (struct event){ .kind = EV_HOP, .u.hop = { ttl, a, tries } });
 }
 
-static void fate(struct report *r, const char *variant, const struct tr_answer *a, int last_hop,
+static void fate(struct report *r, const char *variant, const struct probe_reply *a, int last_hop,
 		 const uint8_t *last_from)
 {
 	feed_event(r, (struct event){ .kind = EV_FATE,
@@ -98,9 +98,9 @@ static unsigned count(const char *page, const char *s)
 	return n;
 }
 
-static struct tr_answer answer(enum tr_reply reply, const char *from, bool by_peer, int hops)
+static struct probe_reply answer(enum reply_kind reply, const char *from, bool by_peer, int hops)
 {
-	struct tr_answer a = { .reply = reply, .family = AF_INET, .rtt = 250, .hops = hops,
+	struct probe_reply a = { .kind = reply, .family = AF_INET, .rtt = 250, .hops = hops,
 			       .by_peer = by_peer };
 
 	CU_ASSERT_FATAL(inet_pton(AF_INET, from, a.from) == 1);
@@ -111,11 +111,11 @@ static struct tr_answer answer(enum tr_reply reply, const char *from, bool by_pe
 
 static void feed_path(struct report *r)
 {
-	struct tr_answer h1 = answer(TR_ICMP, "198.18.1.1", false, 0);
-	struct tr_answer h2 = answer(TR_ICMP, "198.18.2.2", false, 1);
-	struct tr_answer peer = answer(TR_ACK, "198.19.1.2", true, 3);
-	struct tr_answer none = { .reply = TR_NONE, .family = AF_INET };
-	struct tr_answer rst = answer(TR_RST, "198.19.1.2", false, 6);
+	struct probe_reply h1 = answer(REPLY_ICMP, "198.18.1.1", false, 0);
+	struct probe_reply h2 = answer(REPLY_ICMP, "198.18.2.2", false, 1);
+	struct probe_reply peer = answer(REPLY_ACK, "198.19.1.2", true, 3);
+	struct probe_reply none = { .kind = REPLY_NONE, .family = AF_INET };
+	struct probe_reply rst = answer(REPLY_RST, "198.19.1.2", false, 6);
 
 	h1.type = h2.type = 11;
 	h1.quoted = h2.quoted = 52;
