@@ -43,7 +43,8 @@
 
 #include "engine/engine.h"
 #include "util/exitcode.h"
-#include "emit/output.h"
+#include "emit/text.h"
+#include "report/report.h"
 #include "util/parse.h"
 #include "engine/variant.h"
 
@@ -80,7 +81,7 @@ struct task {
 	bool proven;                    /* its connection proved itself */
 	bool done;
 	/* The answer. */
-	struct audit_reply rep;         /* what the (last) measuring probe got */
+	struct probe_reply rep;         /* what the (last) measuring probe got */
 	ka_time proven_at;              /* T_REFRESH: when probing began */
 	unsigned tries;                 /* probes sent in the measuring round */
 	bool survived;                  /* T_REFRESH */
@@ -92,13 +93,14 @@ struct meas {
 	ka_time idle;
 	bool answered;                  /* by the peer */
 	bool superseded;                /* a dead one overruled by re-measurement */
-	struct audit_reply rep;
+	struct probe_reply rep;
 };
 
 struct audit {
 	const struct audit_opts *opt;
 	struct engine e;
-	struct output out;
+	struct emitter em;
+	struct text text;
 	struct task task[MAX_TASKS];
 	unsigned ntasks;
 	unsigned queue[MAX_TASKS];      /* tasks waiting for a connection */
@@ -226,7 +228,8 @@ static void new_task(struct audit *a, enum task_kind kind, const struct variant 
 	if (a->ntasks == MAX_TASKS)
 		return;
 	a->queue[(a->qhead + a->qlen++) % MAX_TASKS] = a->ntasks;
-	a->task[a->ntasks++] = (struct task){ .kind = kind, .variant = v, .idle = idle };
+	a->task[a->ntasks++] = (struct task){ .kind = kind, .variant = v, .idle = idle,
+					      .rep.kind = REPLY_PENDING };
 }
 
 static void clear_tasks(struct audit *a)
@@ -236,9 +239,9 @@ static void clear_tasks(struct audit *a)
 
 /* ---- what the connections tell ------------------------------------------------------- */
 
-static void record_reply(struct task *t, const struct eng_event *ev, enum ar_kind kind)
+static void record_reply(struct task *t, const struct eng_event *ev, enum reply_kind kind)
 {
-	t->rep = (struct audit_reply){ .kind = kind, .ttl = ev->seg->ttl, .hops = ev->hops,
+	t->rep = (struct probe_reply){ .kind = kind, .ttl = ev->seg->ttl, .hops = ev->hops,
 				       .ts = ev->seg->opt.has_ts, .by_peer = ev->by_peer };
 	memcpy(t->rep.from, ev->seg->src, 16);
 }
@@ -249,9 +252,9 @@ static void measured(struct audit *a, struct task *t, bool alive)
 	if (t->kind == T_IDLE && a->nmeas < MAX_MEAS) {
 		a->meas[a->nmeas++] = (struct meas){ .idle = t->measured, .answered = alive,
 						     .rep = t->rep };
-		out_measure(&a->out, ev_now(), &(struct out_measure){
+		emit(&a->em, &(struct event){ .kind = EV_MEASURE, .t = ev_now(), .u.measure = {
 			.idle_s = t->measured / 1e6, .r = &t->rep, .round = a->round,
-			.family = a->e.dest[0].tgt.addr.ss_family, .remeasure = t->remeasure });
+			.family = a->e.dest[0].tgt.addr.ss_family, .remeasure = t->remeasure } });
 	}
 	if (t->kind == T_REFRESH)
 		t->survived = false;
@@ -280,8 +283,8 @@ static void on_reply(struct audit *a, struct task *t, const struct eng_event *ev
 	if (ev->cls == CL_ICMP_ERROR) {
 		/* Not an answer: the round goes on, and if it dies, this is
 		 * what the probes got. */
-		if (t->proven && t->rep.kind == AR_PENDING)
-			record_reply(t, ev, AR_ICMP);
+		if (t->proven && t->rep.kind == REPLY_PENDING)
+			record_reply(t, ev, REPLY_ICMP);
 		return;
 	}
 	if (ack) {
@@ -295,7 +298,7 @@ static void on_reply(struct audit *a, struct task *t, const struct eng_event *ev
 			discard(a, t, "reset right after the handshake");
 		return;
 	}
-	record_reply(t, ev, ack ? AR_ACK : AR_RST);
+	record_reply(t, ev, ack ? REPLY_ACK : REPLY_RST);
 	t->tries = ev->out.n;
 	if (t->kind == T_REFRESH && ack && ev->by_peer)
 		return;   /* a round kept; the refresh goes on */
@@ -310,13 +313,13 @@ static void on_verdict(struct audit *a, struct task *t)
 	/* No answer right after settling: the connection cannot measure D,
 	 * but it did measure the settling time. */
 	if (!t->proven) {
-		t->rep = (struct audit_reply){ .kind = AR_NONE };
+		t->rep = (struct probe_reply){ .kind = REPLY_NONE };
 		t->tries = TRIES;
 		measured(a, t, false);
 		return;
 	}
-	if (t->rep.kind != AR_ICMP)
-		t->rep = (struct audit_reply){ .kind = AR_NONE };
+	if (t->rep.kind != REPLY_ICMP)
+		t->rep = (struct probe_reply){ .kind = REPLY_NONE };
 	t->tries = TRIES;
 	if (t->kind == T_VARIANT)
 		task_finish(a, t);
@@ -391,7 +394,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 static void on_flush(struct engine *e, void *ctx)
 {
 	(void)e;
-	out_flush(&((struct audit *)ctx)->out);
+	text_flush(&((struct audit *)ctx)->text);
 }
 
 static const struct engine_ops audit_ops = { on_event, on_signal, on_flush };
@@ -455,10 +458,11 @@ static int phase_variants(struct audit *a, bool *standard_ok)
 	a->search = NULL;
 	for (unsigned i = 0; i < a->ntasks; i++) {
 		const struct task *t = &a->task[i];
-		bool answered = t->rep.kind == AR_ACK && t->rep.by_peer;
+		bool answered = t->rep.kind == REPLY_ACK && t->rep.by_peer;
 
-		out_variant(&a->out, ev_now(), t->variant->name, &t->rep,
-			    a->e.dest[0].tgt.addr.ss_family, t->tries);
+		emit(&a->em, &(struct event){ .kind = EV_VARIANT, .t = ev_now(), .u.variant = {
+			.name = t->variant->name, .r = &t->rep,
+			.family = a->e.dest[0].tgt.addr.ss_family, .tries = t->tries } });
 		if (t->variant->standard && !answered)
 			*standard_ok = false;
 		if (t->variant->standard && answered && !a->search)
@@ -567,7 +571,7 @@ static bool search_done(const struct audit *a, ka_time contested)
 
 static void report_idle(struct audit *a, int rfc)
 {
-	struct out_idle r = {
+	struct ev_idle r = {
 		.probe = a->search->name, .alive_s = -1, .dead_s = -1, .rfc5382 = rfc,
 		.family = a->e.dest[0].tgt.addr.ss_family, .discarded = a->discarded,
 		.inconsistent = a->inconsistent,
@@ -588,7 +592,7 @@ static void report_idle(struct audit *a, int rfc)
 		r.alive_s = a->alive ? a->alive / 1e6 : -1;
 		r.dead_s = a->dead ? a->dead / 1e6 : -1;
 	}
-	out_idle_timeout(&a->out, ev_now(), &r);
+	emit(&a->em, &(struct event){ .kind = EV_IDLE, .t = ev_now(), .u.idle = r });
 }
 
 static int phase_idle_timeout(struct audit *a, int *rfc_out)
@@ -625,7 +629,8 @@ static int phase_refresh(struct audit *a)
 			   : NULL;
 
 	if (skip) {
-		out_refresh(&a->out, ev_now(), -1, 0, 0, skip);
+		emit(&a->em, &(struct event){ .kind = EV_REFRESH, .t = ev_now(),
+					      .u.refresh = { .survived = -1, .skipped = skip } });
 		return -1;
 	}
 	a->refresh_for = a->dead + a->dead / 2 + intvl;
@@ -633,8 +638,9 @@ static int phase_refresh(struct audit *a)
 	new_task(a, T_REFRESH, a->search, intvl);
 	if (run_tasks(a, "refresh") < 0)
 		return -1;
-	out_refresh(&a->out, ev_now(), a->task[0].survived, intvl / 1e6, a->refresh_for / 1e6,
-		    NULL);
+	emit(&a->em, &(struct event){ .kind = EV_REFRESH, .t = ev_now(), .u.refresh = {
+		.survived = a->task[0].survived, .intvl_s = intvl / 1e6,
+		.duration_s = a->refresh_for / 1e6 } });
 	return a->task[0].survived;
 }
 
@@ -647,9 +653,9 @@ static void advise(struct audit *a)
 	long time_s = 7200, intvl_s = 75, probes = 9;
 
 	if (a->dead && !a->alive) {
-		out_advice(&a->out, ev_now(), time_s, intvl_s, probes,
-			   "no idle connection was answered at all: no keep-alive setting "
-			   "keeps flows on this path");
+		emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
+			time_s, intvl_s, probes, "no idle connection was answered at all: no "
+			"keep-alive setting keeps flows on this path" } });
 		return;
 	}
 	if (a->dead && !a->inconsistent) {
@@ -658,7 +664,8 @@ static void advise(struct audit *a)
 		time_s = alive / 2 > 0 ? alive / 2 : 1;
 		intvl_s = alive / 3 > 0 ? (alive / 3 < 75 ? alive / 3 : 75) : 1;
 	}
-	out_advice(&a->out, ev_now(), time_s, intvl_s, probes, NULL);
+	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(),
+				      .u.advice = { time_s, intvl_s, probes, NULL } });
 }
 
 /* ---- running ----------------------------------------------------------------------------- */
@@ -673,7 +680,8 @@ static int run_phases(struct audit *a)
 		    ? (const uint8_t *)&((struct sockaddr_in6 *)&a->e.dest[0].src)->sin6_addr
 		    : (const uint8_t *)&((struct sockaddr_in *)&a->e.dest[0].src)->sin_addr,
 		    src, sizeof src);
-	out_audit_start(&a->out, a->e.dest[0].dst_txt, src, a->e.iface);
+	emit(&a->em, &(struct event){ .kind = EV_AUDIT_START, .t = ev_now(), .u.start = {
+		.dst = a->e.dest[0].dst_txt, .src = src, .iface = a->e.iface } });
 	if (phase_variants(a, &standard_ok) == 0 && phase_idle_timeout(a, &rfc) == 0) {
 		refreshed = phase_refresh(a);
 		if (!a->e.status && !a->interrupted)
@@ -682,19 +690,19 @@ static int run_phases(struct audit *a)
 	if (a->e.status)
 		return a->e.status;
 	if (a->interrupted) {
-		out_audit_summary(&a->out, ev_now(), &(struct out_audit_total){
+		emit(&a->em, &(struct event){ .kind = EV_AUDIT_SUMMARY, .t = ev_now(), .u.audit = {
 			.interrupted = true, .ignored = a->e.ignored, .discarded = a->discarded,
-			.taken = a->taken });
+			.taken = a->taken } });
 		return EXIT_INTERRUPTED;
 	}
 	bool ok = standard_ok && rfc != 0 && refreshed != 0 && !a->inconsistent &&
 		  !a->interrupted;
 
-	out_audit_summary(&a->out, ev_now(), &(struct out_audit_total){
+	emit(&a->em, &(struct event){ .kind = EV_AUDIT_SUMMARY, .t = ev_now(), .u.audit = {
 		.ok = ok, .interrupted = a->interrupted, .ignored = a->e.ignored,
 		.discarded = a->discarded, .taken = a->taken,
 		.loss_pct = a->answered_tries ? 100.0 * (a->answered_tries - a->answered_rounds)
-						/ a->answered_tries : 0 });
+						/ a->answered_tries : 0 } });
 	return ok ? 0 : 1;
 }
 
@@ -714,8 +722,11 @@ int audit_run(const struct audit_opts *opt)
 	a.tick.fn = on_tick;
 	a.refresh_end.fn = on_refresh_end;
 	a.pace.fn = on_pace;
-	out_init(&a.out, stdout, opt->json, opt->quiet, ev_now());
-	a.out.rep = opt->report;
+	text_init(&a.text, stdout, opt->json, opt->quiet, ev_now());
+	emit_init(&a.em);
+	emit_attach(&a.em, &text_module, &a.text);
+	if (opt->report)
+		emit_attach(&a.em, &report_module, opt->report);
 	a.progress = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
 	rc = engine_open(&a.e, &eo);
 	if (rc == 0) {

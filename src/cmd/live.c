@@ -24,7 +24,7 @@
 
 #include "engine/engine.h"
 #include "util/exitcode.h"
-#include "emit/output.h"
+#include "emit/text.h"
 #include "util/parse.h"
 #include "net/target.h"
 #include "engine/variant.h"
@@ -45,7 +45,10 @@ struct lconn {
 struct live {
 	const struct live_opts *opt;
 	struct engine e;
-	struct output out;
+	struct emitter em;
+	struct text text;
+	unsigned conn;           /* the connection tag() named, for the events */
+	const char *dst;         /* that follow (0, NULL: none) */
 	struct lconn *lc;
 	unsigned n, next, done;
 	bool multi;              /* more than one connection */
@@ -69,9 +72,17 @@ static int verdict_status(enum ka_verdict v)
 static void tag(struct live *lv, const struct lconn *l)
 {
 	if (lv->multi) {
-		lv->out.conn = l->id;
-		lv->out.dst = l->dst;
+		lv->conn = l->id;
+		lv->dst = l->dst;
 	}
+}
+
+/* Emit ev, of the connection tag() named. */
+static void say(struct live *lv, struct event *ev)
+{
+	ev->conn = lv->conn;
+	ev->dst = lv->dst;
+	emit(&lv->em, ev);
 }
 
 static const struct ka_machine *machine(const struct lconn *l)
@@ -79,30 +90,38 @@ static const struct ka_machine *machine(const struct lconn *l)
 	return l->c ? &l->c->ka : &l->ka;
 }
 
-static void fill_rows(const struct live *lv, struct out_conn_row *rows)
+static void fill_rows(const struct live *lv, struct ev_conn_row *rows)
 {
 	for (unsigned i = 0; i < lv->n; i++) {
 		const struct lconn *l = &lv->lc[i];
 
-		rows[i] = (struct out_conn_row){ .id = l->id, .dst = l->dst, .verdict = l->verdict,
-						 .reason = l->reason, .m = machine(l) };
+		rows[i] = (struct ev_conn_row){ .id = l->id, .dst = l->dst, .verdict = l->verdict,
+						.reason = l->reason, .m = machine(l) };
 	}
+}
+
+/* Live mode's statistics, alone. */
+static void summary(struct live *lv, ka_time t, const struct ka_machine *m)
+{
+	say(lv, &(struct event){ .kind = EV_SUMMARY, .t = t,
+				 .u.summary = { .m = m, .ignored = lv->e.ignored } });
 }
 
 static void end_run(struct live *lv, ka_time t)
 {
 	int status = EXIT_ALIVE;
 
-	struct out_conn_row *rows = calloc(lv->n, sizeof *rows);
+	struct ev_conn_row *rows = calloc(lv->n, sizeof *rows);
 
-	lv->out.conn = 0;
-	lv->out.dst = NULL;
+	lv->conn = 0;
+	lv->dst = NULL;
 	for (unsigned i = 0; i < lv->n; i++)
 		if (lv->lc[i].status > status)
 			status = lv->lc[i].status;
 	if (rows) {
 		fill_rows(lv, rows);
-		out_conn_table(&lv->out, t, rows, lv->n, lv->e.ignored);
+		say(lv, &(struct event){ .kind = EV_CONN_TABLE, .t = t,
+			.u.table = { .rows = rows, .n = lv->n, .ignored = lv->e.ignored } });
 		free(rows);
 	}
 	engine_stop(&lv->e, status);
@@ -125,12 +144,14 @@ static void conclude(struct live *lv, struct lconn *l, ka_time t, const char *ve
 	}
 	tag(lv, l);
 	if (!lv->multi) {
-		out_verdict(&lv->out, t, verdict, NULL);
-		out_summary(&lv->out, t, &l->ka, lv->e.ignored);
+		say(lv, &(struct event){ .kind = EV_VERDICT, .t = t,
+					 .u.verdict = { .verdict = verdict } });
+		summary(lv, t, &l->ka);
 		engine_stop(&lv->e, status);
 		return;
 	}
-	out_conn_verdict(&lv->out, t, verdict, reason, &l->ka);
+	say(lv, &(struct event){ .kind = EV_CONN_VERDICT, .t = t,
+		.u.verdict = { .verdict = verdict, .reason = reason, .m = &l->ka } });
 	if (++lv->done == lv->n)
 		end_run(lv, t);
 }
@@ -184,7 +205,7 @@ static void on_reply(struct live *lv, struct lconn *l, const struct eng_event *e
 {
 	const struct segment *s = ev->seg;
 	char from[64], peer[64];
-	struct out_reply r = {
+	struct ev_reply r = {
 		.kind = reply_kind(ev->cls), .n = ev->out.n, .round = ev->c->round,
 		.rtt = ev->out.rtt, .ttl = s->ttl, .from = peer,
 		.seq = s->seq, .ack = s->ack, .len = s->len, .icmp_type = -1,
@@ -198,7 +219,7 @@ static void on_reply(struct live *lv, struct lconn *l, const struct eng_event *e
 		r.icmp_code = s->icmp_code;
 		r.icmp_class = ev->hard ? "hard" : "soft";
 	}
-	out_reply(&lv->out, ev->t, &r);
+	say(lv, &(struct event){ .kind = EV_REPLY, .t = ev->t, .u.reply = r });
 	if (ev->out.answered && lv->opt->count > 0 &&
 	    ev->c->ka.st.answered >= (unsigned long)lv->opt->count)
 		conclude(lv, l, ev->t, "alive", NULL, EXIT_ALIVE);
@@ -214,10 +235,12 @@ static void on_ignored(struct live *lv, const struct eng_event *ev)
 		snprintf(text, sizeof text,
 			 "RST seq=%u from %s is not at RCV.NXT=%u: not acted on (RFC 5961)",
 			 s->seq, from, ev->c->k.flow.d[1].snd);
-		out_notice(&lv->out, ev->t, "untrusted-rst", text);
+		say(lv, &(struct event){ .kind = EV_NOTICE, .t = ev->t,
+					 .u.notice = { "untrusted-rst", text } });
 		return;
 	}
-	out_ignored(&lv->out, ev->t, classify_reason(ev->cls), from, classify_why(ev->cls));
+	say(lv, &(struct event){ .kind = EV_IGNORED, .t = ev->t, .u.ignored = {
+		.reason = classify_reason(ev->cls), .from = from, .text = classify_why(ev->cls) } });
 }
 
 /* Alone, a connection that cannot be made ends the run with one line, as
@@ -262,17 +285,18 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	case ENG_READY:
 		l->ready = true;
 		engine_src_text(ev->c, src, sizeof src);
-		out_connect(&lv->out, ev->t, src, lv->e.dest[l->dest].dst_txt, lv->e.iface,
-			    flow_ts_negotiated(&ev->c->k.flow), &lv->opt->cfg);
+		say(lv, &(struct event){ .kind = EV_CONNECT, .t = ev->t, .u.connect = {
+			.src = src, .dst = lv->e.dest[l->dest].dst_txt, .iface = lv->e.iface,
+			.ts = flow_ts_negotiated(&ev->c->k.flow), .cfg = &lv->opt->cfg } });
 		break;
 	case ENG_CONNECT_FAILED:
 		on_connect_failed(lv, l, ev);
 		break;
 	case ENG_PROBE:
-		out_probe(&lv->out, ev->t, &(struct out_probe){
+		say(lv, &(struct event){ .kind = EV_PROBE, .t = ev->t, .u.probe = {
 			.n = ev->c->ka.probes_out, .round = ev->c->round, .seq = ev->probe->seq,
 			.ack = ev->probe->ack, .len = ev->probe->paylen,
-			.error = ev->err ? strerror(ev->err) : NULL });
+			.error = ev->err ? strerror(ev->err) : NULL } });
 		break;
 	case ENG_REPLY:
 		on_reply(lv, l, ev);
@@ -281,8 +305,8 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 		on_ignored(lv, ev);
 		break;
 	case ENG_PEER_FIN:
-		out_notice(&lv->out, ev->t, "peer-fin",
-			   "the peer closed its side of the connection (FIN)");
+		say(lv, &(struct event){ .kind = EV_NOTICE, .t = ev->t, .u.notice = {
+			"peer-fin", "the peer closed its side of the connection (FIN)" } });
 		break;
 	case ENG_VERDICT:
 		conclude(lv, l, ev->t, ka_verdict_name(ev->c->ka.verdict), NULL,
@@ -336,11 +360,11 @@ static void on_tick(struct evloop *loop, struct ev_timer *t, ka_time now)
 static void on_flush(struct engine *e, void *ctx)
 {
 	struct live *lv = ctx;
-	bool pending = __fpending(lv->out.ob.f) > 0;
+	bool pending = __fpending(lv->text.ob.f) > 0;
 
 	if (lv->shown && pending)
 		fputs("\r\033[K", stderr);
-	if (out_failed(&lv->out)) {
+	if (text_failed(&lv->text)) {
 		engine_stop(e, lv->lc && machine(&lv->lc[0])->last_answered ? EXIT_ALIVE : EXIT_DEAD);
 		return;
 	}
@@ -357,14 +381,14 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 	ka_time now = ev_now();
 
 	if (signo == SIGQUIT) {
-		struct out_conn_row *rows = lv->multi ? calloc(lv->n, sizeof *rows) : NULL;
+		struct ev_conn_row *rows = lv->multi ? calloc(lv->n, sizeof *rows) : NULL;
 
 		if (rows) {
 			fill_rows(lv, rows);
-			out_conn_status(stderr, rows, lv->n);
+			text_conn_status(stderr, rows, lv->n);
 			free(rows);
 		} else if (!lv->multi) {
-			out_status(stderr, machine(&lv->lc[0]));
+			text_status(stderr, machine(&lv->lc[0]));
 		}
 		return;
 	}
@@ -375,7 +399,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 			conclude(lv, l, now, "alive", NULL, EXIT_ALIVE);
 			return;
 		}
-		out_summary(&lv->out, now, machine(l), e->ignored);
+		summary(lv, now, machine(l));
 		engine_stop(e, EXIT_INTERRUPTED);
 		return;
 	}
@@ -497,7 +521,7 @@ static int setup(struct live *lv, const struct engine_opts *eo)
 	}
 	if ((rc = engine_start(&lv->e)) != 0)
 		return rc;
-	lv->out.target = lv->e.dest[0].dst_txt;
+	lv->text.target = lv->e.dest[0].dst_txt;
 	for (unsigned i = 0; i < lv->n; i++)
 		if (lv->lc[i].dest < 0) {
 			tag(lv, &lv->lc[i]);
@@ -525,13 +549,15 @@ int live_run(const struct live_opts *opt)
 		fprintf(stderr, "kaprobe: out of memory for %u connections\n", lv.n);
 		return EXIT_SOFTWARE;
 	}
-	out_init(&lv.out, stdout, opt->json, opt->quiet, ev_now());
-	lv.out.stamp = opt->stamp;
+	text_init(&lv.text, stdout, opt->json, opt->quiet, ev_now());
+	lv.text.stamp = opt->stamp;
+	emit_init(&lv.em);
+	emit_attach(&lv.em, &text_module, &lv.text);
 	lv.status_line = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
 	lv.tick.fn = on_tick;
 	rc = setup(&lv, &eo);
 	if (rc == 0 && lv.done < lv.n) {
-		lv.out.wall_off = lv.e.ss.real_off;
+		lv.text.wall_off = lv.e.ss.real_off;
 		if (lv.status_line)
 			evloop_arm(&lv.e.loop, &lv.tick, ev_now() + 1000000);
 		open_next(&lv);
@@ -539,11 +565,12 @@ int live_run(const struct live_opts *opt)
 		if (lv.shown)
 			fputs("\r\033[K", stderr);
 		if (lv.e.failed)
-			out_error(&lv.out, ev_now(), lv.e.err);
+			say(&lv, &(struct event){ .kind = EV_ERROR, .t = ev_now(),
+						  .u.error = lv.e.err });
 		/* A full disk under -w stops the run: what was measured is
 		 * still worth its summary. */
 		if (rc == EXIT_CANTCREAT && !lv.multi && lv.lc[0].ready)
-			out_summary(&lv.out, ev_now(), machine(&lv.lc[0]), lv.e.ignored);
+			summary(&lv, ev_now(), machine(&lv.lc[0]));
 	} else if (rc == 0) {
 		rc = lv.e.status;
 	}

@@ -16,9 +16,11 @@
  * sent, to say when a stack so configured would have declared the peer
  * dead.  With --middlebox, every idle gap of a flow longer than a box's
  * idle timeout is reported, and whether keep-alives refreshed the box.
- * With --report, each prober gets a row on the page when it starts
- * probing (report.h), its events carry it, and the segments of its flow
- * that are not keep-alives go to the row as times, not as events.
+ * Events go to emit() (emit.h): the text stream's, and with --report the
+ * page's, which also takes when each prober starts probing (EV_FLOW_START)
+ * and the times of its flow's segments that are not keep-alives
+ * (EV_TRAFFIC); each event carries its prober's number for that.  Every
+ * event is prepared only when a module takes its kind (emit_wants).
  *
  * Memory follows the flows open at once: a flow is released once it has
  * been closed (RST, or FIN each way) and quiet for FT_LINGER_US, or silent
@@ -41,7 +43,7 @@
 #include "capfile/capfile.h"
 #include "util/exitcode.h"
 #include "tcp/flowtable.h"
-#include "emit/output.h"
+#include "emit/text.h"
 #include "util/quickselect.h"
 #include "report/report.h"
 #include "decode/segment.h"
@@ -64,7 +66,8 @@ static volatile sig_atomic_t stop_signal;
 
 struct replay {
 	const struct replay_opts *opt;
-	struct output out;
+	struct emitter em;
+	struct text text;
 	struct flowtable ft;
 	struct replay_totals tot;
 	ka_time t_first, t_last;    /* capture time of the first and last frame read */
@@ -81,6 +84,7 @@ struct replay {
 	bool watched;               /* stdout is a pipe or a terminal */
 	ka_time *evict_buf;         /* scratch for choosing whom to evict */
 	char flowtxt[112];          /* "prober>peer" of the event being reported */
+	bool traffic;               /* someone takes EV_TRAFFIC */
 };
 
 /* ---- flow names ---------------------------------------------------------- */
@@ -100,12 +104,12 @@ static void end_text(struct outbuf *b, const struct rflow *r, int e)
 	ob_u64(b, r->port[e]);
 }
 
-/* Point the output at the flow, named from end `from`'s side, and at that
- * end's row in the report.  Formatted into flowtxt, which holds the
- * longest name (two bracketed IPv6 ends). */
-static void name_flow(struct replay *rp, const struct rflow *r, int from)
+/* An event of the flow, named from end `from`'s side, of that end's
+ * prober, at frame `frame` (0: none).  The name is formatted into flowtxt,
+ * which holds the longest (two bracketed IPv6 ends). */
+static struct event flow_event(struct replay *rp, enum ev_kind kind, ka_time t,
+			       const struct rflow *r, int from, uint64_t frame)
 {
-	const struct rprober *p = ft_prober(&rp->ft, r, from);
 	struct outbuf b;
 
 	ob_init(&b, NULL, rp->flowtxt, sizeof rp->flowtxt - 1);
@@ -113,8 +117,8 @@ static void name_flow(struct replay *rp, const struct rflow *r, int from)
 	ob_char(&b, '>');
 	end_text(&b, r, !from);
 	rp->flowtxt[b.len] = '\0';
-	rp->out.flow = rp->flowtxt;
-	rp->out.row = p ? p->row : -1;
+	return (struct event){ .kind = kind, .t = t, .flow = rp->flowtxt, .frame = frame,
+			       .prober = r->prober[from] };
 }
 
 /* ---- verdicts -------------------------------------------------------------- */
@@ -134,11 +138,12 @@ static void report_verdict(struct replay *rp, const struct rflow *r, int end, ka
 	if (!p || (p->pflags & PF_VERDICT))
 		return;
 	p->pflags |= PF_VERDICT;
-	if (!out_shows(&rp->out, OUT_FLOW_VERDICT))
+	if (!emit_wants(&rp->em, EV_FLOW_VERDICT))
 		return;
-	name_flow(rp, r, end);
-	rp->out.frame = 0;
-	out_verdict(&rp->out, t, final_verdict(p), &p->ka);
+	struct event ev = flow_event(rp, EV_FLOW_VERDICT, t, r, end, 0);
+
+	ev.u.verdict = (struct ev_verdict){ .verdict = final_verdict(p), .m = &p->ka };
+	emit(&rp->em, &ev);
 }
 
 /* When the would-be machine of prober p next acts, and whether that is a
@@ -157,9 +162,12 @@ static void would_die(struct replay *rp, const struct rflow *r, int end, struct 
 		      ka_time t, const char *verdict)
 {
 	p->pflags |= PF_WOULD_DIE;
-	name_flow(rp, r, end);
-	rp->out.frame = 0;
-	out_would_die(&rp->out, t, verdict);
+	if (!emit_wants(&rp->em, EV_WOULD_DIE))
+		return;
+	struct event ev = flow_event(rp, EV_WOULD_DIE, t, r, end, 0);
+
+	ev.u.would_die = verdict;
+	emit(&rp->em, &ev);
 }
 
 /* Run end `end`'s would-be machine up to time t; it only ever probes into
@@ -207,13 +215,15 @@ static void report_gaps(struct replay *rp, const struct rflow *r, ka_time end, u
 	for (unsigned i = 0; i < rp->opt->nboxes; i++) {
 		const struct middlebox *b = &rp->opt->box[i];
 
-		if (gap <= b->timeout || !out_shows(&rp->out, OUT_CUT))
+		if (gap <= b->timeout || !emit_wants(&rp->em, EV_CUT))
 			continue;
 		/* Named from the end that probed, if one did. */
-		name_flow(rp, r, r->prober[1] && !r->prober[0]);
-		rp->out.frame = frame;
-		out_cut(&rp->out, r->traffic_us + b->timeout, b->name, b->timeout, gap,
-			r->max_quiet <= b->timeout);
+		struct event ev = flow_event(rp, EV_CUT, r->traffic_us + b->timeout, r,
+					     r->prober[1] && !r->prober[0], frame);
+
+		ev.u.cut = (struct ev_cut){ .box = b->name, .timeout = b->timeout, .gap = gap,
+					    .refreshed = r->max_quiet <= b->timeout };
+		emit(&rp->em, &ev);
 	}
 }
 
@@ -230,25 +240,23 @@ static void watch_gap(struct replay *rp, struct rflow *r, ka_time t, bool keepal
 	r->max_quiet = 0;
 }
 
-/* Traffic for the report: each of the flow's probers that has a row there
- * draws it.  Integers only: this runs for every segment. */
+/* Traffic, for each of the flow's probers (the report draws it).  No
+ * name: this runs for every segment. */
 static void report_traffic(const struct replay *rp, const struct rflow *r, ka_time t)
 {
-	for (int end = 0; end < 2; end++) {
-		const struct rprober *p = ft_prober(&rp->ft, r, end);
-
-		if (p && p->row >= 0)
-			rep_traffic(rp->out.rep, p->row, t);
-	}
+	for (int end = 0; end < 2; end++)
+		if (r->prober[end])
+			emit(&rp->em, &(struct event){ .kind = EV_TRAFFIC, .t = t,
+						       .prober = r->prober[end] });
 }
 
-/* A segment at time t, for --middlebox and --report: keep-alives (probes
+/* A segment at time t, for --middlebox and EV_TRAFFIC: keep-alives (probes
  * and their answers) are not traffic. */
 static void watch_traffic(struct replay *rp, struct rflow *r, ka_time t, bool keepalive)
 {
 	if (rp->opt->nboxes)
 		watch_gap(rp, r, t, keepalive);
-	if (rp->out.rep && !keepalive)
+	if (rp->traffic && !keepalive)
 		report_traffic(rp, r, t);
 }
 
@@ -349,9 +357,9 @@ static void report_reply(struct replay *rp, const struct rflow *r, int prober, k
 		rp->tot.answered++;
 	/* Quiet runs print no replies: formatting addresses for nothing
 	 * was a sixth of replay's time. */
-	if (!out_shows(&rp->out, OUT_REPLY))
+	if (!emit_wants(&rp->em, EV_REPLY))
 		return;
-	struct out_reply rep = {
+	struct ev_reply rep = {
 		.kind = kind, .n = o->n, .rtt = o->rtt, .ttl = s->ttl, .from = from,
 		.seq = s->seq, .ack = s->ack, .len = s->len, .icmp_type = -1,
 		.probe_frame = p->probe_frame,
@@ -362,12 +370,11 @@ static void report_reply(struct replay *rp, const struct rflow *r, int prober, k
 		rep.icmp_type = s->icmp_type;
 		rep.icmp_code = s->icmp_code;
 	}
-	name_flow(rp, r, prober);
-	rp->out.frame = rp->frame;
-	out_reply(&rp->out, t, &rep);
-}
+	struct event ev = flow_event(rp, EV_REPLY, t, r, prober, rp->frame);
 
-_Static_assert(REPORT_MAX_FLOWS <= INT16_MAX, "a prober's row is an int16_t");
+	ev.u.reply = rep;
+	emit(&rp->em, &ev);
+}
 
 /* The first keep-alive from an end makes it a prober. */
 static void start_probing(struct replay *rp, uint32_t idx, int end)
@@ -381,11 +388,12 @@ static void start_probing(struct replay *rp, uint32_t idx, int end)
 	/* Idle since the flow's last segment, whichever end sent it. */
 	ka_init(&p->ka, r->last_us);
 	p->would = p->ka;
-	p->row = -1;
 	rp->tot.flows_probed += first;
-	if (rp->out.rep) {
-		name_flow(rp, r, end);
-		p->row = (int16_t)rep_flow_row(rp->out.rep, rp->flowtxt, r->last_us, rp->t_first);
+	if (emit_wants(&rp->em, EV_FLOW_START)) {
+		struct event ev = flow_event(rp, EV_FLOW_START, r->last_us, r, end, 0);
+
+		ev.u.flow_start = (struct ev_flow_start){ .start = r->last_us, .t0 = rp->t_first };
+		emit(&rp->em, &ev);
 	}
 }
 
@@ -401,12 +409,13 @@ static void on_probe(struct replay *rp, uint32_t idx, int end, ka_time t,
 	rp->tot.probes++;
 	ka_sent(&p->ka, t);
 	p->probe_frame = (uint32_t)rp->frame;
-	if (!out_shows(&rp->out, OUT_PROBE))
+	if (!emit_wants(&rp->em, EV_PROBE))
 		return;
-	name_flow(rp, r, end);
-	rp->out.frame = rp->frame;
-	out_probe(&rp->out, t, &(struct out_probe){ .n = p->ka.probes_out, .seq = s->seq,
-						  .ack = s->ack, .len = s->len });
+	struct event ev = flow_event(rp, EV_PROBE, t, r, end, rp->frame);
+
+	ev.u.probe = (struct ev_probe){ .n = p->ka.probes_out, .seq = s->seq, .ack = s->ack,
+					.len = s->len };
+	emit(&rp->em, &ev);
 }
 
 /* A segment from a prober that is not a probe: an RST or FIN while probes
@@ -503,7 +512,7 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32
 			keepalive = on_peer(rp, r, !dir, t, s);
 	}
 	/* One test when neither --middlebox nor --report asks for traffic. */
-	if (rp->opt->nboxes || rp->out.rep)
+	if (rp->opt->nboxes || rp->traffic)
 		watch_traffic(rp, r, t, keepalive || flow_is_probe_ack(&r->fl, dir, s));
 	flow_update(&r->fl, dir, s);
 	r->last_us = t;
@@ -587,12 +596,13 @@ static const char *linktype_name(int lt)
  * interfaces' names (pcapng). */
 static void report_capture(const struct replay *rp, const struct capfile *cf)
 {
-	const char *name[REPORT_MAX_IFNAMES];
+	const char *name[EV_MAX_IFNAMES];
 	unsigned n = 0;
 
-	while (n < REPORT_MAX_IFNAMES && (name[n] = cap_ifname(cf, n)) != NULL)
+	while (n < EV_MAX_IFNAMES && (name[n] = cap_ifname(cf, n)) != NULL)
 		n++;
-	rep_capture(rp->out.rep, cap_comment(cf), name, n);
+	emit(&rp->em, &(struct event){ .kind = EV_CAPTURE, .t = rp->t_last,
+		.u.capture = { .comment = cap_comment(cf), .ifname = name, .n = n } });
 }
 
 /* One line per link type refused.  Returns whether every frame was on
@@ -619,7 +629,7 @@ static void decode_frame(struct replay *rp, const struct capframe *f, struct pen
 
 	pd->frame = ++rp->tot.frames;
 	if (pd->frame == 1)
-		rp->t_first = rp->out.t0 = t;
+		rp->t_first = rp->text.t0 = t;
 	/* Capture time never runs backwards for the state machines, even in
 	 * a file whose clock did. */
 	if (t < rp->t_last)
@@ -741,7 +751,7 @@ static bool on_wait(void *arg, int fd)
 	struct waiting *w = arg;
 
 	pipe_drain(w->rp, w->pl);
-	out_flush(&w->rp->out);
+	text_flush(&w->rp->text);
 	return wait_input(fd);
 }
 
@@ -768,8 +778,8 @@ int replay_run(const struct replay_opts *opt)
 static bool batch_done(struct replay *rp)
 {
 	if (rp->watched)
-		return out_flush(&rp->out);
-	return !rp->out.ob.failed;   /* learnt when the buffer was last written */
+		return text_flush(&rp->text);
+	return !rp->text.ob.failed;   /* learnt when the buffer was last written */
 }
 
 /* Read every frame through the pipeline.  Returns 1 at the end of the
@@ -786,6 +796,23 @@ static int read_frames(struct replay *rp, struct capfile *cf, struct pipeline *p
 	}
 	pipe_drain(rp, pl);
 	return n == 0 || stop_signal ? 1 : -1;
+}
+
+/* The text stream on stdout, and the report with --report. */
+static void attach(struct replay *rp)
+{
+	text_init(&rp->text, stdout, rp->opt->json, rp->opt->quiet, 0);
+	emit_init(&rp->em);
+	emit_attach(&rp->em, &text_module, &rp->text);
+	if (rp->opt->report)
+		emit_attach(&rp->em, &report_module, rp->opt->report);
+	rp->traffic = emit_wants(&rp->em, EV_TRAFFIC);
+}
+
+static void summary(struct replay *rp, ka_time t)
+{
+	emit(&rp->em, &(struct event){ .kind = EV_REPLAY_SUMMARY, .t = t,
+		.u.replay = { .file = rp->opt->file, .tot = &rp->tot } });
 }
 
 int replay_stream(FILE *fp, const struct replay_opts *opt)
@@ -807,11 +834,10 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 			return EXIT_DATAERR;
 		}
 		/* Stopped before the file's header came: nothing was read. */
-		out_init(&rp.out, stdout, opt->json, opt->quiet, 0);
-		rp.out.rep = opt->report;
+		attach(&rp);
 		rp.tot.interrupted = true;
-		out_replay_summary(&rp.out, 0, opt->file, &rp.tot);
-		out_flush(&rp.out);
+		summary(&rp, 0);
+		text_flush(&rp.text);
 		return 128 + stop_signal;
 	}
 	lt = cap_linktype(&cf);
@@ -829,11 +855,10 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 	/* A closed stdout (replay ... | head) must end replay quietly: the
 	 * write fails, and read_frames stops. */
 	signal(SIGPIPE, SIG_IGN);
-	out_init(&rp.out, stdout, opt->json, opt->quiet, 0);
-	rp.out.rep = opt->report;
+	attach(&rp);
 	obuf = malloc(OUT_BUFSIZE);
 	if (obuf)   /* else events go out one by one, through the small buffer */
-		out_use_buffer(&rp.out, obuf, OUT_BUFSIZE);
+		text_use_buffer(&rp.text, obuf, OUT_BUFSIZE);
 
 	n = read_frames(&rp, &cf, &pl);
 	if (n < 0)
@@ -844,14 +869,12 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 	if (n >= 0 && report_refused(&rp)) {
 		rc = EXIT_DATAERR;  /* no frame on a link type kaprobe decodes */
 	} else {
-		rp.out.flow = NULL;
-		rp.out.frame = 0;
 		rp.tot.interrupted = stop_signal != 0;
-		if (rp.out.rep)
+		if (emit_wants(&rp.em, EV_CAPTURE))
 			report_capture(&rp, &cf);
-		out_replay_summary(&rp.out, rp.t_last, opt->file, &rp.tot);
+		summary(&rp, rp.t_last);
 	}
-	out_flush(&rp.out);
+	text_flush(&rp.text);
 	if (n < 0)
 		fprintf(stderr, "kaprobe: %s: damaged or truncated after frame %llu: %s\n",
 			opt->file, (unsigned long long)rp.tot.frames, cf.err);

@@ -35,6 +35,7 @@
 #include "tcp/quote.h"
 #include "net/target.h"
 #include "cmd/tracepriv.h"
+#include "report/report.h"
 
 static ka_time max_time(ka_time a, ka_time b)
 {
@@ -76,7 +77,7 @@ static void send_now(struct trace *t, ka_time now)
 		evloop_arm(&t->e.loop, &t->tick, now + WAIT_US);
 }
 
-static void answered(struct trace *t, const struct tr_answer *a);
+static void answered(struct trace *t, const struct probe_reply *a);
 
 static void on_tick(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {
@@ -91,7 +92,7 @@ static void on_tick(struct evloop *loop, struct ev_timer *tm, ka_time now)
 	if (t->tries < TRIES)
 		pump(t);
 	else
-		answered(t, &(struct tr_answer){ .reply = TR_NONE, .family = t->c->k.family });
+		answered(t, &(struct probe_reply){ .kind = REPLY_NONE, .family = t->c->k.family });
 }
 
 /* ---- the phases ---------------------------------------------------------------- */
@@ -102,13 +103,14 @@ static void start_hops(struct trace *t)
 
 	t->tracer = t->kind[0].v;
 	for (unsigned i = 0; i < t->nkinds; i++)
-		if (t->kind[i].v->standard && t->kind[i].a.reply == TR_ACK && t->kind[i].a.by_peer) {
+		if (t->kind[i].v->standard && t->kind[i].a.kind == REPLY_ACK && t->kind[i].a.by_peer) {
 			t->tracer = t->kind[i].v;
 			break;
 		}
 	engine_src_text(t->c, src, sizeof src);
-	tout_start(&t->out, t->e.dest[0].dst_txt, src, t->e.iface, t->tracer->name,
-		   t->opt->max_hops);
+	emit(&t->em, &(struct event){ .kind = EV_TRACE_START, .t = ev_now(), .u.start = {
+		.dst = t->e.dest[0].dst_txt, .src = src, .iface = t->e.iface,
+		.variant = t->tracer->name, .max_hops = t->opt->max_hops } });
 	t->phase = P_HOPS;
 	t->ttl = 1;
 	ask(t, t->tracer, 1);
@@ -121,7 +123,7 @@ static void next_last(struct trace *t, unsigned below)
 	for (; t->ki < t->nkinds; t->ki++, below = t->top + 1) {
 		struct kind *k = &t->kind[t->ki];
 
-		if (k->a.reply != TR_NONE)
+		if (k->a.kind != REPLY_NONE)
 			continue;
 		for (unsigned ttl = below - 1; ttl >= 1; ttl--)
 			if (trace_time_exceeded(&t->hop[ttl])) {
@@ -134,16 +136,17 @@ static void next_last(struct trace *t, unsigned below)
 	engine_stop(&t->e, 0);
 }
 
-static void on_hop(struct trace *t, const struct tr_answer *a)
+static void on_hop(struct trace *t, const struct probe_reply *a)
 {
 	t->hop[t->ttl] = *a;
 	t->top = t->ttl;
-	tout_hop(&t->out, ev_now(), (int)t->ttl, a, t->tries);
-	if (a->reply == TR_ACK && a->by_peer)
+	emit(&t->em, &(struct event){ .kind = EV_HOP, .t = ev_now(),
+				      .u.hop = { .ttl = (int)t->ttl, .a = a, .tries = t->tries } });
+	if (a->kind == REPLY_ACK && a->by_peer)
 		t->peer_ttl = t->ttl;
 	/* The peer (or a box speaking for it) answered, or the path ends. */
-	if (a->reply == TR_ACK || a->reply == TR_RST ||
-	    (a->reply == TR_ICMP && !trace_time_exceeded(a)) || t->ttl >= t->opt->max_hops) {
+	if (a->kind == REPLY_ACK || a->kind == REPLY_RST ||
+	    (a->kind == REPLY_ICMP && !trace_time_exceeded(a)) || t->ttl >= t->opt->max_hops) {
 		t->phase = P_LAST;
 		t->ki = 0;
 		next_last(t, t->top + 1);
@@ -152,7 +155,7 @@ static void on_hop(struct trace *t, const struct tr_answer *a)
 	ask(t, t->tracer, ++t->ttl);
 }
 
-static void answered(struct trace *t, const struct tr_answer *a)
+static void answered(struct trace *t, const struct probe_reply *a)
 {
 	struct kind *k = &t->kind[t->ki];
 
@@ -168,7 +171,7 @@ static void answered(struct trace *t, const struct tr_answer *a)
 		on_hop(t, a);
 		break;
 	case P_LAST:
-		if (a->reply == TR_ICMP) {
+		if (a->kind == REPLY_ICMP) {
 			k->last_hop = (int)t->ttl;
 			memcpy(k->last_from, a->from, 16);
 			t->ki++;
@@ -185,18 +188,18 @@ static void answered(struct trace *t, const struct tr_answer *a)
 /* ---- what the connection tells ----------------------------------------------------- */
 
 void trace_answer_of(const struct eng_event *ev, const struct probe_spec *sent,
-		     struct tr_answer *a)
+		     struct probe_reply *a)
 {
 	const struct segment *s = ev->seg;
 	const uint8_t *q;
 	size_t qlen;
 
-	*a = (struct tr_answer){
-		.reply = ev->cls == CL_ICMP_ERROR ? TR_ICMP : ev->cls == CL_RESET ? TR_RST : TR_ACK,
+	*a = (struct probe_reply){
+		.kind = ev->cls == CL_ICMP_ERROR ? REPLY_ICMP : ev->cls == CL_RESET ? REPLY_RST : REPLY_ACK,
 		.family = s->family, .rtt = ev->out.rtt, .hops = ev->hops, .by_peer = ev->by_peer,
 	};
 	memcpy(a->from, s->src, 16);
-	if (a->reply != TR_ICMP)
+	if (a->kind != REPLY_ICMP)
 		return;
 	a->type = s->icmp_type;
 	a->code = s->icmp_code;
@@ -208,7 +211,7 @@ void trace_answer_of(const struct eng_event *ev, const struct probe_spec *sent,
 
 static void on_reply(struct trace *t, const struct eng_event *ev)
 {
-	struct tr_answer a;
+	struct probe_reply a;
 
 	if (!t->waiting)
 		return;   /* late: its question was closed as silent */
@@ -284,12 +287,19 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 static void on_flush(struct engine *e, void *ctx)
 {
 	(void)e;
-	out_flush(&((struct trace *)ctx)->out);
+	text_flush(&((struct trace *)ctx)->text);
 }
 
 static const struct engine_ops trace_ops = { on_event, on_signal, on_flush };
 
 /* ---- running -------------------------------------------------------------------------- */
+
+static void summary(struct trace *t, bool ok, int forgets, bool interrupted)
+{
+	emit(&t->em, &(struct event){ .kind = EV_TRACE_SUMMARY, .t = ev_now(), .u.trace = {
+		.ok = ok, .forgets = forgets, .interrupted = interrupted,
+		.ignored = t->e.ignored } });
+}
 
 /* The fates; then, with --timeouts, each hop's idle timeout. */
 static int report(struct trace *t)
@@ -300,14 +310,16 @@ static int report(struct trace *t)
 	for (unsigned i = 0; i < t->nkinds; i++) {
 		const struct kind *k = &t->kind[i];
 
-		tout_fate(&t->out, ev_now(), k->v->name, &k->a,
-			  k->a.reply == TR_NONE ? k->last_hop : -1, k->last_from);
-		if (k->v->standard && !(k->a.reply == TR_ACK && k->a.by_peer))
+		emit(&t->em, &(struct event){ .kind = EV_FATE, .t = ev_now(), .u.fate = {
+			.variant = k->v->name, .a = &k->a,
+			.last_hop = k->a.kind == REPLY_NONE ? k->last_hop : -1,
+			.last_from = k->last_from } });
+		if (k->v->standard && !(k->a.kind == REPLY_ACK && k->a.by_peer))
 			ok = false;
 	}
 	if (t->opt->timeouts && (forgets = trace_timeouts(t)) < 0)
 		return t->e.status ? t->e.status : -1;
-	tout_summary(&t->out, ev_now(), ok, forgets, false, t->e.ignored);
+	summary(t, ok, forgets, false);
 	return ok && forgets <= 0 ? 0 : 1;
 }
 
@@ -335,8 +347,11 @@ int trace_run(const struct trace_opts *opt)
 	memset(&t, 0, sizeof t);
 	t.opt = opt;
 	t.tick.fn = on_tick;
-	out_init(&t.out, stdout, opt->json, opt->quiet, ev_now());
-	t.out.rep = opt->report;
+	text_init(&t.text, stdout, opt->json, opt->quiet, ev_now());
+	emit_init(&t.em);
+	emit_attach(&t.em, &text_module, &t.text);
+	if (opt->report)
+		emit_attach(&t.em, &report_module, opt->report);
 	add_kinds(&t);
 	rc = engine_open(&t.e, &eo);
 	if (rc == 0 && !(t.c = engine_connect(&t.e, 0, &cfg, NULL, &t))) {
@@ -350,11 +365,11 @@ int trace_run(const struct trace_opts *opt)
 		if (rc == 0 && !t.interrupted)
 			rc = report(&t);
 		if (t.interrupted) {
-			tout_summary(&t.out, ev_now(), false, -1, true, t.e.ignored);
+			summary(&t, false, -1, true);
 			rc = EXIT_INTERRUPTED;
 		}
 	}
 	engine_close(&t.e);
-	out_flush(&t.out);
+	text_flush(&t.text);
 	return rc;
 }

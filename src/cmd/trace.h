@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "emit/traceout.h"
+#include "emit/event.h"
 #include "util/ktime.h"
 
 struct report;

@@ -5,7 +5,7 @@
 
 #include "engine/engine.h"
 #include "cmd/trace.h"
-#include "emit/traceout.h"
+#include "emit/text.h"
 #include "engine/variant.h"
 
 #define SETTLE_US 300000       /* after the handshake, as the audit waits */
@@ -23,7 +23,7 @@ enum phase { P_FATE, P_HOPS, P_LAST, P_DONE };
 
 struct kind {
 	const struct variant *v;
-	struct tr_answer a;        /* at full TTL */
+	struct probe_reply a;        /* at full TTL */
 	int last_hop;              /* lost: the highest hop quoting it (0: none) */
 	uint8_t last_from[16];
 };
@@ -42,14 +42,15 @@ struct tmo_task {
 	unsigned tries;
 	bool waiting, slotted;
 	bool alive, counted;       /* the answer; a measurement was made */
-	struct tr_answer expired;  /* dead: what a full probe got */
+	struct probe_reply expired;  /* dead: what a full probe got */
 	struct ev_timer timer, refresh;
 };
 
 struct trace {
 	const struct trace_opts *opt;
 	struct engine e;
-	struct output out;
+	struct emitter em;
+	struct text text;
 	struct econn *c;
 	bool ready, interrupted;
 	ka_time not_before;        /* the connection has settled */
@@ -66,7 +67,7 @@ struct trace {
 	struct kind kind[TRACE_MAX_VARIANTS + 2];
 	unsigned nkinds, ki;
 	const struct variant *tracer;   /* the kind the hop phase sends */
-	struct tr_answer hop[256];
+	struct probe_reply hop[256];
 	unsigned ttl, top;         /* the hop phase's TTL; the highest tried */
 	unsigned peer_ttl;         /* the TTL the peer answered at, 0: none */
 	/* The timeout phase. */
@@ -90,14 +91,14 @@ int trace_timeouts(struct trace *t);
 void trace_tmo_event(struct trace *t, struct tmo_task *k, const struct eng_event *ev);
 
 /* Whether an answer is ICMP's time exceeded. */
-static inline bool trace_time_exceeded(const struct tr_answer *a)
+static inline bool trace_time_exceeded(const struct probe_reply *a)
 {
-	return a->reply == TR_ICMP && a->type == (a->family == AF_INET6 ? 3 : 11);
+	return a->kind == REPLY_ICMP && a->type == (a->family == AF_INET6 ? 3 : 11);
 }
 
 /* The answer an engine REPLY event describes (its quote compared with
  * sent, unless NULL). */
 void trace_answer_of(const struct eng_event *ev, const struct probe_spec *sent,
-		     struct tr_answer *a);
+		     struct probe_reply *a);
 
 #endif

@@ -101,7 +101,7 @@ static void on_task_timer(struct evloop *loop, struct ev_timer *tm, ka_time now)
 		evloop_disarm(&t->e.loop, &k->refresh);
 		probe(t, k, 0);
 	} else if (k->st == TK_EXPIRED) {
-		task_done(t, k);   /* nothing: k->expired stays TR_NONE */
+		task_done(t, k);   /* nothing: k->expired stays REPLY_NONE */
 	}
 }
 
@@ -116,22 +116,22 @@ static void on_refresh(struct evloop *loop, struct ev_timer *tm, ka_time now)
 
 /* Whether a reply to the measuring probe is hop j+1's: its time exceeded
  * from the address it answered the hop trace from, or the peer's ACK. */
-static bool from_next_hop(const struct trace *t, const struct tr_answer *a)
+static bool from_next_hop(const struct trace *t, const struct probe_reply *a)
 {
-	const struct tr_answer *h = &t->hop[t->tmo_hop + 1];
+	const struct probe_reply *h = &t->hop[t->tmo_hop + 1];
 
-	if (a->reply == TR_ACK)
+	if (a->kind == REPLY_ACK)
 		return a->by_peer && t->tmo_hop + 1 == t->peer_ttl;
 	return trace_time_exceeded(a) && memcmp(a->from, h->from, 16) == 0;
 }
 
 static void on_task_reply(struct trace *t, struct tmo_task *k, const struct eng_event *ev)
 {
-	struct tr_answer a;
+	struct probe_reply a;
 
 	trace_answer_of(ev, NULL, &a);
 	if (k->st == TK_PROVING && k->waiting) {
-		if (a.reply != TR_ACK || !a.by_peer) {
+		if (a.kind != REPLY_ACK || !a.by_peer) {
 			task_done(t, k);   /* not a connection that can measure */
 			return;
 		}
@@ -145,12 +145,12 @@ static void on_task_reply(struct trace *t, struct tmo_task *k, const struct eng_
 		if (from_next_hop(t, &a)) {
 			k->alive = k->counted = true;
 			task_done(t, k);
-		} else if (a.reply == TR_RST || (a.reply == TR_ICMP && !trace_time_exceeded(&a))) {
+		} else if (a.kind == REPLY_RST || (a.kind == REPLY_ICMP && !trace_time_exceeded(&a))) {
 			k->counted = true;   /* refused on the way: dead, and this is why */
 			k->expired = a;
 			task_done(t, k);
 		}   /* else a refresh probe's time exceeded, from hop j-1 */
-	} else if (k->st == TK_EXPIRED && !(a.reply == TR_ICMP && trace_time_exceeded(&a))) {
+	} else if (k->st == TK_EXPIRED && !(a.kind == REPLY_ICMP && trace_time_exceeded(&a))) {
 		k->expired = a;
 		task_done(t, k);
 	}
@@ -305,12 +305,13 @@ int trace_timeouts(struct trace *t)
 		struct tr_timeout r = { .hop = (int)hop, .family = t->e.dest[0].tgt.addr.ss_family };
 
 		memcpy(r.from, t->hop[hop].from, 16);
-		r.answers = t->hop[hop].reply != TR_NONE;
+		r.answers = t->hop[hop].kind != REPLY_NONE;
 		/* Hop j is seen through hop j+1's answers only. */
 		r.masked = !trace_time_exceeded(&t->hop[hop + 1]) && hop + 1 != t->peer_ttl;
 		if (!r.masked && measure_hop(t, hop, &r) < 0)
 			return -1;
-		tout_hop_timeout(&t->out, ev_now(), &r, t->opt->max_idle);
+		emit(&t->em, &(struct event){ .kind = EV_HOP_TIMEOUT, .t = ev_now(),
+			.u.hop_timeout = { .r = &r, .max_idle = t->opt->max_idle } });
 		if (r.dead)
 			forgets = 1;
 	}

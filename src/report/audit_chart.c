@@ -60,12 +60,12 @@ static const struct {
 	[O_SILENT] = { "m-silent", "not answered" },
 };
 
-static enum outcome outcome_of(const struct audit_reply *r)
+static enum outcome outcome_of(const struct probe_reply *r)
 {
 	switch (r->kind) {
-	case AR_ACK: return r->by_peer ? O_OK : O_BOX_ACK;
-	case AR_RST: return r->by_peer ? O_RST_PEER : O_RST_BOX;
-	case AR_ICMP: return O_ICMP;
+	case REPLY_ACK: return r->by_peer ? O_OK : O_BOX_ACK;
+	case REPLY_RST: return r->by_peer ? O_RST_PEER : O_RST_BOX;
+	case REPLY_ICMP: return O_ICMP;
 	default: return O_SILENT;
 	}
 }
@@ -148,7 +148,7 @@ static void mark_title(struct page *p, const struct am_measure *m, int family, b
 	int n;
 
 	format_duration((long long)(m->idle_s * 1e6 + 0.5), idle, sizeof idle);
-	if (m->r.kind != AR_NONE && m->r.kind != AR_PENDING)
+	if (m->r.kind != REPLY_NONE && m->r.kind != REPLY_PENDING)
 		addr_format(family, m->r.from, from, sizeof from);
 	n = snprintf(t, sizeof t, "round %u: idle %s: %s", m->round, idle,
 		     outcome[outcome_of(&m->r)].text);
@@ -188,7 +188,7 @@ static void marks(struct page *p, const struct audit_model *a, const struct fram
 	for (unsigned i = 0; i < a->nmeas; i++) {
 		const struct am_measure *m = &a->meas[i];
 		enum outcome o = outcome_of(&m->r);
-		bool answered = m->r.kind == AR_ACK && m->r.by_peer;
+		bool answered = m->r.kind == REPLY_ACK && m->r.by_peer;
 		bool overruled = !answered && alive >= 0 && m->idle_s <= alive;
 		double x = axis_x(ax, m->idle_s), y = f->top + LANE * (m->round - 0.5);
 
@@ -198,8 +198,7 @@ static void marks(struct page *p, const struct audit_model *a, const struct fram
 			    "data-by=\"%s\" data-idle=\"%.3f\" data-round=\"%u\" "
 			    "transform=\"translate(%.1f %.1f)\">", outcome[o].cls,
 			    overruled ? " overruled" : "", f->close ? "measure-close" : "measure",
-			    m->r.kind == AR_ACK ? "ack" : m->r.kind == AR_RST ? "rst"
-			    : m->r.kind == AR_ICMP ? "icmp" : "none",
+			    reply_name(m->r.kind),
 			    o == O_SILENT ? "" : m->r.by_peer ? "peer" : "middlebox", m->idle_s,
 			    m->round, x, y + spread(a, ax, i));
 		mark_title(p, m, a->family, overruled);

@@ -8,20 +8,20 @@
 #include <stdbool.h>
 
 #include "report/html.h"
-#include "emit/output.h"
+#include "emit/event.h"
 
 #define AM_MAX_VARIANTS 16
 #define AM_MAX_MEAS 1024     /* as many as the audit keeps */
 
 struct am_variant {
 	char name[24];
-	struct audit_reply r;
+	struct probe_reply r;
 	unsigned tries;
 };
 
 struct am_measure {
 	double idle_s;
-	struct audit_reply r;
+	struct probe_reply r;
 	unsigned round;
 	bool remeasure;
 };
@@ -35,9 +35,9 @@ struct audit_model {
 	struct am_measure meas[AM_MAX_MEAS];
 	unsigned nmeas;
 	bool has_idle, has_expired;
-	struct out_idle idle;               /* its pointers cleared: */
+	struct ev_idle idle;               /* its pointers cleared: */
 	char probe[24];                     /* ... idle.probe */
-	struct audit_reply expired;         /* ... *idle.expired */
+	struct probe_reply expired;         /* ... *idle.expired */
 	bool has_refresh;
 	int refresh_survived;
 	double refresh_intvl_s, refresh_for_s;
@@ -46,7 +46,7 @@ struct audit_model {
 	long advice[3];                     /* tcp_keepalive_time, _intvl, _probes */
 	char advice_note[256];
 	bool has_summary;
-	struct out_audit_total total;
+	struct ev_audit_total total;
 };
 
 /* The chart's CSS, for the page's style sheet. */

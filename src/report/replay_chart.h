@@ -67,6 +67,8 @@ struct row {
 struct replay_model {
 	struct row *row;
 	unsigned nrows, cap;
+	int16_t *row_of;        /* by the events' prober number: its row, -1 none */
+	uint32_t nrow_of;
 	uint64_t left_out;      /* probers past REPORT_MAX_FLOWS */
 	uint64_t cuts_undrawn;  /* cuts of flows without a row */
 	ka_time t0;             /* the capture's first frame */
@@ -76,7 +78,7 @@ struct replay_model {
 	bool short_of_memory;   /* some marks could not be kept */
 	const struct report_meta *meta;
 	char comment[256];      /* the capture's own (pcapng), "" for none */
-	char ifname[REPORT_MAX_IFNAMES][48];
+	char ifname[EV_MAX_IFNAMES][48];
 	unsigned nifnames;
 };
 

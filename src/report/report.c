@@ -77,6 +77,22 @@ static const struct report_kind_ops *kind_ops(enum report_kind k)
 	       : k == REPORT_TRACE ? &report_trace_ops : &report_replay_ops;
 }
 
+static bool report_wants(const void *self, enum ev_kind k)
+{
+	const struct report *r = self;
+
+	return r->ops->on[k] != NULL;
+}
+
+static void report_event(void *self, const struct event *ev)
+{
+	struct report *r = self;
+
+	r->ops->on[ev->kind](r, ev);
+}
+
+const struct out_module report_module = { "report", report_wants, report_event };
+
 struct report *report_open(const struct report_meta *m, char *err, size_t errlen)
 {
 	struct report *r = calloc(1, sizeof *r);

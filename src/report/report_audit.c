@@ -29,35 +29,34 @@ static struct audit_model *model(struct report *r)
 
 /* ---- the events --------------------------------------------------------------------- */
 
-void rep_audit_start(struct report *r, const char *dst, const char *src, const char *iface)
+static void on_start(struct report *r, const struct event *ev)
 {
 	struct audit_model *a = model(r);
 
 	if (!a)
 		return;
-	snprintf(a->dst, sizeof a->dst, "%s", dst);
-	snprintf(a->src, sizeof a->src, "%s", src);
-	snprintf(a->iface, sizeof a->iface, "%s", iface);
+	snprintf(a->dst, sizeof a->dst, "%s", ev->u.start.dst);
+	snprintf(a->src, sizeof a->src, "%s", ev->u.start.src);
+	snprintf(a->iface, sizeof a->iface, "%s", ev->u.start.iface);
 }
 
-void rep_variant(struct report *r, ka_time t, const char *name, const struct audit_reply *ar,
-		 int family, unsigned tries)
+static void on_variant(struct report *r, const struct event *ev)
 {
+	const struct ev_variant *v = &ev->u.variant;
 	struct audit_model *a = model(r);
 
-	(void)t;
 	if (!a || a->nvariants == AM_MAX_VARIANTS)
 		return;
-	a->family = family;
-	a->variant[a->nvariants++] = (struct am_variant){ .r = *ar, .tries = tries };
-	snprintf(a->variant[a->nvariants - 1].name, sizeof a->variant[0].name, "%s", name);
+	a->family = v->family;
+	a->variant[a->nvariants++] = (struct am_variant){ .r = *v->r, .tries = v->tries };
+	snprintf(a->variant[a->nvariants - 1].name, sizeof a->variant[0].name, "%s", v->name);
 }
 
-void rep_measure(struct report *r, ka_time t, const struct out_measure *m)
+static void on_measure(struct report *r, const struct event *ev)
 {
+	const struct ev_measure *m = &ev->u.measure;
 	struct audit_model *a = model(r);
 
-	(void)t;
 	if (!a || a->nmeas == AM_MAX_MEAS)
 		return;
 	a->family = m->family;
@@ -65,11 +64,11 @@ void rep_measure(struct report *r, ka_time t, const struct out_measure *m)
 						   .round = m->round, .remeasure = m->remeasure };
 }
 
-void rep_idle(struct report *r, ka_time t, const struct out_idle *i)
+static void on_idle(struct report *r, const struct event *ev)
 {
+	const struct ev_idle *i = &ev->u.idle;
 	struct audit_model *a = model(r);
 
-	(void)t;
 	if (!a)
 		return;
 	a->has_idle = true;
@@ -82,60 +81,59 @@ void rep_idle(struct report *r, ka_time t, const struct out_idle *i)
 	snprintf(a->probe, sizeof a->probe, "%s", i->probe);
 }
 
-void rep_refresh(struct report *r, ka_time t, int survived, double intvl_s, double duration_s,
-		 const char *skipped)
+static void on_refresh(struct report *r, const struct event *ev)
 {
+	const struct ev_refresh *f = &ev->u.refresh;
 	struct audit_model *a = model(r);
 
-	(void)t;
 	if (!a)
 		return;
 	a->has_refresh = true;
-	a->refresh_survived = survived;
-	a->refresh_intvl_s = intvl_s;
-	a->refresh_for_s = duration_s;
-	snprintf(a->refresh_skipped, sizeof a->refresh_skipped, "%s", skipped ? skipped : "");
+	a->refresh_survived = f->survived;
+	a->refresh_intvl_s = f->intvl_s;
+	a->refresh_for_s = f->duration_s;
+	snprintf(a->refresh_skipped, sizeof a->refresh_skipped, "%s",
+		 f->skipped ? f->skipped : "");
 }
 
-void rep_advice(struct report *r, ka_time t, long time_s, long intvl_s, long probes,
-		const char *note)
+static void on_advice(struct report *r, const struct event *ev)
 {
+	const struct ev_advice *v = &ev->u.advice;
 	struct audit_model *a = model(r);
 
-	(void)t;
 	if (!a)
 		return;
 	a->has_advice = true;
-	a->advice[0] = time_s;
-	a->advice[1] = intvl_s;
-	a->advice[2] = probes;
-	snprintf(a->advice_note, sizeof a->advice_note, "%s", note ? note : "");
+	a->advice[0] = v->time_s;
+	a->advice[1] = v->intvl_s;
+	a->advice[2] = v->probes;
+	snprintf(a->advice_note, sizeof a->advice_note, "%s", v->note ? v->note : "");
 }
 
-void rep_audit_summary(struct report *r, ka_time t, const struct out_audit_total *tot)
+static void on_summary(struct report *r, const struct event *ev)
 {
 	struct audit_model *a = model(r);
 
-	(void)t;
 	if (!a)
 		return;
 	a->has_summary = true;
-	a->total = *tot;
+	a->total = ev->u.audit;
 }
+
+static report_on *const on[EV_COUNT] = {
+	[EV_AUDIT_START] = on_start, [EV_VARIANT] = on_variant, [EV_MEASURE] = on_measure,
+	[EV_IDLE] = on_idle, [EV_REFRESH] = on_refresh, [EV_ADVICE] = on_advice,
+	[EV_AUDIT_SUMMARY] = on_summary,
+};
 
 /* ---- the page ------------------------------------------------------------------------ */
 
-static const char *reply_name(enum ar_kind k)
-{
-	return k == AR_ACK ? "ack" : k == AR_RST ? "rst" : k == AR_ICMP ? "icmp" : "none";
-}
-
 /* "peer 10.0.0.5, 2 hops away (ttl 62)", or "-" when nothing came. */
-static void who(struct page *p, const struct audit_reply *r, int family)
+static void who(struct page *p, const struct probe_reply *r, int family)
 {
 	char from[64];
 
-	if (r->kind == AR_NONE || r->kind == AR_PENDING) {
+	if (r->kind == REPLY_NONE || r->kind == REPLY_PENDING) {
 		page_raw(p, "<td>-</td><td></td><td></td><td></td>");
 		return;
 	}
@@ -209,7 +207,7 @@ static void variants(struct page *p, const struct audit_model *a)
 		 "<th>ttl</th><th>probes sent</th></tr>\n");
 	for (unsigned i = 0; i < a->nvariants; i++) {
 		const struct am_variant *v = &a->variant[i];
-		bool good = v->r.kind == AR_ACK && v->r.by_peer;
+		bool good = v->r.kind == REPLY_ACK && v->r.by_peer;
 
 		page_raw(p, "<tr data-kind=\"variant\" data-name=\"");
 		page_text(p, v->name);
@@ -227,7 +225,7 @@ static void variants(struct page *p, const struct audit_model *a)
 
 static void idle_finding(struct page *p, const struct audit_model *a)
 {
-	const struct out_idle *i = &a->idle;
+	const struct ev_idle *i = &a->idle;
 
 	page_raw(p, "<section id=\"idle\">\n<h2>How long the path keeps an idle flow</h2>\n");
 	audit_chart(p, a);
@@ -247,7 +245,7 @@ static void idle_finding(struct page *p, const struct audit_model *a)
 	if (a->has_expired && i->dead_s >= 0) {
 		page_printf(p, "<tr><th>an expired flow's probe got</th><td>%s ",
 			    reply_name(a->expired.kind));
-		if (a->expired.kind != AR_NONE) {
+		if (a->expired.kind != REPLY_NONE) {
 			char from[64];
 
 			addr_format(a->family, a->expired.from, from, sizeof from);
@@ -356,5 +354,5 @@ static bool has_content(const void *model)
 }
 
 const struct report_kind_ops report_audit_ops = {
-	"audit", audit_chart_style, model_new, render, has_content, free,
+	"audit", audit_chart_style, model_new, render, has_content, free, on,
 };

@@ -1,6 +1,14 @@
 /* report_replay.c - what the replay's report keeps of replay's events:
  * one row per prober (replay_chart.c draws them).
  *
+ * A prober gets a row at its EV_FLOW_START, while there is room (the first
+ * REPORT_MAX_FLOWS), and its later events find it by their prober number;
+ * replay reuses a number once its prober is gone, always with a new
+ * EV_FLOW_START first.  Data segments are not events a person reads:
+ * EV_TRAFFIC draws each segment of a row's flow that is neither a
+ * keep-alive nor its answer, coalesced into spans, at the cost of a few
+ * comparisons.
+ *
  * The model keeps per row only what is drawn: data as at most SPAN_MAX
  * spans (a flow may carry millions of segments), every probe, answer and
  * cut (as many as the JSON has events), the verdict and the counts. */
@@ -29,6 +37,7 @@ static void model_free(void *model)
 		free(m->row[i].cuts.v);
 	}
 	free(m->row);
+	free(m->row_of);
 	free(m);
 }
 
@@ -57,18 +66,21 @@ static int name_index(const char *const *names, unsigned n, const char *s)
 
 /* ---- the events ---------------------------------------------------------- */
 
-/* Row `row` of a replay report, or NULL when there is none. */
-static struct row *row_of(struct report *r, int row)
+/* The row of the event's prober, or NULL when it has none. */
+static struct row *row_of(struct report *r, const struct event *ev)
 {
 	struct replay_model *m = report_model(r, REPORT_REPLAY);
+	int row;
 
-	return m && row >= 0 && (unsigned)row < m->nrows ? &m->row[row] : NULL;
+	if (!m || ev->prober >= m->nrow_of || (row = m->row_of[ev->prober]) < 0)
+		return NULL;
+	return &m->row[row];
 }
 
 /* The same, its timeline stretched to t. */
-static struct row *row_at(struct report *r, int row, ka_time t)
+static struct row *row_at(struct report *r, const struct event *ev, ka_time t)
 {
-	struct row *w = row_of(r, row);
+	struct row *w = row_of(r, ev);
 
 	if (w && t > w->last)
 		w->last = t;
@@ -83,13 +95,31 @@ static void short_of_memory(struct report *r)
 	m->short_of_memory = true;
 }
 
-int rep_flow_row(struct report *r, const char *name, ka_time start, ka_time t0)
+/* Room in row_of for prober number id. */
+static bool row_of_room(struct replay_model *m, uint32_t id)
 {
-	struct replay_model *m = report_model(r, REPORT_REPLAY);
+	uint32_t n = m->nrow_of ? m->nrow_of : 64;
+	int16_t *v;
+
+	if (id < m->nrow_of)
+		return true;
+	while (n <= id)
+		n *= 2;
+	if (!(v = realloc(m->row_of, (size_t)n * sizeof *v)))
+		return false;
+	for (uint32_t i = m->nrow_of; i < n; i++)
+		v[i] = -1;
+	m->row_of = v;
+	m->nrow_of = n;
+	return true;
+}
+
+/* A new row for the event's flow: its index, or -1 past REPORT_MAX_FLOWS
+ * (then counted as left out) or when out of memory. */
+static int new_row(struct replay_model *m, const struct event *ev)
+{
 	struct row *w;
 
-	if (!m)
-		return -1;
 	if (m->nrows == REPORT_MAX_FLOWS) {
 		m->left_out++;
 		return -1;
@@ -107,14 +137,27 @@ int rep_flow_row(struct report *r, const char *name, ka_time start, ka_time t0)
 		m->cap = cap;
 	}
 	w = &m->row[m->nrows];
-	*w = (struct row){ .name = strdup(name), .start = start, .last = start, .verdict = -1,
-			   .would = -1 };
+	*w = (struct row){ .name = strdup(ev->flow), .start = ev->u.flow_start.start,
+			   .last = ev->u.flow_start.start, .verdict = -1, .would = -1 };
 	if (!w->name) {
 		m->short_of_memory = true;
 		return -1;
 	}
-	m->t0 = t0;
+	m->t0 = ev->u.flow_start.t0;
 	return (int)m->nrows++;
+}
+
+static void on_flow_start(struct report *r, const struct event *ev)
+{
+	struct replay_model *m = report_model(r, REPORT_REPLAY);
+
+	if (!m || !ev->prober)
+		return;
+	if (!row_of_room(m, ev->prober)) {
+		m->short_of_memory = true;
+		return;
+	}
+	m->row_of[ev->prober] = (int16_t)new_row(m, ev);
 }
 
 /* Merge the two spans with the shortest gap between them. */
@@ -131,9 +174,10 @@ static void merge_closest(struct row *w)
 	w->nspans--;
 }
 
-void rep_traffic(struct report *r, int row, ka_time t)
+static void on_traffic(struct report *r, const struct event *ev)
 {
-	struct row *w = row_at(r, row, t);
+	ka_time t = ev->t;
+	struct row *w = row_at(r, ev, t);
 	struct span *last;
 
 	if (!w)
@@ -159,9 +203,9 @@ void rep_traffic(struct report *r, int row, ka_time t)
 	w->span[w->nspans++] = (struct span){ t, t };
 }
 
-void rep_probe(struct report *r, int row, ka_time t, const struct out_probe *p)
+static void on_probe(struct report *r, const struct event *ev)
 {
-	struct row *w = row_at(r, row, t);
+	struct row *w = row_at(r, ev, ev->t);
 
 	if (!w)
 		return;
@@ -169,12 +213,13 @@ void rep_probe(struct report *r, int row, ka_time t, const struct out_probe *p)
 		short_of_memory(r);
 		return;
 	}
-	((struct probe *)w->probes.v)[w->probes.n++] = (struct probe){ t, p->n };
+	((struct probe *)w->probes.v)[w->probes.n++] = (struct probe){ ev->t, ev->u.probe.n };
 }
 
-void rep_reply(struct report *r, int row, ka_time t, const struct out_reply *a)
+static void on_reply(struct report *r, const struct event *ev)
 {
-	struct row *w = row_at(r, row, t);
+	const struct ev_reply *a = &ev->u.reply;
+	struct row *w = row_at(r, ev, ev->t);
 	int kind = name_index(replay_answer_kinds, NANSWERS, a->kind);
 
 	if (!w || kind < 0)
@@ -184,46 +229,46 @@ void rep_reply(struct report *r, int row, ka_time t, const struct out_reply *a)
 		return;
 	}
 	((struct answer *)w->answers.v)[w->answers.n++] =
-		(struct answer){ .t = t, .rtt = a->rtt, .n = a->n, .kind = (uint8_t)kind };
+		(struct answer){ .t = ev->t, .rtt = a->rtt, .n = a->n, .kind = (uint8_t)kind };
 }
 
-void rep_flow_verdict(struct report *r, int row, ka_time t, const char *verdict,
-		      const struct ka_machine *m)
+static void on_flow_verdict(struct report *r, const struct event *ev)
 {
-	struct row *w = row_of(r, row);
-	int v = name_index(replay_verdicts, NVERDICTS, verdict);
+	const struct ka_machine *m = ev->u.verdict.m;
+	struct row *w = row_of(r, ev);
+	int v = name_index(replay_verdicts, NVERDICTS, ev->u.verdict.verdict);
 
 	if (!w)
 		return;
 	w->verdict = v < 0 ? (int)NVERDICTS - 1 : v;
-	w->verdict_t = t;
+	w->verdict_t = ev->t;
 	w->sent = m->st.sent;
 	w->answered = m->st.answered;
 	w->rst_answered = m->rst_answered;
 	w->lost = ka_lost(m);
 }
 
-void rep_would_die(struct report *r, int row, ka_time t, const char *verdict)
+static void on_would_die(struct report *r, const struct event *ev)
 {
-	struct row *w = row_at(r, row, t);
-	int v = name_index(replay_verdicts, NVERDICTS, verdict);
+	struct row *w = row_at(r, ev, ev->t);
+	int v = name_index(replay_verdicts, NVERDICTS, ev->u.would_die);
 
 	if (!w)
 		return;
 	w->would = v < 0 ? (int)NVERDICTS - 1 : v;
-	w->would_t = t;
+	w->would_t = ev->t;
 }
 
-void rep_cut(struct report *r, int row, ka_time t, const char *box, ka_time timeout,
-	     ka_time gap, bool refreshed)
+static void on_cut(struct report *r, const struct event *ev)
 {
+	const struct ev_cut *c = &ev->u.cut;
 	struct replay_model *m = report_model(r, REPORT_REPLAY);
-	struct row *w = row_at(r, row, t - timeout + gap);
+	struct row *w = row_at(r, ev, ev->t - c->timeout + c->gap);
 	unsigned b = 0;
 
 	if (!m)
 		return;
-	while (b < m->meta->nboxes && strcmp(m->meta->box[b].name, box) != 0)
+	while (b < m->meta->nboxes && strcmp(m->meta->box[b].name, c->box) != 0)
 		b++;
 	if (!w || b == m->meta->nboxes) {
 		m->cuts_undrawn++;
@@ -234,34 +279,43 @@ void rep_cut(struct report *r, int row, ka_time t, const char *box, ka_time time
 		return;
 	}
 	((struct cut *)w->cuts.v)[w->cuts.n++] = (struct cut){
-		.t = t, .timeout = timeout, .gap = gap, .box = (uint8_t)b, .refreshed = refreshed,
+		.t = ev->t, .timeout = c->timeout, .gap = c->gap, .box = (uint8_t)b,
+		.refreshed = c->refreshed,
 	};
 }
 
-void rep_replay_summary(struct report *r, ka_time t, const char *file,
-			const struct replay_totals *tot)
+/* Its file is the page's subject already. */
+static void on_summary(struct report *r, const struct event *ev)
 {
 	struct replay_model *m = report_model(r, REPORT_REPLAY);
 
-	(void)file;   /* the page's subject already */
 	if (!m)
 		return;
 	m->summary = true;
-	m->end = t;
-	m->tot = *tot;
+	m->end = ev->t;
+	m->tot = *ev->u.replay.tot;
 }
 
-void rep_capture(struct report *r, const char *comment, const char *const *ifname,
-		 unsigned n)
+static void on_capture(struct report *r, const struct event *ev)
 {
+	const struct ev_capture *c = &ev->u.capture;
 	struct replay_model *m = report_model(r, REPORT_REPLAY);
 
 	if (!m)
 		return;
-	snprintf(m->comment, sizeof m->comment, "%s", comment);
-	for (m->nifnames = 0; m->nifnames < n && m->nifnames < REPORT_MAX_IFNAMES; m->nifnames++)
-		snprintf(m->ifname[m->nifnames], sizeof m->ifname[0], "%s", ifname[m->nifnames]);
+	snprintf(m->comment, sizeof m->comment, "%s", c->comment);
+	for (m->nifnames = 0; m->nifnames < c->n && m->nifnames < EV_MAX_IFNAMES; m->nifnames++)
+		snprintf(m->ifname[m->nifnames], sizeof m->ifname[0], "%s", c->ifname[m->nifnames]);
 }
+
+_Static_assert(REPORT_MAX_FLOWS <= INT16_MAX, "a prober's row is an int16_t");
+
+static report_on *const on[EV_COUNT] = {
+	[EV_FLOW_START] = on_flow_start, [EV_TRAFFIC] = on_traffic, [EV_PROBE] = on_probe,
+	[EV_REPLY] = on_reply, [EV_FLOW_VERDICT] = on_flow_verdict,
+	[EV_WOULD_DIE] = on_would_die, [EV_CUT] = on_cut, [EV_REPLAY_SUMMARY] = on_summary,
+	[EV_CAPTURE] = on_capture,
+};
 
 /* A replay stopped by a signal, or by damage part-way, still gives its
  * summary: then the page shows what was read. */
@@ -271,5 +325,5 @@ static bool has_content(const void *model)
 }
 
 const struct report_kind_ops report_replay_ops = {
-	"replay", replay_page_style, model_new, replay_page, has_content, model_free,
+	"replay", replay_page_style, model_new, replay_page, has_content, model_free, on,
 };

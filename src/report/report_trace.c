@@ -35,79 +35,75 @@ static struct trace_model *model(struct report *r)
 
 /* ---- the events --------------------------------------------------------------------- */
 
-void rep_trace_start(struct report *r, const char *dst, const char *src, const char *iface,
-		     const char *variant, unsigned max_hops)
+static void on_start(struct report *r, const struct event *ev)
 {
+	const struct ev_start *s = &ev->u.start;
 	struct trace_model *t = model(r);
 
 	if (!t)
 		return;
 	t->started = true;
-	snprintf(t->dst, sizeof t->dst, "%s", dst);
-	snprintf(t->src, sizeof t->src, "%s", src);
-	snprintf(t->iface, sizeof t->iface, "%s", iface);
-	snprintf(t->tracer, sizeof t->tracer, "%s", variant);
-	t->max_hops = max_hops;
+	snprintf(t->dst, sizeof t->dst, "%s", s->dst);
+	snprintf(t->src, sizeof t->src, "%s", s->src);
+	snprintf(t->iface, sizeof t->iface, "%s", s->iface);
+	snprintf(t->tracer, sizeof t->tracer, "%s", s->variant);
+	t->max_hops = s->max_hops;
 }
 
-void rep_hop(struct report *r, ka_time at, int ttl, const struct tr_answer *a, unsigned tries)
+static void on_hop(struct report *r, const struct event *ev)
 {
 	struct trace_model *t = model(r);
 
-	(void)at;
 	if (!t || t->nhops == TM_MAX_HOPS)
 		return;
-	t->hop[t->nhops++] = (struct tm_hop){ .ttl = ttl, .a = *a, .tries = tries };
+	t->hop[t->nhops++] = (struct tm_hop){ .ttl = ev->u.hop.ttl, .a = *ev->u.hop.a,
+					      .tries = ev->u.hop.tries };
 }
 
-void rep_fate(struct report *r, ka_time at, const char *variant, const struct tr_answer *a,
-	      int last_hop, const uint8_t *last_from)
+static void on_fate(struct report *r, const struct event *ev)
 {
+	const struct ev_fate *e = &ev->u.fate;
 	struct trace_model *t = model(r);
 	struct tm_fate *f;
 
-	(void)at;
 	if (!t || t->nfates == TM_MAX_FATES)
 		return;
 	f = &t->fate[t->nfates++];
-	*f = (struct tm_fate){ .a = *a, .last_hop = last_hop };
-	snprintf(f->variant, sizeof f->variant, "%s", variant);
-	if (last_hop > 0)
-		memcpy(f->last_from, last_from, sizeof f->last_from);
+	*f = (struct tm_fate){ .a = *e->a, .last_hop = e->last_hop };
+	snprintf(f->variant, sizeof f->variant, "%s", e->variant);
+	if (e->last_hop > 0)
+		memcpy(f->last_from, e->last_from, sizeof f->last_from);
 }
 
-void rep_hop_timeout(struct report *r, ka_time at, const struct tr_timeout *h)
+static void on_hop_timeout(struct report *r, const struct event *ev)
 {
 	struct trace_model *t = model(r);
 
-	(void)at;
 	if (!t || t->ntmo == TM_MAX_HOPS)
 		return;
-	t->tmo[t->ntmo++] = *h;
+	t->tmo[t->ntmo++] = *ev->u.hop_timeout.r;
 }
 
-void rep_trace_summary(struct report *r, ka_time at, bool ok, int forgets, bool interrupted,
-		       uint32_t ignored)
+static void on_summary(struct report *r, const struct event *ev)
 {
+	const struct ev_trace_summary *s = &ev->u.trace;
 	struct trace_model *t = model(r);
 
-	(void)at;
 	if (!t)
 		return;
 	t->has_summary = true;
-	t->ok = ok;
-	t->forgets = forgets;
-	t->interrupted = interrupted;
-	t->ignored = ignored;
+	t->ok = s->ok;
+	t->forgets = s->forgets;
+	t->interrupted = s->interrupted;
+	t->ignored = s->ignored;
 }
+
+static report_on *const on[EV_COUNT] = {
+	[EV_TRACE_START] = on_start, [EV_HOP] = on_hop, [EV_FATE] = on_fate,
+	[EV_HOP_TIMEOUT] = on_hop_timeout, [EV_TRACE_SUMMARY] = on_summary,
+};
 
 /* ---- words ---------------------------------------------------------------------------- */
-
-/* The reply as the JSON's "reply" says it. */
-static const char *reply_word(enum tr_reply r)
-{
-	return r == TR_ACK ? "ack" : r == TR_RST ? "rst" : r == TR_ICMP ? "icmp" : "none";
-}
 
 /* The errors a probe meets on the way, in words (RFC 792, RFC 4443). */
 static const char *icmp_name(int family, int type)
@@ -130,15 +126,15 @@ static void addr(struct page *p, int family, const uint8_t *a)
 }
 
 /* "ack from the peer", "rst from a middlebox", "ICMP time exceeded (11/0)". */
-static void answer_words(struct page *p, const struct tr_answer *a)
+static void answer_words(struct page *p, const struct probe_reply *a)
 {
-	if (a->reply == TR_ICMP) {
+	if (a->kind == REPLY_ICMP) {
 		page_raw(p, "ICMP ");
 		page_text(p, icmp_name(a->family, a->type));
 		page_printf(p, " (%d/%d)", a->type, a->code);
 	} else {
 		page_printf(p, "<b class=\"%s\">%s</b> from %s", a->by_peer ? "ok" : "bad",
-			    reply_word(a->reply), a->by_peer ? "the peer" : "a middlebox");
+			    reply_name(a->kind), a->by_peer ? "the peer" : "a middlebox");
 	}
 }
 
@@ -155,7 +151,7 @@ static const struct tr_timeout *timeout_of(const struct trace_model *t, int hop)
  * no hop quoted. */
 static int fate_ttl(const struct tm_fate *f)
 {
-	return f->a.reply != TR_NONE ? f->a.hops + 1 : f->last_hop > 0 ? f->last_hop : 0;
+	return f->a.kind != REPLY_NONE ? f->a.hops + 1 : f->last_hop > 0 ? f->last_hop : 0;
 }
 
 static bool hop_listed(const struct trace_model *t, int ttl)
@@ -214,14 +210,14 @@ static void verdict(struct page *p, const struct trace_model *t)
 /* A fate as a chip on the path, at the hop where it ends. */
 static void fate_chip(struct page *p, const struct tm_fate *f)
 {
-	bool good = f->a.reply == TR_ACK && f->a.by_peer;
+	bool good = f->a.kind == REPLY_ACK && f->a.by_peer;
 
 	page_printf(p, "<span class=\"chip %s\"><code>", good ? "reach" : "end");
 	page_text(p, f->variant);
 	page_raw(p, "</code> ");
-	if (f->a.reply == TR_NONE && f->last_hop > 0)
+	if (f->a.kind == REPLY_NONE && f->last_hop > 0)
 		page_raw(p, "&#x2715; dropped after this hop, the last to quote it");
-	else if (f->a.reply == TR_NONE)
+	else if (f->a.kind == REPLY_NONE)
 		page_raw(p, "&#x2715; lost: no hop quoted it");
 	else if (good)
 		page_raw(p, "&#x2713; reaches the peer");
@@ -246,7 +242,7 @@ static void fate_chips(struct page *p, const struct trace_model *t, int ttl)
 }
 
 /* What the boxes on the way changed in the probe the hop quoted. */
-static void quote_line(struct page *p, const struct tr_answer *a)
+static void quote_line(struct page *p, const struct probe_reply *a)
 {
 	const char *sep = "";
 
@@ -272,11 +268,11 @@ static void quote_line(struct page *p, const struct tr_answer *a)
 }
 
 /* data-changed: the changed fields, space-separated, when compared. */
-static void changed_attr(struct page *p, const struct tr_answer *a)
+static void changed_attr(struct page *p, const struct probe_reply *a)
 {
 	const char *sep = "";
 
-	if (a->reply != TR_ICMP || !a->compared)
+	if (a->kind != REPLY_ICMP || !a->compared)
 		return;
 	page_raw(p, " data-changed=\"");
 	for (int f = 0; f < QF_COUNT; f++)
@@ -303,14 +299,14 @@ static void hop_timeout_note(struct page *p, const struct tr_timeout *h)
 
 static void hop_item(struct page *p, const struct trace_model *t, const struct tm_hop *h)
 {
-	const struct tr_answer *a = &h->a;
+	const struct probe_reply *a = &h->a;
 
 	page_printf(p, "<li class=\"hop r-%s%s\" data-kind=\"hop\" data-ttl=\"%d\" "
-		    "data-reply=\"%s\"", reply_word(a->reply), a->by_peer ? " peer" : "", h->ttl,
-		    reply_word(a->reply));
+		    "data-reply=\"%s\"", reply_name(a->kind), a->by_peer ? " peer" : "", h->ttl,
+		    reply_name(a->kind));
 	changed_attr(p, a);
 	page_printf(p, "><span class=\"ttl\">%d</span>\n<div class=\"line\">", h->ttl);
-	if (a->reply == TR_NONE) {
+	if (a->kind == REPLY_NONE) {
 		page_printf(p, "<code>*</code> <span class=\"muted\">no answer to %u probes</span>"
 			    "</div>\n", h->tries);
 	} else {
@@ -320,7 +316,7 @@ static void hop_item(struct page *p, const struct trace_model *t, const struct t
 		if (h->tries > 1)
 			page_printf(p, " <span class=\"muted\">(on probe %u)</span>", h->tries);
 		page_raw(p, "</div>\n");
-		if (a->reply == TR_ICMP)
+		if (a->kind == REPLY_ICMP)
 			quote_line(p, a);
 	}
 	hop_timeout_note(p, timeout_of(t, h->ttl));
@@ -373,13 +369,13 @@ static void path(struct page *p, const struct trace_model *t)
 /* Where a kind of probe ends, in words. */
 static void fate_end(struct page *p, const struct tm_fate *f)
 {
-	if (f->a.reply == TR_NONE && f->last_hop > 0) {
+	if (f->a.kind == REPLY_NONE && f->last_hop > 0) {
 		page_printf(p, "<span class=\"bad\">dropped after hop %d</span> (", f->last_hop);
 		addr(p, f->a.family, f->last_from);
 		page_raw(p, "), the last to quote it");
-	} else if (f->a.reply == TR_NONE) {
+	} else if (f->a.kind == REPLY_NONE) {
 		page_raw(p, "<span class=\"bad\">lost</span>: no hop quoted it");
-	} else if (f->a.reply == TR_ACK && f->a.by_peer) {
+	} else if (f->a.kind == REPLY_ACK && f->a.by_peer) {
 		page_raw(p, "<span class=\"ok\">reaches the peer</span>");
 	} else {
 		page_raw(p, "<span class=\"bad\">never reaches the peer</span>: ");
@@ -399,13 +395,13 @@ static void fates(struct page *p, const struct trace_model *t)
 
 		page_raw(p, "<tr data-kind=\"fate\" data-variant=\"");
 		page_text(p, f->variant);
-		page_printf(p, "\" data-reply=\"%s\" data-last-hop=\"", reply_word(f->a.reply));
+		page_printf(p, "\" data-reply=\"%s\" data-last-hop=\"", reply_name(f->a.kind));
 		if (f->last_hop >= 0)
 			page_printf(p, "%d", f->last_hop);
 		page_raw(p, "\"><td><code>");
 		page_text(p, f->variant);
-		page_printf(p, "</code></td><td>%s</td><td>", reply_word(f->a.reply));
-		if (f->a.reply == TR_NONE) {
+		page_printf(p, "</code></td><td>%s</td><td>", reply_name(f->a.kind));
+		if (f->a.kind == REPLY_NONE) {
 			page_raw(p, "-</td><td></td>");
 		} else {
 			addr(p, f->a.family, f->a.from);
@@ -422,7 +418,7 @@ static void fates(struct page *p, const struct trace_model *t)
 /* A hop's finding in words, for its row of the timeout table. */
 static void timeout_words(struct page *p, const struct tr_timeout *h, ka_time max_idle)
 {
-	const struct tr_answer *x = &h->expired;
+	const struct probe_reply *x = &h->expired;
 
 	if (h->masked) {
 		page_printf(p, "<span class=\"muted\">masked: hop %d never answers, so hop %d "
@@ -439,10 +435,10 @@ static void timeout_words(struct page *p, const struct tr_timeout *h, ka_time ma
 		page_printf(p, "<span class=\"bad\">forgets idle flows after <span class=\"alive\">"
 			    "%.3f</span> to <span class=\"dead\">%.3f</span> s</span>; then a probe "
 			    "gets ", h->alive / 1e6, h->dead / 1e6);
-		if (x->reply == TR_NONE) {
+		if (x->kind == REPLY_NONE) {
 			page_raw(p, "no answer");
 		} else {
-			page_printf(p, "%s from the %s ", reply_word(x->reply),
+			page_printf(p, "%s from the %s ", reply_name(x->kind),
 				    x->by_peer ? "peer" : "middlebox");
 			addr(p, h->family, x->from);
 			page_printf(p, ", %d hop%s away", x->hops, x->hops == 1 ? "" : "s");
@@ -549,4 +545,4 @@ static bool has_content(const void *model)
 }
 
 const struct report_kind_ops report_trace_ops = { "trace", style, model_new, render,
-						  has_content, free };
+						  has_content, free, on };

@@ -9,6 +9,11 @@
 #include "report/html.h"
 #include "report/report.h"
 
+struct report;
+
+/* What a kind of report does with one kind of event: keep what it draws. */
+typedef void report_on(struct report *r, const struct event *ev);
+
 /* One kind of report, in the manner of zmap's probe modules: it keeps what
  * its events tell (its model) and draws it; it never writes a file. */
 struct report_kind_ops {
@@ -21,6 +26,9 @@ struct report_kind_ops {
 	 * (exit 64 and up) gets a page only then. */
 	bool (*has_content)(const void *model);
 	void (*model_free)(void *model);
+	/* By event kind: what it does with the kind, NULL for a kind it
+	 * does not draw (the module does not take it then). */
+	report_on *const *on;
 };
 
 extern const struct report_kind_ops report_audit_ops, report_trace_ops, report_replay_ops;

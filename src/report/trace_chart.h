@@ -9,21 +9,21 @@
 #include <stdint.h>
 
 #include "report/html.h"
-#include "emit/traceout.h"
+#include "emit/event.h"
 
 #define TM_MAX_HOPS 255                     /* TTLs 1..255 */
 #define TM_MAX_FATES (TRACE_MAX_VARIANTS + 2)  /* the standard two, the --variant ones */
 
 struct tm_hop {
 	int ttl;
-	struct tr_answer a;
+	struct probe_reply a;
 	unsigned tries;
 };
 
 struct tm_fate {
 	char variant[24];
-	struct tr_answer a;
-	int last_hop;                       /* as tout_fate's */
+	struct probe_reply a;
+	int last_hop;                       /* as EV_FATE's */
 	uint8_t last_from[16];
 };
 
@@ -39,7 +39,7 @@ struct trace_model {
 	struct tr_timeout tmo[TM_MAX_HOPS];
 	unsigned ntmo;
 	bool has_summary, ok, interrupted;
-	int forgets;                        /* as tout_summary's */
+	int forgets;                        /* as EV_TRACE_SUMMARY's */
 	uint32_t ignored;
 };
 

@@ -42,8 +42,6 @@ struct rprober {
 	struct ka_machine would;  /* on its timer with the given timings */
 	ka_time data_since;       /* first unacknowledged data, for --user-timeout; 0: none */
 	uint32_t probe_frame;     /* frame of the latest probe (or the free list) */
-	int16_t row;              /* its row in the --report page, or -1: none
-				   * (16 bits keep the record at 112 bytes) */
 	uint8_t pflags;           /* PF_* */
 };
 

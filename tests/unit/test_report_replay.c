@@ -1,7 +1,8 @@
 /* test_report_replay.c - the replay report's page from hand-made events:
  * a flow name with markup in it stays text, data segments coalesce into
- * at most 64 spans keeping the longest gaps, and probers past
- * REPORT_MAX_FLOWS are counted, not drawn. */
+ * at most 64 spans keeping the longest gaps, probers past
+ * REPORT_MAX_FLOWS are counted, not drawn, and a prober number replay
+ * reuses finds the new prober's row, not the old one's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,27 @@ static char *close_page(struct report *r)
 	return page;
 }
 
+/* Hand the report one event of prober `prober`, as emit() does. */
+static void feed(struct report *r, uint32_t prober, struct event ev)
+{
+	ev.prober = prober;
+	CU_ASSERT_FATAL(report_module.wants(r, ev.kind));
+	report_module.event(r, &ev);
+}
+
+/* Prober `prober` of flow `name` starts probing. */
+static void flow_start(struct report *r, uint32_t prober, const char *name, ka_time start,
+		       ka_time t0)
+{
+	feed(r, prober, (struct event){ .kind = EV_FLOW_START, .t = start, .flow = name,
+					.u.flow_start = { .start = start, .t0 = t0 } });
+}
+
+static void probe(struct report *r, uint32_t prober, ka_time t, unsigned n)
+{
+	feed(r, prober, (struct event){ .kind = EV_PROBE, .t = t, .u.probe = { .n = n } });
+}
+
 static unsigned count(const char *page, const char *s)
 {
 	unsigned n = 0;
@@ -61,12 +83,12 @@ static void test_name_escaped(void)
 {
 	struct report *r = open_page();
 	struct ka_machine m = { .st.sent = 1 };
-	int row = rep_flow_row(r, "<script>x</script>\"'&>peer", 5 * S, S);
 	char *page;
 
-	CU_ASSERT_EQUAL(row, 0);
-	rep_probe(r, row, 6 * S, &(struct out_probe){ .n = 1 });
-	rep_flow_verdict(r, row, 7 * S, "open", &m);
+	flow_start(r, 7, "<script>x</script>\"'&>peer", 5 * S, S);
+	probe(r, 7, 6 * S, 1);
+	feed(r, 7, (struct event){ .kind = EV_FLOW_VERDICT, .t = 7 * S,
+				   .u.verdict = { .verdict = "open", .m = &m } });
 	page = close_page(r);
 	CU_ASSERT_PTR_NULL(strstr(page, "<script>x"));
 	CU_ASSERT_PTR_NULL(strstr(page, "\"'&>peer"));
@@ -82,14 +104,14 @@ static void test_name_escaped(void)
 static void test_spans(void)
 {
 	struct report *r = open_page();
-	int row = rep_flow_row(r, "a>b", 0, 0);
 	ka_time t = 0;
 	char *page;
 
+	flow_start(r, 1, "a>b", 0, 0);
 	for (int i = 0; i < 200; i++) {
 		t += (i == 100 ? 1000 : 2 + i) * S;
 		for (int j = 0; j < 5; j++)   /* < 1 s apart: one span */
-			rep_traffic(r, row, t + j * S / 10);
+			feed(r, 1, (struct event){ .kind = EV_TRAFFIC, .t = t + j * S / 10 });
 	}
 	page = close_page(r);
 	CU_ASSERT_EQUAL(count(page, "data-kind=\"data\""), 64);
@@ -101,12 +123,10 @@ static void test_left_out(void)
 {
 	struct report *r = open_page();
 	char *page, note[64];
-	int row = 0;
 
-	for (int i = 0; i < REPORT_MAX_FLOWS + 3; i++)
-		row = rep_flow_row(r, "a>b", i * S, 0);
-	CU_ASSERT_EQUAL(row, -1);
-	rep_probe(r, row, S, &(struct out_probe){ .n = 1 });   /* ignored */
+	for (uint32_t i = 1; i <= REPORT_MAX_FLOWS + 3; i++)
+		flow_start(r, i, "a>b", i * S, 0);
+	probe(r, REPORT_MAX_FLOWS + 3, S, 1);   /* no row: ignored */
 	page = close_page(r);
 	CU_ASSERT_EQUAL(count(page, "data-kind=\"flow\""), REPORT_MAX_FLOWS);
 	CU_ASSERT_EQUAL(count(page, "data-kind=\"probe\""), 0);
@@ -115,8 +135,33 @@ static void test_left_out(void)
 	free(page);
 }
 
+/* Replay reuses a released prober's number: the new prober has a row of
+ * its own, or none once the page is full, never the old one's. */
+static void test_number_reused(void)
+{
+	struct report *r = open_page();
+	char *page;
+
+	flow_start(r, 1, "a>b", 0, 0);
+	probe(r, 1, S, 1);
+	flow_start(r, 1, "c>d", 2 * S, 0);
+	probe(r, 1, 3 * S, 1);
+	probe(r, 1, 4 * S, 2);
+	for (uint32_t i = 2; i <= REPORT_MAX_FLOWS; i++)
+		flow_start(r, i, "e>f", 5 * S, 0);
+	flow_start(r, 1, "g>h", 6 * S, 0);      /* the page is full: no row */
+	probe(r, 1, 7 * S, 1);                  /* ignored */
+	page = close_page(r);
+	CU_ASSERT_EQUAL(count(page, "data-kind=\"flow\""), REPORT_MAX_FLOWS);
+	CU_ASSERT_EQUAL(count(page, "data-flow=\"a&gt;b\""), 1);
+	CU_ASSERT_EQUAL(count(page, "data-flow=\"c&gt;d\""), 1);
+	CU_ASSERT_EQUAL(count(page, "data-flow=\"g&gt;h\""), 0);
+	CU_ASSERT_EQUAL(count(page, "data-kind=\"probe\""), 3);
+	free(page);
+}
+
 void suite_report_replay(void)
 {
 	UNIT_SUITE("report_replay", UNIT_TEST(test_name_escaped), UNIT_TEST(test_spans),
-		   UNIT_TEST(test_left_out));
+		   UNIT_TEST(test_left_out), UNIT_TEST(test_number_reused));
 }

@@ -18,6 +18,44 @@
 /* The events a test feeds the report. */
 typedef void (*feed_fn)(struct report *r);
 
+/* Hand the report one event, as emit() does. */
+static void feed_event(struct report *r, struct event ev)
+{
+	CU_ASSERT_FATAL(report_module.wants(r, ev.kind));
+	report_module.event(r, &ev);
+}
+
+static void trace_start(struct report *r, const char *dst, const char *src, const char *iface,
+			const char *variant, unsigned max_hops)
+{
+	feed_event(r, (struct event){ .kind = EV_TRACE_START, .u.start = {
+		.dst = dst, .src = src, .iface = iface, .variant = variant, .max_hops = max_hops } });
+}
+
+static void hop(struct report *r, int ttl, const struct probe_reply *a, unsigned tries)
+{
+	feed_event(r, (struct event){ .kind = EV_HOP, .u.hop = { ttl, a, tries } });
+}
+
+static void fate(struct report *r, const char *variant, const struct probe_reply *a, int last_hop,
+		 const uint8_t *last_from)
+{
+	feed_event(r, (struct event){ .kind = EV_FATE,
+				      .u.fate = { variant, a, last_hop, last_from } });
+}
+
+static void hop_timeout(struct report *r, const struct tr_timeout *h)
+{
+	feed_event(r, (struct event){ .kind = EV_HOP_TIMEOUT, .u.hop_timeout = { .r = h } });
+}
+
+static void trace_summary(struct report *r, bool ok, int forgets, bool interrupted,
+			  uint32_t ignored)
+{
+	feed_event(r, (struct event){ .kind = EV_TRACE_SUMMARY, .u.trace = {
+		.ok = ok, .forgets = forgets, .interrupted = interrupted, .ignored = ignored } });
+}
+
 /* The page a trace report writes after `feed`; the caller frees. */
 static char *page_of(ka_time max_idle, feed_fn feed)
 {
@@ -60,9 +98,9 @@ static unsigned count(const char *page, const char *s)
 	return n;
 }
 
-static struct tr_answer answer(enum tr_reply reply, const char *from, bool by_peer, int hops)
+static struct probe_reply answer(enum reply_kind reply, const char *from, bool by_peer, int hops)
 {
-	struct tr_answer a = { .reply = reply, .family = AF_INET, .rtt = 250, .hops = hops,
+	struct probe_reply a = { .kind = reply, .family = AF_INET, .rtt = 250, .hops = hops,
 			       .by_peer = by_peer };
 
 	CU_ASSERT_FATAL(inet_pton(AF_INET, from, a.from) == 1);
@@ -73,27 +111,27 @@ static struct tr_answer answer(enum tr_reply reply, const char *from, bool by_pe
 
 static void feed_path(struct report *r)
 {
-	struct tr_answer h1 = answer(TR_ICMP, "198.18.1.1", false, 0);
-	struct tr_answer h2 = answer(TR_ICMP, "198.18.2.2", false, 1);
-	struct tr_answer peer = answer(TR_ACK, "198.19.1.2", true, 3);
-	struct tr_answer none = { .reply = TR_NONE, .family = AF_INET };
-	struct tr_answer rst = answer(TR_RST, "198.19.1.2", false, 6);
+	struct probe_reply h1 = answer(REPLY_ICMP, "198.18.1.1", false, 0);
+	struct probe_reply h2 = answer(REPLY_ICMP, "198.18.2.2", false, 1);
+	struct probe_reply peer = answer(REPLY_ACK, "198.19.1.2", true, 3);
+	struct probe_reply none = { .kind = REPLY_NONE, .family = AF_INET };
+	struct probe_reply rst = answer(REPLY_RST, "198.19.1.2", false, 6);
 
 	h1.type = h2.type = 11;
 	h1.quoted = h2.quoted = 52;
 	h1.compared = h2.compared = true;
 	h2.changed = 1u << QF_DSCP | 1u << QF_SPORT;
-	rep_trace_start(r, "198.19.1.2:22", "198.18.1.2:40000", "veth0\"><img src=x>",
+	trace_start(r, "198.19.1.2:22", "198.18.1.2:40000", "veth0\"><img src=x>",
 			"zero-length", 30);
-	rep_hop(r, 0, 1, &h1, 1);
-	rep_hop(r, 0, 2, &h2, 2);
-	rep_hop(r, 0, 3, &none, 3);
-	rep_hop(r, 0, 4, &peer, 1);
-	rep_fate(r, 0, "zero-length", &none, 2, h2.from);
-	rep_fate(r, 0, "one-byte", &peer, -1, h2.from);
-	rep_fate(r, 0, "far-seq", &rst, -1, h2.from);        /* answered beyond hop 4 */
-	rep_fate(r, 0, "no-timestamp", &none, 0, h2.from);   /* no hop quoted it */
-	rep_trace_summary(r, 0, false, -1, false, 7);
+	hop(r, 1, &h1, 1);
+	hop(r, 2, &h2, 2);
+	hop(r, 3, &none, 3);
+	hop(r, 4, &peer, 1);
+	fate(r, "zero-length", &none, 2, h2.from);
+	fate(r, "one-byte", &peer, -1, h2.from);
+	fate(r, "far-seq", &rst, -1, h2.from);        /* answered beyond hop 4 */
+	fate(r, "no-timestamp", &none, 0, h2.from);   /* no hop quoted it */
+	trace_summary(r, false, -1, false, 7);
 }
 
 static void test_path(void)
@@ -151,8 +189,8 @@ static void feed_timeouts(struct report *r)
 	};
 
 	for (int i = 0; i < 4; i++)
-		rep_hop_timeout(r, 0, &t[i]);
-	rep_trace_summary(r, 0, true, 1, false, 0);
+		hop_timeout(r, &t[i]);
+	trace_summary(r, true, 1, false, 0);
 }
 
 static void test_timeouts(void)
@@ -198,9 +236,9 @@ static void feed_far(struct report *r)
 		  .measurements = 6 },
 	};
 
-	rep_hop_timeout(r, 0, &t[0]);
-	rep_hop_timeout(r, 0, &t[1]);
-	rep_trace_summary(r, 0, true, 1, false, 0);
+	hop_timeout(r, &t[0]);
+	hop_timeout(r, &t[1]);
+	trace_summary(r, true, 1, false, 0);
 }
 
 static void test_no_close_up(void)
@@ -221,7 +259,7 @@ static void feed_nothing(struct report *r)
 
 static void feed_interrupted(struct report *r)
 {
-	rep_trace_summary(r, 0, false, -1, true, 0);
+	trace_summary(r, false, -1, true, 0);
 }
 
 static void test_unfinished(void)

@@ -1,0 +1,322 @@
+/* text_audit.c - the audit's events in their two forms, each kind's human
+ * form next to its JSON form. */
+#include "emit/textpriv.h"
+
+#include "net/target.h"
+
+/* A JSON member that is true, false, or null (v = 1, 0, -1). */
+static void json_tristate(struct text *tx, const char *k, size_t kn, int v)
+{
+	ob_mem(&tx->ob, k, kn);
+	ob_str(&tx->ob, v > 0 ? "true" : v == 0 ? "false" : "null");
+}
+
+/* Seconds with 3 decimals, or null when v < 0. */
+static void json_secs_or_null(struct text *tx, const char *k, size_t kn, double v)
+{
+	if (v >= 0)
+		json_secs(tx, k, kn, v);
+	else
+		json_null(tx, k, kn);
+}
+
+static bool replied(const struct probe_reply *r)
+{
+	return r && r->kind != REPLY_NONE && r->kind != REPLY_PENDING;
+}
+
+/* "by", "hops", "from" and "ttl" of a reply; nulls when nothing came. */
+static void json_who(struct text *tx, const struct probe_reply *r, int family)
+{
+	char from[64];
+
+	if (!replied(r)) {
+		ob_str(&tx->ob, ",\"by\":null,\"hops\":null,\"from\":null,\"ttl\":null");
+		return;
+	}
+	addr_format(family, r->from, from, sizeof from);
+	json_str(tx, KEY("by"), r->by_peer ? "peer" : "middlebox");
+	json_int(tx, KEY("hops"), r->hops);
+	json_str(tx, KEY("from"), from);
+	json_int(tx, KEY("ttl"), r->ttl);
+}
+
+static void human_who(struct text *tx, const struct probe_reply *r, int family)
+{
+	char from[64];
+
+	if (!replied(r)) {
+		ob_char(&tx->ob, '-');
+		return;
+	}
+	addr_format(family, r->from, from, sizeof from);
+	ob_str(&tx->ob, r->by_peer ? "peer " : "middlebox ");
+	ob_str(&tx->ob, from);
+	ob_str(&tx->ob, ", ");
+	ob_i64(&tx->ob, r->hops);
+	ob_str(&tx->ob, r->hops == 1 ? " hop" : " hops");
+	ob_str(&tx->ob, " away (ttl ");
+	ob_i64(&tx->ob, r->ttl);
+	ob_char(&tx->ob, ')');
+}
+
+/* JSON has no heading (text.c's table): every finding names what it is. */
+void audit_start_human(struct text *tx, const struct event *ev)
+{
+	const struct ev_start *s = &ev->u.start;
+
+	ob_str(&tx->ob, "AUDIT ");
+	ob_str(&tx->ob, s->dst);
+	ob_str(&tx->ob, " from ");
+	ob_str(&tx->ob, s->src);
+	ob_str(&tx->ob, " via ");
+	ob_str(&tx->ob, s->iface);
+	ob_char(&tx->ob, '\n');
+	ob_pad(&tx->ob, "probe", 16);
+	ob_char(&tx->ob, ' ');
+	ob_pad(&tx->ob, "reply", 6);
+	ob_str(&tx->ob, " from\n");
+}
+
+void variant_human(struct text *tx, const struct event *ev)
+{
+	const struct ev_variant *v = &ev->u.variant;
+
+	ob_pad(&tx->ob, v->name, 16);
+	ob_char(&tx->ob, ' ');
+	ob_pad(&tx->ob, reply_name(v->r->kind), 6);
+	ob_char(&tx->ob, ' ');
+	human_who(tx, v->r, v->family);
+	ob_str(&tx->ob, " [");
+	human_count(tx, v->tries, "probe");
+	ob_str(&tx->ob, "]\n");
+}
+
+void variant_json(struct text *tx, const struct event *ev)
+{
+	const struct ev_variant *v = &ev->u.variant;
+
+	json_head(tx, "variant", ev);
+	json_str(tx, KEY("name"), v->name);
+	json_str(tx, KEY("reply"), reply_name(v->r->kind));
+	json_who(tx, v->r, v->family);
+	json_u64(tx, KEY("tries"), v->tries);
+	json_end(tx);
+}
+
+/* People read the bracket (idle_human): measurements are JSON only. */
+void measure_json(struct text *tx, const struct event *ev)
+{
+	const struct ev_measure *m = &ev->u.measure;
+
+	json_head(tx, "measure", ev);
+	json_secs(tx, KEY("idle_s"), m->idle_s);
+	json_str(tx, KEY("reply"), reply_name(m->r->kind));
+	json_who(tx, m->r, m->family);
+	json_u64(tx, KEY("round"), m->round);
+	json_bool(tx, KEY("remeasure"), m->remeasure);
+	json_end(tx);
+}
+
+/* The finding's first words, up to the RFC 5382 verdict. */
+static void human_idle_bracket(struct text *tx, const struct ev_idle *r)
+{
+	ob_str(&tx->ob, "idle timeout (");
+	ob_str(&tx->ob, r->probe);
+	if (r->inconsistent) {
+		ob_str(&tx->ob, " probes): INCONSISTENT: flows died at some idle times and lived "
+		       "at longer ones, also when measured again");
+		return;
+	}
+	if (r->dead_s < 0) {
+		ob_str(&tx->ob, " probes): none up to ");
+		ob_double(&tx->ob, r->alive_s, 3);
+		ob_str(&tx->ob, " s idle");
+		return;
+	}
+	if (r->alive_s < 0) {
+		ob_str(&tx->ob, " probes): no idle was answered, not even ");
+		ob_double(&tx->ob, r->dead_s, 3);
+		ob_str(&tx->ob, " s");
+	} else {
+		ob_str(&tx->ob, " probes): answered after ");
+		ob_double(&tx->ob, r->alive_s, 3);
+		ob_str(&tx->ob, " s idle, not after ");
+		ob_double(&tx->ob, r->dead_s, 3);
+		ob_str(&tx->ob, " s");
+	}
+	if (r->expired) {
+		ob_str(&tx->ob, " (expired flows got: ");
+		ob_str(&tx->ob, reply_name(r->expired->kind));
+		ob_str(&tx->ob, ", from ");
+		human_who(tx, r->expired, r->family);
+		ob_char(&tx->ob, ')');
+	}
+}
+
+void idle_human(struct text *tx, const struct event *ev)
+{
+	const struct ev_idle *r = &ev->u.idle;
+
+	human_idle_bracket(tx, r);
+	ob_str(&tx->ob, "; RFC 5382 (2h4m or more): ");
+	ob_str(&tx->ob, r->rfc5382 > 0 ? "met" : r->rfc5382 == 0 ? "NOT met"
+	       : "not tested that long");
+	ob_str(&tx->ob, "\n  ");
+	human_count(tx, r->agree, "connection");
+	ob_str(&tx->ob, " agree, ");
+	ob_u64(&tx->ob, r->disagree);
+	ob_str(&tx->ob, " disagree; ");
+	ob_u64(&tx->ob, r->discarded);
+	ob_str(&tx->ob, " discarded; ");
+	ob_double(&tx->ob, r->loss_pct, 1);
+	ob_str(&tx->ob, "% of answers needed a retry\n");
+}
+
+void idle_json(struct text *tx, const struct event *ev)
+{
+	const struct ev_idle *r = &ev->u.idle;
+
+	json_head(tx, "idle-timeout", ev);
+	json_str(tx, KEY("probe"), r->probe);
+	json_secs_or_null(tx, KEY("alive_s"), r->alive_s);
+	json_secs_or_null(tx, KEY("dead_s"), r->dead_s);
+	json_tristate(tx, KEY("rfc5382"), r->rfc5382);
+	if (r->expired && r->dead_s >= 0) {
+		json_str(tx, KEY("expired_reply"), reply_name(r->expired->kind));
+		json_who(tx, r->expired, r->family);
+	} else {
+		ob_str(&tx->ob, ",\"expired_reply\":null,\"by\":null,\"hops\":null,\"from\":null,"
+		       "\"ttl\":null");
+	}
+	json_u64(tx, KEY("agree"), r->agree);
+	json_u64(tx, KEY("disagree"), r->disagree);
+	json_u64(tx, KEY("discarded"), r->discarded);
+	ob_mem(&tx->ob, KEY("loss_pct"));
+	ob_double(&tx->ob, r->loss_pct, 1);
+	json_bool(tx, KEY("inconsistent"), r->inconsistent);
+	json_end(tx);
+}
+
+void refresh_human(struct text *tx, const struct event *ev)
+{
+	const struct ev_refresh *r = &ev->u.refresh;
+
+	if (r->skipped) {
+		ob_str(&tx->ob, "refresh: not tested (");
+		ob_str(&tx->ob, r->skipped);
+		ob_str(&tx->ob, ")\n");
+		return;
+	}
+	ob_str(&tx->ob, "refresh: probing every ");
+	ob_double(&tx->ob, r->intvl_s, 3);
+	ob_str(&tx->ob, r->survived ? " s kept" : " s did NOT keep");
+	ob_str(&tx->ob, " the flow alive for ");
+	ob_double(&tx->ob, r->duration_s, 3);
+	ob_str(&tx->ob, " s\n");
+}
+
+void refresh_json(struct text *tx, const struct event *ev)
+{
+	const struct ev_refresh *r = &ev->u.refresh;
+
+	json_head(tx, "refresh", ev);
+	json_tristate(tx, KEY("survived"), r->survived);
+	if (r->skipped) {
+		json_str(tx, KEY("skipped"), r->skipped);
+	} else {
+		json_secs(tx, KEY("intvl_s"), r->intvl_s);
+		json_secs(tx, KEY("duration_s"), r->duration_s);
+	}
+	json_end(tx);
+}
+
+/* The three settings as sysctl or setsockopt lines: pre, then the name
+ * (names[i]), then mid, the value and post, for each. */
+static void advice_lines(struct text *tx, const char *pre, const char *const names[3],
+			 const char *mid, const long v[3], const char *post, const char *sep)
+{
+	for (int i = 0; i < 3; i++) {
+		if (i)
+			ob_str(&tx->ob, sep);
+		ob_str(&tx->ob, pre);
+		ob_str(&tx->ob, names[i]);
+		ob_str(&tx->ob, mid);
+		ob_i64(&tx->ob, v[i]);
+		ob_str(&tx->ob, post);
+	}
+}
+
+static const char *const sysctls[3] = { "time", "intvl", "probes" };
+static const char *const sockopts[3] = { "KEEPIDLE", "KEEPINTVL", "KEEPCNT" };
+
+void advice_human(struct text *tx, const struct event *ev)
+{
+	const struct ev_advice *a = &ev->u.advice;
+	const long v[3] = { a->time_s, a->intvl_s, a->probes };
+
+	if (a->note) {
+		ob_str(&tx->ob, "advice: ");
+		ob_str(&tx->ob, a->note);
+		ob_str(&tx->ob, "; Linux's defaults for the record:\n");
+	}
+	ob_str(&tx->ob, "advice, for hosts behind this path:\n");
+	advice_lines(tx, "    sysctl -w net.ipv4.tcp_keepalive_", sysctls, "=", v, "\n", "");
+	ob_str(&tx->ob, "  or per socket, after setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, "
+	       "&(int){1}, sizeof(int)):\n");
+	advice_lines(tx, "    setsockopt(fd, IPPROTO_TCP, TCP_", sockopts, ", &(int){", v,
+		     "}, sizeof(int));\n", "");
+}
+
+void advice_json(struct text *tx, const struct event *ev)
+{
+	const struct ev_advice *a = &ev->u.advice;
+	const long v[3] = { a->time_s, a->intvl_s, a->probes };
+
+	json_head(tx, "advice", ev);
+	if (a->note)
+		json_str(tx, KEY("note"), a->note);
+	json_int(tx, KEY("tcp_keepalive_time"), a->time_s);
+	json_int(tx, KEY("tcp_keepalive_intvl"), a->intvl_s);
+	json_int(tx, KEY("tcp_keepalive_probes"), a->probes);
+	ob_str(&tx->ob, ",\"sysctl\":[");
+	advice_lines(tx, "\"sysctl -w net.ipv4.tcp_keepalive_", sysctls, "=", v, "\"", ",");
+	ob_str(&tx->ob, "],\"setsockopt\":[");
+	advice_lines(tx, "\"setsockopt(fd, IPPROTO_TCP, TCP_", sockopts, ", &(int){", v,
+		     "}, sizeof(int))\"", ",");
+	ob_char(&tx->ob, ']');
+	json_end(tx);
+}
+
+void audit_summary_human(struct text *tx, const struct event *ev)
+{
+	const struct ev_audit_total *tot = &ev->u.audit;
+
+	human_count(tx, tot->taken, "connection");
+	ob_str(&tx->ob, " (");
+	ob_u64(&tx->ob, tot->discarded);
+	ob_str(&tx->ob, " discarded), ");
+	ob_double(&tx->ob, tot->loss_pct, 1);
+	ob_str(&tx->ob, "% of answers needed a retry, ");
+	human_count(tx, tot->ignored, "segment");
+	ob_str(&tx->ob, " ignored\n");
+	ob_str(&tx->ob, tot->interrupted ? "audit interrupted" : tot->ok
+	       ? "verdict: this path lets keep-alive do its job"
+	       : "verdict: this path mishandles keep-alive");
+	ob_char(&tx->ob, '\n');
+}
+
+void audit_summary_json(struct text *tx, const struct event *ev)
+{
+	const struct ev_audit_total *tot = &ev->u.audit;
+
+	json_head(tx, "summary", ev);
+	json_bool(tx, KEY("ok"), tot->ok);
+	json_bool(tx, KEY("interrupted"), tot->interrupted);
+	json_u64(tx, KEY("connections"), tot->taken);
+	json_u64(tx, KEY("discarded"), tot->discarded);
+	ob_mem(&tx->ob, KEY("loss_pct"));
+	ob_double(&tx->ob, tot->loss_pct, 1);
+	json_u64(tx, KEY("ignored"), tot->ignored);
+	json_end(tx);
+}
