@@ -32,9 +32,8 @@
 #include <string.h>
 
 #include "util/exitcode.h"
-#include "tcp/quote.h"
 #include "net/target.h"
-#include "cmd/tracepriv.h"
+#include "cmd/tracetmo.h"
 
 static ka_time max_time(ka_time a, ka_time b)
 {
@@ -183,28 +182,6 @@ static void answered(struct trace *t, const struct tr_answer *a)
 }
 
 /* ---- what the connection tells ----------------------------------------------------- */
-
-void trace_answer_of(const struct eng_event *ev, const struct probe_spec *sent,
-		     struct tr_answer *a)
-{
-	const struct segment *s = ev->seg;
-	const uint8_t *q;
-	size_t qlen;
-
-	*a = (struct tr_answer){
-		.reply = ev->cls == CL_ICMP_ERROR ? TR_ICMP : ev->cls == CL_RESET ? TR_RST : TR_ACK,
-		.family = s->family, .rtt = ev->out.rtt, .hops = ev->hops, .by_peer = ev->by_peer,
-	};
-	memcpy(a->from, s->src, 16);
-	if (a->reply != TR_ICMP)
-		return;
-	a->type = s->icmp_type;
-	a->code = s->icmp_code;
-	a->quoted = s->qlen;
-	q = quote_locate(ev->frame, ev->caplen, ev->wirelen, s, &qlen);
-	if ((a->compared = q != NULL && sent != NULL))
-		a->changed = quote_compare(sent, q, qlen);
-}
 
 static void on_reply(struct trace *t, const struct eng_event *ev)
 {

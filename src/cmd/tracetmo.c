@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "util/exitcode.h"
-#include "cmd/tracepriv.h"
+#include "cmd/tracetmo.h"
 
 #define REFRESH_US 1000000
 #define FIRST_IDLE_US 1000000
