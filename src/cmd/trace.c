@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/engerr.h"
 #include "util/exitcode.h"
 #include "net/target.h"
 #include "cmd/tracetmo.h"
@@ -47,7 +48,7 @@ static void pump(struct trace *t)
 {
 	ka_time when = max_time(ev_now(), t->not_before);
 
-	if (!t->ready || t->phase == P_DONE || t->e.loop.stop)
+	if (!t->ready || t->phase == P_DONE || engine_stopped(&t->e))
 		return;
 	when = max_time(when, t->last_send + GAP_US);
 	if (t->ttl_sent[t->qttl])
@@ -71,7 +72,7 @@ static void send_now(struct trace *t, ka_time now)
 	t->waiting = true;
 	t->last_send = t->ttl_sent[t->qttl] = now;
 	engine_probe_now(&t->e, t->c, t->qttl);   /* unsent: counted silent */
-	if (!t->e.loop.stop)
+	if (!engine_stopped(&t->e))
 		evloop_arm(&t->e.loop, &t->tick, now + WAIT_US);
 }
 
@@ -209,12 +210,7 @@ static void reconnect(struct trace *t)
 
 static void on_connect_failed(struct trace *t, const struct eng_event *ev)
 {
-	if (ev->err == ENG_ERR_UNSEEN)
-		engine_fail(&t->e, EXIT_SOFTWARE, "the capture on %s did not see the handshake: "
-			    "name the interface the connection uses with -i", t->e.iface);
-	else
-		engine_fail(&t->e, EXIT_NOCONNECT, "cannot connect to %s: %s",
-			    t->e.dest[0].dst_txt, strerror(ev->err));
+	engine_fail_connect(&t->e, ev->c, ev->err);
 }
 
 static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
@@ -316,10 +312,10 @@ int trace_run(const struct trace_opts *opt)
 	t.out.rep = opt->report;
 	add_kinds(&t);
 	rc = engine_open(&t.e, &eo);
-	if (rc == 0 && !(t.c = engine_connect(&t.e, 0, &cfg, NULL, &t))) {
-		fprintf(stderr, "kaprobe: %s\n", t.e.err);
-		rc = EXIT_NOCONNECT;
-	}
+	if (rc != 0)
+		print_engine_error(&t.e, rc);
+	else if (!(t.c = engine_connect(&t.e, 0, &cfg, NULL, &t)))
+		rc = print_engine_error(&t.e, EXIT_NOCONNECT);
 	if (rc == 0) {
 		t.phase = P_FATE;
 		ask(&t, t.kind[0].v, 0);
@@ -331,6 +327,7 @@ int trace_run(const struct trace_opts *opt)
 			rc = EXIT_INTERRUPTED;
 		}
 	}
+	print_engine_failure(&t.e);
 	engine_close(&t.e);
 	out_flush(&t.out);
 	return rc;

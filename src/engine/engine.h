@@ -136,14 +136,17 @@ struct engine {
 	uint32_t caplen, wirelen;
 	int status;                  /* exit status once stopped */
 	bool failed;                 /* stopped by engine_fail: err says why */
-	char err[256];
+	char err[512];               /* the last error: one line, for cmd/ to print */
 };
 
-/* For one target: engine_init, engine_add_dest (its error printed),
- * engine_start.  Returns the exit status (0: ready). */
+/* Every function that returns an exit status leaves the reason for a
+ * non-zero one in e->err, as one line; the engine prints nothing. */
+
+/* For one target: engine_init, engine_add_dest, engine_start.  Returns the
+ * exit status (0: ready). */
 int engine_open(struct engine *e, const struct engine_opts *opt);
 
-/* Set up the loop; no handle is open yet.  Returns 0 or 70 (printed). */
+/* Set up the loop; no handle is open yet.  Returns 0 or 70. */
 int engine_init(struct engine *e, const struct engine_opts *opt);
 
 /* Resolve and route HOST:PORT.  Returns its index, or -status (64 for a
@@ -153,18 +156,34 @@ int engine_add_dest(struct engine *e, const char *target);
 
 /* Open the raw sockets, the capture of every destination (and the -w
  * file), signals, then give privilege up.  The destinations must use one
- * interface.  Prints its own one-line error and returns the exit status. */
+ * interface.  Returns the exit status. */
 int engine_start(struct engine *e);
 
 void engine_close(struct engine *e);
 
-/* Run the loop until engine_stop.  Returns e->status. */
+/* Run the loop until engine_stop (at once when stopped already).  Returns
+ * e->status. */
 int engine_run(struct engine *e);
 void engine_stop(struct engine *e, int status);
+/* Whether the run was stopped: a planner starts nothing new then. */
+static inline bool engine_stopped(const struct engine *e)
+{
+	return evloop_stopped(&e->loop);
+}
+/* For a planner that runs in phases, each ended by engine_stop(e, 0): let
+ * the loop run the next one.  A run stopped with a status stays stopped. */
+void engine_resume(struct engine *e);
 
-/* A fatal error: print "kaprobe: msg" and stop with status. */
+/* A fatal error: the reason in e->err and e->failed set, for the planner
+ * to print once the run is over, and stop with status.  The first failure
+ * of a run is the one kept. */
 void engine_fail(struct engine *e, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* A connection that could not be made (ENG_CONNECT_FAILED's err) ends the
+ * run: 70 when the capture did not see its handshake (the wrong
+ * interface), else 3 with connect(2)'s error. */
+void engine_fail_connect(struct engine *e, const struct econn *c, int err);
 
 /* Open a connection to destination `dest` with these timings and probe
  * shape.  NULL with e->err set when no socket could be made (errno kept). */
