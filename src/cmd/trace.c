@@ -284,7 +284,7 @@ static int report(struct trace *t)
 	return ok && forgets <= 0 ? 0 : 1;
 }
 
-/* The standard kinds, then the --variant ones (checked by main.c). */
+/* The standard kinds, then the --variant ones (checked by cmd_trace.c). */
 static void add_kinds(struct trace *t)
 {
 	for (unsigned i = 0; i < variant_count; i++)

@@ -1,6 +1,7 @@
-/* engine.h - the one probing engine under live mode and the audit.
+/* engine.h - the one probing engine under the live prober, the audit and
+ * the trace.
  *
- * It holds a table of kernel-owned connections (conn.c) to one target,
+ * It holds a table of kernel-owned connections (conn.c) to its targets,
  * watched through one capture (capture.c) demultiplexed by 4-tuple in O(1),
  * probed through one raw socket (probe.c), each with its own keep-alive
  * state machine (keepalive.c) and its own timer on one event loop
