@@ -9,9 +9,6 @@
 #include "util/parse.h"
 
 #define MIN_MAX_IDLE_US 1000000LL
-#define MAX_MAX_IDLE_US (24LL * 3600 * 1000000)
-#define MIN_RESOLUTION_US 10000LL
-#define MAX_RESOLUTION_US (3600LL * 1000000)
 #define MIN_CONNS 6             /* the variant phase alone needs 6 at once */
 #define MAX_CONNS 64
 #define MAX_RATE 1000
@@ -19,10 +16,10 @@
 static const struct audit_opts defaults = {
 	.family = AF_UNSPEC,
 	.max_idle = RFC5382_IDLE_US,
-	.resolution = 500000,
+	.resolution = DEFAULT_RESOLUTION_US,
 	.max_conns = 32,
 	.rate = 50,
-	.connect_timeout = 5000000,
+	.connect_timeout = DEFAULT_CONNECT_TIMEOUT_US,
 };
 
 static const struct option longopts[] = {

@@ -21,7 +21,7 @@
 static const struct live_opts defaults = {
 	.cfg = { .idle = 1000000, .intvl = 1000000, .probes = 3 },
 	.family = AF_UNSPEC,
-	.connect_timeout = 5000000,
+	.connect_timeout = DEFAULT_CONNECT_TIMEOUT_US,
 	.conns = 1,
 	.connect_rate = 200,
 };

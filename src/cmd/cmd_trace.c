@@ -12,16 +12,13 @@
 
 #define MAX_HOPS 255
 #define MIN_MAX_IDLE_US 2000000LL
-#define MAX_MAX_IDLE_US (24LL * 3600 * 1000000)
-#define MIN_RESOLUTION_US 10000LL
-#define MAX_RESOLUTION_US (3600LL * 1000000)
 
 static const struct trace_opts defaults = {
 	.family = AF_UNSPEC,
 	.max_hops = 30,
-	.connect_timeout = 5000000,
+	.connect_timeout = DEFAULT_CONNECT_TIMEOUT_US,
 	.max_idle = RFC5382_IDLE_US,
-	.resolution = 500000,
+	.resolution = DEFAULT_RESOLUTION_US,
 };
 
 static const struct option longopts[] = {

@@ -27,6 +27,14 @@
 #define MAX_PROBES 127
 /* RFC 5382 REQ-5: a NAT keeps an established flow idle at least 2h4m. */
 #define RFC5382_IDLE_US (7440LL * 1000000)
+/* What the commands that open connections share: --connect-timeout's
+ * default; and the audit's and the trace's idle search: --max-idle at
+ * most, --resolution's range and default. */
+#define DEFAULT_CONNECT_TIMEOUT_US 5000000LL
+#define MAX_MAX_IDLE_US (24LL * 3600 * 1000000)
+#define MIN_RESOLUTION_US 10000LL
+#define MAX_RESOLUTION_US (3600LL * 1000000)
+#define DEFAULT_RESOLUTION_US 500000LL
 
 /* One usage line: "kaprobe NAME ARGS", and what it does (the overview's
  * column). */
