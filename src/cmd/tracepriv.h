@@ -1,5 +1,5 @@
 /* tracepriv.h - the trace's state, which trace.c (fates, hops, last hops)
- * keeps and tracetmo.c (each hop's idle timeout, tracetmo.h) reads; not an
+ * keeps and tracetmo.c (each hop's idle timeout, tracetmo.h) uses; not an
  * API. */
 #ifndef KAPROBE_TRACEPRIV_H
 #define KAPROBE_TRACEPRIV_H

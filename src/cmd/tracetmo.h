@@ -1,5 +1,5 @@
 /* tracetmo.h - `kaprobe trace --timeouts`: each stateful hop's idle timeout
- * (see tracetmo.c).  trace.c calls it once the hops are known; it reads the
+ * (see tracetmo.c).  trace.c calls it once the hops are known; it uses the
  * trace's state (tracepriv.h) and calls nothing of trace.c. */
 #ifndef KAPROBE_TRACETMO_H
 #define KAPROBE_TRACETMO_H
