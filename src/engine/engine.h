@@ -32,6 +32,7 @@
 #include "tcp/keepalive.h"
 #include "net/probe.h"
 #include "engine/session.h"
+#include "engine/shape.h"
 
 struct engine;
 struct econn;
@@ -68,9 +69,6 @@ struct eng_event {
 	const uint8_t *frame;
 	uint32_t caplen, wirelen;
 };
-
-/* Shapes a probe from the kernel's own (conn_probe_spec), or NULL. */
-typedef void (*eng_shape_fn)(const struct conn *c, struct probe_spec *s);
 
 enum econn_state { EC_CONNECTING, EC_HANDSHAKE, EC_READY, EC_CLOSED };
 
