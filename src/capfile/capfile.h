@@ -13,17 +13,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "util/ktime.h"
+#include "capfile/capframe.h"
 #include "capfile/pcapfile.h"
 #include "capfile/pcapng.h"
-
-struct capframe {
-	ka_time t;              /* capture time, microseconds (cap_time) */
-	const uint8_t *data;    /* valid until the next cap_next */
-	uint32_t caplen;
-	uint32_t wirelen;       /* the frame's length on the wire */
-	int linktype;           /* -1: a frame that holds no packet */
-};
 
 struct capfile {
 	enum { CAP_PCAP, CAP_LIBPCAP, CAP_PCAPNG } format;
@@ -61,11 +53,5 @@ void cap_close(struct capfile *c);
  * pcap.  The file's bytes: escape them before showing them. */
 const char *cap_comment(const struct capfile *c);
 const char *cap_ifname(const struct capfile *c, unsigned i);
-
-/* Seconds and microseconds as a capture time.  A file may say anything:
- * times are clamped to a quarter of what 63 bits of microseconds hold (year
- * 73,000), leaving room for the timers added to them, and a negative time
- * is taken as 0. */
-ka_time cap_time(int64_t sec, int64_t usec);
 
 #endif

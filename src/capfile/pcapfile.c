@@ -18,10 +18,11 @@
 #include <byteswap.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "capfile/capfile.h"
+#include "capfile/capframe.h"
 
 #define PF_BUF (512u << 10)   /* two of the largest records, and L2-sized */
 #define PF_MAX_CAPLEN 262144u   /* libpcap's MAXIMUM_SNAPLEN */

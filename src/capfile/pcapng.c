@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capfile/capfile.h"
+#include "capfile/capframe.h"
 
 #define NG_MAX_BLOCK (16u << 20)    /* as libpcap's MAX_BLOCKSIZE */
 

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/engerr.h"
 #include "engine/engine.h"
 #include "util/exitcode.h"
 #include "emit/text.h"
@@ -187,7 +188,7 @@ static void start_tasks(struct audit *a)
 {
 	ka_time now = ev_now();
 
-	while (a->qlen && a->open < a->cap && !a->e.loop.stop) {
+	while (a->qlen && a->open < a->cap && !engine_stopped(&a->e)) {
 		struct task *t = &a->task[a->queue[a->qhead]];
 		struct ka_config cfg = proof_cfg();
 
@@ -214,10 +215,9 @@ static int run_tasks(struct audit *a, const char *phase)
 	a->phase = phase;
 	if (a->e.status || a->interrupted)
 		return -1;
-	a->e.loop.stop = false;   /* the last phase's end stopped it */
+	engine_resume(&a->e);   /* the last phase's end stopped it */
 	start_tasks(a);
-	if (!a->e.loop.stop)
-		engine_run(&a->e);
+	engine_run(&a->e);
 	if (a->progress)
 		fputs("\r\033[K", stderr);
 	return a->e.status || a->interrupted ? -1 : 0;
@@ -331,12 +331,8 @@ static void on_connect_failed(struct audit *a, struct task *t, const struct eng_
 {
 	if (ev->err == ETIMEDOUT)
 		discard(a, t, "no answer to the SYN within --connect-timeout");
-	else if (ev->err == ENG_ERR_UNSEEN)
-		engine_fail(&a->e, EXIT_SOFTWARE, "the capture on %s did not see the handshake: "
-			    "name the interface the connection uses with -i", a->e.iface);
 	else
-		engine_fail(&a->e, EXIT_NOCONNECT, "cannot connect to %s: %s", a->e.dest[0].dst_txt,
-			    strerror(ev->err));
+		engine_fail_connect(&a->e, ev->c, ev->err);
 }
 
 static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
@@ -729,10 +725,13 @@ int audit_run(const struct audit_opts *opt)
 		emit_attach(&a.em, &report_module, opt->report);
 	a.progress = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
 	rc = engine_open(&a.e, &eo);
-	if (rc == 0) {
+	if (rc != 0) {
+		print_engine_error(&a.e, rc);
+	} else {
 		if (a.progress)
 			evloop_arm(&a.e.loop, &a.tick, ev_now() + 1000000);
 		rc = run_phases(&a);
+		print_engine_failure(&a.e);
 	}
 	engine_close(&a.e);
 	fflush(stdout);

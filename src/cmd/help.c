@@ -1,173 +1,93 @@
-/* help.c - the text of kaprobe --help and of each command's --help (see
- * help.h).  tests/cli/t_help.sh checks that every option
- * each lists is one the command accepts, and that kaprobe(8) lists the same
- * options in that command's section. */
-#include "cmd/help.h"
+/* help.c - --help around each command's own text (see command.h): its
+ * usage lines, or for the prober, the command without a name, the overview
+ * of every command's, from the table.  tests/cli/t_help.sh checks that
+ * every option each help lists is one the command accepts, and that
+ * kaprobe(8) lists the same options in that command's section. */
+#include <string.h>
 
-/* kaprobe --help: the overview, and the prober's own options (it is the
- * command without a name). */
-const char live_help[] =
-"usage: kaprobe [options] HOST:PORT...      probe connections, like ping\n"
-"       kaprobe [options] -f FILE           the same, with targets from FILE\n"
-"       kaprobe replay [options] FILE       the same state machine over a capture\n"
-"       kaprobe audit [options] HOST:PORT   what the path does to keep-alive\n"
-"       kaprobe trace [options] HOST:PORT   where on the path a probe changes or dies\n"
-"\n"
-"kaprobe replay --help, kaprobe audit --help and kaprobe trace --help show those\n"
-"commands' options.\n"
-"\n"
-"Open a TCP connection to HOST:PORT and, once it is idle, send the keep-alive\n"
-"probes Linux would send, reporting like ping whether and how the peer answers.\n"
-"HOST is an IPv4 address, [an IPv6 address] or a name.  Needs CAP_NET_RAW.\n"
-"\n"
-"Keep-alive timing (as Linux's net.ipv4.tcp_keepalive_*):\n"
-"  --idle DURATION     idle time before the first probe (default 1s)\n"
-"  --intvl DURATION    time between unanswered probes (default 1s)\n"
-"  --probes N          unanswered probes before the peer is dead, 1-127 (default 3)\n"
-"  --profile NAME      timings of a real stack: linux (2h/75s/9), freebsd and macos\n"
-"                      (2h/75s/8), windows (2h/1s/10), or system (this host's\n"
-"                      /proc/sys/net/ipv4/tcp_keepalive_*); --idle, --intvl and\n"
-"                      --probes given as well override it\n"
-"  DURATION is 500ms, 30s, 1.5s, 2m, 2h4m, 1m15s or a bare number of seconds\n"
-"  (1ms to 32767s).\n"
-"\n"
-"Many connections (one process, one capture, one raw socket):\n"
-"  HOST:PORT...        several targets, each its own connection (a target named\n"
-"                      twice is two connections)\n"
-"  -f, --file FILE     targets from FILE too, one HOST:PORT a line (- reads\n"
-"                      standard input; blank lines and # comments skipped)\n"
-"      --conns N       N connections to each target (default 1)\n"
-"      --connect-rate N  open at most N connections a second (default 200)\n"
-"  With more than one connection, every line and JSON event names its\n"
-"  connection (\"conn\", \"dst\"); each ends with a verdict, and a table\n"
-"  (JSON: a summary counting verdicts) ends the run and answers SIGQUIT.\n"
-"  Exit status then: the highest of the connections' (0 alive, 1 dead,\n"
-"  unreachable, 2 reset, 3 no connection, 4 interrupted unanswered).\n"
-"\n"
-"Probing:\n"
-"  -c, --count N       stop after N answered rounds (default: until dead, reset\n"
-"                      or interrupted)\n"
-"  -i, --interface IF  capture and send on IF instead of the routed interface\n"
-"      --garbage-byte  send one octet of data in each probe (RFC 1122 variant)\n"
-"  -4, -6              use IPv4 or IPv6 only when HOST is a name\n"
-"      --connect-timeout DURATION  give up connecting after this (default 5s)\n"
-"  -Z, --relinquish-privileges USER  after opening the raw socket and the\n"
-"                      capture, become USER (kaprobe drops every capability\n"
-"                      then in any case)\n"
-"\n"
-"Output:\n"
-"  -w, --write FILE    write every packet of the flow (handshake, probes,\n"
-"                      replies, ICMP errors) to a pcap file\n"
-"      --json          JSON lines: connect, probe, reply, verdict, summary\n"
-"  -q, --quiet         only the verdict and the summary\n"
-"  -D                  start each line with the Unix time, as ping -D\n"
-"  -h, --help          this text;  -V, --version  the version\n"
-"\n"
-"Signals: SIGINT/SIGTERM print the summary and stop; SIGQUIT prints statistics.\n"
-"\n"
-"Exit status: 0 alive (answered), 1 dead or unreachable, 2 reset by the peer,\n"
-"3 could not connect (name, route, refused, timed out), 4 interrupted before a\n"
-"verdict (the last round unanswered), 64 usage error, 70 internal error, 73 -w\n"
-"file cannot be written, 77 missing privilege (CAP_NET_RAW).\n";
+#include "cmd/command.h"
+#include "util/parse.h"
 
-const char replay_help[] =
-"usage: kaprobe replay [options] FILE\n"
-"\n"
-"Find every flow's keep-alive probes in FILE (pcap or pcapng; - reads standard\n"
-"input): the frames Wireshark labels \"TCP Keep-Alive\", and their answers.  Run\n"
-"the live prober's state machine over them with the capture's timestamps; each\n"
-"end that probes is a prober of its own, with its verdict: alive, dead (the\n"
-"prober gave up), reset, or open (the capture ends with probes unanswered).\n"
-"Needs no privilege.\n"
-"\n"
-"Options:\n"
-"  --json              JSON lines: probe, reply, verdict, would-die, cut, summary\n"
-"  -q, --quiet         only the summary\n"
-"  --idle DURATION, --intvl DURATION, --probes N, --profile NAME\n"
-"                      run a second state machine with these timings and report\n"
-"                      when a stack so set would have declared the peer dead\n"
-"                      (--probes alone: Linux's 2h and 75s for the rest)\n"
-"  --user-timeout DURATION  TCP_USER_TIMEOUT for that machine, as Linux applies\n"
-"                      it (it replaces --probes once probes or data are\n"
-"                      unanswered); 1ms to 30 days\n"
-"  --middlebox NAME|DURATION  report every idle gap longer than the box's idle\n"
-"                      timeout (cut), and whether keep-alive refreshed it:\n"
-"                      aws-nlb, aws-nat (350s), azure-lb (4m), gcp-nat (1200s),\n"
-"                      ipvs (900s), conntrack (5 days), rfc5382 (2h4m), or a\n"
-"                      duration (1s to 30 days); up to 8\n"
-"  --flow-timeout DURATION  forget a flow silent this long (default 3h)\n"
-"  --max-flows N       hold at most N flows, evicting closed ones, then the\n"
-"                      longest silent (default 2000000)\n"
-"  --report FILE.html  also write a self-contained HTML page: a timeline per\n"
-"                      prober (data, probes, answers, cuts, verdict), sortable;\n"
-"                      the first 500 probers\n"
-"  -h, --help          this text;  -V, --version  the version\n"
-"  DURATION is 500ms, 30s, 1.5s, 2m, 2h4m, 1m15s or a bare number of seconds.\n"
-"\n"
-"Reading or writing a pipe, events come out as frames are read.  SIGINT and\n"
-"SIGTERM stop it: the verdicts so far and the summary are printed.\n"
-"\n"
-"Exit status: 0 read through, 64 usage error, 65 not a readable capture (or\n"
-"damaged part-way: what came before is reported), 66 cannot open the file (or\n"
-"it is a directory), 70 out of memory, 73/74 the --report file cannot be\n"
-"created/written, 130/143 stopped by SIGINT/SIGTERM.\n";
+#define USAGE_COLUMN 36   /* where the overview's summaries start */
+#define WIDTH 80          /* a line is shorter than this */
 
-const char audit_help[] =
-"usage: kaprobe audit [options] HOST:PORT\n"
-"\n"
-"How the path's peer and middleboxes treat keep-alive probes and how long they\n"
-"keep an idle flow, on real connections: six probe kinds (zero-length,\n"
-"one-byte, no-timestamp, stale-timestamp, pure-ack, far-seq) and who answers\n"
-"each (a TTL unlike the SYN-ACK's is a middlebox); the idle timeout, by\n"
-"bisection over parallel connections each probed once; whether probing every\n"
-"--intvl keeps a flow past it; and tcp_keepalive_* advice.  Needs CAP_NET_RAW.\n"
-"\n"
-"Options:\n"
-"  --max-idle DURATION    longest idle tried (default 2h4m, RFC 5382)\n"
-"  --resolution DURATION  stop when the bracket is this narrow (default 500ms)\n"
-"  --intvl DURATION       refresh interval (default: half the longest idle\n"
-"                         still answered)\n"
-"  --max-conns N          connections open at once, 6-64 (default 32)\n"
-"  --rate N               probes per second at most (default 50)\n"
-"  --report FILE.html     also write the audit as a self-contained HTML page\n"
-"  --json, -q, -i IF, -Z USER, -4, -6, --connect-timeout DURATION\n"
-"                         as for kaprobe HOST:PORT (see kaprobe --help)\n"
-"  -h, --help             this text;  -V, --version  the version\n"
-"  DURATION is 500ms, 30s, 1.5s, 2m, 2h4m, 1m15s or a bare number of seconds.\n"
-"\n"
-"Exit status: 0 the standard probes (zero-length, one-byte) got the peer's\n"
-"answer and the path keeps idle flows as RFC 5382 asks (or was not tested\n"
-"that long), 1 it does not (or was inconsistent), 3 could not connect or the\n"
-"server took too few connections, 4 interrupted, 64 usage error, 70 internal\n"
-"error, 73/74 the --report file cannot be created / written, 77 missing\n"
-"privilege (CAP_NET_RAW).\n";
+/* text, its words filled into lines shorter than WIDTH. */
+static void fill(FILE *f, const char *text)
+{
+	size_t col = 0;
 
-const char trace_help[] =
-"usage: kaprobe trace [options] HOST:PORT\n"
-"\n"
-"The keep-alive probe's path, on one real connection: its probe sent with TTL\n"
-"1, 2, ... until the peer answers, each hop's ICMP time exceeded and what its\n"
-"quote shows changed (addresses, ports, seq, ack, window, TCP options, DSCP,\n"
-"ECN, DF, IP ID); then where each probe kind dies: answered by the peer, by a\n"
-"middlebox, or lost after the last hop that still quoted it.  Needs\n"
-"CAP_NET_RAW.\n"
-"\n"
-"Options:\n"
-"  --max-hops N           highest TTL tried, 1-255 (default 30)\n"
-"  --variant NAME         a probe kind besides zero-length and one-byte:\n"
-"                         no-timestamp, stale-timestamp, pure-ack, far-seq\n"
-"                         (repeatable)\n"
-"  --timeouts             also each stateful hop's idle timeout, bisected over\n"
-"                         parallel connections, hop by hop\n"
-"  --max-idle DURATION    longest idle tried (default 2h4m, RFC 5382)\n"
-"  --resolution DURATION  stop when a hop's bracket is this narrow (default 500ms)\n"
-"  --report FILE.html     also write the trace as a self-contained HTML page\n"
-"  --json, -q, -i IF, -Z USER, -4, -6, --connect-timeout DURATION\n"
-"                         as for kaprobe HOST:PORT (see kaprobe --help)\n"
-"  -h, --help             this text;  -V, --version  the version\n"
-"  DURATION is 500ms, 30s, 1.5s, 2m, 2h4m, 1m15s or a bare number of seconds.\n"
-"\n"
-"Exit status: 0 the standard probes get the peer's answer and (--timeouts) no\n"
-"hop forgets an idle flow within --max-idle, 1 otherwise, 3 could not connect,\n"
-"4 interrupted, 64 usage error, 70 internal error, 73/74 the --report file\n"
-"cannot be created / written, 77 missing privilege (CAP_NET_RAW).\n";
+	while (*text) {
+		size_t n = strcspn(text, " ");
+
+		if (col && col + 1 + n >= WIDTH) {
+			fputc('\n', f);
+			col = 0;
+		} else if (col) {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(text, 1, n, f);
+		col += n;
+		text += n + strspn(text + n, " ");
+	}
+	fputc('\n', f);
+}
+
+/* "usage: " before the first line, as much space before the others. */
+static void usage_line(FILE *f, bool first, const struct command *c, const struct cmd_usage *u,
+		       bool summary)
+{
+	char syn[128];
+
+	snprintf(syn, sizeof syn, "kaprobe%s%s %s", c->name[0] ? " " : "", c->name, u->args);
+	if (summary)
+		fprintf(f, "%s%-*s%s\n", first ? "usage: " : "       ", USAGE_COLUMN, syn,
+			u->summary);
+	else
+		fprintf(f, "%s%s\n", first ? "usage: " : "       ", syn);
+}
+
+/* Every command's usage lines, and where to read the others' options. */
+static void overview(const struct command *self, FILE *f)
+{
+	char ptr[512] = "";
+	unsigned n = 0, k = 0;
+	bool first = true;
+
+	for (unsigned i = 0; i < ncommands; i++)
+		for (const struct cmd_usage *u = commands[i]->usage; u->args; u++) {
+			usage_line(f, first, commands[i], u, true);
+			first = false;
+		}
+	for (unsigned i = 0; i < ncommands; i++)
+		n += commands[i] != self;
+	for (unsigned i = 0; i < ncommands; i++) {
+		if (commands[i] == self)
+			continue;
+		k++;
+		snprintf(ptr + strlen(ptr), sizeof ptr - strlen(ptr), "%skaprobe %s --help",
+			 k == 1 ? "" : k == n ? " and " : ", ", commands[i]->name);
+	}
+	snprintf(ptr + strlen(ptr), sizeof ptr - strlen(ptr), " show those commands' options.");
+	fputc('\n', f);
+	fill(f, ptr);
+}
+
+struct help_dur help_dur(int64_t us)
+{
+	struct help_dur d;
+
+	format_duration(us, d.s, sizeof d.s);
+	return d;
+}
+
+void help_print(const struct command *c, FILE *f)
+{
+	if (!c->name[0]) {
+		overview(c, f);
+	} else {
+		for (const struct cmd_usage *u = c->usage; u->args; u++)
+			usage_line(f, u == c->usage, c, u, false);
+	}
+	c->help(f);
+}

@@ -22,6 +22,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "cmd/engerr.h"
 #include "engine/engine.h"
 #include "util/exitcode.h"
 #include "emit/text.h"
@@ -164,7 +165,7 @@ static void open_next(struct live *lv)
 {
 	ka_time now = ev_now();
 
-	while (lv->next < lv->n && !lv->e.loop.stop) {
+	while (lv->next < lv->n && !engine_stopped(&lv->e)) {
 		struct lconn *l = &lv->lc[lv->next++];
 
 		if (l->dest < 0)
@@ -250,19 +251,14 @@ static void on_connect_failed(struct live *lv, struct lconn *l, const struct eng
 	const char *dst = lv->e.dest[l->dest].dst_txt, *reason;
 	char d[32];
 
-	if (ev->err == ENG_ERR_UNSEEN && !lv->multi) {
-		engine_fail(&lv->e, EXIT_SOFTWARE, "the capture on %s did not see the handshake: "
-			    "name the interface the connection uses with -i", lv->e.iface);
+	if (!lv->multi && ev->err == ETIMEDOUT) {
+		format_duration(lv->opt->connect_timeout, d, sizeof d);
+		engine_fail(&lv->e, EXIT_NOCONNECT, "cannot connect to %s: timed out after %s",
+			    dst, d);
 		return;
 	}
 	if (!lv->multi) {
-		format_duration(lv->opt->connect_timeout, d, sizeof d);
-		if (ev->err == ETIMEDOUT)
-			engine_fail(&lv->e, EXIT_NOCONNECT, "cannot connect to %s: timed out after %s",
-				    dst, d);
-		else
-			engine_fail(&lv->e, EXIT_NOCONNECT, "cannot connect to %s: %s", dst,
-				    strerror(ev->err));
+		engine_fail_connect(&lv->e, ev->c, ev->err);
 		return;
 	}
 	reason = ev->err == ECONNREFUSED ? "refused" : ev->err == ETIMEDOUT ? "timeout"
@@ -368,7 +364,7 @@ static void on_flush(struct engine *e, void *ctx)
 		engine_stop(e, lv->lc && machine(&lv->lc[0])->last_answered ? EXIT_ALIVE : EXIT_DEAD);
 		return;
 	}
-	if (lv->shown && pending && !e->loop.stop)
+	if (lv->shown && pending && !engine_stopped(e))
 		draw_status(lv, ev_now());
 }
 
@@ -403,7 +399,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 		engine_stop(e, EXIT_INTERRUPTED);
 		return;
 	}
-	for (unsigned i = 0; i < lv->n && !e->loop.stop; i++) {
+	for (unsigned i = 0; i < lv->n && !engine_stopped(e); i++) {
 		struct lconn *l = &lv->lc[i];
 
 		if (machine(l)->last_answered)
@@ -509,8 +505,9 @@ static int setup(struct live *lv, const struct engine_opts *eo)
 {
 	int rc;
 
-	if ((rc = engine_init(&lv->e, eo)) != 0 || (rc = add_targets(lv)) != 0 ||
-	    (rc = check_limits(lv)) != 0)
+	if ((rc = engine_init(&lv->e, eo)) != 0)
+		return print_engine_error(&lv->e, rc);
+	if ((rc = add_targets(lv)) != 0 || (rc = check_limits(lv)) != 0)
 		return rc;
 	if (lv->e.ndests == 0) {
 		/* Nothing resolved: every connection's verdict is known. */
@@ -520,7 +517,7 @@ static int setup(struct live *lv, const struct engine_opts *eo)
 		return lv->e.status;
 	}
 	if ((rc = engine_start(&lv->e)) != 0)
-		return rc;
+		return print_engine_error(&lv->e, rc);
 	lv->text.target = lv->e.dest[0].dst_txt;
 	for (unsigned i = 0; i < lv->n; i++)
 		if (lv->lc[i].dest < 0) {
@@ -564,6 +561,7 @@ int live_run(const struct live_opts *opt)
 		rc = engine_run(&lv.e);
 		if (lv.shown)
 			fputs("\r\033[K", stderr);
+		print_engine_failure(&lv.e);
 		if (lv.e.failed)
 			say(&lv, &(struct event){ .kind = EV_ERROR, .t = ev_now(),
 						  .u.error = lv.e.err });

@@ -31,10 +31,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/engerr.h"
 #include "util/exitcode.h"
-#include "tcp/quote.h"
 #include "net/target.h"
-#include "cmd/tracepriv.h"
+#include "cmd/tracetmo.h"
 #include "report/report.h"
 
 static ka_time max_time(ka_time a, ka_time b)
@@ -49,7 +49,7 @@ static void pump(struct trace *t)
 {
 	ka_time when = max_time(ev_now(), t->not_before);
 
-	if (!t->ready || t->phase == P_DONE || t->e.loop.stop)
+	if (!t->ready || t->phase == P_DONE || engine_stopped(&t->e))
 		return;
 	when = max_time(when, t->last_send + GAP_US);
 	if (t->ttl_sent[t->qttl])
@@ -73,7 +73,7 @@ static void send_now(struct trace *t, ka_time now)
 	t->waiting = true;
 	t->last_send = t->ttl_sent[t->qttl] = now;
 	engine_probe_now(&t->e, t->c, t->qttl);   /* unsent: counted silent */
-	if (!t->e.loop.stop)
+	if (!engine_stopped(&t->e))
 		evloop_arm(&t->e.loop, &t->tick, now + WAIT_US);
 }
 
@@ -187,28 +187,6 @@ static void answered(struct trace *t, const struct probe_reply *a)
 
 /* ---- what the connection tells ----------------------------------------------------- */
 
-void trace_answer_of(const struct eng_event *ev, const struct probe_spec *sent,
-		     struct probe_reply *a)
-{
-	const struct segment *s = ev->seg;
-	const uint8_t *q;
-	size_t qlen;
-
-	*a = (struct probe_reply){
-		.kind = ev->cls == CL_ICMP_ERROR ? REPLY_ICMP : ev->cls == CL_RESET ? REPLY_RST : REPLY_ACK,
-		.family = s->family, .rtt = ev->out.rtt, .hops = ev->hops, .by_peer = ev->by_peer,
-	};
-	memcpy(a->from, s->src, 16);
-	if (a->kind != REPLY_ICMP)
-		return;
-	a->type = s->icmp_type;
-	a->code = s->icmp_code;
-	a->quoted = s->qlen;
-	q = quote_locate(ev->frame, ev->caplen, ev->wirelen, s, &qlen);
-	if ((a->compared = q != NULL && sent != NULL))
-		a->changed = quote_compare(sent, q, qlen);
-}
-
 static void on_reply(struct trace *t, const struct eng_event *ev)
 {
 	struct probe_reply a;
@@ -235,12 +213,7 @@ static void reconnect(struct trace *t)
 
 static void on_connect_failed(struct trace *t, const struct eng_event *ev)
 {
-	if (ev->err == ENG_ERR_UNSEEN)
-		engine_fail(&t->e, EXIT_SOFTWARE, "the capture on %s did not see the handshake: "
-			    "name the interface the connection uses with -i", t->e.iface);
-	else
-		engine_fail(&t->e, EXIT_NOCONNECT, "cannot connect to %s: %s",
-			    t->e.dest[0].dst_txt, strerror(ev->err));
+	engine_fail_connect(&t->e, ev->c, ev->err);
 }
 
 static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
@@ -323,7 +296,7 @@ static int report(struct trace *t)
 	return ok && forgets <= 0 ? 0 : 1;
 }
 
-/* The standard kinds, then the --variant ones (checked by main.c). */
+/* The standard kinds, then the --variant ones (checked by cmd_trace.c). */
 static void add_kinds(struct trace *t)
 {
 	for (unsigned i = 0; i < variant_count; i++)
@@ -354,10 +327,10 @@ int trace_run(const struct trace_opts *opt)
 		emit_attach(&t.em, &report_module, opt->report);
 	add_kinds(&t);
 	rc = engine_open(&t.e, &eo);
-	if (rc == 0 && !(t.c = engine_connect(&t.e, 0, &cfg, NULL, &t))) {
-		fprintf(stderr, "kaprobe: %s\n", t.e.err);
-		rc = EXIT_NOCONNECT;
-	}
+	if (rc != 0)
+		print_engine_error(&t.e, rc);
+	else if (!(t.c = engine_connect(&t.e, 0, &cfg, NULL, &t)))
+		rc = print_engine_error(&t.e, EXIT_NOCONNECT);
 	if (rc == 0) {
 		t.phase = P_FATE;
 		ask(&t, t.kind[0].v, 0);
@@ -369,6 +342,7 @@ int trace_run(const struct trace_opts *opt)
 			rc = EXIT_INTERRUPTED;
 		}
 	}
+	print_engine_failure(&t.e);
 	engine_close(&t.e);
 	text_flush(&t.text);
 	return rc;

@@ -1,5 +1,6 @@
-/* tracepriv.h - what trace.c (fates, hops, last hops) and tracetmo.c (each
- * hop's idle timeout) share; not an API. */
+/* tracepriv.h - the trace's state, which trace.c (fates, hops, last hops)
+ * keeps and tracetmo.c (each hop's idle timeout, tracetmo.h) uses; not an
+ * API. */
 #ifndef KAPROBE_TRACEPRIV_H
 #define KAPROBE_TRACEPRIV_H
 
@@ -82,14 +83,6 @@ static inline struct ka_config trace_never_cfg(void)
 	return (struct ka_config){ .idle = NEVER_US, .intvl = NEVER_US, .probes = NEVER_PROBES };
 }
 
-/* The timeout phase (tracetmo.c): each stateful hop's idle timeout.
- * Returns 0, 1 when a hop forgets an idle flow within --max-idle, or -1
- * when the run was stopped (e->status, t->interrupted). */
-int trace_timeouts(struct trace *t);
-
-/* An event about one of the timeout phase's connections. */
-void trace_tmo_event(struct trace *t, struct tmo_task *k, const struct eng_event *ev);
-
 /* Whether an answer is ICMP's time exceeded. */
 static inline bool trace_time_exceeded(const struct probe_reply *a)
 {
@@ -97,7 +90,7 @@ static inline bool trace_time_exceeded(const struct probe_reply *a)
 }
 
 /* The answer an engine REPLY event describes (its quote compared with
- * sent, unless NULL). */
+ * sent, unless NULL); traceanswer.c. */
 void trace_answer_of(const struct eng_event *ev, const struct probe_spec *sent,
 		     struct probe_reply *a);
 

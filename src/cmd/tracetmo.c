@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "util/exitcode.h"
-#include "cmd/tracepriv.h"
+#include "cmd/tracetmo.h"
 
 #define REFRESH_US 1000000
 #define FIRST_IDLE_US 1000000
@@ -42,7 +42,7 @@ static void task_done(struct trace *t, struct tmo_task *k)
 		engine_release(&t->e, k->c);
 	k->c = NULL;
 	k->st = TK_DONE;
-	if (--t->open_tasks == 0 && !t->e.loop.stop)
+	if (--t->open_tasks == 0 && !engine_stopped(&t->e))
 		engine_stop(&t->e, 0);
 }
 
@@ -207,7 +207,7 @@ static int run_round(struct trace *t, const ka_time *idle, unsigned n)
 					.refresh.fn = on_refresh };
 		arm(t, &k->timer, now + (ka_time)i * (HOP_GAP_US + HOP_GAP_US / 10));
 	}
-	t->e.loop.stop = false;
+	engine_resume(&t->e);
 	engine_run(&t->e);
 	for (unsigned i = 0; i < n; i++) {   /* stopped early: no more events */
 		struct tmo_task *k = &t->task[i];

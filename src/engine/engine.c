@@ -29,16 +29,36 @@ void engine_stop(struct engine *e, int status)
 	evloop_stop(&e->loop);
 }
 
+void engine_resume(struct engine *e)
+{
+	if (e->status == 0)
+		evloop_restart(&e->loop);
+}
+
 void engine_fail(struct engine *e, int status, const char *fmt, ...)
 {
+	char msg[sizeof e->err];
 	va_list ap;
 
+	if (e->failed)
+		return;
+	/* Apart from e->err: a caller may pass e->err itself as the text. */
 	va_start(ap, fmt);
-	vsnprintf(e->err, sizeof e->err, fmt, ap);
+	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "kaprobe: %s\n", e->err);
+	memcpy(e->err, msg, sizeof e->err);
 	e->failed = true;
 	engine_stop(e, status);
+}
+
+void engine_fail_connect(struct engine *e, const struct econn *c, int err)
+{
+	if (err == ENG_ERR_UNSEEN)
+		engine_fail(e, EXIT_SOFTWARE, "the capture on %s did not see the handshake: "
+			    "name the interface the connection uses with -i", e->iface);
+	else
+		engine_fail(e, EXIT_NOCONNECT, "cannot connect to %s: %s",
+			    e->dest[c->dest].dst_txt, strerror(err));
 }
 
 /* ---- the 4-tuple table ------------------------------------------------------ */
@@ -231,7 +251,7 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 	ka_time t = session_time(&e->ss, &h->ts);
 
 	/* The wire length: a TSO or BIG TCP super-segment has IP length 0. */
-	if (e->loop.stop ||
+	if (evloop_stopped(&e->loop) ||
 	    seg_decode_ex(e->ss.cap.linktype, bytes, h->caplen, h->len, &s, 0) != SEG_OK)
 		return;
 	e->frame = bytes;
@@ -336,7 +356,7 @@ static void on_timer(struct evloop *loop, struct ev_timer *t, ka_time now)
 	case KA_ACT_NONE:
 		break;
 	}
-	if (c->state == EC_READY && !e->loop.stop)
+	if (c->state == EC_READY && !evloop_stopped(&e->loop))
 		arm(e, c, ka_deadline(&c->ka, &c->cfg));
 }
 
@@ -484,7 +504,7 @@ int engine_init(struct engine *e, const struct engine_opts *opt)
 	*e = (struct engine){ .opt = opt, .sigfd = -1, .reaper.fn = reap };
 	e->ss.cap.fd = -1;
 	if (evloop_init(&e->loop) < 0 || grow(e) < 0)
-		return session_error("cannot set up the event loop", false);
+		return session_error(e->err, sizeof e->err, "cannot set up the event loop", false);
 	e->loop.before_sleep = before_sleep;
 	e->loop.before_sleep_ctx = e;
 	return 0;
@@ -510,8 +530,8 @@ static int one_interface(struct engine *e)
 {
 	for (unsigned i = 1; i < e->ndests; i++)
 		if (strcmp(e->dest[i].iface, e->dest[0].iface) != 0) {
-			fprintf(stderr, "kaprobe: %s routes through %s, %s through %s: name one "
-				"interface with -i, or run one kaprobe per interface\n",
+			snprintf(e->err, sizeof e->err, "%s routes through %s, %s through %s: "
+				 "name one interface with -i, or run one kaprobe per interface",
 				e->dest[0].dst_txt, e->dest[0].iface, e->dest[i].dst_txt,
 				e->dest[i].iface);
 			return EXIT_USAGE;
@@ -530,19 +550,21 @@ int engine_start(struct engine *e)
 	int rc = one_interface(e);
 
 	for (unsigned i = 0; i < e->ndests && !rc; i++)
-		rc = session_prober(&e->ss, e->dest[i].tgt.addr.ss_family, opt->iface);
-	if (rc || (rc = session_check_user(opt->user)) != 0 ||
-	    (rc = session_capture(&e->ss, e->iface, e->dest, e->ndests, opt->wfile)) != 0)
+		rc = session_prober(&e->ss, e->dest[i].tgt.addr.ss_family, opt->iface, e->err,
+				    sizeof e->err);
+	if (rc || (rc = session_check_user(opt->user, e->err, sizeof e->err)) != 0 ||
+	    (rc = session_capture(&e->ss, e->iface, e->dest, e->ndests, opt->wfile, e->err,
+				  sizeof e->err)) != 0)
 		return rc;
 	if ((e->sigfd = session_signals(opt->quit_signal)) < 0)
-		return session_error("cannot set up signals", false);
-	if ((rc = session_drop(opt->user)) != 0)
+		return session_error(e->err, sizeof e->err, "cannot set up signals", false);
+	if ((rc = session_drop(opt->user, e->err, sizeof e->err)) != 0)
 		return rc;
 	e->cap_io = (struct ev_io){ .fd = e->ss.cap.fd, .fn = on_capture };
 	e->sig_io = (struct ev_io){ .fd = e->sigfd, .fn = on_signal };
 	if (evloop_add(&e->loop, &e->cap_io, EPOLLIN) < 0 ||
 	    evloop_add(&e->loop, &e->sig_io, EPOLLIN) < 0)
-		return session_error("cannot watch the capture", false);
+		return session_error(e->err, sizeof e->err, "cannot watch the capture", false);
 	return 0;
 }
 
@@ -552,10 +574,8 @@ int engine_open(struct engine *e, const struct engine_opts *opt)
 
 	if (rc)
 		return rc;
-	if ((rc = engine_add_dest(e, opt->target)) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", e->err);
+	if ((rc = engine_add_dest(e, opt->target)) < 0)
 		return -rc;
-	}
 	return engine_start(e);
 }
 

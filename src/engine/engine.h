@@ -1,6 +1,7 @@
-/* engine.h - the one probing engine under live mode and the audit.
+/* engine.h - the one probing engine under the live prober, the audit and
+ * the trace.
  *
- * It holds a table of kernel-owned connections (conn.c) to one target,
+ * It holds a table of kernel-owned connections (conn.c) to its targets,
  * watched through one capture (capture.c) demultiplexed by 4-tuple in O(1),
  * probed through one raw socket (probe.c), each with its own keep-alive
  * state machine (keepalive.c) and its own timer on one event loop
@@ -31,6 +32,7 @@
 #include "tcp/keepalive.h"
 #include "net/probe.h"
 #include "engine/session.h"
+#include "engine/shape.h"
 
 struct engine;
 struct econn;
@@ -67,9 +69,6 @@ struct eng_event {
 	const uint8_t *frame;
 	uint32_t caplen, wirelen;
 };
-
-/* Shapes a probe from the kernel's own (conn_probe_spec), or NULL. */
-typedef void (*eng_shape_fn)(const struct conn *c, struct probe_spec *s);
 
 enum econn_state { EC_CONNECTING, EC_HANDSHAKE, EC_READY, EC_CLOSED };
 
@@ -136,14 +135,17 @@ struct engine {
 	uint32_t caplen, wirelen;
 	int status;                  /* exit status once stopped */
 	bool failed;                 /* stopped by engine_fail: err says why */
-	char err[256];
+	char err[512];               /* the last error: one line, for cmd/ to print */
 };
 
-/* For one target: engine_init, engine_add_dest (its error printed),
- * engine_start.  Returns the exit status (0: ready). */
+/* Every function that returns an exit status leaves the reason for a
+ * non-zero one in e->err, as one line; the engine prints nothing. */
+
+/* For one target: engine_init, engine_add_dest, engine_start.  Returns the
+ * exit status (0: ready). */
 int engine_open(struct engine *e, const struct engine_opts *opt);
 
-/* Set up the loop; no handle is open yet.  Returns 0 or 70 (printed). */
+/* Set up the loop; no handle is open yet.  Returns 0 or 70. */
 int engine_init(struct engine *e, const struct engine_opts *opt);
 
 /* Resolve and route HOST:PORT.  Returns its index, or -status (64 for a
@@ -153,18 +155,34 @@ int engine_add_dest(struct engine *e, const char *target);
 
 /* Open the raw sockets, the capture of every destination (and the -w
  * file), signals, then give privilege up.  The destinations must use one
- * interface.  Prints its own one-line error and returns the exit status. */
+ * interface.  Returns the exit status. */
 int engine_start(struct engine *e);
 
 void engine_close(struct engine *e);
 
-/* Run the loop until engine_stop.  Returns e->status. */
+/* Run the loop until engine_stop (at once when stopped already).  Returns
+ * e->status. */
 int engine_run(struct engine *e);
 void engine_stop(struct engine *e, int status);
+/* Whether the run was stopped: a planner starts nothing new then. */
+static inline bool engine_stopped(const struct engine *e)
+{
+	return evloop_stopped(&e->loop);
+}
+/* For a planner that runs in phases, each ended by engine_stop(e, 0): let
+ * the loop run the next one.  A run stopped with a status stays stopped. */
+void engine_resume(struct engine *e);
 
-/* A fatal error: print "kaprobe: msg" and stop with status. */
+/* A fatal error: the reason in e->err and e->failed set, for the planner
+ * to print once the run is over, and stop with status.  The first failure
+ * of a run is the one kept. */
 void engine_fail(struct engine *e, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* A connection that could not be made (ENG_CONNECT_FAILED's err) ends the
+ * run: 70 when the capture did not see its handshake (the wrong
+ * interface), else 3 with connect(2)'s error. */
+void engine_fail_connect(struct engine *e, const struct econn *c, int err);
 
 /* Open a connection to destination `dest` with these timings and probe
  * shape.  NULL with e->err set when no socket could be made (errno kept). */

@@ -149,7 +149,6 @@ static void run_timers(struct evloop *loop)
 
 int evloop_run(struct evloop *loop)
 {
-	loop->stop = false;
 	while (!loop->stop) {
 		struct timespec ts, *tsp = NULL;
 

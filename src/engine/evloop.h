@@ -66,8 +66,14 @@ void evloop_remove(struct evloop *loop, struct ev_io *io);
 int evloop_arm(struct evloop *loop, struct ev_timer *t, ka_time when);
 void evloop_disarm(struct evloop *loop, struct ev_timer *t);
 
-/* Run until evloop_stop.  Returns 0, or -1 if epoll failed. */
+/* Run until evloop_stop; a loop stopped already returns at once.  Returns
+ * 0, or -1 if epoll failed. */
 int evloop_run(struct evloop *loop);
+/* End the run once the callback that says so returns. */
 static inline void evloop_stop(struct evloop *loop) { loop->stop = true; }
+static inline bool evloop_stopped(const struct evloop *loop) { return loop->stop; }
+/* Let a stopped loop run again: for an owner that runs it in phases, each
+ * ended by evloop_stop. */
+static inline void evloop_restart(struct evloop *loop) { loop->stop = false; }
 
 #endif

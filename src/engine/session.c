@@ -14,14 +14,14 @@
 #include "net/privdrop.h"
 #include "net/route.h"
 
-int session_error(const char *msg, bool perm)
+int session_error(char *err, size_t errlen, const char *msg, bool perm)
 {
 	if (perm) {
-		fprintf(stderr, "kaprobe: %s (kaprobe needs CAP_NET_RAW: run it with sudo, or "
-			"grant it once with 'setcap cap_net_raw+ep kaprobe')\n", msg);
+		snprintf(err, errlen, "%s (kaprobe needs CAP_NET_RAW: run it with sudo, or "
+			 "grant it once with 'setcap cap_net_raw+ep kaprobe')", msg);
 		return EXIT_NOPERM;
 	}
-	fprintf(stderr, "kaprobe: %s\n", msg);
+	snprintf(err, errlen, "%s", msg);
 	return EXIT_SOFTWARE;
 }
 
@@ -42,16 +42,17 @@ int session_target(struct dest *d, const char *target, int family, const char *i
 	return 0;
 }
 
-int session_prober(struct session *s, int family, const char *iface)
+int session_prober(struct session *s, int family, const char *iface, char *err,
+		   size_t errlen)
 {
 	struct prober *p = session_prober_of(s, family);
-	char err[256];
+	char msg[256];
 	bool perm;
 
 	if (p->l)
 		return 0;
-	if (prober_open(p, family, true, iface, &perm, err, sizeof err) < 0)
-		return session_error(err, perm);
+	if (prober_open(p, family, true, iface, &perm, msg, sizeof msg) < 0)
+		return session_error(err, errlen, msg, perm);
 	return 0;
 }
 
@@ -67,15 +68,15 @@ static ka_time realtime_offset(void)
 }
 
 int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
-		    const char *wfile)
+		    const char *wfile, char *err, size_t errlen)
 {
 	struct capture_peer *peers = calloc(n ? n : 1, sizeof *peers);
-	char *filter = NULL, err[256];
+	char *filter = NULL, msg[256];
 	bool perm;
 	int rc = 0;
 
 	if (!peers)
-		return session_error("out of memory", false);
+		return session_error(err, errlen, "out of memory", false);
 	for (unsigned i = 0; i < n; i++) {
 		uint16_t any;
 
@@ -86,13 +87,11 @@ int session_capture(struct session *s, const char *iface, const struct dest *d, 
 	filter = capture_filter(peers, n);
 	free(peers);
 	if (!filter)
-		return session_error("out of memory", false);
-	if (capture_open(&s->cap, iface, filter, wfile != NULL, &perm, err, sizeof err) < 0) {
-		rc = session_error(err, perm);
-	} else if (wfile && capture_dump_open(&s->cap, wfile, err, sizeof err) < 0) {
-		fprintf(stderr, "kaprobe: %s\n", err);
+		return session_error(err, errlen, "out of memory", false);
+	if (capture_open(&s->cap, iface, filter, wfile != NULL, &perm, msg, sizeof msg) < 0)
+		rc = session_error(err, errlen, msg, perm);
+	else if (wfile && capture_dump_open(&s->cap, wfile, err, errlen) < 0)
 		rc = EXIT_CANTCREAT;
-	}
 	free(filter);
 	s->real_off = realtime_offset();
 	return rc;
@@ -112,27 +111,19 @@ int session_signals(bool quit)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-int session_check_user(const char *user)
+int session_check_user(const char *user, char *err, size_t errlen)
 {
-	char err[256];
-
-	if (priv_check_user(user, err, sizeof err) != PRIV_OK) {
-		fprintf(stderr, "kaprobe: %s\n", err);
-		return EXIT_USAGE;
-	}
-	return 0;
+	return priv_check_user(user, err, errlen) == PRIV_OK ? 0 : EXIT_USAGE;
 }
 
-int session_drop(const char *user)
+int session_drop(const char *user, char *err, size_t errlen)
 {
-	char err[256];
-
 	signal(SIGPIPE, SIG_IGN);
-	switch (priv_drop(user, err, sizeof err)) {
+	switch (priv_drop(user, err, errlen)) {
 	case PRIV_OK: return 0;
-	case PRIV_NO_USER: fprintf(stderr, "kaprobe: %s\n", err); return EXIT_USAGE;
-	case PRIV_DENIED: fprintf(stderr, "kaprobe: %s\n", err); return EXIT_NOPERM;
-	default: return session_error(err, false);
+	case PRIV_NO_USER: return EXIT_USAGE;
+	case PRIV_DENIED: return EXIT_NOPERM;
+	default: return EXIT_SOFTWARE;
 	}
 }
 

@@ -2,8 +2,8 @@
  *
  * The engine begins with these: resolve the target and the route to it,
  * open the privileged handles (raw socket, capture), then give privilege
- * up.  Each step prints its own one-line error and returns the
- * exit status for it, so the commands only chain them.  Privileged handles
+ * up.  Each step returns the exit status for what went wrong, with the
+ * reason as one line in the caller's err, so the engine only chains them.  Privileged handles
  * come before any packet leaves: a user without CAP_NET_RAW learns so
  * before anything is sent.
  */
@@ -42,8 +42,9 @@ int session_target(struct dest *d, const char *target, int family, const char *i
 		   char *err, size_t errlen);
 
 /* The raw socket for a family.  Opens it the first time; returns 0, or 77
- * without CAP_NET_RAW, 70 else (the line printed). */
-int session_prober(struct session *s, int family, const char *iface);
+ * without CAP_NET_RAW, 70 else. */
+int session_prober(struct session *s, int family, const char *iface, char *err,
+		   size_t errlen);
 static inline struct prober *session_prober_of(struct session *s, int family)
 {
 	return &s->pr[family == AF_INET6];
@@ -51,9 +52,9 @@ static inline struct prober *session_prober_of(struct session *s, int family)
 
 /* Open the capture on iface of every flow to the n destinations and the
  * ICMP errors about them, and the -w file when wfile is set.  Returns 0,
- * 77, 73 or 70 (the line printed). */
+ * 77, 73 or 70. */
 int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
-		    const char *wfile);
+		    const char *wfile, char *err, size_t errlen);
 
 /* A packet's capture timestamp (CLOCK_REALTIME) on the event loop's
  * clock (CLOCK_MONOTONIC). */
@@ -67,15 +68,16 @@ static inline ka_time session_time(const struct session *s, const struct timeval
 int session_signals(bool quit);
 
 /* -Z's user exists (or none was given).  Returns 0 or 64. */
-int session_check_user(const char *user);
+int session_check_user(const char *user, char *err, size_t errlen);
 
 /* Ignore SIGPIPE (a closed stdout ends a run quietly) and give privilege
  * up (privdrop.h).  Returns 0, 64 (no such user), 77 or 70. */
-int session_drop(const char *user);
+int session_drop(const char *user, char *err, size_t errlen);
 
-/* Print "kaprobe: msg", naming CAP_NET_RAW and how to grant it when the
- * failure was a missing privilege; returns 77 then, else 70. */
-int session_error(const char *msg, bool perm);
+/* msg into err, naming CAP_NET_RAW and how to grant it when the failure
+ * was a missing privilege; returns 77 then, else 70.  msg must not be
+ * err. */
+int session_error(char *err, size_t errlen, const char *msg, bool perm);
 
 void session_close(struct session *s);
 

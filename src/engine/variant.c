@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "net/conn.h"
+#include "tcp/probespec.h"
+
 static const uint8_t garbage;
 
 /* RFC 1122 4.2.3.6: one octet of garbage, as some stacks send. */

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "engine/engine.h"
+#include "engine/shape.h"
 
 struct variant {
 	const char *name;

@@ -87,9 +87,34 @@ static void test_loop_runs_timers(void)
 	evloop_free(&loop);
 }
 
+/* A loop stopped before it runs (a planner's failure while it set up)
+ * returns at once; evloop_restart lets the next phase run. */
+static void test_stopped_loop(void)
+{
+	struct evloop loop;
+
+	CU_ASSERT_EQUAL_FATAL(evloop_init(&loop), 0);
+	nfired = 0;
+	for (int i = 0; i < 3; i++) {
+		timers[i] = (struct ev_timer){ .fn = on_fire };
+		evloop_arm(&loop, &timers[i], ev_now() + 1000);
+	}
+	evloop_stop(&loop);
+	CU_ASSERT_TRUE(evloop_stopped(&loop));
+	CU_ASSERT_EQUAL(evloop_run(&loop), 0);
+	CU_ASSERT_EQUAL(nfired, 0);
+	evloop_restart(&loop);
+	CU_ASSERT_FALSE(evloop_stopped(&loop));
+	CU_ASSERT_EQUAL(evloop_run(&loop), 0);
+	CU_ASSERT_EQUAL(nfired, 3);
+	CU_ASSERT_TRUE(evloop_stopped(&loop));
+	evloop_free(&loop);
+}
+
 void suite_evloop(void)
 {
 	UNIT_SUITE("evloop",
 		   UNIT_TEST(test_heap_order),
-		   UNIT_TEST(test_loop_runs_timers));
+		   UNIT_TEST(test_loop_runs_timers),
+		   UNIT_TEST(test_stopped_loop));
 }

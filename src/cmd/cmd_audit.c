@@ -1,0 +1,138 @@
+/* cmd_audit.c - `kaprobe audit [options] HOST:PORT`: its options, defaults
+ * and help (the run is audit.c's). */
+#include <stdio.h>
+#include <sys/socket.h>
+
+#include "cmd/audit.h"
+#include "cmd/command.h"
+#include "report/report.h"
+#include "util/parse.h"
+
+#define MIN_MAX_IDLE_US 1000000LL
+#define MIN_CONNS 6             /* the variant phase alone needs 6 at once */
+#define MAX_CONNS 64
+#define MAX_RATE 1000
+
+static const struct audit_opts defaults = {
+	.family = AF_UNSPEC,
+	.max_idle = RFC5382_IDLE_US,
+	.resolution = DEFAULT_RESOLUTION_US,
+	.max_conns = 32,
+	.rate = 50,
+	.connect_timeout = DEFAULT_CONNECT_TIMEOUT_US,
+};
+
+static const struct option longopts[] = {
+	CMD_OUTPUT_OPTIONS,
+	{ "intvl", required_argument, NULL, OPT_INTVL },
+	{ "max-idle", required_argument, NULL, OPT_MAX_IDLE },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "resolution", required_argument, NULL, OPT_RESOLUTION },
+	CMD_PATH_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct cmd_usage usage[] = {
+	{ "[options] HOST:PORT", "what the path does to keep-alive" },
+	{ NULL, NULL },
+};
+
+static void help(FILE *f)
+{
+	const struct audit_opts *d = &defaults;
+
+	fprintf(f, "\n"
+"How the path's peer and middleboxes treat keep-alive probes and how long they\n"
+"keep an idle flow, on real connections: six probe kinds (zero-length,\n"
+"one-byte, no-timestamp, stale-timestamp, pure-ack, far-seq) and who answers\n"
+"each (a TTL unlike the SYN-ACK's is a middlebox); the idle timeout, by\n"
+"bisection over parallel connections each probed once; whether probing every\n"
+"--intvl keeps a flow past it; and tcp_keepalive_* advice.  Needs CAP_NET_RAW.\n"
+"\n"
+"Options:\n"
+"  --max-idle DURATION    longest idle tried (default %s%s)\n"
+"  --resolution DURATION  stop when the bracket is this narrow (default %s)\n"
+"  --intvl DURATION       refresh interval (default: half the longest idle\n"
+"                         still answered)\n"
+"  --max-conns N          connections open at once, %d-%d (default %u)\n"
+"  --rate N               probes per second at most (default %u)\n",
+		help_dur(d->max_idle).s, d->max_idle == RFC5382_IDLE_US ? ", RFC 5382" : "",
+		help_dur(d->resolution).s, MIN_CONNS, MAX_CONNS, d->max_conns, d->rate);
+	fputs(
+"  --report FILE.html     also write the audit as a self-contained HTML page\n"
+"  --json, -q, -i IF, -Z USER, -4, -6, --connect-timeout DURATION\n"
+"                         as for kaprobe HOST:PORT (see kaprobe --help)\n"
+"  -h, --help             this text;  -V, --version  the version\n"
+"  DURATION is 500ms, 30s, 1.5s, 2m, 2h4m, 1m15s or a bare number of seconds.\n"
+"\n"
+"Exit status: 0 the standard probes (zero-length, one-byte) got the peer's\n"
+"answer and the path keeps idle flows as RFC 5382 asks (or was not tested\n"
+"that long), 1 it does not (or was inconsistent), 3 could not connect or the\n"
+"server took too few connections, 4 interrupted, 64 usage error, 70 internal\n"
+"error, 73/74 the --report file cannot be created / written, 77 missing\n"
+"privilege (CAP_NET_RAW).\n", f);
+}
+
+/* One of the audit's own options into o: 0, 1 when it is none, or -1 with
+ * the message in err. */
+static int own_opt(int c, void *opts, char *err, size_t errlen)
+{
+	struct audit_opts *o = opts;
+	const struct conn_opts co = { &o->iface, &o->user, &o->family, &o->connect_timeout };
+	long n;
+	int rc = 0;
+
+	switch (c) {
+	case OPT_MAX_IDLE:
+		return parse_duration(optarg, MIN_MAX_IDLE_US, MAX_MAX_IDLE_US, &o->max_idle,
+				      err, errlen);
+	case OPT_RESOLUTION:
+		return parse_duration(optarg, MIN_RESOLUTION_US, MAX_RESOLUTION_US,
+				      &o->resolution, err, errlen);
+	case OPT_MAX_CONNS:
+		rc = parse_count(optarg, MIN_CONNS, MAX_CONNS, &n, err, errlen);
+		o->max_conns = (unsigned)n;
+		return rc;
+	case OPT_RATE:
+		rc = parse_count(optarg, 1, MAX_RATE, &n, err, errlen);
+		o->rate = (unsigned)n;
+		return rc;
+	}
+	return cmd_conn_opt(c, &co, &rc, err, errlen) ? rc : 1;
+}
+
+static int run(int argc, char **argv)
+{
+	struct audit_opts o = defaults;
+	struct common cm = { 0 };
+	struct report_meta rm = { .kind = REPORT_AUDIT, .argc = argc, .argv = argv };
+	int rc;
+
+	if ((rc = cmd_parse(argc, argv, &cm, own_opt, &o)) != 0)
+		return rc;
+	if ((rc = cmd_operand(argc, argv, &o.target)) != 0)
+		return rc;
+	/* --intvl is one of the shared options: for the audit it is the
+	 * refresh interval. */
+	o.intvl = cm.intvl;
+	o.json = cm.json;
+	o.quiet = cm.quiet;
+	rm.path = cm.report;
+	rm.subject = o.target;
+	rm.max_idle = o.max_idle;
+	if ((rc = cmd_open_report(&rm, &o.report)) != 0)
+		return rc;
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* flushed before each sleep */
+	return cmd_close_report(o.report, audit_run(&o));
+}
+
+const struct command cmd_audit = {
+	.name = "audit",
+	.operand = "HOST:PORT",
+	.shortopts = ":i:Z:q46hV",
+	.longopts = longopts,
+	.usage = usage,
+	.help = help,
+	.run = run,
+};
