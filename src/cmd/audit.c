@@ -44,6 +44,8 @@
 #include "emit/output.h"
 #include "util/parse.h"
 #include "tcp/idlesearch.h"
+#include "tcp/middlebox.h"
+#include "tcp/profile.h"
 #include "engine/variant.h"
 
 /* Quiet time after the handshake (and any banner) before the first probe:
@@ -59,8 +61,6 @@
 #define TRIES 5
 #define MAX_TASKS 128
 #define DISCARDS_IN_ROW 3
-/* RFC 5382 REQ-5: an established flow's idle timeout is at least 2h4m. */
-#define RFC5382_US (7440LL * 1000000)
 
 /* ---- state -------------------------------------------------------------------- */
 
@@ -513,8 +513,9 @@ static int phase_idle_timeout(struct audit *a, int *rfc_out)
 		a->dead = a->idles.dead;
 	} while (!over);
 	a->inconsistent = a->idles.inconsistent;
-	rfc = a->inconsistent ? -1 : a->alive >= RFC5382_US ? 1
-	      : a->dead && a->dead < RFC5382_US ? 0 : a->opt->max_idle >= RFC5382_US ? 1 : -1;
+	rfc = a->inconsistent ? -1 : a->alive >= RFC5382_IDLE_US ? 1
+	      : a->dead && a->dead < RFC5382_IDLE_US ? 0
+	      : a->opt->max_idle >= RFC5382_IDLE_US ? 1 : -1;
 	report_idle(a, rfc);
 	*rfc_out = rfc;
 	return 0;
@@ -549,7 +550,8 @@ static int phase_refresh(struct audit *a)
  * defaults otherwise, which RFC 5382 paths keep. */
 static void advise(struct audit *a)
 {
-	long time_s = 7200, intvl_s = 75, probes = 9;
+	long time_s = LINUX_KEEPALIVE_TIME_S, intvl_s = LINUX_KEEPALIVE_INTVL_S;
+	long probes = LINUX_KEEPALIVE_PROBES;
 
 	if (a->dead && !a->alive) {
 		out_advice(&a->out, ev_now(), time_s, intvl_s, probes,
@@ -561,7 +563,8 @@ static void advise(struct audit *a)
 		long alive = (long)(a->alive / 1000000);
 
 		time_s = alive / 2 > 0 ? alive / 2 : 1;
-		intvl_s = alive / 3 > 0 ? (alive / 3 < 75 ? alive / 3 : 75) : 1;
+		intvl_s = alive / 3 > 0 ? (alive / 3 < LINUX_KEEPALIVE_INTVL_S ? alive / 3
+					   : LINUX_KEEPALIVE_INTVL_S) : 1;
 	}
 	out_advice(&a->out, ev_now(), time_s, intvl_s, probes, NULL);
 }

@@ -18,6 +18,7 @@
 #include "cmd/help.h"
 #include "cmd/live.h"
 #include "util/parse.h"
+#include "tcp/middlebox.h"
 #include "tcp/profile.h"
 #include "report/report.h"
 #include "cmd/replay.h"
@@ -37,8 +38,6 @@
 /* A zero-length probe is out of window: Linux answers it at most once per
  * net.ipv4.tcp_invalid_ratelimit (500 ms) per socket. */
 #define RATELIMIT_US 500000
-/* RFC 5382 REQ-5: a NAT keeps an established flow idle at least 2h4m. */
-#define RFC5382_IDLE_US (7440LL * 1000000)
 
 enum {
 	OPT_IDLE = 256, OPT_INTVL, OPT_PROBES, OPT_PROFILE, OPT_JSON,
@@ -539,7 +538,9 @@ static int replay_main(int argc, char **argv)
 {
 	/* Linux's defaults for what --probes alone leaves unset. */
 	struct replay_opts o = {
-		.cfg = { .idle = 7200LL * 1000000, .intvl = 75LL * 1000000, .probes = 9 },
+		.cfg = { .idle = LINUX_KEEPALIVE_TIME_S * 1000000LL,
+			 .intvl = LINUX_KEEPALIVE_INTVL_S * 1000000LL,
+			 .probes = LINUX_KEEPALIVE_PROBES },
 		.flow_timeout = 3LL * 3600 * 1000000,
 		.max_flows = REPLAY_DEFAULT_MAX_FLOWS,
 	};
