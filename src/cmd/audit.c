@@ -34,10 +34,8 @@
 #include "cmd/audit.h"
 
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -47,6 +45,9 @@
 #include "emit/text.h"
 #include "report/report.h"
 #include "util/parse.h"
+#include "tcp/idlesearch.h"
+#include "tcp/middlebox.h"
+#include "tcp/profile.h"
 #include "engine/variant.h"
 
 /* Quiet time after the handshake (and any banner) before the first probe:
@@ -60,13 +61,8 @@
  * handshake, inside any idle timeout of 3 s or more. */
 #define RETRY_US 600000
 #define TRIES 5
-#define FIRST_IDLE_US 600000
 #define MAX_TASKS 128
-#define MAX_MEAS 1024
-#define MAX_ROUNDS 16
 #define DISCARDS_IN_ROW 3
-/* RFC 5382 REQ-5: an established flow's idle timeout is at least 2h4m. */
-#define RFC5382_US (7440LL * 1000000)
 
 /* ---- state -------------------------------------------------------------------- */
 
@@ -89,14 +85,6 @@ struct task {
 	bool remeasure;                 /* T_IDLE: a contradicted idle, asked again */
 };
 
-/* One idle measurement, kept across rounds. */
-struct meas {
-	ka_time idle;
-	bool answered;                  /* by the peer */
-	bool superseded;                /* a dead one overruled by re-measurement */
-	struct probe_reply rep;
-};
-
 struct audit {
 	const struct audit_opts *opt;
 	struct engine e;
@@ -110,9 +98,9 @@ struct audit {
 	unsigned discarded, taken;      /* connections discarded / that proved */
 	unsigned discards_row, disc_since, ok_since;
 	unsigned answered_tries, answered_rounds;   /* for the loss rate */
-	struct meas meas[MAX_MEAS];
-	unsigned nmeas;
-	ka_time alive, dead;            /* the bracket (0: none yet) */
+	struct idlesearch idles;        /* the idle timeout's measurements */
+	struct probe_reply reply[IDLES_MAX_MEAS];   /* what each one's probes got */
+	ka_time alive, dead;            /* the search's bracket (0: none yet) */
 	unsigned round;                 /* the idle search's round, from 1 */
 	bool inconsistent, interrupted;
 	const struct variant *search;   /* the kind the search and refresh use */
@@ -246,12 +234,13 @@ static void record_reply(struct task *t, const struct eng_event *ev, enum reply_
 	memcpy(t->rep.from, ev->seg->src, 16);
 }
 
-/* The measuring round ended; for an idle task, keep the measurement. */
+/* The measuring round ended; for an idle task, tell the search. */
 static void measured(struct audit *a, struct task *t, bool alive)
 {
-	if (t->kind == T_IDLE && a->nmeas < MAX_MEAS) {
-		a->meas[a->nmeas++] = (struct meas){ .idle = t->measured, .answered = alive,
-						     .rep = t->rep };
+	int i = t->kind == T_IDLE ? idles_record(&a->idles, t->measured, alive) : -1;
+
+	if (i >= 0) {
+		a->reply[i] = t->rep;
 		emit(&a->em, &(struct event){ .kind = EV_MEASURE, .t = ev_now(), .u.measure = {
 			.idle_s = t->measured / 1e6, .r = &t->rep, .round = a->round,
 			.family = a->e.dest[0].tgt.addr.ss_family, .remeasure = t->remeasure } });
@@ -430,7 +419,7 @@ static void on_tick(struct evloop *loop, struct ev_timer *tm, ka_time now)
 	}
 	format_duration(left, l, sizeof l);
 	fprintf(stderr, "\r\033[K%s: %u open, next answer due in %s", a->phase, a->open, l);
-	if (a->nmeas) {
+	if (a->idles.nmeas) {
 		format_duration(a->alive, al, sizeof al);
 		if (a->dead)
 			format_duration(a->dead, de, sizeof de);
@@ -469,100 +458,19 @@ static int phase_variants(struct audit *a, bool *standard_ok)
 	return 0;
 }
 
-/* Measurements at this idle (within a quarter of --resolution: timers and
- * the rate limit move a probe a little): answered and standing dead ones. */
-static void votes(const struct audit *a, ka_time idle, unsigned *alive, unsigned *dead)
+/* The search's next round, a task per idle: --max-conns wide at first,
+ * then as wide as the server takes connections at once. */
+static void plan_round(struct audit *a)
 {
-	ka_time tol = a->opt->resolution / 4;
-
-	*alive = *dead = 0;
-	for (unsigned i = 0; i < a->nmeas; i++)
-		if (llabs(a->meas[i].idle - idle) <= tol && !a->meas[i].superseded)
-			(*(a->meas[i].answered ? alive : dead))++;
-}
-
-/* Fold the measurements into the bracket.  An answer proves the flow was
- * alive at that idle; a death can be a loss the retries did not cover, so
- * a death at or below a live idle is re-measured: overruled by answers
- * there, inconsistent if it dies again.  Returns the contested idle still
- * to re-measure, or 0. */
-static ka_time fold(struct audit *a)
-{
-	ka_time contested = 0;
-
-	a->alive = a->dead = 0;
-	for (unsigned i = 0; i < a->nmeas; i++)
-		if (a->meas[i].answered && a->meas[i].idle > a->alive)
-			a->alive = a->meas[i].idle;
-	for (unsigned i = 0; i < a->nmeas; i++) {
-		struct meas *m = &a->meas[i];
-		unsigned yes, no;
-
-		if (m->answered || m->superseded)
-			continue;
-		if (m->idle > a->alive) {
-			if (!a->dead || m->idle < a->dead)
-				a->dead = m->idle;
-			continue;
-		}
-		votes(a, m->idle, &yes, &no);
-		if (no >= 2)
-			a->inconsistent = true;   /* died twice, lived longer elsewhere */
-		else if (yes >= 1)
-			m->superseded = true;     /* a lone loss, answered there since */
-		else
-			contested = m->idle;
-	}
-	return contested;
-}
-
-/* The idle times a round tries: spread geometrically over the whole range
- * first, evenly across the bracket after; contradictions and an
- * unconfirmed shortest death are measured again first. */
-static void plan_round(struct audit *a, unsigned round, ka_time contested)
-{
-	unsigned n = round == 1 ? a->opt->max_conns : a->cap, yes, no;
-	ka_time lo = a->alive, hi = a->dead ? a->dead : a->opt->max_idle;
+	struct idles_ask ask[MAX_TASKS];
+	unsigned n = idles_plan(&a->idles, a->idles.round ? a->cap : a->opt->max_conns, ask);
 
 	clear_tasks(a);
-	if (contested) {
-		new_task(a, T_IDLE, a->search, contested);
-		new_task(a, T_IDLE, a->search, contested);
-		a->task[0].remeasure = a->task[1].remeasure = true;
-		return;
+	for (unsigned i = 0; i < n; i++) {
+		new_task(a, T_IDLE, a->search, ask[i].idle);
+		a->task[i].remeasure = ask[i].remeasure;
 	}
-	if (round == 1) {
-		double ratio = n > 1 ? pow((double)a->opt->max_idle / FIRST_IDLE_US, 1.0 / (n - 1)) : 1;
-
-		for (unsigned i = 0; i < n; i++)
-			new_task(a, T_IDLE, a->search, i + 1 == n ? a->opt->max_idle
-				 : (ka_time)(FIRST_IDLE_US * pow(ratio, i)));
-		return;
-	}
-	votes(a, a->dead, &yes, &no);
-	if (a->dead && no < 2)
-		new_task(a, T_IDLE, a->search, a->dead);
-	for (unsigned i = 0; i < n; i++)
-		new_task(a, T_IDLE, a->search, lo + (hi - lo) * (ka_time)(i + 1) / (ka_time)(n + 1));
-}
-
-/* Whether the search is over: nothing died up to --max-idle, or the
- * bracket is narrow enough and its death confirmed. */
-static bool search_done(const struct audit *a, ka_time contested)
-{
-	unsigned yes, no;
-
-	if (a->inconsistent)
-		return true;
-	if (contested)
-		return false;
-	if (!a->dead)
-		return true;
-	votes(a, a->dead, &yes, &no);
-	/* Dead already at the proof: nothing shorter can be measured. */
-	if (!a->alive && no >= 2 && a->dead <= SETTLE_US + a->opt->resolution / 4)
-		return true;
-	return no >= 2 && a->dead - a->alive <= a->opt->resolution;
+	a->round = a->idles.round;
 }
 
 static void report_idle(struct audit *a, int rfc)
@@ -574,16 +482,12 @@ static void report_idle(struct audit *a, int rfc)
 		.loss_pct = a->answered_tries ? 100.0 * (a->answered_tries - a->answered_rounds)
 						/ a->answered_tries : 0,
 	};
+	struct idles_finding f;
 
-	for (unsigned i = 0; i < a->nmeas; i++) {
-		const struct meas *m = &a->meas[i];
-		bool agrees = m->answered ? m->idle <= a->alive
-					  : !m->superseded && a->dead && m->idle >= a->dead;
-
-		(*(agrees ? &r.agree : &r.disagree))++;
-		if (!m->answered && !r.expired && m->idle == a->dead)
-			r.expired = &m->rep;
-	}
+	idles_finding(&a->idles, &f);
+	r.agree = f.agree;
+	r.disagree = f.disagree;
+	r.expired = f.expired >= 0 ? &a->reply[f.expired] : NULL;
 	if (!a->inconsistent) {
 		r.alive_s = a->alive ? a->alive / 1e6 : -1;
 		r.dead_s = a->dead ? a->dead / 1e6 : -1;
@@ -591,25 +495,27 @@ static void report_idle(struct audit *a, int rfc)
 	emit(&a->em, &(struct event){ .kind = EV_IDLE, .t = ev_now(), .u.idle = r });
 }
 
+/* The bracket: a flow dead at the proof is dead at SETTLE_US, the
+ * shortest idle the audit measures. */
 static int phase_idle_timeout(struct audit *a, int *rfc_out)
 {
-	ka_time contested = 0;
+	struct idles_bounds b = { SETTLE_US, a->opt->max_idle, a->opt->resolution };
+	bool over;
 	int rfc;
 
-	a->nmeas = 0;
-	for (unsigned round = 1; round <= MAX_ROUNDS; round++) {
-		a->round = round;
-		plan_round(a, round, contested);
+	idles_init(&a->idles, &b);
+	do {
+		plan_round(a);
 		if (run_tasks(a, "idle timeout") < 0)
 			return -1;
-		contested = fold(a);
-		if (search_done(a, contested))
-			break;
-	}
-	if (contested)
-		a->inconsistent = true;
-	rfc = a->inconsistent ? -1 : a->alive >= RFC5382_US ? 1
-	      : a->dead && a->dead < RFC5382_US ? 0 : a->opt->max_idle >= RFC5382_US ? 1 : -1;
+		over = idles_fold(&a->idles);
+		a->alive = a->idles.alive;
+		a->dead = a->idles.dead;
+	} while (!over);
+	a->inconsistent = a->idles.inconsistent;
+	rfc = a->inconsistent ? -1 : a->alive >= RFC5382_IDLE_US ? 1
+	      : a->dead && a->dead < RFC5382_IDLE_US ? 0
+	      : a->opt->max_idle >= RFC5382_IDLE_US ? 1 : -1;
 	report_idle(a, rfc);
 	*rfc_out = rfc;
 	return 0;
@@ -646,7 +552,8 @@ static int phase_refresh(struct audit *a)
  * defaults otherwise, which RFC 5382 paths keep. */
 static void advise(struct audit *a)
 {
-	long time_s = 7200, intvl_s = 75, probes = 9;
+	long time_s = LINUX_KEEPALIVE_TIME_S, intvl_s = LINUX_KEEPALIVE_INTVL_S;
+	long probes = LINUX_KEEPALIVE_PROBES;
 
 	if (a->dead && !a->alive) {
 		emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
@@ -658,7 +565,8 @@ static void advise(struct audit *a)
 		long alive = (long)(a->alive / 1000000);
 
 		time_s = alive / 2 > 0 ? alive / 2 : 1;
-		intvl_s = alive / 3 > 0 ? (alive / 3 < 75 ? alive / 3 : 75) : 1;
+		intvl_s = alive / 3 > 0 ? (alive / 3 < LINUX_KEEPALIVE_INTVL_S ? alive / 3
+					   : LINUX_KEEPALIVE_INTVL_S) : 1;
 	}
 	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(),
 				      .u.advice = { time_s, intvl_s, probes, NULL } });

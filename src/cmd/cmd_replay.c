@@ -5,6 +5,7 @@
 #include "cmd/command.h"
 #include "cmd/replay.h"
 #include "report/report.h"
+#include "tcp/profile.h"
 #include "util/parse.h"
 
 #define MIN_FLOW_TIMEOUT_US 1000000LL
@@ -15,7 +16,8 @@
 
 /* Linux's defaults for what --probes alone leaves unset. */
 static const struct replay_opts defaults = {
-	.cfg = { .idle = 7200LL * 1000000, .intvl = 75LL * 1000000, .probes = 9 },
+	.cfg = { .idle = LINUX_KEEPALIVE_TIME_S * 1000000LL,
+		 .intvl = LINUX_KEEPALIVE_INTVL_S * 1000000LL, .probes = LINUX_KEEPALIVE_PROBES },
 	.flow_timeout = 3LL * 3600 * 1000000,
 	.max_flows = REPLAY_DEFAULT_MAX_FLOWS,
 };

@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "tcp/keepalive.h"
+#include "tcp/middlebox.h"
 
 /* Linux's own limits for the per-socket values (TCP_KEEPIDLE and
  * TCP_KEEPINTVL 1..32767 s, TCP_KEEPCNT 1..127); kaprobe also allows
@@ -25,8 +26,6 @@
 #define MIN_TIME_US 1000LL
 #define MAX_TIME_US (32767LL * 1000000)
 #define MAX_PROBES 127
-/* RFC 5382 REQ-5: a NAT keeps an established flow idle at least 2h4m. */
-#define RFC5382_IDLE_US (7440LL * 1000000)
 /* What the commands that open connections share: --connect-timeout's
  * default; and the audit's and the trace's idle search: --max-idle at
  * most, --resolution's range and default. */

@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "cmd/trace.h"
 #include "emit/text.h"
+#include "tcp/idlesearch.h"
 #include "engine/variant.h"
 
 #define SETTLE_US 300000       /* after the handshake, as the audit waits */
@@ -18,7 +19,6 @@
 #define NEVER_US (1000LL * 24 * 3600 * 1000000)
 #define NEVER_PROBES 60000
 #define TMO_CONNS 6            /* questions asked at once, per round */
-#define TMO_MAX_ROUNDS 8
 
 enum phase { P_FATE, P_HOPS, P_LAST, P_DONE };
 
@@ -73,7 +73,9 @@ struct trace {
 	unsigned peer_ttl;         /* the TTL the peer answered at, 0: none */
 	/* The timeout phase. */
 	unsigned tmo_hop;          /* the hop measured */
-	struct tmo_task task[TMO_CONNS];
+	struct idlesearch idles;   /* its search */
+	struct probe_reply tmo_expired[IDLES_MAX_MEAS];   /* each dead measurement's */
+	struct tmo_task task[TMO_CONNS + 1];   /* a round's, its confirmation included */
 	unsigned ntasks, open_tasks;
 	ka_time meas_next;         /* the next free slot for a measuring probe */
 };

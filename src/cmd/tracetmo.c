@@ -20,11 +20,11 @@
  * it was alive, so an answered retry still says alive at D).  A dead flow's
  * connection then sends one probe at full TTL: what it gets (nothing, an RST
  * or an ICMP error, and from whom) is reported as the expired flow's reply.
- * Rounds narrow the bracket between the longest idle answered and the
- * shortest not, geometric up to --max-idle first, until it is narrower
- * than --resolution.
+ * Which idles each round asks, and when the hop's bracket is found, is the
+ * audit's search (tcp/idlesearch.h): a ladder up to --max-idle, then the
+ * bracket narrowed to --resolution, its death confirmed and contradictions
+ * measured again.
  */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,7 +32,6 @@
 #include "cmd/tracetmo.h"
 
 #define REFRESH_US 1000000
-#define FIRST_IDLE_US 1000000
 
 static void task_done(struct trace *t, struct tmo_task *k)
 {
@@ -194,8 +193,8 @@ static void on_open_timer(struct evloop *loop, struct ev_timer *tm, ka_time now)
 		engine_fail(&t->e, EXIT_NOCONNECT, "%s", t->e.err);
 }
 
-/* Ask these idles of the hop, TMO_CONNS at most, and wait for the answers. */
-static int run_round(struct trace *t, const ka_time *idle, unsigned n)
+/* Ask these idles of the hop, and wait for the answers. */
+static int run_round(struct trace *t, const struct idles_ask *ask, unsigned n)
 {
 	ka_time now = ev_now();
 
@@ -203,7 +202,7 @@ static int run_round(struct trace *t, const ka_time *idle, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		struct tmo_task *k = &t->task[i];
 
-		*k = (struct tmo_task){ .t = t, .idle = idle[i], .timer.fn = on_open_timer,
+		*k = (struct tmo_task){ .t = t, .idle = ask[i].idle, .timer.fn = on_open_timer,
 					.refresh.fn = on_refresh };
 		arm(t, &k->timer, now + (ka_time)i * (HOP_GAP_US + HOP_GAP_US / 10));
 	}
@@ -222,77 +221,46 @@ static int run_round(struct trace *t, const ka_time *idle, unsigned n)
 
 /* ---- one hop ---------------------------------------------------------------------------- */
 
-/* Fold a round's answers into the hop's finding: the longest idle answered,
- * the shortest dead above it, deaths at or below it (a lost answer the
- * retries did not cover) counted as disagreeing. */
-static void fold(struct trace *t, struct tr_timeout *r)
+/* Tell the search a round's answers; a connection that could not measure
+ * is discarded. */
+static void record(struct trace *t, struct tr_timeout *r)
 {
 	for (unsigned i = 0; i < t->ntasks; i++) {
 		const struct tmo_task *k = &t->task[i];
+		int m;
 
 		if (!k->counted) {
 			r->discarded++;
 			continue;
 		}
-		r->measurements++;
-		if (k->alive && k->measured > r->alive)
-			r->alive = k->measured;
+		m = idles_record(&t->idles, k->measured, k->alive);
+		if (m >= 0)
+			t->tmo_expired[m] = k->expired;
 	}
-	for (unsigned i = 0; i < t->ntasks; i++) {
-		const struct tmo_task *k = &t->task[i];
-
-		if (!k->counted || k->alive)
-			continue;
-		if (k->measured <= r->alive) {
-			r->disagree++;
-		} else if (!r->dead || k->measured < r->dead) {
-			r->dead = k->measured;
-			r->expired = k->expired;
-		}
-	}
-	if (r->dead && r->dead <= r->alive)
-		r->dead = 0;   /* overruled by a longer idle answered since */
 }
 
-/* The idles a round asks: geometric up to --max-idle first, then evenly
- * across the bracket. */
-static unsigned plan(const struct trace *t, const struct tr_timeout *r, unsigned round,
-		     ka_time *idle)
-{
-	ka_time lo = r->alive, hi = r->dead ? r->dead : t->opt->max_idle;
-
-	if (round == 1) {
-		double ratio = pow((double)t->opt->max_idle / FIRST_IDLE_US, 1.0 / (TMO_CONNS - 1));
-
-		for (unsigned i = 0; i < TMO_CONNS; i++)
-			idle[i] = i + 1 == TMO_CONNS ? t->opt->max_idle
-				  : (ka_time)(FIRST_IDLE_US * pow(ratio, i));
-		return TMO_CONNS;
-	}
-	for (unsigned i = 0; i < TMO_CONNS; i++)
-		idle[i] = lo + (hi - lo) * (ka_time)(i + 1) / (TMO_CONNS + 1);
-	return TMO_CONNS;
-}
-
+/* The hop's bracket.  Contradictions that re-measurement could not clear
+ * leave it as folded, and counted in disagree. */
 static int measure_hop(struct trace *t, unsigned hop, struct tr_timeout *r)
 {
-	ka_time idle[TMO_CONNS];
+	struct idles_bounds b = { SETTLE_US, t->opt->max_idle, t->opt->resolution };
+	struct idles_ask ask[TMO_CONNS + 1];
+	struct idles_finding f;
 
 	t->tmo_hop = hop;
-	for (unsigned round = 1; round <= TMO_MAX_ROUNDS; round++) {
-		unsigned n = plan(t, r, round, idle);
-		unsigned before = r->measurements;
-
-		if (run_round(t, idle, n) < 0)
+	idles_init(&t->idles, &b);
+	do {
+		if (run_round(t, ask, idles_plan(&t->idles, TMO_CONNS, ask)) < 0)
 			return -1;
-		fold(t, r);
-		if (r->measurements == before)
-			break;   /* no connection could measure: give up on the hop */
-		if (!r->dead && r->alive >= t->opt->max_idle - t->opt->resolution)
-			break;   /* kept idle flows as long as asked */
-		if (r->dead && r->dead - r->alive <= t->opt->resolution)
-			break;
-	}
+		record(t, r);
+	} while (!idles_fold(&t->idles));
+	idles_finding(&t->idles, &f);
+	r->alive = f.alive;
+	r->dead = f.dead;
+	r->measurements = f.agree + f.disagree;
+	r->disagree = f.disagree;
+	if (f.expired >= 0)
+		r->expired = t->tmo_expired[f.expired];
 	return 0;
 }
 

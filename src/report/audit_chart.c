@@ -17,12 +17,12 @@
 #include "report/refline.h"
 #include "report/svg.h"
 #include "net/target.h"
+#include "tcp/middlebox.h"
 
 #define W 1200
 #define X0 84.0
 #define X1 1172.0
 #define LANE 26.0
-#define RFC5382_S 7440.0
 #define TICK_PX 70.0
 
 const char audit_chart_style[] =
@@ -264,7 +264,7 @@ void audit_chart(struct page *p, const struct audit_model *a)
 	double hi = a->max_idle / 1e6, alive = a->idle.alive_s, dead = a->idle.dead_s;
 	struct axis ax;
 
-	axis_log(&ax, 0.1, hi > RFC5382_S ? hi : RFC5382_S, X0, X1);
+	axis_log(&ax, 0.1, hi > RFC5382_IDLE_S ? hi : RFC5382_IDLE_S, X0, X1);
 	chart(p, a, &ax, false);
 	legend(p);
 	/* The search closes in on a bracket a few pixels wide on the log

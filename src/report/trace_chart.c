@@ -18,6 +18,7 @@
 #include "report/refline.h"
 #include "report/svg.h"
 #include "net/target.h"
+#include "tcp/middlebox.h"
 
 #define W 1200
 #define X0 84.0
@@ -25,7 +26,6 @@
 #define TOP REFLINE_ROOM       /* under the reference lines' labels */
 #define LANE 40.0
 #define BAR 14.0
-#define RFC5382_S 7440.0
 #define TICK_PX 70.0
 #define MIN_PX 2.0             /* a bracket narrower than this is drawn this wide */
 #define CLOSE_MIN_PX 12.0      /* a close-up must draw every bracket this wide */
@@ -188,7 +188,7 @@ void trace_chart(struct page *p, const struct trace_model *m)
 	struct axis ax;
 	char label[96];
 
-	axis_log(&ax, 0.1, max_s > RFC5382_S ? max_s : RFC5382_S, X0, X1);
+	axis_log(&ax, 0.1, max_s > RFC5382_IDLE_S ? max_s : RFC5382_IDLE_S, X0, X1);
 	snprintf(label, sizeof label, "Idle timeouts of %u hops on one time axis", m->ntmo);
 	svg_begin(p, "timeout-chart", W, (int)(y1 + 40), label);
 	max_idle(p, &ax, max_s, TOP, y1);

@@ -16,7 +16,7 @@ static const struct middlebox builtin[] = {
 	{ "gcp-nat", 1200 * S },       /* GCP Cloud NAT, TCP established */
 	{ "ipvs", 900 * S },           /* Linux IPVS (kube-proxy IPVS, Docker Swarm) */
 	{ "conntrack", 432000 * S },   /* nf_conntrack_tcp_timeout_established */
-	{ "rfc5382", 7440 * S },       /* RFC 5382 REQ-5: at least 2 h 4 min */
+	{ "rfc5382", RFC5382_IDLE_US },
 };
 
 const struct middlebox *middlebox_builtins(size_t *n)

@@ -10,6 +10,10 @@
 
 #include "util/ktime.h"
 
+/* RFC 5382 REQ-5: a NAT keeps an established flow idle at least 2h4m. */
+#define RFC5382_IDLE_S 7440
+#define RFC5382_IDLE_US ((ka_time)RFC5382_IDLE_S * 1000000)
+
 struct middlebox {
 	char name[24];     /* a built-in name, or the duration as given */
 	ka_time timeout;   /* drops a flow idle longer than this */

@@ -15,9 +15,8 @@ static const struct profile {
 	const char *name;
 	struct ka_config cfg;
 } profiles[] = {
-	/* Linux: sysctl defaults net.ipv4.tcp_keepalive_time/intvl/probes
-	 * (include/net/tcp.h TCP_KEEPALIVE_TIME/INTVL/PROBES). */
-	{ "linux", { 7200 * SEC, 75 * SEC, 9, 0 } },
+	{ "linux", { LINUX_KEEPALIVE_TIME_S * SEC, LINUX_KEEPALIVE_INTVL_S * SEC,
+		     LINUX_KEEPALIVE_PROBES, 0 } },
 	/* FreeBSD: net.inet.tcp.keepidle/keepintvl, TCPTV_KEEPCNT
 	 * (sys/netinet/tcp_timer.h). */
 	{ "freebsd", { 7200 * SEC, 75 * SEC, 8, 0 } },

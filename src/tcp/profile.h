@@ -13,6 +13,12 @@
 
 #include "tcp/keepalive.h"
 
+/* Linux's defaults, net.ipv4.tcp_keepalive_time/intvl/probes
+ * (include/net/tcp.h TCP_KEEPALIVE_TIME/INTVL/PROBES). */
+#define LINUX_KEEPALIVE_TIME_S 7200
+#define LINUX_KEEPALIVE_INTVL_S 75
+#define LINUX_KEEPALIVE_PROBES 9
+
 /* Fill cfg with the named profile.  Returns 0, or -1 with err. */
 int profile_apply(const char *name, struct ka_config *cfg, char *err, size_t errlen);
 
