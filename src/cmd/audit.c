@@ -21,9 +21,9 @@
  *   SYN-ACK again (a server whose accept queue is full drops our last ACK
  *   and does).  One that fails is discarded, not a finding, but for a
  *   probe unanswered right after settling: that is a flow dead after
- *   SETTLE_US, the shortest idle the audit can measure.
+ *   ENG_SETTLE_US, the shortest idle the audit can measure.
  * - Every probe is a keep-alive round of the engine's machine: a lost
- *   answer is retried TRIES - 1 times, RETRY_US apart, inside the idle
+ *   answer is retried TRIES - 1 times, ENG_PROBE_GAP_US apart, inside the idle
  *   being measured (a probe that passed a box refreshed it, so a retry
  *   answered says the flow was alive at the first probe's idle).
  * - A dead measurement below a live one is re-measured on fresh
@@ -50,16 +50,9 @@
 #include "tcp/profile.h"
 #include "engine/variant.h"
 
-/* Quiet time after the handshake (and any banner) before the first probe:
- * the peer's delayed ACKs and window updates are over by then.  A server
- * that did not take our ACK resends its SYN-ACK after TCP_TIMEOUT_INIT
- * (1 s); that is watched for until the connection's task is done. */
-#define SETTLE_US 300000
-/* Above net.ipv4.tcp_invalid_ratelimit (500 ms): a Linux peer answers a
- * zero-length probe at most that often, so a faster retry looks lost.
- * TRIES probes then span 2.4 s: a variant is done within 2.7 s of its
- * handshake, inside any idle timeout of 3 s or more. */
-#define RETRY_US 600000
+/* Retries go ENG_PROBE_GAP_US apart, so TRIES probes span 2.4 s: a
+ * variant is done within 2.7 s of its handshake, inside any idle timeout
+ * of 3 s or more. */
 #define TRIES 5
 #define MAX_TASKS 128
 #define DISCARDS_IN_ROW 3
@@ -117,7 +110,7 @@ struct audit {
 
 static struct ka_config proof_cfg(void)
 {
-	return (struct ka_config){ .idle = SETTLE_US, .intvl = RETRY_US, .probes = TRIES };
+	return (struct ka_config){ .idle = ENG_SETTLE_US, .intvl = ENG_PROBE_GAP_US, .probes = TRIES };
 }
 
 static void start_tasks(struct audit *a);
@@ -253,7 +246,7 @@ static void measured(struct audit *a, struct task *t, bool alive)
 /* The proof round was answered: from now on the connection measures. */
 static void prove(struct audit *a, struct task *t, ka_time now)
 {
-	struct ka_config cfg = { .idle = t->idle, .intvl = RETRY_US, .probes = TRIES };
+	struct ka_config cfg = { .idle = t->idle, .intvl = ENG_PROBE_GAP_US, .probes = TRIES };
 
 	t->proven = true;
 	a->taken++;
@@ -495,11 +488,11 @@ static void report_idle(struct audit *a, int rfc)
 	emit(&a->em, &(struct event){ .kind = EV_IDLE, .t = ev_now(), .u.idle = r });
 }
 
-/* The bracket: a flow dead at the proof is dead at SETTLE_US, the
+/* The bracket: a flow dead at the proof is dead at ENG_SETTLE_US, the
  * shortest idle the audit measures. */
 static int phase_idle_timeout(struct audit *a, int *rfc_out)
 {
-	struct idles_bounds b = { SETTLE_US, a->opt->max_idle, a->opt->resolution };
+	struct idles_bounds b = { ENG_SETTLE_US, a->opt->max_idle, a->opt->resolution };
 	bool over;
 	int rfc;
 

@@ -21,7 +21,7 @@
  * net/ipv4/icmp.c; icmpv6_xrlim_allow likewise), so probes to one TTL go
  * HOP_GAP_US apart and a silent hop is asked TRIES times before it is
  * reported silent; and a Linux peer answers an out-of-window probe at most
- * every tcp_invalid_ratelimit (500 ms), so any two probes go GAP_US apart.
+ * every tcp_invalid_ratelimit (500 ms), so any two probes go ENG_PROBE_GAP_US apart.
  * One question at a time also ties each answer to its TTL: an ICMP error
  * only says which connection it is about, not which TTL.
  */
@@ -51,7 +51,7 @@ static void pump(struct trace *t)
 
 	if (!t->ready || t->phase == P_DONE || engine_stopped(&t->e))
 		return;
-	when = max_time(when, t->last_send + GAP_US);
+	when = max_time(when, t->last_send + ENG_PROBE_GAP_US);
 	if (t->ttl_sent[t->qttl])
 		when = max_time(when, t->ttl_sent[t->qttl] + HOP_GAP_US);
 	evloop_arm(&t->e.loop, &t->tick, when);
@@ -229,7 +229,7 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	switch (ev->kind) {
 	case ENG_READY:
 		t->ready = true;
-		t->not_before = ev_now() + SETTLE_US;
+		t->not_before = ev_now() + ENG_SETTLE_US;
 		pump(t);
 		break;
 	case ENG_CONNECT_FAILED:

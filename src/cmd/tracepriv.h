@@ -10,10 +10,8 @@
 #include "tcp/idlesearch.h"
 #include "engine/variant.h"
 
-#define SETTLE_US 300000       /* after the handshake, as the audit waits */
 #define WAIT_US 1000000        /* a probe unanswered this long is silent */
 #define TRIES 3
-#define GAP_US 600000          /* tcp_invalid_ratelimit (500 ms), with room */
 #define HOP_GAP_US 1000000     /* icmp_ratelimit: one error a second */
 /* Timings the machine never reaches by itself: probes are ours to send. */
 #define NEVER_US (1000LL * 24 * 3600 * 1000000)

@@ -162,7 +162,7 @@ void trace_tmo_event(struct trace *t, struct tmo_task *k, const struct eng_event
 	switch (ev->kind) {
 	case ENG_READY:
 		k->st = TK_PROVING;
-		arm(t, &k->timer, ev_now() + SETTLE_US);
+		arm(t, &k->timer, ev_now() + ENG_SETTLE_US);
 		break;
 	case ENG_REPLY:
 		on_task_reply(t, k, ev);
@@ -243,7 +243,7 @@ static void record(struct trace *t, struct tr_timeout *r)
  * leave it as folded, and counted in disagree. */
 static int measure_hop(struct trace *t, unsigned hop, struct tr_timeout *r)
 {
-	struct idles_bounds b = { SETTLE_US, t->opt->max_idle, t->opt->resolution };
+	struct idles_bounds b = { ENG_SETTLE_US, t->opt->max_idle, t->opt->resolution };
 	struct idles_ask ask[TMO_CONNS + 1];
 	struct idles_finding f;
 

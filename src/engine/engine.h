@@ -47,6 +47,20 @@ enum eng_kind {
 	ENG_VERDICT,        /* the machine reached a verdict (c->ka.verdict) */
 };
 
+/* Quiet time after the handshake (and any banner) before the first probe
+ * of the audit and the trace: the peer's delayed ACKs and window updates
+ * are over by then.  A server that did not take our ACK resends its
+ * SYN-ACK after TCP_TIMEOUT_INIT (1 s); the audit watches for that until
+ * the connection's task is done.  It is also the shortest idle the
+ * idle-timeout search can measure. */
+#define ENG_SETTLE_US 300000
+
+/* The least gap between two probes on one connection when an answer is
+ * wanted to each: above net.ipv4.tcp_invalid_ratelimit (500 ms), since a
+ * Linux peer answers an out-of-window (zero-length) probe at most that
+ * often and a faster retry would look lost. */
+#define ENG_PROBE_GAP_US 600000
+
 /* CONNECT_FAILED's err when the kernel connected but the capture never saw
  * the handshake (the wrong interface). */
 #define ENG_ERR_UNSEEN (-1)
