@@ -38,6 +38,7 @@ struct tmo_task {
 	ka_time idle;              /* the idle asked about */
 	ka_time t0;                /* the proof's answer: every hop refreshed */
 	ka_time measured;          /* the idle the measuring probe left at */
+	ka_time slot_at;           /* slotted: when its measuring probe goes */
 	unsigned tries;
 	bool waiting, slotted;
 	bool alive, counted;       /* the answer; a measurement was made */
@@ -75,7 +76,8 @@ struct trace {
 	struct probe_reply tmo_expired[IDLES_MAX_MEAS];   /* each dead measurement's */
 	struct tmo_task task[TMO_CONNS + 1];   /* a round's, its confirmation included */
 	unsigned ntasks, open_tasks;
-	ka_time meas_next;         /* the next free slot for a measuring probe */
+	ka_time meas_last;         /* when the latest measuring probe went */
+	ka_time retry_next;        /* the next slot a retry may take */
 };
 
 static inline struct ka_config trace_never_cfg(void)

@@ -12,8 +12,9 @@
  * j still holds the flow if hop j+1 answers it (its time exceeded, or the
  * peer's ACK when hop j+1 is the peer).  Each connection answers one
  * (hop, D) question, as in the audit; TMO_CONNS of them at once, their
- * handshakes HOP_GAP_US apart so that their measuring probes, all answered
- * by hop j+1, come due apart and hop j+1's ICMP rate limit is not what is
+ * handshakes staggered (open_delay) so that their measuring probes, all
+ * answered by hop j+1, come due in stretches of its ICMP rate limit of
+ * their own (HOP_GAP_US a probe) and the rate limit is not what is
  * measured; a probe still due too soon after another waits for a free slot,
  * and D is the idle it actually left at.  A lost answer is asked again
  * TRIES - 1 times, WAIT_US apart (hop j is refreshed by the first probe if
@@ -26,12 +27,16 @@
  * measured again.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/exitcode.h"
 #include "cmd/tracetmo.h"
 
 #define REFRESH_US 1000000
+/* First measuring probes come due this far apart: a slot of hop j+1's
+ * rate limit each, with a tenth to spare. */
+#define MEAS_SPAN_US (HOP_GAP_US + HOP_GAP_US / 10)
 
 static void task_done(struct trace *t, struct tmo_task *k)
 {
@@ -59,18 +64,57 @@ static void probe(struct trace *t, struct tmo_task *k, unsigned ttl)
 	arm(t, &k->timer, ev_now() + WAIT_US);
 }
 
-/* The measuring probe, in the next free slot of hop j+1's rate limit. */
+/* Whether a connection's first measuring probe comes due within a slot of
+ * `at`: one proved and waiting out its idle, or one waiting for its slot. */
+static bool first_due_near(const struct trace *t, ka_time at)
+{
+	for (unsigned i = 0; i < t->ntasks; i++) {
+		const struct tmo_task *k = &t->task[i];
+		ka_time due = k->st == TK_IDLE ? k->t0 + k->idle
+			      : k->st == TK_MEASURING && k->slotted && k->tries == 0 ? k->slot_at : 0;
+
+		if (due && llabs(due - at) < HOP_GAP_US)
+			return true;
+	}
+	return false;
+}
+
+/* When a measuring probe may go: a first one as soon as hop j+1's rate
+ * limit allows, for it is what sets the idle measured; a retry in a slot
+ * no first probe comes due in, however late (an answer to it still says
+ * alive at the first probe's idle, which refreshed hop j if it was). */
+static ka_time meas_slot(struct trace *t, const struct tmo_task *k, ka_time now)
+{
+	ka_time at = t->meas_last + HOP_GAP_US;
+
+	if (k->tries == 0)
+		return at > now ? at : now;
+	if (at < t->retry_next)
+		at = t->retry_next;
+	if (at < now)
+		at = now;
+	while (first_due_near(t, at))
+		at += HOP_GAP_US / 10;
+	t->retry_next = at + HOP_GAP_US;
+	return at;
+}
+
+/* The measuring probe, in its slot of hop j+1's rate limit. */
 static void measure(struct trace *t, struct tmo_task *k, ka_time now)
 {
-	if (!k->slotted && now < t->meas_next) {
+	ka_time at;
+
+	/* A retry's slot was kept free of first probes that were due when it
+	 * was chosen; one proved since may have gone in it. */
+	if ((!k->slotted || now < t->meas_last + HOP_GAP_US)
+	    && (at = meas_slot(t, k, now)) > now) {
 		k->slotted = true;
-		arm(t, &k->timer, t->meas_next);
-		t->meas_next += HOP_GAP_US;
+		k->slot_at = at;
+		arm(t, &k->timer, at);
 		return;
 	}
-	if (!k->slotted)
-		t->meas_next = now + HOP_GAP_US;
 	k->slotted = false;
+	t->meas_last = now;
 	if (k->tries == 0)
 		k->measured = now - k->t0;
 	probe(t, k, t->tmo_hop + 1);
@@ -193,6 +237,28 @@ static void on_open_timer(struct evloop *loop, struct ev_timer *tm, ka_time now)
 		engine_fail(&t->e, EXIT_NOCONNECT, "%s", t->e.err);
 }
 
+/* When to open the connection that asks ask[i], from the round's start:
+ * so that each measuring probe comes due in a stretch of hop j+1's rate
+ * limit of its own.  The longest idle opens first; the others follow by
+ * how much shorter their idle is, plus MEAS_SPAN_US for each idle longer
+ * than theirs.  Opened one slot apart instead, short idles' measuring
+ * probes collide with each other and with retries, wait for slots and
+ * leave late, and a late measurement is not the idle the search asked
+ * about (retries wait for gaps: meas_slot). */
+static ka_time open_delay(const struct idles_ask *ask, unsigned n, unsigned i)
+{
+	ka_time longest = 0;
+	unsigned before = 0;
+
+	for (unsigned j = 0; j < n; j++) {
+		if (ask[j].idle > longest)
+			longest = ask[j].idle;
+		if (ask[j].idle > ask[i].idle || (ask[j].idle == ask[i].idle && j < i))
+			before++;
+	}
+	return longest - ask[i].idle + (ka_time)before * MEAS_SPAN_US;
+}
+
 /* Ask these idles of the hop, and wait for the answers. */
 static int run_round(struct trace *t, const struct idles_ask *ask, unsigned n)
 {
@@ -204,7 +270,7 @@ static int run_round(struct trace *t, const struct idles_ask *ask, unsigned n)
 
 		*k = (struct tmo_task){ .t = t, .idle = ask[i].idle, .timer.fn = on_open_timer,
 					.refresh.fn = on_refresh };
-		arm(t, &k->timer, now + (ka_time)i * (HOP_GAP_US + HOP_GAP_US / 10));
+		arm(t, &k->timer, now + open_delay(ask, n, i));
 	}
 	engine_resume(&t->e);
 	engine_run(&t->e);
