@@ -79,7 +79,9 @@ static bool first_due_near(const struct trace *t, ka_time at)
 	return false;
 }
 
-/* When a measuring probe may go: a first one as soon as hop j+1's rate
+/* When a measuring probe may go: at once when hop j+1 is the peer (its
+ * ACKs are limited per connection, tcp_invalid_ratelimit, and each
+ * question has its own); else a first one as soon as hop j+1's ICMP rate
  * limit allows, for it is what sets the idle measured; a retry in a slot
  * no first probe comes due in, however late (an answer to it still says
  * alive at the first probe's idle, which refreshed hop j if it was). */
@@ -87,6 +89,8 @@ static ka_time meas_slot(struct trace *t, const struct tmo_task *k, ka_time now)
 {
 	ka_time at = t->meas_last + HOP_GAP_US;
 
+	if (t->tmo_hop + 1 == t->peer_ttl)
+		return now;   /* the peer answers: its limit is per connection */
 	if (k->tries == 0)
 		return at > now ? at : now;
 	if (at < t->retry_next)
@@ -241,13 +245,14 @@ static void on_open_timer(struct evloop *loop, struct ev_timer *tm, ka_time now)
  * so that each measuring probe comes due in a stretch of hop j+1's rate
  * limit of its own.  The longest idle opens first; the others follow by
  * how much shorter their idle is, plus MEAS_SPAN_US for each idle longer
- * than theirs.  Opened one slot apart instead, short idles' measuring
+ * than theirs (none when hop j+1 is the peer: see meas_slot).  Opened one slot apart instead, short idles' measuring
  * probes collide with each other and with retries, wait for slots and
  * leave late, and a late measurement is not the idle the search asked
  * about (retries wait for gaps: meas_slot). */
-static ka_time open_delay(const struct idles_ask *ask, unsigned n, unsigned i)
+static ka_time open_delay(const struct trace *t, const struct idles_ask *ask, unsigned n,
+			  unsigned i)
 {
-	ka_time longest = 0;
+	ka_time longest = 0, span = t->tmo_hop + 1 == t->peer_ttl ? 0 : MEAS_SPAN_US;
 	unsigned before = 0;
 
 	for (unsigned j = 0; j < n; j++) {
@@ -256,7 +261,7 @@ static ka_time open_delay(const struct idles_ask *ask, unsigned n, unsigned i)
 		if (ask[j].idle > ask[i].idle || (ask[j].idle == ask[i].idle && j < i))
 			before++;
 	}
-	return longest - ask[i].idle + (ka_time)before * MEAS_SPAN_US;
+	return longest - ask[i].idle + (ka_time)before * span;
 }
 
 /* Ask these idles of the hop, and wait for the answers. */
@@ -270,7 +275,7 @@ static int run_round(struct trace *t, const struct idles_ask *ask, unsigned n)
 
 		*k = (struct tmo_task){ .t = t, .idle = ask[i].idle, .timer.fn = on_open_timer,
 					.refresh.fn = on_refresh };
-		arm(t, &k->timer, now + open_delay(ask, n, i));
+		arm(t, &k->timer, now + open_delay(t, ask, n, i));
 	}
 	engine_resume(&t->e);
 	engine_run(&t->e);
