@@ -2,6 +2,7 @@
  * shared options, and usage errors that name the command, the option as it
  * was typed, and, for an option or command misplaced, where it belongs. */
 #include <libnet.h>
+#include <limits.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,7 +316,10 @@ int cmd_open_report(const struct report_meta *m, struct report **rep)
 
 int cmd_close_report(struct report *rep, int rc)
 {
-	if (rep && report_close(rep, rc) < 0 && rc < EXIT_USAGE)
-		return EXIT_IOERR;
-	return rc;
+	char err[PATH_MAX + 200];
+
+	if (!rep || report_close(rep, rc, err, sizeof err) == 0)
+		return rc;
+	fprintf(stderr, "kaprobe: %s\n", err);
+	return rc < EXIT_USAGE ? EXIT_IOERR : rc;
 }

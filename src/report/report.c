@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/errmsg.h"
 #include "util/exitcode.h"
 #include "report/reportpriv.h"
 #include "util/version.h"
@@ -215,7 +216,7 @@ static int render_page(struct report *r, char **buf, size_t *n)
 	return ok ? 0 : -1;
 }
 
-int report_close(struct report *r, int status)
+int report_close(struct report *r, int status, char *err, size_t errlen)
 {
 	char *buf = NULL;
 	size_t n = 0;
@@ -231,16 +232,16 @@ int report_close(struct report *r, int status)
 		return 0;
 	}
 	if (render_page(r, &buf, &n) < 0 || write_all(r->fd, buf, n) < 0) {
-		int err = errno;
+		int e = errno;
 		const char *part = ftruncate(r->fd, 0) < 0 ? " (the file may hold part of it)" : "";
 
-		fprintf(stderr, "kaprobe: --report %s: %s: the report was not written%s\n",
-			r->meta->path, strerror(err), part);
+		errmsg(err, errlen, "--report %s: %s: the report was not written%s",
+		       r->meta->path, strerror(e), part);
 		rc = -1;
 	}
 	if (close(r->fd) < 0 && rc == 0) {
-		fprintf(stderr, "kaprobe: --report %s: %s: the report was not written\n",
-			r->meta->path, strerror(errno));
+		errmsg(err, errlen, "--report %s: %s: the report was not written",
+		       r->meta->path, strerror(errno));
 		rc = -1;
 	}
 	free(buf);

@@ -50,9 +50,9 @@ struct report;
 struct report *report_open(const struct report_meta *m, char *err, size_t errlen);
 /* Draw the page, write it and free the report; status: the run's exit
  * status, shown when the run did not end with a finding.  Returns 0, or
- * -1 after one line on stderr naming the file and why (then the file
- * holds nothing). */
-int report_close(struct report *r, int status);
+ * -1 with one line in err naming the file and why (then the file holds
+ * nothing, or says that it may hold part of the page). */
+int report_close(struct report *r, int status, char *err, size_t errlen);
 
 /* The module: attach it with the report as self (emit_attach). */
 extern const struct out_module report_module;

@@ -36,10 +36,10 @@ static struct report *open_page(void)
 static char *close_page(struct report *r)
 {
 	FILE *f;
-	char *page = NULL;
+	char *page = NULL, err[256];
 	size_t n = 0;
 
-	CU_ASSERT_FATAL(report_close(r, 0) == 0);
+	CU_ASSERT_FATAL(report_close(r, 0, err, sizeof err) == 0);
 	f = fopen(path, "r");
 	CU_ASSERT_FATAL(f != NULL);
 	CU_ASSERT_FATAL(getdelim(&page, &n, '\0', f) > 0);

@@ -75,7 +75,7 @@ static char *page_of(ka_time max_idle, feed_fn feed)
 	r = report_open(&m, err, sizeof err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	feed(r);
-	CU_ASSERT_FATAL(report_close(r, 1) == 0);
+	CU_ASSERT_FATAL(report_close(r, 1, err, sizeof err) == 0);
 	f = fopen(path, "r");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	fseek(f, 0, SEEK_END);
