@@ -84,7 +84,6 @@ struct replay {
 	bool watched;               /* stdout is a pipe or a terminal */
 	ka_time *evict_buf;         /* scratch for choosing whom to evict */
 	char flowtxt[112];          /* "prober>peer" of the event being reported */
-	bool traffic;               /* someone takes EV_TRAFFIC */
 };
 
 /* ---- flow names ---------------------------------------------------------- */
@@ -256,7 +255,7 @@ static void watch_traffic(struct replay *rp, struct rflow *r, ka_time t, bool ke
 {
 	if (rp->opt->nboxes)
 		watch_gap(rp, r, t, keepalive);
-	if (rp->traffic && !keepalive)
+	if (!keepalive && emit_wants(&rp->em, EV_TRAFFIC))
 		report_traffic(rp, r, t);
 }
 
@@ -512,7 +511,7 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32
 			keepalive = on_peer(rp, r, !dir, t, s);
 	}
 	/* One test when neither --middlebox nor --report asks for traffic. */
-	if (rp->opt->nboxes || rp->traffic)
+	if (rp->opt->nboxes || emit_wants(&rp->em, EV_TRAFFIC))
 		watch_traffic(rp, r, t, keepalive || flow_is_probe_ack(&r->fl, dir, s));
 	flow_update(&r->fl, dir, s);
 	r->last_us = t;
@@ -806,7 +805,6 @@ static void attach(struct replay *rp)
 	emit_attach(&rp->em, &text_module, &rp->text);
 	if (rp->opt->report)
 		emit_attach(&rp->em, &report_module, rp->opt->report);
-	rp->traffic = emit_wants(&rp->em, EV_TRAFFIC);
 }
 
 static void summary(struct replay *rp, ka_time t)
