@@ -70,8 +70,10 @@ LIB_SRC  := $(filter-out $(MAIN_SRC),$(SRC))
 # Highest layer first, as the linker wants them.
 LIBS     := $(foreach l,$(shell echo $(LAYERS) | tr ' ' '\n' | tac),$(BUILD)/lib/libkp_$(l).a)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%.o)
+UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%.o) $(BUILD)/unit/idlesim.o
 TOOLS    := $(patsubst tools/%.c,$(TOOLS_DIR)/%,$(wildcard tools/*.c))
+# Tools that run kaprobe's own code link its layers (and the test library).
+LINKED_TOOLS := $(TOOLS_DIR)/searchsim
 # Every test script finds the binary under test here.
 export KAPROBE := $(abspath $(BIN))
 # The steps that need root: directly as root, through sudo as a user.
@@ -99,9 +101,18 @@ endef
 $(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l))))
 
 # Test tools: always the plain build, whatever SANITIZE says.
-$(TOOLS_DIR)/%: tools/%.c
+$(filter-out $(LINKED_TOOLS),$(TOOLS)): $(TOOLS_DIR)/%: tools/%.c
 	@mkdir -p $(TOOLS_DIR)
 	$(CC) $(CPPFLAGS) $(KP_CPPFLAGS) -MF $@.d $(CFLAGS) $(KP_CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+$(TOOLS_DIR)/searchsim: tools/searchsim.c tests/lib/idlesim.c $(LIBS)
+	@mkdir -p $(TOOLS_DIR)
+	$(CC) $(CPPFLAGS) $(KP_CPPFLAGS) -Itests/lib -MF $@.d $(CFLAGS) $(KP_CFLAGS) $(LDFLAGS) \
+		-o $@ tools/searchsim.c tests/lib/idlesim.c $(LIBS) $(LDLIBS)
+
+$(BUILD)/unit/idlesim.o: tests/lib/idlesim.c
+	@mkdir -p $(@D)
+	$(COMPILE) -c -o $@ $<
 
 # The unit runner calls suite_NAME() for every tests/unit/test_NAME.c.
 $(BUILD)/unit/suites.inc: $(UNIT_SRC)
@@ -110,7 +121,7 @@ $(BUILD)/unit/suites.inc: $(UNIT_SRC)
 
 $(BUILD)/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	$(COMPILE) -Itests/unit -c -o $@ $<
+	$(COMPILE) -Itests/unit -Itests/lib -c -o $@ $<
 
 $(BUILD)/unit/main.o: tests/unit/main.c $(BUILD)/unit/suites.inc
 	@mkdir -p $(@D)

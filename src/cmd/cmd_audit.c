@@ -10,14 +10,14 @@
 
 #define MIN_MAX_IDLE_US 1000000LL
 #define MIN_CONNS 6             /* the variant phase alone needs 6 at once */
-#define MAX_CONNS 64
+#define MAX_CONNS 256
 #define MAX_RATE 1000
 
 static const struct audit_opts defaults = {
 	.family = AF_UNSPEC,
 	.max_idle = RFC5382_IDLE_US,
 	.resolution = DEFAULT_RESOLUTION_US,
-	.max_conns = 32,
+	.max_conns = DEFAULT_AUDIT_CONNS,
 	.rate = 50,
 	.connect_timeout = DEFAULT_CONNECT_TIMEOUT_US,
 };

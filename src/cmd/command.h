@@ -34,6 +34,9 @@
 #define MIN_RESOLUTION_US 10000LL
 #define MAX_RESOLUTION_US (3600LL * 1000000)
 #define DEFAULT_RESOLUTION_US 500000LL
+/* The audit's connections open at once: the idle search's ladder and the
+ * spares it answers later questions with (tcp/idlesched.h). */
+#define DEFAULT_AUDIT_CONNS 64
 
 /* One usage line: "kaprobe NAME ARGS", and what it does (the overview's
  * column). */

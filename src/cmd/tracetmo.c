@@ -314,7 +314,7 @@ static void record(struct trace *t, struct tr_timeout *r)
  * leave it as folded, and counted in disagree. */
 static int measure_hop(struct trace *t, unsigned hop, struct tr_timeout *r)
 {
-	struct idles_bounds b = { ENG_SETTLE_US, t->opt->max_idle, t->opt->resolution };
+	struct idles_bounds b = { ENG_SETTLE_US, t->opt->max_idle, t->opt->resolution, 0 };
 	struct idles_ask ask[TMO_CONNS + 1];
 	struct idles_finding f;
 

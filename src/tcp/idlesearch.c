@@ -19,11 +19,9 @@ int idles_record(struct idlesearch *s, ka_time idle, bool answered)
 	return (int)s->nmeas++;
 }
 
-/* Measurements at this idle (within a quarter of the resolution: timers and
- * the rate limit move a probe a little): answered and standing dead ones. */
-static void votes(const struct idlesearch *s, ka_time idle, unsigned *alive, unsigned *dead)
+void idles_votes(const struct idlesearch *s, ka_time idle, unsigned *alive, unsigned *dead)
 {
-	ka_time tol = s->b.resolution / 4;
+	ka_time tol = idles_tol(&s->b, idle);
 
 	*alive = *dead = 0;
 	for (unsigned i = 0; i < s->nmeas; i++)
@@ -62,9 +60,14 @@ unsigned idles_plan(struct idlesearch *s, unsigned width, struct idles_ask *ask)
 	}
 	if (s->round == 1)
 		return ladder(s, width, ask);
-	votes(s, s->dead, &yes, &no);
-	if (s->dead && no < 2)
-		ask[n++] = (struct idles_ask){ .idle = s->dead };
+	/* The shortest death is confirmed once the bracket is narrow enough:
+	 * a death is a loss far less often than it is true, so the narrowing
+	 * does not wait for it. */
+	idles_votes(s, s->dead, &yes, &no);
+	if (s->dead && no < 2 && s->dead - s->alive <= idles_res(&s->b, s->dead)) {
+		ask[n++] = (struct idles_ask){ .idle = s->dead, .confirm = true };
+		return n;
+	}
 	for (unsigned i = 0; i < width; i++)
 		ask[n++] = (struct idles_ask){
 			.idle = lo + (hi - lo) * (ka_time)(i + 1) / (ka_time)(width + 1) };
@@ -93,7 +96,7 @@ static void bracket(struct idlesearch *s)
 				s->dead = m->idle;
 			continue;
 		}
-		votes(s, m->idle, &yes, &no);
+		idles_votes(s, m->idle, &yes, &no);
 		if (no >= 2)
 			s->inconsistent = true;   /* died twice, lived longer elsewhere */
 		else if (yes >= 1)
@@ -114,12 +117,12 @@ static bool settled(const struct idlesearch *s)
 	if (s->contested)
 		return false;
 	if (!s->dead)
-		return s->alive + s->b.resolution >= s->b.longest;
-	votes(s, s->dead, &yes, &no);
+		return s->alive + idles_res(&s->b, s->b.longest) >= s->b.longest;
+	idles_votes(s, s->dead, &yes, &no);
 	/* Dead already at the shortest idle: nothing shorter can be measured. */
-	if (!s->alive && no >= 2 && s->dead <= s->b.shortest + s->b.resolution / 4)
+	if (!s->alive && no >= 2 && s->dead <= s->b.shortest + idles_tol(&s->b, s->dead))
 		return true;
-	return no >= 2 && s->dead - s->alive <= s->b.resolution;
+	return no >= 2 && s->dead - s->alive <= idles_res(&s->b, s->dead);
 }
 
 bool idles_fold(struct idlesearch *s)

@@ -55,12 +55,29 @@ struct idles_bounds {
 	ka_time shortest;     /* a death here says nothing shorter can be measured */
 	ka_time longest;      /* the longest idle asked about (--max-idle) */
 	ka_time resolution;   /* a confirmed bracket this narrow is the answer */
+	unsigned permille;    /* ... or this many thousandths of its top (0: none) */
 };
+
+/* The resolution at this idle: the bracket narrow enough to be the answer. */
+static inline ka_time idles_res(const struct idles_bounds *b, ka_time idle)
+{
+	ka_time rel = idle / 1000 * (ka_time)b->permille;
+
+	return rel > b->resolution ? rel : b->resolution;
+}
+
+/* Measurements this close to an idle count as measuring it (timers and
+ * the rate limit move a probe a little). */
+static inline ka_time idles_tol(const struct idles_bounds *b, ka_time idle)
+{
+	return idles_res(b, idle) / 4;
+}
 
 /* One idle a round asks about. */
 struct idles_ask {
 	ka_time idle;
 	bool remeasure;       /* a contested death, asked again */
+	bool confirm;         /* the shortest death, asked again to confirm it */
 };
 
 struct idles_meas {
@@ -103,5 +120,9 @@ int idles_record(struct idlesearch *s, ka_time idle, bool answered);
 bool idles_fold(struct idlesearch *s);
 
 void idles_finding(const struct idlesearch *s, struct idles_finding *f);
+
+/* Measurements at this idle (idles_tol): answered, and standing dead ones
+ * (two of those confirm a death). */
+void idles_votes(const struct idlesearch *s, ka_time idle, unsigned *alive, unsigned *dead);
 
 #endif

@@ -85,7 +85,7 @@ static void test_defaults(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	CU_ASSERT_PTR_NOT_NULL(strstr(h, "longest idle tried (default 2h4m, RFC 5382)"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(h, "connections open at once, 6-64 (default 32)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h, "connections open at once, 6-256 (default 64)"));
 	free(h);
 }
 

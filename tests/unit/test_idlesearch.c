@@ -12,7 +12,7 @@
 
 /* The audit's defaults: proof after 300 ms, --max-idle 2h4m,
  * --resolution 500 ms, --max-conns 32. */
-static const struct idles_bounds audit_bounds = { 300 * MS, 7440 * SEC, 500 * MS };
+static const struct idles_bounds audit_bounds = { 300 * MS, 7440 * SEC, 500 * MS, 0 };
 
 /* A path, as the driver sees it: the idle a measurement actually had (a
  * flow dead before the proof dies at the proof) and whether it answered.
@@ -118,7 +118,7 @@ static void test_ladder(void)
 	CU_ASSERT_EQUAL(r.nround[0], 1);
 	CU_ASSERT_EQUAL(a[0].idle, 7440 * SEC);
 	/* A longest idle below the first rung: that idle only. */
-	drive(&(struct idles_bounds){ 300 * MS, 500 * MS, 10 * MS }, 6,
+	drive(&(struct idles_bounds){ 300 * MS, 500 * MS, 10 * MS, 0 }, 6,
 	      (struct path){ 0 }, &r);
 	CU_ASSERT_EQUAL(r.nround[0], 1);
 	CU_ASSERT_EQUAL(a[0].idle, 500 * MS);
@@ -135,14 +135,18 @@ static void test_sharp(void)
 	CU_ASSERT_EQUAL(r.f.disagree, 0);
 	CU_ASSERT_EQUAL(r.remeasured, 0);
 	CU_ASSERT(r.rounds <= 4);
-	/* After round 1, the shortest death is asked again, first. */
-	CU_ASSERT_EQUAL(r.nround[1], 33);
-	drive(&(struct idles_bounds){ 300 * MS, 10 * SEC, 500 * MS }, 6,
+	/* After round 1, the bracket is narrowed; the shortest death is
+	 * asked again once the bracket is narrow, and alone. */
+	CU_ASSERT_EQUAL(r.nround[1], 32);
+	CU_ASSERT(!r.round[1][0].confirm);
+	CU_ASSERT_EQUAL(r.nround[r.rounds - 1], 1);
+	CU_ASSERT(r.round[r.rounds - 1][0].confirm);
+	drive(&(struct idles_bounds){ 300 * MS, 10 * SEC, 500 * MS, 0 }, 6,
 	      (struct path){ .forget = 6 * SEC }, &r);
 	bracket_is(&r, 6 * SEC, 500 * MS);
 	CU_ASSERT(r.rounds <= 5);
 	/* A finer resolution takes longer, and gets it. */
-	drive(&(struct idles_bounds){ 300 * MS, 7440 * SEC, 10 * MS }, 32,
+	drive(&(struct idles_bounds){ 300 * MS, 7440 * SEC, 10 * MS, 0 }, 32,
 	      (struct path){ .forget = 350 * SEC }, &r);
 	bracket_is(&r, 350 * SEC, 10 * MS);
 	/* Each measurement a little late: the bracket is in the idles measured. */
@@ -182,7 +186,7 @@ static void test_none_answered(void)
 	CU_ASSERT_EQUAL(r.f.agree, 32);
 	CU_ASSERT(!r.f.inconsistent);
 	/* Alive at the proof, dead at the first rung: searched below it. */
-	drive(&(struct idles_bounds){ 300 * MS, 7440 * SEC, 100 * MS }, 32,
+	drive(&(struct idles_bounds){ 300 * MS, 7440 * SEC, 100 * MS, 0 }, 32,
 	      (struct path){ .forget = 450 * MS, .shortest = 300 * MS }, &r);
 	bracket_is(&r, 450 * MS, 100 * MS);
 	CU_ASSERT(r.f.alive > 0);
@@ -240,7 +244,7 @@ static void test_loss(void)
 	unsigned consistent = 0;
 
 	for (unsigned n = 1; n <= 12; n++) {
-		drive(&(struct idles_bounds){ 300 * MS, 10 * SEC, 500 * MS }, 6,
+		drive(&(struct idles_bounds){ 300 * MS, 10 * SEC, 500 * MS, 0 }, 6,
 		      (struct path){ .forget = 6 * SEC, .lose_nth = n }, &r);
 		if (r.f.inconsistent)
 			continue;   /* lost where a second death made it so */
@@ -282,12 +286,12 @@ static void test_edges(void)
 	CU_ASSERT(idles_fold(&s));
 	CU_ASSERT(s.inconsistent);
 	/* A resolution no bracket reaches: IDLES_MAX_ROUNDS, then a finding. */
-	drive(&(struct idles_bounds){ 300 * MS, 7440 * SEC, 0 }, 6,
+	drive(&(struct idles_bounds){ 300 * MS, 7440 * SEC, 0, 0 }, 6,
 	      (struct path){ .forget = 20 * SEC }, &r);
 	CU_ASSERT_EQUAL(r.rounds, IDLES_MAX_ROUNDS);
 	CU_ASSERT(!r.f.inconsistent && r.f.alive < 20 * SEC && r.f.dead >= 20 * SEC);
 	/* A resolution wider than the range: over once a death is confirmed. */
-	drive(&(struct idles_bounds){ 300 * MS, 60 * SEC, 120 * SEC }, 6,
+	drive(&(struct idles_bounds){ 300 * MS, 60 * SEC, 120 * SEC, 0 }, 6,
 	      (struct path){ .forget = 20 * SEC }, &r);
 	CU_ASSERT_EQUAL(r.rounds, 2);
 	CU_ASSERT(r.f.alive < 20 * SEC && r.f.dead >= 20 * SEC);

@@ -1,0 +1,131 @@
+/* idlesim.c - see idlesim.h.  The driver modelled as the audit is: a
+ * connection proves itself ENG_SETTLE_US after its handshake; a probe
+ * answered comes back an RTT after it left; a dead one's round ends
+ * ROUND_US after its first probe (TRIES probes ENG_PROBE_GAP_US apart). */
+#include "idlesim.h"
+
+#include <string.h>
+
+#define SETTLE_US 300000
+#define ROUND_US 3000000
+
+struct simslot {
+	ka_time opened;     /* the handshake (0: not open) */
+	ka_time proven;     /* 0: not yet */
+	ka_time probe;      /* when its probe leaves (KA_NEVER: none asked) */
+	bool done;
+};
+
+static struct simslot sl[ISCHED_MAX_SLOTS];
+
+static const char *const verb[] = { "open", "probe", "release" };
+
+static void drain(struct isched *q, ka_time now, FILE *trace, struct idlesim_result *r)
+{
+	struct isched_order o;
+	unsigned open = 0;
+
+	while (isched_order(q, &o)) {
+		struct simslot *s = &sl[o.slot];
+
+		if (trace && (o.verb != IS_PROBE || o.idle != KA_NEVER))
+			fprintf(trace, "%10.3f round %u: %s %u at idle %.3f\n", now / 1e6,
+				q->s.round, verb[o.verb], o.slot, o.verb == IS_PROBE ? o.idle / 1e6 : 0);
+
+		if (o.verb == IS_OPEN) {
+			*s = (struct simslot){ .opened = now, .probe = KA_NEVER };
+			r->opened++;
+		} else if (o.verb == IS_PROBE) {
+			s->probe = o.idle == KA_NEVER ? KA_NEVER : s->proven + o.idle;
+		} else {
+			s->done = true;
+		}
+	}
+	for (unsigned i = 0; i < q->nslots; i++)
+		open += sl[i].opened && !sl[i].done;
+	if (open > r->max_open)
+		r->max_open = open;
+}
+
+/* The next thing that happens to slot i, and when. */
+enum what { W_NONE, W_PROVEN, W_RESULT, W_CLOSE };
+
+static enum what next_of(unsigned i, const struct idlesim_path *p, ka_time *when, bool *ok)
+{
+	const struct simslot *s = &sl[i];
+	ka_time close = p->close ? s->opened + p->close : KA_NEVER;
+	ka_time t = KA_NEVER;
+	enum what w = W_NONE;
+
+	if (!s->opened || s->done)
+		return W_NONE;
+	if (!s->proven) {
+		t = s->opened + SETTLE_US;
+		w = W_PROVEN;
+		*ok = !p->forget || SETTLE_US < p->forget;
+		if (!*ok)
+			t += ROUND_US;
+	} else if (s->probe != KA_NEVER) {
+		*ok = !p->forget || s->probe - s->proven < p->forget;
+		t = s->probe + (*ok ? p->rtt : ROUND_US);
+		w = W_RESULT;
+	}
+	if (close < t && (!s->proven || s->probe == KA_NEVER || close < s->probe + p->rtt)) {
+		t = close;
+		w = W_CLOSE;
+	}
+	*when = t;
+	return w;
+}
+
+void idlesim_run(const struct isched_cfg *cfg, const struct idlesim_path *p,
+		 struct idlesim_result *r)
+{
+	static struct isched q;
+	ka_time now = 1;   /* 0 is "not open" above */
+
+	memset(r, 0, sizeof *r);
+	memset(sl, 0, sizeof sl);
+	isched_init(&q, cfg, now);
+	drain(&q, now, p->trace, r);
+	while (!q.over) {
+		ka_time t = isched_wakeup(&q), w;
+		int who = -1;
+		enum what what = W_NONE, x;
+		bool ok = false, o = false;
+
+		for (unsigned i = 0; i < q.nslots; i++)
+			if ((x = next_of(i, p, &w, &o)) != W_NONE && w < t) {
+				t = w, who = (int)i, what = x, ok = o;
+			}
+		if (t == KA_NEVER)
+			break;   /* nothing left to happen: a stuck schedule */
+		now = t;
+		if (who < 0) {
+			isched_tick(&q, now);
+		} else if (what == W_CLOSE) {
+			sl[who].done = true;
+			isched_closed(&q, (unsigned)who, now - sl[who].opened, now);
+		} else if (what == W_PROVEN && ok) {
+			sl[who].proven = now;
+			isched_proven(&q, (unsigned)who, now);
+		} else {
+			bool lost = p->lose_nth && ++r->measured == p->lose_nth;
+			ka_time idle = what == W_PROVEN ? SETTLE_US : sl[who].probe - sl[who].proven;
+
+			if (!p->lose_nth)
+				r->measured++;
+			sl[who].done = true;
+			if (idle > r->longest)
+				r->longest = idle;
+			if (p->trace)
+				fprintf(p->trace, "%10.3f slot %u at idle %.3f: %s\n", now / 1e6,
+					(unsigned)who, idle / 1e6, ok && !lost ? "answered" : "dead");
+			isched_measured(&q, (unsigned)who, idle, ok && !lost, now);
+		}
+		drain(&q, now, p->trace, r);
+	}
+	r->wall = now - 1;
+	r->rounds = q.s.round;
+	isched_finding(&q, &r->f);
+}
