@@ -63,6 +63,7 @@ static int verdict_status(enum ka_verdict v)
 {
 	switch (v) {
 	case KA_VERDICT_RESET: return EXIT_RESET;
+	case KA_VERDICT_CLOSED: return EXIT_CLOSED;
 	case KA_VERDICT_DEAD:
 	case KA_VERDICT_UNREACHABLE: return EXIT_DEAD;
 	default: return EXIT_ALIVE;
@@ -300,9 +301,7 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	case ENG_IGNORED:
 		on_ignored(lv, ev);
 		break;
-	case ENG_PEER_FIN:
-		say(lv, &(struct event){ .kind = EV_NOTICE, .t = ev->t, .u.notice = {
-			"peer-fin", "the peer closed its side of the connection (FIN)" } });
+	case ENG_CLOSED:
 		break;
 	case ENG_VERDICT:
 		conclude(lv, l, ev->t, ka_verdict_name(ev->c->ka.verdict), NULL,

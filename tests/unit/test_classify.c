@@ -35,7 +35,7 @@ static void established(struct conn *c, bool wscale)
 	s.opt.has_wscale = wscale;
 	s.opt.wscale = 7;
 	s.opt.tsval = 1;
-	conn_seen_out(c, &s);
+	conn_seen_out(c, &s, 0);
 	s = tcp(IRS, ISS + 1, TCPF_SYN | TCPF_ACK, 0);
 	s.opt.has_wscale = wscale;
 	s.opt.wscale = 7;
@@ -43,7 +43,7 @@ static void established(struct conn *c, bool wscale)
 	conn_seen_in(c, &s, 0);
 	s = tcp(ISS + 1, IRS + 1, TCPF_ACK, 0);
 	s.opt.tsval = 2;
-	conn_seen_out(c, &s);
+	conn_seen_out(c, &s, 0);
 }
 
 static enum cl_kind classify(const struct conn *c, const struct segment *s)
