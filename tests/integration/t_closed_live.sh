@@ -4,7 +4,8 @@
 # carry no data and do not refresh it:
 #  - the server's FIN while kaprobe waits ends the run: verdict closed,
 #    exit 5, idle_s near the server's 3 s (since the handshake: no data
-#    moved), how fin, by peer, from the server;
+#    moved), how fin, by peer, from the server; with two connections each
+#    ends closed and the table counts them;
 #  - with -R the server closes with an RST while no probe is out: closed
 #    too, how rst (an RST answering a probe would be reset);
 #  - with --heartbeat the same server keeps the connection: the data
@@ -36,6 +37,17 @@ ka_run "$out" --idle 1s --intvl 1s "$TB_SRV4:$PORT"
 assert_eq 5 "$KA_RC" "exit status (closed, text)"
 assert_match 'verdict: closed \(the peer closed the connection with a FIN after [0-9.]+ s without data; keep-alive cannot prevent this' \
 	"$(grep '^verdict:' "$out")" "the verdict line"
+
+# Many connections: each ends closed, the table counts them, exit 5.
+ka_run "$out" --idle 1s --intvl 1s --conns 2 --json "$TB_SRV4:$PORT"
+assert_eq 5 "$KA_RC" "exit status (two connections closed)"
+assert_eq 2 "$(json_count "$out" 'select(.event=="verdict" and .verdict=="closed" and .how=="fin")')" \
+	"closed verdicts of the two connections"
+assert_eq 2 "$(json_field "$out" 'select(.event=="summary")' .closed)" "summary.closed"
+ka_run "$out" --idle 1s --intvl 1s --conns 2 "$TB_SRV4:$PORT"
+assert_match 'verdict closed \(fin after [0-9.]+ s without data, by the peer\)' \
+	"$(grep -m1 'verdict closed' "$out")" "a connection's verdict line"
+assert_eq 2 "$(grep -c ' closed$' "$out")" "closed rows in the table"
 
 # --- an RST with no probe out: closed, not reset --------------------------------
 kill "$TB_SRV_PID"
