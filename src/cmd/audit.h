@@ -4,6 +4,8 @@
 #define KAPROBE_AUDIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "util/ktime.h"
 
@@ -17,11 +19,14 @@ struct audit_opts {
 	bool json, quiet;
 	ka_time max_idle;         /* longest idle tried (default 2h4m, RFC 5382) */
 	ka_time resolution;       /* stop bisecting when the bracket is this narrow */
+	unsigned res_permille;    /* ... or this many thousandths of it (0: --resolution given) */
 	ka_time intvl;            /* refresh interval; 0: half the longest live idle */
 	unsigned max_conns;       /* connections open at once */
 	unsigned rate;            /* probes per second, at most */
 	ka_time connect_timeout;
 	struct report *report;    /* --report, or NULL */
+	const uint8_t *heartbeat; /* --heartbeat's data, or NULL */
+	size_t heartbeat_len;
 };
 
 /* Run the audit.  Returns the exit status: 0 the path handles probes and

@@ -17,6 +17,7 @@ static const struct audit_opts defaults = {
 	.family = AF_UNSPEC,
 	.max_idle = RFC5382_IDLE_US,
 	.resolution = DEFAULT_RESOLUTION_US,
+	.res_permille = DEFAULT_RESOLUTION_PERMILLE,
 	.max_conns = DEFAULT_AUDIT_CONNS,
 	.rate = 50,
 	.connect_timeout = DEFAULT_CONNECT_TIMEOUT_US,
@@ -29,6 +30,7 @@ static const struct option longopts[] = {
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "resolution", required_argument, NULL, OPT_RESOLUTION },
+	CMD_HEARTBEAT_OPTIONS,
 	CMD_PATH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -43,22 +45,30 @@ static void help(FILE *f)
 	const struct audit_opts *d = &defaults;
 
 	fprintf(f, "\n"
-"How the path's peer and middleboxes treat keep-alive probes and how long they\n"
-"keep an idle flow, on real connections: six probe kinds (zero-length,\n"
-"one-byte, no-timestamp, stale-timestamp, pure-ack, far-seq) and who answers\n"
-"each (a TTL unlike the SYN-ACK's is a middlebox); the idle timeout, by\n"
-"bisection over parallel connections each probed once; whether probing every\n"
-"--intvl keeps a flow past it; and tcp_keepalive_* advice.  Needs CAP_NET_RAW.\n"
+"How the path's peer and middleboxes treat keep-alive probes, how long they\n"
+"keep an idle flow and who ends it, on real connections, all at once: six\n"
+"probe kinds (zero-length, one-byte, no-timestamp, stale-timestamp, pure-ack,\n"
+"far-seq) and who answers each (a TTL unlike the SYN-ACK's is a middlebox);\n"
+"the idle timeout, from idle connections of many ages each probed once, or\n"
+"the peer's own close of idle connections (a proxy's or server's timeout,\n"
+"which keep-alive cannot refresh); whether probing every --intvl (and with\n"
+"--heartbeat, sending that data) keeps a flow past it; and advice.  It takes\n"
+"about 2 T + 30 s for a timeout T.  Needs CAP_NET_RAW.\n"
 "\n"
 "Options:\n"
 "  --max-idle DURATION    longest idle tried (default %s%s)\n"
-"  --resolution DURATION  stop when the bracket is this narrow (default %s)\n"
+"  --resolution DURATION  stop when the bracket is this narrow (default %s,\n"
+"                         or %u%% of the timeout when that is wider)\n"
 "  --intvl DURATION       refresh interval (default: half the longest idle\n"
-"                         still answered)\n"
+"                         answered so far)\n"
+"  --heartbeat DATA, --heartbeat-hex HEX\n"
+"                         also test application data (that the peer accepts)\n"
+"                         sent every --intvl through the connection itself\n"
 "  --max-conns N          connections open at once, %d-%d (default %u)\n"
 "  --rate N               probes per second at most (default %u)\n",
 		help_dur(d->max_idle).s, d->max_idle == RFC5382_IDLE_US ? ", RFC 5382" : "",
-		help_dur(d->resolution).s, MIN_CONNS, MAX_CONNS, d->max_conns, d->rate);
+		help_dur(d->resolution).s, d->res_permille / 10, MIN_CONNS, MAX_CONNS,
+		d->max_conns, d->rate);
 	fputs(
 "  --report FILE.html     also write the audit as a self-contained HTML page\n"
 "  --json, -q, -i IF, -Z USER, -4, -6, --connect-timeout DURATION\n"
@@ -68,7 +78,8 @@ static void help(FILE *f)
 "\n"
 "Exit status: 0 the standard probes (zero-length, one-byte) got the peer's\n"
 "answer and the path keeps idle flows as RFC 5382 asks (or was not tested\n"
-"that long), 1 it does not (or was inconsistent), 3 could not connect or the\n"
+"that long), 1 it does not (a timeout below 2h4m, the peer closes idle\n"
+"connections, keep-alive did not keep a flow, or it was inconsistent), 3 could not connect or the\n"
 "server took too few connections, 4 interrupted, 64 usage error, 70 internal\n"
 "error, 73/74 the --report file cannot be created / written, 77 missing\n"
 "privilege (CAP_NET_RAW).\n", f);
@@ -88,6 +99,7 @@ static int own_opt(int c, void *opts, char *err, size_t errlen)
 		return parse_duration(optarg, MIN_MAX_IDLE_US, MAX_MAX_IDLE_US, &o->max_idle,
 				      err, errlen);
 	case OPT_RESOLUTION:
+		o->res_permille = 0;   /* given: exactly that */
 		return parse_duration(optarg, MIN_RESOLUTION_US, MAX_RESOLUTION_US,
 				      &o->resolution, err, errlen);
 	case OPT_MAX_CONNS:
@@ -118,6 +130,8 @@ static int run(int argc, char **argv)
 	o.intvl = cm.intvl;
 	o.json = cm.json;
 	o.quiet = cm.quiet;
+	o.heartbeat = cm.heartbeat;
+	o.heartbeat_len = cm.heartbeat_len;
 	rm.path = cm.report;
 	rm.subject = o.target;
 	rm.max_idle = o.max_idle;

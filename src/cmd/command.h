@@ -34,6 +34,9 @@
 #define MIN_RESOLUTION_US 10000LL
 #define MAX_RESOLUTION_US (3600LL * 1000000)
 #define DEFAULT_RESOLUTION_US 500000LL
+/* ... or this many thousandths of the timeout when that is wider: a 2h
+ * timeout to the half second would cost hours more (tcp/idlesched.h). */
+#define DEFAULT_RESOLUTION_PERMILLE 10
 /* The audit's connections open at once: the idle search's ladder and the
  * spares it answers later questions with (tcp/idlesched.h). */
 #define DEFAULT_AUDIT_CONNS 64

@@ -54,7 +54,8 @@ _Static_assert(EV_COUNT <= 32, "emit.h keeps the kinds a module wants in 32 bits
 
 /* REPLY_NONE is zero: a zeroed reply is "nothing came" (the trace's hops
  * never reached); the audit marks a probe still waiting REPLY_PENDING. */
-enum reply_kind { REPLY_NONE, REPLY_ACK, REPLY_RST, REPLY_ICMP, REPLY_PENDING };
+enum reply_kind { REPLY_NONE, REPLY_ACK, REPLY_RST, REPLY_ICMP, REPLY_PENDING,
+		  REPLY_FIN /* the audit: the peer closed the connection itself */ };
 
 struct probe_reply {
 	enum reply_kind kind;
@@ -74,7 +75,8 @@ struct probe_reply {
 /* The reply as the JSON's "reply" says it. */
 static inline const char *reply_name(enum reply_kind k)
 {
-	return k == REPLY_ACK ? "ack" : k == REPLY_RST ? "rst" : k == REPLY_ICMP ? "icmp" : "none";
+	return k == REPLY_ACK ? "ack" : k == REPLY_RST ? "rst" : k == REPLY_ICMP ? "icmp"
+	       : k == REPLY_FIN ? "fin" : "none";
 }
 
 /* ---- the payloads ---- */
@@ -220,10 +222,15 @@ struct ev_measure {
 	bool remeasure;             /* it re-measures an idle that contradicted the bracket */
 };
 
-/* The idle-timeout finding. */
+/* The idle-timeout finding.  kind: "state-expiry" (a box forgets the
+ * flow: probes go unanswered), "endpoint-close" (the peer, or a proxy in
+ * front of it, closes idle connections itself: dead_s and close_s are the
+ * close, timed from the last data), or NULL (none within --max-idle). */
 struct ev_idle {
 	const char *probe;          /* the kind the search sent */
+	const char *kind;
 	double alive_s, dead_s;     /* < 0: none (or not a finding: inconsistent) */
+	double close_s;             /* endpoint-close: the close, else < 0 */
 	int rfc5382;                /* 1 met, 0 not, -1 not tested that long */
 	const struct probe_reply *expired;  /* what an expired flow got, or NULL */
 	int family;
@@ -233,21 +240,28 @@ struct ev_idle {
 	bool inconsistent;          /* re-measurement could not clear a contradiction */
 };
 
-/* survived -1: not run, for the reason `skipped`. */
+/* survived -1: not run, for the reason `skipped`; with: "keepalive"
+ * (probes) or "heartbeat" (--heartbeat's data). */
 struct ev_refresh {
+	const char *with;
 	int survived;
 	double intvl_s, duration_s;
 	const char *skipped;
 };
 
-/* note: why the values are only Linux's defaults, or NULL. */
+/* note: why the values are only Linux's defaults, or NULL.  heartbeat_s
+ * > 0: the peer closes idle connections after close_s, which no keep-alive
+ * setting prevents: send data at least this often instead (and the
+ * tcp_keepalive_* values do not apply). */
 struct ev_advice {
 	long time_s, intvl_s, probes;
 	const char *note;
+	double heartbeat_s, close_s;
 };
 
 struct ev_audit_total {
 	bool ok, interrupted;
+	bool closes;                /* the peer closes idle connections itself */
 	uint32_t ignored;           /* segments seen and not acted on */
 	unsigned taken, discarded;  /* connections that proved themselves, or not */
 	double loss_pct;

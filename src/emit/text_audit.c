@@ -134,6 +134,19 @@ static void human_idle_bracket(struct text *tx, const struct ev_idle *r)
 		ob_str(&tx->ob, " s idle");
 		return;
 	}
+	if (r->close_s >= 0) {
+		ob_str(&tx->ob, " probes): the peer CLOSES connections idle for ");
+		ob_double(&tx->ob, r->close_s, 3);
+		ob_str(&tx->ob, " s (a ");
+		ob_str(&tx->ob, r->expired && r->expired->kind == REPLY_RST ? "RST" : "FIN");
+		ob_str(&tx->ob, " from ");
+		human_who(tx, r->expired, r->family);
+		ob_str(&tx->ob, "), timed from the last data; probes were answered up to ");
+		ob_double(&tx->ob, r->alive_s > 0 ? r->alive_s : 0, 3);
+		ob_str(&tx->ob, " s.  An endpoint's or proxy's own idle timeout: keep-alive "
+		       "probes carry no data and cannot reset it");
+		return;
+	}
 	if (r->alive_s < 0) {
 		ob_str(&tx->ob, " probes): no idle was answered, not even ");
 		ob_double(&tx->ob, r->dead_s, 3);
@@ -161,7 +174,7 @@ void idle_human(struct text *tx, const struct event *ev)
 	human_idle_bracket(tx, r);
 	ob_str(&tx->ob, "; RFC 5382 (2h4m or more): ");
 	ob_str(&tx->ob, r->rfc5382 > 0 ? "met" : r->rfc5382 == 0 ? "NOT met"
-	       : "not tested that long");
+	       : r->close_s >= 0 ? "not a middlebox's timeout" : "not tested that long");
 	ob_str(&tx->ob, "\n  ");
 	human_count(tx, r->agree, "connection");
 	ob_str(&tx->ob, " agree, ");
@@ -179,8 +192,13 @@ void idle_json(struct text *tx, const struct event *ev)
 
 	json_head(tx, "idle-timeout", ev);
 	json_str(tx, KEY("probe"), r->probe);
+	if (r->kind && !r->inconsistent)
+		json_str(tx, KEY("kind"), r->kind);
+	else
+		json_null(tx, KEY("kind"));
 	json_secs_or_null(tx, KEY("alive_s"), r->alive_s);
 	json_secs_or_null(tx, KEY("dead_s"), r->dead_s);
+	json_secs_or_null(tx, KEY("close_s"), r->close_s);
 	json_tristate(tx, KEY("rfc5382"), r->rfc5382);
 	if (r->expired && r->dead_s >= 0) {
 		json_str(tx, KEY("expired_reply"), reply_name(r->expired->kind));
@@ -202,13 +220,16 @@ void refresh_human(struct text *tx, const struct event *ev)
 {
 	const struct ev_refresh *r = &ev->u.refresh;
 
+	bool hb = r->with[0] == 'h';
+
+	ob_str(&tx->ob, hb ? "refresh with heartbeats: " : "refresh with keep-alive: ");
 	if (r->skipped) {
-		ob_str(&tx->ob, "refresh: not tested (");
+		ob_str(&tx->ob, "not tested (");
 		ob_str(&tx->ob, r->skipped);
 		ob_str(&tx->ob, ")\n");
 		return;
 	}
-	ob_str(&tx->ob, "refresh: probing every ");
+	ob_str(&tx->ob, hb ? "sending data every " : "probing every ");
 	ob_double(&tx->ob, r->intvl_s, 3);
 	ob_str(&tx->ob, r->survived ? " s kept" : " s did NOT keep");
 	ob_str(&tx->ob, " the flow alive for ");
@@ -221,6 +242,7 @@ void refresh_json(struct text *tx, const struct event *ev)
 	const struct ev_refresh *r = &ev->u.refresh;
 
 	json_head(tx, "refresh", ev);
+	json_str(tx, KEY("with"), r->with);
 	json_tristate(tx, KEY("survived"), r->survived);
 	if (r->skipped) {
 		json_str(tx, KEY("skipped"), r->skipped);
@@ -250,11 +272,32 @@ static void advice_lines(struct text *tx, const char *pre, const char *const nam
 static const char *const sysctls[3] = { "time", "intvl", "probes" };
 static const char *const sockopts[3] = { "KEEPIDLE", "KEEPINTVL", "KEEPCNT" };
 
+/* The advice for a peer that closes idle connections itself. */
+static void heartbeat_human(struct text *tx, const struct ev_advice *a)
+{
+	ob_str(&tx->ob, "advice: the peer closes connections after ");
+	ob_double(&tx->ob, a->close_s, 3);
+	ob_str(&tx->ob, " s without data.  No keep-alive setting prevents that (probes carry "
+	       "no data):\n  the application must send data (a heartbeat: a PING, an "
+	       "HTTP/2 or gRPC ping, a no-op query) at least every ");
+	ob_double(&tx->ob, a->heartbeat_s, 1);
+	ob_str(&tx->ob, " s, or the peer's timeout be raised");
+	if (a->note) {
+		ob_str(&tx->ob, ";\n  ");
+		ob_str(&tx->ob, a->note);
+	}
+	ob_str(&tx->ob, "\n");
+}
+
 void advice_human(struct text *tx, const struct event *ev)
 {
 	const struct ev_advice *a = &ev->u.advice;
 	const long v[3] = { a->time_s, a->intvl_s, a->probes };
 
+	if (a->heartbeat_s > 0) {
+		heartbeat_human(tx, a);
+		return;
+	}
 	if (a->note) {
 		ob_str(&tx->ob, "advice: ");
 		ob_str(&tx->ob, a->note);
@@ -276,6 +319,14 @@ void advice_json(struct text *tx, const struct event *ev)
 	json_head(tx, "advice", ev);
 	if (a->note)
 		json_str(tx, KEY("note"), a->note);
+	if (a->heartbeat_s > 0) {
+		json_str(tx, KEY("kind"), "heartbeat");
+		json_secs(tx, KEY("heartbeat_s"), a->heartbeat_s);
+		json_secs(tx, KEY("close_s"), a->close_s);
+		json_end(tx);
+		return;
+	}
+	json_str(tx, KEY("kind"), "keepalive");
 	json_int(tx, KEY("tcp_keepalive_time"), a->time_s);
 	json_int(tx, KEY("tcp_keepalive_intvl"), a->intvl_s);
 	json_int(tx, KEY("tcp_keepalive_probes"), a->probes);
@@ -302,6 +353,8 @@ void audit_summary_human(struct text *tx, const struct event *ev)
 	ob_str(&tx->ob, " ignored\n");
 	ob_str(&tx->ob, tot->interrupted ? "audit interrupted" : tot->ok
 	       ? "verdict: this path lets keep-alive do its job"
+	       : tot->closes ? "verdict: the peer closes idle connections itself; only data "
+			       "sent more often keeps them (see the advice)"
 	       : "verdict: this path mishandles keep-alive");
 	ob_char(&tx->ob, '\n');
 }
@@ -313,6 +366,7 @@ void audit_summary_json(struct text *tx, const struct event *ev)
 	json_head(tx, "summary", ev);
 	json_bool(tx, KEY("ok"), tot->ok);
 	json_bool(tx, KEY("interrupted"), tot->interrupted);
+	json_bool(tx, KEY("closes"), tot->closes);
 	json_u64(tx, KEY("connections"), tot->taken);
 	json_u64(tx, KEY("discarded"), tot->discarded);
 	ob_mem(&tx->ob, KEY("loss_pct"));

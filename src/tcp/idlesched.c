@@ -512,3 +512,11 @@ void isched_finding(const struct isched *q, struct isched_finding *f)
 	f->close = q->closed_at;
 	f->closes = q->ncloses;
 }
+
+ka_time isched_alive(const struct isched *q)
+{
+	ka_time alive, dead, sure;
+
+	peek(q, &alive, &dead, &sure);
+	return alive;
+}

@@ -141,4 +141,7 @@ ka_time isched_eta(const struct isched *q, ka_time now);
 
 void isched_finding(const struct isched *q, struct isched_finding *f);
 
+/* The longest idle answered so far. */
+ka_time isched_alive(const struct isched *q);
+
 #endif

@@ -1,0 +1,148 @@
+/* auditfind.c - what the audit found, as events: the idle timeout and
+ * who ends an idle flow, the refresh tests, and the advice that fits the
+ * killer (see auditpriv.h). */
+#include "cmd/auditpriv.h"
+
+#include "tcp/middlebox.h"
+#include "tcp/profile.h"
+
+/* A heartbeat every third of the close: two in a row can be lost. */
+#define HEARTBEAT_SHARE 3
+
+static double loss_pct(const struct audit *a)
+{
+	return a->answered_tries ? 100.0 * (a->answered_tries - a->answered_rounds)
+				   / a->answered_tries : 0;
+}
+
+/* The idle after which a flow is gone, on its own clock: a close from the
+ * last data, a death from the proof's answer (0: none). */
+static ka_time gone_after(const struct audit *a)
+{
+	return a->q.closed_at ? a->q.closed_at : a->q.s.dead;
+}
+
+void audit_emit_idle(struct audit *a)
+{
+	struct isched_finding f;
+	struct ev_idle r = {
+		.probe = a->search->name, .alive_s = -1, .dead_s = -1, .close_s = -1,
+		.family = a->e.dest[0].tgt.addr.ss_family, .discarded = a->discarded,
+		.loss_pct = loss_pct(a),
+	};
+
+	isched_finding(&a->q, &f);
+	r.inconsistent = f.f.inconsistent;
+	r.agree = f.f.agree;
+	r.disagree = f.f.disagree;
+	r.expired = f.f.expired >= 0 ? &a->reply[f.f.expired] : NULL;
+	if (f.close) {
+		r.kind = "endpoint-close";
+		r.close_s = f.close / 1e6;
+	} else if (f.f.dead) {
+		r.kind = "state-expiry";
+	}
+	if (!r.inconsistent) {
+		r.alive_s = f.f.alive ? f.f.alive / 1e6 : -1;
+		r.dead_s = gone_after(a) ? gone_after(a) / 1e6 : -1;
+	}
+	/* RFC 5382 is about boxes that keep state (REQ-5): an endpoint's own
+	 * close is not one of them. */
+	a->rfc = r.inconsistent || f.close ? -1 : f.f.alive >= RFC5382_IDLE_US ? 1
+		 : f.f.dead && f.f.dead < RFC5382_IDLE_US ? 0
+		 : a->opt->max_idle >= RFC5382_IDLE_US ? 1 : -1;
+	r.rfc5382 = a->rfc;
+	emit(&a->em, &(struct event){ .kind = EV_IDLE, .t = ev_now(), .u.idle = r });
+}
+
+ka_time audit_refresh_until(const struct audit *a, const struct task *t)
+{
+	/* Past the timeout, and answered after it: a probe (or heartbeat)
+	 * comes at most every intvl, so two of them. */
+	if (!gone_after(a) || a->q.s.inconsistent || !t->proven)
+		return 0;
+	return t->proven_at + gone_after(a) + 2 * t->intvl;
+}
+
+static const char *refresh_skipped(const struct audit *a, const struct task *t)
+{
+	return a->q.s.inconsistent ? "the idle timeout was inconsistent"
+	       : !gone_after(a) ? "no idle timeout within --max-idle"
+	       : !t->proven ? "its connection never proved itself"
+	       : t->intvl >= gone_after(a) ? "no interval below the timeout" : NULL;
+}
+
+void audit_emit_refresh(struct audit *a)
+{
+	for (unsigned i = 0; i < a->ntasks; i++) {
+		const struct task *t = &a->task[i];
+		struct ev_refresh r = { .with = t->heartbeat ? "heartbeat" : "keepalive" };
+
+		if (t->kind != T_REFRESH)
+			continue;
+		r.skipped = refresh_skipped(a, t);
+		if (r.skipped) {
+			r.survived = -1;
+		} else {
+			r.survived = t->survived;
+			r.intvl_s = t->intvl / 1e6;
+			r.duration_s = (t->ended_at - t->proven_at) / 1e6;
+		}
+		emit(&a->em, &(struct event){ .kind = EV_REFRESH, .t = ev_now(), .u.refresh = r });
+	}
+}
+
+/* The heartbeat refresh test's verdict: 1 kept it, 0 did not, -1 none ran. */
+static int heartbeat_kept(const struct audit *a)
+{
+	for (unsigned i = 0; i < a->ntasks; i++)
+		if (a->task[i].kind == T_REFRESH && a->task[i].heartbeat &&
+		    !refresh_skipped(a, &a->task[i]))
+			return a->task[i].survived;
+	return -1;
+}
+
+/* An endpoint closes idle connections: keep-alive cannot help, data can. */
+static void advise_heartbeat(struct audit *a)
+{
+	double close_s = a->q.closed_at / 1e6;
+	int kept = heartbeat_kept(a);
+
+	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
+		.heartbeat_s = close_s / HEARTBEAT_SHARE, .close_s = close_s,
+		.note = kept == 1 ? "the --heartbeat data kept the connection open"
+			: kept == 0 ? "the --heartbeat data did NOT keep the connection open: "
+				      "the peer may not count it, or closes anyway"
+			: NULL } });
+}
+
+/* tcp_keepalive_* for hosts behind this path.  With a timeout found, the
+ * first probe and every next one must come before the flow expires, so
+ * time and interval stay under the longest idle still answered; Linux's
+ * defaults otherwise, which RFC 5382 paths keep. */
+void audit_emit_advice(struct audit *a)
+{
+	long time_s = LINUX_KEEPALIVE_TIME_S, intvl_s = LINUX_KEEPALIVE_INTVL_S;
+	long probes = LINUX_KEEPALIVE_PROBES;
+	ka_time alive = a->q.s.alive, dead = a->q.s.dead;
+
+	if (a->q.closed_at) {
+		advise_heartbeat(a);
+		return;
+	}
+	if (dead && !alive) {
+		emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
+			time_s, intvl_s, probes, "no idle connection was answered at all: no "
+			"keep-alive setting keeps flows on this path", 0, 0 } });
+		return;
+	}
+	if (dead && !a->q.s.inconsistent) {
+		long al = (long)(alive / 1000000);
+
+		time_s = al / 2 > 0 ? al / 2 : 1;
+		intvl_s = al / 3 > 0 ? (al / 3 < LINUX_KEEPALIVE_INTVL_S ? al / 3
+					: LINUX_KEEPALIVE_INTVL_S) : 1;
+	}
+	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(),
+				      .u.advice = { time_s, intvl_s, probes, NULL, 0, 0 } });
+}
