@@ -34,7 +34,7 @@ const char audit_chart_style[] =
 	".ref text{fill:var(--info);font-size:12px}\n"
 	".m-ok{fill:var(--ok)}.m-box-ack{fill:var(--box)}.m-rst-box{fill:var(--box)}"
 	".m-rst-peer{fill:none;stroke:var(--bad);stroke-width:2}"
-	".m-icmp{fill:var(--warn)}.m-silent{fill:none;stroke:var(--bad);stroke-width:2.6}"
+	".m-icmp{fill:var(--warn)}.m-fin{fill:none;stroke:var(--bad);stroke-width:3}.m-silent{fill:none;stroke:var(--bad);stroke-width:2.6}"
 	".ring{fill:none;stroke:var(--fg);stroke-width:1.2}.overruled{opacity:.45}\n"
 	"svg .zone-label{fill:var(--muted);font-size:12px}\n";
 
@@ -47,7 +47,7 @@ struct frame {
 };
 
 /* What a measurement got, as the chart's mark kinds. */
-enum outcome { O_OK, O_BOX_ACK, O_RST_PEER, O_RST_BOX, O_ICMP, O_SILENT, NOUTCOMES };
+enum outcome { O_OK, O_BOX_ACK, O_RST_PEER, O_RST_BOX, O_ICMP, O_FIN, O_SILENT, NOUTCOMES };
 
 static const struct {
 	const char *cls, *text;
@@ -57,6 +57,7 @@ static const struct {
 	[O_RST_PEER] = { "m-rst-peer", "reset by the peer" },
 	[O_RST_BOX] = { "m-rst-box", "reset by a middlebox" },
 	[O_ICMP] = { "m-icmp", "ICMP error" },
+	[O_FIN] = { "m-fin", "closed by the peer itself (FIN)" },
 	[O_SILENT] = { "m-silent", "not answered" },
 };
 
@@ -66,6 +67,7 @@ static enum outcome outcome_of(const struct probe_reply *r)
 	case REPLY_ACK: return r->by_peer ? O_OK : O_BOX_ACK;
 	case REPLY_RST: return r->by_peer ? O_RST_PEER : O_RST_BOX;
 	case REPLY_ICMP: return O_ICMP;
+	case REPLY_FIN: return O_FIN;
 	default: return O_SILENT;
 	}
 }
@@ -86,6 +88,9 @@ static void shape(struct page *p, enum outcome o)
 		break;
 	case O_ICMP:
 		page_raw(p, "<path d=\"M0-7.5L7 6L-7 6Z\"/>");
+		break;
+	case O_FIN:
+		page_raw(p, "<path d=\"M-7 0L7 0M0-7L0 7\"/>");
 		break;
 	default:
 		page_raw(p, "<path d=\"M-6-6L6 6M-6 6L6-6\"/>");

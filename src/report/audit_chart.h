@@ -38,12 +38,16 @@ struct audit_model {
 	struct ev_idle idle;               /* its pointers cleared: */
 	char probe[24];                     /* ... idle.probe */
 	struct probe_reply expired;         /* ... *idle.expired */
-	bool has_refresh;
-	int refresh_survived;
-	double refresh_intvl_s, refresh_for_s;
-	char refresh_skipped[128];
+	struct am_refresh {
+		bool heartbeat;             /* with --heartbeat's data, not probes */
+		int survived;
+		double intvl_s, for_s;
+		char skipped[128];
+	} refresh[2];                       /* keep-alive's, then heartbeats' */
+	unsigned nrefresh;
 	bool has_advice;
 	long advice[3];                     /* tcp_keepalive_time, _intvl, _probes */
+	double heartbeat_s, close_s;        /* a heartbeat's advice (0: keep-alive's) */
 	char advice_note[256];
 	bool has_summary;
 	struct ev_audit_total total;

@@ -86,14 +86,14 @@ static void on_refresh(struct report *r, const struct event *ev)
 	const struct ev_refresh *f = &ev->u.refresh;
 	struct audit_model *a = model(r);
 
-	if (!a)
+	if (!a || a->nrefresh == 2)
 		return;
-	a->has_refresh = true;
-	a->refresh_survived = f->survived;
-	a->refresh_intvl_s = f->intvl_s;
-	a->refresh_for_s = f->duration_s;
-	snprintf(a->refresh_skipped, sizeof a->refresh_skipped, "%s",
-		 f->skipped ? f->skipped : "");
+	struct am_refresh *x = &a->refresh[a->nrefresh++];
+
+	*x = (struct am_refresh){ .heartbeat = strcmp(f->with, "heartbeat") == 0,
+				  .survived = f->survived, .intvl_s = f->intvl_s,
+				  .for_s = f->duration_s };
+	snprintf(x->skipped, sizeof x->skipped, "%s", f->skipped ? f->skipped : "");
 }
 
 static void on_advice(struct report *r, const struct event *ev)
@@ -107,6 +107,8 @@ static void on_advice(struct report *r, const struct event *ev)
 	a->advice[0] = v->time_s;
 	a->advice[1] = v->intvl_s;
 	a->advice[2] = v->probes;
+	a->heartbeat_s = v->heartbeat_s;
+	a->close_s = v->close_s;
 	snprintf(a->advice_note, sizeof a->advice_note, "%s", v->note ? v->note : "");
 }
 
@@ -169,7 +171,13 @@ static void verdict(struct page *p, const struct audit_model *a)
 			 "findings marked below.</p>\n");
 	if (a->has_idle && !a->idle.inconsistent) {
 		page_raw(p, "<p class=\"headline\">");
-		if (a->idle.dead_s > 0 && a->idle.alive_s > 0) {
+		if (a->idle.close_s >= 0) {
+			page_raw(p, "The peer (or a proxy in front of it) <b>closes</b> connections "
+				 "idle for <b>");
+			seconds_or_none(p, a->idle.close_s);
+			page_raw(p, "</b>: its own idle timeout, which keep-alive probes cannot "
+				 "reset; only data sent more often can.");
+		} else if (a->idle.dead_s > 0 && a->idle.alive_s > 0) {
 			page_raw(p, "The path drops a flow idle for longer than <b>");
 			seconds_or_none(p, a->idle.alive_s);
 			page_raw(p, "</b> (and shorter than <b>");
@@ -235,13 +243,20 @@ static void idle_finding(struct page *p, const struct audit_model *a)
 	}
 	page_raw(p, "<table>\n<tr><th>probe used</th><td><code>");
 	page_text(p, a->probe);
-	page_raw(p, "</code></td></tr>\n<tr><th>longest idle answered</th><td id=\"alive\">");
+	page_printf(p, "</code></td></tr>\n<tr><th>what ends an idle flow</th><td id=\"kind\">%s"
+		    "</td></tr>\n", !i->kind ? "nothing, within --max-idle"
+		    : i->close_s >= 0 ? "the peer closes it (an endpoint's or proxy's idle timeout)"
+		    : "a box forgets it (state expiry)");
+	page_raw(p, "<tr><th>longest idle answered</th><td id=\"alive\">");
 	seconds_or_none(p, i->alive_s);
-	page_raw(p, "</td></tr>\n<tr><th>shortest idle not answered</th><td id=\"dead\">");
+	page_raw(p, i->close_s >= 0 ? "</td></tr>\n<tr><th>closed after, without data</th>"
+		 "<td id=\"dead\">" : "</td></tr>\n<tr><th>shortest idle not answered</th>"
+		 "<td id=\"dead\">");
 	seconds_or_none(p, i->dead_s);
 	page_printf(p, "</td></tr>\n<tr><th>RFC 5382 (2h4m or more)</th><td class=\"%s\">%s</td>"
 		    "</tr>\n", i->rfc5382 > 0 ? "ok" : i->rfc5382 == 0 ? "bad" : "muted",
-		    i->rfc5382 > 0 ? "met" : i->rfc5382 == 0 ? "not met" : "not tested that long");
+		    i->rfc5382 > 0 ? "met" : i->rfc5382 == 0 ? "not met"
+		    : i->close_s >= 0 ? "not a middlebox's timeout" : "not tested that long");
 	if (a->has_expired && i->dead_s >= 0) {
 		page_printf(p, "<tr><th>an expired flow's probe got</th><td>%s ",
 			    reply_name(a->expired.kind));
@@ -267,20 +282,29 @@ static void idle_finding(struct page *p, const struct audit_model *a)
 
 static void refresh(struct page *p, const struct audit_model *a)
 {
-	if (!a->has_refresh)
+	if (!a->nrefresh)
 		return;
-	page_raw(p, "<section id=\"refresh\">\n<h2>Do probes keep a flow alive?</h2>\n<p>");
-	if (a->refresh_skipped[0]) {
-		page_raw(p, "Not tested: ");
-		page_text(p, a->refresh_skipped);
-		page_raw(p, ".");
-	} else {
-		page_printf(p, "A connection probed every %.3f s was <b class=\"%s\">%s</b> after "
-			    "%.3f s, longer than the idle timeout.", a->refresh_intvl_s,
-			    a->refresh_survived > 0 ? "ok" : "bad",
-			    a->refresh_survived > 0 ? "still alive" : "dropped", a->refresh_for_s);
+	page_raw(p, "<section id=\"refresh\">\n<h2>Does keeping it busy keep a flow alive?</h2>\n");
+	for (unsigned i = 0; i < a->nrefresh; i++) {
+		const struct am_refresh *x = &a->refresh[i];
+
+		page_printf(p, "<p data-kind=\"refresh\" data-with=\"%s\">",
+			    x->heartbeat ? "heartbeat" : "keepalive");
+		if (x->skipped[0]) {
+			page_raw(p, x->heartbeat ? "Heartbeats: not tested: " : "Keep-alive: not "
+				 "tested: ");
+			page_text(p, x->skipped);
+			page_raw(p, ".");
+		} else {
+			page_printf(p, "A connection %s every %.3f s was <b class=\"%s\">%s</b> "
+				    "after %.3f s.", x->heartbeat ? "sent --heartbeat's data"
+				    : "probed with keep-alive", x->intvl_s,
+				    x->survived > 0 ? "ok" : "bad",
+				    x->survived > 0 ? "still alive" : "gone", x->for_s);
+		}
+		page_raw(p, "</p>\n");
 	}
-	page_raw(p, "</p>\n</section>\n");
+	page_raw(p, "</section>\n");
 }
 
 /* A block of lines with a copy button (shown by the page's script). */
@@ -302,6 +326,20 @@ static void advice(struct page *p, const struct audit_model *a)
 	if (!a->has_advice)
 		return;
 	page_raw(p, "<section id=\"advice\">\n<h2>Settings for hosts behind this path</h2>\n");
+	if (a->heartbeat_s > 0) {
+		page_printf(p, "<p class=\"warn\" id=\"heartbeat\">The peer closes connections "
+			    "after %.3f s without data.  No keep-alive setting prevents that: the "
+			    "application must send data (a heartbeat: a PING, an HTTP/2 or gRPC "
+			    "ping, a no-op query) at least every <b>%.1f s</b>, or the peer's timeout "
+			    "be raised.</p>\n", a->close_s, a->heartbeat_s);
+		if (a->advice_note[0]) {
+			page_raw(p, "<p>");
+			page_text(p, a->advice_note);
+			page_raw(p, ".</p>\n");
+		}
+		page_raw(p, "</section>\n");
+		return;
+	}
 	if (a->advice_note[0]) {
 		page_raw(p, "<p class=\"warn\">");
 		page_text(p, a->advice_note);

@@ -4,7 +4,8 @@
 #   . tests/integration/lib.sh; . tests/integration/audit_lib.sh
 #
 # The contract checked (kaprobe audit --json): one "variant" event per probe
-# kind, one "idle-timeout", one "refresh", one "advice", and a last "summary"
+# kind, one "idle-timeout", one "refresh" with keep-alive (and one with
+# heartbeats for --heartbeat), one "advice", and a last "summary"
 # whose "ok" says whether the exit status is 0.  In the testbed the server is
 # one router hop away: its replies come with TTL 63 (hops 1); the router's
 # own with TTL 64 (hops 0).
@@ -94,7 +95,7 @@ audit_assert_shape() {
 	else
 		assert_gt "$dead" 0 "idle-timeout.dead_s > 0"
 		assert_json "$out" 'map(select(.event=="idle-timeout"))[0].expired_reply |
-			IN("none","rst","icmp")' 'expired_reply is none, rst or icmp'
+			IN("none","rst","icmp","fin")' 'expired_reply is none, rst, icmp or fin'
 		if awk -v d="$dead" 'BEGIN { exit !(d < 7440) }'; then
 			assert_eq false "$rfc" "rfc5382 with dead_s < 7440"
 		fi
@@ -103,6 +104,18 @@ audit_assert_shape() {
 		fi
 	fi
 
+	# A peer that closes idle connections gets a heartbeat's advice, the
+	# rest keep-alive's.
+	if [ "$(audit_get "$out" idle-timeout .kind)" = endpoint-close ]; then
+		assert_json "$out" 'map(select(.event=="advice"))[0] | .kind == "heartbeat" and
+			.heartbeat_s > 0 and .heartbeat_s < .close_s and (has("sysctl") | not)' \
+			'advice for an endpoint close: a heartbeat below the close, no sysctl'
+		assert_eq "$(audit_get "$out" idle-timeout .close_s)" \
+			"$(audit_get "$out" advice .close_s)" "advice.close_s == idle-timeout.close_s"
+		_audit_summary_ok "$out"
+		return
+	fi
+	assert_eq keepalive "$(audit_get "$out" advice .kind)" "advice.kind"
 	assert_json "$out" 'map(select(.event=="advice"))[0] |
 		([.tcp_keepalive_time, .tcp_keepalive_intvl, .tcp_keepalive_probes] |
 		 all(type=="number" and . >= 1 and . == floor))' \
@@ -120,11 +133,16 @@ audit_assert_shape() {
 		(.setsockopt[2] | test("TCP_KEEPCNT\\b.*\\b\($a.tcp_keepalive_probes)\\b"))' \
 		'advice.setsockopt: TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT with the advised values'
 
-	assert_json "$out" '.[-1].ok | type == "boolean"' 'summary.ok is a boolean'
+	_audit_summary_ok "$out"
+}
+
+# summary.ok true with exit 0, false otherwise.
+_audit_summary_ok() {
+	assert_json "$1" '.[-1].ok | type == "boolean"' 'summary.ok is a boolean'
 	if [ "$KA_RC" = 0 ]; then
-		assert_eq true "$(audit_get "$out" summary .ok)" "summary.ok with exit 0"
+		assert_eq true "$(audit_get "$1" summary .ok)" "summary.ok with exit 0"
 	else
-		assert_eq false "$(audit_get "$out" summary .ok)" "summary.ok with exit $KA_RC"
+		assert_eq false "$(audit_get "$1" summary .ok)" "summary.ok with exit $KA_RC"
 	fi
 }
 
@@ -272,7 +290,7 @@ audit_assert_report() {
 	want=$(json_count "$out" 'select(.event=="measure")')
 	assert_gt "$want" 0 "measure events"
 	assert_eq "$want" "$(dom_count "$dom" 'data-kind="measure"')" "the chart's marks"
-	for r in ack rst icmp none; do
+	for r in ack rst icmp fin none; do
 		want=$(json_count "$out" "select(.event==\"measure\" and .reply==\"$r\")")
 		got=$(dom_count "$dom" 'data-kind="measure"' "data-reply=\"$r\"")
 		assert_eq "$want" "$got" "marks with data-reply=$r"
