@@ -1,0 +1,156 @@
+#!/bin/bash
+# proxy_lib.sh - real software that closes idle connections itself, for
+# tests/integration/t_closed_*.sh.  Source it from the repo root after lib.sh
+# and tb_up (ka_setup):
+#   . tests/integration/lib.sh; . tests/integration/proxy_lib.sh
+#
+# Each px_* writes its configuration into $TB_DIR, runs the Debian binary in
+# the foreground under & inside one of the testbed's namespaces (its pid in
+# TB_PIDS, so tb_down stops it; whatever it forked dies with the namespace
+# in _tb_destroy), waits (5 s) until it listens, and logs to $TB_DIR.
+# Nothing listens outside the testbed: the proxies bind the router's
+# client-side addresses, redis the server's.
+#
+#   px_haproxy PORT BACKEND TIMEOUT    HAProxy 2.6, mode tcp, in the router ns
+#                  on $TB_RTR4:PORT and [$TB_RTR6]:PORT, forwarding to
+#                  $TB_SRV4:BACKEND; timeout client and server TIMEOUT s
+#                  (FIN to the client after TIMEOUT s without data either way)
+#   px_nginx_stream PORT BACKEND TIMEOUT   nginx's stream module, the same
+#                  addresses; proxy_timeout TIMEOUT s
+#   px_redis PORT TIMEOUT              redis-server in the server ns on
+#                  $TB_SRV4:PORT and [$TB_SRV6]:PORT, "timeout TIMEOUT"
+#                  (checked in whole seconds: it closes after TIMEOUT to
+#                  TIMEOUT + 2 s), no persistence
+#   px_established NS PORT PEER        the process names (one a line) holding
+#                  an established connection on local PORT from PEER
+#                  (addr:port, IPv6 as [addr]:port) in namespace NS
+#   px_logs                            print the px_* logs (a failing test's
+#                  output shows them: call it before an assertion that may fail)
+#
+# The backend behind a proxy is tools/tcpserver (tb_start_server -p BACKEND),
+# which holds connections and reads and discards whatever arrives.
+# Variables: PX_PID (the last px_* process), PX_LOGS (their log files).
+
+PX_LOGS=
+
+_px_need() {
+	command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] ||
+		fail "$1 not installed (tools/install-deps.sh)"
+}
+
+# _px_start NS LOG CMD...: CMD in NS, in the background, output to LOG.
+# ip netns exec replaces itself with CMD, so $! is CMD's pid.
+_px_start() {
+	local ns=$1 log=$2
+	shift 2
+	ip netns exec "$ns" "$@" >>"$log" 2>&1 &
+	PX_PID=$!
+	TB_PIDS="$TB_PIDS $PX_PID"
+	PX_LOGS="$PX_LOGS $log"
+}
+
+# _px_wait_listen NS PORT NAME: until a socket listens on PORT in NS.
+_px_wait_listen() {
+	local ns=$1 port=$2 name=$3 i
+	for i in $(seq 50); do
+		[ -n "$(ip netns exec "$ns" ss -Hltn "( sport = :$port )")" ] && return 0
+		kill -0 "$PX_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	px_logs
+	fail "$name did not listen on port $port in $ns"
+}
+
+px_haproxy() {
+	local port=$1 backend=$2 timeout=$3 cfg=$TB_DIR/haproxy.cfg
+	_px_need haproxy
+	# No stats socket, no pidfile, no chroot: nothing outside $TB_DIR.
+	# Logs go to stderr, hence to $TB_DIR/haproxy.log.
+	cat >"$cfg" <<EOF
+global
+	log stderr format raw local0 info
+	maxconn 256
+defaults
+	mode tcp
+	log global
+	option tcplog
+	timeout connect 2s
+	timeout client ${timeout}s
+	timeout server ${timeout}s
+frontend closer
+	bind $TB_RTR4:$port
+	bind [$TB_RTR6]:$port
+	default_backend holder
+backend holder
+	server tcpserver $TB_SRV4:$backend
+EOF
+	# -db: stay in the foreground, one process.
+	_px_start "$TB_R" "$TB_DIR/haproxy.log" haproxy -db -f "$cfg"
+	_px_wait_listen "$TB_R" "$port" haproxy
+}
+
+# The stream module as Debian installs it (libnginx-mod-stream).
+_px_nginx_stream_so() {
+	local so=/usr/lib/nginx/modules/ngx_stream_module.so
+	[ -e "$so" ] || so=$(dpkg -L libnginx-mod-stream 2>/dev/null | grep '/ngx_stream_module\.so$' | head -n1)
+	[ -n "$so" ] && [ -e "$so" ] || fail "ngx_stream_module.so not found (tools/install-deps.sh)"
+	echo "$so"
+}
+
+px_nginx_stream() {
+	local port=$1 backend=$2 timeout=$3 dir=$TB_DIR/nginx so
+	_px_need nginx
+	so=$(_px_nginx_stream_so) || exit 1
+	mkdir -p "$dir"
+	# A stream block only: no http block, so nothing else listens.
+	cat >"$dir/nginx.conf" <<EOF
+load_module $so;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log info;
+worker_processes 1;
+events {
+	worker_connections 256;
+}
+stream {
+	server {
+		listen $TB_RTR4:$port;
+		listen [$TB_RTR6]:$port;
+		proxy_pass $TB_SRV4:$backend;
+		proxy_connect_timeout 2s;
+		proxy_timeout ${timeout}s;
+	}
+}
+EOF
+	# -e: the error log before the configuration is read (the default is
+	# /var/log/nginx/error.log); -p: every relative path under $dir.
+	_px_start "$TB_R" "$dir/error.log" nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf"
+	_px_wait_listen "$TB_R" "$port" nginx
+}
+
+px_redis() {
+	local port=$1 timeout=$2
+	_px_need redis-server
+	# No configuration file: the defaults and these.  --save '' and
+	# --appendonly no: nothing written; --protected-mode no: it answers
+	# clients from other addresses, here only the testbed's.
+	_px_start "$TB_S" "$TB_DIR/redis.log" redis-server --port "$port" \
+		--bind "$TB_SRV4 $TB_SRV6" --timeout "$timeout" --save '' --appendonly no \
+		--dir "$TB_DIR" --protected-mode no --daemonize no --logfile ''
+	_px_wait_listen "$TB_S" "$port" redis-server
+}
+
+px_established() {
+	local ns=$1 port=$2 peer=$3
+	ip netns exec "$ns" ss -Htnp state established "( sport = :$port )" |
+		awk -v p="$peer" '$4 == p { print }' | grep -o 'users:(("[^"]*"' | cut -d'"' -f2
+}
+
+px_logs() {
+	local f
+	for f in $PX_LOGS; do
+		echo "--- $f:"
+		cat "$f" 2>/dev/null
+	done
+	[ -z "$PX_LOGS" ] || echo "---"
+}
