@@ -1,6 +1,7 @@
 /* tcpserver.c - a small ordinary TCP server for kaprobe's integration tests.
  *
  *   tcpserver [-l ADDR] [-p PORT] [-b BANNER] [-k IDLE] [-P PIDFILE] [-B BACKLOG] [-N]
+ *             [-i SECONDS [-R]]
  *
  * Listens on ADDR (IPv4 or IPv6 literal, default ::, dual stack) port PORT
  * (default 7777), sends BANNER followed by "\r\n" to every new connection,
@@ -15,6 +16,12 @@
  * (default 128); -N never accepts, so connections wait in the accept queue
  * (the kernel completes their handshakes) until it is full, and the rest
  * overflow it.
+ *
+ * A server with its own idle timeout, as redis `timeout`, HAProxy `timeout
+ * client` and the like have: -i closes every connection after SECONDS
+ * (decimals allowed) without data received, with a FIN (close()); with -R,
+ * with an RST (SO_LINGER {1,0}).  Keep-alive probes carry no data and do
+ * not count; data does.
  *
  *   SIGUSR1  abort every open connection: SO_LINGER {1,0} then close(), which
  *            sends an RST.  A test that drops that RST makes the server forget
@@ -33,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAXCONN 1024
@@ -51,7 +59,7 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: tcpserver [-l ADDR] [-p PORT] [-b BANNER] [-k IDLE] [-P PIDFILE] "
-		"[-B BACKLOG] [-N]\n");
+		"[-B BACKLOG] [-N] [-i SECONDS [-R]]\n");
 }
 
 static int make_listener(const char *addr, unsigned port, int backlog)
@@ -148,6 +156,32 @@ static void abort_conn(int fd)
 	close(fd);
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* -i: how long ppoll may sleep before the next connection's idle timeout
+ * (NULL: no timeout, or none open). */
+static struct timespec *idle_wait(const int64_t *last, int nconn, int64_t idle_ns,
+				  struct timespec *ts)
+{
+	int64_t next = INT64_MAX, now = now_ns();
+
+	if (!idle_ns || nconn == 0)
+		return NULL;
+	for (int i = 1; i <= nconn; i++)
+		if (last[i] + idle_ns < next)
+			next = last[i] + idle_ns;
+	next = next > now ? next - now : 0;
+	ts->tv_sec = next / 1000000000;
+	ts->tv_nsec = next % 1000000000;
+	return ts;
+}
+
 int main(int argc, char **argv)
 {
 	const char *addr = NULL, *banner = NULL, *pidfile = NULL;
@@ -161,9 +195,11 @@ int main(int argc, char **argv)
 	char *bannerline = NULL;
 	size_t bannerlen = 0;
 	int backlog = 128;
-	bool accepting = true;
+	bool accepting = true, idle_rst = false;
+	int64_t idle_ns = 0, last[MAXCONN + 1];   /* last[i]: pfd[i]'s last data */
+	struct timespec ts;
 
-	while ((c = getopt(argc, argv, "l:p:b:k:P:B:Nh")) != -1) {
+	while ((c = getopt(argc, argv, "l:p:b:k:P:B:Ni:Rh")) != -1) {
 		switch (c) {
 		case 'l': addr = optarg; break;
 		case 'p': {
@@ -196,6 +232,18 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'N': accepting = false; break;
+		case 'i': {
+			char *end;
+			double v = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' || !(v >= 0.001 && v <= 86400)) {
+				fprintf(stderr, "tcpserver: bad idle timeout '%s' (0.001-86400 s)\n",
+					optarg);
+				return 64;
+			}
+			idle_ns = (int64_t)(v * 1e9);
+			break;
+		}
+		case 'R': idle_rst = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 64;
 		}
@@ -249,7 +297,8 @@ int main(int argc, char **argv)
 		/* Stop accepting while full (or with -N); keep serving the
 		 * open ones. */
 		pfd[0].events = accepting && nconn < MAXCONN ? POLLIN : 0;
-		if (ppoll(pfd, (nfds_t)nconn + 1, NULL, &orig) < 0) {
+		if (ppoll(pfd, (nfds_t)nconn + 1, idle_wait(last, nconn, idle_ns, &ts),
+			  &orig) < 0) {
 			if (errno == EINTR)
 				continue;
 			perror("tcpserver: poll");
@@ -265,21 +314,33 @@ int main(int argc, char **argv)
 					continue;
 				}
 				nconn++;
+				last[nconn] = now_ns();
 				pfd[nconn].fd = cfd;
 				pfd[nconn].events = POLLIN;
 				pfd[nconn].revents = 0;
 			}
 		}
 		for (i = 1; i <= nconn; i++) {
-			ssize_t n;
-			if (!pfd[i].revents)
+			bool gone = false, idle;
+
+			if (pfd[i].revents) {
+				ssize_t n = recv(pfd[i].fd, buf, sizeof buf, 0);
+
+				if (n > 0)
+					last[i] = now_ns();
+				else if (!(n < 0 && (errno == EAGAIN || errno == EINTR)))
+					gone = true;   /* EOF or an error */
+			}
+			idle = !gone && idle_ns && now_ns() - last[i] >= idle_ns;
+			if (!gone && !idle)
 				continue;
-			n = recv(pfd[i].fd, buf, sizeof buf, 0);
-			if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)))
-				continue;
-			/* EOF or error: close and move the last entry here. */
-			close(pfd[i].fd);
+			/* Close it and move the last entry here. */
+			if (idle && idle_rst)
+				abort_conn(pfd[i].fd);
+			else
+				close(pfd[i].fd);
 			pfd[i] = pfd[nconn];
+			last[i] = last[nconn];
 			nconn--;
 			i--;
 		}

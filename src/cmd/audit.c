@@ -354,7 +354,7 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 			discard(a, t, "the server sent its SYN-ACK again: it did not take the "
 				"connection");
 		break;
-	case ENG_PEER_FIN:
+	case ENG_CLOSED:
 		discard(a, t, "the server closed the connection");
 		break;
 	}

@@ -32,6 +32,7 @@ static const struct option longopts[] = {
 	{ "interface", required_argument, NULL, 'i' },
 	{ "write", required_argument, NULL, 'w' },
 	{ "garbage-byte", no_argument, NULL, OPT_GARBAGE },
+	CMD_HEARTBEAT_OPTIONS,
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "relinquish-privileges", required_argument, NULL, 'Z' },
 	{ "file", required_argument, NULL, 'f' },
@@ -81,13 +82,20 @@ static void help(FILE *f)
 "  connection (\"conn\", \"dst\"); each ends with a verdict, and a table\n"
 "  (JSON: a summary counting verdicts) ends the run and answers SIGQUIT.\n"
 "  Exit status then: the highest of the connections' (0 alive, 1 dead,\n"
-"  unreachable, 2 reset, 3 no connection, 4 interrupted unanswered).\n"
+"  unreachable, 2 reset, 3 no connection, 4 interrupted unanswered,\n"
+"  5 closed).\n"
 "\n"
 "Probing:\n"
-"  -c, --count N       stop after N answered rounds (default: until dead, reset\n"
-"                      or interrupted)\n"
+"  -c, --count N       stop after N answered rounds (default: until dead, reset,\n"
+"                      closed or interrupted)\n"
 "  -i, --interface IF  capture and send on IF instead of the routed interface\n"
 "      --garbage-byte  send one octet of data in each probe (RFC 1122 variant)\n"
+"      --heartbeat DATA  write DATA through the connection instead of each\n"
+"                      probe: application bytes the peer accepts, at most %d\n"
+"                      (C escapes: \\r \\n \\t \\\\ \\\" \\xHH \\0NNN); the ACK of them\n"
+"                      answers.  Data refreshes a proxy's or a server's idle\n"
+"                      timeout; probes, which carry none, cannot\n"
+"      --heartbeat-hex HEX  the same, as hex pairs (spaces or colons allowed)\n"
 "  -4, -6              use IPv4 or IPv6 only when HOST is a name\n"
 "      --connect-timeout DURATION  give up connecting after this (default %s)\n"
 "  -Z, --relinquish-privileges USER  after opening the raw socket and the\n"
@@ -106,9 +114,11 @@ static void help(FILE *f)
 "\n"
 "Exit status: 0 alive (answered), 1 dead or unreachable, 2 reset by the peer,\n"
 "3 could not connect (name, route, refused, timed out), 4 interrupted before a\n"
-"verdict (the last round unanswered), 64 usage error, 70 internal error, 73 -w\n"
-"file cannot be written, 77 missing privilege (CAP_NET_RAW).\n",
-		help_dur(d->connect_timeout).s);
+"verdict (the last round unanswered), 5 closed: the peer (or a proxy) closed\n"
+"the connection on its own, an idle timeout keep-alive cannot refresh (the\n"
+"verdict says after how long without data), 64 usage error, 70 internal\n"
+"error, 73 -w file cannot be written, 77 missing privilege (CAP_NET_RAW).\n",
+		HEARTBEAT_MAX, help_dur(d->connect_timeout).s);
 }
 
 /* The targets: the operands, then -f's lines. */
@@ -178,7 +188,13 @@ static int run(int argc, char **argv)
 		return rc;
 	if ((rc = targets(argc, argv, &o)) != 0 || (rc = cmd_resolve_timing(&cm, &o.cfg)) != 0)
 		return rc;
-	if (o.cfg.intvl < RATELIMIT_US && o.cfg.probes > 1)
+	if (cm.heartbeat && o.garbage)
+		return cmd_usage_error("--garbage-byte shapes keep-alive probes and --heartbeat "
+				       "sends data instead of them: give one");
+	o.heartbeat = cm.heartbeat;
+	o.heartbeat_len = cm.heartbeat_len;
+	/* Data is always answered; only a zero-length probe is rate limited. */
+	if (o.cfg.intvl < RATELIMIT_US && o.cfg.probes > 1 && !o.heartbeat)
 		fprintf(stderr, "kaprobe: warning: --intvl under 500ms: a Linux peer answers "
 			"zero-length probes at most once per net.ipv4.tcp_invalid_ratelimit "
 			"(500ms), so some probes will look lost when they are not\n");

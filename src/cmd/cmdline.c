@@ -140,6 +140,22 @@ static int option_error(int c, char **argv)
 	return cmd_usage_error(err);
 }
 
+/* --heartbeat DATA or --heartbeat-hex HEX, once: 0, or -1 with err. */
+static int heartbeat_opt(int c, struct common *cm, char *err, size_t errlen)
+{
+	static uint8_t data[HEARTBEAT_MAX];   /* kept for the engine, by pointer */
+
+	if (cm->heartbeat) {
+		snprintf(err, errlen, "give one heartbeat: --heartbeat or --heartbeat-hex, once");
+		return -1;
+	}
+	if ((c == OPT_HEARTBEAT ? parse_escaped : parse_hex)(optarg, data, sizeof data,
+							    &cm->heartbeat_len, err, errlen) < 0)
+		return -1;
+	cm->heartbeat = data;
+	return 0;
+}
+
 /* Handle one shared option: 1 when handled, 0 when not one of them, or
  * the exit status after a bad value. */
 static int common_opt(int c, struct common *cm)
@@ -148,6 +164,10 @@ static int common_opt(int c, struct common *cm)
 	int rc = 0;
 
 	switch (c) {
+	case OPT_HEARTBEAT:
+	case OPT_HEARTBEAT_HEX:
+		rc = heartbeat_opt(c, cm, err, sizeof err);
+		break;
 	case OPT_IDLE:
 		rc = parse_duration(optarg, MIN_TIME_US, MAX_TIME_US, &cm->idle, err, sizeof err);
 		break;

@@ -64,7 +64,11 @@ enum {
 	OPT_MAX_IDLE, OPT_MAX_CONNS, OPT_RATE, OPT_RESOLUTION,
 	OPT_CONNS, OPT_CONNECT_RATE, OPT_MAX_HOPS, OPT_VARIANT, OPT_TIMEOUTS,
 	OPT_MAX_FLOWS, OPT_MIDDLEBOX, OPT_USER_TIMEOUT, OPT_REPORT,
+	OPT_HEARTBEAT, OPT_HEARTBEAT_HEX,
 };
+
+/* --heartbeat's data at most: one segment's worth on any path. */
+#define HEARTBEAT_MAX 1024
 
 /* The options the keep-alive machine's commands share (live, replay). */
 #define CMD_TIMING_OPTIONS \
@@ -79,6 +83,10 @@ enum {
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, 'V' }
+/* Application data sent instead of keep-alive probes (live, audit). */
+#define CMD_HEARTBEAT_OPTIONS \
+	{ "heartbeat", required_argument, NULL, OPT_HEARTBEAT }, \
+	{ "heartbeat-hex", required_argument, NULL, OPT_HEARTBEAT_HEX }
 /* What the audit and the trace share: the connection's options and
  * --report. */
 #define CMD_PATH_OPTIONS \
@@ -97,6 +105,10 @@ struct common {
 	const char *profile;
 	bool json, quiet;
 	const char *report;     /* --report (replay, audit, trace) */
+	/* --heartbeat or --heartbeat-hex, parsed (NULL: none).  The bytes
+	 * live as long as the process. */
+	const uint8_t *heartbeat;
+	size_t heartbeat_len;
 };
 
 /* The command being run: usage errors name it. */

@@ -10,6 +10,10 @@
  * several, every line and event names its connection, each connection
  * ends with its own verdict (or "no-connection", with the reason), and a
  * table (JSON: a summary counting verdicts) ends the run.
+ *
+ * A peer that closes on its own ends its connection "closed", with how
+ * long no data had moved: an idle timeout that keep-alive cannot refresh.
+ * With --heartbeat the rounds are application data instead of probes.
  */
 #include "cmd/live.h"
 
@@ -41,6 +45,9 @@ struct lconn {
 	int status;              /* its exit status */
 	struct ka_machine ka;    /* its machine, kept after the connection */
 	bool ready;
+	bool closed;             /* the peer closed it: close says how */
+	struct ev_close close;
+	char close_from[64];
 };
 
 struct live {
@@ -63,6 +70,7 @@ static int verdict_status(enum ka_verdict v)
 {
 	switch (v) {
 	case KA_VERDICT_RESET: return EXIT_RESET;
+	case KA_VERDICT_CLOSED: return EXIT_CLOSED;
 	case KA_VERDICT_DEAD:
 	case KA_VERDICT_UNREACHABLE: return EXIT_DEAD;
 	default: return EXIT_ALIVE;
@@ -145,14 +153,15 @@ static void conclude(struct live *lv, struct lconn *l, ka_time t, const char *ve
 	}
 	tag(lv, l);
 	if (!lv->multi) {
-		say(lv, &(struct event){ .kind = EV_VERDICT, .t = t,
-					 .u.verdict = { .verdict = verdict } });
+		say(lv, &(struct event){ .kind = EV_VERDICT, .t = t, .u.verdict = {
+			.verdict = verdict, .close = l->closed ? &l->close : NULL } });
 		summary(lv, t, &l->ka);
 		engine_stop(&lv->e, status);
 		return;
 	}
 	say(lv, &(struct event){ .kind = EV_CONN_VERDICT, .t = t,
-		.u.verdict = { .verdict = verdict, .reason = reason, .m = &l->ka } });
+		.u.verdict = { .verdict = verdict, .reason = reason, .m = &l->ka,
+			       .close = l->closed ? &l->close : NULL } });
 	if (++lv->done == lv->n)
 		end_run(lv, t);
 }
@@ -177,6 +186,8 @@ static void open_next(struct live *lv)
 			engine_fail(&lv->e, EXIT_NOCONNECT, "%s", lv->e.err);
 			return;
 		}
+		if (lv->opt->heartbeat)
+			engine_heartbeat(&lv->e, l->c, lv->opt->heartbeat, lv->opt->heartbeat_len);
 		if (lv->next < lv->n) {
 			evloop_arm(&lv->e.loop, &lv->pace, now + 1000000 / lv->opt->connect_rate);
 			return;
@@ -283,7 +294,8 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 		engine_src_text(ev->c, src, sizeof src);
 		say(lv, &(struct event){ .kind = EV_CONNECT, .t = ev->t, .u.connect = {
 			.src = src, .dst = lv->e.dest[l->dest].dst_txt, .iface = lv->e.iface,
-			.ts = flow_ts_negotiated(&ev->c->k.flow), .cfg = &lv->opt->cfg } });
+			.ts = flow_ts_negotiated(&ev->c->k.flow), .cfg = &lv->opt->cfg,
+			.heartbeat = lv->opt->heartbeat_len } });
 		break;
 	case ENG_CONNECT_FAILED:
 		on_connect_failed(lv, l, ev);
@@ -300,9 +312,13 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	case ENG_IGNORED:
 		on_ignored(lv, ev);
 		break;
-	case ENG_PEER_FIN:
-		say(lv, &(struct event){ .kind = EV_NOTICE, .t = ev->t, .u.notice = {
-			"peer-fin", "the peer closed its side of the connection (FIN)" } });
+	case ENG_CLOSED:
+		/* The verdict (closed) follows in this turn and says how. */
+		addr_format(ev->seg->family, ev->seg->src, l->close_from, sizeof l->close_from);
+		l->closed = true;
+		l->close = (struct ev_close){ .idle = ev->idle, .rst = ev->rst, .by = ev->by_peer,
+					      .from = l->close_from, .answered_in_gap = -1,
+					      .heartbeat = lv->opt->heartbeat != NULL };
 		break;
 	case ENG_VERDICT:
 		conclude(lv, l, ev->t, ka_verdict_name(ev->c->ka.verdict), NULL,

@@ -3,6 +3,8 @@
 #define KAPROBE_LIVE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "tcp/keepalive.h"
 
@@ -22,6 +24,8 @@ struct live_opts {
 	bool json, quiet;
 	bool stamp;               /* -D: human lines start with the Unix time */
 	bool garbage;             /* --garbage-byte: one octet of data */
+	const uint8_t *heartbeat; /* --heartbeat: data sent instead of probes, or NULL */
+	size_t heartbeat_len;
 	int family;               /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
 	ka_time connect_timeout;
 	const char *user;         /* -Z: switch to this user after setup */

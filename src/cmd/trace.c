@@ -199,7 +199,8 @@ static void on_reply(struct trace *t, const struct eng_event *ev)
 	answered(t, &a);
 }
 
-/* The peer reset the connection: the questions go on over a new one. */
+/* The peer reset or closed the connection: the questions go on over a
+ * new one. */
 static void reconnect(struct trace *t)
 {
 	struct ka_config cfg = trace_never_cfg();
@@ -245,7 +246,7 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 		reconnect(t);
 		break;
 	case ENG_IGNORED:
-	case ENG_PEER_FIN:
+	case ENG_CLOSED:
 		break;
 	}
 }

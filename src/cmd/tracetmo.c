@@ -216,7 +216,7 @@ void trace_tmo_event(struct trace *t, struct tmo_task *k, const struct eng_event
 		on_task_reply(t, k, ev);
 		break;
 	case ENG_CONNECT_FAILED:
-	case ENG_PEER_FIN:
+	case ENG_CLOSED:
 	case ENG_VERDICT:   /* reset before it measured anything */
 		task_done(t, k);
 		break;

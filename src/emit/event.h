@@ -83,6 +83,7 @@ struct ev_connect {
 	const char *src, *dst, *iface;
 	bool ts;                /* timestamps negotiated */
 	const struct ka_config *cfg;
+	size_t heartbeat;       /* bytes of each heartbeat sent instead of probes, or 0 */
 };
 
 struct ev_probe {
@@ -117,11 +118,24 @@ struct ev_ignored {
 	const char *reason, *from, *text;
 };
 
+/* How the peer closed a connection on its own (the verdict "closed"). */
+struct ev_close {
+	ka_time idle;           /* without data either way before it */
+	bool rst;               /* by an RST, else a FIN */
+	int by;                 /* 1 the peer, 0 a box on the way, -1 unknown */
+	const char *from;       /* its sender's address, or NULL */
+	bool heartbeat;         /* live: heartbeats (data) were sent, not probes */
+	int answered_in_gap;    /* replay: keep-alive probes answered in the gap;
+				 * -1: not counted (live) */
+};
+
 /* A verdict; m: the prober's or connection's machine, for its counts (NULL
- * for live mode's single verdict); reason says why for "no-connection". */
+ * for live mode's single verdict); reason says why for "no-connection";
+ * close says how for "closed" (else NULL). */
 struct ev_verdict {
 	const char *verdict, *reason;
 	const struct ka_machine *m;
+	const struct ev_close *close;
 };
 
 /* Live mode's statistics; ignored: what was seen and not acted on. */

@@ -28,6 +28,10 @@ void connect_human(struct text *tx, const struct event *ev)
 	ob_u64(&tx->ob, c->cfg->probes);
 	ob_str(&tx->ob, " probes, timestamps ");
 	ob_str(&tx->ob, c->ts ? "on" : "off");
+	if (c->heartbeat) {
+		ob_str(&tx->ob, ", heartbeats of ");
+		human_count(tx, c->heartbeat, "byte");
+	}
 	ob_char(&tx->ob, '\n');
 }
 
@@ -45,6 +49,8 @@ void connect_json(struct text *tx, const struct event *ev)
 	json_secs(tx, KEY("idle_s"), c->cfg->idle / 1e6);
 	json_secs(tx, KEY("intvl_s"), c->cfg->intvl / 1e6);
 	json_u64(tx, KEY("probes"), c->cfg->probes);
+	if (c->heartbeat)
+		json_u64(tx, KEY("heartbeat_len"), c->heartbeat);
 	json_end(tx);
 }
 
@@ -204,6 +210,8 @@ void verdict_human(struct text *tx, const struct event *ev)
 	stamp(tx, ev->t);
 	ob_str(&tx->ob, "verdict: ");
 	ob_str(&tx->ob, ev->u.verdict.verdict);
+	if (ev->u.verdict.close)
+		close_human(tx, ev->u.verdict.close);
 	ob_char(&tx->ob, '\n');
 }
 
@@ -211,6 +219,8 @@ void verdict_json(struct text *tx, const struct event *ev)
 {
 	json_head(tx, "verdict", ev);
 	json_own_str(tx, KEY("verdict"), ev->u.verdict.verdict);
+	if (ev->u.verdict.close)
+		close_json(tx, ev->u.verdict.close);
 	json_end(tx);
 }
 
@@ -255,9 +265,12 @@ void conn_verdict_human(struct text *tx, const struct event *ev)
 	human_head(tx, ev);
 	ob_str(&tx->ob, "verdict ");
 	ob_str(&tx->ob, v->verdict);
-	if (v->reason) {
+	if (v->reason || v->close) {
 		ob_str(&tx->ob, " (");
-		ob_str(&tx->ob, v->reason);
+		if (v->close)
+			close_brief(tx, v->close);
+		else
+			ob_str(&tx->ob, v->reason);
 		ob_char(&tx->ob, ')');
 	}
 	ob_str(&tx->ob, ", ");
@@ -274,6 +287,8 @@ void conn_verdict_json(struct text *tx, const struct event *ev)
 	json_own_str(tx, KEY("verdict"), v->verdict);
 	if (v->reason)
 		json_str(tx, KEY("reason"), v->reason);
+	if (v->close)
+		close_json(tx, v->close);
 	json_u64(tx, KEY("sent"), v->m->st.sent);
 	json_u64(tx, KEY("answered"), v->m->st.answered);
 	json_u64(tx, KEY("rst_answered"), v->m->rst_answered);
@@ -362,7 +377,7 @@ void conn_table_human(struct text *tx, const struct event *ev)
 void conn_table_json(struct text *tx, const struct event *ev)
 {
 	static const char *const kinds[] = { "alive", "dead", "reset", "unreachable",
-					     "interrupted", "no-connection" };
+					     "closed", "interrupted", "no-connection" };
 	const struct ev_conn_table *c = &ev->u.table;
 
 	json_head(tx, "summary", ev);

@@ -111,6 +111,12 @@ void rtt_figures(struct outbuf *b, const struct ka_stats *st);
 
 /* One kind's form, human or JSON: the event's whole line(s), newline
  * included. */
+/* A close (text_close.c): the sentence in parentheses after "closed",
+ * its short form, and its JSON members. */
+void close_human(struct text *tx, const struct ev_close *c);
+void close_brief(struct text *tx, const struct ev_close *c);
+void close_json(struct text *tx, const struct ev_close *c);
+
 typedef void text_form(struct text *tx, const struct event *ev);
 
 /* The forms, by command family, each kind's two side by side. */

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "util/exitcode.h"
 #include "net/target.h"
+#include "tcp/seq.h"
 
 /* How long the capture may lag the kernel's connect() before kaprobe
  * concludes it is listening on the wrong interface. */
@@ -177,11 +179,31 @@ static void reply(struct engine *e, struct econn *c, enum ka_input in, enum cl_k
 		arm(e, c, ka_deadline(&c->ka, &c->cfg));
 }
 
+/* The peer closed on its own, idle for `idle`: the machine's verdict is
+ * "closed" (once: a finished machine takes nothing more). */
+static void closed(struct engine *e, struct econn *c, const struct segment *s, ka_time t,
+		   ka_time idle, bool rst)
+{
+	struct eng_event ev = { .kind = ENG_CLOSED, .c = c, .t = t, .seg = s, .idle = idle,
+				.rst = rst, .frame = e->frame, .caplen = e->caplen,
+				.wirelen = e->wirelen };
+
+	ev.out = ka_receive(&c->ka, t, rst ? KA_IN_RST : KA_IN_FIN);
+	if (!ev.out.verdict)
+		return;
+	ev.by_peer = classify_by_peer(c->k.synack_ttl, flow_ts_negotiated(&c->k.flow), c->k.raddr,
+				      s, &ev.hops);
+	emit(e, ev);
+	if (c->state == EC_READY)
+		emit(e, (struct eng_event){ .kind = ENG_VERDICT, .c = c, .t = t });
+}
+
 /* A segment from the peer's address and port. */
 static void on_inbound(struct engine *e, struct econn *c, const struct segment *s, ka_time t)
 {
 	struct cl_conn v;
 	enum cl_kind k;
+	ka_time idle;
 	bool fin;
 
 	if (!conn_established(&c->k)) {
@@ -198,17 +220,22 @@ static void on_inbound(struct engine *e, struct econn *c, const struct segment *
 		return;
 	}
 	fin = (s->flags & TCPF_FIN) && !(c->k.flow.d[1].flags & FD_FIN);
+	idle = t - conn_last_data(&c->k);   /* up to this segment, data in it aside */
 	conn_seen_in(&c->k, s, t);
 	if (c->state != EC_READY)
 		return;
-	if (k == CL_RESET)
+	/* An RST with no probe out answers nothing: the peer closed on its
+	 * own.  A FIN always does, whatever it acknowledges or carries. */
+	if (k == CL_RESET && c->ka.state == KA_IDLE)
+		closed(e, c, s, t, idle, true);
+	else if (k == CL_RESET)
 		reply(e, c, KA_IN_RST, k, s, t, false);
+	else if (fin)
+		closed(e, c, s, t, idle, false);
 	else if (k == CL_DATA)
 		reply(e, c, KA_IN_DATA, k, s, t, false);
 	else if (k == CL_ANSWER)
 		reply(e, c, KA_IN_ACK, k, s, t, false);
-	if (fin && c->state == EC_READY)
-		emit(e, (struct eng_event){ .kind = ENG_PEER_FIN, .c = c, .t = t, .seg = s });
 }
 
 /* An ICMP error quoting the connection. */
@@ -232,14 +259,20 @@ static void on_icmp(struct engine *e, struct econn *c, const struct segment *s, 
  * left (its capture time makes RTTs one clock's). */
 static void on_outbound(struct engine *e, struct econn *c, const struct segment *s, ka_time t)
 {
-	if (conn_is_own_probe(&c->k, s)) {
+	/* A heartbeat is the kernel's own segment: folded in, and its first
+	 * sending is the probe's time. */
+	if (!c->hb && conn_is_own_probe(&c->k, s)) {
 		if (c->stamp_pending)
 			ka_restamp(&c->ka, t);
 		c->stamp_pending = false;
 		c->k.ip_id = s->ip_id;   /* the socket's counter moves per packet */
 		return;
 	}
-	conn_seen_out(&c->k, s);
+	if (c->hb && c->stamp_pending && s->len > 0 && s->seq == c->hb_seq) {
+		ka_restamp(&c->ka, t);
+		c->stamp_pending = false;
+	}
+	conn_seen_out(&c->k, s, t);
 	try_ready(e, c);
 }
 
@@ -283,27 +316,58 @@ static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
 
 /* ---- probes and timers ---------------------------------------------------------- */
 
+/* The raw probe the machine asks for, shaped, with this TTL (0: the
+ * kernel's): 0, the errno of a send that failed, or -1 after engine_fail. */
+static int send_raw(struct engine *e, struct econn *c, struct probe_spec *s, uint8_t ttl)
+{
+	struct prober *pr = session_prober_of(&e->ss, c->k.family);
+
+	conn_probe_spec(&c->k, s);
+	if (c->shape)
+		c->shape(&c->k, s);
+	if (ttl)
+		s->ttl = ttl;
+	if (prober_build(pr, s, e->err, sizeof e->err) < 0) {
+		engine_fail(e, EXIT_SOFTWARE, "%s", e->err);
+		return -1;
+	}
+	if (prober_send(pr, e->err, sizeof e->err) < 0)
+		return errno ? errno : EIO;
+	return 0;
+}
+
+/* A heartbeat: the data written through the socket, described as the
+ * probe it stands for (its seq and length; the kernel builds the rest).
+ * Its seq is where the kernel puts it: after what the capture saw sent
+ * and after the heartbeat before it.  A part written is sent whole
+ * enough: the peer's timer sees data either way. */
+static int send_heartbeat(struct econn *c, struct probe_spec *s)
+{
+	unsigned last = (c->k.nsent + CONN_SENT - 1) % CONN_SENT;
+	uint32_t end = c->k.sent[last].seq + c->k.sent_len[last];   /* the last one's */
+	ssize_t n;
+
+	conn_probe_spec(&c->k, s);
+	s->seq = c->k.flow.d[0].snd;
+	if (c->k.nsent && seq_gt(end, s->seq))
+		s->seq = end;
+	s->payload = c->hb;
+	s->paylen = (uint32_t)c->hb_len;
+	c->hb_seq = s->seq;
+	n = send(c->k.sock, c->hb, c->hb_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	return n > 0 ? 0 : n == 0 ? EAGAIN : errno;
+}
+
 /* Send what the machine asks for.  A probe that cannot leave (no route for
  * a moment, no buffer) is counted as sent and lost, as tcp_keepalive_timer
  * counts a failed tcp_write_wakeup: the run goes on. */
 static int send_probe(struct engine *e, struct econn *c, ka_time now, uint8_t ttl)
 {
 	struct probe_spec s;
-	int err = 0;
+	int err = c->hb ? send_heartbeat(c, &s) : send_raw(e, c, &s, ttl);
 
-	conn_probe_spec(&c->k, &s);
-	if (c->shape)
-		c->shape(&c->k, &s);
-	if (ttl)
-		s.ttl = ttl;
-	struct prober *pr = session_prober_of(&e->ss, c->k.family);
-
-	if (prober_build(pr, &s, e->err, sizeof e->err) < 0) {
-		engine_fail(e, EXIT_SOFTWARE, "%s", e->err);
+	if (err < 0)
 		return EIO;
-	}
-	if (prober_send(pr, e->err, sizeof e->err) < 0)
-		err = errno ? errno : EIO;
 	if (c->ka.state == KA_IDLE)
 		c->round++;
 	ka_sent(&c->ka, now);
@@ -430,6 +494,16 @@ struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_co
 	evloop_add(&e->loop, &c->io, EPOLLOUT);
 	arm(e, c, c->created + e->opt->connect_timeout);
 	return c;
+}
+
+int engine_heartbeat(struct engine *e, struct econn *c, const uint8_t *data, size_t len)
+{
+	(void)e;
+	if (!data || len == 0)
+		return EINVAL;
+	c->hb = data;
+	c->hb_len = len;
+	return 0;
 }
 
 void engine_configure(struct engine *e, struct econn *c, const struct ka_config *cfg)

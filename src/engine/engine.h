@@ -19,6 +19,16 @@
  * sends them (or counts them lost when they cannot be sent), feeds the
  * answers back, and reports each step.  A connection that reached a
  * verdict stays in the table, quiet, until the planner closes it.
+ *
+ * The peer may close the connection on its own (an application's or a
+ * proxy's idle timeout): a FIN the kernel would accept, or an RST at
+ * RCV.NXT while no probe is out.  That ends the machine with verdict
+ * "closed" (ENG_CLOSED, then ENG_VERDICT).  An RST while probes are out
+ * answers them: "reset", as before.
+ *
+ * With engine_heartbeat, a connection's "probes" are application data
+ * written through its own socket instead: the only thing an idle timer
+ * that counts data sees.
  */
 #ifndef KAPROBE_ENGINE_H
 #define KAPROBE_ENGINE_H
@@ -43,7 +53,8 @@ enum eng_kind {
 	ENG_PROBE,          /* probe sent (err 0) or not sendable (err: errno) */
 	ENG_REPLY,          /* an accepted answer, RST or ICMP error */
 	ENG_IGNORED,        /* seen, not acted on: cls says why */
-	ENG_PEER_FIN,       /* the peer closed its side */
+	ENG_CLOSED,         /* the peer closed on its own: a FIN, or an RST with no
+			     * probe out; ENG_VERDICT (closed) follows at once */
 	ENG_VERDICT,        /* the machine reached a verdict (c->ka.verdict) */
 };
 
@@ -70,14 +81,19 @@ struct eng_event {
 	enum eng_kind kind;
 	struct econn *c;
 	ka_time t;                  /* when: capture time for packets */
-	const struct segment *seg;  /* REPLY, IGNORED, PEER_FIN */
+	const struct segment *seg;  /* REPLY, IGNORED, CLOSED */
 	enum cl_kind cls;           /* REPLY, IGNORED */
 	struct ka_outcome out;      /* REPLY: what it did to the machine */
-	const struct probe_spec *probe; /* PROBE */
+	const struct probe_spec *probe; /* PROBE (a heartbeat: its seq and paylen) */
 	int err;                    /* CONNECT_FAILED, PROBE */
 	bool hard;                  /* REPLY to an ICMP error: a hard one */
-	bool by_peer;               /* REPLY: sent by the peer, not a box on the way */
-	int hops;                   /* REPLY: routers between us and its sender */
+	bool by_peer;               /* REPLY, CLOSED: sent by the peer, not a box on the way */
+	int hops;                   /* REPLY, CLOSED: routers between us and its sender */
+	/* CLOSED: how long no data had moved either way (the handshake when
+	 * none did; probes and their answers carry none), and whether an RST
+	 * (else a FIN) closed it. */
+	ka_time idle;
+	bool rst;
 	/* REPLY: the captured frame it came in (what seg was decoded from),
 	 * for a planner that reads an ICMP error's quote (quote.h). */
 	const uint8_t *frame;
@@ -100,6 +116,10 @@ struct econn {
 	bool stamp_pending;          /* the latest probe not yet seen leaving */
 	bool slot_reserved;          /* the rate limit gave it a later slot */
 	void *user;                  /* the planner's */
+	/* engine_heartbeat's data (the planner's), or NULL: raw probes. */
+	const uint8_t *hb;
+	size_t hb_len;
+	uint32_t hb_seq;             /* the latest heartbeat's first byte */
 	/* The engine's own: */
 	struct ev_io io;
 	struct ev_timer timer;
@@ -212,6 +232,15 @@ void engine_configure(struct engine *e, struct econn *c, const struct ka_config 
  * Returns 0, or the errno of a probe that could not leave (ENG_PROBE says
  * the same). */
 int engine_probe_now(struct engine *e, struct econn *c, uint8_t ttl);
+
+/* From now on, whenever the connection's machine asks for a probe (its
+ * timer, or engine_probe_now), write these len bytes through its own
+ * socket instead: real data, which the kernel sequences and retransmits
+ * and which resets an idle timer that counts data, as keep-alive probes
+ * cannot.  The answer is the peer's ACK of it or data from the peer;
+ * whatever the peer sends is read and dropped.  data is kept by pointer
+ * and must outlive the connection.  Returns 0, or EINVAL for no data. */
+int engine_heartbeat(struct engine *e, struct econn *c, const uint8_t *data, size_t len);
 
 /* Close the connection's socket and forget it. */
 void engine_release(struct engine *e, struct econn *c);

@@ -99,7 +99,7 @@ static uint32_t scaled(const struct conn *c, int dir, uint16_t win)
 	return (uint32_t)win << (ok ? c->wscale[dir] : 0);
 }
 
-void conn_seen_out(struct conn *c, const struct segment *s)
+void conn_seen_out(struct conn *c, const struct segment *s, ka_time t)
 {
 	c->ip_id = s->ip_id;
 	c->flowlabel = s->flowlabel;
@@ -110,6 +110,8 @@ void conn_seen_out(struct conn *c, const struct segment *s)
 		c->wscale[0] = syn_wscale(s);
 	else if ((s->flags & TCPF_ACK) && conn_established(c))
 		c->handshake_acked = true;
+	if (flow_is_new_payload(&c->flow, 0, s))
+		c->last_data[0] = t;
 	flow_update(&c->flow, 0, s);
 }
 
@@ -118,6 +120,7 @@ void conn_seen_in(struct conn *c, const struct segment *s, ka_time t)
 	if (s->flags & TCPF_SYN) {
 		c->synack_ttl = s->ttl;
 		c->wscale[1] = syn_wscale(s);
+		c->last_data[0] = c->last_data[1] = t;
 	} else if (scaled(c, 1, s->win) > c->max_snd_wnd) {
 		c->max_snd_wnd = scaled(c, 1, s->win);
 	}
@@ -125,6 +128,8 @@ void conn_seen_in(struct conn *c, const struct segment *s, ka_time t)
 	 * TSval is not taken. */
 	if (s->opt.has_ts && !(s->flags & TCPF_RST))
 		c->peer_tsval = s->opt.tsval;
+	if (flow_is_new_payload(&c->flow, 1, s))
+		c->last_data[1] = t;
 	c->last_rx = t;
 	flow_update(&c->flow, 1, s);
 }

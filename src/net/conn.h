@@ -36,6 +36,10 @@ struct conn {
 	uint32_t max_snd_wnd;          /* the peer's largest window, scaled */
 	int8_t wscale[2];              /* window scale each end's SYN offered, -1 none */
 	ka_time last_rx;               /* when the peer's last accepted segment came */
+	/* When each end last sent new data (0: us, 1: the peer), from the
+	 * handshake's SYN-ACK on: what an idle timer that counts data (a
+	 * proxy's, an application's) measures.  Probes carry none. */
+	ka_time last_data[2];
 	bool handshake_acked;          /* our ACK of the SYN-ACK was seen leaving */
 	/* The probes kaprobe sent lately, for ICMP quotes and for telling its
 	 * own probes from the kernel's segments in the capture. */
@@ -61,8 +65,14 @@ int conn_connect_error(const struct conn *c);
 
 /* Fold a segment the capture saw into the connection's state: one the
  * kernel sent, or one from the peer that the classifier accepted. */
-void conn_seen_out(struct conn *c, const struct segment *s);
+void conn_seen_out(struct conn *c, const struct segment *s, ka_time t);
 void conn_seen_in(struct conn *c, const struct segment *s, ka_time t);
+
+/* When data last moved either way (the handshake when none did). */
+static inline ka_time conn_last_data(const struct conn *c)
+{
+	return c->last_data[0] > c->last_data[1] ? c->last_data[0] : c->last_data[1];
+}
 
 /* Whether a SYN-ACK from the peer is the answer to our SYN (RFC 9293
  * 3.10.7.3: in SYN-SENT, its ack must be ISS + 1). */

@@ -39,6 +39,13 @@ bool flow_is_new_data(const struct flow *f, int dir, const struct segment *s)
 	return s->len > 0 && seq_gt(s->seq + s->len, d->snd);
 }
 
+bool flow_is_new_payload(const struct flow *f, int dir, const struct segment *s)
+{
+	const struct flow_dir *d = &f->d[dir];
+
+	return s->len > 0 && (!(d->flags & FD_SEEN) || seq_gt(s->seq + s->len, d->snd));
+}
+
 /* Wireshark's zero-window probe: one byte at next seq while the other
  * side's window is 0.  It does not advance next seq. */
 static bool is_zero_window_probe(const struct flow *f, int dir, const struct segment *s)

@@ -81,6 +81,12 @@ bool flow_acks_all(const struct flow *f, int dir, const struct segment *s);
  * had sent: something new for the receiver.  Ask before flow_update(). */
 bool flow_is_new_data(const struct flow *f, int dir, const struct segment *s);
 
+/* Whether the segment carries payload beyond what this direction had
+ * sent: data, as an idle timer that counts data sees it (a keep-alive's
+ * garbage byte and a retransmission are not new).  A direction not seen
+ * yet has sent nothing known.  Ask before flow_update(). */
+bool flow_is_new_payload(const struct flow *f, int dir, const struct segment *s);
+
 /* Fold a TCP segment sent by end dir into the flow state. */
 void flow_update(struct flow *f, int dir, const struct segment *s);
 

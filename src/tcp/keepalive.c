@@ -85,8 +85,15 @@ struct ka_outcome ka_receive(struct ka_machine *m, ka_time t, enum ka_input in)
 
 	switch (in) {
 	case KA_IN_RST:
+		/* With no probe out nothing asked for it: the peer closed on
+		 * its own (an application's or a proxy's idle timeout), which
+		 * no probe could have prevented. */
 		m->rst_answered = m->state == KA_PROBING;
-		conclude(m, KA_VERDICT_RESET);
+		conclude(m, m->rst_answered ? KA_VERDICT_RESET : KA_VERDICT_CLOSED);
+		o.verdict = true;
+		break;
+	case KA_IN_FIN:
+		conclude(m, KA_VERDICT_CLOSED);
 		o.verdict = true;
 		break;
 	case KA_IN_ICMP:
@@ -127,6 +134,7 @@ const char *ka_verdict_name(enum ka_verdict v)
 	case KA_VERDICT_DEAD: return "dead";
 	case KA_VERDICT_RESET: return "reset";
 	case KA_VERDICT_UNREACHABLE: return "unreachable";
+	case KA_VERDICT_CLOSED: return "closed";
 	case KA_VERDICT_NONE: break;
 	}
 	return "none";

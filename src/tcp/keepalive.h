@@ -5,8 +5,12 @@
  * any answer (an ACK of SND.NXT, or new data) sets the probe counter back to
  * zero and the idle clock starts again from that receive; when the timer
  * fires with `probes` probes unanswered, the connection is dead.  An RST
- * whose seq is exactly RCV.NXT resets the connection (RFC 5961 3.2); other
- * RSTs are the driver's to report and do not reach here as resets.  ICMP
+ * whose seq is exactly RCV.NXT resets the connection (RFC 5961 3.2) when it
+ * comes while probes are out (it answers them); with none out, nothing
+ * prompted it and the peer closed the connection on its own ("closed"), as
+ * a FIN from the peer always does: a FIN never answers a keep-alive probe
+ * (RFC 9293 3.10.7.4: it closes the sender's side).  Other RSTs are the
+ * driver's to report and do not reach here as resets.  ICMP
  * errors do not answer a probe; like Linux's soft errors they only change
  * how a death is reported (verdict "unreachable").
  *
@@ -46,6 +50,8 @@ enum ka_verdict {
 	KA_VERDICT_DEAD,
 	KA_VERDICT_RESET,
 	KA_VERDICT_UNREACHABLE,  /* dead, with ICMP errors seen in the round */
+	KA_VERDICT_CLOSED,       /* the peer closed on its own: a FIN, or an
+				  * RST with no probe out */
 };
 
 enum ka_action {
@@ -58,6 +64,7 @@ enum ka_input {
 	KA_IN_ACK,   /* an ACK from the peer that acknowledges SND.NXT */
 	KA_IN_DATA,  /* new data from the peer */
 	KA_IN_RST,   /* an acceptable RST: seq == RCV.NXT */
+	KA_IN_FIN,   /* the peer's first FIN, in an acceptable segment */
 	KA_IN_ICMP,  /* an ICMP error quoting the flow */
 };
 

@@ -11,6 +11,9 @@ enum {
 	EXIT_RESET = 2,        /* the peer reset the connection */
 	EXIT_NOCONNECT = 3,    /* name, route, refused or timed out */
 	EXIT_INTERRUPTED = 4,  /* a signal came before any verdict */
+	/* The peer closed the connection on its own: an endpoint's or a
+	 * proxy's idle timeout, which keep-alive cannot refresh. */
+	EXIT_CLOSED = 5,
 	EXIT_USAGE = EX_USAGE,        /* 64 */
 	EXIT_DATAERR = EX_DATAERR,    /* 65: replay: not a readable capture */
 	EXIT_NOINPUT = EX_NOINPUT,    /* 66: replay: the file cannot be opened */

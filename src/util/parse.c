@@ -213,6 +213,97 @@ int parse_count(const char *s, long min, long max, long *out,
 	return 0;
 }
 
+static int hex_value(char c)
+{
+	return is_digit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The escape at *pp (just after the backslash) into *b, *pp moved past
+ * it: 0, or -1 with the message. */
+static int read_escape(const char **pp, const char *s, uint8_t *b, char *err, size_t errlen)
+{
+	static const char simple[] = "r\rn\nt\t\\\\\"\"";   /* pairs: letter, byte */
+	const char *p = *pp;
+	unsigned v = 0, n = 0;
+
+	if (*p == 'x') {
+		while (n < 2 && hex_value(p[1 + n]) >= 0)
+			v = v * 16 + (unsigned)hex_value(p[1 + n++]);
+		if (n == 0)
+			return errmsg(err, errlen, "'%s': \\x needs one or two hex digits "
+				      "(at byte %zu)", s, (size_t)(p - s));
+		*pp = p + 1 + n;
+	} else if (*p == '0') {
+		while (n < 3 && p[1 + n] >= '0' && p[1 + n] <= '7')
+			v = v * 8 + (unsigned)(p[1 + n++] - '0');
+		if (v > 255)
+			return errmsg(err, errlen, "'%s': octal escape \\0%.3s is over 255 "
+				      "(at byte %zu)", s, p + 1, (size_t)(p - s));
+		*pp = p + 1 + n;
+	} else {
+		for (n = 0; simple[n] && simple[n] != *p; n += 2)
+			;
+		if (!*p)
+			return errmsg(err, errlen, "'%s' ends in a backslash: write \\\\ for one",
+				      s);
+		if (!simple[n])
+			return errmsg(err, errlen, "'%s': unknown escape '\\%.1s' (at byte "
+				      "%zu): use \\r \\n \\t \\\\ \\\" \\xHH or \\0NNN", s,
+				      p, (size_t)(p - s));
+		v = (unsigned char)simple[n + 1];
+		*pp = p + 1;
+	}
+	*b = (uint8_t)v;
+	return 0;
+}
+
+int parse_escaped(const char *s, uint8_t *out, size_t max, size_t *len,
+		  char *err, size_t errlen)
+{
+	const char *p = s;
+	size_t n = 0;
+
+	if (!*s)
+		return errmsg(err, errlen, "empty: give at least one byte");
+	while (*p) {
+		uint8_t b = (uint8_t)*p++;
+
+		if (b == '\\' && read_escape(&p, s, &b, err, errlen) < 0)
+			return -1;
+		if (n == max)
+			return errmsg(err, errlen, "longer than %zu bytes", max);
+		out[n++] = b;
+	}
+	*len = n;
+	return 0;
+}
+
+int parse_hex(const char *s, uint8_t *out, size_t max, size_t *len,
+	      char *err, size_t errlen)
+{
+	const char *p = s;
+	size_t n = 0;
+
+	for (;;) {
+		while (*p == ' ' || *p == ':')
+			p++;
+		if (!*p)
+			break;
+		if (hex_value(p[0]) < 0 || hex_value(p[1]) < 0)
+			return errmsg(err, errlen, "'%s': not pairs of hex digits (at byte %zu)",
+				      s, (size_t)(p - s) + 1 + (hex_value(p[0]) >= 0));
+		if (n == max)
+			return errmsg(err, errlen, "longer than %zu bytes", max);
+		out[n++] = (uint8_t)(hex_value(p[0]) * 16 + hex_value(p[1]));
+		p += 2;
+	}
+	if (n == 0)
+		return errmsg(err, errlen, "empty: give at least one byte");
+	*len = n;
+	return 0;
+}
+
 /* Append "N" or "N.ddd" and a unit to buf at offset at: n whole units plus
  * rest thousandths (digits 3) or millionths (digits 6) of one, trailing
  * zeros trimmed so the text is exact ("1.000001s").  Returns the new

@@ -23,6 +23,18 @@ int parse_duration(const char *s, int64_t min_us, int64_t max_us,
 int parse_count(const char *s, long min, long max, long *out,
 		char *err, size_t errlen);
 
+/* Bytes typed on the command line (--heartbeat), at most max, into out
+ * with their number in *len: C escapes (\r \n \t \\ \" \xHH, \0NNN in
+ * octal) and every other character as itself.  Empty is refused: zero bytes
+ * are no data. */
+int parse_escaped(const char *s, uint8_t *out, size_t max, size_t *len,
+		  char *err, size_t errlen);
+
+/* The same as pairs of hex digits (--heartbeat-hex), optionally separated
+ * by spaces or colons ("50494e470d0a", "50:49:4e:47"). */
+int parse_hex(const char *s, uint8_t *out, size_t max, size_t *len,
+	      char *err, size_t errlen);
+
 /* Format a duration for people: "500ms", "1s", "1.5s", "2m", "2h4m". */
 void format_duration(int64_t us, char *buf, size_t len);
 

@@ -7,9 +7,12 @@
 #  - inside the window but not at RCV.NXT (RCV.NXT + 1000): the kernel answers
 #    with a challenge ACK and keeps the connection; kaprobe reports
 #    "untrusted-rst";
-#  and the run goes on answered (two more ack replies after them).  Then one
-#  RST at exactly RCV.NXT: the kernel resets the connection on it, and
-#  kaprobe says reset (exit 2) with that RST as the reply.
+#  and the run goes on answered (two more ack replies after them).  Then,
+#  with the server's answers dropped on the router and a probe out, one RST
+#  at exactly RCV.NXT: the kernel resets the connection on it, and kaprobe
+#  says reset (exit 2) with that RST as the reply to the probe.  (The same
+#  RST with no probe out answers nothing: the peer closed on its own, the
+#  verdict "closed" that t_closed_live tests.)
 . tests/integration/lib.sh
 PORT=7221
 ka_setup $PORT
@@ -35,6 +38,11 @@ acks() { json_count "$out" 'select(.event=="reply" and .kind=="ack")'; }
 acks_ge() { [ "$(acks)" -ge "$1" ]; }
 wait_until 6 acks_ge $(($(acks) + 2)) ||
 	{ kill "$(ka_pid)" 2>/dev/null; ka_wait; fail "fewer than 2 ack replies in 6 s after the forged RSTs"; }
+probes=$(json_count "$out" 'select(.event=="probe")')
+tb_router_nft ip saddr "$TB_SRV4" tcp sport $PORT drop || fail "tb_router_nft"
+probes_gt() { [ "$(json_count "$out" 'select(.event=="probe")')" -gt "$1" ]; }
+wait_until 3 probes_gt "$probes" ||
+	{ kill "$(ka_pid)" 2>/dev/null; ka_wait; fail "no probe within 3 s after the last answer"; }
 rst "$rcvnxt"
 ka_wait
 

@@ -35,7 +35,7 @@ static void established(struct conn *c, bool wscale)
 	s.opt.has_wscale = wscale;
 	s.opt.wscale = 7;
 	s.opt.tsval = 1;
-	conn_seen_out(c, &s);
+	conn_seen_out(c, &s, 0);
 	s = tcp(IRS, ISS + 1, TCPF_SYN | TCPF_ACK, 0);
 	s.opt.has_wscale = wscale;
 	s.opt.wscale = 7;
@@ -43,7 +43,7 @@ static void established(struct conn *c, bool wscale)
 	conn_seen_in(c, &s, 0);
 	s = tcp(ISS + 1, IRS + 1, TCPF_ACK, 0);
 	s.opt.tsval = 2;
-	conn_seen_out(c, &s);
+	conn_seen_out(c, &s, 0);
 }
 
 static enum cl_kind classify(const struct conn *c, const struct segment *s)
@@ -171,6 +171,43 @@ static void test_data_and_fin(void)
 	CU_ASSERT_EQUAL(classify(&c, &s), CL_ANSWER);
 }
 
+/* What an unprompted close is timed from: the last new data either way,
+ * the handshake (the SYN-ACK) when none; bare ACKs, keep-alive probes
+ * (with or without their garbage byte) and retransmissions do not count. */
+static void test_last_data(void)
+{
+	struct conn c;
+	struct segment s;
+
+	established(&c, true);
+	s = tcp(IRS, ISS + 1, TCPF_SYN | TCPF_ACK, 0);
+	conn_seen_in(&c, &s, 50);   /* a SYN-ACK again: the handshake's time */
+	CU_ASSERT_EQUAL(conn_last_data(&c), 50);
+	s = tcp(ISS, IRS + 1, TCPF_ACK, 0);          /* our probe, as if the kernel's */
+	conn_seen_out(&c, &s, 100);
+	s = tcp(ISS, IRS + 1, TCPF_ACK, 1);          /* its one-byte form */
+	conn_seen_out(&c, &s, 110);
+	s = tcp(IRS + 1, ISS + 1, TCPF_ACK, 0);      /* the answer */
+	conn_seen_in(&c, &s, 120);
+	CU_ASSERT_EQUAL(conn_last_data(&c), 50);
+	s = tcp(ISS + 1, IRS + 1, TCPF_ACK | TCPF_PSH, 6);   /* a heartbeat */
+	conn_seen_out(&c, &s, 200);
+	CU_ASSERT_EQUAL(c.last_data[0], 200);
+	CU_ASSERT_EQUAL(conn_last_data(&c), 200);
+	conn_seen_out(&c, &s, 300);                  /* its retransmission */
+	CU_ASSERT_EQUAL(conn_last_data(&c), 200);
+	s = tcp(IRS + 1, ISS + 7, TCPF_ACK | TCPF_PSH, 7);   /* the peer's reply */
+	conn_seen_in(&c, &s, 400);
+	CU_ASSERT_EQUAL(c.last_data[1], 400);
+	CU_ASSERT_EQUAL(c.last_data[0], 200);
+	CU_ASSERT_EQUAL(conn_last_data(&c), 400);
+	/* A FIN is the close, not data: acceptable, and it moves no clock. */
+	s = tcp(IRS + 8, ISS + 7, TCPF_ACK | TCPF_FIN, 0);
+	CU_ASSERT_EQUAL(classify(&c, &s), CL_DATA);
+	conn_seen_in(&c, &s, 900);
+	CU_ASSERT_EQUAL(conn_last_data(&c), 400);
+}
+
 static struct segment icmp(uint8_t type, uint8_t code, uint32_t seq, uint32_t ack)
 {
 	struct segment s = tcp(seq, ack, 0, 0);
@@ -282,6 +319,7 @@ void suite_classify(void)
 		   UNIT_TEST(test_paws),
 		   UNIT_TEST(test_rst_and_syn),
 		   UNIT_TEST(test_data_and_fin),
+		   UNIT_TEST(test_last_data),
 		   UNIT_TEST(test_icmp_quote),
 		   UNIT_TEST(test_icmp_kinds),
 		   UNIT_TEST(test_by_peer),

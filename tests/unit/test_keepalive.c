@@ -134,15 +134,52 @@ static void test_rst_resets(void)
 	CU_ASSERT_EQUAL(ka_timer(&m, &cfg, S(100)), KA_ACT_NONE);
 }
 
-/* An RST while idle (the peer aborting on its own) also ends it. */
+/* An RST while idle answers nothing: the peer closed on its own. */
 static void test_rst_while_idle(void)
 {
 	struct ka_machine m;
 
 	ka_init(&m, S(0));
 	CU_ASSERT_TRUE(ka_receive(&m, S(3), KA_IN_RST).verdict);
-	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_RESET);
+	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_CLOSED);
+	CU_ASSERT_EQUAL(m.state, KA_DONE);
 	CU_ASSERT_FALSE(m.rst_answered);
+	/* After an answered round the machine is idle again: the same. */
+	ka_init(&m, S(0));
+	ka_timer(&m, &cfg, S(10));
+	ka_sent(&m, S(10));
+	ka_receive(&m, S(10.001), KA_IN_ACK);
+	CU_ASSERT_TRUE(ka_receive(&m, S(14), KA_IN_RST).verdict);
+	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_CLOSED);
+	CU_ASSERT_FALSE(m.rst_answered);
+	CU_ASSERT_EQUAL(ka_lost(&m), 0);
+}
+
+/* A FIN closes whether probes are out or not, and never answers them. */
+static void test_fin_closes(void)
+{
+	struct ka_machine m;
+	struct ka_outcome o;
+
+	ka_init(&m, S(0));
+	o = ka_receive(&m, S(5), KA_IN_FIN);
+	CU_ASSERT_TRUE(o.verdict);
+	CU_ASSERT_FALSE(o.answered);
+	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_CLOSED);
+	CU_ASSERT_EQUAL(ka_deadline(&m, &cfg), KA_NEVER);
+	ka_init(&m, S(0));
+	ka_timer(&m, &cfg, S(10));
+	ka_sent(&m, S(10));
+	o = ka_receive(&m, S(10.002), KA_IN_FIN);
+	CU_ASSERT_TRUE(o.verdict);
+	CU_ASSERT_FALSE(o.answered);
+	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_CLOSED);
+	CU_ASSERT_EQUAL(m.st.answered, 0);
+	CU_ASSERT_FALSE(m.rst_answered);
+	CU_ASSERT_FALSE(m.last_answered);
+	/* Nothing after it counts. */
+	CU_ASSERT_FALSE(ka_receive(&m, S(10.003), KA_IN_RST).verdict);
+	CU_ASSERT_EQUAL(m.verdict, KA_VERDICT_CLOSED);
 }
 
 /* ICMP errors are soft: they do not answer, do not restart the idle clock,
@@ -307,6 +344,7 @@ static void test_verdict_names(void)
 	CU_ASSERT_STRING_EQUAL(ka_verdict_name(KA_VERDICT_DEAD), "dead");
 	CU_ASSERT_STRING_EQUAL(ka_verdict_name(KA_VERDICT_RESET), "reset");
 	CU_ASSERT_STRING_EQUAL(ka_verdict_name(KA_VERDICT_UNREACHABLE), "unreachable");
+	CU_ASSERT_STRING_EQUAL(ka_verdict_name(KA_VERDICT_CLOSED), "closed");
 }
 
 void suite_keepalive(void)
@@ -320,6 +358,7 @@ void suite_keepalive(void)
 		   UNIT_TEST(test_data_answers_probe),
 		   UNIT_TEST(test_rst_resets),
 		   UNIT_TEST(test_rst_while_idle),
+		   UNIT_TEST(test_fin_closes),
 		   UNIT_TEST(test_icmp_is_soft_error),
 		   UNIT_TEST(test_icmp_forgotten_after_answer),
 		   UNIT_TEST(test_restamp_changes_rtt),

@@ -290,6 +290,72 @@ static void test_format_round_trip(void)
 	CU_ASSERT_EQUAL(failures, 0);
 }
 
+/* --heartbeat's bytes: every escape, and what is refused. */
+static void test_escaped(void)
+{
+	uint8_t b[8];
+	size_t n = 0;
+	char err[256] = "";
+
+	CU_ASSERT_EQUAL(parse_escaped("PING\\r\\n", b, sizeof b, &n, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(n, 6);
+	CU_ASSERT_EQUAL(memcmp(b, "PING\r\n", 6), 0);
+	CU_ASSERT_EQUAL(parse_escaped("\\t\\\\\\\"\\x41\\xf\\0\\0101\\0377", b, sizeof b, &n,
+				      err, sizeof err), 0);
+	CU_ASSERT_EQUAL(n, 8);
+	CU_ASSERT_EQUAL(memcmp(b, "\t\\\"A\x0f\0A\377", 8), 0);
+	/* \x takes two digits at most, \0 three octal ones. */
+	CU_ASSERT_EQUAL(parse_escaped("\\x414\\08", b, sizeof b, &n, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(n, 4);
+	CU_ASSERT_EQUAL(memcmp(b, "A4\0" "8", 4), 0);
+	CU_ASSERT_EQUAL(parse_escaped("12345678", b, sizeof b, &n, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(n, 8);
+	n = 99;
+	CU_ASSERT_EQUAL(parse_escaped("", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "empty"));
+	CU_ASSERT_EQUAL(n, 99);
+	CU_ASSERT_EQUAL(parse_escaped("123456789", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "longer than 8 bytes"));
+	CU_ASSERT_EQUAL(parse_escaped("a\\q", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown escape '\\q' (at byte 2)"));
+	CU_ASSERT_EQUAL(parse_escaped("a\\", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ends in a backslash"));
+	CU_ASSERT_EQUAL(parse_escaped("\\xg", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "hex digits"));
+	CU_ASSERT_EQUAL(parse_escaped("\\0400", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "over 255"));
+	CU_ASSERT_EQUAL(n, 99);
+	parse_escaped("x\\q", b, sizeof b, &n, err, sizeof err);
+	unit_check_err(err, "x\\q");
+}
+
+static void test_hex(void)
+{
+	uint8_t b[4];
+	size_t n = 0;
+	char err[256] = "";
+
+	CU_ASSERT_EQUAL(parse_hex("0d0A", b, sizeof b, &n, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(n, 2);
+	CU_ASSERT_EQUAL(memcmp(b, "\r\n", 2), 0);
+	CU_ASSERT_EQUAL(parse_hex(" 50:49 4e:47 ", b, sizeof b, &n, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(n, 4);
+	CU_ASSERT_EQUAL(memcmp(b, "PING", 4), 0);
+	n = 99;
+	CU_ASSERT_EQUAL(parse_hex("", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "empty"));
+	CU_ASSERT_EQUAL(parse_hex(" : ", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "empty"));
+	CU_ASSERT_EQUAL(parse_hex("0d0", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not pairs of hex digits (at byte 4)"));
+	CU_ASSERT_EQUAL(parse_hex("0g", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "(at byte 2)"));
+	CU_ASSERT_EQUAL(parse_hex("0 d", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_EQUAL(parse_hex("0102030405", b, sizeof b, &n, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "longer than 4 bytes"));
+	CU_ASSERT_EQUAL(n, 99);
+}
+
 void suite_parse(void)
 {
 	UNIT_SUITE("parse",
@@ -301,5 +367,7 @@ void suite_parse(void)
 		   UNIT_TEST(test_duration_message_one_line),
 		   UNIT_TEST(test_count),
 		   UNIT_TEST(test_format),
-		   UNIT_TEST(test_format_round_trip));
+		   UNIT_TEST(test_format_round_trip),
+		   UNIT_TEST(test_escaped),
+		   UNIT_TEST(test_hex));
 }
