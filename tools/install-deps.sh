@@ -56,7 +56,8 @@ PKGS=(
 	                         # idle connections (proxy_timeout), in the router ns
 	libnginx-mod-stream      # nginx's stream module (ngx_stream_module.so)
 	redis-server             # t_closed_redis: a server that closes idle
-	                         # connections itself (timeout), in the server ns
+	                         # connections itself (timeout), in the server ns;
+	                         # brings redis-tools (redis-cli: its PING count)
 )
 
 # The services these bring, as SERVICE:PACKAGE-THAT-SHIPS-IT.  Their

@@ -27,6 +27,17 @@
 #   px_logs                            print the px_* logs (a failing test's
 #                  output shows them: call it before an assertion that may fail)
 #
+# Assertions on kaprobe's live JSON (after ka_run / ka_wait):
+#   px_assert_closed OUT FROM LO HI    exit 5, one verdict: closed, how fin,
+#                  by peer, from FROM, LO <= idle_s <= HI; keep-alive probes
+#                  answered before it (at least 2); the summary last
+#   px_assert_heartbeat OUT LEN ROUNDS exit 0, verdict alive, ROUNDS probes
+#                  of LEN bytes (heartbeats), each answered (ack or data)
+#   px_assert_held NS PORT PEER NAME   the process NAME holds the established
+#                  connection from PEER on PORT in NS
+#
+# Never call a bare `wait` in a test: the px_* servers are background jobs
+# of the test's shell and would be waited for too.
 # The backend behind a proxy is tools/tcpserver (tb_start_server -p BACKEND),
 # which holds connections and reads and discards whatever arrives.
 # Variables: PX_PID (the last px_* process), PX_LOGS (their log files).
@@ -144,6 +155,48 @@ px_established() {
 	local ns=$1 port=$2 peer=$3
 	ip netns exec "$ns" ss -Htnp state established "( sport = :$port )" |
 		awk -v p="$peer" '$4 == p { print }' | grep -o 'users:(("[^"]*"' | cut -d'"' -f2
+}
+
+px_assert_closed() {
+	local out=$1 from=$2 lo=$3 hi=$4 v='select(.event=="verdict")' idle
+	assert_eq 5 "$KA_RC" "exit status (closed)"
+	json_valid "$out"
+	assert_eq 1 "$(json_count "$out" "$v")" "verdict events"
+	assert_eq closed "$(json_field "$out" "$v" .verdict)" verdict
+	assert_eq fin "$(json_field "$out" "$v" .how)" verdict.how
+	assert_eq peer "$(json_field "$out" "$v" .by)" verdict.by
+	assert_eq "$from" "$(json_field "$out" "$v" .from)" verdict.from
+	idle=$(json_field "$out" "$v" .idle_s)
+	assert_ge "$idle" "$lo" "verdict.idle_s"
+	assert_le "$idle" "$hi" "verdict.idle_s"
+	# Keep-alive worked all along: the peer's kernel answered the probes,
+	# and still the application closed.
+	assert_ge "$(json_field "$out" 'select(.event=="summary")' .answered)" 2 \
+		"summary.answered (probes answered before the close)"
+	assert_json "$out" '.[-1].event == "summary"' "the summary is the last line"
+}
+
+px_assert_heartbeat() {
+	local out=$1 len=$2 rounds=$3 v='select(.event=="verdict")'
+	assert_eq 0 "$KA_RC" "exit status with --heartbeat (alive)"
+	json_valid "$out"
+	assert_eq alive "$(json_field "$out" "$v" .verdict)" "verdict with --heartbeat"
+	assert_eq 1 "$(json_count "$out" "$v")" "verdict events"
+	assert_eq "$rounds" "$(json_count "$out" "select(.event==\"probe\" and .len==$len)")" \
+		"heartbeats of $len bytes"
+	assert_eq "$rounds" "$(json_count "$out" 'select(.event=="probe")')" "probe events"
+	# The answer is the peer's ACK of the data, alone or on its own data
+	# (redis's +PONG).
+	assert_eq "$rounds" "$(json_count "$out" 'select(.event=="reply" and (.kind=="ack" or .kind=="data") and .n==1)')" \
+		"heartbeats answered (an ACK, or data that acknowledges them)"
+	assert_json "$out" '.[-1].event == "summary"' "the summary is the last line"
+}
+
+px_assert_held() {
+	local ns=$1 port=$2 peer=$3 name=$4 held
+	held=$(px_established "$ns" "$port" "$peer")
+	[ -n "$held" ] || ip netns exec "$ns" ss -Htnp
+	assert_eq "$name" "$held" "process holding the connection from $peer on port $port in $ns"
 }
 
 px_logs() {
