@@ -14,6 +14,11 @@
 #     t_audit_conntrack asserts it (alive_s in [2, 3.5], dead_s in
 #     [2.5, 4.5], dead_s - alive_s <= 1, alive_s < dead_s) and the result is
 #     not marked inconsistent.  The goal (issue 8): at least 19 of 20.
+#  3. Time to answer: the audit with its defaults (and --heartbeat x)
+#     through a conntrack that forgets after T s, for each T in
+#     BENCH_AUDIT_TIMEOUTS (default "20 60"): wall time against the goal of
+#     2 T + 30 s; and build/tools/searchsim's figures for 350 s and 2h4m
+#     (the schedule on a simulated clock).
 #
 #   sudo bash tools/bench-audit.sh      (make bench-audit; also run by make bench)
 set -uo pipefail
@@ -22,6 +27,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 RUNS=${BENCH_AUDIT_RUNS:-20}
 LOSS=${BENCH_AUDIT_LOSS:-10}
 IDLE=${BENCH_AUDIT_IDLE:-20s}
+BENCH_AUDIT_TIMEOUTS=${BENCH_AUDIT_TIMEOUTS:-20 60}
 PORT=7490
 GNUTIME=/usr/bin/time
 
@@ -30,7 +36,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 [ -x "$GNUTIME" ] || { echo "bench-audit.sh: $GNUTIME (Debian package time) is missing: run tools/install-deps.sh" >&2; exit 1; }
-make -s kaprobe build/tools/tcpserver || exit 1
+make -s kaprobe build/tools/tcpserver build/tools/searchsim || exit 1
 # lib.sh: the testbed and the audit helpers the tests use (fail exits).
 . tests/integration/lib.sh
 . tests/integration/audit_lib.sh
@@ -98,3 +104,20 @@ echo
 echo "   success: $ok of $RUNS runs (goal: at least 19 of 20)"
 printf '   the router dropped %s packets; audits took %.0f s in all, %.4f CPU seconds per wall second\n' \
 	"${dropped:-?}" "$wall_sum" "$(awk -v c="$cpu_sum" -v w="$wall_sum" 'BEGIN { print (w > 0) ? c / w : 0 }')"
+
+echo
+echo "3. Time to answer (issue 22: at most 2 T + 30 s for a timeout T), default settings"
+echo "   (--max-idle 2h4m, resolution 0.5 s or 1%), conntrack forgetting after T, no loss"
+for T in $BENCH_AUDIT_TIMEOUTS; do
+	audit_router_conntrack "$T" >/dev/null
+	timed_audit "$TB_DIR/time.$T.json" --heartbeat x
+	read -r alive dead < <(jq -rs 'map(select(.event=="idle-timeout"))[0] |
+		"\(.alive_s) \(.dead_s)"' "$TB_DIR/time.$T.json")
+	printf '   T %4s s: %6.1f s wall, goal %4s s: %.2f of the goal; bracket %s..%s s (exit %s)\n' \
+		"$T" "$WALL" "$((2 * T + 30))" "$(awk -v w="$WALL" -v g="$((2 * T + 30))" \
+		'BEGIN { print w / g }')" "$alive" "$dead" "$RC"
+done
+echo "   the schedule on a simulated clock (build/tools/searchsim), for timeouts"
+echo "   no benchmark waits for: a box that forgets, then a peer that closes"
+build/tools/searchsim -p 10 350 7440 | sed 's/^/   /'
+build/tools/searchsim -c -p 10 350 7440 | sed 's/^/   /'
