@@ -353,6 +353,8 @@ static void on_reply(struct audit *a, struct task *t, const struct eng_event *ev
 	} else if (t->kind == T_REFRESH) {
 		if (!ack || !ev->by_peer)
 			refresh_over(a, t, false);
+		else
+			t->last_ok = ev->t;
 	} else {
 		measured(a, t, ack && ev->by_peer, false, 0);
 	}
@@ -604,7 +606,7 @@ static int summary(struct audit *a)
 		if (t->kind == T_VARIANT && t->variant->standard)
 			standard_ok &= t->rep.kind == REPLY_ACK && t->rep.by_peer;
 		if (t->kind == T_REFRESH && !t->heartbeat && a->q.s.dead && !a->q.s.inconsistent)
-			refreshed &= t->survived;
+			refreshed &= audit_refresh_outlived(a, t);
 	}
 	bool ok = standard_ok && a->rfc != 0 && refreshed && !a->q.s.inconsistent &&
 		  !a->q.closed_at;

@@ -57,11 +57,17 @@ void audit_emit_idle(struct audit *a)
 
 ka_time audit_refresh_until(const struct audit *a, const struct task *t)
 {
-	/* Past the timeout, and answered after it: a probe (or heartbeat)
-	 * comes at most every intvl, so two of them. */
+	/* A probe (or heartbeat) answered after the timeout had passed since
+	 * the connection's start says it outlived an unrefreshed flow; one
+	 * comes at most every intvl, and its answer within a probe gap. */
 	if (!gone_after(a) || a->q.s.inconsistent || !t->proven)
 		return 0;
-	return t->proven_at + gone_after(a) + 2 * t->intvl;
+	return t->proven_at + gone_after(a) + t->intvl + ENG_PROBE_GAP_US;
+}
+
+bool audit_refresh_outlived(const struct audit *a, const struct task *t)
+{
+	return t->survived && t->last_ok > t->proven_at + gone_after(a);
 }
 
 static const char *refresh_skipped(const struct audit *a, const struct task *t)
@@ -84,7 +90,7 @@ void audit_emit_refresh(struct audit *a)
 		if (r.skipped) {
 			r.survived = -1;
 		} else {
-			r.survived = t->survived;
+			r.survived = audit_refresh_outlived(a, t);
 			r.intvl_s = t->intvl / 1e6;
 			r.duration_s = (t->ended_at - t->proven_at) / 1e6;
 		}
@@ -98,7 +104,7 @@ static int heartbeat_kept(const struct audit *a)
 	for (unsigned i = 0; i < a->ntasks; i++)
 		if (a->task[i].kind == T_REFRESH && a->task[i].heartbeat &&
 		    !refresh_skipped(a, &a->task[i]))
-			return a->task[i].survived;
+			return audit_refresh_outlived(a, &a->task[i]);
 	return -1;
 }
 

@@ -39,6 +39,7 @@ struct task {
 	/* T_REFRESH */
 	ka_time proven_at, intvl;       /* probing since; every (the longest used) */
 	ka_time ended_at;               /* it died (or lasted) until then */
+	ka_time last_ok;                /* its latest round answered by the peer */
 	bool survived;
 };
 
@@ -74,7 +75,9 @@ void audit_emit_idle(struct audit *a);
 void audit_emit_refresh(struct audit *a);
 void audit_emit_advice(struct audit *a);
 /* Once the search is over: when a refresh test has lasted long enough
- * (0: it cannot tell, the search found no timeout). */
+ * (0: it cannot tell, the search found no timeout); and whether it did
+ * outlive the timeout, answered all along. */
 ka_time audit_refresh_until(const struct audit *a, const struct task *t);
+bool audit_refresh_outlived(const struct audit *a, const struct task *t);
 
 #endif
