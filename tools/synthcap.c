@@ -34,6 +34,11 @@
  *     --stall              keep-alive flows all end dead, and after the
  *                          first unanswered probe the prober sends data,
  *                          retransmitted unanswered until its RST
+ *     --idle-close SECS    keep-alive flows all end with the server closing
+ *                          them SECS after their last data, as a proxy's
+ *                          idle timeout does, while the client's probes
+ *                          every third of that are answered; one flow in
+ *                          four closes with an RST, the others with a FIN
  *     --seed N     the output is a pure function of the options and N (1)
  *
  * Each flow's whole packet script is planned when the flow starts, with
@@ -121,9 +126,9 @@ static struct {
 	const char *out;
 	int pctboth;
 	bool frozen, oneway, stall;
-	unsigned long finwait;
+	unsigned long finwait, idleclose;
 } opt = { 10000, 500, 2000, 1, DLT_EN10MB, 20, 30, 0, 0, 0, 262144, 0, false, false, false,
-	  TUN_NONE, 0, NULL, 0, false, false, false, 0 };
+	  TUN_NONE, 0, NULL, 0, false, false, false, 0, 0 };
 
 static int linkvariant; /* 0 plain, 1 802.1Q, 2 QinQ (all DLT_EN10MB) */
 
@@ -519,6 +524,39 @@ static void plan_finwait(struct plan *pl, unsigned long n)
 	}
 }
 
+/* --idle-close: the server closes the flow `secs` after its last data
+ * (no data either way), as an idle timeout that counts data does; the
+ * client's keep-alive probes every third of that are answered meanwhile
+ * (the server's kernel answers them), and do not help. */
+static void plan_idleclose(struct plan *pl, unsigned long secs)
+{
+	const struct flow *f = pl->f;
+	uint64_t last = 0, close, idle = secs * 1000000 / 3;
+
+	for (uint32_t i = f->np; i-- > 0;)
+		if (f->p[i].len) {
+			last = f->p[i].t;
+			break;
+		}
+	close = last + secs * 1000000;
+	while (pl->t + idle + 2 * (uint64_t)pl->rtt < close) {
+		pl->t += idle;
+		probe(pl, C2S, false);
+		advance(pl, pl->rtt / 2, pl->rtt);
+		probe_ack(pl, S2C, false);
+	}
+	pl->t = close;
+	if (chance(25)) {
+		seg(pl, S2C, F_RST | F_ACK, 0);
+		return;
+	}
+	seg(pl, S2C, F_FIN | F_ACK, 0);
+	advance(pl, pl->rtt / 2, pl->rtt);
+	seg(pl, C2S, F_FIN | F_ACK, 0);
+	advance(pl, pl->rtt / 2, pl->rtt);
+	seg(pl, S2C, F_ACK, 0);
+}
+
 /* Plan a whole flow of about `budget` packets or more. */
 static struct flow *plan_flow(uint32_t id, uint64_t t0, unsigned long budget)
 {
@@ -600,7 +638,9 @@ static struct flow *plan_flow(uint32_t id, uint64_t t0, unsigned long budget)
 		 * seq 0xffffffff. */
 		rel_probe = pl.nxt[C2S];
 	}
-	if (!(ka && keepalive(&pl)))
+	if (ka && opt.idleclose)
+		plan_idleclose(&pl, opt.idleclose);
+	else if (!(ka && keepalive(&pl)))
 		teardown(&pl);
 
 	for (d = 0; d < 2; d++) {
@@ -1199,6 +1239,7 @@ static void usage(FILE *f)
 		"                [-6 PCT] [-k PCT] [-w] [-s SNAPLEN] [-m MAXOPEN] [--midstream PCT]\n"
 		"                [--retrans PCT] [--reorder PCT] [--tso PCT] [--tso6 hbh|zero]\n"
 		"                [--both PCT] [--frozen] [--fin-wait N [--one-way]] [--stall]\n"
+		"                [--idle-close SECS]\n"
 		"                [--seed N] -o OUT   (LINK and TUNNEL: see the source's comment)\n");
 }
 
@@ -1266,6 +1307,7 @@ static void parse(int argc, char **argv)
 		{ "fin-wait", required_argument, NULL, 'F' },
 		{ "one-way", no_argument, NULL, 'W' },
 		{ "stall", no_argument, NULL, 'X' },
+		{ "idle-close", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1301,6 +1343,7 @@ static void parse(int argc, char **argv)
 		case 'F': opt.finwait = num(optarg, 1, 1000000, "fin-wait segments"); break;
 		case 'W': opt.oneway = true; break;
 		case 'X': opt.stall = true; break;
+		case 'I': opt.idleclose = num(optarg, 1, 3600, "idle-close seconds"); break;
 		case 'l':
 			linkvariant = 0;
 			if (!strcmp(optarg, "en10mb") || !strcmp(optarg, "ether"))

@@ -6,10 +6,12 @@
  * Each end of a flow that probes is a prober of its own (both ends of a
  * flow may probe): its probes and the other end's answers drive the same
  * state machine live mode uses (keepalive.c), with the capture's timestamps
- * for time.  Verdicts, one per prober: reset (the peer's RST at RCV.NXT),
- * dead (the prober gave up: its RST or FIN after unanswered probes), alive
- * (the last round was answered), open (the capture ends with probes
- * unanswered).
+ * for time.  Verdicts, one per prober: reset (the peer's RST at RCV.NXT
+ * answering probes), closed (the peer closed on its own: its FIN, or an RST
+ * at RCV.NXT with no probe out, before the prober's own FIN; with the gap
+ * since the flow's last data and the probes answered in it), dead (the
+ * prober gave up: its RST or FIN after unanswered probes), alive (the last
+ * round was answered), open (the capture ends with probes unanswered).
  *
  * With --idle/--intvl/--probes/--user-timeout given, a second machine per
  * prober runs on the timer with those settings, fed only by what the peer
@@ -129,8 +131,10 @@ static const char *final_verdict(const struct rprober *p)
 	return p->ka.state == KA_PROBING ? "open" : "alive";
 }
 
-/* The verdict of end `end`'s probing, once. */
-static void report_verdict(struct replay *rp, const struct rflow *r, int end, ka_time t)
+/* The verdict of end `end`'s probing, once; close says how the peer closed
+ * the flow for "closed", else NULL. */
+static void report_verdict(struct replay *rp, const struct rflow *r, int end, ka_time t,
+			   const struct ev_close *close)
 {
 	struct rprober *p = ft_prober(&rp->ft, r, end);
 
@@ -141,7 +145,8 @@ static void report_verdict(struct replay *rp, const struct rflow *r, int end, ka
 		return;
 	struct event ev = flow_event(rp, EV_FLOW_VERDICT, t, r, end, 0);
 
-	ev.u.verdict = (struct ev_verdict){ .verdict = final_verdict(p), .m = &p->ka };
+	ev.u.verdict = (struct ev_verdict){ .verdict = final_verdict(p), .m = &p->ka,
+					    .close = close };
 	emit(&rp->em, &ev);
 }
 
@@ -266,8 +271,8 @@ static void release(struct replay *rp, uint32_t idx)
 	struct rflow *r = ft_get(&rp->ft, idx);
 
 	run_woulds(rp, r, rp->t_last);
-	report_verdict(rp, r, 0, rp->t_last);
-	report_verdict(rp, r, 1, rp->t_last);
+	report_verdict(rp, r, 0, rp->t_last, NULL);
+	report_verdict(rp, r, 1, rp->t_last, NULL);
 	/* An open flow's pause up to now counts too: the box dropped it
 	 * whether or not anyone came back to find out. */
 	if (rp->opt->nboxes && !(r->rflags & RF_CLOSED)) {
@@ -426,9 +431,22 @@ static void on_prober(struct replay *rp, const struct rflow *r, int end, ka_time
 	struct rprober *p = ft_prober(&rp->ft, r, end);
 
 	if ((s->flags & (TCPF_RST | TCPF_FIN)) && ka_abandon(&p->ka))
-		report_verdict(rp, r, end, t);
+		report_verdict(rp, r, end, t, NULL);
 	if (!p->data_since && flow_is_new_data(&r->fl, end, s))
 		p->data_since = t;
+}
+
+/* The peer of prober `end` closed the flow on its own with s: the verdict
+ * "closed", timed from the flow's last data. */
+static void report_closed(struct replay *rp, const struct rflow *r, int end, ka_time t,
+			  const struct segment *s)
+{
+	const struct rprober *p = ft_prober(&rp->ft, r, end);
+	uint8_t ttl = r->ttl[!end];
+	struct ev_close c = { .idle = t - r->data_us, .rst = s->flags & TCPF_RST,
+			      .by = ttl ? s->ttl == ttl : -1, .answered_in_gap = (int)p->gap_answered };
+
+	report_verdict(rp, r, end, t, &c);
 }
 
 /* A segment from the peer of prober `end`, classified against the state
@@ -442,10 +460,16 @@ static bool on_peer(struct replay *rp, const struct rflow *r, int end, ka_time t
 	struct ka_outcome o;
 	enum ka_input in;
 
+	/* After the prober's own FIN the flow ends as it chose: the peer's
+	 * FIN or RST then is no close of the peer's own. */
+	if ((s->flags & (TCPF_RST | TCPF_FIN)) && (r->fl.d[end].flags & FD_FIN))
+		return false;
 	if (s->flags & TCPF_RST) {
 		if (s->seq != r->fl.d[peer].snd)
 			return false;  /* RFC 5961: not at RCV.NXT, not trusted */
 		in = KA_IN_RST;
+	} else if ((s->flags & TCPF_FIN) && !(r->fl.d[peer].flags & FD_FIN)) {
+		in = KA_IN_FIN;    /* closed, whatever it carries or acknowledges */
 	} else if (flow_is_new_data(&r->fl, peer, s)) {
 		in = KA_IN_DATA;
 	} else if (acks) {
@@ -458,13 +482,25 @@ static bool on_peer(struct replay *rp, const struct rflow *r, int end, ka_time t
 	if (rp->opt->timings)
 		ka_receive(&p->would, t, in);
 	o = ka_receive(&p->ka, t, in);
-	if (in == KA_IN_RST && o.verdict) {
+	if (o.verdict && p->ka.verdict == KA_VERDICT_CLOSED) {
+		report_closed(rp, r, end, t, s);
+	} else if (in == KA_IN_RST && o.verdict) {
 		report_reply(rp, r, end, t, "rst", &o, s);
-		report_verdict(rp, r, end, t);
+		report_verdict(rp, r, end, t, NULL);
 	} else if (o.answered) {
+		p->gap_answered++;
 		report_reply(rp, r, end, t, in == KA_IN_DATA ? "data" : "ack", &o, s);
 	}
 	return o.answered && in == KA_IN_ACK;
+}
+
+/* Data on the flow at t: its probers' gaps start again. */
+static void new_data(struct replay *rp, struct rflow *r, ka_time t)
+{
+	r->data_us = t;
+	for (int end = 0; end < 2; end++)
+		if (r->prober[end])
+			ft_prober(&rp->ft, r, end)->gap_answered = 0;
 }
 
 /* A new flow, evicting first when the table is full. */
@@ -480,7 +516,7 @@ static uint32_t new_flow(struct replay *rp, ka_time t, const struct segment *s)
 		out_of_memory(rp);
 	rp->tot.flows++;
 	r = ft_get(&rp->ft, idx);
-	r->last_us = r->traffic_us = t;
+	r->last_us = r->traffic_us = r->data_us = t;
 	return idx;
 }
 
@@ -513,6 +549,10 @@ static void on_tcp(struct replay *rp, ka_time t, const struct segment *s, uint32
 	/* One test when neither --middlebox nor --report asks for traffic. */
 	if (rp->opt->nboxes || emit_wants(&rp->em, EV_TRAFFIC))
 		watch_traffic(rp, r, t, keepalive || flow_is_probe_ack(&r->fl, dir, s));
+	if (!r->ttl[dir])
+		r->ttl[dir] = s->ttl;
+	if (flow_is_new_payload(&r->fl, dir, s))
+		new_data(rp, r, t);
 	flow_update(&r->fl, dir, s);
 	r->last_us = t;
 	r->last_frame = (uint32_t)rp->frame;

@@ -9,6 +9,8 @@ void flow_verdict_human(struct text *tx, const struct event *ev)
 	ob_str(&tx->ob, ev->flow);
 	ob_str(&tx->ob, ": ");
 	ob_str(&tx->ob, v->verdict);
+	if (v->close)
+		close_human(tx, v->close);
 	ob_str(&tx->ob, ", ");
 	human_counts(tx, v->m);
 	human_rtts(tx, &v->m->st);
@@ -21,6 +23,8 @@ void flow_verdict_json(struct text *tx, const struct event *ev)
 
 	json_head(tx, "verdict", ev);
 	json_own_str(tx, KEY("verdict"), v->verdict);
+	if (v->close)
+		close_json(tx, v->close);
 	json_u64(tx, KEY("probes"), v->m->st.sent);
 	json_u64(tx, KEY("answered"), v->m->st.answered);
 	json_u64(tx, KEY("rst_answered"), v->m->rst_answered);

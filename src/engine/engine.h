@@ -238,8 +238,10 @@ int engine_probe_now(struct engine *e, struct econn *c, uint8_t ttl);
  * socket instead: real data, which the kernel sequences and retransmits
  * and which resets an idle timer that counts data, as keep-alive probes
  * cannot.  The answer is the peer's ACK of it or data from the peer;
- * whatever the peer sends is read and dropped.  data is kept by pointer
- * and must outlive the connection.  Returns 0, or EINVAL for no data. */
+ * whatever the peer sends is read and dropped.  The kernel builds the
+ * segment: the probe shape and engine_probe_now's TTL do not apply.  data
+ * is kept by pointer and must outlive the connection.  Returns 0, or
+ * EINVAL for no data. */
 int engine_heartbeat(struct engine *e, struct econn *c, const uint8_t *data, size_t len);
 
 /* Close the connection's socket and forget it. */

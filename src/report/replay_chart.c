@@ -1,7 +1,8 @@
 /* replay_chart.c - the replay's page (see replay_chart.h): one row per
  * prober, each a timeline of its flow's data, its probes and their
- * answers, the idle gaps a --middlebox would have cut, the would-be death
- * and the verdict; then the capture's summary.  Rows are sorted without
+ * answers, the idle gaps a --middlebox would have cut, the gap before the
+ * peer's close (verdict "closed"), the would-be death and the verdict; then
+ * the capture's summary.  Rows are sorted without
  * script: each carries its rank by verdict and by its longest gap as CSS
  * variables, and radio buttons choose which one the flex container's
  * `order` uses. */
@@ -25,7 +26,7 @@
 #define Y_AXIS 50
 
 const char *const replay_verdicts[NVERDICTS] = {
-	"dead", "unreachable", "reset", "open", "alive", "none",
+	"dead", "unreachable", "reset", "closed", "open", "alive", "none",
 };
 const char *const replay_answer_kinds[NANSWERS] = { "ack", "rst", "data", "icmp" };
 
@@ -208,6 +209,31 @@ static void draw_cuts(struct page *p, const struct replay_model *m, const struct
 	}
 }
 
+/* "closed": the gap without data before the peer's close, shaded under
+ * everything else: the probes answered in it did not keep the flow. */
+static void draw_closegap(struct page *p, const struct row *w, const struct timeline *tl)
+{
+	const struct ev_close *c = &w->close;
+	char title[200], idle[32];
+	double x, x2;
+
+	if (!w->closed)
+		return;
+	x = tl_x(tl, w->verdict_t - c->idle > w->start ? w->verdict_t - c->idle : w->start);
+	x2 = tl_x(tl, w->verdict_t);
+	format_duration(to_ms(c->idle), idle, sizeof idle);
+	snprintf(title, sizeof title, "no data for %s, then %s %s closed the flow at t=%.3f s; "
+		 "%d keep-alive probe%s answered in the gap did not keep it", idle,
+		 c->by == 0 ? "a box on the way" : "the peer", c->rst ? "with an RST" : "with a FIN",
+		 secs(w->verdict_t - tl->t0), c->answered_in_gap, c->answered_in_gap == 1 ? "" : "s");
+	page_printf(p, "<g data-kind=\"closegap\" data-how=\"%s\" data-idle=\"%.3f\" "
+		    "data-answered=\"%d\">", c->rst ? "rst" : "fin", secs(to_ms(c->idle)),
+		    c->answered_in_gap);
+	svg_title(p, title);
+	svg_rect(p, x, 2, x2 - x > 1 ? x2 - x : 1, Y_AXIS - 4, "closegap");
+	mark_close(p);
+}
+
 /* The would-be death and the verdict: lines across the lanes. */
 static void draw_ends(struct page *p, const struct row *w, const struct timeline *tl)
 {
@@ -246,6 +272,7 @@ static void draw_timeline(struct page *p, const struct replay_model *m, const st
 	axis_linear(&tl.a, 0, secs(w->last - w->start), TL_X0, TL_X1);
 	svg_begin(p, NULL, TL_W, TL_H, label);
 	svg_axis(p, &tl.a, Y_AXIS, 2, 70);
+	draw_closegap(p, w, &tl);
 	draw_cuts(p, m, w, &tl);
 	draw_spans(p, w, &tl);
 	draw_probes(p, w, &tl);
@@ -269,7 +296,15 @@ static void draw_row(struct page *p, const struct replay_model *m, const struct 
 		    "probe%s, %u answered", v, v, w->sent, w->sent == 1 ? "" : "s", w->answered);
 	if (w->rst_answered)
 		page_printf(p, ", %u answered by an RST", w->rst_answered);
-	page_printf(p, ", %u lost</span><span class=\"muted\">longest gap ", w->lost);
+	page_printf(p, ", %u lost</span>", w->lost);
+	if (w->closed) {
+		page_printf(p, "<span class=\"closed\">%s %s after ",
+			    w->close.by == 0 ? "a box's" : "the peer's", w->close.rst ? "RST" : "FIN");
+		page_duration(p, to_ms(w->close.idle));
+		page_printf(p, " without data, %d keep-alive probe%s answered in the gap</span>",
+			    w->close.answered_in_gap, w->close.answered_in_gap == 1 ? "" : "s");
+	}
+	page_raw(p, "<span class=\"muted\">longest gap ");
 	page_duration(p, to_ms(gap));
 	page_printf(p, "</span><span class=\"muted\">t=%.3f s to %.3f s",
 		    secs(w->start - m->t0), secs(w->last - m->t0));
@@ -307,6 +342,7 @@ static void legend(struct page *p)
 	swatch(p, "tick", "ans-icmp", "ICMP error");
 	swatch(p, "rect", "cut", "a --middlebox had dropped the flow");
 	swatch(p, "rect", "cut refreshed", "idle past a --middlebox's timeout, refreshed by keep-alive");
+	swatch(p, "rect", "closegap", "no data before the peer closed the flow (closed)");
 	swatch(p, "line", "would", "would-be death with the given timings");
 	swatch(p, "line", "vline v-dead", "verdict, in its colour");
 	page_raw(p, "</div>\n");
@@ -468,7 +504,8 @@ const char replay_page_style[] =
 	".flowhead{display:flex;flex-wrap:wrap;gap:2px 14px;align-items:baseline}\n"
 	".flowhead .name{font-weight:600}.flowhead .v{font-weight:600}\n"
 	".v-alive{color:var(--ok)}.v-dead,.v-unreachable{color:var(--bad)}"
-	".v-reset{color:var(--warn)}.v-open,.v-none{color:var(--muted)}\n"
+	".v-reset,.v-closed{color:var(--warn)}.v-open,.v-none{color:var(--muted)}\n"
+	".flowhead .closed{color:var(--warn)}\n"
 	"svg .data{fill:var(--info);fill-opacity:.6}"
 	"svg .probe{stroke:var(--fg);stroke-width:1.5}\n"
 	"svg .ans-ack{fill:var(--ok)}svg .ans-rst{fill:var(--bad)}"
@@ -476,13 +513,15 @@ const char replay_page_style[] =
 	"svg .cut{fill:var(--shade-bad)}svg .cut.refreshed{fill:var(--shade-na)}"
 	"svg .cutat{stroke:var(--bad);stroke-width:2}"
 	"svg .cutat.refreshed{stroke:var(--muted);stroke-dasharray:3 2}\n"
+	"svg .closegap{fill:var(--warn);fill-opacity:.18}\n"
 	"svg .would{stroke:var(--warn);stroke-width:2;stroke-dasharray:5 3}"
 	"svg .vline{stroke-width:2.5}svg .vline.v-alive{stroke:var(--ok)}"
 	"svg .vline.v-dead,svg .vline.v-unreachable{stroke:var(--bad)}"
-	"svg .vline.v-reset{stroke:var(--warn)}"
+	"svg .vline.v-reset,svg .vline.v-closed{stroke:var(--warn)}"
 	"svg .vline.v-open,svg .vline.v-none{stroke:var(--muted)}\n"
 	"svg text.vline{stroke:none;font-weight:700}svg text.v-alive{fill:var(--ok)}"
-	"svg text.v-dead,svg text.v-unreachable{fill:var(--bad)}svg text.v-reset{fill:var(--warn)}"
+	"svg text.v-dead,svg text.v-unreachable{fill:var(--bad)}"
+	"svg text.v-reset,svg text.v-closed{fill:var(--warn)}"
 	"svg text.v-open,svg text.v-none{fill:var(--muted)}\n"
 	".legend svg .cut{stroke:var(--bad)}.legend svg .cut.refreshed{stroke:var(--muted)}\n"
 	"@media print{.sorter input,.sorter label,.sorter>.muted{display:none}}\n";

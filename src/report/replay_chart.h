@@ -16,7 +16,7 @@
 
 
 /* Verdicts, worst first: the order "by verdict" sorts in; answer kinds. */
-#define NVERDICTS 6
+#define NVERDICTS 7
 #define NANSWERS 4
 extern const char *const replay_verdicts[NVERDICTS];
 extern const char *const replay_answer_kinds[NANSWERS];
@@ -56,6 +56,9 @@ struct row {
 	ka_time start, last;
 	ka_time verdict_t, would_t;
 	int verdict, would;     /* replay_verdicts[]; -1: none (yet) */
+	/* "closed": the gap without data before the close, how, who. */
+	bool closed;
+	struct ev_close close;
 	uint32_t sent, answered, rst_answered, lost;
 	struct span span[SPAN_MAX];
 	unsigned nspans;

@@ -246,6 +246,10 @@ static void on_flow_verdict(struct report *r, const struct event *ev)
 	w->answered = m->st.answered;
 	w->rst_answered = m->rst_answered;
 	w->lost = ka_lost(m);
+	if ((w->closed = ev->u.verdict.close != NULL)) {
+		w->close = *ev->u.verdict.close;
+		w->close.from = NULL;   /* not kept: valid during the event only */
+	}
 }
 
 static void on_would_die(struct report *r, const struct event *ev)

@@ -42,6 +42,7 @@ struct rprober {
 	struct ka_machine would;  /* on its timer with the given timings */
 	ka_time data_since;       /* first unacknowledged data, for --user-timeout; 0: none */
 	uint32_t probe_frame;     /* frame of the latest probe (or the free list) */
+	uint32_t gap_answered;    /* its probes answered since the flow's last data */
 	uint8_t pflags;           /* PF_* */
 };
 
@@ -52,8 +53,14 @@ struct rflow {
 	uint16_t port[2];
 	uint8_t family;         /* AF_INET or AF_INET6 */
 	uint8_t rflags;         /* RF_* */
+	/* Each end's TTL (hop limit) on its first segment, 0: none seen: a
+	 * close with another came from a box on the way. */
+	uint8_t ttl[2];
 	struct flow fl;         /* sequence state, Wireshark's way */
 	ka_time last_us;        /* capture time of its latest segment */
+	/* Its latest new data either way (its first segment when none): what
+	 * an idle timer that counts data, and a close by it, is timed from. */
+	ka_time data_us;
 	/* For --middlebox: when its latest segment other than a keep-alive
 	 * probe or answer was seen, and the longest silence since then. */
 	ka_time traffic_us, max_quiet;

@@ -131,6 +131,12 @@ cases=$(cat <<EOF
 64 replay --idle 1h2x $good            # ^kaprobe replay: --idle: .*unknown unit 'x'
 64 replay --garbage-byte $good         # '--garbage-byte': it is an option of kaprobe HOST:PORT
 64 \$'--bo\\ngus' $T                    # unknown option '--bo\\?gus'
+64 --heartbeat '' $T                   # ^kaprobe: --heartbeat: empty: give at least one byte
+64 --heartbeat 'a\\q' $T               # --heartbeat: .*unknown escape '.q' \(at byte 2\)
+64 --heartbeat-hex 0d0 $T              # --heartbeat-hex: .*not pairs of hex digits \(at byte 4\)
+64 --heartbeat x --heartbeat-hex 00 $T # give one heartbeat
+64 --heartbeat x --garbage-byte $T     # --garbage-byte shapes keep-alive probes
+64 replay --heartbeat x $good          # '--heartbeat': it is an option of kaprobe HOST:PORT
 73 audit --report /nonexistent/a.html $T  # ^kaprobe audit: --report /nonexistent/a.html: No such file or directory$
 73 trace --report $d $T                # ^kaprobe trace: --report .*/files: Is a directory$
 73 replay --report $d $good            # ^kaprobe replay: --report .*/files: Is a directory$

@@ -12,7 +12,7 @@
 #    refreshes its timer, -c 3 ends alive (exit 0), and the heartbeats are
 #    data segments in the -w capture, each ACKed by the server.
 . tests/integration/lib.sh
-PORT=7231
+PORT=7241
 ka_setup $PORT -i 3
 out=$TB_DIR/out.json
 

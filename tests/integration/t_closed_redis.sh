@@ -3,9 +3,10 @@
 # Issue 17: redis-server 7.0 in the server namespace with "timeout 5": it
 # closes a client connection idle for more than 5 s itself.  Its clock for
 # this counts whole seconds (a client's last interaction is kept in seconds
-# and checked by a periodic task), so the close comes 5 to 7 s after the
-# last data.
-#  - live: verdict closed, exit 5, idle_s in [5, 7] s (no data moved: since
+# of a cached clock, updated about 10 times a second, and checked by a
+# periodic task), so the close comes 5 to 7 s after the last data, or a
+# little less when the cached second lagged at the connect (4.954 s seen).
+#  - live: verdict closed, exit 5, idle_s in [4.5, 7.5] s (no data moved: since
 #    the handshake), how fin, by peer (one router hop away), from the
 #    server's address; probes answered by the server's kernel until then;
 #  - --heartbeat 'PING\r\n' (redis answers +PONG, which kaprobe reads and
@@ -23,7 +24,7 @@ out=$TB_DIR/out.json
 note "keep-alive probes"
 ka_run "$out" --idle 2s --intvl 1s --json "$TB_SRV4:$PORT"
 px_logs
-px_assert_closed "$out" "$TB_SRV4" 4.9 7.5
+px_assert_closed "$out" "$TB_SRV4" 4.5 7.5
 
 note "--heartbeat 'PING\r\n'"
 ka_start "$out" -c 4 --idle 2s --intvl 1s --heartbeat 'PING\r\n' --json "$TB_SRV4:$PORT"

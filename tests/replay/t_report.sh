@@ -126,7 +126,7 @@ if mode == 'all':
         bad.append('no rows')
     # The sort without script: each order's ranks are a permutation, by
     # verdict worst first, by gap longest first.
-    worst = ['dead', 'unreachable', 'reset', 'open', 'alive', 'none']
+    worst = ['dead', 'unreachable', 'reset', 'closed', 'open', 'alive', 'none']
     for key, sortkey in (('rank-verdict', lambda r: worst.index(r['verdict'])),
                          ('rank-gap', lambda r: -r['gap'])):
         ranked = sorted(p.rows, key=lambda r: r[key])

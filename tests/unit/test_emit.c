@@ -123,11 +123,11 @@ static void test_probe(void)
 static void test_notice_of_a_connection(void)
 {
 	struct event ev = { .kind = EV_NOTICE, .t = 1500000, .conn = 2, .dst = "x:1",
-			    .u.notice = { "peer-fin", "closed \"now\"" } };
+			    .u.notice = { "untrusted-rst", "closed \"now\"" } };
 
-	CU_ASSERT_STRING_EQUAL(text_of(&ev, false, false), "x:1 : peer-fin: closed \"now\"\n");
+	CU_ASSERT_STRING_EQUAL(text_of(&ev, false, false), "x:1 : untrusted-rst: closed \"now\"\n");
 	CU_ASSERT_STRING_EQUAL(text_of(&ev, true, false),
-			       "{\"event\":\"peer-fin\",\"t\":0.500000,\"conn\":2,\"dst\":\"x:1\","
+			       "{\"event\":\"untrusted-rst\",\"t\":0.500000,\"conn\":2,\"dst\":\"x:1\","
 			       "\"text\":\"closed \\\"now\\\"\"}\n");
 }
 
@@ -142,6 +142,51 @@ static void test_verdict(void)
 }
 
 /* The trace's hop with no answer; -q keeps it in JSON only. */
+/* A close: how long without data, how and by whom, in every verdict's
+ * forms (live alone, a connection among several, a replay flow). */
+static void test_closed_verdict(void)
+{
+	struct ka_machine m = { .st = { .sent = 2, .answered = 2, .rtt_sum = 2000,
+					.rtt_min = 1000, .rtt_max = 1000 } };
+	struct ev_close c = { .idle = 5003400, .by = 1, .from = "10.0.0.2", .answered_in_gap = -1 };
+	struct event ev = { .kind = EV_VERDICT, .t = 3000000,
+			    .u.verdict = { .verdict = "closed", .close = &c } };
+
+	CU_ASSERT_STRING_EQUAL(text_of(&ev, false, true),
+			       "verdict: closed (the peer closed the connection with a FIN after "
+			       "5.003 s without data; keep-alive cannot prevent this: its probes "
+			       "carry no data, so the application must send data more often than "
+			       "every 5.003 s)\n");
+	CU_ASSERT_STRING_EQUAL(text_of(&ev, true, true),
+			       "{\"event\":\"verdict\",\"t\":2.000000,\"verdict\":\"closed\","
+			       "\"idle_s\":5.003,\"how\":\"fin\",\"by\":\"peer\","
+			       "\"from\":\"10.0.0.2\"}\n");
+	c = (struct ev_close){ .idle = 700000, .rst = true, .by = 0, .from = "10.0.0.1",
+			       .heartbeat = true, .answered_in_gap = -1 };
+	CU_ASSERT_STRING_EQUAL(text_of(&ev, false, true),
+			       "verdict: closed (a box on the way, 10.0.0.1, closed the connection "
+			       "with an RST after 0.700 s without data, heartbeats included)\n");
+	ev = (struct event){ .kind = EV_CONN_VERDICT, .t = 1000000, .conn = 3, .dst = "x:1",
+			     .u.verdict = { .verdict = "closed", .close = &c, .m = &m } };
+	CU_ASSERT_STRING_EQUAL(text_of(&ev, false, true),
+			       "x:1 : verdict closed (rst after 0.700 s without data, by a box on "
+			       "the way), 2 probes sent, 2 answered, 0 lost (0%), rtt min/avg/max = "
+			       "1.000/1.000/1.000 ms\n");
+	c = (struct ev_close){ .idle = 12000000, .by = -1, .answered_in_gap = 3 };
+	ev = (struct event){ .kind = EV_FLOW_VERDICT, .t = 1000000, .flow = "a:1>b:2",
+			     .u.verdict = { .verdict = "closed", .close = &c, .m = &m } };
+	CU_ASSERT_STRING_EQUAL(text_of(&ev, true, false),
+			       "{\"event\":\"verdict\",\"t\":0.000000,\"flow\":\"a:1>b:2\","
+			       "\"verdict\":\"closed\",\"idle_s\":12.000,\"how\":\"fin\","
+			       "\"answered_in_gap\":3,\"probes\":2,\"answered\":2,"
+			       "\"rst_answered\":0,\"lost\":0,\"rtt_min_ms\":1.000,"
+			       "\"rtt_avg_ms\":1.000,\"rtt_max_ms\":1.000}\n");
+	CU_ASSERT_PTR_NOT_NULL(strstr(text_of(&ev, false, false),
+				      "a:1>b:2: closed (the peer closed the connection with a FIN "
+				      "after 12.000 s without data, while 3 keep-alive probes were "
+				      "answered; keep-alive cannot prevent this"));
+}
+
 static void test_hop(void)
 {
 	struct probe_reply none = { .kind = REPLY_NONE };
@@ -186,5 +231,5 @@ void suite_emit(void)
 {
 	UNIT_SUITE("emit", UNIT_TEST(test_two_modules), UNIT_TEST(test_full),
 		   UNIT_TEST(test_probe), UNIT_TEST(test_notice_of_a_connection),
-		   UNIT_TEST(test_verdict), UNIT_TEST(test_hop), UNIT_TEST(test_one_form));
+		   UNIT_TEST(test_verdict), UNIT_TEST(test_closed_verdict), UNIT_TEST(test_hop), UNIT_TEST(test_one_form));
 }
