@@ -4,7 +4,8 @@
 #   tests/lib/run.sh DIR [PATTERN]
 #
 # Runs every DIR/t_*.sh (only those whose name contains PATTERN, when given)
-# from the repo root, each with a 60 s limit (TEST_TIMEOUT), printing
+# from the repo root, each with a 60 s limit (TEST_TIMEOUT, or the test's own
+# '# test-timeout: N' line), printing
 # PASS/FAIL/SKIP per test, the output of each failing test, and finally
 # "N passed, N failed".  Exit 1 if any failed.  A test that exits 77 is
 # skipped (its last line says why).  Namespaces a test registered
@@ -40,7 +41,10 @@ for t in "$dir"/t_*.sh; do
 	log=$workdir/$name.log reg=$workdir/$name.ns
 	: >"$reg"
 	start=$SECONDS
-	TB_REGISTRY=$reg timeout -k 5 "$TIMEOUT" bash "$t" >"$log" 2>&1 </dev/null
+	# A test that needs longer says so in a "# test-timeout: N" line, as
+	# the integration tests do.
+	limit=$(sed -n 's/^# test-timeout: \([0-9][0-9]*\)$/\1/p' "$t" | head -n1)
+	TB_REGISTRY=$reg timeout -k 5 "${limit:-$TIMEOUT}" bash "$t" >"$log" 2>&1 </dev/null
 	rc=$?
 	secs=$((SECONDS - start))
 	if [ $rc -eq 0 ]; then

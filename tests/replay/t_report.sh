@@ -1,4 +1,6 @@
 #!/bin/bash
+# test-timeout: 180
+# (Chromium, slow on a loaded 2-core machine: a guard, not a timing check.)
 # replay --report FILE.html: the page is drawn from the same events as the
 # JSON, and adding --report changes nothing else.  Each replay runs with
 # --json, in the human form and with -q, with and without --report: stdout,

@@ -1,4 +1,6 @@
 #!/bin/bash
+# test-timeout: 180
+# (Chromium, slow on a loaded 2-core machine: a guard, not a timing check.)
 # The report test library (tests/lib/report.sh) can fail: crafted pages that
 # load from outside, lack the CSP, or render blank must fail its checks; a
 # clean page with text and an SVG chart passes them; "dark" gives a dark
