@@ -217,6 +217,29 @@ static void refresh_pace(struct audit *a)
 	}
 }
 
+/* Once the search is over, refresh tests that have lasted long enough end
+ * (one still running survived; one that cannot tell, too), and the timer
+ * waits for the next. */
+static void refresh_check(struct audit *a)
+{
+	ka_time now = ev_now(), next = 0;
+
+	for (unsigned i = 0; i < a->ntasks; i++) {
+		struct task *t = &a->task[i];
+		ka_time u;
+
+		if (t->kind != T_REFRESH || t->done)
+			continue;
+		u = audit_refresh_until(a, t);
+		if (u <= now)
+			refresh_over(a, t, t->survived);
+		else if (!next || u < next)
+			next = u;
+	}
+	if (next)
+		evloop_arm(&a->e.loop, &a->refresh_end, next);
+}
+
 /* The finding, once the variants' events are out: they come first. */
 static void idle_check(struct audit *a)
 {
@@ -230,24 +253,9 @@ static void idle_check(struct audit *a)
  * still last. */
 static void searched(struct audit *a)
 {
-	ka_time until = 0;
-
 	a->searched = true;
 	idle_check(a);
-	for (unsigned i = 0; i < a->ntasks; i++) {
-		struct task *t = &a->task[i];
-		ka_time u;
-
-		if (t->kind != T_REFRESH || t->done)
-			continue;
-		u = audit_refresh_until(a, t);
-		if (!u || u <= ev_now())
-			refresh_over(a, t, t->survived);
-		else if (u > until)
-			until = u;
-	}
-	if (until)
-		evloop_arm(&a->e.loop, &a->refresh_end, until);
+	refresh_check(a);
 	if (everything_done(a))
 		engine_stop(&a->e, 0);
 }
@@ -478,24 +486,10 @@ static void on_wake(struct evloop *loop, struct ev_timer *tm, ka_time now)
 	drain(AUDIT_OF(tm, wake));
 }
 
-/* The refresh tests have lasted long enough: what still runs survived. */
 static void on_refresh_end(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {
-	struct audit *a = AUDIT_OF(tm, refresh_end);
-
-	(void)loop;
-	for (unsigned i = 0; i < a->ntasks; i++) {
-		struct task *t = &a->task[i];
-		ka_time u;
-
-		if (t->kind != T_REFRESH || t->done)
-			continue;
-		u = audit_refresh_until(a, t);
-		if (u <= now)
-			refresh_over(a, t, true);
-		else
-			evloop_arm(loop, tm, u);
-	}
+	(void)loop; (void)now;
+	refresh_check(AUDIT_OF(tm, refresh_end));
 }
 
 /* ---- progress ------------------------------------------------------------------------ */

@@ -163,19 +163,31 @@ static bool pending(const struct isched *q, ka_time idle)
 	return false;
 }
 
+/* Questions waiting for a connection that `drop` says go: gone. */
+static void drop_waiting(struct isched *q, bool (*drop)(const struct idles_ask *, const void *),
+			 const void *arg)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < q->nwait; i++)
+		if (drop(&q->wait[i], arg))
+			q->asked--;
+		else
+			q->wait[n++] = q->wait[i];
+	q->nwait = n;
+}
+
+static bool confirm_above(const struct idles_ask *a, const void *above)
+{
+	return a->confirm && a->idle > *(const ka_time *)above;
+}
+
 /* Confirmations of deaths above `above` not asked yet: a shorter death
  * came, which is confirmed instead (their connections go back to the
  * pool, and a loss there is asked about again if it was one). */
 static void withdraw_confirms(struct isched *q, ka_time above, ka_time now)
 {
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < q->nwait; i++)
-		if (q->wait[i].confirm && q->wait[i].idle > above)
-			q->asked--;
-		else
-			q->wait[n++] = q->wait[i];
-	q->nwait = n;
+	drop_waiting(q, confirm_above, &above);
 	for (unsigned i = 0; i < q->nslots; i++) {
 		struct islot *sl = &q->slot[i];
 
@@ -204,22 +216,23 @@ static void confirm(struct isched *q, ka_time sure, ka_time dead, ka_time now)
 	give(q, &(struct idles_ask){ .idle = dead, .confirm = true }, now);
 }
 
+static bool pointless_at(const struct idles_ask *a, const void *bracket)
+{
+	const ka_time *b = bracket;   /* alive, dead, tolerance */
+
+	return pointless(a, b[0], b[1], b[2]);
+}
+
 /* Drop pointless questions not yet asked; release spares too old to ask
  * anything inside the bracket. */
 static void prune(struct isched *q, ka_time now)
 {
 	ka_time alive, dead, sure, t, top;
-	unsigned n = 0;
 
 	peek(q, &alive, &dead, &sure);
 	t = tol(q, sure);
 	top = sure ? sure : q->cfg.b.longest;
-	for (unsigned i = 0; i < q->nwait; i++)
-		if (pointless(&q->wait[i], alive, sure, t))
-			q->asked--;
-		else
-			q->wait[n++] = q->wait[i];
-	q->nwait = n;
+	drop_waiting(q, pointless_at, (const ka_time[3]){ alive, sure, t });
 	for (unsigned i = 0; i < q->nslots; i++) {
 		struct islot *sl = &q->slot[i];
 		bool due = sl->state == ISL_ASKED && sl->proven + sl->ask.idle <= now;
