@@ -120,7 +120,7 @@ cases=$(cat <<EOF
 64 -6 $TB_SRV4:$PORT                   # -6 contradicts '$TB_SRV4', an IPv4 address
 64 -4 '[$TB_SRV6]:'$PORT               # -4 contradicts '$TB_SRV6', an IPv6 address
 64 audit -6 $TB_SRV4:$PORT             # -6 contradicts
-64 audit --max-conns 3 $T              # ^kaprobe audit: --max-conns: count '3' is out of range: 6 to 64 \(see kaprobe audit --help\)
+64 audit --max-conns 3 $T              # ^kaprobe audit: --max-conns: count '3' is out of range: 6 to 256 \(see kaprobe audit --help\)
 64 audit --max-idle 2h4m --rate 0 $T   # ^kaprobe audit: --rate: count '0'
 64 audit --max-idle 1h30 $T            # ^kaprobe audit: --max-idle: .*needs a unit
 64 audit --resolution 1ms $T           # --resolution: .*too short: minimum 10ms
