@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 150
 # Bad input, table-driven: malformed targets, durations, counts and options,
 # an unknown interface, an unresolvable name, and replay of files that are
 # not readable captures.  Usage errors name the command (kaprobe audit: ...)
