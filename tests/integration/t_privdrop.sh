@@ -54,7 +54,9 @@ done
 
 # The audit, without -Z and with -Z daemon.
 for user in "" daemon; do
-	KA_TIMEOUT=40 ka_start "$out" audit ${user:+-Z "$user"} --json --max-idle 2s "$TB_SRV4:$PORT"
+	# --max-idle 30s: still running when its variants are out (the search
+	# runs beside them), until the INT below.
+	KA_TIMEOUT=40 ka_start "$out" audit ${user:+-Z "$user"} --json --max-idle 30s "$TB_SRV4:$PORT"
 	# Handles open and privileges dropped before the first variant is out.
 	ka_wait_event "$out" '.event=="variant"' 10 || fail "no variant event in 10 s (audit -Z '$user')"
 	assert_dropped "audit -Z '$user'" "${user:-nobody}"
