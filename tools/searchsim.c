@@ -4,9 +4,13 @@
  * the bracket, on a simulated clock (tests/lib/idlesim.c).  For
  * `make bench`, for the timeouts no test waits for.
  *
- *   searchsim [-cv] [-m MAX_IDLE_S] [-n CONNS] [-p PERMILLE] [-r RESOLUTION_S] T_S...
+ *   searchsim [-cv] [-a AT_ONCE] [-g GAP_S] [-m MAX_IDLE_S] [-n CONNS] [-p PERMILLE]
+ *             [-r RESOLUTION_S] T_S...
  *
  * -c: the peer closes (an endpoint timeout) instead of a box forgetting;
+ * -a: questions asked at once after round 1 (isched_cfg.at_once);
+ * -g: measuring probes leave at least GAP_S apart (a hop's ICMP rate limit:
+ *     `-g 1 -a 2 -p 0` is `trace --timeouts`, see src/cmd/tracetmo.c);
  * -v: every order and measurement as it happens.
  * Defaults are the audit's: --max-idle 7440, --max-conns and
  * --resolution as kaprobe audit --help says. */
@@ -22,19 +26,22 @@ int main(int argc, char **argv)
 	struct isched_cfg cfg = { { 300000, RFC5382_IDLE_US, DEFAULT_RESOLUTION_US, 10 },
 				  DEFAULT_AUDIT_CONNS };
 	bool close = false, verbose = false;
+	ka_time gap = 0;
 	int c;
 
-	while ((c = getopt(argc, argv, "cm:n:p:r:v")) != -1) {
+	while ((c = getopt(argc, argv, "a:cg:m:n:p:r:v")) != -1) {
 		switch (c) {
+		case 'a': cfg.at_once = (unsigned)atoi(optarg); break;
 		case 'c': close = true; break;
+		case 'g': gap = cfg.gap = (ka_time)(atof(optarg) * 1e6); break;
 		case 'm': cfg.b.longest = (ka_time)(atof(optarg) * 1e6); break;
 		case 'n': cfg.cap = (unsigned)atoi(optarg); break;
 		case 'p': cfg.b.permille = (unsigned)atoi(optarg); break;
 		case 'v': verbose = true; break;
 		case 'r': cfg.b.resolution = (ka_time)(atof(optarg) * 1e6); break;
 		default:
-			fprintf(stderr, "usage: searchsim [-cv] [-m MAX_IDLE_S] [-n CONNS] "
-				"[-p PERMILLE] [-r RESOLUTION_S] T_S...\n");
+			fprintf(stderr, "usage: searchsim [-cv] [-a AT_ONCE] [-g GAP_S] [-m MAX_IDLE_S] "
+				"[-n CONNS] [-p PERMILLE] [-r RESOLUTION_S] T_S...\n");
 			return 64;
 		}
 	}
@@ -42,7 +49,7 @@ int main(int argc, char **argv)
 	       "ratio", "alive_s", "dead_s", "conns", "open", "rounds");
 	for (int i = optind; i < argc; i++) {
 		ka_time t = (ka_time)(atof(argv[i]) * 1e6);
-		struct idlesim_path p = { .rtt = 1000, .trace = verbose ? stdout : NULL };
+		struct idlesim_path p = { .rtt = 1000, .gap = gap, .trace = verbose ? stdout : NULL };
 		struct idlesim_result r;
 		double goal = 2 * t / 1e6 + 30;
 

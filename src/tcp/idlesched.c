@@ -338,6 +338,32 @@ static unsigned width(const struct isched *q)
 	return q->cfg.cap < ISCHED_LADDER ? q->cfg.cap : ISCHED_LADDER;
 }
 
+/* After round 1: at_once questions at most. */
+static unsigned later_width(const struct isched *q)
+{
+	unsigned w = width(q);
+
+	return q->cfg.at_once && q->cfg.at_once < w ? q->cfg.at_once : w;
+}
+
+/* Round 1's rungs no closer than the gap (the longest always asked): the
+ * rest would wait for the rate limit and be measured at the same idles,
+ * late, as the rungs above them. */
+static unsigned thin(const struct isched *q, struct idles_ask *ask, unsigned n)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (k && ask[i].idle < ask[k - 1].idle + q->cfg.gap) {
+			if (i + 1 < n)
+				continue;
+			k--;   /* the longest takes the place of the one below */
+		}
+		ask[k++] = ask[i];
+	}
+	return k;
+}
+
 static void finish(struct isched *q)
 {
 	q->over = true;
@@ -359,7 +385,7 @@ static void round_check(struct isched *q, ka_time now)
 			finish(q);
 			return;
 		}
-		plan_next(q, width(q), now);
+		plan_next(q, later_width(q), now);
 	}
 }
 
@@ -373,7 +399,7 @@ void isched_init(struct isched *q, const struct isched_cfg *cfg, ka_time now)
 	q->start = now;
 	q->next_spare = now + ISCHED_SPARE_FIRST_US;
 	idles_init(&q->s, &cfg->b);
-	n = idles_plan(&q->s, width(q), ask);
+	n = thin(q, ask, idles_plan(&q->s, width(q), ask));
 	for (unsigned i = 0; i < n; i++)
 		give(q, &ask[i], now);
 }

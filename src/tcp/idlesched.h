@@ -81,6 +81,12 @@ struct islot {
 struct isched_cfg {
 	struct idles_bounds b;
 	unsigned cap;             /* connections open at once, at most */
+	/* A driver whose measuring probes wait for a rate limit (the
+	 * trace's: one answer a second from the hop beyond): round 1's rungs
+	 * no closer than gap, and after it at most at_once questions at a
+	 * time (0, 0: none, as many as round 1's rungs). */
+	ka_time gap;
+	unsigned at_once;
 };
 
 /* Questions waiting for a connection (none fits and the cap is reached). */
