@@ -23,8 +23,8 @@
 
 int main(int argc, char **argv)
 {
-	struct isched_cfg cfg = { { 300000, RFC5382_IDLE_US, DEFAULT_RESOLUTION_US, 10 },
-				  DEFAULT_AUDIT_CONNS };
+	struct isched_cfg cfg = { .b = { 300000, RFC5382_IDLE_US, DEFAULT_RESOLUTION_US, 10 },
+				  .cap = DEFAULT_AUDIT_CONNS };
 	bool close = false, verbose = false;
 	ka_time gap = 0;
 	int c;
