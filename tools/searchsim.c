@@ -45,8 +45,8 @@ int main(int argc, char **argv)
 			return 64;
 		}
 	}
-	printf("%10s %10s %10s %8s %10s %10s %6s %6s %6s\n", "T_s", "wall_s", "goal_s",
-	       "ratio", "alive_s", "dead_s", "conns", "open", "rounds");
+	printf("%10s %10s %10s %8s %10s %10s %6s %6s %6s %6s %6s\n", "T_s", "wall_s", "goal_s",
+	       "ratio", "alive_s", "dead_s", "conns", "open", "rounds", "meas", "late");
 	for (int i = optind; i < argc; i++) {
 		ka_time t = (ka_time)(atof(argv[i]) * 1e6);
 		struct idlesim_path p = { .rtt = 1000, .gap = gap, .trace = verbose ? stdout : NULL };
@@ -55,9 +55,10 @@ int main(int argc, char **argv)
 
 		*(close ? &p.close : &p.forget) = t;
 		idlesim_run(&cfg, &p, &r);
-		printf("%10.1f %10.1f %10.1f %8.2f %10.3f %10.3f %6u %6u %6u\n", t / 1e6,
+		printf("%10.1f %10.1f %10.1f %8.2f %10.3f %10.3f %6u %6u %6u %6u %6u\n", t / 1e6,
 		       r.wall / 1e6, goal, r.wall / 1e6 / goal, r.f.f.alive / 1e6,
-		       (r.f.close ? r.f.close : r.f.f.dead) / 1e6, r.opened, r.max_open, r.rounds);
+		       (r.f.close ? r.f.close : r.f.f.dead) / 1e6, r.opened, r.max_open, r.rounds,
+		       r.measured, r.late);
 	}
 	return 0;
 }

@@ -40,9 +40,8 @@ struct tmo_task {
 	ka_time idle;              /* the idle asked about (0: none yet, a spare) */
 	ka_time t0;                /* the proof's answer: every hop refreshed */
 	ka_time measured;          /* the idle the measuring probe left at */
-	ka_time slot_at;           /* slotted: when its measuring probe goes */
 	unsigned tries;
-	bool waiting, slotted;
+	bool waiting;
 	struct probe_reply expired;  /* dead: what a full probe got */
 	int meas;                  /* its measurement's index (-1: none) */
 	struct ev_timer timer, refresh;
@@ -78,8 +77,7 @@ struct trace {
 	struct probe_reply tmo_expired[IDLES_MAX_MEAS];   /* each dead measurement's */
 	struct tmo_task task[ISCHED_MAX_SLOTS];   /* the schedule's slots */
 	unsigned discarded, discards_row;
-	ka_time meas_last;         /* when the latest measuring probe went */
-	ka_time retry_next;        /* the next slot a retry may take */
+	ka_time meas_last;         /* when the latest first measuring probe went */
 	struct ev_timer wake;      /* the schedule's next spare */
 };
 

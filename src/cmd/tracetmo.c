@@ -132,63 +132,36 @@ static void probe(struct trace *t, struct tmo_task *k, unsigned ttl)
 	arm(t, &k->timer, ev_now() + WAIT_US);
 }
 
-/* Whether a connection's first measuring probe comes due within a slot of
- * `at`: one asked and waiting out its idle, or one waiting for its slot. */
-static bool first_due_near(const struct trace *t, ka_time at)
-{
-	for (unsigned i = 0; i < t->q.nslots; i++) {
-		const struct tmo_task *k = &t->task[i];
-		ka_time due = k->st == TK_IDLE && k->idle ? k->t0 + k->idle
-			      : k->st == TK_MEASURING && k->slotted && k->tries == 0 ? k->slot_at : 0;
-
-		if (due && llabs(due - at) < HOP_GAP_US)
-			return true;
-	}
-	return false;
-}
-
-/* When a measuring probe may go: at once when hop j+1 is the peer (its
- * ACKs are limited per connection, tcp_invalid_ratelimit, and each
- * question has its own); else a first one as soon as hop j+1's ICMP rate
- * limit allows, for it is what sets the idle measured; a retry in a slot
- * no first probe comes due in, however late (an answer to it still says
- * alive at the first probe's idle, which refreshed hop j if it was). */
-static ka_time meas_slot(struct trace *t, const struct tmo_task *k, ka_time now)
+/* When a first measuring probe may go: a slot of hop j+1's ICMP rate
+ * limit after the first one before it, for it is what sets the idle
+ * measured; at once when hop j+1 is the peer (its ACKs are limited per
+ * connection, tcp_invalid_ratelimit, and each question has its own). */
+static ka_time meas_slot(const struct trace *t, ka_time now)
 {
 	ka_time at = t->meas_last + HOP_GAP_US;
 
-	if (t->tmo_hop + 1 == t->peer_ttl)
-		return now;   /* the peer answers: its limit is per connection */
-	if (k->tries == 0)
-		return at > now ? at : now;
-	if (at < t->retry_next)
-		at = t->retry_next;
-	if (at < now)
-		at = now;
-	while (first_due_near(t, at))
-		at += HOP_GAP_US / 10;
-	t->retry_next = at + HOP_GAP_US;
-	return at;
+	return t->tmo_hop + 1 == t->peer_ttl || at < now ? now : at;
 }
 
-/* The measuring probe, in its slot of hop j+1's rate limit. */
+/* The measuring probe: a first one in its slot of hop j+1's rate limit,
+ * and D is the idle it left at; a retry WAIT_US after the try before.
+ * Retries take no slots: a retry follows a probe that got no answer,
+ * mostly because hop j forgot the flow and dropped it, and then it never
+ * reaches hop j+1 either.  Only a retry whose first answer was lost draws
+ * an answer that spends hop j+1's limit, and a probe's answer missing for
+ * that is a death the search measures again. */
 static void measure(struct trace *t, struct tmo_task *k, ka_time now)
 {
 	ka_time at;
 
-	/* A retry's slot was kept free of first probes that were due when it
-	 * was chosen; one proved since may have gone in it. */
-	if ((!k->slotted || now < t->meas_last + HOP_GAP_US)
-	    && (at = meas_slot(t, k, now)) > now) {
-		k->slotted = true;
-		k->slot_at = at;
+	if (k->tries == 0 && (at = meas_slot(t, now)) > now) {
 		arm(t, &k->timer, at);
 		return;
 	}
-	k->slotted = false;
-	t->meas_last = now;
-	if (k->tries == 0)
+	if (k->tries == 0) {
+		t->meas_last = now;
 		k->measured = now - k->t0;
+	}
 	probe(t, k, t->tmo_hop + 1);
 }
 
@@ -206,7 +179,7 @@ static void on_task_timer(struct evloop *loop, struct ev_timer *tm, ka_time now)
 		k->st = TK_MEASURING;
 		k->tries = 0;
 		measure(t, k, now);
-	} else if (k->st == TK_MEASURING && (k->slotted || k->tries < TRIES)) {
+	} else if (k->st == TK_MEASURING && k->tries < TRIES) {
 		measure(t, k, now);
 	} else if (k->st == TK_MEASURING) {
 		/* Dead: the schedule is told at once; what does a probe at
@@ -265,7 +238,7 @@ static void on_task_reply(struct trace *t, struct tmo_task *k, const struct eng_
 			discard(t, k);   /* not a connection that can measure */
 		else
 			proven(t, k, ev->t);
-	} else if (k->st == TK_MEASURING && k->waiting && !k->slotted) {
+	} else if (k->st == TK_MEASURING && k->waiting) {
 		if (from_next_hop(t, &a)) {
 			report(t, k, true);
 		} else if (a.kind == REPLY_RST || (a.kind == REPLY_ICMP && !trace_time_exceeded(&a))) {
@@ -374,7 +347,6 @@ static void on_wake(struct evloop *loop, struct ev_timer *tm, ka_time now)
 static int run_hop(struct trace *t, const struct isched_cfg *cfg)
 {
 	t->meas_last = ev_now() - HOP_GAP_US;
-	t->retry_next = 0;
 	t->discarded = t->discards_row = 0;
 	t->wake.fn = on_wake;
 	isched_init(&t->q, cfg, ev_now());

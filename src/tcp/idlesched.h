@@ -82,9 +82,12 @@ struct isched_cfg {
 	struct idles_bounds b;
 	unsigned cap;             /* connections open at once, at most */
 	/* A driver whose measuring probes wait for a rate limit (the
-	 * trace's: one answer a second from the hop beyond): round 1's rungs
-	 * no closer than gap, and after it at most at_once questions at a
-	 * time (0, 0: none, as many as round 1's rungs). */
+	 * trace's: one answer a second from the hop beyond), so that a probe
+	 * due within gap of another would leave late and measure a longer
+	 * idle than asked: round 1's rungs no closer than gap, questions
+	 * given to connections whose probes come due clear of the others'
+	 * by gap, and after round 1 at most at_once questions at a time
+	 * (0, 0: the audit's, as many as round 1's rungs at once). */
 	ka_time gap;
 	unsigned at_once;
 };

@@ -17,6 +17,7 @@ struct simslot {
 	ka_time proven;     /* 0: not yet */
 	ka_time probe;      /* when its probe is due (KA_NEVER: none asked) */
 	ka_time left;       /* when it left (0: not yet) */
+	bool late;          /* it waited for its slot */
 	bool done;
 };
 
@@ -123,9 +124,11 @@ void idlesim_run(const struct isched_cfg *cfg, const struct idlesim_path *p,
 			isched_closed(&q, (unsigned)who, now - sl[who].opened, now);
 		} else if (what == W_LEAVE) {
 			/* Its slot: the gap after the latest one. */
-			if (now < last_left + p->gap)
+			if (now < last_left + p->gap) {
+				r->late += !sl[who].late;
+				sl[who].late = true;
 				sl[who].probe = last_left + p->gap;
-			else
+			} else
 				sl[who].left = last_left = now;
 		} else if (what == W_PROVEN && ok) {
 			sl[who].proven = now;

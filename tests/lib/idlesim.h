@@ -28,6 +28,7 @@ struct idlesim_result {
 	unsigned opened, measured, max_open, rounds;
 	unsigned most_at_once;    /* after round 1, the most questions asked at
 				   * one moment */
+	unsigned late;            /* probes that waited for their slot (gap) */
 };
 
 /* Run the search for these bounds and cap against the path. */
