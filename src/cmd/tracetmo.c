@@ -34,15 +34,15 @@
  * whom) is reported as the expired flow's reply.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "util/exitcode.h"
 #include "cmd/tracetmo.h"
 
 #define REFRESH_US 1000000
-/* Measuring probes come due this far apart: a slot of hop j+1's rate
- * limit each, with a tenth to spare. */
+/* The schedule's gap: round 1's rungs, and the probes of the questions
+ * it gives out, come due this far apart, a slot of hop j+1's rate limit
+ * each with a tenth to spare. */
 #define MEAS_SPAN_US (HOP_GAP_US + HOP_GAP_US / 10)
 /* After round 1, questions asked at a time behind the rate limit: the
  * audit's "every spare inside the bracket at once" would queue them up,

@@ -1,7 +1,9 @@
 /* idlesched.h - when to open connections and which one asks which idle:
  * the idle-timeout search (idlesearch.h) driven against the clock, pure
- * (no I/O; times are passed in).  `kaprobe audit` runs it; the unit tests
- * run it on scripted paths to know the wall time a timeout T costs.
+ * (no I/O; times are passed in).  `kaprobe audit` runs it, and `trace
+ * --timeouts` for each hop (behind the next hop's ICMP rate limit: see
+ * isched_cfg's gap); the unit tests run it on scripted paths to know the
+ * wall time a timeout T costs.
  *
  * Why a schedule, not just rounds of fresh connections: a question "is a
  * flow idle for D alive?" costs D of wall time on a connection opened for
