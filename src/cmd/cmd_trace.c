@@ -59,8 +59,8 @@ static void help(FILE *f)
 "                         the audit searches it: about 2 T + 30 s for a hop\n"
 "                         whose timeout is T\n"
 "  --max-idle DURATION    longest idle tried (default %s%s)\n"
-"  --resolution DURATION  stop when a hop's bracket is this narrow (default %s,\n"
-"                         or %u%% of the timeout when that is wider)\n",
+"  --resolution DURATION  stop when a hop's bracket is this narrow (default\n"
+"                         %s, or %u%% of the timeout when that is wider)\n",
 		MAX_HOPS, d->max_hops, help_dur(d->max_idle).s,
 		d->max_idle == RFC5382_IDLE_US ? ", RFC 5382" : "", help_dur(d->resolution).s,
 		d->res_permille / 10);
