@@ -526,8 +526,8 @@ static void on_tick(struct evloop *loop, struct ev_timer *tm, ka_time now)
  * as soon as the variants say which: within a round trip of settling. */
 static void search_check(struct audit *a)
 {
-	struct isched_cfg cfg = { { ENG_SETTLE_US, a->opt->max_idle, a->opt->resolution,
-				    a->opt->res_permille }, a->cap };
+	struct isched_cfg cfg = { .b = { ENG_SETTLE_US, a->opt->max_idle, a->opt->resolution,
+					 a->opt->res_permille }, .cap = a->cap };
 	bool pending = false;
 
 	if (a->search)

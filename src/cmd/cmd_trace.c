@@ -19,6 +19,7 @@ static const struct trace_opts defaults = {
 	.connect_timeout = DEFAULT_CONNECT_TIMEOUT_US,
 	.max_idle = RFC5382_IDLE_US,
 	.resolution = DEFAULT_RESOLUTION_US,
+	.res_permille = DEFAULT_RESOLUTION_PERMILLE,
 };
 
 static const struct option longopts[] = {
@@ -54,12 +55,15 @@ static void help(FILE *f)
 "  --variant NAME         a probe kind besides zero-length and one-byte:\n"
 "                         no-timestamp, stale-timestamp, pure-ack, far-seq\n"
 "                         (repeatable)\n"
-"  --timeouts             also each stateful hop's idle timeout, bisected over\n"
-"                         parallel connections, hop by hop\n"
+"  --timeouts             also each stateful hop's idle timeout, hop by hop, as\n"
+"                         the audit searches it: about 2 T + 30 s for a hop\n"
+"                         whose timeout is T\n"
 "  --max-idle DURATION    longest idle tried (default %s%s)\n"
-"  --resolution DURATION  stop when a hop's bracket is this narrow (default %s)\n",
+"  --resolution DURATION  stop when a hop's bracket is this narrow (default\n"
+"                         %s, or %u%% of the timeout when that is wider)\n",
 		MAX_HOPS, d->max_hops, help_dur(d->max_idle).s,
-		d->max_idle == RFC5382_IDLE_US ? ", RFC 5382" : "", help_dur(d->resolution).s);
+		d->max_idle == RFC5382_IDLE_US ? ", RFC 5382" : "", help_dur(d->resolution).s,
+		d->res_permille / 10);
 	fputs(
 "  --report FILE.html     also write the trace as a self-contained HTML page\n"
 "  --json, -q, -i IF, -Z USER, -4, -6, --connect-timeout DURATION\n"
@@ -113,6 +117,7 @@ static int own_opt(int c, void *opts, char *err, size_t errlen)
 		return parse_duration(optarg, MIN_MAX_IDLE_US, MAX_MAX_IDLE_US, &o->max_idle,
 				      err, errlen);
 	case OPT_RESOLUTION:
+		o->res_permille = 0;   /* given: exactly that */
 		return parse_duration(optarg, MIN_RESOLUTION_US, MAX_RESOLUTION_US,
 				      &o->resolution, err, errlen);
 	}

@@ -24,6 +24,7 @@ struct trace_opts {
 	bool timeouts;            /* --timeouts: each stateful hop's idle timeout */
 	ka_time max_idle;         /* longest idle asked about */
 	ka_time resolution;       /* stop when a hop's bracket is this narrow */
+	unsigned res_permille;    /* ... or this many thousandths of it (0: --resolution given) */
 	struct report *report;    /* --report, or NULL */
 };
 

@@ -7,7 +7,7 @@
 #include "engine/engine.h"
 #include "cmd/trace.h"
 #include "emit/text.h"
-#include "tcp/idlesearch.h"
+#include "tcp/idlesched.h"
 #include "engine/variant.h"
 
 #define WAIT_US 1000000        /* a probe unanswered this long is silent */
@@ -16,7 +16,7 @@
 /* Timings the machine never reaches by itself: probes are ours to send. */
 #define NEVER_US (1000LL * 24 * 3600 * 1000000)
 #define NEVER_PROBES 60000
-#define TMO_CONNS 6            /* questions asked at once, per round */
+#define TMO_CONNS 64           /* a hop's connections open at once, at most */
 
 enum phase { P_FATE, P_HOPS, P_LAST, P_DONE };
 
@@ -27,22 +27,23 @@ struct kind {
 	uint8_t last_from[16];
 };
 
-/* One question of the timeout phase: "is hop `hop`'s state for a flow
- * idle for `idle` still there?", answered by one connection. */
+/* One connection of the timeout phase, a slot of the hop's schedule
+ * (tcp/idlesched.h): idle, hops 1..j-1 kept refreshed, until the schedule
+ * asks it "is hop j's state for this flow, idle for `idle`, still there?". */
 enum tk_state { TK_CONNECTING, TK_PROVING, TK_IDLE, TK_MEASURING, TK_EXPIRED, TK_DONE };
 
 struct tmo_task {
 	struct trace *t;
 	struct econn *c;
+	unsigned slot;
 	enum tk_state st;
-	ka_time idle;              /* the idle asked about */
+	ka_time idle;              /* the idle asked about (0: none yet, a spare) */
 	ka_time t0;                /* the proof's answer: every hop refreshed */
 	ka_time measured;          /* the idle the measuring probe left at */
-	ka_time slot_at;           /* slotted: when its measuring probe goes */
 	unsigned tries;
-	bool waiting, slotted;
-	bool alive, counted;       /* the answer; a measurement was made */
+	bool waiting;
 	struct probe_reply expired;  /* dead: what a full probe got */
+	int meas;                  /* its measurement's index (-1: none) */
 	struct ev_timer timer, refresh;
 };
 
@@ -72,12 +73,12 @@ struct trace {
 	unsigned peer_ttl;         /* the TTL the peer answered at, 0: none */
 	/* The timeout phase. */
 	unsigned tmo_hop;          /* the hop measured */
-	struct idlesearch idles;   /* its search */
+	struct isched q;           /* its search and schedule */
 	struct probe_reply tmo_expired[IDLES_MAX_MEAS];   /* each dead measurement's */
-	struct tmo_task task[TMO_CONNS + 1];   /* a round's, its confirmation included */
-	unsigned ntasks, open_tasks;
-	ka_time meas_last;         /* when the latest measuring probe went */
-	ka_time retry_next;        /* the next slot a retry may take */
+	struct tmo_task task[ISCHED_MAX_SLOTS];   /* the schedule's slots */
+	unsigned discarded, discards_row;
+	ka_time meas_last;         /* when the latest first measuring probe went */
+	struct ev_timer wake;      /* the schedule's next spare */
 };
 
 static inline struct ka_config trace_never_cfg(void)

@@ -10,35 +10,61 @@
  * answer), keeps hops 1..j-1 refreshed with probes of TTL j-1 every
  * REFRESH_US, leaves hop j idle for D, then sends one probe of TTL j+1: hop
  * j still holds the flow if hop j+1 answers it (its time exceeded, or the
- * peer's ACK when hop j+1 is the peer).  Each connection answers one
- * (hop, D) question, as in the audit; TMO_CONNS of them at once, their
- * handshakes staggered (open_delay) so that their measuring probes, all
- * answered by hop j+1, come due in stretches of its ICMP rate limit of
- * their own (HOP_GAP_US a probe) and the rate limit is not what is
- * measured; a probe still due too soon after another waits for a free slot,
+ * peer's ACK when hop j+1 is the peer).  A probe refreshes hop j, so a
+ * connection answers one (hop, D) question.
+ *
+ * Which connection asks which D, and when, is the audit's schedule
+ * (tcp/idlesched.h): a pool of idle connections of many ages, each question
+ * given to the connection whose age reaches it first, round 1's ladder
+ * stopping at the first confirmed death, so that a hop's timeout T costs
+ * about 2 T + 30 s instead of a round of fresh connections per bracket.
+ * Every connection of the pool, spares included, keeps hops 1..j-1
+ * refreshed while it waits.
+ *
+ * Hop j+1's ICMP rate limit (one error a second) is what the answers come
+ * through, and it must not be what is measured: round 1's rungs come due at
+ * least MEAS_SPAN_US apart and later rounds ask TMO_AT_ONCE questions at a
+ * time (the schedule's gap and at_once; none when hop j+1 is the peer); a
+ * measuring probe due too soon after another still waits for a free slot,
  * and D is the idle it actually left at.  A lost answer is asked again
- * TRIES - 1 times, WAIT_US apart (hop j is refreshed by the first probe if
- * it was alive, so an answered retry still says alive at D).  A dead flow's
- * connection then sends one probe at full TTL: what it gets (nothing, an RST
- * or an ICMP error, and from whom) is reported as the expired flow's reply.
- * Which idles each round asks, and when the hop's bracket is found, is the
- * audit's search (tcp/idlesearch.h): a ladder up to --max-idle, then the
- * bracket narrowed to --resolution, its death confirmed and contradictions
- * measured again.
+ * TRIES - 1 times, WAIT_US apart, in slots no first probe comes due in (hop
+ * j is refreshed by the first probe if it was alive, so an answered retry
+ * still says alive at D).  A dead flow's connection then sends one probe
+ * at full TTL: what it gets (nothing, an RST or an ICMP error, and from
+ * whom) is reported as the expired flow's reply.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "util/exitcode.h"
 #include "cmd/tracetmo.h"
 
 #define REFRESH_US 1000000
-/* First measuring probes come due this far apart: a slot of hop j+1's
- * rate limit each, with a tenth to spare. */
+/* The schedule's gap: round 1's rungs, and the probes of the questions
+ * it gives out, come due this far apart, a slot of hop j+1's rate limit
+ * each with a tenth to spare. */
 #define MEAS_SPAN_US (HOP_GAP_US + HOP_GAP_US / 10)
+/* After round 1, questions asked at a time behind the rate limit: the
+ * audit's "every spare inside the bracket at once" would queue them up,
+ * each measured later (so longer) than the one before. */
+#define TMO_AT_ONCE 2
+/* Connections in a row that could not measure (refused, reset, closed):
+ * the hop's search ends with what it has. */
+#define TMO_DISCARDS_IN_ROW 8
 
-static void task_done(struct trace *t, struct tmo_task *k)
+#define TRACE_OF(tm, field) ((struct trace *)((char *)(tm) - offsetof(struct trace, field)))
+#define TASK_OF(tm, field) ((struct tmo_task *)((char *)(tm) - offsetof(struct tmo_task, field)))
+
+static void drain(struct trace *t);
+
+static void arm(struct trace *t, struct ev_timer *tm, ka_time when)
+{
+	if (evloop_arm(&t->e.loop, tm, when) < 0)
+		engine_fail(&t->e, EXIT_SOFTWARE, "out of memory for timers");
+}
+
+/* The connection goes: the schedule released it, or it told what it had. */
+static void task_close(struct trace *t, struct tmo_task *k)
 {
 	evloop_disarm(&t->e.loop, &k->timer);
 	evloop_disarm(&t->e.loop, &k->refresh);
@@ -46,14 +72,56 @@ static void task_done(struct trace *t, struct tmo_task *k)
 		engine_release(&t->e, k->c);
 	k->c = NULL;
 	k->st = TK_DONE;
-	if (--t->open_tasks == 0 && !engine_stopped(&t->e))
+}
+
+/* Whether a dead flow's connection still waits for its full-TTL probe. */
+static bool expiring(const struct trace *t)
+{
+	for (unsigned i = 0; i < t->q.nslots; i++)
+		if (t->task[i].st == TK_EXPIRED)
+			return true;
+	return false;
+}
+
+/* A measurement for the schedule.  Dead, the connection may stay for its
+ * full-TTL probe (TK_EXPIRED): the schedule goes on meanwhile, and what
+ * the probe gets is filed under the measurement afterwards. */
+static void report(struct trace *t, struct tmo_task *k, bool alive)
+{
+	unsigned before = t->q.s.nmeas;
+
+	if (k->st != TK_EXPIRED)
+		task_close(t, k);
+	t->discards_row = 0;
+	isched_measured(&t->q, k->slot, k->measured, alive, ev_now());
+	k->meas = t->q.s.nmeas > before ? (int)before : -1;
+	if (k->meas >= 0)
+		t->tmo_expired[k->meas] = k->expired;
+	drain(t);
+}
+
+/* The full-TTL probe got this (or nothing, k->expired as it was). */
+static void expired(struct trace *t, struct tmo_task *k)
+{
+	if (k->meas >= 0)
+		t->tmo_expired[k->meas] = k->expired;
+	task_close(t, k);
+	if (t->q.over && !expiring(t))
 		engine_stop(&t->e, 0);
 }
 
-static void arm(struct trace *t, struct ev_timer *tm, ka_time when)
+/* The connection cannot measure (refused, reset, never proved): another
+ * asks its question; too many in a row end the hop's search. */
+static void discard(struct trace *t, struct tmo_task *k)
 {
-	if (evloop_arm(&t->e.loop, tm, when) < 0)
-		engine_fail(&t->e, EXIT_SOFTWARE, "out of memory for timers");
+	task_close(t, k);
+	t->discarded++;
+	if (++t->discards_row >= TMO_DISCARDS_IN_ROW) {
+		engine_stop(&t->e, 0);
+		return;
+	}
+	isched_failed(&t->q, k->slot, ev_now());
+	drain(t);
 }
 
 static void probe(struct trace *t, struct tmo_task *k, unsigned ttl)
@@ -64,97 +132,71 @@ static void probe(struct trace *t, struct tmo_task *k, unsigned ttl)
 	arm(t, &k->timer, ev_now() + WAIT_US);
 }
 
-/* Whether a connection's first measuring probe comes due within a slot of
- * `at`: one proved and waiting out its idle, or one waiting for its slot. */
-static bool first_due_near(const struct trace *t, ka_time at)
-{
-	for (unsigned i = 0; i < t->ntasks; i++) {
-		const struct tmo_task *k = &t->task[i];
-		ka_time due = k->st == TK_IDLE ? k->t0 + k->idle
-			      : k->st == TK_MEASURING && k->slotted && k->tries == 0 ? k->slot_at : 0;
-
-		if (due && llabs(due - at) < HOP_GAP_US)
-			return true;
-	}
-	return false;
-}
-
-/* When a measuring probe may go: at once when hop j+1 is the peer (its
- * ACKs are limited per connection, tcp_invalid_ratelimit, and each
- * question has its own); else a first one as soon as hop j+1's ICMP rate
- * limit allows, for it is what sets the idle measured; a retry in a slot
- * no first probe comes due in, however late (an answer to it still says
- * alive at the first probe's idle, which refreshed hop j if it was). */
-static ka_time meas_slot(struct trace *t, const struct tmo_task *k, ka_time now)
+/* When a first measuring probe may go: a slot of hop j+1's ICMP rate
+ * limit after the first one before it, for it is what sets the idle
+ * measured; at once when hop j+1 is the peer (its ACKs are limited per
+ * connection, tcp_invalid_ratelimit, and each question has its own). */
+static ka_time meas_slot(const struct trace *t, ka_time now)
 {
 	ka_time at = t->meas_last + HOP_GAP_US;
 
-	if (t->tmo_hop + 1 == t->peer_ttl)
-		return now;   /* the peer answers: its limit is per connection */
-	if (k->tries == 0)
-		return at > now ? at : now;
-	if (at < t->retry_next)
-		at = t->retry_next;
-	if (at < now)
-		at = now;
-	while (first_due_near(t, at))
-		at += HOP_GAP_US / 10;
-	t->retry_next = at + HOP_GAP_US;
-	return at;
+	return t->tmo_hop + 1 == t->peer_ttl || at < now ? now : at;
 }
 
-/* The measuring probe, in its slot of hop j+1's rate limit. */
+/* The measuring probe: a first one in its slot of hop j+1's rate limit,
+ * and D is the idle it left at; a retry WAIT_US after the try before.
+ * Retries take no slots: a retry follows a probe that got no answer,
+ * mostly because hop j forgot the flow and dropped it, and then it never
+ * reaches hop j+1 either.  Only a retry whose first answer was lost draws
+ * an answer that spends hop j+1's limit, and a probe's answer missing for
+ * that is a death the search measures again. */
 static void measure(struct trace *t, struct tmo_task *k, ka_time now)
 {
 	ka_time at;
 
-	/* A retry's slot was kept free of first probes that were due when it
-	 * was chosen; one proved since may have gone in it. */
-	if ((!k->slotted || now < t->meas_last + HOP_GAP_US)
-	    && (at = meas_slot(t, k, now)) > now) {
-		k->slotted = true;
-		k->slot_at = at;
+	if (k->tries == 0 && (at = meas_slot(t, now)) > now) {
 		arm(t, &k->timer, at);
 		return;
 	}
-	k->slotted = false;
-	t->meas_last = now;
-	if (k->tries == 0)
+	if (k->tries == 0) {
+		t->meas_last = now;
 		k->measured = now - k->t0;
+	}
 	probe(t, k, t->tmo_hop + 1);
 }
 
 static void on_task_timer(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {
-	struct tmo_task *k = (struct tmo_task *)((char *)tm - offsetof(struct tmo_task, timer));
+	struct tmo_task *k = TASK_OF(tm, timer);
 	struct trace *t = k->t;
 
 	(void)loop;
 	if (k->st == TK_PROVING && (!k->waiting || k->tries < TRIES))
 		probe(t, k, 0);
 	else if (k->st == TK_PROVING)
-		task_done(t, k);   /* never proved itself: no measurement */
-	else if (k->st == TK_IDLE) {
+		discard(t, k);   /* never proved itself: no measurement */
+	else if (k->st == TK_IDLE && k->idle) {
 		k->st = TK_MEASURING;
 		k->tries = 0;
 		measure(t, k, now);
-	} else if (k->st == TK_MEASURING && (k->slotted || k->tries < TRIES)) {
+	} else if (k->st == TK_MEASURING && k->tries < TRIES) {
 		measure(t, k, now);
 	} else if (k->st == TK_MEASURING) {
-		/* Dead: what does a probe at full TTL get now? */
-		k->counted = true;
+		/* Dead: the schedule is told at once; what does a probe at
+		 * full TTL get now? */
 		k->st = TK_EXPIRED;
 		k->tries = 0;
 		evloop_disarm(&t->e.loop, &k->refresh);
 		probe(t, k, 0);
+		report(t, k, false);
 	} else if (k->st == TK_EXPIRED) {
-		task_done(t, k);   /* nothing: k->expired stays REPLY_NONE */
+		expired(t, k);   /* nothing: k->expired stays REPLY_NONE */
 	}
 }
 
 static void on_refresh(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {
-	struct tmo_task *k = (struct tmo_task *)((char *)tm - offsetof(struct tmo_task, refresh));
+	struct tmo_task *k = TASK_OF(tm, refresh);
 
 	(void)loop;
 	engine_probe_now(&k->t->e, k->c, (uint8_t)(k->t->tmo_hop - 1));
@@ -172,34 +214,40 @@ static bool from_next_hop(const struct trace *t, const struct probe_reply *a)
 	return trace_time_exceeded(a) && memcmp(a->from, h->from, 16) == 0;
 }
 
+/* The proof was answered: every hop refreshed, the idle counts from now;
+ * the schedule says whether to ask something, and what. */
+static void proven(struct trace *t, struct tmo_task *k, ka_time at)
+{
+	k->st = TK_IDLE;
+	k->waiting = false;
+	k->t0 = at;
+	if (t->tmo_hop > 1)
+		arm(t, &k->refresh, k->t0 + REFRESH_US);
+	t->discards_row = 0;
+	isched_proven(&t->q, k->slot, at);
+	drain(t);
+}
+
 static void on_task_reply(struct trace *t, struct tmo_task *k, const struct eng_event *ev)
 {
 	struct probe_reply a;
 
 	trace_answer_of(ev, NULL, &a);
 	if (k->st == TK_PROVING && k->waiting) {
-		if (a.kind != REPLY_ACK || !a.by_peer) {
-			task_done(t, k);   /* not a connection that can measure */
-			return;
-		}
-		k->st = TK_IDLE;
-		k->waiting = false;
-		k->t0 = ev->t;
-		arm(t, &k->timer, k->t0 + k->idle);
-		if (t->tmo_hop > 1)
-			arm(t, &k->refresh, k->t0 + REFRESH_US);
-	} else if (k->st == TK_MEASURING && k->waiting && !k->slotted) {
+		if (a.kind != REPLY_ACK || !a.by_peer)
+			discard(t, k);   /* not a connection that can measure */
+		else
+			proven(t, k, ev->t);
+	} else if (k->st == TK_MEASURING && k->waiting) {
 		if (from_next_hop(t, &a)) {
-			k->alive = k->counted = true;
-			task_done(t, k);
+			report(t, k, true);
 		} else if (a.kind == REPLY_RST || (a.kind == REPLY_ICMP && !trace_time_exceeded(&a))) {
-			k->counted = true;   /* refused on the way: dead, and this is why */
-			k->expired = a;
-			task_done(t, k);
+			k->expired = a;   /* refused on the way: dead, and this is why */
+			report(t, k, false);
 		}   /* else a refresh probe's time exceeded, from hop j-1 */
 	} else if (k->st == TK_EXPIRED && !(a.kind == REPLY_ICMP && trace_time_exceeded(&a))) {
 		k->expired = a;
-		task_done(t, k);
+		expired(t, k);
 	}
 }
 
@@ -217,8 +265,11 @@ void trace_tmo_event(struct trace *t, struct tmo_task *k, const struct eng_event
 		break;
 	case ENG_CONNECT_FAILED:
 	case ENG_CLOSED:
-	case ENG_VERDICT:   /* reset before it measured anything */
-		task_done(t, k);
+	case ENG_VERDICT:   /* reset before it measured, or after */
+		if (k->st == TK_EXPIRED)
+			expired(t, k);
+		else
+			discard(t, k);
 		break;
 	case ENG_PROBE:
 	case ENG_IGNORED:
@@ -226,112 +277,112 @@ void trace_tmo_event(struct trace *t, struct tmo_task *k, const struct eng_event
 	}
 }
 
-/* ---- rounds ------------------------------------------------------------------------- */
+/* ---- the schedule's orders ------------------------------------------------------------ */
 
-static void on_open_timer(struct evloop *loop, struct ev_timer *tm, ka_time now)
+static void open_slot(struct trace *t, unsigned slot)
 {
-	struct tmo_task *k = (struct tmo_task *)((char *)tm - offsetof(struct tmo_task, timer));
-	struct trace *t = k->t;
+	struct tmo_task *k = &t->task[slot];
 	struct ka_config cfg = trace_never_cfg();
 
-	(void)loop; (void)now;
-	k->timer.fn = on_task_timer;
+	*k = (struct tmo_task){ .t = t, .slot = slot, .st = TK_CONNECTING,
+				.timer.fn = on_task_timer, .refresh.fn = on_refresh };
 	k->c = engine_connect(&t->e, 0, &cfg, t->tracer->shape, k);
 	if (!k->c)
 		engine_fail(&t->e, EXIT_NOCONNECT, "%s", t->e.err);
 }
 
-/* When to open the connection that asks ask[i], from the round's start:
- * so that each measuring probe comes due in a stretch of hop j+1's rate
- * limit of its own.  The longest idle opens first; the others follow by
- * how much shorter their idle is, plus MEAS_SPAN_US for each idle longer
- * than theirs (none when hop j+1 is the peer: see meas_slot).  Opened one slot apart instead, short idles' measuring
- * probes collide with each other and with retries, wait for slots and
- * leave late, and a late measurement is not the idle the search asked
- * about (retries wait for gaps: meas_slot). */
-static ka_time open_delay(const struct trace *t, const struct idles_ask *ask, unsigned n,
-			  unsigned i)
+/* Ask an idle connection a question, or (KA_NEVER) take it back: the
+ * measuring probe goes once the connection has been idle that long. */
+static void ask(struct trace *t, struct tmo_task *k, ka_time idle)
 {
-	ka_time longest = 0, span = t->tmo_hop + 1 == t->peer_ttl ? 0 : MEAS_SPAN_US;
-	unsigned before = 0;
-
-	for (unsigned j = 0; j < n; j++) {
-		if (ask[j].idle > longest)
-			longest = ask[j].idle;
-		if (ask[j].idle > ask[i].idle || (ask[j].idle == ask[i].idle && j < i))
-			before++;
-	}
-	return longest - ask[i].idle + (ka_time)before * span;
+	if (k->st != TK_IDLE)
+		return;   /* measuring already: the schedule waits for it */
+	k->idle = idle == KA_NEVER ? 0 : idle;
+	if (k->idle)
+		arm(t, &k->timer, k->t0 + k->idle);
+	else
+		evloop_disarm(&t->e.loop, &k->timer);
 }
 
-/* Ask these idles of the hop, and wait for the answers. */
-static int run_round(struct trace *t, const struct idles_ask *ask, unsigned n)
+static void on_order(struct trace *t, const struct isched_order *o)
 {
-	ka_time now = ev_now();
+	struct tmo_task *k = &t->task[o->slot];
 
-	t->ntasks = t->open_tasks = n;
-	for (unsigned i = 0; i < n; i++) {
-		struct tmo_task *k = &t->task[i];
+	if (o->verb == IS_OPEN)
+		open_slot(t, o->slot);
+	else if (k->st == TK_DONE)
+		return;
+	else if (o->verb == IS_RELEASE)
+		task_close(t, k);
+	else
+		ask(t, k, o->idle);
+}
 
-		*k = (struct tmo_task){ .t = t, .idle = ask[i].idle, .timer.fn = on_open_timer,
-					.refresh.fn = on_refresh };
-		arm(t, &k->timer, now + open_delay(t, ask, n, i));
-	}
-	engine_resume(&t->e);
-	engine_run(&t->e);
-	for (unsigned i = 0; i < n; i++) {   /* stopped early: no more events */
-		struct tmo_task *k = &t->task[i];
+/* Carry out what the schedule asks after each thing it was told; the hop
+ * is done once its search is over and the last dead flow's full-TTL probe
+ * is answered or given up. */
+static void drain(struct trace *t)
+{
+	struct isched_order o;
 
-		evloop_disarm(&t->e.loop, &k->timer);
-		evloop_disarm(&t->e.loop, &k->refresh);
-		if (k->c && k->st != TK_DONE)
-			engine_release(&t->e, k->c);
-	}
-	return t->e.status || t->interrupted ? -1 : 0;
+	isched_tick(&t->q, ev_now());
+	while (isched_order(&t->q, &o))
+		on_order(t, &o);
+	if (!t->q.over)
+		arm(t, &t->wake, isched_wakeup(&t->q));
+	else if (!expiring(t))
+		engine_stop(&t->e, 0);
+}
+
+static void on_wake(struct evloop *loop, struct ev_timer *tm, ka_time now)
+{
+	(void)loop; (void)now;
+	drain(TRACE_OF(tm, wake));
 }
 
 /* ---- one hop ---------------------------------------------------------------------------- */
 
-/* Tell the search a round's answers; a connection that could not measure
- * is discarded. */
-static void record(struct trace *t, struct tr_timeout *r)
+/* Run the hop's schedule until its search is over, then close what is
+ * left.  Returns -1 when the run was stopped. */
+static int run_hop(struct trace *t, const struct isched_cfg *cfg)
 {
-	for (unsigned i = 0; i < t->ntasks; i++) {
-		const struct tmo_task *k = &t->task[i];
-		int m;
-
-		if (!k->counted) {
-			r->discarded++;
-			continue;
-		}
-		m = idles_record(&t->idles, k->measured, k->alive);
-		if (m >= 0)
-			t->tmo_expired[m] = k->expired;
-	}
+	t->meas_last = ev_now() - HOP_GAP_US;
+	t->discarded = t->discards_row = 0;
+	t->wake.fn = on_wake;
+	isched_init(&t->q, cfg, ev_now());
+	engine_resume(&t->e);
+	drain(t);
+	engine_run(&t->e);
+	evloop_disarm(&t->e.loop, &t->wake);
+	for (unsigned i = 0; i < t->q.nslots; i++)
+		if (t->task[i].st != TK_DONE)
+			task_close(t, &t->task[i]);
+	return t->e.status || t->interrupted ? -1 : 0;
 }
 
 /* The hop's bracket.  Contradictions that re-measurement could not clear
  * leave it as folded, and counted in disagree. */
 static int measure_hop(struct trace *t, unsigned hop, struct tr_timeout *r)
 {
-	struct idles_bounds b = { ENG_SETTLE_US, t->opt->max_idle, t->opt->resolution, 0 };
-	struct idles_ask ask[TMO_CONNS + 1];
-	struct idles_finding f;
+	bool peer_next = hop + 1 == t->peer_ttl;
+	struct isched_cfg cfg = { { ENG_SETTLE_US, t->opt->max_idle, t->opt->resolution,
+				    t->opt->res_permille }, TMO_CONNS,
+				  peer_next ? 0 : MEAS_SPAN_US, peer_next ? 0 : TMO_AT_ONCE };
+	struct isched_finding f;
 
 	t->tmo_hop = hop;
-	idles_init(&t->idles, &b);
-	do {
-		if (run_round(t, ask, idles_plan(&t->idles, TMO_CONNS, ask)) < 0)
-			return -1;
-		record(t, r);
-	} while (!idles_fold(&t->idles));
-	idles_finding(&t->idles, &f);
-	r->alive = f.alive;
-	r->dead = f.dead;
-	r->measurements = f.agree + f.disagree;
-	r->disagree = f.disagree;
-	if (f.expired >= 0)
-		r->expired = t->tmo_expired[f.expired];
+	if (run_hop(t, &cfg) < 0)
+		return -1;
+	if (!t->q.over)
+		idles_fold(&t->q.s);   /* discards ended it: what it has */
+	isched_finding(&t->q, &f);
+	r->alive = f.f.alive;
+	r->dead = f.f.dead;
+	r->measurements = f.f.agree + f.f.disagree;
+	r->disagree = f.f.disagree;
+	r->discarded = t->discarded;
+	if (f.f.expired >= 0)
+		r->expired = t->tmo_expired[f.f.expired];
 	return 0;
 }
 

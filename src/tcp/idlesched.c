@@ -83,7 +83,25 @@ static void ask_slot(struct isched *q, unsigned i, const struct idles_ask *a)
 	push(q, IS_PROBE, i, a->idle);
 }
 
-/* The idle spare that reaches `idle` first (the oldest not past it), or -1. */
+/* Behind a rate limit (cfg.gap): whether a probe due then would wait for
+ * one asked already, due within the gap of it, and be measured late. */
+static bool clashes(const struct isched *q, ka_time due, ka_time now)
+{
+	if (!q->cfg.gap)
+		return false;
+	for (unsigned i = 0; i < q->nslots; i++) {
+		const struct islot *sl = &q->slot[i];
+		ka_time d = sl->proven + sl->ask.idle;
+
+		if (sl->state == ISL_ASKED && d + q->cfg.gap > now &&
+		    d - due < q->cfg.gap && due - d < q->cfg.gap)
+			return true;
+	}
+	return false;
+}
+
+/* The idle spare that reaches `idle` first (the oldest not past it, its
+ * probe clear of the others'), or -1. */
 static int best_spare(const struct isched *q, ka_time idle, ka_time now)
 {
 	int best = -1;
@@ -92,7 +110,8 @@ static int best_spare(const struct isched *q, ka_time idle, ka_time now)
 		const struct islot *sl = &q->slot[i];
 
 		if (sl->state == ISL_IDLE && now - sl->proven + ISCHED_MARGIN_US <= idle &&
-		    (best < 0 || sl->proven < q->slot[best].proven))
+		    (best < 0 || sl->proven < q->slot[best].proven) &&
+		    !clashes(q, sl->proven + idle, now))
 			best = (int)i;
 	}
 	return best;
@@ -315,12 +334,13 @@ static void spread_below(struct isched *q, const struct idles_ask *ask, unsigned
 
 /* A round after the first: the search's idles that must be exact (a
  * confirmation, a contested idle) as asked; the bracket itself at the ages
- * of the spares inside it, spread, when there are any, else from the
- * spares just below it. */
+ * of the spares inside it, spread, when there are any (behind a rate
+ * limit, a slot of it each, and only those still inside the bracket when
+ * their slot comes), else from the spares just below it. */
 static void plan_next(struct isched *q, unsigned width, ka_time now)
 {
 	struct idles_ask ask[ISCHED_LADDER + 2];
-	unsigned idx[ISCHED_MAX_SLOTS], n, spread = 0, k;
+	unsigned idx[ISCHED_MAX_SLOTS], n, spread = 0, k, asked = 0;
 	ka_time t = tol(q, q->s.dead), lo = q->s.alive + t, hi;
 
 	n = idles_plan(&q->s, width, ask);
@@ -333,22 +353,52 @@ static void plan_next(struct isched *q, unsigned width, ka_time now)
 	if (!spread)
 		return;
 	k = inside(q, lo, hi, now, idx);
-	if (!k) {
-		spread_below(q, ask, spread, lo, hi, now);
-		return;
-	}
 	for (unsigned i = 0; i < spread && i < k; i++) {
 		unsigned j = spread >= k ? i : i * k / spread + k / (2 * spread);
 		const struct islot *sl = &q->slot[idx[j]];
+		ka_time due = now + ISCHED_MARGIN_US;
 
+		while (clashes(q, due, now))
+			due += q->cfg.gap;   /* behind a rate limit: a slot each */
+		if (due - sl->proven >= hi)
+			continue;   /* past the bracket by the time its slot comes */
 		q->asked++;
-		ask_slot(q, idx[j], &(struct idles_ask){ .idle = now - sl->proven + ISCHED_MARGIN_US });
+		asked++;
+		ask_slot(q, idx[j], &(struct idles_ask){ .idle = due - sl->proven });
 	}
+	if (!asked)
+		spread_below(q, ask, spread, lo, hi, now);
 }
 
 static unsigned width(const struct isched *q)
 {
 	return q->cfg.cap < ISCHED_LADDER ? q->cfg.cap : ISCHED_LADDER;
+}
+
+/* After round 1: at_once questions at most. */
+static unsigned later_width(const struct isched *q)
+{
+	unsigned w = width(q);
+
+	return q->cfg.at_once && q->cfg.at_once < w ? q->cfg.at_once : w;
+}
+
+/* Round 1's rungs no closer than the gap (the longest always asked): the
+ * rest would wait for the rate limit and be measured at the same idles,
+ * late, as the rungs above them. */
+static unsigned thin(const struct isched *q, struct idles_ask *ask, unsigned n)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (k && ask[i].idle < ask[k - 1].idle + q->cfg.gap) {
+			if (i + 1 < n)
+				continue;
+			k--;   /* the longest takes the place of the one below */
+		}
+		ask[k++] = ask[i];
+	}
+	return k;
 }
 
 static void finish(struct isched *q)
@@ -372,7 +422,7 @@ static void round_check(struct isched *q, ka_time now)
 			finish(q);
 			return;
 		}
-		plan_next(q, width(q), now);
+		plan_next(q, later_width(q), now);
 	}
 }
 
@@ -386,7 +436,7 @@ void isched_init(struct isched *q, const struct isched_cfg *cfg, ka_time now)
 	q->start = now;
 	q->next_spare = now + ISCHED_SPARE_FIRST_US;
 	idles_init(&q->s, &cfg->b);
-	n = idles_plan(&q->s, width(q), ask);
+	n = thin(q, ask, idles_plan(&q->s, width(q), ask));
 	for (unsigned i = 0; i < n; i++)
 		give(q, &ask[i], now);
 }

@@ -1,7 +1,9 @@
 /* idlesched.h - when to open connections and which one asks which idle:
  * the idle-timeout search (idlesearch.h) driven against the clock, pure
- * (no I/O; times are passed in).  `kaprobe audit` runs it; the unit tests
- * run it on scripted paths to know the wall time a timeout T costs.
+ * (no I/O; times are passed in).  `kaprobe audit` runs it, and `trace
+ * --timeouts` for each hop (behind the next hop's ICMP rate limit: see
+ * isched_cfg's gap); the unit tests run it on scripted paths to know the
+ * wall time a timeout T costs.
  *
  * Why a schedule, not just rounds of fresh connections: a question "is a
  * flow idle for D alive?" costs D of wall time on a connection opened for
@@ -81,6 +83,15 @@ struct islot {
 struct isched_cfg {
 	struct idles_bounds b;
 	unsigned cap;             /* connections open at once, at most */
+	/* A driver whose measuring probes wait for a rate limit (the
+	 * trace's: one answer a second from the hop beyond), so that a probe
+	 * due within gap of another would leave late and measure a longer
+	 * idle than asked: round 1's rungs no closer than gap, questions
+	 * given to connections whose probes come due clear of the others'
+	 * by gap, and after round 1 at most at_once questions at a time
+	 * (0, 0: the audit's, as many as round 1's rungs at once). */
+	ka_time gap;
+	unsigned at_once;
 };
 
 /* Questions waiting for a connection (none fits and the cap is reached). */

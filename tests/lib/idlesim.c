@@ -1,7 +1,10 @@
 /* idlesim.c - see idlesim.h.  The driver modelled as the audit is: a
  * connection proves itself ENG_SETTLE_US after its handshake; a probe
  * answered comes back an RTT after it left; a dead one's round ends
- * ROUND_US after its first probe (TRIES probes ENG_PROBE_GAP_US apart). */
+ * ROUND_US after its first probe (TRIES probes ENG_PROBE_GAP_US apart).
+ * With a gap (the trace's rate limit), a measuring probe leaves no sooner
+ * than the gap after the one before, and its idle is the one it left at,
+ * as the trace's driver measures it. */
 #include "idlesim.h"
 
 #include <string.h>
@@ -12,18 +15,22 @@
 struct simslot {
 	ka_time opened;     /* the handshake (0: not open) */
 	ka_time proven;     /* 0: not yet */
-	ka_time probe;      /* when its probe leaves (KA_NEVER: none asked) */
+	ka_time probe;      /* when its probe is due (KA_NEVER: none asked) */
+	ka_time left;       /* when it left (0: not yet) */
+	bool late;          /* it waited for its slot */
 	bool done;
 };
 
 static struct simslot sl[ISCHED_MAX_SLOTS];
+
+static ka_time last_left;   /* the latest measuring probe (gap) */
 
 static const char *const verb[] = { "open", "probe", "release" };
 
 static void drain(struct isched *q, ka_time now, FILE *trace, struct idlesim_result *r)
 {
 	struct isched_order o;
-	unsigned open = 0;
+	unsigned open = 0, asked = 0;
 
 	while (isched_order(q, &o)) {
 		struct simslot *s = &sl[o.slot];
@@ -32,6 +39,7 @@ static void drain(struct isched *q, ka_time now, FILE *trace, struct idlesim_res
 			fprintf(trace, "%10.3f round %u: %s %u at idle %.3f\n", now / 1e6,
 				q->s.round, verb[o.verb], o.slot, o.verb == IS_PROBE ? o.idle / 1e6 : 0);
 
+		asked += o.verb == IS_PROBE && o.idle != KA_NEVER && q->s.round > 1;
 		if (o.verb == IS_OPEN) {
 			*s = (struct simslot){ .opened = now, .probe = KA_NEVER };
 			r->opened++;
@@ -45,10 +53,12 @@ static void drain(struct isched *q, ka_time now, FILE *trace, struct idlesim_res
 		open += sl[i].opened && !sl[i].done;
 	if (open > r->max_open)
 		r->max_open = open;
+	if (asked > r->most_at_once)
+		r->most_at_once = asked;
 }
 
 /* The next thing that happens to slot i, and when. */
-enum what { W_NONE, W_PROVEN, W_RESULT, W_CLOSE };
+enum what { W_NONE, W_PROVEN, W_LEAVE, W_RESULT, W_CLOSE };
 
 static enum what next_of(unsigned i, const struct idlesim_path *p, ka_time *when, bool *ok)
 {
@@ -65,9 +75,14 @@ static enum what next_of(unsigned i, const struct idlesim_path *p, ka_time *when
 		*ok = !p->forget || SETTLE_US < p->forget;
 		if (!*ok)
 			t += ROUND_US;
+	} else if (s->probe != KA_NEVER && p->gap && !s->left) {
+		t = s->probe;
+		w = W_LEAVE;
 	} else if (s->probe != KA_NEVER) {
-		*ok = !p->forget || s->probe - s->proven < p->forget;
-		t = s->probe + (*ok ? p->rtt : ROUND_US);
+		ka_time left = s->left ? s->left : s->probe;
+
+		*ok = !p->forget || left - s->proven < p->forget;
+		t = left + (*ok ? p->rtt : ROUND_US);
 		w = W_RESULT;
 	}
 	if (close < t && (!s->proven || s->probe == KA_NEVER || close < s->probe + p->rtt)) {
@@ -86,6 +101,7 @@ void idlesim_run(const struct isched_cfg *cfg, const struct idlesim_path *p,
 
 	memset(r, 0, sizeof *r);
 	memset(sl, 0, sizeof sl);
+	last_left = -p->gap;
 	isched_init(&q, cfg, now);
 	drain(&q, now, p->trace, r);
 	while (!q.over) {
@@ -106,12 +122,21 @@ void idlesim_run(const struct isched_cfg *cfg, const struct idlesim_path *p,
 		} else if (what == W_CLOSE) {
 			sl[who].done = true;
 			isched_closed(&q, (unsigned)who, now - sl[who].opened, now);
+		} else if (what == W_LEAVE) {
+			/* Its slot: the gap after the latest one. */
+			if (now < last_left + p->gap) {
+				r->late += !sl[who].late;
+				sl[who].late = true;
+				sl[who].probe = last_left + p->gap;
+			} else
+				sl[who].left = last_left = now;
 		} else if (what == W_PROVEN && ok) {
 			sl[who].proven = now;
 			isched_proven(&q, (unsigned)who, now);
 		} else {
 			bool lost = p->lose_nth && ++r->measured == p->lose_nth;
-			ka_time idle = what == W_PROVEN ? SETTLE_US : sl[who].probe - sl[who].proven;
+			ka_time idle = what == W_PROVEN ? SETTLE_US
+				       : (sl[who].left ? sl[who].left : sl[who].probe) - sl[who].proven;
 
 			if (!p->lose_nth)
 				r->measured++;

@@ -15,6 +15,9 @@ struct idlesim_path {
 	ka_time close;      /* the peer closes connections this long without data (0: never) */
 	ka_time rtt;        /* round trip */
 	unsigned lose_nth;  /* the nth measurement (from 1) gets no answer (0: none) */
+	ka_time gap;        /* measuring probes leave at least this far apart, a
+			     * probe due sooner waiting for its slot (a hop's
+			     * ICMP rate limit, for the trace; 0: none) */
 	FILE *trace;        /* each order and report, as it happens (NULL: none) */
 };
 
@@ -23,6 +26,9 @@ struct idlesim_result {
 	ka_time wall;             /* from the start to the search's end */
 	ka_time longest;          /* the longest idle a probe was sent at */
 	unsigned opened, measured, max_open, rounds;
+	unsigned most_at_once;    /* after round 1, the most questions asked at
+				   * one moment */
+	unsigned late;            /* probes that waited for their slot (gap) */
 };
 
 /* Run the search for these bounds and cap against the path. */

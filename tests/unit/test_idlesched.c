@@ -12,7 +12,8 @@
 
 /* The audit's defaults: proof after 300 ms, --max-idle 2h4m, resolution
  * 500 ms or 1%, 64 connections. */
-static const struct isched_cfg audit_cfg = { { 300 * MS, 7440 * SEC, 500 * MS, 10 }, 64 };
+static const struct isched_cfg audit_cfg = { .b = { 300 * MS, 7440 * SEC, 500 * MS, 10 },
+					     .cap = 64 };
 
 static ka_time goal(ka_time t)
 {
@@ -117,6 +118,84 @@ static void test_few_connections(void)
 	CU_ASSERT(r.max_open <= 6);
 }
 
+/* The trace's schedule (src/cmd/tracetmo.c): the audit's bounds, but the
+ * answers come from a hop whose ICMP rate limit allows one a second, so
+ * round 1's rungs are a gap apart and later rounds ask two at a time. */
+static const struct isched_cfg trace_cfg = { .b = { 300 * MS, 7440 * SEC, 500 * MS, 10 },
+					     .cap = 64, .gap = 1100 * MS, .at_once = 2 };
+
+/* Round 1's rungs no closer than the gap, the longest still asked; without
+ * a gap the ladder is the audit's, unchanged. */
+static void test_gap_thins_ladder(void)
+{
+	static struct isched q;
+	struct isched_cfg c = trace_cfg;
+	ka_time prev = 0;
+	unsigned n = 0;
+
+	c.b.longest = 10 * SEC;
+	isched_init(&q, &c, 1);
+	for (unsigned i = 0; i < q.nslots; i++) {
+		CU_ASSERT(!i || q.slot[i].ask.idle >= prev + c.gap);
+		prev = q.slot[i].ask.idle;
+		n++;
+	}
+	CU_ASSERT_EQUAL(prev, 10 * SEC);
+	CU_ASSERT(n >= 5 && n <= 9);
+	c.gap = 0;
+	isched_init(&q, &c, 1);
+	CU_ASSERT_EQUAL(q.nslots, ISCHED_LADDER);
+}
+
+/* Behind a rate limit of one answer a second, the trace's schedule finds
+ * every timeout from 5 s to 2h4m within 2 T + 30 s, after round 1 asks at
+ * most two questions at a time (and a confirmation), and gives questions
+ * to spares whose probes come due a gap apart, so that hardly any waits
+ * for its slot and is measured late; the audit's would ask a whole
+ * bracket of spares at once, their probes queueing up. */
+static void test_rate_limited(void)
+{
+	unsigned most = 0, late = 0, late_audit = 0;
+
+	for (unsigned i = 0; i < 40; i++) {
+		ka_time t = (ka_time)(5e6 * pow(7440.0 / 5, i / 39.0)) - 1;
+		struct idlesim_result r;
+
+		idlesim_run(&trace_cfg, &(struct idlesim_path){ .forget = t, .rtt = MS,
+								 .gap = SEC }, &r);
+		holds(&r, t, &trace_cfg.b);
+		CU_ASSERT(r.wall <= goal(t));
+		CU_ASSERT(r.most_at_once <= trace_cfg.at_once + 1);
+		CU_ASSERT(r.late <= 2);
+		late += r.late;
+		idlesim_run(&audit_cfg, &(struct idlesim_path){ .forget = t, .rtt = MS,
+								 .gap = SEC }, &r);
+		if (r.most_at_once > most)
+			most = r.most_at_once;
+		late_audit += r.late;
+	}
+	CU_ASSERT(most > trace_cfg.at_once + 1);
+	CU_ASSERT(late_audit > 4 * late);
+}
+
+/* A short --max-idle behind the rate limit: the ladder does not queue up
+ * past it, and short timeouts cost well under a minute. */
+static void test_rate_limited_short(void)
+{
+	struct isched_cfg c = trace_cfg;
+
+	c.b.longest = 10 * SEC;
+	for (ka_time t = 2 * SEC; t <= 9 * SEC; t += 250 * MS) {
+		struct idlesim_result r;
+
+		idlesim_run(&c, &(struct idlesim_path){ .forget = t, .rtt = MS, .gap = SEC }, &r);
+		holds(&r, t, &c.b);
+		CU_ASSERT(r.late <= 2);
+		CU_ASSERT(r.longest <= 12 * SEC);
+		CU_ASSERT(r.wall <= 40 * SEC);
+	}
+}
+
 /* No timeout within --max-idle, and dead at the proof. */
 static void test_edges(void)
 {
@@ -137,5 +216,6 @@ void suite_idlesched(void)
 	UNIT_SUITE("idlesched",
 		   UNIT_TEST(test_sweep), UNIT_TEST(test_stops_climbing), UNIT_TEST(test_absolute),
 		   UNIT_TEST(test_close), UNIT_TEST(test_loss), UNIT_TEST(test_few_connections),
-		   UNIT_TEST(test_edges));
+		   UNIT_TEST(test_edges), UNIT_TEST(test_gap_thins_ladder),
+		   UNIT_TEST(test_rate_limited), UNIT_TEST(test_rate_limited_short));
 }
