@@ -1,4 +1,6 @@
 #!/bin/bash
+# test-timeout: 180
+# (tshark, slow on a loaded 2-core machine: a guard, not a timing check.)
 # t_tshark_agree.sh - `kaprobe replay` finds exactly the keep-alive probes
 # Wireshark finds, on synthetic captures that cover every link type it reads,
 # IPv6, sequence wrap-around, mid-stream flows, retransmissions and

@@ -1,4 +1,6 @@
 #!/bin/bash
+# test-timeout: 180
+# (tshark, slow on a loaded 2-core machine: a guard, not a timing check.)
 # t_tshark_links.sh - replay agrees with tshark on every link type of issue
 # 9 and on super-segments whose IP length field says 0 (encap_lib.sh says
 # what "agrees" means).  No root needed.

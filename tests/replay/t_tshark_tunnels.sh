@@ -1,4 +1,6 @@
 #!/bin/bash
+# test-timeout: 180
+# (tshark, slow on a loaded 2-core machine: a guard, not a timing check.)
 # t_tshark_tunnels.sh - replay agrees with tshark on TCP inside every tunnel
 # of issue 9 (encap_lib.sh says what "agrees" means), and keeps the same
 # inner 4-tuple in two tunnels apart.  No root needed.
