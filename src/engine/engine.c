@@ -19,6 +19,9 @@
  * concludes it is listening on the wrong interface. */
 #define HANDSHAKE_WAIT_US 2000000
 #define FIRST_BUCKETS 256
+/* How often the capture's drop counts are read: a flood that overflows the
+ * ring is said within a second, not only at the end. */
+#define STATS_EVERY_US 1000000
 
 static void emit(struct engine *e, struct eng_event ev)
 {
@@ -573,9 +576,28 @@ static void before_sleep(struct evloop *loop, void *ctx)
 		e->opt->ops->flush(e, e->opt->ctx);
 }
 
+void engine_read_drops(struct engine *e)
+{
+	uint64_t d, ifd;
+
+	if (capture_stats(&e->ss.cap, &d, &ifd) == 0) {
+		e->cap_dropped = d;
+		e->cap_if_dropped = ifd;
+	}
+}
+
+static void on_stats(struct evloop *loop, struct ev_timer *t, ka_time now)
+{
+	struct engine *e = (struct engine *)((char *)t - offsetof(struct engine, stats));
+
+	(void)loop;
+	engine_read_drops(e);
+	arm_engine(e, t, now + STATS_EVERY_US);
+}
+
 int engine_init(struct engine *e, const struct engine_opts *opt)
 {
-	*e = (struct engine){ .opt = opt, .sigfd = -1, .reaper.fn = reap };
+	*e = (struct engine){ .opt = opt, .sigfd = -1, .reaper.fn = reap, .stats.fn = on_stats };
 	e->ss.cap.fd = -1;
 	if (evloop_init(&e->loop) < 0 || grow(e) < 0)
 		return session_error(e->err, sizeof e->err, "cannot set up the event loop", false);
@@ -639,6 +661,7 @@ int engine_start(struct engine *e)
 	if (evloop_add(&e->loop, &e->cap_io, EPOLLIN) < 0 ||
 	    evloop_add(&e->loop, &e->sig_io, EPOLLIN) < 0)
 		return session_error(e->err, sizeof e->err, "cannot watch the capture", false);
+	arm_engine(e, &e->stats, ev_now() + STATS_EVERY_US);
 	return 0;
 }
 
