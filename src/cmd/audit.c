@@ -665,6 +665,7 @@ int audit_run(const struct audit_opts *opt)
 	if (opt->report)
 		emit_attach(&a.em, &report_module, opt->report);
 	a.progress = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
+	runout_init(&a.out);
 	rc = engine_open(&a.e, &eo);
 	if (rc != 0) {
 		print_engine_error(&a.e, rc);
@@ -674,8 +675,8 @@ int audit_run(const struct audit_opts *opt)
 			evloop_arm(&a.e.loop, &a.tick, ev_now() + 1000000);
 		rc = run(&a);
 		print_engine_failure(&a.e);
-		runout_close(&a.out);
 	}
+	runout_close(&a.out);
 	engine_close(&a.e);
 	fflush(stdout);
 	return rc;

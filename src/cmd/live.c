@@ -576,6 +576,7 @@ int live_run(const struct live_opts *opt)
 	emit_attach(&lv.em, &text_module, &lv.text);
 	lv.status_line = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
 	lv.tick.fn = on_tick;
+	runout_init(&lv.out);
 	rc = setup(&lv, &eo);
 	if (rc == 0 && lv.done < lv.n) {
 		runout_open(&lv.out, &lv.text, &lv.e);
@@ -594,10 +595,10 @@ int live_run(const struct live_opts *opt)
 		 * still worth its summary. */
 		if (rc == EXIT_CANTCREAT && !lv.multi && lv.lc[0].ready)
 			summary(&lv, ev_now(), machine(&lv.lc[0]));
-		runout_close(&lv.out);
 	} else if (rc == 0) {
 		rc = lv.e.status;
 	}
+	runout_close(&lv.out);
 	engine_close(&lv.e);
 	free(lv.lc);
 	fflush(stdout);

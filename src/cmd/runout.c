@@ -5,11 +5,17 @@
 #include <stdio.h>
 #include <unistd.h>
 
+void runout_init(struct runout *o)
+{
+	*o = (struct runout){ .tx = NULL };
+	outq_init(&o->q, STDOUT_FILENO, 0);
+}
+
 void runout_open(struct runout *o, struct text *tx, struct engine *e)
 {
-	*o = (struct runout){ .tx = tx, .e = e };
+	o->tx = tx;
+	o->e = e;
 	fflush(stdout);         /* nothing may overtake what stdio holds */
-	outq_init(&o->q, STDOUT_FILENO, 0);
 	outq_watch(&o->q, &e->loop);
 	text_use_queue(tx, &o->q);
 }
@@ -54,12 +60,12 @@ struct ev_drops runout_drops(struct runout *o)
 
 void runout_close(struct runout *o)
 {
-	if (!o->e)
-		return;
-	engine_read_drops(o->e);
-	warn(o);
-	text_drain(o->tx);
+	if (o->e) {
+		engine_read_drops(o->e);
+		warn(o);
+		text_drain(o->tx);
+		text_use_queue(o->tx, NULL);
+		o->e = NULL;
+	}
 	outq_free(&o->q);
-	text_use_queue(o->tx, NULL);
-	o->e = NULL;
 }

@@ -25,8 +25,12 @@ struct runout {
 	bool cap_warned, out_warned;
 };
 
-/* Send tx's events to stdout through the queue, woken by e's loop (which
- * engine_init has set up). */
+/* Set the queue up on stdout.  Before the engine gives privilege up: a
+ * pipe's or a terminal's own description is opened through /proc/self/fd,
+ * which a process that changed its user may not open. */
+void runout_init(struct runout *o);
+/* From now on, send tx's events to stdout through the queue, woken by e's
+ * loop (which engine_init has set up). */
 void runout_open(struct runout *o, struct text *tx, struct engine *e);
 /* Once per turn of the loop: write what the reader takes now, and warn of
  * losses once.  Returns false once writing has failed (stdout closed). */
@@ -34,7 +38,7 @@ bool runout_flush(struct runout *o);
 /* The capture's drops as they are now, for a summary. */
 struct ev_drops runout_drops(struct runout *o);
 /* At the end, before engine_close: the last warnings, then wait for the
- * reader to take everything.  Nothing when not open. */
+ * reader to take everything, and free the queue. */
 void runout_close(struct runout *o);
 
 #endif

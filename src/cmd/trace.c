@@ -327,6 +327,7 @@ int trace_run(const struct trace_opts *opt)
 	if (opt->report)
 		emit_attach(&t.em, &report_module, opt->report);
 	add_kinds(&t);
+	runout_init(&t.out);
 	rc = engine_open(&t.e, &eo);
 	if (rc != 0)
 		print_engine_error(&t.e, rc);
