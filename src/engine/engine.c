@@ -307,14 +307,16 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
 {
 	struct engine *e = (struct engine *)((char *)io - offsetof(struct engine, cap_io));
+	/* Not into e->err: once a run has failed, its first failure stays. */
+	char err[sizeof e->err];
 	int rc;
 
 	(void)loop; (void)events;
-	rc = capture_read(&e->ss.cap, on_packet, e, e->err, sizeof e->err);
+	rc = capture_read(&e->ss.cap, on_packet, e, err, sizeof err);
 	if (rc == CAPTURE_EDUMP)
-		engine_fail(e, EXIT_CANTCREAT, "%s", e->err);
+		engine_fail(e, EXIT_CANTCREAT, "%s", err);
 	else if (rc < 0)
-		engine_fail(e, EXIT_SOFTWARE, "%s", e->err);
+		engine_fail(e, EXIT_SOFTWARE, "%s", err);
 }
 
 /* ---- probes and timers ---------------------------------------------------------- */
@@ -324,17 +326,18 @@ static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
 static int send_raw(struct engine *e, struct econn *c, struct probe_spec *s, uint8_t ttl)
 {
 	struct prober *pr = session_prober_of(&e->ss, c->k.family);
+	char err[sizeof e->err];    /* not e->err: a run's first failure stays */
 
 	conn_probe_spec(&c->k, s);
 	if (c->shape)
 		c->shape(&c->k, s);
 	if (ttl)
 		s->ttl = ttl;
-	if (prober_build(pr, s, e->err, sizeof e->err) < 0) {
-		engine_fail(e, EXIT_SOFTWARE, "%s", e->err);
+	if (prober_build(pr, s, err, sizeof err) < 0) {
+		engine_fail(e, EXIT_SOFTWARE, "%s", err);
 		return -1;
 	}
-	if (prober_send(pr, e->err, sizeof e->err) < 0)
+	if (prober_send(pr, err, sizeof err) < 0)
 		return errno ? errno : EIO;
 	return 0;
 }
@@ -468,15 +471,17 @@ struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_co
 
 	if (!c || (e->nconns >= e->nbuckets && grow(e) < 0)) {
 		free(c);
-		snprintf(e->err, sizeof e->err, "out of memory");
+		if (!e->failed)
+			snprintf(e->err, sizeof e->err, "out of memory");
 		return NULL;
 	}
 	if (conn_open(&c->k, &d->src, &d->tgt.addr, e->opt->iface) < 0 ||
 	    conn_connect(&c->k, (struct sockaddr *)&d->tgt.addr, d->tgt.addrlen) < 0) {
 		int err = errno;
 
-		snprintf(e->err, sizeof e->err, "cannot connect to %s: %s", d->dst_txt,
-			 strerror(err));
+		if (!e->failed)     /* a run's first failure stays */
+			snprintf(e->err, sizeof e->err, "cannot connect to %s: %s", d->dst_txt,
+				 strerror(err));
 		conn_close(&c->k);
 		free(c);
 		errno = err;

@@ -177,7 +177,9 @@ struct engine {
 };
 
 /* Every function that returns an exit status leaves the reason for a
- * non-zero one in e->err, as one line; the engine prints nothing. */
+ * non-zero one in e->err, as one line; the engine prints nothing.  Once
+ * engine_fail has stopped a run, e->err keeps that failure: nothing writes
+ * it again (engine_fail may be given e->err itself as its text). */
 
 /* For one target: engine_init, engine_add_dest, engine_start.  Returns the
  * exit status (0: ready). */
