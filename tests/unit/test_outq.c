@@ -216,6 +216,32 @@ static void test_text_drops_what_q_drops(void)
 	close(p[1]);
 }
 
+/* A human summary says what was dropped, in a line each; nothing when
+ * nothing was. */
+static void test_human_drops(void)
+{
+	struct ka_machine m = { .st = { .sent = 1 } };
+	char buf[1024];
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+	struct text tx;
+	struct emitter em;
+
+	CU_ASSERT_FATAL(f != NULL);
+	text_init(&tx, f, false, false, 0);
+	emit_init(&em);
+	emit_attach(&em, &text_module, &tx);
+	emit(&em, &(struct event){ .kind = EV_SUMMARY, .u.summary = { .m = &m } });
+	tx.lines_dropped = 3;
+	emit(&em, &(struct event){ .kind = EV_SUMMARY, .u.summary = {
+		.m = &m, .drops = { .dropped = 7, .if_dropped = 1 } } });
+	text_flush(&tx);
+	fclose(f);
+	CU_ASSERT_EQUAL(count(buf, "capture: "), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\ncapture: 7 packets dropped by the kernel before "
+				      "kaprobe read them (the interface dropped 1)\n"
+				      "output: 3 lines dropped: stdout was read too slowly\n"));
+}
+
 void suite_outq(void)
 {
 	UNIT_SUITE("outq",
@@ -224,5 +250,6 @@ void suite_outq(void)
 		   UNIT_TEST(test_closed_reader_remembered),
 		   UNIT_TEST(test_regular_file_plain),
 		   UNIT_TEST(test_bound),
-		   UNIT_TEST(test_text_drops_what_q_drops));
+		   UNIT_TEST(test_text_drops_what_q_drops),
+		   UNIT_TEST(test_human_drops));
 }
