@@ -45,6 +45,8 @@ void outq_free(struct outq *q)
 		evloop_remove(q->loop, &q->io);
 	if (q->mode == OUTQ_OWN_FD)
 		close(q->fd);
+	q->mode = OUTQ_PLAIN;
+	q->fd = -1;
 	free(q->buf);
 	q->buf = NULL;
 	q->len = q->head = q->cap = 0;

@@ -117,11 +117,6 @@ bool text_drain(struct text *tx)
 	return !tx->ob.failed;
 }
 
-bool text_failed(struct text *tx)
-{
-	return !ob_flush(&tx->ob) || (!tx->ob.q && ferror(tx->ob.f));
-}
-
 /* ---- the pieces text.c's forms share ---------------------------------------- */
 
 void json_head(struct text *tx, const char *name, const struct event *ev)

@@ -9,10 +9,9 @@
  * and in JSON the audit's findings and the trace's hops.
  *
  * Events are formatted by outbuf.c into a buffer.  By default it is small
- * and each event is handed to the stream (stdio) as it ends, so live mode
- * and the audit flush the stream when they choose (text_failed, once per
- * turn of their loop); replay hands it a large buffer with text_use_buffer
- * and writes it out itself (text_flush).
+ * and each event is handed to the stream (stdio) as it ends; replay hands
+ * it a large buffer with text_use_buffer and writes it out itself
+ * (text_flush).
  *
  * Live mode, the audit and the trace hand the events to an output queue
  * instead (text_use_queue, outq.h), which never blocks their loop: when the
@@ -57,8 +56,6 @@ bool text_flush(struct text *tx);
 /* Write out everything, with a queue waiting for the reader.  Returns false
  * once a write has failed. */
 bool text_drain(struct text *tx);
-/* Whether writing failed (stdout closed): the caller then stops quietly. */
-bool text_failed(struct text *tx);
 
 /* SIGQUIT's answers: always human, to f (stderr), whatever --json says, and
  * not events: they report a state on demand, not something that happened,
