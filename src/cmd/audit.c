@@ -467,7 +467,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 static void on_flush(struct engine *e, void *ctx)
 {
 	(void)e;
-	text_flush(&((struct audit *)ctx)->text);
+	runout_flush(&((struct audit *)ctx)->out);
 }
 
 static const struct engine_ops audit_ops = { on_event, on_signal, on_flush };
@@ -502,6 +502,9 @@ static void on_tick(struct evloop *loop, struct ev_timer *tm, ka_time now)
 	ka_time alive = isched_alive(&a->q), eta = isched_eta(&a->q, now);
 	char al[32], de[32], in[32];
 
+	evloop_arm(loop, tm, now + 1000000);
+	if (outq_pending(&a->out.q))
+		return;         /* a slow terminal: stderr would wait as stdout does */
 	format_duration(alive, al, sizeof al);
 	fprintf(stderr, "\r\033[K%u open; alive at %s", a->q.open, alive ? al : "none yet");
 	if (a->q.s.dead) {
@@ -516,7 +519,6 @@ static void on_tick(struct evloop *loop, struct ev_timer *tm, ka_time now)
 	} else {
 		fputs("; answer about 2 T + 30 s after the start, for a timeout T", stderr);
 	}
-	evloop_arm(loop, tm, now + 1000000);
 }
 
 /* ---- the parts ------------------------------------------------------------------------ */
@@ -606,7 +608,8 @@ static int summary(struct audit *a)
 		  !a->q.closed_at;
 
 	emit(&a->em, &(struct event){ .kind = EV_AUDIT_SUMMARY, .t = ev_now(), .u.audit = {
-		.ok = ok, .closes = a->q.closed_at != 0, .ignored = a->e.ignored, .discarded = a->discarded, .taken = a->taken,
+		.ok = ok, .closes = a->q.closed_at != 0, .ignored = a->e.ignored,
+		.discarded = a->discarded, .taken = a->taken, .drops = runout_drops(&a->out),
 		.loss_pct = a->answered_tries ? 100.0 * (a->answered_tries - a->answered_rounds)
 						/ a->answered_tries : 0 } });
 	return ok ? 0 : 1;
@@ -623,7 +626,7 @@ static int run(struct audit *a)
 	if (a->interrupted) {
 		emit(&a->em, &(struct event){ .kind = EV_AUDIT_SUMMARY, .t = ev_now(), .u.audit = {
 			.interrupted = true, .ignored = a->e.ignored, .discarded = a->discarded,
-			.taken = a->taken } });
+			.taken = a->taken, .drops = runout_drops(&a->out) } });
 		return EXIT_INTERRUPTED;
 	}
 	idle_check(a);
@@ -656,15 +659,18 @@ int audit_run(const struct audit_opts *opt)
 	if (opt->report)
 		emit_attach(&a.em, &report_module, opt->report);
 	a.progress = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
+	runout_init(&a.out);
 	rc = engine_open(&a.e, &eo);
 	if (rc != 0) {
 		print_engine_error(&a.e, rc);
 	} else {
+		runout_open(&a.out, &a.text, &a.e);
 		if (a.progress)
 			evloop_arm(&a.e.loop, &a.tick, ev_now() + 1000000);
 		rc = run(&a);
 		print_engine_failure(&a.e);
 	}
+	runout_close(&a.out);
 	engine_close(&a.e);
 	fflush(stdout);
 	return rc;

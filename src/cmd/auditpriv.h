@@ -5,6 +5,7 @@
 #define KAPROBE_AUDITPRIV_H
 
 #include "cmd/audit.h"
+#include "cmd/runout.h"
 #include "emit/emit.h"
 #include "emit/text.h"
 #include "engine/engine.h"
@@ -48,6 +49,7 @@ struct audit {
 	struct engine e;
 	struct emitter em;
 	struct text text;
+	struct runout out;              /* stdout, never blocking the loop */
 	struct task task[MAX_TASKS];
 	unsigned ntasks;
 	unsigned slot_task[ISCHED_MAX_SLOTS];   /* the task of each slot */

@@ -22,11 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdio_ext.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "cmd/engerr.h"
+#include "cmd/runout.h"
 #include "engine/engine.h"
 #include "util/exitcode.h"
 #include "emit/text.h"
@@ -55,6 +55,7 @@ struct live {
 	struct engine e;
 	struct emitter em;
 	struct text text;
+	struct runout out;       /* stdout, never blocking the loop */
 	unsigned conn;           /* the connection tag() named, for the events */
 	const char *dst;         /* that follow (0, NULL: none) */
 	struct lconn *lc;
@@ -113,7 +114,8 @@ static void fill_rows(const struct live *lv, struct ev_conn_row *rows)
 static void summary(struct live *lv, ka_time t, const struct ka_machine *m)
 {
 	say(lv, &(struct event){ .kind = EV_SUMMARY, .t = t,
-				 .u.summary = { .m = m, .ignored = lv->e.ignored } });
+				 .u.summary = { .m = m, .ignored = lv->e.ignored,
+						.drops = runout_drops(&lv->out) } });
 }
 
 static void end_run(struct live *lv, ka_time t)
@@ -130,7 +132,8 @@ static void end_run(struct live *lv, ka_time t)
 	if (rows) {
 		fill_rows(lv, rows);
 		say(lv, &(struct event){ .kind = EV_CONN_TABLE, .t = t,
-			.u.table = { .rows = rows, .n = lv->n, .ignored = lv->e.ignored } });
+			.u.table = { .rows = rows, .n = lv->n, .ignored = lv->e.ignored,
+				     .drops = runout_drops(&lv->out) } });
 		free(rows);
 	}
 	engine_stop(&lv->e, status);
@@ -358,29 +361,34 @@ static void draw_status(struct live *lv, ka_time now)
 	lv->shown = true;
 }
 
+/* The status line is drawn only while stdout keeps up: on a terminal that
+ * is slow, stderr is the same terminal, and writing it would wait too. */
 static void on_tick(struct evloop *loop, struct ev_timer *t, ka_time now)
 {
 	struct live *lv = (struct live *)((char *)t - offsetof(struct live, tick));
 
-	draw_status(lv, now);
+	if (!outq_pending(&lv->out.q))
+		draw_status(lv, now);
 	evloop_arm(loop, t, now + 1000000);
 }
 
 /* Once per turn of the loop, before it sleeps: the turn's lines go out in
- * one write, under the status line.  A closed stdout (kaprobe ... | head)
- * ends the run quietly, as ping's does. */
+ * one write, under the status line, or as the reader takes them.  A closed
+ * stdout (kaprobe ... | head) ends the run quietly, as ping's does. */
 static void on_flush(struct engine *e, void *ctx)
 {
 	struct live *lv = ctx;
-	bool pending = __fpending(lv->text.ob.f) > 0;
+	bool pending = outq_pending(&lv->out.q) > 0;
 
-	if (lv->shown && pending)
+	if (lv->shown && pending) {
 		fputs("\r\033[K", stderr);
-	if (text_failed(&lv->text)) {
+		lv->shown = false;
+	}
+	if (!runout_flush(&lv->out)) {
 		engine_stop(e, lv->lc && machine(&lv->lc[0])->last_answered ? EXIT_ALIVE : EXIT_DEAD);
 		return;
 	}
-	if (lv->shown && pending && !engine_stopped(e))
+	if (lv->status_line && pending && !outq_pending(&lv->out.q) && !engine_stopped(e))
 		draw_status(lv, ev_now());
 }
 
@@ -568,8 +576,10 @@ int live_run(const struct live_opts *opt)
 	emit_attach(&lv.em, &text_module, &lv.text);
 	lv.status_line = !opt->json && !opt->quiet && isatty(STDERR_FILENO);
 	lv.tick.fn = on_tick;
+	runout_init(&lv.out);
 	rc = setup(&lv, &eo);
 	if (rc == 0 && lv.done < lv.n) {
+		runout_open(&lv.out, &lv.text, &lv.e);
 		lv.text.wall_off = lv.e.ss.real_off;
 		if (lv.status_line)
 			evloop_arm(&lv.e.loop, &lv.tick, ev_now() + 1000000);
@@ -588,6 +598,7 @@ int live_run(const struct live_opts *opt)
 	} else if (rc == 0) {
 		rc = lv.e.status;
 	}
+	runout_close(&lv.out);
 	engine_close(&lv.e);
 	free(lv.lc);
 	fflush(stdout);

@@ -261,7 +261,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 static void on_flush(struct engine *e, void *ctx)
 {
 	(void)e;
-	text_flush(&((struct trace *)ctx)->text);
+	runout_flush(&((struct trace *)ctx)->out);
 }
 
 static const struct engine_ops trace_ops = { on_event, on_signal, on_flush };
@@ -272,7 +272,7 @@ static void summary(struct trace *t, bool ok, int forgets, bool interrupted)
 {
 	emit(&t->em, &(struct event){ .kind = EV_TRACE_SUMMARY, .t = ev_now(), .u.trace = {
 		.ok = ok, .forgets = forgets, .interrupted = interrupted,
-		.ignored = t->e.ignored } });
+		.ignored = t->e.ignored, .drops = runout_drops(&t->out) } });
 }
 
 /* The fates; then, with --timeouts, each hop's idle timeout. */
@@ -327,12 +327,14 @@ int trace_run(const struct trace_opts *opt)
 	if (opt->report)
 		emit_attach(&t.em, &report_module, opt->report);
 	add_kinds(&t);
+	runout_init(&t.out);
 	rc = engine_open(&t.e, &eo);
 	if (rc != 0)
 		print_engine_error(&t.e, rc);
 	else if (!(t.c = engine_connect(&t.e, 0, &cfg, NULL, &t)))
 		rc = print_engine_error(&t.e, EXIT_NOCONNECT);
 	if (rc == 0) {
+		runout_open(&t.out, &t.text, &t.e);
 		t.phase = P_FATE;
 		ask(&t, t.kind[0].v, 0);
 		rc = engine_run(&t.e);
@@ -344,6 +346,7 @@ int trace_run(const struct trace_opts *opt)
 		}
 	}
 	print_engine_failure(&t.e);
+	runout_close(&t.out);
 	engine_close(&t.e);
 	text_flush(&t.text);
 	return rc;

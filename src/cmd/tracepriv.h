@@ -6,6 +6,7 @@
 
 #include "engine/engine.h"
 #include "cmd/trace.h"
+#include "cmd/runout.h"
 #include "emit/text.h"
 #include "tcp/idlesched.h"
 #include "engine/variant.h"
@@ -52,6 +53,7 @@ struct trace {
 	struct engine e;
 	struct emitter em;
 	struct text text;
+	struct runout out;       /* stdout, never blocking the loop */
 	struct econn *c;
 	bool ready, interrupted;
 	ka_time not_before;        /* the connection has settled */

@@ -141,9 +141,18 @@ struct ev_verdict {
 };
 
 /* Live mode's statistics; ignored: what was seen and not acted on. */
+/* What never reached kaprobe (the summaries carry it): packets the kernel
+ * dropped before the capture read them, because its ring was full, and the
+ * interface's own drops (of any traffic) over the run.  The lines of output
+ * dropped for a slow reader are the text module's own count. */
+struct ev_drops {
+	uint64_t dropped, if_dropped;
+};
+
 struct ev_summary {
 	const struct ka_machine *m;
 	uint32_t ignored;
+	struct ev_drops drops;
 };
 
 struct ev_conn_row {
@@ -156,6 +165,7 @@ struct ev_conn_table {
 	const struct ev_conn_row *rows;
 	unsigned n;
 	uint32_t ignored;
+	struct ev_drops drops;
 };
 
 /* Replay: a prober starts probing.  Its name is the event's flow; start,
@@ -265,6 +275,7 @@ struct ev_audit_total {
 	uint32_t ignored;           /* segments seen and not acted on */
 	unsigned taken, discarded;  /* connections that proved themselves, or not */
 	double loss_pct;
+	struct ev_drops drops;
 };
 
 /* The trace: one TTL's answer (REPLY_NONE: no answer after `tries` probes). */
@@ -305,6 +316,7 @@ struct ev_trace_summary {
 	bool ok, interrupted;
 	int forgets;
 	uint32_t ignored;
+	struct ev_drops drops;
 };
 
 struct event {

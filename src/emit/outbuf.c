@@ -6,8 +6,22 @@ void ob_init(struct outbuf *b, FILE *f, char *buf, size_t cap)
 	*b = (struct outbuf){ .f = f, .buf = buf, .cap = cap };
 }
 
+void ob_use_queue(struct outbuf *b, struct outq *q)
+{
+	if (b->len)
+		ob_hand(b);
+	b->q = q;
+}
+
 void ob_hand(struct outbuf *b)
 {
+	if (b->q) {
+		/* Out of memory: the bytes are lost, the queue says so (nomem). */
+		if (b->len)
+			outq_push(b->q, b->buf, b->len);
+		b->len = 0;
+		return;
+	}
 	if (!b->f)              /* formatting into memory: what does not fit is lost */
 		b->failed = true;
 	if (b->len && !b->failed && fwrite(b->buf, 1, b->len, b->f) != b->len)
@@ -18,6 +32,11 @@ void ob_hand(struct outbuf *b)
 bool ob_flush(struct outbuf *b)
 {
 	ob_hand(b);
+	if (b->q) {
+		if (outq_write(b->q) < 0)
+			b->failed = true;
+		return !b->failed;
+	}
 	if (!b->failed && fflush(b->f) == EOF)
 		b->failed = true;
 	return !b->failed;
@@ -26,7 +45,7 @@ bool ob_flush(struct outbuf *b)
 /* Too big for what is left: flush, then take it in buffer-sized pieces. */
 void ob_mem_slow(struct outbuf *b, const char *p, size_t n)
 {
-	if (!b->f) {            /* a string being built: keep what fits */
+	if (!b->f && !b->q) {   /* a string being built: keep what fits */
 		memcpy(b->buf + b->len, p, b->cap - b->len);
 		b->len = b->cap;
 		return;

@@ -10,6 +10,9 @@
  * A failed write (stdout closed: EPIPE) is remembered in `failed`; what was
  * buffered is then dropped and later appends are dropped too, so writers
  * need not check after every piece.
+ *
+ * Instead of a stream, the buffer may hand its bytes to an output queue
+ * (outq.h), which writes them without blocking.
  */
 #ifndef KAPROBE_OUTBUF_H
 #define KAPROBE_OUTBUF_H
@@ -20,8 +23,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "emit/outq.h"
+
 struct outbuf {
 	FILE *f;
+	struct outq *q;         /* or, instead of f, this queue */
 	char *buf;
 	size_t len, cap;
 	bool failed;
@@ -30,10 +36,13 @@ struct outbuf {
 /* Append into buf (cap bytes) and write to f.  With f NULL, the buffer is
  * the result (a string being built) and what does not fit is dropped. */
 void ob_init(struct outbuf *b, FILE *f, char *buf, size_t cap);
-/* Hand what is buffered to the stream (stdio buffers it in turn). */
+/* From now on, hand what is buffered to q instead of the stream. */
+void ob_use_queue(struct outbuf *b, struct outq *q);
+/* Hand what is buffered to the stream (stdio buffers it in turn) or the
+ * queue. */
 void ob_hand(struct outbuf *b);
-/* Hand it over and flush the stream.  Returns false once any write has
- * failed. */
+/* Hand it over and flush the stream, or write what the queue's reader takes
+ * now.  Returns false once any write has failed. */
 bool ob_flush(struct outbuf *b);
 
 void ob_mem_slow(struct outbuf *b, const char *p, size_t n);

@@ -62,10 +62,21 @@ static bool text_wants(const void *self, enum ev_kind k)
 	return !tx->quiet || (forms[k].quiet & (tx->json ? QUIET_JSON : QUIET_HUMAN));
 }
 
+/* What -q keeps in either form is never dropped: verdicts, summaries,
+ * errors, the audit's findings, the trace's hops. */
+static bool droppable(enum ev_kind k)
+{
+	return forms[k].quiet == 0;
+}
+
 static void text_event(void *self, const struct event *ev)
 {
 	struct text *tx = self;
 
+	if (tx->ob.q && outq_over(tx->ob.q) && droppable(ev->kind)) {
+		tx->lines_dropped++;
+		return;
+	}
 	(tx->json ? forms[ev->kind].json : forms[ev->kind].human)(tx, ev);
 	if (tx->each)
 		ob_hand(&tx->ob);
@@ -86,14 +97,24 @@ void text_use_buffer(struct text *tx, char *buf, size_t cap)
 	tx->each = false;
 }
 
+void text_use_queue(struct text *tx, struct outq *q)
+{
+	ob_use_queue(&tx->ob, q);
+}
+
 bool text_flush(struct text *tx)
 {
 	return ob_flush(&tx->ob);
 }
 
-bool text_failed(struct text *tx)
+bool text_drain(struct text *tx)
 {
-	return !ob_flush(&tx->ob) || ferror(tx->ob.f);
+	if (!tx->ob.q)
+		return ob_flush(&tx->ob);
+	ob_hand(&tx->ob);
+	if (!tx->ob.failed && outq_drain(tx->ob.q) < 0)
+		tx->ob.failed = true;
+	return !tx->ob.failed;
 }
 
 /* ---- the pieces text.c's forms share ---------------------------------------- */
@@ -260,4 +281,28 @@ void human_rtts(struct text *tx, const struct ka_stats *st)
 	ob_str(&tx->ob, ", rtt min/avg/max = ");
 	rtt_figures(&tx->ob, st);
 	ob_str(&tx->ob, " ms");
+}
+
+void json_drops(struct text *tx, const struct ev_drops *d)
+{
+	json_u64(tx, KEY("dropped"), d->dropped);
+	json_u64(tx, KEY("if_dropped"), d->if_dropped);
+	json_u64(tx, KEY("lines_dropped"), tx->lines_dropped);
+}
+
+void human_drops(struct text *tx, const struct ev_drops *d)
+{
+	if (d->dropped) {
+		ob_str(&tx->ob, "capture: ");
+		human_count(tx, d->dropped, "packet");
+		ob_str(&tx->ob, " dropped by the kernel before kaprobe read them (the interface "
+		       "dropped ");
+		ob_u64(&tx->ob, d->if_dropped);
+		ob_str(&tx->ob, ")\n");
+	}
+	if (tx->lines_dropped) {
+		ob_str(&tx->ob, "output: ");
+		human_count(tx, tx->lines_dropped, "line");
+		ob_str(&tx->ob, " dropped: stdout was read too slowly\n");
+	}
 }

@@ -9,10 +9,15 @@
  * and in JSON the audit's findings and the trace's hops.
  *
  * Events are formatted by outbuf.c into a buffer.  By default it is small
- * and each event is handed to the stream (stdio) as it ends, so live mode
- * and the audit flush the stream when they choose (text_failed, once per
- * turn of their loop); replay hands it a large buffer with text_use_buffer
- * and writes it out itself (text_flush).
+ * and each event is handed to the stream (stdio) as it ends; replay hands
+ * it a large buffer with text_use_buffer and writes it out itself
+ * (text_flush).
+ *
+ * Live mode, the audit and the trace hand the events to an output queue
+ * instead (text_use_queue, outq.h), which never blocks their loop: when the
+ * reader falls OUTQ_BOUND behind, the events -q would not keep are dropped
+ * and counted (lines_dropped, in the summary); verdicts, summaries, errors
+ * and the findings -q keeps are always queued.
  */
 #ifndef KAPROBE_TEXT_H
 #define KAPROBE_TEXT_H
@@ -32,6 +37,7 @@ struct text {
 	ka_time wall_off;       /* live: CLOCK_REALTIME - the events' clock, for
 				 * "ts" and -D; replay's times are wall-clock */
 	const char *target;     /* for live mode's summary heading */
+	uint64_t lines_dropped; /* events not written: the queue was full */
 	char line[1024];        /* the buffer until text_use_buffer: one event */
 };
 
@@ -41,10 +47,15 @@ void text_init(struct text *tx, FILE *f, bool json, bool quiet, ka_time t0);
 /* From now on, collect events in buf (cap bytes) and write them when it is
  * full or at text_flush, not after every event.  buf must outlive tx's use. */
 void text_use_buffer(struct text *tx, char *buf, size_t cap);
-/* Write out the buffered events.  Returns false once a write has failed. */
+/* From now on, hand each event to q, and drop those that can be dropped
+ * while it is over its bound. */
+void text_use_queue(struct text *tx, struct outq *q);
+/* Write out the buffered events (with a queue: what the reader takes now).
+ * Returns false once a write has failed. */
 bool text_flush(struct text *tx);
-/* Whether writing failed (stdout closed): the caller then stops quietly. */
-bool text_failed(struct text *tx);
+/* Write out everything, with a queue waiting for the reader.  Returns false
+ * once a write has failed. */
+bool text_drain(struct text *tx);
 
 /* SIGQUIT's answers: always human, to f (stderr), whatever --json says, and
  * not events: they report a state on demand, not something that happened,

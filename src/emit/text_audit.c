@@ -357,6 +357,7 @@ void audit_summary_human(struct text *tx, const struct event *ev)
 			       "sent more often keeps them (see the advice)"
 	       : "verdict: this path mishandles keep-alive");
 	ob_char(&tx->ob, '\n');
+	human_drops(tx, &tot->drops);
 }
 
 void audit_summary_json(struct text *tx, const struct event *ev)
@@ -372,5 +373,6 @@ void audit_summary_json(struct text *tx, const struct event *ev)
 	ob_mem(&tx->ob, KEY("loss_pct"));
 	ob_double(&tx->ob, tot->loss_pct, 1);
 	json_u64(tx, KEY("ignored"), tot->ignored);
+	json_drops(tx, &tot->drops);
 	json_end(tx);
 }

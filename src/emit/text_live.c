@@ -239,6 +239,7 @@ void summary_human(struct text *tx, const struct event *ev)
 		ob_str(&tx->ob, " ignored");
 	}
 	ob_char(&tx->ob, '\n');
+	human_drops(tx, &ev->u.summary.drops);
 }
 
 void summary_json(struct text *tx, const struct event *ev)
@@ -253,6 +254,7 @@ void summary_json(struct text *tx, const struct event *ev)
 	json_u64(tx, KEY("lost"), ka_lost(m));
 	json_u64(tx, KEY("ignored"), ev->u.summary.ignored);
 	json_rtts(tx, &m->st);
+	json_drops(tx, &ev->u.summary.drops);
 	json_end(tx);
 }
 
@@ -372,6 +374,7 @@ void conn_table_human(struct text *tx, const struct event *ev)
 		human_count(tx, c->ignored, "segment");
 		ob_str(&tx->ob, " ignored\n");
 	}
+	human_drops(tx, &c->drops);
 }
 
 void conn_table_json(struct text *tx, const struct event *ev)
@@ -394,6 +397,7 @@ void conn_table_json(struct text *tx, const struct event *ev)
 		ob_u64(&tx->ob, count);
 	}
 	json_u64(tx, KEY("ignored"), c->ignored);
+	json_drops(tx, &c->drops);
 	json_end(tx);
 }
 

@@ -258,13 +258,14 @@ void trace_summary_human(struct text *tx, const struct event *ev)
 {
 	const struct ev_trace_summary *s = &ev->u.trace;
 
-	if (s->interrupted) {
+	if (s->interrupted)
 		ob_str(&tx->ob, "trace: interrupted\n");
-		return;
-	}
-	put(tx, "trace: the standard probes %s the peer%s\n", s->ok ? "reach" : "do not reach",
-	    s->forgets > 0 ? "; a hop forgets idle flows within --max-idle"
-	    : s->forgets == 0 ? "; no hop forgets idle flows within --max-idle" : "");
+	else
+		put(tx, "trace: the standard probes %s the peer%s\n",
+		    s->ok ? "reach" : "do not reach",
+		    s->forgets > 0 ? "; a hop forgets idle flows within --max-idle"
+		    : s->forgets == 0 ? "; no hop forgets idle flows within --max-idle" : "");
+	human_drops(tx, &s->drops);
 }
 
 void trace_summary_json(struct text *tx, const struct event *ev)
@@ -272,6 +273,8 @@ void trace_summary_json(struct text *tx, const struct event *ev)
 	const struct ev_trace_summary *s = &ev->u.trace;
 
 	trace_json_head(tx, "trace-summary", ev->t);
-	put(tx, ",\"result\":\"%s\",\"forgets\":%s,\"ignored\":%u}\n", trace_result(s),
+	put(tx, ",\"result\":\"%s\",\"forgets\":%s,\"ignored\":%u", trace_result(s),
 	    s->forgets < 0 ? "null" : s->forgets ? "true" : "false", s->ignored);
+	json_drops(tx, &s->drops);
+	json_end(tx);
 }

@@ -106,6 +106,10 @@ void human_counts(struct text *tx, const struct ka_machine *m);
 void human_rtts(struct text *tx, const struct ka_stats *st);
 /* The three RTT members, null when nothing was answered. */
 void json_rtts(struct text *tx, const struct ka_stats *st);
+/* The summaries' "dropped", "if_dropped" and "lines_dropped" members. */
+void json_drops(struct text *tx, const struct ev_drops *d);
+/* A line for each, in a human summary, when anything was dropped. */
+void human_drops(struct text *tx, const struct ev_drops *d);
 /* The RTTs in milliseconds as three figures, "min/avg/max". */
 void rtt_figures(struct outbuf *b, const struct ka_stats *st);
 

@@ -19,6 +19,9 @@
  * concludes it is listening on the wrong interface. */
 #define HANDSHAKE_WAIT_US 2000000
 #define FIRST_BUCKETS 256
+/* How often the capture's drop counts are read: a flood that overflows the
+ * ring is said within a second, not only at the end. */
+#define STATS_EVERY_US 1000000
 
 static void emit(struct engine *e, struct eng_event ev)
 {
@@ -304,14 +307,16 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
 {
 	struct engine *e = (struct engine *)((char *)io - offsetof(struct engine, cap_io));
+	/* Not into e->err: once a run has failed, its first failure stays. */
+	char err[sizeof e->err];
 	int rc;
 
 	(void)loop; (void)events;
-	rc = capture_read(&e->ss.cap, on_packet, e, e->err, sizeof e->err);
+	rc = capture_read(&e->ss.cap, on_packet, e, err, sizeof err);
 	if (rc == CAPTURE_EDUMP)
-		engine_fail(e, EXIT_CANTCREAT, "%s", e->err);
+		engine_fail(e, EXIT_CANTCREAT, "%s", err);
 	else if (rc < 0)
-		engine_fail(e, EXIT_SOFTWARE, "%s", e->err);
+		engine_fail(e, EXIT_SOFTWARE, "%s", err);
 }
 
 /* ---- probes and timers ---------------------------------------------------------- */
@@ -321,17 +326,18 @@ static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
 static int send_raw(struct engine *e, struct econn *c, struct probe_spec *s, uint8_t ttl)
 {
 	struct prober *pr = session_prober_of(&e->ss, c->k.family);
+	char err[sizeof e->err];    /* not e->err: a run's first failure stays */
 
 	conn_probe_spec(&c->k, s);
 	if (c->shape)
 		c->shape(&c->k, s);
 	if (ttl)
 		s->ttl = ttl;
-	if (prober_build(pr, s, e->err, sizeof e->err) < 0) {
-		engine_fail(e, EXIT_SOFTWARE, "%s", e->err);
+	if (prober_build(pr, s, err, sizeof err) < 0) {
+		engine_fail(e, EXIT_SOFTWARE, "%s", err);
 		return -1;
 	}
-	if (prober_send(pr, e->err, sizeof e->err) < 0)
+	if (prober_send(pr, err, sizeof err) < 0)
 		return errno ? errno : EIO;
 	return 0;
 }
@@ -465,15 +471,17 @@ struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_co
 
 	if (!c || (e->nconns >= e->nbuckets && grow(e) < 0)) {
 		free(c);
-		snprintf(e->err, sizeof e->err, "out of memory");
+		if (!e->failed)
+			snprintf(e->err, sizeof e->err, "out of memory");
 		return NULL;
 	}
 	if (conn_open(&c->k, &d->src, &d->tgt.addr, e->opt->iface) < 0 ||
 	    conn_connect(&c->k, (struct sockaddr *)&d->tgt.addr, d->tgt.addrlen) < 0) {
 		int err = errno;
 
-		snprintf(e->err, sizeof e->err, "cannot connect to %s: %s", d->dst_txt,
-			 strerror(err));
+		if (!e->failed)     /* a run's first failure stays */
+			snprintf(e->err, sizeof e->err, "cannot connect to %s: %s", d->dst_txt,
+				 strerror(err));
 		conn_close(&c->k);
 		free(c);
 		errno = err;
@@ -573,9 +581,28 @@ static void before_sleep(struct evloop *loop, void *ctx)
 		e->opt->ops->flush(e, e->opt->ctx);
 }
 
+void engine_read_drops(struct engine *e)
+{
+	uint64_t d, ifd;
+
+	if (capture_stats(&e->ss.cap, &d, &ifd) == 0) {
+		e->cap_dropped = d;
+		e->cap_if_dropped = ifd;
+	}
+}
+
+static void on_stats(struct evloop *loop, struct ev_timer *t, ka_time now)
+{
+	struct engine *e = (struct engine *)((char *)t - offsetof(struct engine, stats));
+
+	(void)loop;
+	engine_read_drops(e);
+	arm_engine(e, t, now + STATS_EVERY_US);
+}
+
 int engine_init(struct engine *e, const struct engine_opts *opt)
 {
-	*e = (struct engine){ .opt = opt, .sigfd = -1, .reaper.fn = reap };
+	*e = (struct engine){ .opt = opt, .sigfd = -1, .reaper.fn = reap, .stats.fn = on_stats };
 	e->ss.cap.fd = -1;
 	if (evloop_init(&e->loop) < 0 || grow(e) < 0)
 		return session_error(e->err, sizeof e->err, "cannot set up the event loop", false);
@@ -639,6 +666,7 @@ int engine_start(struct engine *e)
 	if (evloop_add(&e->loop, &e->cap_io, EPOLLIN) < 0 ||
 	    evloop_add(&e->loop, &e->sig_io, EPOLLIN) < 0)
 		return session_error(e->err, sizeof e->err, "cannot watch the capture", false);
+	arm_engine(e, &e->stats, ev_now() + STATS_EVERY_US);
 	return 0;
 }
 

@@ -163,6 +163,10 @@ struct engine {
 	struct econn *released;      /* closed, to be freed by the reaper */
 	struct ev_timer reaper;
 	uint32_t ignored;            /* over every connection */
+	/* What the kernel dropped before the capture read it (capture_stats),
+	 * read every second and by engine_read_drops. */
+	uint64_t cap_dropped, cap_if_dropped;
+	struct ev_timer stats;
 	ka_time next_send;           /* the rate limit's next free slot */
 	/* The frame being demultiplexed, during on_packet only. */
 	const uint8_t *frame;
@@ -173,7 +177,9 @@ struct engine {
 };
 
 /* Every function that returns an exit status leaves the reason for a
- * non-zero one in e->err, as one line; the engine prints nothing. */
+ * non-zero one in e->err, as one line; the engine prints nothing.  Once
+ * engine_fail has stopped a run, e->err keeps that failure: nothing writes
+ * it again (engine_fail may be given e->err itself as its text). */
 
 /* For one target: engine_init, engine_add_dest, engine_start.  Returns the
  * exit status (0: ready). */
@@ -193,6 +199,10 @@ int engine_add_dest(struct engine *e, const char *target);
 int engine_start(struct engine *e);
 
 void engine_close(struct engine *e);
+
+/* Read the capture's drop counts into e->cap_dropped and e->cap_if_dropped
+ * now (the engine also does every second while it runs). */
+void engine_read_drops(struct engine *e);
 
 /* Run the loop until engine_stop (at once when stopped already).  Returns
  * e->status. */

@@ -141,6 +141,19 @@ int capture_read(struct capture *c, capture_fn fn, void *ctx, char *err, size_t 
 	return n < 0 ? 0 : n;
 }
 
+/* libpcap adds the kernel's counts (which reading resets) to its own
+ * totals, so that calling it often loses nothing. */
+int capture_stats(struct capture *c, uint64_t *dropped, uint64_t *if_dropped)
+{
+	struct pcap_stat st;
+
+	if (!c->p || pcap_stats(c->p, &st) < 0)
+		return -1;
+	*dropped = st.ps_drop;
+	*if_dropped = st.ps_ifdrop;
+	return 0;
+}
+
 void capture_close(struct capture *c)
 {
 	if (c->dump)

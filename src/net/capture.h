@@ -47,6 +47,13 @@ int capture_dump_open(struct capture *c, const char *path, char *err, size_t err
  * handed to fn. */
 int capture_read(struct capture *c, capture_fn fn, void *ctx, char *err, size_t errlen);
 
+/* What the kernel dropped since the capture opened (pcap_stats): dropped,
+ * packets that passed the filter but found the ring full; if_dropped, the
+ * interface's own drops over the same time, of any traffic (Linux counts
+ * frames of protocols nobody takes there too).  Returns 0, or -1 when the
+ * handle cannot say. */
+int capture_stats(struct capture *c, uint64_t *dropped, uint64_t *if_dropped);
+
 /* Flush and close the dump file and the handle. */
 void capture_close(struct capture *c);
 
