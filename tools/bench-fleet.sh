@@ -107,6 +107,8 @@ measure() {
 	else
 		bash -c "$cmd"
 	fi
+	# The rest (closing) is not measured: end it now.
+	kill -INT "$pid" 2>/dev/null
 	wait "$pid"
 	read -r a <"$TB_DIR/s0"; read -r b <"$TB_DIR/s1"
 	echo "$side $a $b $samples $(cat "$TB_DIR/t")" | awk -v hz="$HZ" -v phz="$PERF_HZ" '{
