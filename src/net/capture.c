@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "net/target.h"
 
@@ -18,6 +21,22 @@
  * of connections' handshakes at once.  With -w, a jumbo frame's 9216 bytes
  * keep most payloads whole in the file, for some 900 packets. */
 #define RING_BYTES (8 << 20)
+
+/* The interface's Ethernet address (SIOCGIFHWADDR, netdevice(7)). */
+static void read_mac(struct capture *c, const char *iface)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", iface);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0) {
+		memcpy(c->mac, ifr.ifr_hwaddr.sa_data, 6);
+		c->has_mac = true;
+	}
+	close(fd);
+}
 
 int capture_open(struct capture *c, const char *iface, const char *filter, bool whole,
 		 bool *perm, char *err, size_t errlen)
@@ -60,6 +79,8 @@ int capture_open(struct capture *c, const char *iface, const char *filter, bool 
 	}
 	c->fd = pcap_get_selectable_fd(c->p);
 	c->linktype = pcap_datalink(c->p);
+	if (c->linktype == DLT_EN10MB)
+		read_mac(c, iface);
 	if (c->fd < 0) {
 		snprintf(err, errlen, "capture on %s cannot be polled", iface);
 		goto fail;
