@@ -172,6 +172,11 @@ static void test_bad_tcp_checksum(void)
 	v4(&f, 0x18, 40);
 	f.b[f.n - 1] ^= 0x20;
 	CU_ASSERT_EQUAL(judge(&f), GATE_CSUM);
+	/* GATE_BARE_CSUM: a data segment's is not summed; a bare one's is. */
+	CU_ASSERT_EQUAL(judge_as(&f, DLT_EN10MB, f.n, GATE_BARE_CSUM), GATE_PASS);
+	v4(&f, 0x10, 1);
+	f.b[f.n - 1] ^= 0x20;
+	CU_ASSERT_EQUAL(judge_as(&f, DLT_EN10MB, f.n, GATE_BARE_CSUM), GATE_CSUM);
 }
 
 /* CHECKSUM_PARTIAL (veth, loopback, the sender before its NIC, GRO): the
