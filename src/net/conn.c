@@ -114,6 +114,12 @@ void conn_seen_out(struct conn *c, const struct segment *s, ka_time t)
 	if (flow_is_new_payload(&c->flow, 0, s))
 		c->last_data[0] = t;
 	flow_update(&c->flow, 0, s);
+	/* The kernel's ack field is its RCV.NXT (tcp_transmit_skb): what it
+	 * took, reassembled fragments included, which the capture never sees
+	 * as TCP (a first fragment is the kernel's to reassemble, gate.h).
+	 * RCV.NXT, and the next probe's ack, follow it. */
+	if ((s->flags & TCPF_ACK) && conn_established(c) && seq_gt(s->ack, c->flow.d[1].snd))
+		c->flow.d[1].snd = s->ack;
 }
 
 void conn_seen_in(struct conn *c, const struct segment *s, ka_time t)
