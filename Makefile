@@ -108,9 +108,11 @@ $(filter-out $(LINKED_TOOLS),$(TOOLS)): $(TOOLS_DIR)/%: tools/%.c
 	@mkdir -p $(TOOLS_DIR)
 	$(CC) $(CPPFLAGS) $(KP_CPPFLAGS) -MF $@.d $(CFLAGS) $(KP_CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
+# searchsim links the layers of the build at hand, so it takes its
+# sanitizers too.
 $(TOOLS_DIR)/searchsim: tools/searchsim.c tests/lib/idlesim.c $(LIBS)
 	@mkdir -p $(TOOLS_DIR)
-	$(CC) $(CPPFLAGS) $(KP_CPPFLAGS) -Itests/lib -MF $@.d $(CFLAGS) $(KP_CFLAGS) $(LDFLAGS) \
+	$(CC) $(CPPFLAGS) $(KP_CPPFLAGS) -Itests/lib -MF $@.d $(CFLAGS) $(KP_CFLAGS) $(SAN) $(LDFLAGS) \
 		-o $@ tools/searchsim.c tests/lib/idlesim.c $(LIBS) $(LDLIBS)
 
 $(BUILD)/unit/idlesim.o: tests/lib/idlesim.c
