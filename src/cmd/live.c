@@ -395,7 +395,8 @@ static void on_tick(struct evloop *loop, struct ev_timer *t, ka_time now)
 
 /* Once per turn of the loop, before it sleeps: the turn's lines go out in
  * one write, under the status line, or as the reader takes them.  A closed
- * stdout (kaprobe ... | head) ends the run quietly, as ping's does. */
+ * stdout (kaprobe ... | head) ends the run quietly, as ping's does; any
+ * other failed write (/dev/full, a full disk) is an error, exit 74. */
 static void on_flush(struct engine *e, void *ctx)
 {
 	struct live *lv = ctx;
@@ -406,7 +407,14 @@ static void on_flush(struct engine *e, void *ctx)
 		lv->shown = false;
 	}
 	if (!runout_flush(&lv->out)) {
-		engine_stop(e, lv->lc && machine(&lv->lc[0])->last_answered ? EXIT_ALIVE : EXIT_DEAD);
+		int err = runout_error(&lv->out);
+
+		if (err)
+			engine_fail(e, EXIT_IOERR, "cannot write standard output: %s",
+				    strerror(err));
+		else
+			engine_stop(e, lv->lc && machine(&lv->lc[0])->last_answered
+				    ? EXIT_ALIVE : EXIT_DEAD);
 		return;
 	}
 	if (lv->status_line && pending && !outq_pending(&lv->out.q) && !engine_stopped(e))
@@ -620,6 +628,7 @@ int live_run(const struct live_opts *opt)
 		rc = lv.e.status;
 	}
 	runout_close(&lv.out);
+	rc = runout_status(&lv.out, &lv.e, rc);
 	engine_close(&lv.e);
 	free(lv.lc);
 	fflush(stdout);

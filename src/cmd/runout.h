@@ -41,4 +41,14 @@ struct ev_drops runout_drops(struct runout *o);
  * reader to take everything, and free the queue. */
 void runout_close(struct runout *o);
 
+/* A write to stdout that failed for a reason other than its reader going
+ * away (EPIPE: `kaprobe ... | head`, which ends a run quietly, as ping's):
+ * its errno (ENOSPC: /dev/full, a full disk), else 0. */
+int runout_error(const struct runout *o);
+/* After runout_close, the run's exit status rc made final: a failed stdout
+ * (runout_error) is said in one line on stderr, unless engine_fail said it
+ * already, and makes the status 74 (EXIT_IOERR) unless the run had failed
+ * for another reason first (that failure's status stays). */
+int runout_status(const struct runout *o, const struct engine *e, int rc);
+
 #endif
