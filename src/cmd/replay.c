@@ -50,6 +50,7 @@
 #include "report/report.h"
 #include "decode/segment.h"
 #include "engine/session.h"
+#include "cmd/runout.h"
 #include "net/target.h"
 
 /* A closed flow is kept this long (capture time) for stray segments: a
@@ -921,6 +922,12 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 	if (n < 0)
 		fprintf(stderr, "kaprobe: %s: damaged or truncated after frame %llu: %s\n",
 			opt->file, (unsigned long long)rp.tot.frames, cf.err);
+	/* A closed reader ends replay quietly; a full disk is an error. */
+	if (rp.text.ob.failed && stdout_error(rp.text.ob.err)) {
+		int st = stdout_failed(rp.text.ob.err);
+
+		rc = rc ? rc : st;
+	}
 	ft_free(&rp.ft);
 	free(rp.evict_buf);
 	free(obuf);

@@ -74,11 +74,20 @@ void runout_close(struct runout *o)
 	outq_free(&o->q);
 }
 
+int stdout_error(int err)
+{
+	return err == EPIPE || err == ECONNRESET ? 0 : err;
+}
+
+int stdout_failed(int err)
+{
+	fprintf(stderr, "kaprobe: cannot write standard output: %s\n", strerror(err));
+	return EXIT_IOERR;
+}
+
 int runout_error(const struct runout *o)
 {
-	int err = o->q.err;
-
-	return err == EPIPE || err == ECONNRESET ? 0 : err;
+	return stdout_error(o->q.err);
 }
 
 int runout_status(const struct runout *o, const struct engine *e, int rc)
@@ -87,6 +96,7 @@ int runout_status(const struct runout *o, const struct engine *e, int rc)
 
 	if (!err || (e->failed && e->status == EXIT_IOERR))
 		return rc;      /* none, or said already by engine_fail */
-	fprintf(stderr, "kaprobe: cannot write standard output: %s\n", strerror(err));
-	return e->failed ? rc : EXIT_IOERR;
+	rc = e->failed ? rc : EXIT_IOERR;
+	stdout_failed(err);
+	return rc;
 }
