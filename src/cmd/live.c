@@ -421,7 +421,7 @@ static void on_flush(struct engine *e, void *ctx)
 		draw_status(lv, ev_now());
 }
 
-/* SIGQUIT: the running statistics.  SIGINT, SIGTERM: like ping, the
+/* SIGQUIT: the running statistics.  SIGINT, SIGTERM, SIGHUP: like ping, the
  * summary; a connection whose last round was answered is alive, one
  * still waiting is "interrupted" (exit 4: no verdict yet). */
 static void on_signal(struct engine *e, int signo, void *ctx)
