@@ -16,8 +16,11 @@
 #                     (built apart, in build-san/)
 #   make fuzz FUZZ_SECONDS=N   libFuzzer over the decoder and replay
 #   make bench        replay speed and memory on 1M packets, 10,000 live
-#                     connections from one process, and the audit's figures
-#                     below (prints figures; root for the last two)
+#                     connections from one process, their CPU per probe
+#                     against the kernel's keep-alive, and the audit's figures
+#                     below (prints figures; root for all but the first)
+#   make bench-fleet  kaprobe's CPU per probe against the kernel's own
+#                     keep-alive on 10,000 connections (root; about 8 minutes)
 #   make bench-audit  the audit's CPU while idle and its success rate over 20
 #                     runs under 10% loss (root; about 12 minutes)
 #   make demo         testbed + kaprobe showing alive, reset and dead
@@ -80,7 +83,7 @@ export KAPROBE := $(abspath $(BIN))
 ASROOT := bash tools/asroot.sh
 
 .PHONY: all deps test unit layer-check fuzz-regress cli-test replay-test report-test integration \
-	fuzz bench bench-conns bench-audit demo report-examples deb pkg-test clean install \
+	fuzz bench bench-conns bench-fleet bench-audit demo report-examples deb pkg-test clean install \
 	install-setcap
 all: $(BIN) $(TOOLS)
 
@@ -105,9 +108,11 @@ $(filter-out $(LINKED_TOOLS),$(TOOLS)): $(TOOLS_DIR)/%: tools/%.c
 	@mkdir -p $(TOOLS_DIR)
 	$(CC) $(CPPFLAGS) $(KP_CPPFLAGS) -MF $@.d $(CFLAGS) $(KP_CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
+# searchsim links the layers of the build at hand, so it takes its
+# sanitizers too.
 $(TOOLS_DIR)/searchsim: tools/searchsim.c tests/lib/idlesim.c $(LIBS)
 	@mkdir -p $(TOOLS_DIR)
-	$(CC) $(CPPFLAGS) $(KP_CPPFLAGS) -Itests/lib -MF $@.d $(CFLAGS) $(KP_CFLAGS) $(LDFLAGS) \
+	$(CC) $(CPPFLAGS) $(KP_CPPFLAGS) -Itests/lib -MF $@.d $(CFLAGS) $(KP_CFLAGS) $(SAN) $(LDFLAGS) \
 		-o $@ tools/searchsim.c tests/lib/idlesim.c $(LIBS) $(LDLIBS)
 
 $(BUILD)/unit/idlesim.o: tests/lib/idlesim.c
@@ -188,11 +193,15 @@ fuzz:
 bench: all
 	bash tools/bench.sh
 	$(ASROOT) bash tools/bench-conns.sh
+	$(ASROOT) bash tools/bench-fleet.sh
 	$(ASROOT) bash tools/bench-audit.sh
 
 # 10,000 connections from one process, in the testbed (root).
 bench-conns: all
 	$(ASROOT) bash tools/bench-conns.sh
+
+bench-fleet: all
+	$(ASROOT) bash tools/bench-fleet.sh
 
 # The audit's CPU and its success under loss, in the testbed (root).
 bench-audit: all

@@ -129,9 +129,13 @@ printf '%-36s %12s %9.3f %9.2f  %s\n' "kaprobe replay --json" "$(rate "$NPKT" "$
 printf '%-36s %12s %9.3f %9s  %s\n' "tshark -Y tcp.analysis.keep_alive" "$TS_PPS" "$TS_SECS" \
 	"$(calc "sprintf(\"%.1f\", ($TS_SECS / $TS_N) / ($LOOP_SECS / $NPKT))")" "$TS_NOTE"
 echo
-echo "kaprobe -q / bare loop:     $(calc "sprintf(\"%.2fx\", $Q_RATIO)") the time"
-echo "kaprobe --json / bare loop: $(calc "sprintf(\"%.2fx\", $J_RATIO)") the time"
-echo "kaprobe --json vs tshark:   $(calc "sprintf(\"%.0fx\", ($TS_SECS / $TS_N) / ($J_SECS / $NPKT))") tshark's rate"
+# goal VALUE OP BOUND: "goal OP BOUND: met" or "... NOT met", issue 22's goals.
+goal() { awk -v v="$1" -v b="$3" -v op="$2" 'BEGIN { ok = op == "<=" ? v + 0 <= b + 0 : v + 0 >= b + 0
+	printf "(goal %s %sx: %s)", op, b, ok ? "met" : "NOT met" }'; }
+TS_X=$(calc "($TS_SECS / $TS_N) / ($J_SECS / $NPKT)")
+echo "kaprobe -q / bare loop:     $(calc "sprintf(\"%.2fx\", $Q_RATIO)") the time $(goal "$Q_RATIO" "<=" 1.2)"
+echo "kaprobe --json / bare loop: $(calc "sprintf(\"%.2fx\", $J_RATIO)") the time $(goal "$J_RATIO" "<=" 2)"
+echo "kaprobe --json vs tshark:   $(calc "sprintf(\"%.0fx\", $TS_X)") tshark's rate $(goal "$TS_X" ">=" 100)"
 echo "kaprobe -q vs tshark:       $(calc "sprintf(\"%.0fx\", ($TS_SECS / $TS_N) / ($Q_SECS / $NPKT))") tshark's rate"
 if [ "$TS_N" = "$NPKT" ] && command -v jq >/dev/null; then
 	# Not a test (t_tshark_agree.sh is), just a sanity check that the

@@ -6,7 +6,18 @@
  *   inject icmp --src A --dst B --type T --code C [--mtu N]
  *               --quote-src C --quote-dst S --quote-sport P --quote-dport Q
  *               --quote-seq S [--quote-ack K] [COMMON]
+ *   inject frame --iface IF --dst-mac MAC [--form FORM] [--hbh] and the
+ *               options of tcp
  *   COMMON: [--ttl N] [--count N] [--every DURATION]
+ *
+ * `frame` writes the TCP segment as a whole Ethernet frame through a packet
+ * socket on IF, to MAC, with checksums and lengths computed here, then
+ * broken as FORM says (the kernel's raw IP socket would mend them):
+ * good, bad-tcp-csum, bad-ip-csum (IPv4), ip-len-long (IPv4 total length 20
+ * past the frame), ip-len-zero, mf (IPv4 More Fragments, offset 0),
+ * plen-zero, plen-long (IPv6 payload length 8 past the frame), other-mac
+ * (a unicast destination that is not MAC).  --hbh puts an IPv6 Hop-by-Hop
+ * header (a PadN option) before TCP.
  *
  * A, B, C, S are IPv4 or IPv6 literals (all of one family).  SEQ/ACK values
  * are decimal 0..4294967295 or "rand" (a new random value for every packet
@@ -25,6 +36,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libnet.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +69,11 @@ struct opts {
 	bool ts;
 	uint32_t tsval, tsecr;
 	double every;
+	/* frame */
+	bool frame, hbh;
+	const char *iface, *form;
+	uint8_t dmac[6];
+	bool dmac_set;
 };
 
 static void usage(FILE *f)
@@ -65,7 +84,10 @@ static void usage(FILE *f)
 		"       inject icmp --src A --dst B --type T --code C [--mtu N]\n"
 		"                   --quote-src C --quote-dst S --quote-sport P --quote-dport Q\n"
 		"                   --quote-seq S [--quote-ack K] [COMMON]\n"
+		"       inject frame --iface IF --dst-mac MAC [--form FORM] [--hbh] (and tcp's)\n"
 		"COMMON: [--ttl N] [--count N] [--every DURATION]\n"
+		"FORM: good bad-tcp-csum bad-ip-csum ip-len-long ip-len-zero mf plen-zero\n"
+		"      plen-long other-mac\n"
 		"S and K: 0..4294967295 or 'rand' (new for every packet).  IPv4 or IPv6\n"
 		"literals; ICMPv6 types for IPv6.  Exit 0 sent, 64 usage, 1 send failed.\n");
 }
@@ -160,7 +182,7 @@ static bool parse_ts(const char *s, struct opts *o)
 enum {
 	O_SRC = 256, O_DST, O_SPORT, O_DPORT, O_SEQ, O_ACK, O_FLAGS, O_WIN, O_TS,
 	O_TTL, O_COUNT, O_EVERY, O_TYPE, O_CODE, O_MTU, O_QSRC, O_QDST,
-	O_QSPORT, O_QDPORT, O_QSEQ, O_QACK, O_HELP
+	O_QSPORT, O_QDPORT, O_QSEQ, O_QACK, O_IFACE, O_DMAC, O_FORM, O_HBH, O_HELP
 };
 
 static const struct option longopts[] = {
@@ -172,7 +194,8 @@ static const struct option longopts[] = {
 	{"quote-src", 1, 0, O_QSRC}, {"quote-dst", 1, 0, O_QDST},
 	{"quote-sport", 1, 0, O_QSPORT}, {"quote-dport", 1, 0, O_QDPORT},
 	{"quote-seq", 1, 0, O_QSEQ}, {"quote-ack", 1, 0, O_QACK},
-	{"help", 0, 0, O_HELP}, {0, 0, 0, 0}
+	{"iface", 1, 0, O_IFACE}, {"dst-mac", 1, 0, O_DMAC}, {"form", 1, 0, O_FORM},
+	{"hbh", 0, 0, O_HBH}, {"help", 0, 0, O_HELP}, {0, 0, 0, 0}
 };
 
 /* One option into o; returns 0 or EX_USAGE (after saying why). */
@@ -202,6 +225,14 @@ static int set_opt(struct opts *o, int c, const char *a)
 	case O_TYPE: ok = parse_long(a, 0, 255, &o->type); break;
 	case O_CODE: ok = parse_long(a, 0, 255, &o->code); break;
 	case O_MTU: ok = parse_long(a, 0, 65535, &o->mtu); break;
+	case O_IFACE: o->iface = a; break;
+	case O_FORM: o->form = a; break;
+	case O_HBH: o->hbh = true; break;
+	case O_DMAC:
+		ok = sscanf(a, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &o->dmac[0], &o->dmac[1],
+			    &o->dmac[2], &o->dmac[3], &o->dmac[4], &o->dmac[5]) == 6;
+		o->dmac_set = ok;
+		break;
 	default: return EX_USAGE;
 	}
 	if (!ok) {
@@ -229,6 +260,8 @@ static const char *missing(const struct opts *o)
 		if (!o->qseq.set) return "--quote-seq";
 		return NULL;
 	}
+	if (o->frame && !o->iface) return "--iface";
+	if (o->frame && !o->dmac_set) return "--dst-mac";
 	if (o->sport < 0) return "--sport";
 	if (o->dport < 0) return "--dport";
 	if (!o->seq.set) return "--seq";
@@ -255,6 +288,19 @@ static int tcp_flags(const char *s)
 	return f ? f : -1;
 }
 
+static const char *const FORMS[] = {
+	"good", "bad-tcp-csum", "bad-ip-csum", "ip-len-long", "ip-len-zero", "mf",
+	"plen-zero", "plen-long", "other-mac", NULL
+};
+
+static bool form_known(const char *f)
+{
+	for (const char *const *p = FORMS; *p; p++)
+		if (strcmp(*p, f) == 0)
+			return true;
+	return false;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	const char *m;
@@ -270,8 +316,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (strcmp(argv[1], "icmp") == 0)
 		o->icmp = true;
+	else if (strcmp(argv[1], "frame") == 0)
+		o->frame = true;
 	else if (strcmp(argv[1], "tcp") != 0)
-		return bad("command (tcp or icmp)", argv[1]);
+		return bad("command (tcp, icmp or frame)", argv[1]);
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == O_HELP) {
@@ -296,6 +344,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	if (!o->icmp && tcp_flags(o->flags) < 0)
 		return bad("--flags (letters of ARSFP)", o->flags);
+	if (o->frame && o->form && !form_known(o->form))
+		return bad("--form (see inject --help)", o->form);
 	return 0;
 }
 
@@ -463,6 +513,140 @@ static int send_one(libnet_t *l, const struct opts *o)
 	return 0;
 }
 
+/* --- frame: Ethernet through a packet socket, broken on purpose ----------*/
+
+static void pause_for(double secs);
+
+static bool is_form(const struct opts *o, const char *f)
+{
+	return o->form && strcmp(o->form, f) == 0;
+}
+
+/* The TCP header (with TS when asked) at t, checksum over the pseudo-header
+ * of src and dst; returns its length. */
+static size_t frame_tcp(const struct opts *o, uint8_t *t)
+{
+	size_t n = o->ts ? 32 : 20, al = o->src.af == AF_INET ? 4 : 16;
+	uint32_t sum;
+
+	memset(t, 0, n);
+	put16(t, (uint32_t)o->sport);
+	put16(t + 2, (uint32_t)o->dport);
+	put32(t + 4, value(&o->seq));
+	put32(t + 8, value(&o->ack));
+	t[12] = (uint8_t)(n / 4 << 4);
+	t[13] = (uint8_t)tcp_flags(o->flags);
+	put16(t + 14, (uint32_t)(o->win >= 0 ? o->win : 502));
+	if (o->ts) {
+		t[20] = t[21] = 1;
+		t[22] = 8;
+		t[23] = 10;
+		put32(t + 24, o->tsval);
+		put32(t + 28, o->tsecr);
+	}
+	sum = sum_add(sum_add(0, o->src.b, al), o->dst.b, al) + IPPROTO_TCP + (uint32_t)n;
+	put16(t + 16, sum_fold(sum_add(sum, t, n)));
+	if (is_form(o, "bad-tcp-csum"))
+		t[17] ^= 0x5a;
+	return n;
+}
+
+/* The IP header and TCP at p; returns the bytes. */
+static size_t frame_ip(const struct opts *o, uint8_t *p)
+{
+	uint8_t ttl = (uint8_t)(o->ttl > 0 ? o->ttl : 64);
+
+	if (o->src.af == AF_INET) {
+		size_t n = 20 + frame_tcp(o, p + 20);
+
+		memset(p, 0, 20);
+		p[0] = 0x45;
+		put16(p + 2, is_form(o, "ip-len-zero") ? 0 :
+		      (uint32_t)n + (is_form(o, "ip-len-long") ? 20 : 0));
+		put16(p + 4, libnet_get_prand(LIBNET_PRu16));
+		p[6] = is_form(o, "mf") ? 0x20 : 0x40;
+		p[8] = ttl;
+		p[9] = IPPROTO_TCP;
+		memcpy(p + 12, o->src.b, 4);
+		memcpy(p + 16, o->dst.b, 4);
+		put16(p + 10, sum_fold(sum_add(0, p, 20)));
+		if (is_form(o, "bad-ip-csum"))
+			p[11] ^= 0x5a;
+		return n;
+	}
+	size_t ext = o->hbh ? 8 : 0, n = 40 + ext + frame_tcp(o, p + 40 + ext);
+
+	memset(p, 0, 40 + ext);
+	p[0] = 0x60;
+	put16(p + 4, is_form(o, "plen-zero") ? 0 :
+	      (uint32_t)(n - 40) + (is_form(o, "plen-long") ? 8 : 0));
+	p[6] = o->hbh ? 0 : IPPROTO_TCP;
+	p[7] = ttl;
+	memcpy(p + 8, o->src.b, 16);
+	memcpy(p + 24, o->dst.b, 16);
+	if (o->hbh) {   /* next header TCP, 8 bytes, PadN of 4 */
+		p[40] = IPPROTO_TCP;
+		p[42] = 1;
+		p[43] = 4;
+	}
+	return n;
+}
+
+struct link {
+	int fd;
+	struct sockaddr_ll to;
+	uint8_t smac[6];
+};
+
+static int link_open(const struct opts *o, struct link *k)
+{
+	struct ifreq ifr = {0};
+
+	k->fd = socket(AF_PACKET, SOCK_RAW, 0);
+	if (k->fd < 0)
+		return fail("cannot open a packet socket", strerror(errno));
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", o->iface);
+	if (ioctl(k->fd, SIOCGIFHWADDR, &ifr) < 0)
+		return fail(o->iface, strerror(errno));
+	memcpy(k->smac, ifr.ifr_hwaddr.sa_data, 6);
+	k->to = (struct sockaddr_ll){ .sll_family = AF_PACKET, .sll_halen = 6,
+				      .sll_ifindex = (int)if_nametoindex(o->iface) };
+	memcpy(k->to.sll_addr, o->dmac, 6);
+	return 0;
+}
+
+static int send_frame(const struct link *k, const struct opts *o)
+{
+	uint8_t f[14 + 40 + 8 + 32];
+	size_t n;
+
+	memcpy(f, o->dmac, 6);
+	if (is_form(o, "other-mac"))
+		f[5] ^= 0x01;   /* still unicast: the low bit of byte 0 is kept */
+	memcpy(f + 6, k->smac, 6);
+	put16(f + 12, o->src.af == AF_INET ? 0x0800 : 0x86dd);
+	n = 14 + frame_ip(o, f + 14);
+	if (sendto(k->fd, f, n, 0, (const struct sockaddr *)&k->to, sizeof k->to) < 0)
+		return fail("cannot send", strerror(errno));
+	return 0;
+}
+
+static int frames(const struct opts *o)
+{
+	struct link k;
+	int rc = link_open(o, &k);
+
+	/* libnet_get_prand draws from random() (ids, "rand" seq/ack). */
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	for (long i = 0; i < o->count && rc == 0; i++) {
+		if (i > 0)
+			pause_for(o->every);
+		rc = send_frame(&k, o);
+	}
+	close(k.fd);
+	return rc;
+}
+
 static void pause_for(double secs)
 {
 	struct timespec ts = { (time_t)secs, (long)((secs - (time_t)secs) * 1e9) };
@@ -483,6 +667,8 @@ int main(int argc, char **argv)
 
 	if (rc)
 		return rc;
+	if (o.frame)
+		return frames(&o);
 	l = libnet_init(o.src.af == AF_INET ? LIBNET_RAW4 : LIBNET_RAW6, NULL, err);
 	if (!l)
 		return fail("cannot open a raw socket", err);

@@ -48,6 +48,7 @@
 #include "emit/text.h"
 #include "util/quickselect.h"
 #include "report/report.h"
+#include "decode/gate.h"
 #include "decode/segment.h"
 #include "engine/session.h"
 #include "cmd/runout.h"
@@ -662,6 +663,27 @@ static bool report_refused(const struct replay *rp)
 	return false;
 }
 
+/* The kernel's checks before TCP (decode/gate.h), on a copy captured
+ * anywhere on the path: a bad checksum (TCP's on segments with at most a
+ * byte of data: GATE_BARE_CSUM) or an IP length past the frame is
+ * malformed; a first fragment is not TCP until reassembled (Wireshark's
+ * reading too, which reassembles).  Returns whether the frame passes. */
+static bool gate_passes(struct replay *rp, const struct capframe *f, const struct segment *s)
+{
+	struct gate_frame g = { f->linktype, f->data, f->caplen, f->wirelen, NULL };
+
+	switch (seg_gate(&g, s, GATE_BARE_CSUM)) {
+	case GATE_PASS:
+		return true;
+	case GATE_FRAG:
+		rp->tot.not_tcp++;
+		return false;
+	default:
+		rp->tot.malformed++;
+		return false;
+	}
+}
+
 /* Stage 1: decode a frame and start fetching its flow's index slot. */
 static void decode_frame(struct replay *rp, const struct capframe *f, struct pending *pd)
 {
@@ -684,6 +706,8 @@ static void decode_frame(struct replay *rp, const struct capframe *f, struct pen
 	switch (seg_decode_ex(f->linktype, f->data, f->caplen, f->wirelen, &pd->s,
 			      SEG_NO_OPTIONS)) {
 	case SEG_OK:
+		if (!gate_passes(rp, f, s))
+			break;
 		pd->ok = true;
 		pd->hash = s->kind == SEG_TCP
 			? ft_hash(s->family, s->src, s->sport, s->dst, s->dport)

@@ -168,13 +168,8 @@ static enum seg_result decode_quoted_tcp(const uint8_t *p, size_t cap, size_t ip
 
 /* ---- IPv6 extension headers ------------------------------------------------ */
 
-/* Walk the extension headers after an IPv6 header.  `*nh` is the first
- * Next Header; on SEG_OK it is the upper-layer protocol and `*off` its
- * offset from `p`.  Headers running past `limit` (the declared payload
- * length) are malformed; past `cap` (captured) truncated.  Each header is
- * at least 8 bytes, so the walk ends. */
-static enum seg_result skip_ipv6_ext(const uint8_t *p, size_t cap, size_t limit,
-				     uint8_t *nh, size_t *off)
+enum seg_result seg_ipv6_ext(const uint8_t *p, size_t cap, size_t limit, uint8_t *nh,
+			     size_t *off, bool *frag)
 {
 	size_t o = 0;
 
@@ -200,6 +195,8 @@ static enum seg_result skip_ipv6_ext(const uint8_t *p, size_t cap, size_t limit,
 			/* Only the first fragment holds the TCP header. */
 			if (rd16(p + o + 2) >> 3 != 0)
 				return SEG_SKIP;
+			if (frag)
+				*frag = true;
 			hlen = 8;
 			break;
 		case IPPROTO_N_NONE:
@@ -253,7 +250,7 @@ static enum seg_result decode_quoted_ipv6(const uint8_t *p, size_t cap, struct s
 		return SEG_BAD;
 	plen = rd16(p + 4);
 	nh = p[6];
-	r = skip_ipv6_ext(p + IPV6_HDR_LEN, cap - IPV6_HDR_LEN, plen, &nh, &off);
+	r = seg_ipv6_ext(p + IPV6_HDR_LEN, cap - IPV6_HDR_LEN, plen, &nh, &off, NULL);
 	if (r != SEG_OK)
 		return r;
 	if (nh != IPPROTO_N_TCP)
@@ -339,6 +336,7 @@ enum seg_result seg_ipv4(const uint8_t *p, size_t cap, size_t rep, struct segmen
 	if (cap < ihl)
 		return SEG_TRUNC; /* IP options cut */
 	frag = rd16(p + 6);
+	out->ip = p;
 	out->family = AF_INET;
 	out->ttl = p[8];
 	out->ip_id = rd16(p + 4);
@@ -352,16 +350,12 @@ enum seg_result seg_ipv4(const uint8_t *p, size_t cap, size_t rep, struct segmen
 	return decode_l4(p[9], p + ihl, cap - ihl, total - ihl, out);
 }
 
-/* The payload length of an IPv6 header whose field says 0: a jumbogram's
- * Jumbo Payload option in a Hop-by-Hop header that comes first (RFC 2675
- * 3), or else, as for IPv4's TSO, what the frame holds after the header
- * (BIG TCP on newer Linux sends no option). */
-static size_t ipv6_zero_plen(const uint8_t *p, size_t cap, size_t rep)
+size_t seg_ipv6_jumbo(const uint8_t *p, size_t cap)
 {
 	size_t i, end;
 
 	if (p[6] != IPPROTO_N_HOPOPTS || cap < IPV6_HDR_LEN + 2)
-		return rep - IPV6_HDR_LEN;
+		return 0;
 	end = min_size(cap, IPV6_HDR_LEN + ((size_t)p[IPV6_HDR_LEN + 1] + 1) * 8);
 	for (i = IPV6_HDR_LEN + 2; i < end;) {
 		if (p[i] == 0) {              /* Pad1 */
@@ -374,7 +368,17 @@ static size_t ipv6_zero_plen(const uint8_t *p, size_t cap, size_t rep)
 			return rd32(p + i + 2);
 		i += 2 + (size_t)p[i + 1];
 	}
-	return rep - IPV6_HDR_LEN;
+	return 0;
+}
+
+/* The payload length of an IPv6 header whose field says 0: a jumbogram's
+ * Jumbo Payload option, or else, as for IPv4's TSO, what the frame holds
+ * after the header (BIG TCP on newer Linux sends no option). */
+static size_t ipv6_zero_plen(const uint8_t *p, size_t cap, size_t rep)
+{
+	size_t jumbo = seg_ipv6_jumbo(p, cap);
+
+	return jumbo ? jumbo : rep - IPV6_HDR_LEN;
 }
 
 enum seg_result seg_ipv6(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
@@ -389,6 +393,7 @@ enum seg_result seg_ipv6(const uint8_t *p, size_t cap, size_t rep, struct segmen
 		return SEG_BAD;
 	if (cap < IPV6_HDR_LEN)
 		return SEG_TRUNC;
+	out->ip = p;
 	out->family = AF_INET6;
 	out->flowlabel = (uint32_t)(p[1] & 0x0f) << 16 | (uint32_t)p[2] << 8 | p[3];
 	out->ttl = p[7];
@@ -399,7 +404,7 @@ enum seg_result seg_ipv6(const uint8_t *p, size_t cap, size_t rep, struct segmen
 		plen = ipv6_zero_plen(p, cap, rep);
 	cap = min_size(cap - IPV6_HDR_LEN, plen);
 	nh = p[6];
-	r = skip_ipv6_ext(p + IPV6_HDR_LEN, cap, plen, &nh, &off);
+	r = seg_ipv6_ext(p + IPV6_HDR_LEN, cap, plen, &nh, &off, NULL);
 	if (r != SEG_OK)
 		return r;
 	return decode_l4(nh, p + IPV6_HDR_LEN + off, cap - off, plen - off, out);
@@ -430,7 +435,8 @@ enum seg_result seg_decode(int linktype, const uint8_t *frame, size_t caplen,
 enum seg_result seg_decode_ex(int linktype, const uint8_t *frame, size_t caplen,
 			      size_t wirelen, struct segment *out, unsigned flags)
 {
-	memset(out, 0, sizeof *out);
+	memset((char *)out + offsetof(struct segment, kind), 0, SEG_ZEROED);
+	out->ip = NULL;
 	/* Carried down to decode_tcp in the output itself, rather than
 	 * through every layer's arguments. */
 	out->opt.skipped = flags & SEG_NO_OPTIONS;

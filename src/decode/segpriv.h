@@ -49,6 +49,20 @@ static inline size_t min_size(size_t a, size_t b)
 /* segment.c */
 enum seg_result seg_ipv4(const uint8_t *p, size_t cap, size_t rep, struct segment *out);
 enum seg_result seg_ipv6(const uint8_t *p, size_t cap, size_t rep, struct segment *out);
+/* Walk the extension headers after an IPv6 header (RFC 8200 4: Hop-by-Hop,
+ * Routing, Destination Options, Fragment; and AH).  `*nh` is the first
+ * Next Header; on SEG_OK it is the upper-layer protocol and `*off` its
+ * offset from `p`.  Headers running past `limit` (the declared payload
+ * length) are malformed; past `cap` (captured) truncated; every read is
+ * checked against `cap` first.  Each header is at least 8 bytes, so the
+ * walk ends within limit/8 steps.  A later fragment is SEG_SKIP (no upper
+ * header in it); *frag (when not NULL) is set when a first fragment's
+ * Fragment header was crossed. */
+enum seg_result seg_ipv6_ext(const uint8_t *p, size_t cap, size_t limit, uint8_t *nh,
+			     size_t *off, bool *frag);
+/* The Jumbo Payload option's length (RFC 2675 3) in a Hop-by-Hop header
+ * right after the IPv6 header at p, or 0 when there is none. */
+size_t seg_ipv6_jumbo(const uint8_t *p, size_t cap);
 /* Raw IP: the version nibble says which. */
 enum seg_result seg_ip_any(const uint8_t *p, size_t cap, size_t rep, struct segment *out);
 

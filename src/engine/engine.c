@@ -201,6 +201,24 @@ static void closed(struct engine *e, struct econn *c, const struct segment *s, k
 		emit(e, (struct eng_event){ .kind = ENG_VERDICT, .c = c, .t = t });
 }
 
+/* What the kernel drops before TCP or ICMP sees it (decode/gate.h) never
+ * reaches the classifier: ignored with its reason once the connection
+ * runs, dropped unseen before (the handshake is the kernel's to judge).
+ * Returns whether s passed. */
+static bool gate(struct engine *e, struct econn *c, const struct segment *s, ka_time t)
+{
+	const struct capture *cap = &e->ss.cap;
+	struct gate_frame f = { cap->linktype, e->frame, e->caplen, e->wirelen,
+				cap->has_mac ? cap->mac : NULL };
+	enum gate_drop d = seg_gate(&f, s, GATE_RECEIVER);
+
+	if (d == GATE_PASS)
+		return true;
+	if (c->state == EC_READY)
+		ignore(e, c, classify_gate(d), s, t);
+	return false;
+}
+
 /* A segment from the peer's address and port. */
 static void on_inbound(struct engine *e, struct econn *c, const struct segment *s, ka_time t)
 {
@@ -209,6 +227,8 @@ static void on_inbound(struct engine *e, struct econn *c, const struct segment *
 	ka_time idle;
 	bool fin;
 
+	if (!gate(e, c, s, t))
+		return;
 	if (!conn_established(&c->k)) {
 		/* SYN-SENT: only the answer to our SYN counts; an RST or
 		 * anything else is the kernel's to judge, and connect() says. */
@@ -248,7 +268,7 @@ static void on_icmp(struct engine *e, struct econn *c, const struct segment *s, 
 	enum cl_kind k;
 	bool hard;
 
-	if (c->state != EC_READY)   /* errors about the SYN are the kernel's */
+	if (c->state != EC_READY || !gate(e, c, s, t)) /* errors about the SYN are the kernel's */
 		return;
 	conn_view(&c->k, &v);
 	k = classify_icmp(&v, s, &hard);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -20,6 +22,22 @@
  * of connections' handshakes at once.  With -w, a jumbo frame's 9216 bytes
  * keep most payloads whole in the file, for some 900 packets. */
 #define RING_BYTES (8 << 20)
+
+/* The interface's Ethernet address (SIOCGIFHWADDR, netdevice(7)). */
+static void read_mac(struct capture *c, const char *iface)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return;
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", iface);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0) {
+		memcpy(c->mac, ifr.ifr_hwaddr.sa_data, 6);
+		c->has_mac = true;
+	}
+	close(fd);
+}
 
 int capture_open(struct capture *c, const char *iface, const char *filter, bool whole,
 		 bool *perm, char *err, size_t errlen)
@@ -62,6 +80,8 @@ int capture_open(struct capture *c, const char *iface, const char *filter, bool 
 	}
 	c->fd = pcap_get_selectable_fd(c->p);
 	c->linktype = pcap_datalink(c->p);
+	if (c->linktype == DLT_EN10MB)
+		read_mac(c, iface);
 	if (c->fd < 0) {
 		snprintf(err, errlen, "capture on %s cannot be polled", iface);
 		goto fail;
@@ -241,7 +261,8 @@ static void add(struct filter_buf *f, const char *fmt, ...)
 /* Our probes carry no IP options, so an ICMPv4 error's quoted header is 20
  * bytes: quoted destination at icmp[24], ports at icmp[28] and icmp[30].
  * ICMPv6 errors are types 1-4; the decoder checks the quote, which may sit
- * behind extension headers BPF cannot walk. */
+ * behind extension headers BPF cannot walk (and an ICMPv6 message behind
+ * extension headers passes add_ipv6_ext's clause). */
 static void add_icmp(struct filter_buf *f, const struct capture_peer *p, bool precise)
 {
 	char l[64];
@@ -262,6 +283,27 @@ static void add_icmp(struct filter_buf *f, const struct capture_peer *p, bool pr
 static bool same_local(const struct capture_peer *a, const struct capture_peer *b)
 {
 	return a->family == b->family && memcmp(a->laddr, b->laddr, 16) == 0;
+}
+
+/* IPv6 packets to us whose first header is an extension header
+ * (Hop-by-Hop 0, Routing 43, Fragment 44, AH 51, Destination Options
+ * 60): libpcap's `tcp` and `icmp6` look only at the fixed header's Next
+ * Header (and one Fragment header), and BPF cannot walk a chain of any
+ * length.  These are rare, so all of them to our address pass and the
+ * decoder walks the chain (segment.c) to TCP or ICMPv6, or drops them.
+ * One clause per local address: the first peer of each adds it. */
+static void add_ipv6_ext(struct filter_buf *f, const struct capture_peer *p, unsigned i)
+{
+	char l[64];
+
+	if (p[i].family != AF_INET6)
+		return;
+	for (unsigned j = 0; j < i; j++)
+		if (same_local(&p[j], &p[i]))
+			return;
+	addr_format(AF_INET6, p[i].laddr, l, sizeof l);
+	add(f, " or (ip6 dst host %s and (ip6[6] = 0 or ip6[6] = 43 or ip6[6] = 44 or "
+	    "ip6[6] = 51 or ip6[6] = 60))", l);
 }
 
 /* Many peers: every TCP segment of our addresses to their ports. */
@@ -293,6 +335,7 @@ static void add_by_local(struct filter_buf *f, const struct capture_peer *p, uns
 			add(f, "%s port %u%s", k ? " or" : " and (", ports[k], k + 1 == nports ? ")" : "");
 		add(f, ") or ");
 		add_icmp(f, &p[i], false);
+		add_ipv6_ext(f, p, i);
 		first = false;
 	}
 }
@@ -315,6 +358,7 @@ char *capture_filter(const struct capture_peer *p, unsigned n)
 		add(&f, "%s(tcp and host %s and host %s and port %u) or ", i ? " or " : "", l, r,
 		    p[i].rport);
 		add_icmp(&f, &p[i], true);
+		add_ipv6_ext(&f, p, i);
 	}
 	return f.s;
 }

@@ -25,6 +25,11 @@ struct capture {
 	const char *dump_path;
 	int linktype;
 	int fd;
+	/* The interface's own Ethernet address (linktype DLT_EN10MB), for
+	 * telling frames sent to another host (decode/gate.h); has_mac false
+	 * when it could not be read. */
+	uint8_t mac[6];
+	bool has_mac;
 };
 
 typedef void (*capture_fn)(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes);

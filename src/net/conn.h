@@ -32,6 +32,8 @@ struct conn {
 	uint16_t ip_id;                /* the kernel's last IPv4 ID */
 	uint32_t flowlabel;            /* the kernel's IPv6 flow label */
 	uint32_t my_tsval;             /* the kernel's last TSval */
+	uint32_t ts_delta;             /* its TS clock less CLOCK_MONOTONIC in ms */
+	unsigned ts_reads;             /* TCP_TIMESTAMP readings of ts_delta */
 	uint32_t peer_tsval;           /* TS.Recent: the peer's last accepted TSval, our TSecr */
 	uint32_t max_snd_wnd;          /* the peer's largest window, scaled */
 	int8_t wscale[2];              /* window scale each end's SYN offered, -1 none */
@@ -94,7 +96,7 @@ bool conn_established(const struct conn *c);
  * (tcp_xmit_probe_skb): ACK, seq = SND.NXT - 1, ack = RCV.NXT, the
  * kernel's window, TTL, next IP ID and flow label, DF, and NOP,NOP,TSopt
  * with the kernel's timestamp clock when timestamps were negotiated. */
-void conn_probe_spec(const struct conn *c, struct probe_spec *s);
+void conn_probe_spec(struct conn *c, struct probe_spec *s);
 
 /* Read and drop whatever the peer sent (a banner).  Returns false once
  * the socket has nothing more to say (end of stream or an error). */

@@ -146,6 +146,16 @@ bool classify_by_peer(uint8_t synack_ttl, bool ts, const uint8_t raddr[16],
 	       memcmp(s->src, raddr, 16) == 0;
 }
 
+enum cl_kind classify_gate(enum gate_drop d)
+{
+	switch (d) {
+	case GATE_CSUM: return CL_DROP_CSUM;
+	case GATE_LEN: return CL_DROP_LEN;
+	case GATE_FRAG: return CL_DROP_FRAG;
+	default: return CL_DROP_OTHERHOST;
+	}
+}
+
 const char *classify_reason(enum cl_kind k)
 {
 	switch (k) {
@@ -158,6 +168,10 @@ const char *classify_reason(enum cl_kind k)
 	case CL_IGN_RST: return "rst-outside-window";
 	case CL_IGN_ICMP_UNMATCHED: return "icmp-unmatched";
 	case CL_IGN_ICMP_NOT_ERROR: return "icmp-not-error";
+	case CL_DROP_CSUM: return "bad-checksum";
+	case CL_DROP_LEN: return "bad-length";
+	case CL_DROP_FRAG: return "fragment";
+	case CL_DROP_OTHERHOST: return "other-host";
 	default: return NULL;
 	}
 }
@@ -183,6 +197,18 @@ const char *classify_why(enum cl_kind k)
 		return "ICMP error quoting nothing kaprobe sent: ignored (RFC 5927 4.1)";
 	case CL_IGN_ICMP_NOT_ERROR:
 		return "source quench or packet too big: not an error (RFC 6633, RFC 1191, RFC 8201)";
+	case CL_DROP_CSUM:
+		return "bad IP header, TCP or ICMP checksum: dropped by the kernel (ip_rcv_core, "
+		       "tcp_v4_rcv/tcp_v6_rcv, icmp_rcv)";
+	case CL_DROP_LEN:
+		return "IP length 0 or longer than the frame: dropped by the kernel (ip_rcv_core, "
+		       "ip6_rcv_core)";
+	case CL_DROP_FRAG:
+		return "a fragment: the kernel acts on it once reassembled (ip_local_deliver, "
+		       "ipv6_frag_rcv)";
+	case CL_DROP_OTHERHOST:
+		return "not addressed to this host's link address: dropped by the kernel "
+		       "(ip_rcv_core: PACKET_OTHERHOST; tcp_v4_rcv takes PACKET_HOST only)";
 	default:
 		return "";
 	}

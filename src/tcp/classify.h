@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "tcp/flow.h"
+#include "decode/gate.h"
 #include "decode/segment.h"
 
 /* A probe kaprobe sent on the connection: what an ICMP error must quote. */
@@ -54,7 +55,15 @@ enum cl_kind {
 	CL_IGN_RST,         /* an RST outside the window */
 	CL_IGN_ICMP_UNMATCHED, /* quotes nothing kaprobe sent */
 	CL_IGN_ICMP_NOT_ERROR, /* source quench, fragmentation needed / packet too big */
+	/* Dropped before TCP or ICMP sees them (decode/gate.h). */
+	CL_DROP_CSUM,       /* a bad IPv4 header, TCP or ICMP checksum */
+	CL_DROP_LEN,        /* an IP length 0 or longer than the frame */
+	CL_DROP_FRAG,       /* a fragment, acted on once reassembled */
+	CL_DROP_OTHERHOST,  /* sent to another link address */
 };
+
+/* The kind for what the gate dropped (not GATE_PASS). */
+enum cl_kind classify_gate(enum gate_drop d);
 
 /* A TCP segment from the peer. */
 enum cl_kind classify_segment(const struct cl_conn *c, const struct segment *s);

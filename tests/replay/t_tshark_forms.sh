@@ -13,9 +13,10 @@
 # kaprobe must decode TCP in exactly the frames tshark does.
 # mkpcap FILE LINKTYPE HEX...: one frame per hex string, after the segment
 # is appended to each.
-# IPv4 (50 bytes, TTL 9, TCP, no checksum), TCP (ACK), 10 bytes of data.
-SEGHEX=4500003212344000090600000a0000010a000002
-SEGHEX+=9c4001bb0102030400000000501003e80000000078787878787878787878
+# IPv4 (50 bytes, TTL 9, TCP), TCP (ACK), 10 bytes of data; checksums
+# right, as replay checks them the kernel's way (decode/gate.h).
+SEGHEX=450000321234400009064b900a0000010a000002
+SEGHEX+=9c4001bb0102030400000000501003e89b84000078787878787878787878
 mkpcap() {
 	local f=$1 lt=$2
 	shift 2

@@ -147,7 +147,7 @@ static void test_locate(void)
 	CU_ASSERT_PTR_NULL(quote_locate(f, 28 + n, 28 + n + 10, &d, &len));
 	/* A trailer after the datagram: the bytes there do not match. */
 	CU_ASSERT_PTR_NULL(quote_locate(f, 28 + n + 6, 28 + n + 6, &d, &len));
-	CU_ASSERT_EQUAL(sizeof(struct segment), 132);
+	CU_ASSERT_EQUAL(SEG_ZEROED, 132);
 }
 
 void suite_quote(void)

@@ -354,7 +354,8 @@ static void test_options_skipped(void)
 	CU_ASSERT_TRUE(bare.opt.skipped);
 	CU_ASSERT_FALSE(bare.opt.has_ts || bare.opt.has_mss || bare.opt.has_wscale);
 	bare.opt = full.opt;
-	CU_ASSERT_EQUAL(memcmp(&full, &bare, sizeof full), 0);
+	CU_ASSERT_PTR_EQUAL(full.ip, bare.ip);
+	CU_ASSERT_EQUAL(memcmp(&full.kind, &bare.kind, SEG_ZEROED), 0);
 }
 
 static void test_sack_block(void)

@@ -1,0 +1,29 @@
+#!/bin/bash
+# Issue 23 item 3: the server's data arrives in IPv4 fragments (the server
+# sends without DF, ip_no_pmtu_disc, and the router's link to the client has
+# a 576-byte MTU).  The client's kernel acts on the reassembled segment;
+# kaprobe ignores the fragments (the gate: a first fragment is the kernel's
+# to reassemble) and takes RCV.NXT from the kernel's own ACK, so every
+# probe's ack equals the kernel's (the old code counted the first
+# fragment's length only: 856 bytes behind).
+. tests/integration/lib.sh
+PORT=7233
+BANNER=$(printf 'k%.0s' $(seq 1400))
+need_kaprobe
+tb_up || fail "tb_up failed"
+tb_server_sysctl net.ipv4.ip_no_pmtu_disc 1 || fail "ip_no_pmtu_disc"
+tb_r ip link set rc mtu 576 || fail "router mtu"
+tb_start_server -p $PORT -b "$BANNER" || fail "tcpserver did not start"
+out=$TB_DIR/out.json
+ka_run "$out" -c 2 --idle 1s --intvl 1s --probes 3 --json -w "$TB_DIR/f.pcap" "$TB_SRV4:$PORT"
+assert_eq 0 "$KA_RC" "exit status"
+nfrag=$(pcap_count "$TB_DIR/f.pcap" "ip.flags.mf == 1 && ip.src == $TB_SRV4")
+assert_ge "$nfrag" 1 "first fragments from the server in the capture"
+# The kernel's RCV.NXT after the banner: its own ACK of it (its later ACK
+# of the server's FIN, once kaprobe closed, is one more).
+want=$(( ${#BANNER} + 3 ))   # 1 + banner + CRLF, relative
+pcap_fields "$TB_DIR/f.pcap" "ip.src==$TB_CLI4 && tcp && !tcp.analysis.keep_alive" tcp.ack |
+	grep -qx "$want" || fail "no ACK of the whole banner ($want) from the client's kernel"
+acks=$(pcap_fields "$TB_DIR/f.pcap" "tcp.analysis.keep_alive && ip.src==$TB_CLI4" tcp.ack | sort -u)
+assert_eq "$want" "$acks" "relative ack of every probe (the kernel's)"
+echo ok
