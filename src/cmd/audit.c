@@ -671,6 +671,7 @@ int audit_run(const struct audit_opts *opt)
 		print_engine_failure(&a.e);
 	}
 	runout_close(&a.out);
+	rc = runout_status(&a.out, &a.e, rc);
 	engine_close(&a.e);
 	fflush(stdout);
 	return rc;

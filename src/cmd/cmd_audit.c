@@ -81,8 +81,8 @@ static void help(FILE *f)
 "that long), 1 it does not (a timeout below 2h4m, the peer closes idle\n"
 "connections, keep-alive did not keep a flow, or it was inconsistent), 3 could not connect or the\n"
 "server took too few connections, 4 interrupted, 64 usage error, 70 internal\n"
-"error, 73/74 the --report file cannot be created / written, 77 missing\n"
-"privilege (CAP_NET_RAW).\n", f);
+"error, 73/74 the --report file cannot be created / written, 74 standard\n"
+"output cannot be written, 77 missing privilege (CAP_NET_RAW).\n", f);
 }
 
 /* One of the audit's own options into o: 0, 1 when it is none, or -1 with

@@ -110,14 +110,18 @@ static void help(FILE *f)
 "  -D                  start each line with the Unix time, as ping -D\n"
 "  -h, --help          this text;  -V, --version  the version\n"
 "\n"
-"Signals: SIGINT/SIGTERM print the summary and stop; SIGQUIT prints statistics.\n"
+"Signals: SIGINT/SIGTERM/SIGHUP print the summary and stop (SIGHUP not under\n"
+"nohup); SIGQUIT prints statistics.\n"
 "\n"
 "Exit status: 0 alive (answered), 1 dead or unreachable, 2 reset by the peer,\n"
 "3 could not connect (name, route, refused, timed out), 4 interrupted before a\n"
 "verdict (the last round unanswered), 5 closed: the peer (or a proxy) closed\n"
 "the connection on its own, an idle timeout keep-alive cannot refresh (the\n"
 "verdict says after how long without data), 64 usage error, 70 internal\n"
-"error, 73 -w file cannot be written, 77 missing privilege (CAP_NET_RAW).\n",
+"error, 73 -w file cannot be written, 74 standard output cannot be written\n"
+"(a full disk; a closed pipe, as | head, ends the run quietly), 77 missing\n"
+"privilege (CAP_NET_RAW).  With several targets each connection has its own\n"
+"verdict and the status is the highest.\n",
 		HEARTBEAT_MAX, help_dur(d->connect_timeout).s);
 }
 

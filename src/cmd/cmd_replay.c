@@ -76,13 +76,14 @@ static void help(FILE *f)
 "  -h, --help          this text;  -V, --version  the version\n"
 "  DURATION is 500ms, 30s, 1.5s, 2m, 2h4m, 1m15s or a bare number of seconds.\n"
 "\n"
-"Reading or writing a pipe, events come out as frames are read.  SIGINT and\n"
-"SIGTERM stop it: the verdicts so far and the summary are printed.\n"
+"Reading or writing a pipe, events come out as frames are read.  SIGINT,\n"
+"SIGTERM and SIGHUP stop it: the verdicts so far and the summary are printed.\n"
 "\n"
 "Exit status: 0 read through, 64 usage error, 65 not a readable capture (or\n"
 "damaged part-way: what came before is reported), 66 cannot open the file (or\n"
 "it is a directory), 70 out of memory, 73/74 the --report file cannot be\n"
-"created/written, 130/143 stopped by SIGINT/SIGTERM.\n",
+"created/written, 74 standard output cannot be written (a closed pipe ends it\n"
+"quietly), 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM.\n",
 		REPLAY_MAX_BOXES, help_dur(d->flow_timeout).s, (unsigned)d->max_flows);
 }
 

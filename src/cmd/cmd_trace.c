@@ -74,7 +74,8 @@ static void help(FILE *f)
 "Exit status: 0 the standard probes get the peer's answer and (--timeouts) no\n"
 "hop forgets an idle flow within --max-idle, 1 otherwise, 3 could not connect,\n"
 "4 interrupted, 64 usage error, 70 internal error, 73/74 the --report file\n"
-"cannot be created / written, 77 missing privilege (CAP_NET_RAW).\n", f);
+"cannot be created / written, 74 standard output cannot be written, 77\n"
+"missing privilege (CAP_NET_RAW).\n", f);
 }
 
 /* --variant NAME: one of the kinds besides the standard two. */

@@ -171,6 +171,22 @@ static void conclude(struct live *lv, struct lconn *l, ka_time t, const char *ve
 
 /* ---- opening connections ---------------------------------------------------------- */
 
+/* A connection's reason for no-connection, from connect(2)'s errno. */
+static const char *connect_reason(int err)
+{
+	return err == ECONNREFUSED ? "refused" : err == ETIMEDOUT ? "timeout"
+	       : err == ENETUNREACH || err == EHOSTUNREACH ? "unreachable"
+	       : err == ECONNRESET ? "reset" : err == ENG_ERR_UNSEEN ? "unseen" : "error";
+}
+
+/* Errors of engine_connect that no other connection would escape either:
+ * out of memory or descriptors.  Anything else (no route, refused, no
+ * local port for this destination) belongs to the one connection. */
+static bool run_wide(int err)
+{
+	return err == ENOMEM || err == EMFILE || err == ENFILE || err == ENOBUFS;
+}
+
 /* Connections open at --connect-rate, so that a thousand SYNs do not land
  * at once; each one's idle clock then runs from its own last receive. */
 static void open_next(struct live *lv)
@@ -179,19 +195,27 @@ static void open_next(struct live *lv)
 
 	while (lv->next < lv->n && !engine_stopped(&lv->e)) {
 		struct lconn *l = &lv->lc[lv->next++];
+		int err;
 
 		if (l->dest < 0)
 			continue;   /* unresolved: concluded already */
 		l->c = engine_connect(&lv->e, (unsigned)l->dest, &lv->opt->cfg,
 				      lv->opt->garbage ? variant_find("one-byte")->shape : NULL, l);
-		if (!l->c) {
-			/* Out of descriptors or ports: the run cannot go on. */
+		err = l->c ? 0 : errno;
+		if (!l->c && (!lv->multi || run_wide(err))) {
 			engine_fail(&lv->e, EXIT_NOCONNECT, "%s", lv->e.err);
 			return;
 		}
-		if (lv->opt->heartbeat)
+		if (!l->c) {
+			/* connect() failed at once (a route gone since the
+			 * start): this connection's verdict, not the run's. */
+			tag(lv, l);
+			conclude(lv, l, now, "no-connection", connect_reason(err),
+				 EXIT_NOCONNECT);
+		} else if (lv->opt->heartbeat) {
 			engine_heartbeat(&lv->e, l->c, lv->opt->heartbeat, lv->opt->heartbeat_len);
-		if (lv->next < lv->n) {
+		}
+		if (lv->next < lv->n && !engine_stopped(&lv->e)) {
 			evloop_arm(&lv->e.loop, &lv->pace, now + 1000000 / lv->opt->connect_rate);
 			return;
 		}
@@ -262,7 +286,7 @@ static void on_ignored(struct live *lv, const struct eng_event *ev)
  * ping does; among several it is that connection's verdict. */
 static void on_connect_failed(struct live *lv, struct lconn *l, const struct eng_event *ev)
 {
-	const char *dst = lv->e.dest[l->dest].dst_txt, *reason;
+	const char *dst = lv->e.dest[l->dest].dst_txt;
 	char d[32];
 
 	if (!lv->multi && ev->err == ETIMEDOUT) {
@@ -275,10 +299,7 @@ static void on_connect_failed(struct live *lv, struct lconn *l, const struct eng
 		engine_fail_connect(&lv->e, ev->c, ev->err);
 		return;
 	}
-	reason = ev->err == ECONNREFUSED ? "refused" : ev->err == ETIMEDOUT ? "timeout"
-		 : ev->err == ENETUNREACH || ev->err == EHOSTUNREACH ? "unreachable"
-		 : ev->err == ECONNRESET ? "reset" : ev->err == ENG_ERR_UNSEEN ? "unseen" : "error";
-	conclude(lv, l, ev->t, "no-connection", reason, EXIT_NOCONNECT);
+	conclude(lv, l, ev->t, "no-connection", connect_reason(ev->err), EXIT_NOCONNECT);
 }
 
 static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
@@ -374,7 +395,8 @@ static void on_tick(struct evloop *loop, struct ev_timer *t, ka_time now)
 
 /* Once per turn of the loop, before it sleeps: the turn's lines go out in
  * one write, under the status line, or as the reader takes them.  A closed
- * stdout (kaprobe ... | head) ends the run quietly, as ping's does. */
+ * stdout (kaprobe ... | head) ends the run quietly, as ping's does; any
+ * other failed write (/dev/full, a full disk) is an error, exit 74. */
 static void on_flush(struct engine *e, void *ctx)
 {
 	struct live *lv = ctx;
@@ -385,14 +407,21 @@ static void on_flush(struct engine *e, void *ctx)
 		lv->shown = false;
 	}
 	if (!runout_flush(&lv->out)) {
-		engine_stop(e, lv->lc && machine(&lv->lc[0])->last_answered ? EXIT_ALIVE : EXIT_DEAD);
+		int err = runout_error(&lv->out);
+
+		if (err)
+			engine_fail(e, EXIT_IOERR, "cannot write standard output: %s",
+				    strerror(err));
+		else
+			engine_stop(e, lv->lc && machine(&lv->lc[0])->last_answered
+				    ? EXIT_ALIVE : EXIT_DEAD);
 		return;
 	}
 	if (lv->status_line && pending && !outq_pending(&lv->out.q) && !engine_stopped(e))
 		draw_status(lv, ev_now());
 }
 
-/* SIGQUIT: the running statistics.  SIGINT, SIGTERM: like ping, the
+/* SIGQUIT: the running statistics.  SIGINT, SIGTERM, SIGHUP: like ping, the
  * summary; a connection whose last round was answered is alive, one
  * still waiting is "interrupted" (exit 4: no verdict yet). */
 static void on_signal(struct engine *e, int signo, void *ctx)
@@ -599,6 +628,7 @@ int live_run(const struct live_opts *opt)
 		rc = lv.e.status;
 	}
 	runout_close(&lv.out);
+	rc = runout_status(&lv.out, &lv.e, rc);
 	engine_close(&lv.e);
 	free(lv.lc);
 	fflush(stdout);

@@ -50,6 +50,8 @@
 #include "report/report.h"
 #include "decode/gate.h"
 #include "decode/segment.h"
+#include "engine/session.h"
+#include "cmd/runout.h"
 #include "net/target.h"
 
 /* A closed flow is kept this long (capture time) for stray segments: a
@@ -64,7 +66,7 @@
 #define OUT_BUFSIZE (256 * 1024)
 #define FLUSH_BATCH 1024
 
-/* SIGINT or SIGTERM: stop reading, report what is known. */
+/* SIGINT, SIGTERM or SIGHUP: stop reading, report what is known. */
 static volatile sig_atomic_t stop_signal;
 
 struct replay {
@@ -772,8 +774,9 @@ static void on_stop(int sig)
 	stop_signal = sig;
 }
 
-/* SIGINT and SIGTERM stop the reading.  SA_RESTART: a write into a slow
- * pipe must not fail half-way; a wait for input is ended by wait_input. */
+/* SIGINT, SIGTERM and SIGHUP (a closed terminal) stop the reading.
+ * SA_RESTART: a write into a slow pipe must not fail half-way; a wait for
+ * input is ended by wait_input. */
 static void catch_stop(void)
 {
 	struct sigaction sa = { .sa_handler = on_stop, .sa_flags = SA_RESTART };
@@ -781,6 +784,8 @@ static void catch_stop(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (!session_hup_ignored())     /* nohup: it stays ignored */
+		sigaction(SIGHUP, &sa, NULL);
 	stop_signal = 0;
 }
 
@@ -795,6 +800,7 @@ static bool wait_input(int fd)
 	sigemptyset(&stops);
 	sigaddset(&stops, SIGINT);
 	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stops, &orig);
 	while (!stop_signal && ppoll(&pfd, 1, NULL, &orig) < 0 && errno == EINTR)
 		continue;
@@ -940,6 +946,12 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 	if (n < 0)
 		fprintf(stderr, "kaprobe: %s: damaged or truncated after frame %llu: %s\n",
 			opt->file, (unsigned long long)rp.tot.frames, cf.err);
+	/* A closed reader ends replay quietly; a full disk is an error. */
+	if (rp.text.ob.failed && stdout_error(rp.text.ob.err)) {
+		int st = stdout_failed(rp.text.ob.err);
+
+		rc = rc ? rc : st;
+	}
 	ft_free(&rp.ft);
 	free(rp.evict_buf);
 	free(obuf);

@@ -28,8 +28,9 @@ struct replay_opts {
 
 /* Read the whole capture.  Returns the exit status: 0 read through, 65 not
  * a capture (or damaged part-way, after reporting what came before), 66
- * cannot open, 70 out of memory, 128 + the signal when SIGINT or SIGTERM
- * stopped it (after reporting what was read). */
+ * cannot open, 70 out of memory, 74 stdout could not be written (a full
+ * disk), 128 + the signal when SIGINT, SIGTERM or SIGHUP stopped it (after
+ * reporting what was read). */
 int replay_run(const struct replay_opts *opt);
 
 /* The same over an open stream (closed when done), named opt->file in

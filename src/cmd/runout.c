@@ -1,9 +1,13 @@
 /* runout.c - a run's output and losses (see runout.h). */
 #include "cmd/runout.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "util/exitcode.h"
 
 void runout_init(struct runout *o)
 {
@@ -68,4 +72,31 @@ void runout_close(struct runout *o)
 		o->e = NULL;
 	}
 	outq_free(&o->q);
+}
+
+int stdout_error(int err)
+{
+	return err == EPIPE || err == ECONNRESET ? 0 : err;
+}
+
+int stdout_failed(int err)
+{
+	fprintf(stderr, "kaprobe: cannot write standard output: %s\n", strerror(err));
+	return EXIT_IOERR;
+}
+
+int runout_error(const struct runout *o)
+{
+	return stdout_error(o->q.err);
+}
+
+int runout_status(const struct runout *o, const struct engine *e, int rc)
+{
+	int err = runout_error(o);
+
+	if (!err || (e->failed && e->status == EXIT_IOERR))
+		return rc;      /* none, or said already by engine_fail */
+	rc = e->failed ? rc : EXIT_IOERR;
+	stdout_failed(err);
+	return rc;
 }

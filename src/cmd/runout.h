@@ -41,4 +41,20 @@ struct ev_drops runout_drops(struct runout *o);
  * reader to take everything, and free the queue. */
 void runout_close(struct runout *o);
 
+/* The errno of a write to stdout that failed, if it is an error: not its
+ * reader going away (EPIPE: `kaprobe ... | head`, which ends a run
+ * quietly, as ping's), but ENOSPC (/dev/full, a full disk) or the like;
+ * else 0. */
+int stdout_error(int err);
+/* Say that stdout could not be written, in one line on stderr; returns
+ * the status for it, 74 (EXIT_IOERR). */
+int stdout_failed(int err);
+/* stdout_error of the run's queue. */
+int runout_error(const struct runout *o);
+/* After runout_close, the run's exit status rc made final: a failed stdout
+ * (runout_error) is said in one line on stderr, unless engine_fail said it
+ * already, and makes the status 74 (EXIT_IOERR) unless the run had failed
+ * for another reason first (that failure's status stays). */
+int runout_status(const struct runout *o, const struct engine *e, int rc);
+
 #endif

@@ -347,6 +347,7 @@ int trace_run(const struct trace_opts *opt)
 	}
 	print_engine_failure(&t.e);
 	runout_close(&t.out);
+	rc = runout_status(&t.out, &t.e, rc);
 	engine_close(&t.e);
 	text_flush(&t.text);
 	return rc;

@@ -1,6 +1,16 @@
 /* outbuf.c - appending text pieces to an output buffer (see outbuf.h). */
 #include "emit/outbuf.h"
 
+#include <errno.h>
+
+/* The first failure is the one kept. */
+static void fail(struct outbuf *b, int err)
+{
+	if (!b->failed)
+		b->err = err ? err : EIO;
+	b->failed = true;
+}
+
 void ob_init(struct outbuf *b, FILE *f, char *buf, size_t cap)
 {
 	*b = (struct outbuf){ .f = f, .buf = buf, .cap = cap };
@@ -24,8 +34,9 @@ void ob_hand(struct outbuf *b)
 	}
 	if (!b->f)              /* formatting into memory: what does not fit is lost */
 		b->failed = true;
+	errno = 0;
 	if (b->len && !b->failed && fwrite(b->buf, 1, b->len, b->f) != b->len)
-		b->failed = true;
+		fail(b, errno);
 	b->len = 0;
 }
 
@@ -34,11 +45,12 @@ bool ob_flush(struct outbuf *b)
 	ob_hand(b);
 	if (b->q) {
 		if (outq_write(b->q) < 0)
-			b->failed = true;
+			fail(b, b->q->err);
 		return !b->failed;
 	}
+	errno = 0;
 	if (!b->failed && fflush(b->f) == EOF)
-		b->failed = true;
+		fail(b, errno);
 	return !b->failed;
 }
 

@@ -7,7 +7,8 @@
  * instructions with --json.  Here each piece is appended directly to a
  * buffer, which goes to its stream when full and when flushed.
  *
- * A failed write (stdout closed: EPIPE) is remembered in `failed`; what was
+ * A failed write (stdout closed: EPIPE; a full disk: ENOSPC) is remembered
+ * in `failed`, with its errno in `err`; what was
  * buffered is then dropped and later appends are dropped too, so writers
  * need not check after every piece.
  *
@@ -31,6 +32,8 @@ struct outbuf {
 	char *buf;
 	size_t len, cap;
 	bool failed;
+	int err;                /* the failed write's errno (EIO when unknown;
+				 * 0 for a string that did not fit) */
 };
 
 /* Append into buf (cap bytes) and write to f.  With f NULL, the buffer is

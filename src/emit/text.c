@@ -112,8 +112,10 @@ bool text_drain(struct text *tx)
 	if (!tx->ob.q)
 		return ob_flush(&tx->ob);
 	ob_hand(&tx->ob);
-	if (!tx->ob.failed && outq_drain(tx->ob.q) < 0)
+	if (!tx->ob.failed && outq_drain(tx->ob.q) < 0) {
 		tx->ob.failed = true;
+		tx->ob.err = tx->ob.q->err;
+	}
 	return !tx->ob.failed;
 }
 

@@ -493,6 +493,7 @@ struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_co
 		free(c);
 		if (!e->failed)
 			snprintf(e->err, sizeof e->err, "out of memory");
+		errno = ENOMEM;
 		return NULL;
 	}
 	if (conn_open(&c->k, &d->src, &d->tgt.addr, e->opt->iface) < 0 ||

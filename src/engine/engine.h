@@ -129,7 +129,8 @@ struct econn {
 
 struct engine_ops {
 	void (*event)(struct engine *e, const struct eng_event *ev, void *ctx);
-	/* SIGINT, SIGTERM, and SIGQUIT when asked for. */
+	/* SIGINT, SIGTERM, SIGHUP (the terminal went away: treated as
+	 * SIGTERM), and SIGQUIT when asked for. */
 	void (*signal)(struct engine *e, int signo, void *ctx);
 	/* Before the loop sleeps: write out what the turn produced. */
 	void (*flush)(struct engine *e, void *ctx);

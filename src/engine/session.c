@@ -97,6 +97,13 @@ int session_capture(struct session *s, const char *iface, const struct dest *d, 
 	return rc;
 }
 
+bool session_hup_ignored(void)
+{
+	struct sigaction sa;
+
+	return sigaction(SIGHUP, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+}
+
 int session_signals(bool quit)
 {
 	sigset_t set;
@@ -104,6 +111,8 @@ int session_signals(bool quit)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	if (!session_hup_ignored())
+		sigaddset(&set, SIGHUP);    /* the terminal went away: as SIGTERM */
 	if (quit)
 		sigaddset(&set, SIGQUIT);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)

@@ -63,8 +63,13 @@ static inline ka_time session_time(const struct session *s, const struct timeval
 	return (ka_time)tv->tv_sec * 1000000 + tv->tv_usec - s->real_off;
 }
 
-/* Block SIGINT, SIGTERM (and SIGQUIT when quit is set) and return a
- * signalfd that delivers them to the event loop, or -1 with errno. */
+/* Whether SIGHUP was ignored when kaprobe started (nohup): then it stays
+ * ignored, and a hangup does not stop the run. */
+bool session_hup_ignored(void);
+
+/* Block SIGINT, SIGTERM, SIGHUP (unless ignored: session_hup_ignored) and
+ * SIGQUIT when quit is set, and return a signalfd that delivers them to
+ * the event loop, or -1 with errno. */
 int session_signals(bool quit);
 
 /* -Z's user exists (or none was given).  Returns 0 or 64. */

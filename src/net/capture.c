@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "net/target.h"
@@ -117,12 +118,51 @@ int capture_dump_open(struct capture *c, const char *path, char *err, size_t err
 		return -1;
 	}
 	/* The file header is still in stdio's buffer: a full disk or
-	 * /dev/full shows only when it is flushed. */
+	 * /dev/full shows only when it is flushed.  From then on stdio holds
+	 * nothing: records go straight to the descriptor (dump_record). */
 	if (pcap_dump_flush(c->dump) < 0) {
 		write_error(err, errlen, path, strerror(errno));
 		return -1;
 	}
+	c->dump_fd = fileno(pcap_dump_file(c->dump));
 	return 0;
+}
+
+/* One record, as pcap_dump lays it out (the header's fields in host order,
+ * as the file header's magic says), written whole or not at all: a write
+ * that stops part-way (the disk is full) is cut back to where the record
+ * began, so that the file stays readable to its last record.  Written at
+ * once, not through stdio's buffer: a run that is killed leaves every
+ * packet so far in the file.  Returns 0 or the errno. */
+static int dump_record(int fd, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	uint32_t rh[4] = { (uint32_t)h->ts.tv_sec, (uint32_t)h->ts.tv_usec, h->caplen, h->len };
+	struct iovec iov[2] = { { rh, sizeof rh }, { (void *)bytes, h->caplen } };
+	size_t left = sizeof rh + h->caplen;
+	off_t at = lseek(fd, 0, SEEK_CUR);   /* -1 on a pipe: nothing to cut */
+	int err = 0;
+
+	while (left > 0 && !err) {
+		ssize_t n = writev(fd, iov, 2);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? errno : EIO;
+			break;
+		}
+		left -= (size_t)n;
+		for (int i = 0; i < 2 && n > 0; i++) {
+			size_t k = (size_t)n < iov[i].iov_len ? (size_t)n : iov[i].iov_len;
+
+			iov[i].iov_base = (char *)iov[i].iov_base + k;
+			iov[i].iov_len -= k;
+			n -= (ssize_t)k;
+		}
+	}
+	if (err && at >= 0 && ftruncate(fd, at) == 0)
+		lseek(fd, at, SEEK_SET);
+	return err;
 }
 
 struct reader {
@@ -136,13 +176,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 {
 	struct reader *r = (struct reader *)user;
 
-	if (r->c->dump && !r->dump_errno) {
-		pcap_dump((u_char *)r->c->dump, h, bytes);
-		/* Flushed per packet: probes are rare, and a run that is
-		 * killed must leave every packet so far in the file. */
-		if (pcap_dump_flush(r->c->dump) < 0)
-			r->dump_errno = errno ? errno : EIO;
-	}
+	if (r->c->dump && !r->dump_errno)
+		r->dump_errno = dump_record(r->c->dump_fd, h, bytes);
 	r->fn(r->ctx, h, bytes);
 }
 

@@ -5,7 +5,9 @@
  * "libpcap and libnet");
  * non-blocking, polled through pcap_get_selectable_fd by the event loop.
  * An optional dumper writes every packet the filter passes (handshake,
- * probes, replies, ICMP errors) to a pcap file as it arrives.
+ * probes, replies, ICMP errors) to a pcap file as it arrives, each record
+ * whole or not at all: a disk that fills leaves a file readable to its
+ * last record.
  */
 #ifndef KAPROBE_CAPTURE_H
 #define KAPROBE_CAPTURE_H
@@ -19,6 +21,7 @@
 struct capture {
 	pcap_t *p;
 	pcap_dumper_t *dump;
+	int dump_fd;                 /* its descriptor: records are written here */
 	const char *dump_path;
 	int linktype;
 	int fd;

@@ -432,7 +432,7 @@ static void capture_summary(struct page *p, const struct replay_model *m)
 		summary_row(p, "skipped: not TCP", t->not_tcp);
 		summary_row(p, "flows evicted (--max-flows)", t->evicted);
 		page_printf(p, "</table>\n<p>Read %s",
-			    t->interrupted ? "until interrupted (SIGINT or SIGTERM)" : "through");
+			    t->interrupted ? "until interrupted (SIGINT, SIGTERM or SIGHUP)" : "through");
 		if (m->nrows) {   /* t0 comes with the first row */
 			page_raw(p, ", ");
 			page_duration(p, to_ms(m->end - m->t0));

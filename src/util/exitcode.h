@@ -19,7 +19,9 @@ enum {
 	EXIT_NOINPUT = EX_NOINPUT,    /* 66: replay: the file cannot be opened */
 	EXIT_CANTCREAT = EX_CANTCREAT, /* 73: -w file cannot be written */
 	EXIT_SOFTWARE = EX_SOFTWARE,  /* 70 */
-	EXIT_IOERR = EX_IOERR,        /* 74: --report could not be written */
+	/* 74: --report, or standard output (not a reader gone away, as
+	 * `| head`: that ends a run quietly), could not be written */
+	EXIT_IOERR = EX_IOERR,
 	EXIT_NOPERM = EX_NOPERM,      /* 77 */
 };
 

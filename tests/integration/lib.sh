@@ -251,13 +251,16 @@ ka_assert_alive() {
 
 # A peer's duplicate ACK to a probe: its seq is the probe's ack (the peer's
 # SND.NXT), its ack the probe's seq + 1 (our SND.NXT).  Each ack reply is
-# checked against the latest probe before it (probe n restarts every round).
+# checked against the latest probe of its own connection before it (probe n
+# restarts every round; with several targets, probes of two connections
+# may leave in one turn, before either's answer).
 ka_assert_replies_match() {
-	assert_json "$1" 'reduce .[] as $e ({last: null, ok: true};
-		if $e.event == "probe" then .last = $e
+	assert_json "$1" 'reduce .[] as $e ({last: {}, ok: true};
+		($e.conn // 0 | tostring) as $k |
+		if $e.event == "probe" then .last[$k] = $e
 		elif $e.event == "reply" and $e.kind == "ack" and $e.n > 0 then
-			.ok = (.ok and .last != null and $e.seq == .last.ack
-			       and $e.ack == ((.last.seq + 1) % 4294967296))
+			.ok = (.ok and .last[$k] != null and $e.seq == .last[$k].ack
+			       and $e.ack == ((.last[$k].seq + 1) % 4294967296))
 		else . end) | .ok' \
 		"ack reply seq/ack == probe ack / probe seq+1"
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # `tcpdump -w - | kaprobe replay -`: events come out while the pipe is still
 # open (what was read is processed and flushed before replay waits for
-# more), and SIGTERM or SIGINT stops it with what is known reported: the
+# more), and SIGTERM, SIGINT or SIGHUP stops it with what is known reported: the
 # verdicts so far and the summary ("interrupted": true), exit 128+signal.
 # The input here is a FIFO fed part of a capture and then held open, as
 # tcpdump holds it between packets.  No root needed.
@@ -64,6 +64,9 @@ run() {
 }
 
 run TERM 143 env
+# SIGHUP (the terminal went away) as SIGTERM: once it killed replay, exit
+# 129 with no summary.
+run HUP 129 env
 # A non-interactive shell starts background jobs with SIGINT ignored:
 # setsid gives kaprobe a fresh session, as a terminal's Ctrl-C would find it.
 run INT 130 setsid

@@ -1,5 +1,6 @@
 /* test_outbuf.c - the formatter: the same text printf gave, through any
  * buffer size, and write failures remembered. */
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -165,11 +166,29 @@ static void test_write_failure_remembered(void)
 	ob_str(&b, "event\n");
 	CU_ASSERT(!ob_flush(&b));
 	CU_ASSERT(b.failed);
+	CU_ASSERT_EQUAL(b.err, EPIPE);
 	ob_str(&b, "another\n");
 	CU_ASSERT(!ob_flush(&b));
 	CU_ASSERT_EQUAL(b.len, 0);
 	fclose(f);
 	signal(SIGPIPE, old);
+}
+
+/* A full disk is told from a closed reader by its errno: replay's exit
+ * status (74, not a quiet end) depends on it. */
+static void test_write_failure_errno(void)
+{
+	char buf[64];
+	FILE *f = fopen("/dev/full", "w");
+	struct outbuf b;
+
+	CU_ASSERT_FATAL(f != NULL);
+	ob_init(&b, f, buf, sizeof buf);
+	ob_str(&b, "event\n");
+	CU_ASSERT(!ob_flush(&b));
+	CU_ASSERT(b.failed);
+	CU_ASSERT_EQUAL(b.err, ENOSPC);
+	fclose(f);
 }
 
 void suite_outbuf(void)
@@ -179,5 +198,6 @@ void suite_outbuf(void)
 		   UNIT_TEST(test_fixed_as_printf),
 		   UNIT_TEST(test_json_and_padding),
 		   UNIT_TEST(test_small_buffer_to_file),
-		   UNIT_TEST(test_write_failure_remembered));
+		   UNIT_TEST(test_write_failure_remembered),
+		   UNIT_TEST(test_write_failure_errno));
 }
