@@ -46,7 +46,7 @@ json_valid "$out"
 assert_eq "" "$(cat "$out.err")" "stderr"
 size=$(stat -c %s "$out")
 note "output: $size bytes"
-assert_gt "$size" 1000000 "bytes of output (far more than a pipe holds)"
+assert_gt "$size" 300000 "bytes of output (several times what a pipe holds)"
 assert_eq 5 "$(json_count "$out" 'select(.event=="probe")')" "probe events"
 # Round r's probe leaves once the answer to round r-1 is --idle old: before
 # round r-1's probe + --idle + --intvl, whatever the reader does.
