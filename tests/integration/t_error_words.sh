@@ -49,7 +49,9 @@ tb_c sysctl -qw net.ipv4.ip_local_port_range="40000 40000" || fail "sysctl"
 ip netns exec "$TB_C" bash -c "for i in 1 2 3 4 5; do exec 3<>/dev/tcp/$TB_SRV4/$PORT && exec sleep 30; sleep 1; done" 2>/dev/null &
 HOLD=$!
 TB_PIDS="$TB_PIDS $HOLD"
-wait_until 15 test -n "$(client_port $PORT)" || fail "the port-holding connection"
+# Asked again each try (a $(...) argument would be asked once, before).
+holding() { [ -n "$(client_port "$PORT")" ]; }
+wait_until 15 holding || fail "the port-holding connection"
 msg="cannot connect to $TB_SRV4:$PORT: Cannot assign requested address"
 ka_run "$out" --json "$TB_SRV4:$PORT"
 assert_eq 3 "$KA_RC" "exit status of a connect that fails at once (--json)"
