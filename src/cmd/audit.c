@@ -157,12 +157,11 @@ static void start_tasks(struct audit *a)
 			a->qlen--;
 			continue;
 		}
-		if (now < a->connect_at) {
+		if (!ev_pace_take(&a->pacer, now)) {
 			if (!a->pace.slot)
-				evloop_arm(&a->e.loop, &a->pace, a->connect_at);
+				evloop_arm(&a->e.loop, &a->pace, a->pacer.at);
 			return;
 		}
-		a->connect_at = now + 1000000 / a->opt->rate;
 		t->c = engine_connect(&a->e, 0, &cfg, t->variant->shape, t);
 		if (!t->c) {
 			engine_fail(&a->e, EXIT_NOCONNECT, "%s", a->e.err);
@@ -652,6 +651,7 @@ int audit_run(const struct audit_opts *opt)
 	a.tick.fn = on_tick;
 	a.refresh_end.fn = on_refresh_end;
 	a.pace.fn = on_pace;
+	a.pacer.gap = 1000000 / opt->rate;
 	a.wake.fn = on_wake;
 	text_init(&a.text, stdout, opt->json, opt->quiet, ev_now());
 	emit_init(&a.em);

@@ -68,7 +68,7 @@ struct audit {
 	struct ev_timer pace;           /* the next connection may open */
 	struct ev_timer wake;           /* the schedule's next spare */
 	struct ev_timer refresh_end;    /* the refresh tests have lasted long enough */
-	ka_time connect_at;
+	struct ev_pace pacer;           /* ... at --rate */
 	ka_time start;
 };
 

@@ -62,6 +62,7 @@ struct live {
 	unsigned n, next, done;
 	bool multi;              /* more than one connection */
 	struct ev_timer pace;    /* the next connection may open */
+	struct ev_pace pacer;    /* ... at --connect-rate */
 	bool status_line;        /* a status line on stderr (a terminal) */
 	bool shown;              /* ... and it is on the screen */
 	struct ev_timer tick;    /* redraws it */
@@ -215,8 +216,9 @@ static void open_next(struct live *lv)
 		} else if (lv->opt->heartbeat) {
 			engine_heartbeat(&lv->e, l->c, lv->opt->heartbeat, lv->opt->heartbeat_len);
 		}
-		if (lv->next < lv->n && !engine_stopped(&lv->e)) {
-			evloop_arm(&lv->e.loop, &lv->pace, now + 1000000 / lv->opt->connect_rate);
+		if (lv->next < lv->n && !engine_stopped(&lv->e) &&
+		    !ev_pace_take(&lv->pacer, now)) {
+			evloop_arm(&lv->e.loop, &lv->pace, lv->pacer.at);
 			return;
 		}
 	}
@@ -594,6 +596,7 @@ int live_run(const struct live_opts *opt)
 	lv = (struct live){ .opt = opt, .n = opt->ntargets * opt->conns };
 	lv.multi = lv.n > 1;
 	lv.pace.fn = on_pace;
+	lv.pacer.gap = 1000000 / opt->connect_rate;
 	lv.lc = calloc(lv.n, sizeof *lv.lc);
 	if (!lv.lc) {
 		fprintf(stderr, "kaprobe: out of memory for %u connections\n", lv.n);

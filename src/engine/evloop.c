@@ -18,8 +18,8 @@ ka_time ev_now(void)
 int evloop_init(struct evloop *loop)
 {
 	*loop = (struct evloop){ .epfd = -1 };
-	/* The default 50 us timer slack, or 0.1% of a long sleep, would send
-	 * probes late: ask for 1 us. */
+	/* Lateness is the grid's to decide (evloop.h): the kernel's default
+	 * 50 us slack, or 0.1% of a long sleep, would add to it. */
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
 	return loop->epfd < 0 ? -1 : 0;
@@ -157,7 +157,9 @@ int evloop_run(struct evloop *loop)
 		if (loop->stop)
 			break;
 		if (loop->ntimers) {
-			ka_time wait = loop->heap[0]->when - ev_now();
+			ka_time due = loop->heap[0]->when;
+			ka_time wait = due + (EV_TIMER_GRID_US - due % EV_TIMER_GRID_US) %
+				EV_TIMER_GRID_US - ev_now();
 
 			if (wait < 0)
 				wait = 0;
