@@ -454,6 +454,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 		engine_stop(e, EXIT_INTERRUPTED);
 		return;
 	}
+	engine_freeze_drops(e);   /* what follows closes every connection */
 	for (unsigned i = 0; i < lv->n && !engine_stopped(e); i++) {
 		struct lconn *l = &lv->lc[i];
 

@@ -606,10 +606,16 @@ void engine_read_drops(struct engine *e)
 {
 	uint64_t d, ifd;
 
-	if (capture_stats(&e->ss.cap, &d, &ifd) == 0) {
+	if (!e->drops_frozen && capture_stats(&e->ss.cap, &d, &ifd) == 0) {
 		e->cap_dropped = d;
 		e->cap_if_dropped = ifd;
 	}
+}
+
+void engine_freeze_drops(struct engine *e)
+{
+	engine_read_drops(e);
+	e->drops_frozen = true;
 }
 
 static void on_stats(struct evloop *loop, struct ev_timer *t, ka_time now)

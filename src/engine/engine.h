@@ -167,6 +167,7 @@ struct engine {
 	/* What the kernel dropped before the capture read it (capture_stats),
 	 * read every second and by engine_read_drops. */
 	uint64_t cap_dropped, cap_if_dropped;
+	bool drops_frozen;           /* engine_freeze_drops was called */
 	struct ev_timer stats;
 	ka_time next_send;           /* the rate limit's next free slot */
 	/* The frame being demultiplexed, during on_packet only. */
@@ -204,6 +205,10 @@ void engine_close(struct engine *e);
 /* Read the capture's drop counts into e->cap_dropped and e->cap_if_dropped
  * now (the engine also does every second while it runs). */
 void engine_read_drops(struct engine *e);
+/* Read them a last time and keep them: for a planner about to close its
+ * connections at once (an interrupted run), whose teardown would overrun
+ * the capture it no longer needs and read as lost packets. */
+void engine_freeze_drops(struct engine *e);
 
 /* Run the loop until engine_stop (at once when stopped already).  Returns
  * e->status. */
