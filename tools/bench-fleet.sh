@@ -95,6 +95,7 @@ measure() {
 	if [ "$(established)" -lt "$TOTAL" ]; then
 		echo "  $side: only $(established) of $TOTAL connections established" >&2
 		kill "$pid" 2>/dev/null; wait "$pid"
+		head -3 "$TB_DIR/err" | sed "s/^/  $side stderr: /" >&2
 		return
 	fi
 	sleep 2
