@@ -59,45 +59,45 @@ void evloop_remove(struct evloop *loop, struct ev_io *io)
 
 /* ---- the timer heap --------------------------------------------------------- */
 
-static void place(struct evloop *loop, unsigned i, struct ev_timer *t)
+static void place(struct evloop *loop, unsigned i, struct ev_hent h)
 {
-	loop->heap[i] = t;
-	t->slot = i + 1;
+	loop->heap[i] = h;
+	h.t->slot = i + 1;
 }
 
 static void sift_up(struct evloop *loop, unsigned i)
 {
-	struct ev_timer *t = loop->heap[i];
+	struct ev_hent h = loop->heap[i];
 
-	while (i > 0 && loop->heap[(i - 1) / 2]->when > t->when) {
+	while (i > 0 && loop->heap[(i - 1) / 2].when > h.when) {
 		place(loop, i, loop->heap[(i - 1) / 2]);
 		i = (i - 1) / 2;
 	}
-	place(loop, i, t);
+	place(loop, i, h);
 }
 
 static void sift_down(struct evloop *loop, unsigned i)
 {
-	struct ev_timer *t = loop->heap[i];
+	struct ev_hent h = loop->heap[i];
 
 	for (;;) {
 		unsigned c = 2 * i + 1;
 
 		if (c >= loop->ntimers)
 			break;
-		if (c + 1 < loop->ntimers && loop->heap[c + 1]->when < loop->heap[c]->when)
+		if (c + 1 < loop->ntimers && loop->heap[c + 1].when < loop->heap[c].when)
 			c++;
-		if (loop->heap[c]->when >= t->when)
+		if (loop->heap[c].when >= h.when)
 			break;
 		place(loop, i, loop->heap[c]);
 		i = c;
 	}
-	place(loop, i, t);
+	place(loop, i, h);
 }
 
 void evloop_disarm(struct evloop *loop, struct ev_timer *t)
 {
-	struct ev_timer *last;
+	struct ev_hent last;
 	unsigned i;
 
 	if (!t->slot)
@@ -110,17 +110,30 @@ void evloop_disarm(struct evloop *loop, struct ev_timer *t)
 	last = loop->heap[loop->ntimers];
 	place(loop, i, last);
 	sift_down(loop, i);
-	sift_up(loop, last->slot - 1);
+	sift_up(loop, last.t->slot - 1);
 }
 
 int evloop_arm(struct evloop *loop, struct ev_timer *t, ka_time when)
 {
-	evloop_disarm(loop, t);
-	if (when == KA_NEVER)
+	if (when == KA_NEVER) {
+		evloop_disarm(loop, t);
 		return 0;
+	}
+	if (t->slot) {
+		/* Most re-arms move a timer a little: sift it from where it is. */
+		unsigned i = t->slot - 1;
+		ka_time old = t->when;
+
+		t->when = loop->heap[i].when = when;
+		if (when < old)
+			sift_up(loop, i);
+		else
+			sift_down(loop, i);
+		return 0;
+	}
 	if (loop->ntimers == loop->cap) {
 		unsigned cap = loop->cap ? loop->cap * 2 : 64;
-		struct ev_timer **h = realloc(loop->heap, cap * sizeof *h);
+		struct ev_hent *h = realloc(loop->heap, cap * sizeof *h);
 
 		if (!h)
 			return -1;
@@ -128,7 +141,7 @@ int evloop_arm(struct evloop *loop, struct ev_timer *t, ka_time when)
 		loop->cap = cap;
 	}
 	t->when = when;
-	place(loop, loop->ntimers++, t);
+	place(loop, loop->ntimers++, (struct ev_hent){ .when = when, .t = t });
 	sift_up(loop, loop->ntimers - 1);
 	return 0;
 }
@@ -139,8 +152,8 @@ static void run_timers(struct evloop *loop)
 {
 	ka_time now = ev_now();
 
-	while (!loop->stop && loop->ntimers && loop->heap[0]->when <= now) {
-		struct ev_timer *t = loop->heap[0];
+	while (!loop->stop && loop->ntimers && loop->heap[0].when <= now) {
+		struct ev_timer *t = loop->heap[0].t;
 
 		evloop_disarm(loop, t);
 		t->fn(loop, t, now);
@@ -157,7 +170,7 @@ int evloop_run(struct evloop *loop)
 		if (loop->stop)
 			break;
 		if (loop->ntimers) {
-			ka_time due = loop->heap[0]->when;
+			ka_time due = loop->heap[0].when;
 			ka_time wait = due + (EV_TIMER_GRID_US - due % EV_TIMER_GRID_US) %
 				EV_TIMER_GRID_US - ev_now();
 

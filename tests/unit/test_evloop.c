@@ -17,7 +17,9 @@ static unsigned drain_in_order(struct evloop *loop)
 	unsigned n = 0;
 
 	while (loop->ntimers) {
-		struct ev_timer *t = loop->heap[0];
+		struct ev_timer *t = loop->heap[0].t;
+
+		CU_ASSERT_EQUAL(loop->heap[0].when, t->when);
 
 		CU_ASSERT(t->when >= last);
 		CU_ASSERT_EQUAL(t->slot, 1);
