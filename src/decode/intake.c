@@ -1,11 +1,9 @@
-/* intake.c - decode, reassemble, gate (see intake.h). */
+/* intake.c - decode, reassemble, gate (see intake.h): the frames that
+ * are not a plain TCP segment. */
 #include "decode/intake.h"
 
 #include <pcap/pcap.h>
 
-#include "decode/gate.h"
-
-#define FLAGS (SEG_NO_OPTIONS | SEG_REASM)  /* replay parses no TCP options */
 
 static enum intake_result from_seg(enum seg_result r)
 {
@@ -19,11 +17,11 @@ static enum intake_result from_seg(enum seg_result r)
 	}
 }
 
-enum intake_result intake_frame(struct reasm *r, int linktype, const uint8_t *data,
-				size_t caplen, size_t wirelen, ka_time t, struct segment *s)
+enum intake_result intake_more(struct reasm *r, enum seg_result sr, int linktype,
+			       const uint8_t *data, size_t caplen, size_t wirelen, ka_time t,
+			       struct segment *s)
 {
 	struct gate_frame g = { linktype, data, caplen, wirelen < caplen ? caplen : wirelen, NULL };
-	enum seg_result sr = seg_decode_ex(linktype, data, caplen, wirelen, s, FLAGS);
 
 	/* A datagram reassembled may hold fragments of one inside it (a
 	 * tunnel's): each round goes one tunnel deeper, so SEG_MAX_ENCAP
@@ -43,7 +41,7 @@ enum intake_result intake_frame(struct reasm *r, int linktype, const uint8_t *da
 			return INTAKE_FRAG;
 		}
 		g = (struct gate_frame){ DLT_RAW, dg, n, n, NULL };
-		sr = seg_decode_ip(dg, n, s->tunnel, s->encap, s, FLAGS);
+		sr = seg_decode_ip(dg, n, s->tunnel, s->encap, s, INTAKE_FLAGS);
 	}
 	if (sr != SEG_OK)
 		return from_seg(sr);

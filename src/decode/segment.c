@@ -346,10 +346,12 @@ enum seg_result seg_ipv4(const uint8_t *p, size_t cap, size_t rep, struct segmen
 	/* A later fragment has no TCP header; the first one (offset 0, MF
 	 * set) is decoded, with the length of this fragment only, unless
 	 * the caller reassembles. */
-	if ((frag & 0x3fff) != 0 && (out->dflags & SEG_REASM))
-		return SEG_FRAG;
-	if ((frag & 0x1fff) != 0)
-		return SEG_SKIP;
+	if ((frag & 0x3fff) != 0) {   /* MF or an offset: one test for the rest */
+		if (out->dflags & SEG_REASM)
+			return SEG_FRAG;
+		if ((frag & 0x1fff) != 0)
+			return SEG_SKIP;
+	}
 	return decode_l4(p[9], p + ihl, cap - ihl, total - ihl, out);
 }
 
