@@ -117,7 +117,7 @@ static enum reasm_result parse_v6(const uint8_t *ip, size_t cap, size_t rep, str
 		nh = ip[o];
 		o += ((size_t)ip[o + 1] + 1) * 8;
 	}
-	if (nh != NH_FRAG || o + V6_FRAGH > end)
+	if (nh != NH_FRAG || o + V6_FRAGH > end || o > UINT16_MAX)
 		return REASM_BAD;
 	fo = rd16(ip + o + 2);
 	*f = (struct fparse){ .family = AF_INET6, .src = ip + 8, .dst = ip + 24,
@@ -437,6 +437,13 @@ enum reasm_result reasm_add(struct reasm *r, ka_time t, uint32_t ctx, const uint
 	}
 	if (v == REASM_DUP || !d->first_in || !d->last_in || d->meat != d->len)
 		return v;
+	/* fits() judged each fragment with its own header; the datagram
+	 * takes the first one's, which may be longer (ip_frag_reasm's check). */
+	if ((d->family == AF_INET6 ? d->hlen - V6_HDR : d->hlen) + d->len > REASM_MAX_LEN) {
+		r->oversize++;
+		kill_dgram(r, d);
+		return REASM_DROPPED;
+	}
 	*outlen = assemble(d, r->out);
 	*out = r->out;
 	r->merged += d->frames - 1;
