@@ -474,6 +474,14 @@ enum seg_result seg_link(int linktype, const uint8_t *p, size_t cap, size_t rep,
 		return ppp_serial(p, cap, rep, out);
 	case DLT_C_HDLC:
 		return chdlc(p, cap, rep, out);
+	case DLT_PPP_WITH_DIR:
+		/* A direction byte (0 in, 1 out), then PPP. */
+		if (cap < 1)
+			return SEG_TRUNC;
+		return seg_ppp(p + 1, cap - 1, rep - 1, out);
+	case DLT_PPP_ETHER:
+		/* A PPPoE header with no Ethernet one (BSD's pppoe). */
+		return seg_ether_tunnel(0x8864, p, cap, rep, out);
 	case DLT_FDDI:
 		return fddi(p, cap, rep, out);
 	case DLT_ARCNET:

@@ -4,8 +4,8 @@
  * understands the link types libpcap gives on Linux and in saved captures
  * (seglink.c lists them), IPv4 and IPv6 (extension headers skipped), TCP,
  * ICMP/ICMPv6 errors that quote a TCP header, and the tunnels that carry
- * them (segtunnel.c: VXLAN, Geneve, GRE and ERSPAN, GTP-U, MPLS, PPPoE,
- * IP in IP).
+ * them (segtunnel.c: VXLAN, Geneve, GRE and ERSPAN, PPTP, WCCP, GTP-U,
+ * L2TPv2, Teredo, MPLS, PPPoE, IP in IP).
  *
  * Payload length always comes from the IP header, never from the captured
  * length, so a capture cut short by a small snaplen still gives true lengths.
@@ -65,9 +65,9 @@ struct segment {
 
 	/* The tunnels crossed to reach the IP header above, 0 for none: a
 	 * 32-bit hash of each one's kind and key (VXLAN or Geneve VNI, GRE
-	 * key, ERSPAN session, GTP-U TEID, PPPoE session), so that the same
-	 * inner 4-tuple in two tunnels is two flows.  `encap`, below, counts
-	 * them. */
+	 * key, ERSPAN session, GTP-U TEID, L2TP ids, PPPoE session), so that
+	 * the same inner 4-tuple in two tunnels is two flows.  `encap`,
+	 * below, counts them. */
 	uint32_t tunnel;
 
 	/* TCP header.  For SEG_ICMP_ERR, the quoted segment's fields: addresses

@@ -1,5 +1,6 @@
 /* segtunnel.c - the tunnels TCP is found in (segpriv.h): VXLAN (UDP 4789
- * and Linux's 8472), Geneve (6081), GTP-U (2152), GRE with ERSPAN types I,
+ * and Linux's 8472), Geneve (6081), GTP-U (2152), L2TPv2 (1701), Teredo
+ * (3544), GRE with ERSPAN types I,
  * II and III, bridged Ethernet, PPTP's PPP and WCCP redirection (with
  * checksums, keys, sequence numbers, routing), IP in IP (4in4, 6in4, 4in6,
  * 6in6), MPLS label stacks and PPPoE sessions.  Cloud traffic mirroring delivers
@@ -15,6 +16,7 @@
 
 enum tunnel_kind {
 	TK_IP = 1, TK_VXLAN, TK_GENEVE, TK_GTPU, TK_GRE, TK_ERSPAN, TK_MPLS, TK_PPPOE,
+	TK_L2TP, TK_TEREDO,
 };
 
 #define IPPROTO_N_IPIP 4
@@ -35,6 +37,8 @@ enum tunnel_kind {
 #define UDP_VXLAN_LINUX 8472  /* Linux's default before IANA's */
 #define UDP_GENEVE      6081
 #define UDP_GTPU        2152
+#define UDP_L2TP        1701
+#define UDP_TEREDO      3544
 
 /* One more level of nesting, or false past SEG_MAX_ENCAP.  The outer IP
  * header's fields are cleared, so that an inner IPv4 header leaves no
@@ -138,10 +142,74 @@ static enum seg_result gtpu(const uint8_t *p, size_t cap, size_t rep, struct seg
 	return seg_ip_any(p + off, cap - off, rep - off, out);
 }
 
+#define L2TP_T   0x8000  /* a control message */
+#define L2TP_L   0x4000  /* length present */
+#define L2TP_S   0x0800  /* Ns and Nr present */
+#define L2TP_O   0x0200  /* offset size present */
+#define L2TP_VER 0x000f
+
+/* L2TPv2 (RFC 2661 3.1): flags and version(2), length(2) with L, tunnel
+ * and session ids(2+2), Ns and Nr(2+2) with S, offset size(2) and that
+ * much padding with O; then a PPP frame.  Control messages and other
+ * versions carry no TCP. */
+static enum seg_result l2tp(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
+{
+	uint16_t fv;
+	uint32_t ids;
+	size_t off;
+
+	if (cap < 2)
+		return rep < 2 ? SEG_BAD : SEG_TRUNC;
+	fv = rd16(p);
+	if ((fv & L2TP_T) || (fv & L2TP_VER) != 2)
+		return SEG_SKIP;
+	off = (fv & L2TP_L) ? 4 : 2;
+	if (cap < off + 4)
+		return rep < off + 4 ? SEG_BAD : SEG_TRUNC;
+	ids = rd32(p + off);  /* tunnel id, session id: the key */
+
+	off += 4 + ((fv & L2TP_S) ? 4 : 0);
+	if (fv & L2TP_O) {
+		if (cap < off + 2)
+			return rep < off + 2 ? SEG_BAD : SEG_TRUNC;
+		off += 2 + (size_t)rd16(p + off);
+	}
+	if (off >= rep)
+		return off > rep ? SEG_BAD : SEG_SKIP;   /* no payload */
+	if (cap < off)
+		return SEG_TRUNC;
+	if (!enter(out, TK_L2TP, ids))
+		return SEG_SKIP;
+	return seg_ppp(p + off, cap - off, rep - off, out);
+}
+
+/* Teredo (RFC 4380 5.1.1): an IPv6 packet, after an authentication
+ * indicator (type 1: id length(1) auth length(1), the id, the value, a
+ * nonce(8), confirmation(1)) and an origin indication (type 0: port(2)
+ * address(4)), each optional, in that order. */
+static enum seg_result teredo(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
+{
+	size_t off = 0;
+
+	if (cap >= 4 && rd16(p) == 1)
+		off = 4 + (size_t)p[2] + p[3] + 9;
+	if (cap >= off + 2 && rd16(p + off) == 0)
+		off += 8;
+	if (off > rep)
+		return SEG_BAD;
+	if (cap < off + 1)
+		return rep < off + 1 ? SEG_BAD : SEG_TRUNC;
+	if (p[off] >> 4 != 6)
+		return SEG_SKIP;  /* a bubble's or another packet */
+	if (!enter(out, TK_TEREDO, 0))
+		return SEG_SKIP;
+	return seg_ipv6(p + off, cap - off, rep - off, out);
+}
+
 static bool tunnel_port(uint16_t port)
 {
 	return port == UDP_VXLAN || port == UDP_VXLAN_LINUX || port == UDP_GENEVE ||
-	       port == UDP_GTPU;
+	       port == UDP_GTPU || port == UDP_L2TP || port == UDP_TEREDO;
 }
 
 /* A UDP datagram: a tunnel when the lower port, or else the higher, is a
@@ -171,6 +239,10 @@ static enum seg_result udp(const uint8_t *p, size_t cap, size_t rep, struct segm
 		return geneve(p, cap, ulen, out);
 	case UDP_GTPU:
 		return gtpu(p, cap, ulen, out);
+	case UDP_L2TP:
+		return l2tp(p, cap, ulen, out);
+	case UDP_TEREDO:
+		return teredo(p, cap, ulen, out);
 	default:
 		return vxlan(p, cap, ulen, out);
 	}

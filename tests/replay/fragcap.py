@@ -238,6 +238,30 @@ def pppoe_session(p, sid=0x1234):
     return struct.pack("!BBHH", 0x11, 0, sid, len(body)) + body
 
 
+def udp4(sport, dport, payload, ident):
+    """UDP in IPv4 on Ethernet, with its checksum."""
+    u = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    c = csum(T4A + T4B + struct.pack("!BBH", 0, 17, len(u)) + u) or 0xFFFF
+    return eth(ipv4(T4A, T4B, 17, u[:6] + struct.pack("!H", c) + u[8:], ident), 0x0800)
+
+
+def l2tp(p, k):
+    """L2TPv2 data: flags and version, a length (L) and Ns, Nr (S) on
+    every other packet, tunnel and session ids, PPP with FF 03."""
+    ppp = b"\xff\x03" + struct.pack("!H", 0x0057 if p[0] >> 4 == 6 else 0x0021) + p
+    if k % 2:
+        h = struct.pack("!HHHHHH", 0x4802, 12 + len(ppp), 5, 9, k & 0xFFFF, 0)
+    else:
+        h = struct.pack("!HHH", 0x0002, 5, 9)
+    return udp4(1701, 1701, h + ppp, k & 0xFFFF)
+
+
+def teredo(p, k):
+    """IPv6 in Teredo, an origin indication on every other packet."""
+    origin = struct.pack("!HH4s", 0, 0xFFFF ^ 3544, b"\x3f\xed\xff\xfe") if k % 2 else b""
+    return udp4(3544, 50000 + k % 7, origin + p, k & 0xFFFF)
+
+
 def sll(payload, proto, ptype=0):
     return struct.pack("!HHH8sH", ptype, 1, 6, MAC_A + b"\0\0", proto) + payload
 
@@ -306,6 +330,14 @@ def cases():
             hd += [(fr[0], slarp), (fr[0], cdp)]
         hd.append(fr)
     c["chdlc"] = (104, hd)
+    c["l2tp"] = (1, [(t, l2tp(p, k)) for k, (t, p) in enumerate(both)])
+    c["teredo"] = (1, [(t, teredo(p, k)) for k, (t, p) in enumerate(m6)])
+    # PPPoE without Ethernet (LINKTYPE_PPP_ETHER 51); PPP with a direction
+    # byte (LINKTYPE_PPP_WITH_DIR 204).
+    c["ppp-ether"] = (51, wrap(both, pppoe_session))
+    c["ppp-dir"] = (204, [(t, bytes([k % 2]) + b"\xff\x03" +
+                           struct.pack("!H", 0x0057 if p[0] >> 4 == 6 else 0x0021) + p)
+                          for k, (t, p) in enumerate(both)])
     # Linux cooked captures of the same: PPPoE, GRE, fragments.
     c["sll-pppoe"] = (113, wrap(both, lambda p: sll(pppoe_session(p), 0x8864)))
     c["sll2-gre"] = (276, wrap(both, lambda p: sll2(gre(p, 0x2000, key=1)[14:], 0x0800)))

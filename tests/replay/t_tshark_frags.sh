@@ -8,7 +8,9 @@
 # key, sequence number or routing, GRE over IPv6, bridged Ethernet in GRE,
 # PPTP's enhanced GRE, WCCP redirection, 6in4, PPPoE sessions (with
 # discovery and LCP frames, and in a VLAN), Cisco HDLC with SLARP and CDP
-# frames, Linux cooked headers (SLL, SLL2) around them.  The captures come
+# frames, Linux cooked headers (SLL, SLL2) around them; and what tshark
+# also decodes by default: L2TPv2 (UDP 1701), Teredo (UDP 3544), PPPoE
+# without Ethernet (link type 51), PPP with a direction byte (204).  The captures come
 # from tests/replay/fragcap.py.  No root needed.
 #
 # For each capture:
@@ -67,7 +69,7 @@ check() {
 
 for n in frag-inorder frag-reverse frag-dup frag-lost 6in4 6in4-frag gre-csum-key-seq gre-ipv6 \
 	gre-teb gre-routing gre-frag gre-inner-frag pptp wccp pppoe pppoe-vlan chdlc sll-pppoe \
-	sll2-gre sll-frag sll2-frag; do
+	sll2-gre sll-frag sll2-frag l2tp teredo ppp-ether ppp-dir; do
 	[ -f "$T/$n.pcap" ] || fail "fragcap.py wrote no $n.pcap"
 	check "$n"
 done

@@ -3,7 +3,10 @@
  * timeout and the limits, and the frames counted. */
 #include <string.h>
 
+#include <pcap/pcap.h>
+
 #include "decode/gate.h"
+#include "decode/segment.h"
 #include "decode/reasm.h"
 #include "unit.h"
 
@@ -288,6 +291,43 @@ static void test_limits(void)
 	reasm_free(&r);
 }
 
+/* The decoder stops at a fragment, first or later, only when asked
+ * (SEG_REASM); the datagram reassembled decodes with the tunnels given. */
+static void test_decoder(void)
+{
+	struct segment s;
+	struct reasm r;
+	size_t n;
+
+	fill();
+	n = frag4(buf, 40, 0, 24, 1);
+	CU_ASSERT_EQUAL(seg_decode_ex(DLT_RAW, buf, n, n, &s, SEG_REASM), SEG_FRAG);
+	CU_ASSERT_PTR_EQUAL(s.ip, buf);
+	CU_ASSERT_NOT_EQUAL(seg_decode_ex(DLT_RAW, buf, n, n, &s, 0), SEG_FRAG);
+	n = frag4(buf, 40, 24, 40, 0);
+	CU_ASSERT_EQUAL(seg_decode_ex(DLT_RAW, buf, n, n, &s, SEG_REASM), SEG_FRAG);
+	CU_ASSERT_EQUAL(seg_decode_ex(DLT_RAW, buf, n, n, &s, 0), SEG_SKIP);
+	n = frag6(buf, 41, 32, 32, 0);
+	CU_ASSERT_EQUAL(seg_decode_ex(DLT_RAW, buf, n, n, &s, SEG_REASM), SEG_FRAG);
+	CU_ASSERT_EQUAL(seg_decode_ex(DLT_RAW, buf, n, n, &s, 0), SEG_SKIP);
+	/* A whole datagram: a TCP header at the payload's start. */
+	memset(payload, 0, PAYLOAD);
+	payload[0] = 0x12, payload[1] = 0x34, payload[3] = 80;
+	payload[7] = 9;        /* seq 9 */
+	payload[12] = 5 << 4;
+	payload[13] = 0x10;
+	reasm_init(&r, NULL);
+	CU_ASSERT_EQUAL(add4(&r, 0, 42, 32, 32, 0), REASM_HELD);
+	CU_ASSERT_EQUAL(add4(&r, 0, 42, 0, 32, 1), REASM_DONE);
+	CU_ASSERT_EQUAL(seg_decode_ip(out, outlen, 0xabcd, 2, &s, SEG_REASM), SEG_OK);
+	CU_ASSERT_EQUAL(s.kind, SEG_TCP);
+	CU_ASSERT_EQUAL(s.seq, 9);
+	CU_ASSERT_EQUAL(s.len, PAYLOAD - 20);
+	CU_ASSERT_EQUAL(s.tunnel, 0xabcd);
+	CU_ASSERT_EQUAL(s.encap, 2);
+	reasm_free(&r);
+}
+
 void suite_reasm(void)
 {
 	UNIT_SUITE("reasm",
@@ -297,5 +337,6 @@ void suite_reasm(void)
 		   UNIT_TEST(test_ends_and_lengths),
 		   UNIT_TEST(test_atomic),
 		   UNIT_TEST(test_timeout),
-		   UNIT_TEST(test_limits));
+		   UNIT_TEST(test_limits),
+		   UNIT_TEST(test_decoder));
 }
