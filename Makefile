@@ -76,7 +76,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_OBJ := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%.o) $(BUILD)/unit/idlesim.o
 TOOLS    := $(patsubst tools/%.c,$(TOOLS_DIR)/%,$(wildcard tools/*.c))
 # Tools that run kaprobe's own code link its layers (and the test library).
-LINKED_TOOLS := $(TOOLS_DIR)/searchsim
+LINKED_TOOLS := $(TOOLS_DIR)/searchsim $(TOOLS_DIR)/segdump
 # Every test script finds the binary under test here.
 export KAPROBE := $(abspath $(BIN))
 # The steps that need root: directly as root, through sudo as a user.
@@ -114,6 +114,11 @@ $(TOOLS_DIR)/searchsim: tools/searchsim.c tests/lib/idlesim.c $(LIBS)
 	@mkdir -p $(TOOLS_DIR)
 	$(CC) $(CPPFLAGS) $(KP_CPPFLAGS) -Itests/lib -MF $@.d $(CFLAGS) $(KP_CFLAGS) $(SAN) $(LDFLAGS) \
 		-o $@ tools/searchsim.c tests/lib/idlesim.c $(LIBS) $(LDLIBS)
+
+$(TOOLS_DIR)/segdump: tools/segdump.c $(LIBS)
+	@mkdir -p $(TOOLS_DIR)
+	$(CC) $(CPPFLAGS) $(KP_CPPFLAGS) -MF $@.d $(CFLAGS) $(KP_CFLAGS) $(SAN) $(LDFLAGS) \
+		-o $@ tools/segdump.c $(LIBS) $(LDLIBS)
 
 $(BUILD)/unit/idlesim.o: tests/lib/idlesim.c
 	@mkdir -p $(@D)

@@ -48,7 +48,7 @@
 #include "emit/text.h"
 #include "util/quickselect.h"
 #include "report/report.h"
-#include "decode/gate.h"
+#include "decode/intake.h"
 #include "decode/segment.h"
 #include "engine/session.h"
 #include "cmd/runout.h"
@@ -74,6 +74,7 @@ struct replay {
 	struct emitter em;
 	struct text text;
 	struct flowtable ft;
+	struct reasm reasm;         /* IP fragments (decode/reasm.h) */
 	struct replay_totals tot;
 	ka_time t_first, t_last;    /* capture time of the first and last frame read */
 	uint64_t frame;             /* the frame being processed */
@@ -663,27 +664,6 @@ static bool report_refused(const struct replay *rp)
 	return false;
 }
 
-/* The kernel's checks before TCP (decode/gate.h), on a copy captured
- * anywhere on the path: a bad checksum (TCP's on segments with at most a
- * byte of data: GATE_BARE_CSUM) or an IP length past the frame is
- * malformed; a first fragment is not TCP until reassembled (Wireshark's
- * reading too, which reassembles).  Returns whether the frame passes. */
-static bool gate_passes(struct replay *rp, const struct capframe *f, const struct segment *s)
-{
-	struct gate_frame g = { f->linktype, f->data, f->caplen, f->wirelen, NULL };
-
-	switch (seg_gate(&g, s, GATE_BARE_CSUM)) {
-	case GATE_PASS:
-		return true;
-	case GATE_FRAG:
-		rp->tot.not_tcp++;
-		return false;
-	default:
-		rp->tot.malformed++;
-		return false;
-	}
-}
-
 /* Stage 1: decode a frame and start fetching its flow's index slot. */
 static void decode_frame(struct replay *rp, const struct capframe *f, struct pending *pd)
 {
@@ -703,11 +683,9 @@ static void decode_frame(struct replay *rp, const struct capframe *f, struct pen
 		rp->tot.not_tcp++;
 		return;
 	}
-	switch (seg_decode_ex(f->linktype, f->data, f->caplen, f->wirelen, &pd->s,
-			      SEG_NO_OPTIONS)) {
-	case SEG_OK:
-		if (!gate_passes(rp, f, s))
-			break;
+	switch (intake_frame(&rp->reasm, f->linktype, f->data, f->caplen, f->wirelen, t,
+			     &pd->s)) {
+	case INTAKE_OK:
 		pd->ok = true;
 		pd->hash = s->kind == SEG_TCP
 			? ft_hash(s->family, s->src, s->sport, s->dst, s->dport)
@@ -715,8 +693,9 @@ static void decode_frame(struct replay *rp, const struct capframe *f, struct pen
 		pd->hash = ft_hash_in(pd->hash, s->tunnel);
 		ft_prefetch_slot(&rp->ft, pd->hash);
 		break;
-	case SEG_TRUNC: rp->tot.truncated++; break;
-	case SEG_SKIP: rp->tot.not_tcp++; break;
+	case INTAKE_TRUNC: rp->tot.truncated++; break;
+	case INTAKE_SKIP: rp->tot.not_tcp++; break;
+	case INTAKE_FRAG: break;   /* counted by the reassembler */
 	default: rp->tot.malformed++; break;
 	}
 }
@@ -879,6 +858,10 @@ static void attach(struct replay *rp)
 
 static void summary(struct replay *rp, ka_time t)
 {
+	/* What is still in pieces at the end will never be whole. */
+	reasm_expire(&rp->reasm, -1);
+	rp->tot.fragments = rp->reasm.merged;
+	rp->tot.incomplete = rp->reasm.lost;
 	emit(&rp->em, &(struct event){ .kind = EV_REPLAY_SUMMARY, .t = t,
 		.u.replay = { .file = rp->opt->file, .tot = &rp->tot } });
 }
@@ -915,6 +898,7 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 		cap_close(&cf);
 		return EXIT_DATAERR;
 	}
+	reasm_init(&rp.reasm, NULL);
 	if (ft_init(&rp.ft) < 0) {
 		fprintf(stderr, "kaprobe: out of memory\n");
 		cap_close(&cf);
@@ -953,6 +937,7 @@ int replay_stream(FILE *fp, const struct replay_opts *opt)
 		rc = rc ? rc : st;
 	}
 	ft_free(&rp.ft);
+	reasm_free(&rp.reasm);
 	free(rp.evict_buf);
 	free(obuf);
 	cap_close(&cf);

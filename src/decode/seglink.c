@@ -130,7 +130,7 @@ enum seg_result seg_ppp_proto(uint16_t proto, const uint8_t *p, size_t cap, size
 /* PPP (RFC 1661), with or without the HDLC address and control bytes FF 03
  * (RFC 1662), and with a one-byte protocol field when compressed (PFC:
  * the first byte odd). */
-static enum seg_result ppp(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
+enum seg_result seg_ppp(const uint8_t *p, size_t cap, size_t rep, struct segment *out)
 {
 	uint16_t proto;
 
@@ -164,7 +164,7 @@ static enum seg_result ppp_serial(const uint8_t *p, size_t cap, size_t rep, stru
 		return SEG_TRUNC;
 	if (p[0] == 0x0f || p[0] == 0x8f)
 		return chdlc(p, cap, rep, out);
-	return ppp(p, cap, rep, out);
+	return seg_ppp(p, cap, rep, out);
 }
 
 /* ---- old LANs ------------------------------------------------------------ */
@@ -469,11 +469,19 @@ enum seg_result seg_link(int linktype, const uint8_t *p, size_t cap, size_t rep,
 	case DLT_LOOP: /* 108 here; 12 on OpenBSD, where DLT_RAW is 14 */
 		return null_hdr(p, cap, rep, true, out);
 	case DLT_PPP:
-		return ppp(p, cap, rep, out);
+		return seg_ppp(p, cap, rep, out);
 	case DLT_PPP_SERIAL:
 		return ppp_serial(p, cap, rep, out);
 	case DLT_C_HDLC:
 		return chdlc(p, cap, rep, out);
+	case DLT_PPP_WITH_DIR:
+		/* A direction byte (0 in, 1 out), then PPP. */
+		if (cap < 1)
+			return SEG_TRUNC;
+		return seg_ppp(p + 1, cap - 1, rep - 1, out);
+	case DLT_PPP_ETHER:
+		/* A PPPoE header with no Ethernet one (BSD's pppoe). */
+		return seg_ether_tunnel(0x8864, p, cap, rep, out);
 	case DLT_FDDI:
 		return fddi(p, cap, rep, out);
 	case DLT_ARCNET:

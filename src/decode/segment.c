@@ -192,11 +192,11 @@ enum seg_result seg_ipv6_ext(const uint8_t *p, size_t cap, size_t limit, uint8_t
 		case IPPROTO_N_FRAGMENT:
 			if (o + 4 > cap)
 				return o + 4 > limit ? SEG_BAD : SEG_TRUNC;
+			if (frag)
+				*frag = true;
 			/* Only the first fragment holds the TCP header. */
 			if (rd16(p + o + 2) >> 3 != 0)
 				return SEG_SKIP;
-			if (frag)
-				*frag = true;
 			hlen = 8;
 			break;
 		case IPPROTO_N_NONE:
@@ -344,9 +344,14 @@ enum seg_result seg_ipv4(const uint8_t *p, size_t cap, size_t rep, struct segmen
 	memcpy(out->src, p + 12, 4);
 	memcpy(out->dst, p + 16, 4);
 	/* A later fragment has no TCP header; the first one (offset 0, MF
-	 * set) is decoded, with the length of this fragment only. */
-	if ((frag & 0x1fff) != 0)
-		return SEG_SKIP;
+	 * set) is decoded, with the length of this fragment only, unless
+	 * the caller reassembles. */
+	if ((frag & 0x3fff) != 0) {   /* MF or an offset: one test for the rest */
+		if (out->dflags & SEG_REASM)
+			return SEG_FRAG;
+		if ((frag & 0x1fff) != 0)
+			return SEG_SKIP;
+	}
 	return decode_l4(p[9], p + ihl, cap - ihl, total - ihl, out);
 }
 
@@ -386,6 +391,7 @@ enum seg_result seg_ipv6(const uint8_t *p, size_t cap, size_t rep, struct segmen
 	uint8_t nh;
 	size_t plen, off = 0;
 	enum seg_result r;
+	bool frag = false;
 
 	if (cap < 1)
 		return SEG_TRUNC;
@@ -404,7 +410,9 @@ enum seg_result seg_ipv6(const uint8_t *p, size_t cap, size_t rep, struct segmen
 		plen = ipv6_zero_plen(p, cap, rep);
 	cap = min_size(cap - IPV6_HDR_LEN, plen);
 	nh = p[6];
-	r = seg_ipv6_ext(p + IPV6_HDR_LEN, cap, plen, &nh, &off, NULL);
+	r = seg_ipv6_ext(p + IPV6_HDR_LEN, cap, plen, &nh, &off, &frag);
+	if (frag && (out->dflags & SEG_REASM))
+		return SEG_FRAG;
 	if (r != SEG_OK)
 		return r;
 	return decode_l4(nh, p + IPV6_HDR_LEN + off, cap - off, plen - off, out);
@@ -437,6 +445,7 @@ enum seg_result seg_decode_ex(int linktype, const uint8_t *frame, size_t caplen,
 {
 	memset((char *)out + offsetof(struct segment, kind), 0, SEG_ZEROED);
 	out->ip = NULL;
+	out->dflags = (uint8_t)flags;
 	/* Carried down to decode_tcp in the output itself, rather than
 	 * through every layer's arguments. */
 	out->opt.skipped = flags & SEG_NO_OPTIONS;
@@ -452,6 +461,18 @@ enum seg_result seg_decode_ex(int linktype, const uint8_t *frame, size_t caplen,
 		return seg_ethertype(rd16(frame + 12), frame + 14, caplen - 14, wirelen - 14, out);
 	}
 	return seg_link(linktype, frame, caplen, wirelen, out);
+}
+
+enum seg_result seg_decode_ip(const uint8_t *ip, size_t len, uint32_t tunnel, uint8_t encap,
+			      struct segment *out, unsigned flags)
+{
+	memset((char *)out + offsetof(struct segment, kind), 0, SEG_ZEROED);
+	out->ip = NULL;
+	out->dflags = (uint8_t)flags;
+	out->opt.skipped = flags & SEG_NO_OPTIONS;
+	out->tunnel = tunnel;
+	out->encap = encap;
+	return seg_ip_any(ip, len, len, out);
 }
 
 bool seg_linktype_supported(int linktype)
@@ -472,6 +493,8 @@ const char *seg_result_name(enum seg_result r)
 		return "malformed";
 	case SEG_LINK:
 		return "unsupported link type";
+	case SEG_FRAG:
+		return "fragment";
 	}
 	return "unknown";
 }

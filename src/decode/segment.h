@@ -4,8 +4,8 @@
  * understands the link types libpcap gives on Linux and in saved captures
  * (seglink.c lists them), IPv4 and IPv6 (extension headers skipped), TCP,
  * ICMP/ICMPv6 errors that quote a TCP header, and the tunnels that carry
- * them (segtunnel.c: VXLAN, Geneve, GRE and ERSPAN, GTP-U, MPLS, PPPoE,
- * IP in IP).
+ * them (segtunnel.c: VXLAN, Geneve, GRE and ERSPAN, PPTP, WCCP, GTP-U,
+ * L2TPv2, Teredo, MPLS, PPPoE, IP in IP).
  *
  * Payload length always comes from the IP header, never from the captured
  * length, so a capture cut short by a small snaplen still gives true lengths.
@@ -65,9 +65,9 @@ struct segment {
 
 	/* The tunnels crossed to reach the IP header above, 0 for none: a
 	 * 32-bit hash of each one's kind and key (VXLAN or Geneve VNI, GRE
-	 * key, ERSPAN session, GTP-U TEID, PPPoE session), so that the same
-	 * inner 4-tuple in two tunnels is two flows.  `encap`, below, counts
-	 * them. */
+	 * key, ERSPAN session, GTP-U TEID, L2TP ids, PPPoE session), so that
+	 * the same inner 4-tuple in two tunnels is two flows.  `encap`,
+	 * below, counts them. */
 	uint32_t tunnel;
 
 	/* TCP header.  For SEG_ICMP_ERR, the quoted segment's fields: addresses
@@ -87,6 +87,9 @@ struct segment {
 	 * header on (the datagram's end, past any link trailer: the IP
 	 * length bounds it).  It fills what was padding. */
 	uint16_t qlen;
+	/* seg_decode_ex's flags, carried down the layers (set, not zeroed,
+	 * for every frame: it fills what was padding). */
+	uint8_t dflags;
 };
 
 #define SEG_ZEROED (offsetof(struct segment, qlen) + sizeof(uint16_t) - \
@@ -101,10 +104,18 @@ enum seg_result {
 	SEG_TRUNC,  /* cut short before the TCP header (or quoted ports) */
 	SEG_BAD,    /* malformed header: bad version, length, offset */
 	SEG_LINK,   /* link type not supported */
+	SEG_FRAG,   /* with SEG_REASM: an IP fragment, its header at out->ip */
 };
 
 /* seg_decode_ex flags. */
 #define SEG_NO_OPTIONS 0x1   /* leave TCP options unparsed (replay needs none) */
+/* Stop at the first IP fragment, at whatever depth, and answer SEG_FRAG
+ * with out->ip at its header and out->tunnel and out->encap saying the
+ * tunnels crossed to reach it: for reassembly (reasm.h), whose datagram
+ * seg_decode_ip then decodes.  Without it, a first fragment is decoded as
+ * far as it goes and a later one is SEG_SKIP (live mode: the kernel
+ * reassembles, and seg_gate says GATE_FRAG). */
+#define SEG_REASM 0x2
 
 /* Decode one frame of the given DLT_* link type.  Returns SEG_OK and fills
  * *out, or another seg_result saying why the frame was not decoded (then
@@ -117,6 +128,11 @@ enum seg_result seg_decode(int linktype, const uint8_t *frame, size_t caplen,
  * `len`; taken as caplen if smaller). */
 enum seg_result seg_decode_ex(int linktype, const uint8_t *frame, size_t caplen,
 			      size_t wirelen, struct segment *out, unsigned flags);
+
+/* A whole IP datagram (reassembled) found after the tunnels tunnel and
+ * encap: decoded as it would have been inside its frame. */
+enum seg_result seg_decode_ip(const uint8_t *ip, size_t len, uint32_t tunnel, uint8_t encap,
+			      struct segment *out, unsigned flags);
 
 /* Whether the decoder knows this DLT_* link type. */
 bool seg_linktype_supported(int linktype);

@@ -56,8 +56,8 @@ enum seg_result seg_ipv6(const uint8_t *p, size_t cap, size_t rep, struct segmen
  * length) are malformed; past `cap` (captured) truncated; every read is
  * checked against `cap` first.  Each header is at least 8 bytes, so the
  * walk ends within limit/8 steps.  A later fragment is SEG_SKIP (no upper
- * header in it); *frag (when not NULL) is set when a first fragment's
- * Fragment header was crossed. */
+ * header in it); *frag (when not NULL) is set when a Fragment header was
+ * met, first fragment or later. */
 enum seg_result seg_ipv6_ext(const uint8_t *p, size_t cap, size_t limit, uint8_t *nh,
 			     size_t *off, bool *frag);
 /* The Jumbo Payload option's length (RFC 2675 3) in a Hop-by-Hop header
@@ -77,6 +77,9 @@ enum seg_result seg_ether(const uint8_t *p, size_t cap, size_t rep, struct segme
 enum seg_result seg_link(int linktype, const uint8_t *p, size_t cap, size_t rep,
 			 struct segment *out);
 bool seg_link_known(int linktype);
+/* A PPP frame, its HDLC address and control bytes and a compressed
+ * protocol field allowed (PPP links, PPTP's GRE). */
+enum seg_result seg_ppp(const uint8_t *p, size_t cap, size_t rep, struct segment *out);
 /* A PPP protocol number's packet (PPP links, PPPoE). */
 enum seg_result seg_ppp_proto(uint16_t proto, const uint8_t *p, size_t cap, size_t rep,
 			      struct segment *out);

@@ -196,6 +196,9 @@ struct ev_capture {
 struct replay_totals {
 	uint64_t frames, tcp, flows, flows_probed, probes, answered;
 	uint64_t truncated, malformed, not_tcp;   /* frames skipped, by reason */
+	/* IP fragments' frames: of datagrams reassembled (each counted at the
+	 * frame that completed it), of datagrams never completed. */
+	uint64_t fragments, incomplete;
 	uint64_t evicted;         /* flows dropped to stay under --max-flows */
 	bool interrupted;         /* SIGINT or SIGTERM stopped the reading */
 };

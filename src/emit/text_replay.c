@@ -116,6 +116,13 @@ void replay_summary_human(struct text *tx, const struct event *ev)
 	ob_str(&tx->ob, " malformed, ");
 	ob_u64(&tx->ob, tot->not_tcp);
 	ob_str(&tx->ob, " not TCP; ");
+	if (tot->fragments || tot->incomplete) {
+		/* Only captures with fragments say so. */
+		human_count(tx, tot->fragments, "fragment");
+		ob_str(&tx->ob, " reassembled, ");
+		ob_u64(&tx->ob, tot->incomplete);
+		ob_str(&tx->ob, " in incomplete datagrams; ");
+	}
 	human_count(tx, tot->evicted, "flow");
 	ob_str(&tx->ob, tot->interrupted ? " evicted; interrupted\n" : " evicted\n");
 }
@@ -136,6 +143,8 @@ void replay_summary_json(struct text *tx, const struct event *ev)
 	ob_u64(&tx->ob, tot->truncated);
 	json_u64(tx, KEY("malformed"), tot->malformed);
 	json_u64(tx, KEY("not_tcp"), tot->not_tcp);
+	json_u64(tx, KEY("fragments"), tot->fragments);
+	json_u64(tx, KEY("incomplete"), tot->incomplete);
 	ob_char(&tx->ob, '}');
 	json_u64(tx, KEY("evicted"), tot->evicted);
 	json_bool(tx, KEY("interrupted"), tot->interrupted);

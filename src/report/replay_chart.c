@@ -430,6 +430,10 @@ static void capture_summary(struct page *p, const struct replay_model *m)
 		summary_row(p, "skipped: truncated", t->truncated);
 		summary_row(p, "skipped: malformed", t->malformed);
 		summary_row(p, "skipped: not TCP", t->not_tcp);
+		if (t->fragments || t->incomplete) {
+			summary_row(p, "fragments reassembled", t->fragments);
+			summary_row(p, "fragments of incomplete datagrams", t->incomplete);
+		}
 		summary_row(p, "flows evicted (--max-flows)", t->evicted);
 		page_printf(p, "</table>\n<p>Read %s",
 			    t->interrupted ? "until interrupted (SIGINT, SIGTERM or SIGHUP)" : "through");

@@ -26,4 +26,18 @@ pcap_fields "$TB_DIR/f.pcap" "ip.src==$TB_CLI4 && tcp && !tcp.analysis.keep_aliv
 	grep -qx "$want" || fail "no ACK of the whole banner ($want) from the client's kernel"
 acks=$(pcap_fields "$TB_DIR/f.pcap" "tcp.analysis.keep_alive && ip.src==$TB_CLI4" tcp.ack | sort -u)
 assert_eq "$want" "$acks" "relative ack of every probe (the kernel's)"
+# Replay of that capture: the segments it reads (build/tools/segdump:
+# replay's intake) are tshark's, frame by frame, and its summary counts as
+# many.  The -w capture's filter names the ports, so it keeps the first
+# fragment only: replay counts it as of an incomplete datagram, and tshark
+# shows no TCP there either (tests/replay/t_tshark_frags.sh has whole ones).
+[ -x build/tools/segdump ] || make -s build/tools/segdump || fail "cannot build segdump"
+tshark -n -r "$TB_DIR/f.pcap" -Y 'tcp && !icmp' -T fields -e frame.number -e tcp.seq_raw \
+	-e tcp.ack_raw -e tcp.flags -e tcp.len 2>/dev/null | LC_ALL=C sort >"$TB_DIR/want.seg"
+build/tools/segdump "$TB_DIR/f.pcap" | grep -v '^#' | LC_ALL=C sort >"$TB_DIR/got.seg"
+cmp -s "$TB_DIR/want.seg" "$TB_DIR/got.seg" ||
+	fail "replay's segments differ from tshark's: $(diff "$TB_DIR/want.seg" "$TB_DIR/got.seg" | head -4 | tr '\t\n' ' ;')"
+sum=$("$KAPROBE" replay --json "$TB_DIR/f.pcap" | jq -c 'select(.event=="summary")')
+assert_eq "$(wc -l <"$TB_DIR/want.seg")" "$(jq -r .tcp <<<"$sum")" "replay's TCP segments (tshark's)"
+note "replay: $(jq -r '"\(.tcp) TCP segments, \(.skipped.fragments) fragments reassembled, \(.skipped.incomplete) incomplete"' <<<"$sum")"
 echo ok

@@ -411,6 +411,75 @@ static void test_gre(void)
 	CU_ASSERT_EQUAL(gre(0xb000, 1, 0x6558), gre(0x2000, 1, 0x0800));
 }
 
+/* GRE's other forms: RFC 1701 routing, PPTP's version 1 (the key's call id
+ * is the tunnel's key, its length half is not), WCCP with and without the
+ * redirect header. */
+static uint32_t gre_form(int form, unsigned word)
+{
+	struct frame f = { .n = 0 };
+	size_t ip = outer4(&f, 47);
+
+	if (form == 0) {                      /* routing: C/O, one SRE, the null one */
+		put16(&f, 0x4000);
+		put16(&f, 0x0800);
+		put32(&f, 0);
+		put16(&f, 0x0800), put8(&f, 0), put8(&f, 4), put32(&f, word);
+		put32(&f, 0);
+	} else if (form == 1) {               /* PPTP: K, S, A; PPP with FF 03 */
+		put16(&f, 0x3081);
+		put16(&f, 0x880b);
+		put16(&f, word), put16(&f, 7);    /* payload length, call id */
+		put32(&f, 1), put32(&f, 2);
+		put16(&f, 0xff03), put16(&f, 0x0021);
+	} else {                              /* WCCP, a redirect header when word */
+		put16(&f, 0);
+		put16(&f, 0x883e);
+		if (word)
+			put32(&f, word);
+	}
+	ip4_tcp(&f);
+	outer_done(&f, ip);
+	return expect4(DLT_EN10MB, &f);
+}
+
+static void test_gre_forms(void)
+{
+	CU_ASSERT_EQUAL(gre_form(0, 1), gre_form(0, 2));
+	CU_ASSERT_EQUAL(gre_form(1, 60), gre_form(1, 1400));
+	CU_ASSERT_EQUAL(gre_form(2, 0), gre_form(2, 0x00010203));
+}
+
+/* L2TPv2 with and without length and sequence numbers (the ids are the
+ * key); Teredo with and without an origin indication. */
+static uint32_t udp_form(unsigned port, bool extra, uint32_t ids)
+{
+	struct frame f = { .n = 0 };
+	size_t ip = outer4(&f, 17);
+
+	udp(&f, port, port == 1701 ? 1701 : 50000);
+	if (port == 1701) {
+		put16(&f, extra ? 0x4802 : 0x0002);
+		if (extra)
+			put16(&f, 0);             /* length: not checked */
+		put32(&f, ids);
+		if (extra)
+			put32(&f, 0);
+		put16(&f, 0xff03), put16(&f, 0x0057);
+	} else if (extra) {
+		put16(&f, 0), put16(&f, 0), put32(&f, 0);
+	}
+	ip6_tcp(&f);
+	udp_done(&f, ip);
+	return expect_family(DLT_EN10MB, &f, AF_INET6);
+}
+
+static void test_l2tp_teredo(void)
+{
+	CU_ASSERT_EQUAL(udp_form(1701, false, 0x00050009), udp_form(1701, true, 0x00050009));
+	CU_ASSERT_NOT_EQUAL(udp_form(1701, false, 0x00050009), udp_form(1701, false, 0x0005000a));
+	CU_ASSERT_EQUAL(udp_form(3544, false, 0), udp_form(3544, true, 0));
+}
+
 static uint32_t erspan(int type, unsigned session, bool opt)
 {
 	struct frame f = { .n = 0 };
@@ -531,6 +600,22 @@ static void test_ppp_and_hdlc(void)
 	ip4_tcp(&f);
 	expect4(DLT_C_HDLC, &f);
 	expect4(DLT_PPP_SERIAL, &f);          /* Cisco HDLC in PPP_HDLC */
+}
+
+/* PPP with a direction byte (204); PPPoE with no Ethernet header (51). */
+static void test_ppp_dir_and_ether(void)
+{
+	struct frame f = { .n = 0 };
+
+	put8(&f, 1);
+	put16(&f, 0xff03), put16(&f, 0x0021);
+	ip4_tcp(&f);
+	expect4(DLT_PPP_WITH_DIR, &f);
+	f.n = 0;
+	put8(&f, 0x11), put8(&f, 0), put16(&f, 0x1234), put16(&f, 0);
+	put16(&f, 0x0057);
+	ip6_tcp(&f);
+	expect_family(DLT_PPP_ETHER, &f, AF_INET6);
 }
 
 static void test_fddi_and_arcnet(void)
@@ -686,6 +771,9 @@ void suite_segencap(void)
 		   UNIT_TEST(test_geneve_options),
 		   UNIT_TEST(test_gtpu_extension),
 		   UNIT_TEST(test_gre),
+		   UNIT_TEST(test_gre_forms),
+		   UNIT_TEST(test_l2tp_teredo),
+		   UNIT_TEST(test_ppp_dir_and_ether),
 		   UNIT_TEST(test_erspan),
 		   UNIT_TEST(test_mpls),
 		   UNIT_TEST(test_pppoe),
