@@ -93,9 +93,8 @@ static void show(const struct sockets_opts *o, const struct sock_list *l,
 		bool judged = o->path.timeout_us && s->state == SS_ESTABLISHED;
 
 		if (judged) {
-			int64_t since = !s->info ? -1 : 1000LL * (s->last_data_recv_ms <
-				s->last_data_sent_ms ? s->last_data_recv_ms : s->last_data_sent_ms);
-			j = sock_judge(s->settings_err ? NULL : &s->ka, since, &o->path);
+			j = sock_judge(s->settings_err ? NULL : &s->ka, sock_since_data(s),
+				       &o->path);
 			tot->verdicts[j.verdict]++;
 		}
 		tot->unread += no_privilege(s);

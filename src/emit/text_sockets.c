@@ -42,6 +42,20 @@ static const char *dur(char *buf, size_t len, int64_t us)
 	return buf;
 }
 
+/* Whether data went that way (a kernel that does not count: assume so). */
+static bool had_data(const struct sock_rec *s, bool in)
+{
+	return s->info && (!s->segs || (in ? s->data_segs_in : s->data_segs_out));
+}
+
+/* The time since data was last received (in) or sent, "-" for never. */
+static const char *since(char *buf, size_t len, const struct sock_rec *s, bool in)
+{
+	if (!had_data(s, in))
+		return "-";
+	return dur(buf, len, (in ? s->last_data_recv_ms : s->last_data_sent_ms) * 1000LL);
+}
+
 /* Why a connection's settings are not shown, in a word. */
 static const char *unread_word(int err)
 {
@@ -122,8 +136,8 @@ void socket_human(struct text *tx, const struct event *ev)
 	cell(tx, s->settings_err || !s->ka.user_timeout_us ? "-"
 	     : dur(a, sizeof a, s->ka.user_timeout_us), W_UTO);
 	if (s->info)
-		snprintf(buf, sizeof buf, "%s/%s", dur(a, sizeof a, s->last_data_recv_ms * 1000LL),
-			 dur(b, sizeof b, s->last_data_sent_ms * 1000LL));
+		snprintf(buf, sizeof buf, "%s/%s", since(a, sizeof a, s, true),
+			 since(b, sizeof b, s, false));
 	cell(tx, s->info ? buf : "-", W_DATA);
 	if (s->timer != ST_NONE)
 		snprintf(buf, sizeof buf, "%s %s", sock_timer_name(s->timer),
@@ -200,9 +214,9 @@ void socket_json(struct text *tx, const struct event *ev)
 	json_own_str(tx, KEY("timer"), sock_timer_name(s->timer));
 	json_ms(tx, KEY("timer_expires_s"), s->timer != ST_NONE, s->expires_ms);
 	json_int(tx, KEY("retrans"), s->retrans);
-	json_ms(tx, KEY("last_data_recv_s"), s->info, s->last_data_recv_ms);
+	json_ms(tx, KEY("last_data_recv_s"), had_data(s, true), s->last_data_recv_ms);
 	json_ms(tx, KEY("last_ack_recv_s"), s->info, s->last_ack_recv_ms);
-	json_ms(tx, KEY("last_data_sent_s"), s->info, s->last_data_sent_ms);
+	json_ms(tx, KEY("last_data_sent_s"), had_data(s, false), s->last_data_sent_ms);
 	json_settings(tx, e);
 	if (e->j) {
 		json_own_str(tx, KEY("judgement"), sock_verdict_name(e->j->verdict));

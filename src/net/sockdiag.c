@@ -4,12 +4,13 @@
 #include "net/sockdiag.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <linux/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -64,6 +65,10 @@ static void take_info(struct sock_rec *s, const struct inet_diag_msg *m, size_t 
 		s->last_data_recv_ms = ti.tcpi_last_data_recv;
 		s->last_ack_recv_ms = ti.tcpi_last_ack_recv;
 		s->last_data_sent_ms = ti.tcpi_last_data_sent;
+		s->segs = n >= offsetof(struct tcp_info, tcpi_data_segs_out) +
+			       sizeof ti.tcpi_data_segs_out;
+		s->data_segs_in = ti.tcpi_data_segs_in;
+		s->data_segs_out = ti.tcpi_data_segs_out;
 	}
 }
 

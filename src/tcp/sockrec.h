@@ -48,6 +48,10 @@ struct sock_rec {
 	/* tcp_info's times since, in ms (info false: the kernel gave none) */
 	bool info;
 	uint32_t last_data_recv_ms, last_ack_recv_ms, last_data_sent_ms;
+	/* ... and its segments with data either way (segs false: a kernel
+	 * before 4.6 does not count them) */
+	bool segs;
+	uint32_t data_segs_in, data_segs_out;
 	/* The owner: pid 0 when none was found. */
 	int pid, fd;
 	char comm[16];
@@ -56,5 +60,10 @@ struct sock_rec {
 	int settings_err;
 	struct ka_settings ka;
 };
+
+/* Since the last data either way, in us: -1 when the connection has
+ * carried none yet (it is idle since its handshake) or tcp_info is
+ * missing.  A kernel that does not count data segments: the times alone. */
+int64_t sock_since_data(const struct sock_rec *s);
 
 #endif

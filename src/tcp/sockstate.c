@@ -1,5 +1,6 @@
-/* sockstate.c - the names of the kernel's TCP states and timers, as ss
- * prints them (see sockrec.h). */
+/* sockstate.c - what a socket record says (see sockrec.h): the names of
+ * the kernel's TCP states and timers, as ss prints them, and the time since
+ * the last data. */
 #include <string.h>
 
 #include "tcp/sockrec.h"
@@ -32,4 +33,17 @@ const char *sock_timer_name(unsigned timer)
 					      "zero-window-probe" };
 
 	return timer < sizeof names / sizeof names[0] ? names[timer] : "unknown";
+}
+
+int64_t sock_since_data(const struct sock_rec *s)
+{
+	bool in = s->info && (!s->segs || s->data_segs_in);
+	bool out = s->info && (!s->segs || s->data_segs_out);
+	uint32_t ms;
+
+	if (!in && !out)
+		return -1;
+	ms = !out || (in && s->last_data_recv_ms < s->last_data_sent_ms) ? s->last_data_recv_ms
+	     : s->last_data_sent_ms;
+	return ms * 1000LL;
 }
