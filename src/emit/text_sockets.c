@@ -11,7 +11,7 @@
 #include "util/parse.h"
 
 /* Column widths of the human table. */
-enum { W_STATE = 12, W_ADDR = 24, W_PROC = 20, W_KA = 22, W_UTO = 9, W_DATA = 13,
+enum { W_STATE = 12, W_ADDR = 24, W_PROC = 24, W_KA = 22, W_UTO = 9, W_DATA = 13,
        W_TIMER = 20 };
 
 static void put(struct text *tx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -139,9 +139,11 @@ void socket_human(struct text *tx, const struct event *ev)
 		snprintf(buf, sizeof buf, "%s/%s", since(a, sizeof a, s, true),
 			 since(b, sizeof b, s, false));
 	cell(tx, s->info ? buf : "-", W_DATA);
+	/* People read the timer to the second past 10 s (JSON has the ms). */
 	if (s->timer != ST_NONE)
 		snprintf(buf, sizeof buf, "%s %s", sock_timer_name(s->timer),
-			 dur(a, sizeof a, s->expires_ms * 1000LL));
+			 dur(a, sizeof a, s->expires_ms < 10000 ? s->expires_ms * 1000LL
+			     : (s->expires_ms + 500) / 1000 * 1000000LL));
 	cell(tx, s->timer != ST_NONE ? buf : "-", W_TIMER);
 	judgement(tx, e);
 }
