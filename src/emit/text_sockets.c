@@ -244,7 +244,7 @@ void sockets_summary_human(struct text *tx, const struct event *ev)
 	if (t->unread)
 		put(tx, "; %u without settings (no privilege)", t->unread);
 	ob_char(&tx->ob, '\n');
-	if (t->sysctl && t->shown)
+	if (t->sysctl && t->shown && !tx->quiet)
 		put(tx, "* equals this namespace's sysctl (tcp_keepalive_time %s, _intvl %s, "
 		    "_probes %ld): the default, or set to the same value\n",
 		    dur(a, sizeof a, t->sysctl->idle_us), dur(b, sizeof b, t->sysctl->intvl_us),
