@@ -78,6 +78,26 @@ assert_json "$out" '.[] | select(.event=="sockets-summary") | .connections == 8 
 	.path_timeout_s == 300 and .protected == 3 and ."at-risk" == 4 and ."not-applicable" == 1
 	and .sysctl_keepalive_time_s == 900' "summary"
 
+# --from: the lower bound of an audit's bracket (300 s: the same counts as
+# 5m), and an audit that found the peer closing idle connections itself.
+from=$TB_DIR/audit.json
+echo '{"event":"measure","t":1.0,"idle_s":290.0}' >"$from"
+echo '{"event":"idle-timeout","t":2.0,"probe":"zero-length","kind":"state-expiry","alive_s":300.000,"dead_s":310.500,"close_s":null}' >>"$from"
+tb_c "$ka" sockets --from "$from" -q --json dport $PORT >"$TB_DIR/from.json"
+assert_eq 1 "$?" "exit status with --from"
+assert_json "$TB_DIR/from.json" '.[] | select(.event=="sockets-summary") | .path_timeout_s == 300
+	and .protected == 3 and ."at-risk" == 4 and ."not-applicable" == 1' "--from: the bracket's low end"
+sed 's/state-expiry/endpoint-close/' "$from" >"$TB_DIR/closes.json"
+tb_c "$ka" sockets --from "$TB_DIR/closes.json" --json dport $PORT >"$TB_DIR/closes.out"
+assert_eq 7 "$(json_count "$TB_DIR/closes.out" 'select(.event=="socket" and .why=="endpoint-close")')" \
+	"an endpoint's close: keep-alive protects none"
+head -n1 "$from" >"$TB_DIR/none.json"
+tb_c "$ka" sockets --from "$TB_DIR/none.json" >/dev/null 2>"$TB_DIR/none.err"
+assert_eq 65 "$?" "--from a file without a finding"
+assert_eq 1 "$(wc -l <"$TB_DIR/none.err")" "one line for it"
+tb_c "$ka" sockets --from "$TB_DIR/missing.json" >/dev/null 2>&1
+assert_eq 66 "$?" "--from a file that does not exist"
+
 # Filters: by process name and family, by destination prefix.
 tb_c "$ka" sockets --json -6 comm sockclient.py >"$TB_DIR/six.json"
 assert_eq "$(port_of six)" "$(jq -r 'select(.event=="socket") | .sport' "$TB_DIR/six.json")" "-6"
