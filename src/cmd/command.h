@@ -1,8 +1,8 @@
 /* command.h - a command of kaprobe's, and the option parsing they share.
  *
  * Each command is a struct in its own file (cmd_live.c, cmd_replay.c,
- * cmd_audit.c, cmd_trace.c): its name, its options, its help, and what
- * parses its options and runs it.  main.c finds the command in the table
+ * cmd_audit.c, cmd_trace.c, cmd_sockets.c): its name, its options, its
+ * help, and what parses its options and runs it.  main.c finds the command in the table
  * (commands.c); the usage errors, the options every command shares and
  * the help around each command's own text are cmdline.c's and help.c's,
  * driven by the same table, so that adding a command adds one file and one
@@ -62,6 +62,7 @@ struct command {
 extern const struct command *const commands[];
 extern const unsigned ncommands;
 extern const struct command cmd_live, cmd_replay, cmd_audit, cmd_trace;
+extern const struct command cmd_sockets;
 
 /* The long options' values beyond a char. */
 enum {
@@ -71,6 +72,7 @@ enum {
 	OPT_CONNS, OPT_CONNECT_RATE, OPT_MAX_HOPS, OPT_VARIANT, OPT_TIMEOUTS,
 	OPT_MAX_FLOWS, OPT_MIDDLEBOX, OPT_USER_TIMEOUT, OPT_REPORT,
 	OPT_HEARTBEAT, OPT_HEARTBEAT_HEX,
+	OPT_PATH_TIMEOUT, OPT_FROM,
 };
 
 /* --heartbeat's data at most: one segment's worth on any path. */

@@ -10,8 +10,10 @@
 
 #define USAGE_COLUMN 36   /* where the overview's summaries start */
 #define WIDTH 80          /* a line is shorter than this */
+#define NBSP '\x1f'       /* a space fill() never breaks a line at */
 
-/* text, its words filled into lines shorter than WIDTH. */
+/* text, its words filled into lines shorter than WIDTH; NBSP joins words
+ * that stay on one line ("kaprobe sockets --help"). */
 static void fill(FILE *f, const char *text)
 {
 	size_t col = 0;
@@ -26,7 +28,8 @@ static void fill(FILE *f, const char *text)
 			fputc(' ', f);
 			col++;
 		}
-		fwrite(text, 1, n, f);
+		for (size_t i = 0; i < n; i++)
+			fputc(text[i] == NBSP ? ' ' : text[i], f);
 		col += n;
 		text += n + strspn(text + n, " ");
 	}
@@ -65,8 +68,8 @@ static void overview(const struct command *self, FILE *f)
 		if (commands[i] == self)
 			continue;
 		k++;
-		snprintf(ptr + strlen(ptr), sizeof ptr - strlen(ptr), "%skaprobe %s --help",
-			 k == 1 ? "" : k == n ? " and " : ", ", commands[i]->name);
+		snprintf(ptr + strlen(ptr), sizeof ptr - strlen(ptr), "%skaprobe%c%s%c--help",
+			 k == 1 ? "" : k == n ? " and " : ", ", NBSP, commands[i]->name, NBSP);
 	}
 	snprintf(ptr + strlen(ptr), sizeof ptr - strlen(ptr), " show those commands' options.");
 	fputc('\n', f);

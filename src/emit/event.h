@@ -21,6 +21,8 @@
 #include <stdint.h>
 
 #include "tcp/keepalive.h"
+#include "tcp/sockjudge.h"
+#include "tcp/sockrec.h"
 
 /* The most --variant kinds a trace sends besides the standard two. */
 #define TRACE_MAX_VARIANTS 8
@@ -45,6 +47,8 @@ enum ev_kind {
 	EV_AUDIT_SUMMARY,
 	/* the trace */
 	EV_TRACE_START, EV_HOP, EV_FATE, EV_HOP_TIMEOUT, EV_TRACE_SUMMARY,
+	/* kaprobe sockets */
+	EV_SOCKET, EV_SOCKETS_SUMMARY,
 	EV_COUNT
 };
 
@@ -322,6 +326,27 @@ struct ev_trace_summary {
 	struct ev_drops drops;
 };
 
+/* kaprobe sockets: one connection.  sysctl: the namespace's
+ * tcp_keepalive_* (NULL: unknown), to mark the values equal to them; j:
+ * its judgement (NULL: none asked, or not an established connection);
+ * first: the first row (the human table's heading goes before it). */
+struct ev_socket {
+	const struct sock_rec *s;
+	const struct ka_settings *sysctl;
+	const struct sock_judgement *j;
+	bool first;
+};
+
+/* kaprobe sockets: the counts.  path: the timeout judged against (NULL:
+ * none); verdicts: connections per enum sock_verdict; unread: connections
+ * whose settings could not be read for lack of privilege. */
+struct ev_sockets_total {
+	unsigned shown, unread;
+	const struct path_timeout *path;
+	unsigned verdicts[SV_UNKNOWN + 1];
+	const struct ka_settings *sysctl;
+};
+
 struct event {
 	enum ev_kind kind;
 	ka_time t;
@@ -359,6 +384,8 @@ struct event {
 		struct ev_fate fate;
 		struct ev_hop_timeout hop_timeout;
 		struct ev_trace_summary trace;
+		struct ev_socket socket;
+		struct ev_sockets_total sockets;
 	} u;
 };
 

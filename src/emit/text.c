@@ -50,6 +50,8 @@ static const struct {
 	[EV_FATE] = { fate_human, fate_json, QUIET_JSON },
 	[EV_HOP_TIMEOUT] = { hop_timeout_human, hop_timeout_json, QUIET_JSON },
 	[EV_TRACE_SUMMARY] = { trace_summary_human, trace_summary_json, QUIET_BOTH },
+	[EV_SOCKET] = { socket_human, socket_json, 0 },
+	[EV_SOCKETS_SUMMARY] = { sockets_summary_human, sockets_summary_json, QUIET_BOTH },
 	/* EV_FLOW_START, EV_TRAFFIC, EV_CAPTURE: for the report only. */
 };
 

@@ -135,5 +135,6 @@ text_form audit_start_human, variant_human, variant_json, measure_json, idle_hum
 	  audit_summary_human, audit_summary_json;
 text_form trace_start_human, hop_human, hop_json, fate_human, fate_json,
 	  hop_timeout_human, hop_timeout_json, trace_summary_human, trace_summary_json;
+text_form socket_human, socket_json, sockets_summary_human, sockets_summary_json;
 
 #endif
