@@ -117,6 +117,15 @@ static int grow(struct engine *e)
 	return 0;
 }
 
+/* File the connection under its 4-tuple. */
+static void file_conn(struct engine *e, struct econn *c)
+{
+	struct econn **s = slot_of(e, c->k.raddr, c->k.lport, c->k.rport);
+
+	c->hnext = *s;
+	*s = c;
+}
+
 static void unlink_conn(struct engine *e, struct econn *c)
 {
 	for (struct econn **p = slot_of(e, c->k.raddr, c->k.lport, c->k.rport); *p;
@@ -229,6 +238,12 @@ static void on_inbound(struct engine *e, struct econn *c, const struct segment *
 
 	if (!gate(e, c, s, t))
 		return;
+	if (c->ring) {
+		struct ctl_seg r;
+
+		ctl_seg_from(&r, s, t - c->created);
+		segring_add(c->ring, &r);
+	}
 	if (!conn_established(&c->k)) {
 		/* SYN-SENT: only the answer to our SYN counts; an RST or
 		 * anything else is the kernel's to judge, and connect() says. */
@@ -299,6 +314,17 @@ static void on_outbound(struct engine *e, struct econn *c, const struct segment 
 	try_ready(e, c);
 }
 
+/* On loopback a cooked capture ("any") sees each packet twice, leaving
+ * and arriving: keep the copy that matches its direction (a packet of
+ * ours as it leaves, the peer's as it arrives).  Elsewhere each packet
+ * comes once, and its mark matches. */
+static bool loop_copy(const struct engine *e, bool outbound)
+{
+	struct gate_frame f = { e->ss.cap.linktype, e->frame, e->caplen, e->wirelen, NULL };
+
+	return e->cooked && outbound != gate_outgoing(&f);
+}
+
 static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes)
 {
 	struct engine *e = ctx;
@@ -317,9 +343,17 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 		if ((c = lookup(e, s.qsrc, s.qdst, s.sport, s.dport)) && s.family == c->k.family)
 			on_icmp(e, c, &s, t);
 	} else if ((c = lookup(e, s.src, s.dst, s.sport, s.dport)) && s.family == c->k.family) {
-		on_outbound(e, c, &s, t);
+		if (!loop_copy(e, true))
+			on_outbound(e, c, &s, t);
 	} else if ((c = lookup(e, s.dst, s.src, s.dport, s.sport)) && s.family == c->k.family) {
-		on_inbound(e, c, &s, t);
+		if (!loop_copy(e, false))
+			on_inbound(e, c, &s, t);
+	} else if (e->emb.e) {
+		/* Listening: during a handshake only the SYN-ACK is ours. */
+		bool out = (s.flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK);
+
+		if (!loop_copy(e, out))
+			embryos_note(&e->emb, &s, !out, t);
 	}
 	e->frame = NULL;
 }
@@ -487,7 +521,6 @@ struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_co
 {
 	struct econn *c = calloc(1, sizeof *c);
 	const struct dest *d = &e->dest[dest];
-	struct econn **s;
 
 	if (!c || (e->nconns >= e->nbuckets && grow(e) < 0)) {
 		free(c);
@@ -517,11 +550,61 @@ struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_co
 	c->created = ev_now();
 	c->io = (struct ev_io){ .fd = c->k.sock, .fn = on_socket };
 	c->timer.fn = on_timer;
-	s = slot_of(e, c->k.raddr, c->k.lport, c->k.rport);
-	c->hnext = *s;
-	*s = c;
+	file_conn(e, c);
 	evloop_add(&e->loop, &c->io, EPOLLOUT);
 	arm(e, c, c->created + e->opt->connect_timeout);
+	return c;
+}
+
+/* The handshake the capture saw before accept(2): the client's SYN, our
+ * SYN-ACK and the client's ACK, as a connecting engine would have seen
+ * them, and into the ring. */
+static void take_embryo(struct engine *e, struct econn *c)
+{
+	struct embryo *m = embryos_find(&e->emb, c->k.family, c->k.laddr, c->k.raddr,
+					c->k.lport, c->k.rport);
+
+	if (!m || !m->has_synack)
+		return;
+	c->created = m->t_syn;
+	conn_seen_in(&c->k, &m->syn, m->t_syn);
+	conn_seen_out(&c->k, &m->synack, m->t_synack);
+	if (m->has_ack)
+		conn_seen_in(&c->k, &m->ack, m->t_ack);
+	/* accept(2) returned: the kernel took the client's ACK. */
+	c->k.handshake_acked = true;
+	if (c->ring) {
+		segring_add(c->ring, &m->syn_rec);
+		if (m->has_ack)
+			segring_add(c->ring, &m->ack_rec);
+	}
+	m->used = false;
+}
+
+struct econn *engine_adopt(struct engine *e, int fd, const struct ka_config *cfg,
+			   struct segring *ring, void *user)
+{
+	struct econn *c = calloc(1, sizeof *c);
+
+	if (!c || (e->nconns >= e->nbuckets && grow(e) < 0) || conn_adopt(&c->k, fd) < 0) {
+		snprintf(e->err, sizeof e->err, "cannot take a connection: %s",
+			 c ? strerror(errno) : "out of memory");
+		close(fd);
+		free(c);
+		return NULL;
+	}
+	*c = (struct econn){ .k = c->k, .e = e, .cfg = *cfg, .user = user, .ring = ring,
+			     .id = ++e->nconns, .created = ev_now(), .adopted = true,
+			     .state = EC_HANDSHAKE };
+	c->io.fd = -1;   /* the socket is the planner's to read */
+	c->timer.fn = on_timer;
+	/* The handshake may still wait in the capture: read it first, while
+	 * the flow is no connection's and goes to the embryos. */
+	on_capture(&e->loop, &e->cap_io, EPOLLIN);
+	file_conn(e, c);
+	take_embryo(e, c);
+	arm(e, c, ev_now() + HANDSHAKE_WAIT_US);
+	try_ready(e, c);
 	return c;
 }
 
@@ -562,7 +645,8 @@ void engine_release(struct engine *e, struct econn *c)
 {
 	if (c->state == EC_CLOSED)
 		return;
-	evloop_remove(&e->loop, &c->io);
+	if (!c->adopted)
+		evloop_remove(&e->loop, &c->io);
 	evloop_disarm(&e->loop, &c->timer);
 	unlink_conn(e, c);
 	conn_close(&c->k);
@@ -662,6 +746,25 @@ static int one_interface(struct engine *e)
 	return 0;
 }
 
+/* A listener's handles: raw sockets of both families (it answers
+ * whichever comes), the capture of its filter, the handshake table. */
+static int start_listening(struct engine *e)
+{
+	const struct engine_opts *opt = e->opt;
+	int rc;
+
+	snprintf(e->iface, sizeof e->iface, "%s", opt->iface ? opt->iface : "any");
+	if ((rc = session_prober(&e->ss, AF_INET, opt->iface, e->err, sizeof e->err)) != 0 ||
+	    (rc = session_prober(&e->ss, AF_INET6, opt->iface, e->err, sizeof e->err)) != 0 ||
+	    (rc = session_capture_filter(&e->ss, e->iface, opt->filter, opt->wfile, e->err,
+					 sizeof e->err)) != 0)
+		return rc;
+	e->cooked = e->ss.cap.linktype == DLT_LINUX_SLL || e->ss.cap.linktype == DLT_LINUX_SLL2;
+	if (embryos_init(&e->emb) < 0)
+		return session_error(e->err, sizeof e->err, "out of memory", false);
+	return 0;
+}
+
 /* The order matters: the privileged handles first, so that a user without
  * CAP_NET_RAW learns it before anything is sent; the -Z user is checked
  * before the -w file is created, so that a usage error leaves an existing
@@ -669,14 +772,19 @@ static int one_interface(struct engine *e)
 int engine_start(struct engine *e)
 {
 	const struct engine_opts *opt = e->opt;
-	int rc = one_interface(e);
+	int rc = opt->filter ? 0 : one_interface(e);
 
 	for (unsigned i = 0; i < e->ndests && !rc; i++)
 		rc = session_prober(&e->ss, e->dest[i].tgt.addr.ss_family, opt->iface, e->err,
 				    sizeof e->err);
-	if (rc || (rc = session_check_user(opt->user, e->err, sizeof e->err)) != 0 ||
-	    (rc = session_capture(&e->ss, e->iface, e->dest, e->ndests, opt->wfile, e->err,
-				  sizeof e->err)) != 0)
+	if (rc || (rc = session_check_user(opt->user, e->err, sizeof e->err)) != 0)
+		return rc;
+	if (opt->filter)
+		rc = start_listening(e);
+	else
+		rc = session_capture(&e->ss, e->iface, e->dest, e->ndests, opt->wfile, e->err,
+				     sizeof e->err);
+	if (rc || (opt->opened && (rc = opt->opened(e, opt->ctx)) != 0))
 		return rc;
 	if ((e->sigfd = session_signals(opt->quit_signal)) < 0)
 		return session_error(e->err, sizeof e->err, "cannot set up signals", false);
@@ -717,6 +825,7 @@ void engine_close(struct engine *e)
 	reap(&e->loop, &e->reaper, 0);
 	free(e->bucket);
 	free(e->dest);
+	embryos_free(&e->emb);
 	session_close(&e->ss);
 	if (e->sigfd >= 0)
 		close(e->sigfd);

@@ -62,6 +62,10 @@ int conn_open(struct conn *c, const struct sockaddr_storage *src,
  * errno set. */
 int conn_connect(struct conn *c, const struct sockaddr *dst, socklen_t len);
 
+/* Take a socket accept(2) returned: its two ends, as the kernel says
+ * them.  Returns 0, or -1 with errno set (c->sock is fd either way). */
+int conn_adopt(struct conn *c, int fd);
+
 /* After the socket turned writable: 0 when connected, else the errno. */
 int conn_connect_error(const struct conn *c);
 
