@@ -61,7 +61,7 @@ struct command {
 /* The table, the prober first (commands.c). */
 extern const struct command *const commands[];
 extern const unsigned ncommands;
-extern const struct command cmd_live, cmd_replay, cmd_audit, cmd_trace;
+extern const struct command cmd_live, cmd_replay, cmd_audit, cmd_trace, cmd_serve;
 
 /* The long options' values beyond a char. */
 enum {
