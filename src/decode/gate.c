@@ -92,12 +92,6 @@ static int link_pkt_type(const struct gate_frame *f)
 	}
 }
 
-bool gate_outgoing(const struct gate_frame *f)
-{
-	return (f->linktype == DLT_LINUX_SLL || f->linktype == DLT_LINUX_SLL2) &&
-	       link_pkt_type(f) == PKT_OUTGOING;
-}
-
 /* Where the upper layer is, found again from the IP header. */
 struct l4 {
 	const uint8_t *p;

@@ -81,12 +81,6 @@ struct gate_frame {
  * or the first check it fails, in the kernel's order. */
 enum gate_drop seg_gate(const struct gate_frame *f, const struct segment *s, unsigned flags);
 
-/* Whether a cooked capture (DLT_LINUX_SLL, SLL2: the "any" device) marks
- * the frame as sent by this host (PACKET_OUTGOING).  On loopback such a
- * capture sees every packet twice, once leaving and once arriving: a
- * listener that watches both ends by address keeps one copy. */
-bool gate_outgoing(const struct gate_frame *f);
-
 /* The one's-complement sum (RFC 1071) of n bytes added to sum, unfolded. */
 uint64_t gate_csum_add(uint64_t sum, const uint8_t *p, size_t n);
 /* Folded to 16 bits. */

@@ -314,17 +314,6 @@ static void on_outbound(struct engine *e, struct econn *c, const struct segment 
 	try_ready(e, c);
 }
 
-/* On loopback a cooked capture ("any") sees each packet twice, leaving
- * and arriving: keep the copy that matches its direction (a packet of
- * ours as it leaves, the peer's as it arrives).  Elsewhere each packet
- * comes once, and its mark matches. */
-static bool loop_copy(const struct engine *e, bool outbound)
-{
-	struct gate_frame f = { e->ss.cap.linktype, e->frame, e->caplen, e->wirelen, NULL };
-
-	return e->cooked && outbound != gate_outgoing(&f);
-}
-
 static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *bytes)
 {
 	struct engine *e = ctx;
@@ -343,17 +332,16 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 		if ((c = lookup(e, s.qsrc, s.qdst, s.sport, s.dport)) && s.family == c->k.family)
 			on_icmp(e, c, &s, t);
 	} else if ((c = lookup(e, s.src, s.dst, s.sport, s.dport)) && s.family == c->k.family) {
-		if (!loop_copy(e, true))
-			on_outbound(e, c, &s, t);
+		on_outbound(e, c, &s, t);
 	} else if ((c = lookup(e, s.dst, s.src, s.dport, s.sport)) && s.family == c->k.family) {
-		if (!loop_copy(e, false))
-			on_inbound(e, c, &s, t);
+		on_inbound(e, c, &s, t);
 	} else if (e->emb.e) {
-		/* Listening: during a handshake only the SYN-ACK is ours. */
+		/* Listening: during a handshake only the SYN-ACK is ours.  (On
+		 * loopback, "any" shows each packet once: af_packet drops the
+		 * PACKET_LOOPBACK copy.) */
 		bool out = (s.flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK);
 
-		if (!loop_copy(e, out))
-			embryos_note(&e->emb, &s, !out, t);
+		embryos_note(&e->emb, &s, !out, t);
 	}
 	e->frame = NULL;
 }
@@ -759,7 +747,6 @@ static int start_listening(struct engine *e)
 	    (rc = session_capture_filter(&e->ss, e->iface, opt->filter, opt->wfile, e->err,
 					 sizeof e->err)) != 0)
 		return rc;
-	e->cooked = e->ss.cap.linktype == DLT_LINUX_SLL || e->ss.cap.linktype == DLT_LINUX_SLL2;
 	if (embryos_init(&e->emb) < 0)
 		return session_error(e->err, sizeof e->err, "out of memory", false);
 	return 0;

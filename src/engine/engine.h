@@ -187,7 +187,6 @@ struct engine {
 	/* The frame being demultiplexed, during on_packet only. */
 	const uint8_t *frame;
 	uint32_t caplen, wirelen;
-	bool cooked;                 /* the capture is "any"'s (Linux cooked) */
 	struct embryos emb;          /* listening: handshakes not accepted yet */
 	int status;                  /* exit status once stopped */
 	bool failed;                 /* stopped by engine_fail: err says why */
