@@ -473,7 +473,8 @@ static void on_timer(struct evloop *loop, struct ev_timer *t, ka_time now)
 }
 
 /* The connection's own socket: connect() finishing, then whatever the
- * server says (a banner), read and dropped. */
+ * server says (a banner), read and handed to the planner's `data`, if
+ * any (kaprobe serve's greeting), else dropped. */
 static void on_socket(struct evloop *loop, struct ev_io *io, uint32_t events)
 {
 	struct econn *c = (struct econn *)((char *)io - offsetof(struct econn, io));
@@ -498,8 +499,15 @@ static void on_socket(struct evloop *loop, struct ev_io *io, uint32_t events)
 	/* At end of stream or on an error the socket has nothing more to
 	 * say: stop watching it (level-triggered, it would wake us forever);
 	 * the connection itself stays the kernel's. */
-	if (!conn_drain(&c->k) || (events & (EPOLLHUP | EPOLLERR)))
-		evloop_remove(loop, io);
+	{
+		uint8_t buf[4096];
+		ssize_t n = conn_read(&c->k, buf, sizeof buf);
+
+		if (n > 0 && e->opt->data)
+			e->opt->data(e, c, buf, (size_t)n, e->opt->ctx);
+		if (n < 0 || (events & (EPOLLHUP | EPOLLERR)))
+			evloop_remove(loop, io);
+	}
 }
 
 /* ---- connections ---------------------------------------------------------------- */

@@ -162,6 +162,9 @@ struct engine_opts {
 	 * privilege goes (the listening sockets: the capture must see the
 	 * first handshake).  Returns 0, or the exit status with e->err. */
 	int (*opened)(struct engine *e, void *ctx);
+	/* Optional: bytes the peer sent on a connection (engine_connect's),
+	 * as read (kaprobe serve's greeting); without it they are dropped. */
+	void (*data)(struct engine *e, struct econn *c, const uint8_t *buf, size_t n, void *ctx);
 };
 
 struct engine {

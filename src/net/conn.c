@@ -265,12 +265,13 @@ void conn_probe_spec(struct conn *c, struct probe_spec *s)
 		s->tsval = kernel_tsval(c);
 }
 
-bool conn_drain(const struct conn *c)
+ssize_t conn_read(const struct conn *c, void *buf, size_t len)
 {
-	char buf[4096];
-	ssize_t n = read(c->sock, buf, sizeof buf);
+	ssize_t n = read(c->sock, buf, len);
 
-	return !(n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	return n > 0 ? n : -1;
 }
 
 void conn_close(struct conn *c)

@@ -102,9 +102,10 @@ bool conn_established(const struct conn *c);
  * with the kernel's timestamp clock when timestamps were negotiated. */
 void conn_probe_spec(struct conn *c, struct probe_spec *s);
 
-/* Read and drop whatever the peer sent (a banner).  Returns false once
- * the socket has nothing more to say (end of stream or an error). */
-bool conn_drain(const struct conn *c);
+/* Read what the peer sent (a banner) into buf: the bytes read, 0 when
+ * nothing waits, or -1 once the socket has nothing more to say (end of
+ * stream or an error). */
+ssize_t conn_read(const struct conn *c, void *buf, size_t len);
 
 void conn_close(struct conn *c);
 
