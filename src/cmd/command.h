@@ -71,6 +71,7 @@ enum {
 	OPT_CONNS, OPT_CONNECT_RATE, OPT_MAX_HOPS, OPT_VARIANT, OPT_TIMEOUTS,
 	OPT_MAX_FLOWS, OPT_MIDDLEBOX, OPT_USER_TIMEOUT, OPT_REPORT,
 	OPT_HEARTBEAT, OPT_HEARTBEAT_HEX,
+	OPT_FAR_END,
 };
 
 /* --heartbeat's data at most: one segment's worth on any path. */
