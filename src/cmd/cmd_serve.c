@@ -25,7 +25,7 @@ static void help(FILE *f)
 	fprintf(f, "\n"
 "Listen on PORT (IPv4 and IPv6; ADDR:PORT or [ADDR6]:PORT for one address),\n"
 "accept and hold every connection, and watch each one through one capture:\n"
-"the far end for kaprobe --far-end and the audit.  Each connection is greeted\n"
+"the far end for live mode's far-end reports.  Each connection is greeted\n"
 "with one line (\"KAPROBE-SERVE 1 you=IP:PORT me=IP:PORT\"); a kaprobe client\n"
 "that sees it may ask, on that connection or a new one, what serve received\n"
 "(RECEIVED), its view of a flow (STATUS), or for probes or heartbeats from\n"

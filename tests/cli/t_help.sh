@@ -2,7 +2,8 @@
 # t_help.sh - help per command, and the man page against it:
 #   - kaprobe --help is the overview: all three usage lines, the prober's
 #     options, and a pointer to the other commands' help;
-#   - kaprobe replay --help, kaprobe audit --help and kaprobe trace --help
+#   - kaprobe replay --help, kaprobe audit --help, kaprobe trace --help and
+#     kaprobe serve --help
 #     print only that command's usage and options (none of the others' own);
 #   - -h is --help; help goes to stdout with status 0, nothing on stderr;
 #   - every long option a command's help lists is one the command accepts
@@ -30,6 +31,7 @@ help audit audit --help
 help audit_h audit -h
 help trace trace --help
 help trace_h trace -h
+help serve serve --help
 cmp -s "$T/live" "$T/live_h" || fail "-h and --help differ"
 cmp -s "$T/replay" "$T/replay_h" || fail "replay -h and --help differ"
 cmp -s "$T/audit" "$T/audit_h" || fail "audit -h and --help differ"
@@ -40,7 +42,7 @@ assert_match '^usage: kaprobe \[options\] HOST:PORT' "$usage" "overview: the pro
 assert_match $'\n +kaprobe replay \\[options\\] FILE' "$usage" "overview: replay"
 assert_match $'\n +kaprobe audit \\[options\\] HOST:PORT' "$usage" "overview: audit"
 assert_match $'\n +kaprobe trace \\[options\\] HOST:PORT' "$usage" "overview: trace"
-assert_match 'kaprobe replay --help, kaprobe audit --help and kaprobe trace --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
+assert_match 'kaprobe replay --help, kaprobe audit --help, kaprobe trace --help and kaprobe serve --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
 assert_eq 'usage: kaprobe replay [options] FILE' "$(head -n1 "$T/replay")" "replay usage"
 assert_eq 'usage: kaprobe audit [options] HOST:PORT' "$(head -n1 "$T/audit")" "audit usage"
 assert_eq 'usage: kaprobe trace [options] HOST:PORT' "$(head -n1 "$T/trace")" "trace usage"
@@ -65,7 +67,7 @@ for o in --max-hops --variant --timeouts; do
 done
 
 # Every option a help lists is accepted by that command.
-for cmd in live replay audit trace; do
+for cmd in live replay audit trace serve; do
 	args=()
 	[ $cmd = live ] || args=($cmd)
 	n=0
@@ -88,7 +90,8 @@ section '^\.SH "kaprobe HOST:PORT"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >
 section '^\.SH "kaprobe replay"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.replay"
 section '^\.SH "kaprobe audit"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.audit"
 section '^\.SH "kaprobe trace"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.trace"
-for cmd in live replay audit trace; do
+section '^\.SH "kaprobe serve"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.serve"
+for cmd in live replay audit trace serve; do
 	assert_ge "$(wc -l <"$T/man.$cmd")" 5 "options in kaprobe(8)'s $cmd section"
 	missing=$(comm -23 <(opts "$T/$cmd") "$T/man.$cmd" | tr '\n' ' ')
 	assert_eq "" "$missing" "options in $cmd --help but not in kaprobe(8)'s $cmd section"
