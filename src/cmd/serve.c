@@ -17,7 +17,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,8 +185,7 @@ static void summary(struct serve *sv)
 
 static void on_signal(struct engine *e, int signo, void *ctx)
 {
-	if (signo == SIGQUIT)
-		return;
+	(void)signo;
 	summary(ctx);
 	engine_stop(e, EXIT_ALIVE);
 }
@@ -310,7 +308,7 @@ int serve_run(const struct serve_opts *opt)
 	char filter[256];
 	struct engine_opts eo = {
 		.iface = opt->iface, .wfile = opt->wfile, .user = opt->user,
-		.quit_signal = true, .ops = &serve_ops, .ctx = &sv, .filter = filter,
+		.ops = &serve_ops, .ctx = &sv, .filter = filter,
 		.opened = open_listeners,
 	};
 	int rc;
