@@ -146,6 +146,7 @@ static const char *act(struct sconn *k, const struct ctl_req *r)
 	switch (r->verb) {
 	case CTL_RECEIVED:
 	case CTL_STATUS:
+		engine_read_capture(&sv->e);
 		if (!of)
 			return "no such flow";
 		if (r->verb == CTL_RECEIVED)

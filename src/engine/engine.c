@@ -361,6 +361,11 @@ static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
 		engine_fail(e, EXIT_SOFTWARE, "%s", err);
 }
 
+void engine_read_capture(struct engine *e)
+{
+	on_capture(&e->loop, &e->cap_io, EPOLLIN);
+}
+
 /* ---- probes and timers ---------------------------------------------------------- */
 
 /* The raw probe the machine asks for, shaped, with this TTL (0: the

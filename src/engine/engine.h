@@ -224,6 +224,10 @@ void engine_close(struct engine *e);
  * now (the engine also does every second while it runs). */
 void engine_read_drops(struct engine *e);
 
+/* Take what waits in the capture now (a planner about to report what a
+ * connection received: the segment that carried the question too). */
+void engine_read_capture(struct engine *e);
+
 /* Run the loop until engine_stop (at once when stopped already).  Returns
  * e->status. */
 int engine_run(struct engine *e);
