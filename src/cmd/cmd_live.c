@@ -38,6 +38,7 @@ static const struct option longopts[] = {
 	{ "file", required_argument, NULL, 'f' },
 	{ "conns", required_argument, NULL, OPT_CONNS },
 	{ "connect-rate", required_argument, NULL, OPT_CONNECT_RATE },
+	{ "far-end", no_argument, NULL, OPT_FAR_END },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -96,6 +97,11 @@ static void help(FILE *f)
 "                      answers.  Data refreshes a proxy's or a server's idle\n"
 "                      timeout; probes, which carry none, cannot\n"
 "      --heartbeat-hex HEX  the same, as hex pairs (spaces or colons allowed)\n"
+"      --far-end       the peer is kaprobe serve: after each round, ask it on a\n"
+"                      new connection what it received, and say per probe\n"
+"                      whether it arrived, what changed on the way, and who\n"
+"                      answered (an \"arrival\" event); a peer that sends no\n"
+"                      greeting within 1s is not serve (exit 3)\n"
 "  -4, -6              use IPv4 or IPv6 only when HOST is a name\n"
 "      --connect-timeout DURATION  give up connecting after this (default %s)\n"
 "  -Z, --relinquish-privileges USER  after opening the raw socket and the\n"
@@ -114,7 +120,8 @@ static void help(FILE *f)
 "nohup); SIGQUIT prints statistics.\n"
 "\n"
 "Exit status: 0 alive (answered), 1 dead or unreachable, 2 reset by the peer,\n"
-"3 could not connect (name, route, refused, timed out), 4 interrupted before a\n"
+"3 could not connect (name, route, refused, timed out; with --far-end, the peer\n"
+"is not kaprobe serve), 4 interrupted before a\n"
 "verdict (the last round unanswered), 5 closed: the peer (or a proxy) closed\n"
 "the connection on its own, an idle timeout keep-alive cannot refresh (the\n"
 "verdict says after how long without data), 64 usage error, 70 internal\n"
@@ -170,6 +177,7 @@ static int own_opt(int c, void *opts, char *err, size_t errlen)
 	case OPT_GARBAGE: o->garbage = true; return 0;
 	case 'f': o->file = optarg; return 0;
 	case 'D': o->stamp = true; return 0;
+	case OPT_FAR_END: o->far_end = true; return 0;
 	case OPT_CONNS:
 		rc = parse_count(optarg, 1, LIVE_MAX_CONNS, &n, err, errlen);
 		o->conns = (unsigned)n;
@@ -192,6 +200,9 @@ static int run(int argc, char **argv)
 		return rc;
 	if ((rc = targets(argc, argv, &o)) != 0 || (rc = cmd_resolve_timing(&cm, &o.cfg)) != 0)
 		return rc;
+	if (o.far_end && cm.heartbeat)
+		return cmd_usage_error("--far-end reports keep-alive probes and --heartbeat sends "
+				       "data instead of them: give one");
 	if (cm.heartbeat && o.garbage)
 		return cmd_usage_error("--garbage-byte shapes keep-alive probes and --heartbeat "
 				       "sends data instead of them: give one");

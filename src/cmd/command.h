@@ -61,7 +61,7 @@ struct command {
 /* The table, the prober first (commands.c). */
 extern const struct command *const commands[];
 extern const unsigned ncommands;
-extern const struct command cmd_live, cmd_replay, cmd_audit, cmd_trace;
+extern const struct command cmd_live, cmd_replay, cmd_audit, cmd_trace, cmd_serve;
 extern const struct command cmd_sockets;
 
 /* The long options' values beyond a char. */
@@ -72,7 +72,7 @@ enum {
 	OPT_CONNS, OPT_CONNECT_RATE, OPT_MAX_HOPS, OPT_VARIANT, OPT_TIMEOUTS,
 	OPT_MAX_FLOWS, OPT_MIDDLEBOX, OPT_USER_TIMEOUT, OPT_REPORT,
 	OPT_HEARTBEAT, OPT_HEARTBEAT_HEX,
-	OPT_PATH_TIMEOUT, OPT_FROM,
+	OPT_PATH_TIMEOUT, OPT_FROM, OPT_FAR_END,
 };
 
 /* --heartbeat's data at most: one segment's worth on any path. */

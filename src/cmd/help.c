@@ -8,7 +8,7 @@
 #include "cmd/command.h"
 #include "util/parse.h"
 
-#define USAGE_COLUMN 36   /* where the overview's summaries start */
+#define USAGE_COLUMN 37   /* where the overview's summaries start */
 #define WIDTH 80          /* a line is shorter than this */
 #define NBSP '\x1f'       /* a space fill() never breaks a line at */
 

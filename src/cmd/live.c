@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cmd/engerr.h"
+#include "cmd/livefar.h"
 #include "cmd/runout.h"
 #include "engine/engine.h"
 #include "util/exitcode.h"
@@ -48,6 +49,12 @@ struct lconn {
 	bool closed;             /* the peer closed it: close says how */
 	struct ev_close close;
 	char close_from[64];
+	/* --far-end: the far end's view, and the verdict that waits for its
+	 * last report (NULL: none waits). */
+	struct lfar *far;
+	struct live *lv;
+	const char *wait_verdict;
+	int wait_status;
 };
 
 struct live {
@@ -150,6 +157,10 @@ static void conclude(struct live *lv, struct lconn *l, ka_time t, const char *ve
 	l->verdict = verdict;
 	l->reason = reason;
 	l->status = status;
+	if (l->far) {
+		farq_cancel(&l->far->q);
+		evloop_disarm(&lv->e.loop, &l->far->wait);
+	}
 	if (l->c) {
 		l->ka = l->c->ka;
 		engine_release(&lv->e, l->c);
@@ -242,6 +253,75 @@ static const char *reply_kind(enum cl_kind k)
 	}
 }
 
+/* ---- --far-end --------------------------------------------------------------------- */
+
+static void far_say(void *ctx, struct event *ev)
+{
+	struct lconn *l = ctx;
+
+	tag(l->lv, l);
+	say(l->lv, ev);
+}
+
+/* The far end's report is out: the verdict that waited for it follows. */
+static void far_then(void *ctx)
+{
+	struct lconn *l = ctx;
+
+	if (l->wait_verdict)
+		conclude(l->lv, l, ev_now(), l->wait_verdict, NULL, l->wait_status);
+}
+
+/* A round ended answered: ask the far end what it received. */
+static void far_round(struct live *lv, struct lconn *l, const struct eng_event *ev)
+{
+	lfar_answered(l->far, ev->out.n);
+	lfar_ask(l->far, &lv->e, ev->c);
+}
+
+/* The connection's verdict, after the far end's report on its last round
+ * when there is one to ask for. */
+static void far_conclude(struct live *lv, struct lconn *l, const struct eng_event *ev,
+			 const char *verdict, int status)
+{
+	if (l->far && ev->kind == ENG_REPLY && ev->out.answered)
+		lfar_answered(l->far, ev->out.n);
+	if (l->far && !l->wait_verdict && lfar_ask(l->far, &lv->e, ev->c)) {
+		l->wait_verdict = verdict;
+		l->wait_status = status;
+		return;
+	}
+	if (!l->wait_verdict)
+		conclude(lv, l, ev->t, verdict, NULL, status);
+}
+
+static void on_greeting_wait(struct evloop *loop, struct ev_timer *t, ka_time now)
+{
+	struct lfar *f = (struct lfar *)((char *)t - offsetof(struct lfar, wait));
+	struct lconn *l = f->ctx;
+	char d[32];
+
+	(void)loop; (void)now;
+	format_duration(FAREND_GREETING_WAIT_US, d, sizeof d);
+	engine_fail(&l->lv->e, EXIT_NOCONNECT, "%s sent no greeting within %s: --far-end needs "
+		    "kaprobe serve at the far end", l->dst, d);
+}
+
+/* What the peer sent first: kaprobe serve's greeting, or not. */
+static void on_data(struct engine *e, struct econn *c, const uint8_t *buf, size_t n, void *ctx)
+{
+	struct lconn *l = c->user;
+
+	(void)ctx;
+	if (!l->far || l->far->greet.state != 0)
+		return;
+	if (farend_greet_feed(&l->far->greet, buf, n) < 0)
+		engine_fail(e, EXIT_NOCONNECT, "%s is not kaprobe serve (its first line is no "
+			    "greeting): --far-end needs kaprobe serve at the far end", l->dst);
+	else if (l->far->greet.state > 0)
+		evloop_disarm(&e->loop, &l->far->wait);
+}
+
 static void on_reply(struct live *lv, struct lconn *l, const struct eng_event *ev)
 {
 	const struct segment *s = ev->seg;
@@ -263,7 +343,9 @@ static void on_reply(struct live *lv, struct lconn *l, const struct eng_event *e
 	say(lv, &(struct event){ .kind = EV_REPLY, .t = ev->t, .u.reply = r });
 	if (ev->out.answered && lv->opt->count > 0 &&
 	    ev->c->ka.st.answered >= (unsigned long)lv->opt->count)
-		conclude(lv, l, ev->t, "alive", NULL, EXIT_ALIVE);
+		far_conclude(lv, l, ev, "alive", EXIT_ALIVE);
+	else if (ev->out.answered && l->far)
+		far_round(lv, l, ev);
 }
 
 static void on_ignored(struct live *lv, const struct eng_event *ev)
@@ -317,6 +399,8 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	switch (ev->kind) {
 	case ENG_READY:
 		l->ready = true;
+		if (l->far && l->far->greet.state == 0)
+			evloop_arm(&lv->e.loop, &l->far->wait, ev->t + FAREND_GREETING_WAIT_US);
 		engine_src_text(ev->c, src, sizeof src);
 		say(lv, &(struct event){ .kind = EV_CONNECT, .t = ev->t, .u.connect = {
 			.src = src, .dst = lv->e.dest[l->dest].dst_txt, .iface = lv->e.iface,
@@ -327,6 +411,8 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 		on_connect_failed(lv, l, ev);
 		break;
 	case ENG_PROBE:
+		if (l->far)
+			lfar_probe(l->far, ev->c, ev->probe);
 		say(lv, &(struct event){ .kind = EV_PROBE, .t = ev->t, .u.probe = {
 			.n = ev->c->ka.probes_out, .round = ev->c->round, .seq = ev->probe->seq,
 			.ack = ev->probe->ack, .len = ev->probe->paylen,
@@ -347,8 +433,8 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 					      .heartbeat = lv->opt->heartbeat != NULL };
 		break;
 	case ENG_VERDICT:
-		conclude(lv, l, ev->t, ka_verdict_name(ev->c->ka.verdict), NULL,
-			 verdict_status(ev->c->ka.verdict));
+		far_conclude(lv, l, ev, ka_verdict_name(ev->c->ka.verdict),
+			     verdict_status(ev->c->ka.verdict));
 		break;
 	}
 }
@@ -557,6 +643,23 @@ static int add_targets(struct live *lv)
 	return 0;
 }
 
+/* --far-end's state for every connection. */
+static int far_setup(struct live *lv)
+{
+	for (unsigned i = 0; i < lv->n; i++) {
+		struct lconn *l = &lv->lc[i];
+
+		if (!(l->far = calloc(1, sizeof *l->far)))
+			return -1;
+		l->lv = lv;
+		l->far->say = far_say;
+		l->far->then = far_then;
+		l->far->ctx = l;
+		l->far->wait.fn = on_greeting_wait;
+	}
+	return 0;
+}
+
 static int setup(struct live *lv, const struct engine_opts *eo)
 {
 	int rc;
@@ -565,6 +668,10 @@ static int setup(struct live *lv, const struct engine_opts *eo)
 		return print_engine_error(&lv->e, rc);
 	if ((rc = add_targets(lv)) != 0 || (rc = check_limits(lv)) != 0)
 		return rc;
+	if (lv->opt->far_end && far_setup(lv) < 0) {
+		fprintf(stderr, "kaprobe: out of memory for %u connections\n", lv->n);
+		return EXIT_SOFTWARE;
+	}
 	if (lv->e.ndests == 0) {
 		/* Nothing resolved: every connection's verdict is known. */
 		for (unsigned i = 0; i < lv->n; i++)
@@ -590,7 +697,7 @@ int live_run(const struct live_opts *opt)
 	struct engine_opts eo = {
 		.family = opt->family, .iface = opt->iface, .wfile = opt->wfile,
 		.user = opt->user, .quit_signal = true, .connect_timeout = opt->connect_timeout,
-		.ops = &live_ops, .ctx = &lv,
+		.ops = &live_ops, .ctx = &lv, .data = opt->far_end ? on_data : NULL,
 	};
 	int rc;
 
@@ -634,6 +741,8 @@ int live_run(const struct live_opts *opt)
 	runout_close(&lv.out);
 	rc = runout_status(&lv.out, &lv.e, rc);
 	engine_close(&lv.e);
+	for (unsigned i = 0; i < lv.n; i++)
+		free(lv.lc[i].far);
 	free(lv.lc);
 	fflush(stdout);
 	return rc;

@@ -29,6 +29,7 @@ struct live_opts {
 	int family;               /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
 	ka_time connect_timeout;
 	const char *user;         /* -Z: switch to this user after setup */
+	bool far_end;             /* --far-end: ask kaprobe serve what arrived */
 };
 
 /* Run until a verdict, -c rounds, or a signal.  Returns the exit status. */

@@ -8,13 +8,13 @@ void emit_init(struct emitter *em)
 
 bool emit_attach(struct emitter *em, const struct out_module *m, void *self)
 {
-	uint32_t wants = 0;
+	uint64_t wants = 0;
 
 	if (em->n == EMIT_MAX_MODULES)
 		return false;
 	for (int k = 0; k < EV_COUNT; k++)
 		if (m->wants(self, (enum ev_kind)k))
-			wants |= UINT32_C(1) << k;
+			wants |= UINT64_C(1) << k;
 	em->mod[em->n].m = m;
 	em->mod[em->n].self = self;
 	em->mod[em->n].wants = wants;
@@ -25,7 +25,7 @@ bool emit_attach(struct emitter *em, const struct out_module *m, void *self)
 
 void emit(const struct emitter *em, const struct event *ev)
 {
-	uint32_t bit = UINT32_C(1) << ev->kind;
+	uint64_t bit = UINT64_C(1) << ev->kind;
 
 	for (unsigned i = 0; i < em->n; i++)
 		if (em->mod[i].wants & bit)

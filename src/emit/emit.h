@@ -10,7 +10,8 @@
  * emit_wants() says whether any module takes a kind, so that a planner
  * skips preparing an event nobody takes (replay's hot path: formatting an
  * address for a reply that -q hides was a sixth of its time).  A module
- * says what it wants once, when attached, so the answer is one bit test.
+ * says what it wants once, when attached, so the answer is one bit test
+ * (64 kinds at most: event.h).
  */
 #ifndef KAPROBE_EMIT_H
 #define KAPROBE_EMIT_H
@@ -31,12 +32,12 @@ struct out_module {
 #define EMIT_MAX_MODULES 4
 
 struct emitter {
-	uint32_t wants;         /* bit k: some module takes kind k */
+	uint64_t wants;         /* bit k: some module takes kind k */
 	unsigned n;
 	struct {
 		const struct out_module *m;
 		void *self;
-		uint32_t wants;
+		uint64_t wants;
 	} mod[EMIT_MAX_MODULES];
 };
 

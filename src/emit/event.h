@@ -49,10 +49,13 @@ enum ev_kind {
 	EV_TRACE_START, EV_HOP, EV_FATE, EV_HOP_TIMEOUT, EV_TRACE_SUMMARY,
 	/* kaprobe sockets */
 	EV_SOCKET, EV_SOCKETS_SUMMARY,
+	/* kaprobe serve (EV_PROBE, EV_REPLY, EV_CONN_VERDICT as well, when it
+	 * probes a client), and live mode's --far-end (EV_ARRIVAL) */
+	EV_SERVE_START, EV_SERVE_CONN, EV_CONTROL, EV_SERVE_SUMMARY, EV_ARRIVAL,
 	EV_COUNT
 };
 
-_Static_assert(EV_COUNT <= 32, "emit.h keeps the kinds a module wants in 32 bits");
+_Static_assert(EV_COUNT <= 64, "emit.h keeps the kinds a module wants in 64 bits");
 
 /* ---- what a probe got: the audit's and the trace's ---- */
 
@@ -347,6 +350,49 @@ struct ev_sockets_total {
 	const struct ka_settings *sysctl;
 };
 
+/* kaprobe serve listening: its sockets' ends ("0.0.0.0:4000 [::]:4000"),
+ * the capture's interface, and how many records each connection keeps. */
+struct ev_serve_start {
+	const char *listen, *iface;
+	unsigned ring;
+};
+
+/* A connection serve holds: what ("open", "unseen": its handshake was not
+ * captured, so it is held but not watched; "close"), its ends as serve
+ * sees them, and for "close" who closed it ("client", "serve", "reset")
+ * and the requests it made. */
+struct ev_serve_conn {
+	const char *what, *you, *me, *by;
+	unsigned requests;
+};
+
+/* A control request on a connection (conn: its number): the request's
+ * verb, and "OK" or the ERR text serve answered. */
+struct ev_control {
+	const char *request, *result;
+	bool ok;
+};
+
+struct ev_serve_summary {
+	unsigned conns, open;        /* taken in all, still open */
+	unsigned long requests, bad; /* control requests, and those answered ERR */
+	uint32_t ignored;
+	struct ev_drops drops;
+};
+
+/* Live mode with --far-end: one probe as the far end (kaprobe serve)
+ * received it.  changed: the fields that differ from what was sent, as
+ * words ("sport", "seq", "ttl", "dscp", "opts", ...); answered_by: "peer",
+ * "middlebox" (answered, never received: a box in between answered it)
+ * or NULL (not answered). */
+struct ev_arrival {
+	unsigned probe, round;
+	bool arrived;
+	const char *const *changed;
+	unsigned nchanged;
+	const char *answered_by;
+};
+
 struct event {
 	enum ev_kind kind;
 	ka_time t;
@@ -386,6 +432,11 @@ struct event {
 		struct ev_trace_summary trace;
 		struct ev_socket socket;
 		struct ev_sockets_total sockets;
+		struct ev_serve_start serve_start;
+		struct ev_serve_conn serve_conn;
+		struct ev_control control;
+		struct ev_serve_summary serve_summary;
+		struct ev_arrival arrival;
 	} u;
 };
 

@@ -52,6 +52,11 @@ static const struct {
 	[EV_TRACE_SUMMARY] = { trace_summary_human, trace_summary_json, QUIET_BOTH },
 	[EV_SOCKET] = { socket_human, socket_json, 0 },
 	[EV_SOCKETS_SUMMARY] = { sockets_summary_human, sockets_summary_json, QUIET_BOTH },
+	[EV_SERVE_START] = { serve_start_human, serve_start_json, 0 },
+	[EV_SERVE_CONN] = { serve_conn_human, serve_conn_json, 0 },
+	[EV_CONTROL] = { control_human, control_json, 0 },
+	[EV_SERVE_SUMMARY] = { serve_summary_human, serve_summary_json, QUIET_BOTH },
+	[EV_ARRIVAL] = { arrival_human, arrival_json, QUIET_JSON },
 	/* EV_FLOW_START, EV_TRAFFIC, EV_CAPTURE: for the report only. */
 };
 

@@ -136,5 +136,8 @@ text_form audit_start_human, variant_human, variant_json, measure_json, idle_hum
 text_form trace_start_human, hop_human, hop_json, fate_human, fate_json,
 	  hop_timeout_human, hop_timeout_json, trace_summary_human, trace_summary_json;
 text_form socket_human, socket_json, sockets_summary_human, sockets_summary_json;
+text_form serve_start_human, serve_start_json, serve_conn_human, serve_conn_json,
+	  control_human, control_json, serve_summary_human, serve_summary_json,
+	  arrival_human, arrival_json;
 
 #endif

@@ -117,6 +117,15 @@ static int grow(struct engine *e)
 	return 0;
 }
 
+/* File the connection under its 4-tuple. */
+static void file_conn(struct engine *e, struct econn *c)
+{
+	struct econn **s = slot_of(e, c->k.raddr, c->k.lport, c->k.rport);
+
+	c->hnext = *s;
+	*s = c;
+}
+
 static void unlink_conn(struct engine *e, struct econn *c)
 {
 	for (struct econn **p = slot_of(e, c->k.raddr, c->k.lport, c->k.rport); *p;
@@ -229,6 +238,12 @@ static void on_inbound(struct engine *e, struct econn *c, const struct segment *
 
 	if (!gate(e, c, s, t))
 		return;
+	if (c->ring) {
+		struct ctl_seg r;
+
+		ctl_seg_from(&r, s, t - c->created);
+		segring_add(c->ring, &r);
+	}
 	if (!conn_established(&c->k)) {
 		/* SYN-SENT: only the answer to our SYN counts; an RST or
 		 * anything else is the kernel's to judge, and connect() says. */
@@ -320,6 +335,13 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 		on_outbound(e, c, &s, t);
 	} else if ((c = lookup(e, s.dst, s.src, s.dport, s.sport)) && s.family == c->k.family) {
 		on_inbound(e, c, &s, t);
+	} else if (e->emb.e) {
+		/* Listening: during a handshake only the SYN-ACK is ours.  (On
+		 * loopback, "any" shows each packet once: af_packet drops the
+		 * PACKET_LOOPBACK copy.) */
+		bool out = (s.flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK);
+
+		embryos_note(&e->emb, &s, !out, t);
 	}
 	e->frame = NULL;
 }
@@ -337,6 +359,11 @@ static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
 		engine_fail(e, EXIT_CANTCREAT, "%s", err);
 	else if (rc < 0)
 		engine_fail(e, EXIT_SOFTWARE, "%s", err);
+}
+
+void engine_read_capture(struct engine *e)
+{
+	on_capture(&e->loop, &e->cap_io, EPOLLIN);
 }
 
 /* ---- probes and timers ---------------------------------------------------------- */
@@ -451,7 +478,8 @@ static void on_timer(struct evloop *loop, struct ev_timer *t, ka_time now)
 }
 
 /* The connection's own socket: connect() finishing, then whatever the
- * server says (a banner), read and dropped. */
+ * server says (a banner), read and handed to the planner's `data`, if
+ * any (kaprobe serve's greeting), else dropped. */
 static void on_socket(struct evloop *loop, struct ev_io *io, uint32_t events)
 {
 	struct econn *c = (struct econn *)((char *)io - offsetof(struct econn, io));
@@ -476,8 +504,15 @@ static void on_socket(struct evloop *loop, struct ev_io *io, uint32_t events)
 	/* At end of stream or on an error the socket has nothing more to
 	 * say: stop watching it (level-triggered, it would wake us forever);
 	 * the connection itself stays the kernel's. */
-	if (!conn_drain(&c->k) || (events & (EPOLLHUP | EPOLLERR)))
-		evloop_remove(loop, io);
+	{
+		uint8_t buf[4096];
+		ssize_t n = conn_read(&c->k, buf, sizeof buf);
+
+		if (n > 0 && e->opt->data)
+			e->opt->data(e, c, buf, (size_t)n, e->opt->ctx);
+		if (n < 0 || (events & (EPOLLHUP | EPOLLERR)))
+			evloop_remove(loop, io);
+	}
 }
 
 /* ---- connections ---------------------------------------------------------------- */
@@ -487,7 +522,6 @@ struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_co
 {
 	struct econn *c = calloc(1, sizeof *c);
 	const struct dest *d = &e->dest[dest];
-	struct econn **s;
 
 	if (!c || (e->nconns >= e->nbuckets && grow(e) < 0)) {
 		free(c);
@@ -517,11 +551,61 @@ struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_co
 	c->created = ev_now();
 	c->io = (struct ev_io){ .fd = c->k.sock, .fn = on_socket };
 	c->timer.fn = on_timer;
-	s = slot_of(e, c->k.raddr, c->k.lport, c->k.rport);
-	c->hnext = *s;
-	*s = c;
+	file_conn(e, c);
 	evloop_add(&e->loop, &c->io, EPOLLOUT);
 	arm(e, c, c->created + e->opt->connect_timeout);
+	return c;
+}
+
+/* The handshake the capture saw before accept(2): the client's SYN, our
+ * SYN-ACK and the client's ACK, as a connecting engine would have seen
+ * them, and into the ring. */
+static void take_embryo(struct engine *e, struct econn *c)
+{
+	struct embryo *m = embryos_find(&e->emb, c->k.family, c->k.laddr, c->k.raddr,
+					c->k.lport, c->k.rport);
+
+	if (!m || !m->has_synack)
+		return;
+	c->created = m->t_syn;
+	conn_seen_in(&c->k, &m->syn, m->t_syn);
+	conn_seen_out(&c->k, &m->synack, m->t_synack);
+	if (m->has_ack)
+		conn_seen_in(&c->k, &m->ack, m->t_ack);
+	/* accept(2) returned: the kernel took the client's ACK. */
+	c->k.handshake_acked = true;
+	if (c->ring) {
+		segring_add(c->ring, &m->syn_rec);
+		if (m->has_ack)
+			segring_add(c->ring, &m->ack_rec);
+	}
+	m->used = false;
+}
+
+struct econn *engine_adopt(struct engine *e, int fd, const struct ka_config *cfg,
+			   struct segring *ring, void *user)
+{
+	struct econn *c = calloc(1, sizeof *c);
+
+	if (!c || (e->nconns >= e->nbuckets && grow(e) < 0) || conn_adopt(&c->k, fd) < 0) {
+		snprintf(e->err, sizeof e->err, "cannot take a connection: %s",
+			 c ? strerror(errno) : "out of memory");
+		close(fd);
+		free(c);
+		return NULL;
+	}
+	*c = (struct econn){ .k = c->k, .e = e, .cfg = *cfg, .user = user, .ring = ring,
+			     .id = ++e->nconns, .created = ev_now(), .adopted = true,
+			     .state = EC_HANDSHAKE };
+	c->io.fd = -1;   /* the socket is the planner's to read */
+	c->timer.fn = on_timer;
+	/* The handshake may still wait in the capture: read it first, while
+	 * the flow is no connection's and goes to the embryos. */
+	on_capture(&e->loop, &e->cap_io, EPOLLIN);
+	file_conn(e, c);
+	take_embryo(e, c);
+	arm(e, c, ev_now() + HANDSHAKE_WAIT_US);
+	try_ready(e, c);
 	return c;
 }
 
@@ -562,7 +646,8 @@ void engine_release(struct engine *e, struct econn *c)
 {
 	if (c->state == EC_CLOSED)
 		return;
-	evloop_remove(&e->loop, &c->io);
+	if (!c->adopted)
+		evloop_remove(&e->loop, &c->io);
 	evloop_disarm(&e->loop, &c->timer);
 	unlink_conn(e, c);
 	conn_close(&c->k);
@@ -668,6 +753,24 @@ static int one_interface(struct engine *e)
 	return 0;
 }
 
+/* A listener's handles: raw sockets of both families (it answers
+ * whichever comes), the capture of its filter, the handshake table. */
+static int start_listening(struct engine *e)
+{
+	const struct engine_opts *opt = e->opt;
+	int rc;
+
+	snprintf(e->iface, sizeof e->iface, "%s", opt->iface ? opt->iface : "any");
+	if ((rc = session_prober(&e->ss, AF_INET, opt->iface, e->err, sizeof e->err)) != 0 ||
+	    (rc = session_prober(&e->ss, AF_INET6, opt->iface, e->err, sizeof e->err)) != 0 ||
+	    (rc = session_capture_filter(&e->ss, e->iface, opt->filter, opt->wfile, e->err,
+					 sizeof e->err)) != 0)
+		return rc;
+	if (embryos_init(&e->emb) < 0)
+		return session_error(e->err, sizeof e->err, "out of memory", false);
+	return 0;
+}
+
 /* The order matters: the privileged handles first, so that a user without
  * CAP_NET_RAW learns it before anything is sent; the -Z user is checked
  * before the -w file is created, so that a usage error leaves an existing
@@ -675,14 +778,19 @@ static int one_interface(struct engine *e)
 int engine_start(struct engine *e)
 {
 	const struct engine_opts *opt = e->opt;
-	int rc = one_interface(e);
+	int rc = opt->filter ? 0 : one_interface(e);
 
 	for (unsigned i = 0; i < e->ndests && !rc; i++)
 		rc = session_prober(&e->ss, e->dest[i].tgt.addr.ss_family, opt->iface, e->err,
 				    sizeof e->err);
-	if (rc || (rc = session_check_user(opt->user, e->err, sizeof e->err)) != 0 ||
-	    (rc = session_capture(&e->ss, e->iface, e->dest, e->ndests, opt->wfile, e->err,
-				  sizeof e->err)) != 0)
+	if (rc || (rc = session_check_user(opt->user, e->err, sizeof e->err)) != 0)
+		return rc;
+	if (opt->filter)
+		rc = start_listening(e);
+	else
+		rc = session_capture(&e->ss, e->iface, e->dest, e->ndests, opt->wfile, e->err,
+				     sizeof e->err);
+	if (rc || (opt->opened && (rc = opt->opened(e, opt->ctx)) != 0))
 		return rc;
 	if ((e->sigfd = session_signals(opt->quit_signal)) < 0)
 		return session_error(e->err, sizeof e->err, "cannot set up signals", false);
@@ -723,6 +831,7 @@ void engine_close(struct engine *e)
 	reap(&e->loop, &e->reaper, 0);
 	free(e->bucket);
 	free(e->dest);
+	embryos_free(&e->emb);
 	session_close(&e->ss);
 	if (e->sigfd >= 0)
 		close(e->sigfd);

@@ -38,11 +38,13 @@
 
 #include "tcp/classify.h"
 #include "net/conn.h"
+#include "engine/embryo.h"
 #include "engine/evloop.h"
 #include "tcp/keepalive.h"
 #include "net/probe.h"
 #include "engine/session.h"
 #include "engine/shape.h"
+#include "tcp/segring.h"
 
 struct engine;
 struct econn;
@@ -120,6 +122,10 @@ struct econn {
 	const uint8_t *hb;
 	size_t hb_len;
 	uint32_t hb_seq;             /* the latest heartbeat's first byte */
+	/* engine_record's ring (the planner's), or NULL: every segment from
+	 * the peer that passes the gate goes in, acted on or not. */
+	struct segring *ring;
+	bool adopted;                /* accepted (engine_adopt), not connected */
 	/* The engine's own: */
 	struct ev_io io;
 	struct ev_timer timer;
@@ -147,6 +153,18 @@ struct engine_opts {
 	unsigned rate;               /* probes per second at most, 0: no limit */
 	const struct engine_ops *ops;
 	void *ctx;
+	/* A listening engine (kaprobe serve) has no destinations: its capture
+	 * takes this filter, on iface or else "any" (every interface, so that
+	 * a proxy on the same host connecting over loopback is seen too), and
+	 * holds connections through engine_adopt. */
+	const char *filter;
+	/* Called once the raw sockets and the capture are open and before
+	 * privilege goes (the listening sockets: the capture must see the
+	 * first handshake).  Returns 0, or the exit status with e->err. */
+	int (*opened)(struct engine *e, void *ctx);
+	/* Optional: bytes the peer sent on a connection (engine_connect's),
+	 * as read (kaprobe serve's greeting); without it they are dropped. */
+	void (*data)(struct engine *e, struct econn *c, const uint8_t *buf, size_t n, void *ctx);
 };
 
 struct engine {
@@ -173,6 +191,7 @@ struct engine {
 	/* The frame being demultiplexed, during on_packet only. */
 	const uint8_t *frame;
 	uint32_t caplen, wirelen;
+	struct embryos emb;          /* listening: handshakes not accepted yet */
 	int status;                  /* exit status once stopped */
 	bool failed;                 /* stopped by engine_fail: err says why */
 	char err[512];               /* the last error: one line, for cmd/ to print */
@@ -210,6 +229,10 @@ void engine_read_drops(struct engine *e);
  * the capture it no longer needs and read as lost packets. */
 void engine_freeze_drops(struct engine *e);
 
+/* Take what waits in the capture now (a planner about to report what a
+ * connection received: the segment that carried the question too). */
+void engine_read_capture(struct engine *e);
+
 /* Run the loop until engine_stop (at once when stopped already).  Returns
  * e->status. */
 int engine_run(struct engine *e);
@@ -238,6 +261,17 @@ void engine_fail_connect(struct engine *e, const struct econn *c, int err);
  * shape.  NULL with e->err set when no socket could be made (errno kept). */
 struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_config *cfg,
 			     eng_shape_fn shape, void *user);
+
+/* Watch a connection accept(2) returned (fd, non-blocking, now the
+ * engine's), with these timings: its handshake is taken from the capture
+ * (embryo.h), and it is READY at once when that was seen.  NULL with
+ * e->err when out of memory or when the socket cannot say its ends (the
+ * socket is closed then).  ring, when not NULL, receives every segment
+ * from the client (the handshake's first): the planner's, it may outlive
+ * the connection.  The engine never reads the socket: the planner does,
+ * and closes it through engine_release. */
+struct econn *engine_adopt(struct engine *e, int fd, const struct ka_config *cfg,
+			   struct segring *ring, void *user);
 
 /* New timings for a connection; its machine keeps its state. */
 void engine_configure(struct engine *e, struct econn *c, const struct ka_config *cfg);

@@ -67,13 +67,27 @@ static ka_time realtime_offset(void)
 	return (ka_time)rt.tv_sec * 1000000 + rt.tv_nsec / 1000 - ev_now();
 }
 
+int session_capture_filter(struct session *s, const char *iface, const char *filter,
+			   const char *wfile, char *err, size_t errlen)
+{
+	char msg[256];
+	bool perm;
+	int rc = 0;
+
+	if (capture_open(&s->cap, iface, filter, wfile != NULL, &perm, msg, sizeof msg) < 0)
+		rc = session_error(err, errlen, msg, perm);
+	else if (wfile && capture_dump_open(&s->cap, wfile, err, errlen) < 0)
+		rc = EXIT_CANTCREAT;
+	s->real_off = realtime_offset();
+	return rc;
+}
+
 int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
 		    const char *wfile, char *err, size_t errlen)
 {
 	struct capture_peer *peers = calloc(n ? n : 1, sizeof *peers);
-	char *filter = NULL, msg[256];
-	bool perm;
-	int rc = 0;
+	char *filter = NULL;
+	int rc;
 
 	if (!peers)
 		return session_error(err, errlen, "out of memory", false);
@@ -88,12 +102,8 @@ int session_capture(struct session *s, const char *iface, const struct dest *d, 
 	free(peers);
 	if (!filter)
 		return session_error(err, errlen, "out of memory", false);
-	if (capture_open(&s->cap, iface, filter, wfile != NULL, &perm, msg, sizeof msg) < 0)
-		rc = session_error(err, errlen, msg, perm);
-	else if (wfile && capture_dump_open(&s->cap, wfile, err, errlen) < 0)
-		rc = EXIT_CANTCREAT;
+	rc = session_capture_filter(s, iface, filter, wfile, err, errlen);
 	free(filter);
-	s->real_off = realtime_offset();
 	return rc;
 }
 

@@ -56,6 +56,11 @@ static inline struct prober *session_prober_of(struct session *s, int family)
 int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
 		    const char *wfile, char *err, size_t errlen);
 
+/* The same with a filter of the caller's (a listener's, which has no
+ * destinations). */
+int session_capture_filter(struct session *s, const char *iface, const char *filter,
+			   const char *wfile, char *err, size_t errlen);
+
 /* A packet's capture timestamp (CLOCK_REALTIME) on the event loop's
  * clock (CLOCK_MONOTONIC). */
 static inline ka_time session_time(const struct session *s, const struct timeval *tv)

@@ -74,6 +74,23 @@ int conn_connect(struct conn *c, const struct sockaddr *dst, socklen_t len)
 	return 0;
 }
 
+int conn_adopt(struct conn *c, int fd)
+{
+	struct sockaddr_storage l, r;
+	socklen_t ll = sizeof l, rl = sizeof r;
+
+	memset(c, 0, sizeof *c);
+	c->sock = fd;
+	c->wscale[0] = c->wscale[1] = -1;
+	if (getsockname(fd, (struct sockaddr *)&l, &ll) < 0 ||
+	    getpeername(fd, (struct sockaddr *)&r, &rl) < 0)
+		return -1;
+	c->family = l.ss_family;
+	conn_raw_addr(&l, c->laddr, &c->lport);
+	conn_raw_addr(&r, c->raddr, &c->rport);
+	return 0;
+}
+
 int conn_connect_error(const struct conn *c)
 {
 	int e = 0;
@@ -248,12 +265,13 @@ void conn_probe_spec(struct conn *c, struct probe_spec *s)
 		s->tsval = kernel_tsval(c);
 }
 
-bool conn_drain(const struct conn *c)
+ssize_t conn_read(const struct conn *c, void *buf, size_t len)
 {
-	char buf[4096];
-	ssize_t n = read(c->sock, buf, sizeof buf);
+	ssize_t n = read(c->sock, buf, len);
 
-	return !(n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	return n > 0 ? n : -1;
 }
 
 void conn_close(struct conn *c)

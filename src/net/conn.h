@@ -62,6 +62,10 @@ int conn_open(struct conn *c, const struct sockaddr_storage *src,
  * errno set. */
 int conn_connect(struct conn *c, const struct sockaddr *dst, socklen_t len);
 
+/* Take a socket accept(2) returned: its two ends, as the kernel says
+ * them.  Returns 0, or -1 with errno set (c->sock is fd either way). */
+int conn_adopt(struct conn *c, int fd);
+
 /* After the socket turned writable: 0 when connected, else the errno. */
 int conn_connect_error(const struct conn *c);
 
@@ -98,9 +102,10 @@ bool conn_established(const struct conn *c);
  * with the kernel's timestamp clock when timestamps were negotiated. */
 void conn_probe_spec(struct conn *c, struct probe_spec *s);
 
-/* Read and drop whatever the peer sent (a banner).  Returns false once
- * the socket has nothing more to say (end of stream or an error). */
-bool conn_drain(const struct conn *c);
+/* Read what the peer sent (a banner) into buf: the bytes read, 0 when
+ * nothing waits, or -1 once the socket has nothing more to say (end of
+ * stream or an error). */
+ssize_t conn_read(const struct conn *c, void *buf, size_t len);
 
 void conn_close(struct conn *c);
 

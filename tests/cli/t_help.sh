@@ -3,8 +3,8 @@
 #   - kaprobe --help is the overview: all three usage lines, the prober's
 #     options, and a pointer to the other commands' help;
 #   - kaprobe replay --help, kaprobe audit --help, kaprobe trace --help and
-#     kaprobe sockets --help print only that command's usage and options
-#     (none of the others' own);
+#     kaprobe serve --help, kaprobe sockets --help print only that command's
+#     usage and options (none of the others' own);
 #   - -h is --help; help goes to stdout with status 0, nothing on stderr;
 #   - every long option a command's help lists is one the command accepts
 #     (no "unknown option"), and appears in kaprobe(8) in that command's
@@ -34,6 +34,7 @@ help trace trace --help
 help trace_h trace -h
 help sockets sockets --help
 help sockets_h sockets -h
+help serve serve --help
 cmp -s "$T/live" "$T/live_h" || fail "-h and --help differ"
 cmp -s "$T/replay" "$T/replay_h" || fail "replay -h and --help differ"
 cmp -s "$T/audit" "$T/audit_h" || fail "audit -h and --help differ"
@@ -46,7 +47,7 @@ assert_match $'\n +kaprobe replay \\[options\\] FILE' "$usage" "overview: replay
 assert_match $'\n +kaprobe audit \\[options\\] HOST:PORT' "$usage" "overview: audit"
 assert_match $'\n +kaprobe trace \\[options\\] HOST:PORT' "$usage" "overview: trace"
 assert_match $'\n +kaprobe sockets \\[options\\] \\[FILTER\\]' "$usage" "overview: sockets"
-assert_match 'kaprobe replay --help, kaprobe audit --help, kaprobe trace --help and kaprobe sockets --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
+assert_match 'kaprobe replay --help, kaprobe audit --help, kaprobe trace --help, kaprobe serve --help and kaprobe sockets --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
 assert_eq 'usage: kaprobe replay [options] FILE' "$(head -n1 "$T/replay")" "replay usage"
 assert_eq 'usage: kaprobe audit [options] HOST:PORT' "$(head -n1 "$T/audit")" "audit usage"
 assert_eq 'usage: kaprobe trace [options] HOST:PORT' "$(head -n1 "$T/trace")" "trace usage"
@@ -76,7 +77,7 @@ for o in --path-timeout --from; do
 done
 
 # Every option a help lists is accepted by that command.
-for cmd in live replay audit trace sockets; do
+for cmd in live replay audit trace serve sockets; do
 	args=()
 	[ $cmd = live ] || args=($cmd)
 	# A filter sockets refuses: it stops after parsing the options.
@@ -103,7 +104,8 @@ section '^\.SH "kaprobe replay"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T
 section '^\.SH "kaprobe audit"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.audit"
 section '^\.SH "kaprobe trace"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.trace"
 section '^\.SH "kaprobe sockets"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.sockets"
-for cmd in live replay audit trace sockets; do
+section '^\.SH "kaprobe serve"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.serve"
+for cmd in live replay audit trace serve sockets; do
 	assert_ge "$(wc -l <"$T/man.$cmd")" 5 "options in kaprobe(8)'s $cmd section"
 	missing=$(comm -23 <(opts "$T/$cmd") "$T/man.$cmd" | tr '\n' ' ')
 	assert_eq "" "$missing" "options in $cmd --help but not in kaprobe(8)'s $cmd section"

@@ -15,7 +15,7 @@ if [ -n "${REGRESS_CC:-}" ]; then CC=$REGRESS_CC
 elif command -v clang >/dev/null; then CC=clang
 else CC=gcc; fi
 B=build/fuzz
-TARGETS="segment replay"
+TARGETS="segment replay ctl"
 CPPFLAGS="-D_GNU_SOURCE -D_DEFAULT_SOURCE $(libnet-config --defines 2>/dev/null) -Isrc"
 CFLAGS="-std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
 LIBNET_LIBS=$(libnet-config --libs 2>/dev/null || echo -lnet)

@@ -2,7 +2,8 @@
 # run.sh [SECONDS] [TARGET...] - build the libFuzzer harnesses and fuzz each
 # target for SECONDS (default 60), one after the other.
 #
-#   targets: segment (fuzz_segment.c), replay (fuzz_replay.c); default both
+#   targets: segment (fuzz_segment.c), replay (fuzz_replay.c), ctl (fuzz_ctl.c);
+#   default all three
 #   FUZZ_JOBS=2 runs the targets in parallel instead (at most 2 at once)
 #   FUZZ_ARGS="..." adds libFuzzer options
 #
@@ -16,7 +17,7 @@ cd "$(dirname "$0")/../.." || exit 2
 
 SECS=${1:-60}
 shift 2>/dev/null
-TARGETS=${*:-segment replay}
+TARGETS=${*:-segment replay ctl}
 CC=${FUZZ_CC:-clang}
 B=build/fuzz
 REG=tests/fuzz/regressions

@@ -1,0 +1,41 @@
+/* livefar.h - live mode's --far-end: after each probing round, ask kaprobe
+ * serve at the far end, on a new connection, what it received of the
+ * round's probes, and say it (EV_ARRIVAL, one per probe). */
+#ifndef KAPROBE_LIVEFAR_H
+#define KAPROBE_LIVEFAR_H
+
+#include "cmd/farend.h"
+#include "emit/event.h"
+#include "engine/engine.h"
+#include "tcp/arrival.h"
+
+/* Probes of one round followed: more are sent but not reported. */
+#define LFAR_MAX_PROBES 16
+
+struct lfar {
+	struct farend_greet greet;
+	struct farq q;
+	struct probe_spec sent[LFAR_MAX_PROBES];
+	unsigned nsent, round;
+	unsigned answered;          /* the probe of the round that was answered, 0: none */
+	ka_time after;              /* serve's time of the last probe matched */
+	struct ev_timer wait;       /* the greeting's deadline */
+	/* Where the round's report goes, and what follows it. */
+	void (*say)(void *ctx, struct event *ev);
+	void (*then)(void *ctx);
+	void *ctx;
+	const struct econn *c;
+	struct sockaddr_storage dst;
+};
+
+/* A probe of the connection was sent. */
+void lfar_probe(struct lfar *f, const struct econn *c, const struct probe_spec *p);
+/* The round's probe n was answered. */
+static inline void lfar_answered(struct lfar *f, unsigned n) { f->answered = n; }
+/* Ask serve about the round now; then() follows the report (or the
+ * failure, said as a notice).  Returns false when nothing was asked (no
+ * probe sent, or the connection is not known to serve): then() is not
+ * called. */
+bool lfar_ask(struct lfar *f, struct engine *e, const struct econn *c);
+
+#endif
