@@ -2,6 +2,7 @@
 #include "emit/outbuf.h"
 
 #include <errno.h>
+#include <stdarg.h>
 
 /* The first failure is the one kept. */
 static void fail(struct outbuf *b, int err)
@@ -176,6 +177,19 @@ void ob_double(struct outbuf *b, double v, int places)
 	char tmp[352];   /* the widest double, %.9f: 309 digits and change */
 	int n = snprintf(tmp, sizeof tmp, "%.*f", places, v);
 
+	if (n > 0)
+		ob_mem(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+void ob_printf(struct outbuf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
 	if (n > 0)
 		ob_mem(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }

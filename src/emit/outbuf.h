@@ -78,6 +78,9 @@ void ob_fixed(struct outbuf *b, int64_t v, unsigned places);
 /* A double with `places` decimals, as printf's "%.*f": for values that are
  * not a whole number of some unit, on rare events only (it uses snprintf). */
 void ob_double(struct outbuf *b, double v, int places);
+/* printf into the buffer, for rare events whose lines are easier to read
+ * as formats (the trace's, the sockets table): at most 511 characters. */
+void ob_printf(struct outbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s, then spaces up to `width` characters in all (printf's "%-*s"). */
 void ob_pad(struct outbuf *b, const char *s, size_t width);
 /* Spaces, then s, `width` characters in all (printf's "%*s"). */

@@ -14,18 +14,9 @@
 enum { W_STATE = 12, W_ADDR = 24, W_PROC = 24, W_KA = 22, W_UTO = 9, W_DATA = 13,
        W_TIMER = 20 };
 
-static void put(struct text *tx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct text *tx, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	ob_str(&tx->ob, buf);
-}
+/* The module's events are few: printf's formats are kept, into the
+ * module's buffer. */
+#define put(tx, ...) ob_printf(&(tx)->ob, __VA_ARGS__)
 
 /* "a.b.c.d:port" or "[v6]:port". */
 static void endpoint(char *buf, size_t len, int family, const uint8_t *a, unsigned port)

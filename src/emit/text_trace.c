@@ -8,20 +8,9 @@
 #include "tcp/quote.h"
 #include "net/target.h"
 
-/* The trace's events are few: printf's formats are kept, into the
+/* The module's events are few: printf's formats are kept, into the
  * module's buffer. */
-static void put(struct text *tx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(struct text *tx, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	ob_str(&tx->ob, buf);
-}
+#define put(tx, ...) ob_printf(&(tx)->ob, __VA_ARGS__)
 
 /* ICMP's and ICMPv6's names for the errors a probe meets on the way. */
 static const char *icmp_word(int family, int type)
