@@ -524,6 +524,13 @@ void isched_closed(struct isched *q, unsigned slot, ka_time data_idle, ka_time n
 		if (closes_agree(q->close[i], data_idle)) {
 			q->closed_at = q->close[i] < data_idle ? q->close[i] : data_idle;
 			idles_fold(&q->s);
+			/* The closes are the finding.  A peer that counts whole
+			 * seconds (redis) answers some probes a little past
+			 * another connection's close, which the bracket reads
+			 * as a death below a live idle: inconsistent only past
+			 * the closes' own tolerance. */
+			q->s.inconsistent = q->s.alive > q->closed_at &&
+					    !closes_agree(q->s.alive, q->closed_at);
 			finish(q);
 			return;
 		}

@@ -11,6 +11,7 @@
 
 #define SETTLE_US 300000
 #define ROUND_US 3000000
+#define WHOLE_SEC 1000000
 
 struct simslot {
 	ka_time opened;     /* the handshake (0: not open) */
@@ -66,6 +67,16 @@ static enum what next_of(unsigned i, const struct idlesim_path *p, ka_time *when
 	ka_time close = p->close ? s->opened + p->close : KA_NEVER;
 	ka_time t = KA_NEVER;
 	enum what w = W_NONE;
+
+	/* redis: unixtime - lastinteraction > timeout, both in whole
+	 * seconds of a clock `phase` ahead of ours; the connections' own
+	 * phases spread over the second, as the audit's open at its rate. */
+	if (p->close && p->whole_seconds) {
+		ka_time ph = (p->phase + i * 137000) % WHOLE_SEC;
+
+		close = ((s->opened + ph) / WHOLE_SEC + p->close / WHOLE_SEC + 1) *
+			WHOLE_SEC - ph;
+	}
 
 	if (!s->opened || s->done)
 		return W_NONE;

@@ -13,6 +13,9 @@
 struct idlesim_path {
 	ka_time forget;     /* a box forgets flows idle this long (0: never) */
 	ka_time close;      /* the peer closes connections this long without data (0: never) */
+	bool whole_seconds; /* ... counted as redis counts: whole seconds of its
+			     * clock, so a close comes up to a second late */
+	ka_time phase;      /* that clock's lead on the search's, for whole_seconds */
 	ka_time rtt;        /* round trip */
 	unsigned lose_nth;  /* the nth measurement (from 1) gets no answer (0: none) */
 	ka_time gap;        /* measuring probes leave at least this far apart, a

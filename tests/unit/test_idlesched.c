@@ -87,6 +87,14 @@ static void test_close(void)
 	CU_ASSERT(r.f.closes >= 2);
 	CU_ASSERT(r.f.f.alive > 0 && r.f.f.alive < 5 * SEC);
 	CU_ASSERT(r.wall <= 5 * SEC + 400 * MS);
+	/* A peer counting whole seconds closes between 5 and 6 s, and answers
+	 * some probes past another connection's close: not inconsistent. */
+	for (ka_time start = 0; start < SEC; start += 100 * MS) {
+		idlesim_run(&audit_cfg, &(struct idlesim_path){ .close = 5 * SEC, .rtt = MS,
+			    .whole_seconds = true, .phase = start }, &r);
+		CU_ASSERT(r.f.close >= 5 * SEC && r.f.close <= 6 * SEC);
+		CU_ASSERT(!r.f.f.inconsistent);
+	}
 	/* A box that forgets sooner is found, and closes never come. */
 	idlesim_run(&audit_cfg, &(struct idlesim_path){ .close = 60 * SEC, .forget = 6 * SEC,
 							.rtt = MS }, &r);
