@@ -167,9 +167,38 @@ static void human_idle_bracket(struct text *tx, const struct ev_idle *r)
 	}
 }
 
+void json_consistent(struct text *tx, const struct fingerprint *const *fp, size_t n)
+{
+	ob_str(&tx->ob, ",\"consistent_with\":[");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ob_char(&tx->ob, ',');
+		ob_char(&tx->ob, '"');
+		ob_str(&tx->ob, fp[i]->name);
+		ob_char(&tx->ob, '"');
+	}
+	ob_char(&tx->ob, ']');
+}
+
+void human_consistent(struct text *tx, const struct fingerprint *const *fp, size_t n)
+{
+	ob_str(&tx->ob, n ? "  consistent with: " : "  consistent with no documented default "
+	       "(docs/fingerprints.md)");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ob_str(&tx->ob, ", ");
+		ob_str(&tx->ob, fp[i]->name);
+		ob_str(&tx->ob, " (");
+		ob_str(&tx->ob, fp[i]->product);
+		ob_char(&tx->ob, ')');
+	}
+	ob_char(&tx->ob, '\n');
+}
+
 void idle_human(struct text *tx, const struct event *ev)
 {
 	const struct ev_idle *r = &ev->u.idle;
+	const struct fingerprint *fp[FP_MAX_MATCH];
 
 	human_idle_bracket(tx, r);
 	ob_str(&tx->ob, "; RFC 5382 (2h4m or more): ");
@@ -184,11 +213,14 @@ void idle_human(struct text *tx, const struct event *ev)
 	ob_str(&tx->ob, " discarded; ");
 	ob_double(&tx->ob, r->loss_pct, 1);
 	ob_str(&tx->ob, "% of answers needed a retry\n");
+	if (!r->inconsistent && r->dead_s >= 0)
+		human_consistent(tx, fp, consistent_idle(r, fp));
 }
 
 void idle_json(struct text *tx, const struct event *ev)
 {
 	const struct ev_idle *r = &ev->u.idle;
+	const struct fingerprint *fp[FP_MAX_MATCH];
 
 	json_head(tx, "idle-timeout", ev);
 	json_str(tx, KEY("probe"), r->probe);
@@ -213,6 +245,7 @@ void idle_json(struct text *tx, const struct event *ev)
 	ob_mem(&tx->ob, KEY("loss_pct"));
 	ob_double(&tx->ob, r->loss_pct, 1);
 	json_bool(tx, KEY("inconsistent"), r->inconsistent);
+	json_consistent(tx, fp, consistent_idle(r, fp));
 	json_end(tx);
 }
 

@@ -28,7 +28,8 @@ enum fp_expiry {
 	FP_SILENT = 1,   /* dropped, nothing comes back */
 	FP_RST = 2,      /* an RST */
 	FP_FIN = 4,      /* the endpoint (a proxy) closes with a FIN */
-	FP_ANY = FP_SILENT | FP_RST | FP_FIN,
+	FP_ICMP = 8,     /* an ICMP error */
+	FP_ANY = FP_SILENT | FP_RST | FP_FIN | FP_ICMP,
 };
 
 /* Who ends an idle flow: a box on the way that forgets it (state expiry),
