@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit/consistent.h"
 #include "report/audit_chart.h"
 #include "report/reportpriv.h"
 #include "net/target.h"
@@ -231,6 +232,31 @@ static void variants(struct page *p, const struct audit_model *a)
 		 "</section>\n");
 }
 
+/* The documented defaults the finding is consistent with
+ * (docs/fingerprints.md): never more than "it could be". */
+static void consistent_row(struct page *p, const struct audit_model *a)
+{
+	const struct fingerprint *fp[FP_MAX_MATCH];
+	struct ev_idle i = a->idle;
+	size_t n;
+
+	if (i.inconsistent || i.dead_s < 0)
+		return;
+	i.expired = a->has_expired ? &a->expired : NULL;
+	n = consistent_idle(&i, fp);
+	page_raw(p, "<tr><th>consistent with the documented default of</th><td id=\"consistent\">");
+	if (!n)
+		page_raw(p, "none of the boxes kaprobe knows");
+	for (size_t k = 0; k < n; k++) {
+		page_raw(p, k ? ", <code>" : "<code>");
+		page_text(p, fp[k]->name);
+		page_raw(p, "</code> (");
+		page_text(p, fp[k]->product);
+		page_raw(p, ")");
+	}
+	page_raw(p, "</td></tr>\n");
+}
+
 static void idle_finding(struct page *p, const struct audit_model *a)
 {
 	const struct ev_idle *i = &a->idle;
@@ -270,6 +296,7 @@ static void idle_finding(struct page *p, const struct audit_model *a)
 		}
 		page_raw(p, "</td></tr>\n");
 	}
+	consistent_row(p, a);
 	page_printf(p, "<tr><th>measurements</th><td>%u agree, %u disagree; %u connections "
 		    "discarded; %.1f%% of answers needed a retry</td></tr>\n", i->agree, i->disagree,
 		    i->discarded, i->loss_pct);
