@@ -27,6 +27,7 @@ struct audit_opts {
 	struct report *report;    /* --report, or NULL */
 	const uint8_t *heartbeat; /* --heartbeat's data, or NULL */
 	size_t heartbeat_len;
+	unsigned sw;              /* --for: the software to give settings for (swsettings.h) */
 };
 
 /* Run the audit.  Returns the exit status: 0 the path handles probes and

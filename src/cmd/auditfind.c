@@ -5,9 +5,7 @@
 
 #include "tcp/middlebox.h"
 #include "tcp/profile.h"
-
-/* A heartbeat every third of the close: two in a row can be lost. */
-#define HEARTBEAT_SHARE 3
+#include "tcp/swsettings.h"
 
 static double loss_pct(const struct audit *a)
 {
@@ -113,9 +111,11 @@ static void advise_heartbeat(struct audit *a)
 {
 	double close_s = a->q.closed_at / 1e6;
 	int kept = heartbeat_kept(a);
+	struct sw_values v;
 
+	sw_for_close(close_s, &v);
 	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
-		.heartbeat_s = close_s / HEARTBEAT_SHARE, .close_s = close_s,
+		.heartbeat_s = v.heartbeat_s, .close_s = close_s, .sw = a->opt->sw,
 		.note = kept == 1 ? "the --heartbeat data kept the connection open"
 			: kept == 0 ? "the --heartbeat data did NOT keep the connection open: "
 				      "the peer may not count it, or closes anyway"
@@ -128,8 +128,8 @@ static void advise_heartbeat(struct audit *a)
  * defaults otherwise, which RFC 5382 paths keep. */
 void audit_emit_advice(struct audit *a)
 {
-	long time_s = LINUX_KEEPALIVE_TIME_S, intvl_s = LINUX_KEEPALIVE_INTVL_S;
-	long probes = LINUX_KEEPALIVE_PROBES;
+	struct sw_values v = { LINUX_KEEPALIVE_TIME_S, LINUX_KEEPALIVE_INTVL_S,
+			       LINUX_KEEPALIVE_PROBES, LINUX_KEEPALIVE_TIME_S, false };
 	ka_time alive = a->q.s.alive, dead = a->q.s.dead;
 
 	if (a->q.closed_at) {
@@ -138,17 +138,12 @@ void audit_emit_advice(struct audit *a)
 	}
 	if (dead && !alive) {
 		emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
-			time_s, intvl_s, probes, "no idle connection was answered at all: no "
-			"keep-alive setting keeps flows on this path", 0, 0 } });
+			v.time_s, v.intvl_s, v.probes, "no idle connection was answered at all: "
+			"no keep-alive setting keeps flows on this path", 0, 0, 0 } });
 		return;
 	}
-	if (dead && !a->q.s.inconsistent) {
-		long al = (long)(alive / 1000000);
-
-		time_s = al / 2 > 0 ? al / 2 : 1;
-		intvl_s = al / 3 > 0 ? (al / 3 < LINUX_KEEPALIVE_INTVL_S ? al / 3
-					: LINUX_KEEPALIVE_INTVL_S) : 1;
-	}
-	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(),
-				      .u.advice = { time_s, intvl_s, probes, NULL, 0, 0 } });
+	if (dead && !a->q.s.inconsistent)
+		sw_for_expiry((double)(alive / 1000000), &v);
+	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
+		v.time_s, v.intvl_s, v.probes, NULL, 0, 0, a->opt->sw } });
 }

@@ -62,6 +62,7 @@ struct command {
 extern const struct command *const commands[];
 extern const unsigned ncommands;
 extern const struct command cmd_live, cmd_replay, cmd_audit, cmd_trace;
+extern const struct command cmd_advise;
 
 /* The long options' values beyond a char. */
 enum {
@@ -71,6 +72,7 @@ enum {
 	OPT_CONNS, OPT_CONNECT_RATE, OPT_MAX_HOPS, OPT_VARIANT, OPT_TIMEOUTS,
 	OPT_MAX_FLOWS, OPT_MIDDLEBOX, OPT_USER_TIMEOUT, OPT_REPORT,
 	OPT_HEARTBEAT, OPT_HEARTBEAT_HEX,
+	OPT_FOR, OPT_PATH_TIMEOUT, OPT_PEER_TIMEOUT,
 };
 
 /* --heartbeat's data at most: one segment's worth on any path. */

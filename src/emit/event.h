@@ -267,6 +267,7 @@ struct ev_advice {
 	long time_s, intvl_s, probes;
 	const char *note;
 	double heartbeat_s, close_s;
+	unsigned sw;                /* --for: the software rows (tcp/swsettings.h) to add */
 };
 
 struct ev_audit_total {

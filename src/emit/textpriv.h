@@ -8,7 +8,7 @@
 #ifndef KAPROBE_TEXTPRIV_H
 #define KAPROBE_TEXTPRIV_H
 
-#include "emit/consistent.h"
+#include "emit/finding.h"
 #include "emit/text.h"
 
 /* A member's key with its comma and colon, ",\"key\":", as the two

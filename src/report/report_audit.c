@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emit/consistent.h"
+#include "emit/finding.h"
 #include "report/audit_chart.h"
 #include "report/reportpriv.h"
 #include "net/target.h"

@@ -27,6 +27,8 @@ complete_words() {
 assert_eq "replay" "$(complete_words re)" "command 're'"
 assert_eq "audit" "$(complete_words au)" "command 'au'"
 assert_eq "trace" "$(complete_words tr)" "command 'tr'"
+assert_eq "advise" "$(complete_words adv)" "command 'adv'"
+assert_eq "--path-timeout --peer-timeout" "$(complete_words advise --p)" "advise's --p"
 assert_eq "--max-hops" "$(complete_words trace --max-h)" "trace's --max-h"
 assert_eq "" "$(complete_words --max-h)" "--max-hops is trace's only"
 assert_eq "far-seq" "$(complete_words trace --variant f)" "probe kinds after --variant"
@@ -53,7 +55,7 @@ for p in $profiles; do
 done
 
 # Every option offered is accepted by its command.
-for cmd in "" replay audit trace; do
+for cmd in "" replay audit trace advise; do
 	n=0
 	for o in $(complete_words $cmd --); do
 		"$KAPROBE" $cmd "$o" >/dev/null 2>"$kbin/err"

@@ -40,7 +40,7 @@ assert_match '^usage: kaprobe \[options\] HOST:PORT' "$usage" "overview: the pro
 assert_match $'\n +kaprobe replay \\[options\\] FILE' "$usage" "overview: replay"
 assert_match $'\n +kaprobe audit \\[options\\] HOST:PORT' "$usage" "overview: audit"
 assert_match $'\n +kaprobe trace \\[options\\] HOST:PORT' "$usage" "overview: trace"
-assert_match 'kaprobe replay --help, kaprobe audit --help and kaprobe trace --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
+assert_match 'kaprobe replay --help, kaprobe audit --help, kaprobe trace --help and kaprobe advise --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
 assert_eq 'usage: kaprobe replay [options] FILE' "$(head -n1 "$T/replay")" "replay usage"
 assert_eq 'usage: kaprobe audit [options] HOST:PORT' "$(head -n1 "$T/audit")" "audit usage"
 assert_eq 'usage: kaprobe trace [options] HOST:PORT' "$(head -n1 "$T/trace")" "trace usage"

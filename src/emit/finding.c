@@ -1,6 +1,6 @@
-/* consistent.c - an event's finding as a fingerprint finding (see
- * consistent.h). */
-#include "emit/consistent.h"
+/* finding.c - an event's finding as a fingerprint finding, and the
+ * advice as software settings' values (see finding.h). */
+#include "emit/finding.h"
 
 /* What a probe on an expired flow got, as a row's behaviour; 0 when it is
  * not known. */
@@ -46,4 +46,13 @@ size_t consistent_box(ka_time timeout, const struct fingerprint **out)
 	struct fp_finding f = { timeout / 1e6, timeout / 1e6, 0, FP_HOP };
 
 	return fp_match(&f, out, FP_MAX_MATCH);
+}
+
+void advice_values(const struct ev_advice *a, struct sw_values *v)
+{
+	if (a->heartbeat_s > 0) {
+		sw_for_close(a->close_s, v);
+		return;
+	}
+	*v = (struct sw_values){ a->time_s, a->intvl_s, a->probes, (double)a->time_s, false };
 }
