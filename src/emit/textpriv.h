@@ -121,6 +121,11 @@ void rtt_figures(struct outbuf *b, const struct ka_stats *st);
 void json_consistent(struct text *tx, const struct fingerprint *const *fp, size_t n);
 void human_consistent(struct text *tx, const struct fingerprint *const *fp, size_t n);
 
+/* text_settings.c: --for's software in an advice, human (each's lines
+ * under its name) and JSON (the "settings" member). */
+void software_human(struct text *tx, const struct ev_advice *a);
+void software_json(struct text *tx, const struct ev_advice *a);
+
 /* One kind's form, human or JSON: the event's whole line(s), newline
  * included. */
 /* A close (text_close.c): the sentence in parentheses after "closed",

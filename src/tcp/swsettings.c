@@ -128,7 +128,7 @@ int sw_parse_for(const char *list, unsigned *mask, char *err, size_t errlen)
 		*mask = NROWS == 32 ? ~0u : (1u << NROWS) - 1;
 		return 0;
 	}
-	for (const char *p = list; *p; p += *p == ',') {
+	for (const char *p = list;; p++) {
 		size_t n = strcspn(p, ","), i;
 
 		snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), p);
@@ -144,6 +144,8 @@ int sw_parse_for(const char *list, unsigned *mask, char *err, size_t errlen)
 		}
 		*mask |= 1u << i;
 		p += n;
+		if (!*p)
+			break;
 	}
 	return 0;
 }
