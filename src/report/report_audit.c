@@ -110,6 +110,7 @@ static void on_advice(struct report *r, const struct event *ev)
 	a->advice[2] = v->probes;
 	a->heartbeat_s = v->heartbeat_s;
 	a->close_s = v->close_s;
+	a->sw = v->sw;
 	snprintf(a->advice_note, sizeof a->advice_note, "%s", v->note ? v->note : "");
 }
 
@@ -343,6 +344,36 @@ static void copyable(struct page *p, const char *id, const char *lines)
 	page_raw(p, "</pre>\n");
 }
 
+/* --for's software: each's settings with a copy button, or why it cannot
+ * help. */
+static void software(struct page *p, const struct audit_model *a)
+{
+	const struct ev_advice ev = { a->advice[0], a->advice[1], a->advice[2], NULL,
+				      a->heartbeat_s, a->close_s, a->sw };
+	size_t n;
+	const struct sw_setting *t = sw_table(&n);
+	struct sw_values v;
+	char buf[1024], id[40];
+
+	advice_values(&ev, &v);
+	for (size_t i = 0; i < n; i++) {
+		if (!(a->sw & 1u << i))
+			continue;
+		page_printf(p, "<p data-kind=\"settings\" data-for=\"%s\">", t[i].name);
+		page_text(p, t[i].what);
+		page_raw(p, t[i].kind == SW_HEARTBEAT ? " (a heartbeat: data):</p>\n"
+			 : " (TCP keep-alive):</p>\n");
+		if (!sw_render(&t[i], &v, buf, sizeof buf)) {
+			page_raw(p, "<p class=\"warn\">");
+			page_text(p, buf + 2);   /* past the "# " of a comment line */
+			page_raw(p, "</p>\n");
+			continue;
+		}
+		snprintf(id, sizeof id, "for-%s", t[i].name);
+		copyable(p, id, buf);
+	}
+}
+
 static void advice(struct page *p, const struct audit_model *a)
 {
 	static const char *const sysctl[3] = { "time", "intvl", "probes" };
@@ -364,6 +395,7 @@ static void advice(struct page *p, const struct audit_model *a)
 			page_text(p, a->advice_note);
 			page_raw(p, ".</p>\n");
 		}
+		software(p, a);
 		page_raw(p, "</section>\n");
 		return;
 	}
@@ -385,6 +417,7 @@ static void advice(struct page *p, const struct audit_model *a)
 				      "setsockopt(fd, IPPROTO_TCP, TCP_%s, &(int){%ld}, sizeof(int));\n",
 				      sockopt[i], a->advice[i]);
 	copyable(p, "setsockopt", buf);
+	software(p, a);
 	page_raw(p, "</section>\n");
 }
 
