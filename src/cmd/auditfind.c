@@ -138,12 +138,13 @@ void audit_emit_advice(struct audit *a)
 	}
 	if (dead && !alive) {
 		emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
-			v.time_s, v.intvl_s, v.probes, "no idle connection was answered at all: "
-			"no keep-alive setting keeps flows on this path", 0, 0, 0 } });
+			.time_s = v.time_s, .intvl_s = v.intvl_s, .probes = v.probes,
+			.note = "no idle connection was answered at all: no keep-alive setting "
+				"keeps flows on this path", .sw = a->opt->sw } });
 		return;
 	}
 	if (dead && !a->q.s.inconsistent)
 		sw_for_expiry((double)(alive / 1000000), &v);
 	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
-		v.time_s, v.intvl_s, v.probes, NULL, 0, 0, a->opt->sw } });
+		.time_s = v.time_s, .intvl_s = v.intvl_s, .probes = v.probes, .sw = a->opt->sw } });
 }

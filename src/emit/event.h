@@ -259,6 +259,15 @@ struct ev_refresh {
 	const char *skipped;
 };
 
+/* advise --loss (tcp/risk.h): on, the chance per connection-day that a
+ * live connection is declared dead with the advice's values (day), the
+ * budget and whether they keep within it, and how long a real death takes
+ * to be seen. */
+struct ev_risk {
+	bool on, within;
+	double day, budget, detect_s;
+};
+
 /* note: why the values are only Linux's defaults, or NULL.  heartbeat_s
  * > 0: the peer closes idle connections after close_s, which no keep-alive
  * setting prevents: send data at least this often instead (and the
@@ -268,6 +277,7 @@ struct ev_advice {
 	const char *note;
 	double heartbeat_s, close_s;
 	unsigned sw;                /* --for: the software rows (tcp/swsettings.h) to add */
+	struct ev_risk risk;        /* advise --loss: the values' false-death figure */
 };
 
 struct ev_audit_total {

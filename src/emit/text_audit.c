@@ -322,6 +322,32 @@ static void heartbeat_human(struct text *tx, const struct ev_advice *a)
 	ob_str(&tx->ob, "\n");
 }
 
+/* A small chance as JSON can read it: 3 significant digits. */
+static void put_sci(struct text *tx, double v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%.3g", v);
+	ob_str(&tx->ob, buf);
+}
+
+/* advise --loss: the figure, and the trade-off in one line. */
+static void risk_human(struct text *tx, const struct ev_advice *a)
+{
+	char buf[400];
+
+	snprintf(buf, sizeof buf, "  risk: the chance a live connection is declared dead is "
+		 "%.3g per connection-day (budget %.3g%s); a dead peer is seen %.0f s after the "
+		 "last data.\n"
+		 "  trade-off: %s\n", a->risk.day, a->risk.budget,
+		 a->risk.within ? "" : ", NOT met by any setting below the timeout: these are the "
+		 "least risky", a->risk.detect_s,
+		 a->risk.within ? "fewer probes or a shorter interval would see a death sooner "
+		 "but cross the budget; more would stay within it and see it later"
+		 : "only a path with less loss, or a longer timeout, can do better");
+	ob_str(&tx->ob, buf);
+}
+
 void advice_human(struct text *tx, const struct event *ev)
 {
 	const struct ev_advice *a = &ev->u.advice;
@@ -343,6 +369,8 @@ void advice_human(struct text *tx, const struct event *ev)
 	       "&(int){1}, sizeof(int)):\n");
 	advice_lines(tx, "    setsockopt(fd, IPPROTO_TCP, TCP_", sockopts, ", &(int){", v,
 		     "}, sizeof(int));\n", "");
+	if (a->risk.on)
+		risk_human(tx, a);
 	software_human(tx, a);
 }
 
@@ -372,6 +400,15 @@ void advice_json(struct text *tx, const struct event *ev)
 	advice_lines(tx, "\"setsockopt(fd, IPPROTO_TCP, TCP_", sockopts, ", &(int){", v,
 		     "}, sizeof(int))\"", ",");
 	ob_char(&tx->ob, ']');
+	if (a->risk.on) {
+		ob_str(&tx->ob, ",\"risk\":{\"false_deaths_per_day\":");
+		put_sci(tx, a->risk.day);
+		ob_str(&tx->ob, ",\"budget\":");
+		put_sci(tx, a->risk.budget);
+		json_bool(tx, KEY("within_budget"), a->risk.within);
+		json_secs(tx, KEY("detect_s"), a->risk.detect_s);
+		ob_char(&tx->ob, '}');
+	}
 	software_json(tx, a);
 	json_end(tx);
 }

@@ -348,8 +348,9 @@ static void copyable(struct page *p, const char *id, const char *lines)
  * help. */
 static void software(struct page *p, const struct audit_model *a)
 {
-	const struct ev_advice ev = { a->advice[0], a->advice[1], a->advice[2], NULL,
-				      a->heartbeat_s, a->close_s, a->sw };
+	const struct ev_advice ev = { .time_s = a->advice[0], .intvl_s = a->advice[1],
+				      .probes = a->advice[2], .heartbeat_s = a->heartbeat_s,
+				      .close_s = a->close_s, .sw = a->sw };
 	size_t n;
 	const struct sw_setting *t = sw_table(&n);
 	struct sw_values v;

@@ -24,6 +24,20 @@ same path350-postgres-grpc-hikaricp.out --path-timeout 350s --for postgres,grpc,
 same peer600-ssh-redis-grpc-hikaricp.out --peer-timeout 10m --for ssh,redis,grpc,hikaricp
 same path240-all.json --path-timeout 240 --for all --json
 same path40-hikaricp-go.out --path-timeout 40 --for hikaricp,go
+same path350-loss2-burst3.out --path-timeout 350s --loss 2% --burst 3 --rtt 80ms,400ms --for postgres
+
+# --loss: the settings picked keep within the budget and every probe leaves
+# before the path forgets the flow; a path too lossy says it misses it.
+"$KAPROBE" advise --path-timeout 350s --loss 2% --burst 3 --rtt 80ms,400ms --json >"$T/risk.json" ||
+	fail "advise --loss --json"
+assert_json "$T/risk.json" '.[0] | .risk.within_budget and .risk.budget == 1e-06 and
+	.risk.false_deaths_per_day <= 1e-06 and .tcp_keepalive_time == 175 and
+	.tcp_keepalive_time + (.tcp_keepalive_probes - 1) * .tcp_keepalive_intvl < 350 and
+	.risk.detect_s == .tcp_keepalive_time + .tcp_keepalive_probes * .tcp_keepalive_intvl' \
+	"--loss 2%: within the budget, under the timeout"
+"$KAPROBE" advise --path-timeout 60 --loss 40% --burst 30 --json >"$T/awful.json" ||
+	fail "advise --loss 40%"
+assert_json "$T/awful.json" '.[0].risk.within_budget == false' "--loss 40% in bursts of 30: over budget"
 
 # The JSON's own contract: every software once, heartbeats helping against a
 # close and keep-alive settings not.
@@ -48,4 +62,7 @@ usage "--peer-timeout" --path-timeout 5m --peer-timeout 5m
 usage "postgre" --path-timeout 5m --for postgre
 usage "1s" --path-timeout 1s
 usage "host:1" --path-timeout 5m host:1
+usage "heartbeats" --peer-timeout 5m --loss 1%
+usage "burst" --path-timeout 5m --loss 50% --burst 1.5
+usage "100%" --path-timeout 5m --loss 100%
 echo ok

@@ -68,7 +68,8 @@ static void test_expiry(void)
 	struct ev_idle idle = { .probe = "zero-length", .kind = "state-expiry", .alive_s = 349.8,
 				.dead_s = 350.3, .close_s = -1, .rfc5382 = 0, .expired = &none,
 				.family = AF_INET, .agree = 9 };
-	struct ev_advice adv = { 174, 75, 9, NULL, 0, 0, for_mask("postgres,hikaricp") };
+	struct ev_advice adv = { .time_s = 174, .intvl_s = 75, .probes = 9,
+				 .sw = for_mask("postgres,hikaricp") };
 	char *page = page_of(&idle, &adv);
 
 	CU_ASSERT_PTR_NOT_NULL(strstr(page, "<td id=\"consistent\"><code>aws-nfw</code> (AWS "
@@ -86,7 +87,8 @@ static void test_close(void)
 	struct ev_idle idle = { .probe = "zero-length", .kind = "endpoint-close", .alive_s = 590,
 				.dead_s = 600.1, .close_s = 600.1, .rfc5382 = -1, .expired = &fin,
 				.family = AF_INET, .agree = 2 };
-	struct ev_advice adv = { 7200, 75, 9, NULL, 200, 600.1, for_mask("redis,ssh") };
+	struct ev_advice adv = { .time_s = 7200, .intvl_s = 75, .probes = 9, .heartbeat_s = 200,
+				 .close_s = 600.1, .sw = for_mask("redis,ssh") };
 	char *page = page_of(&idle, &adv);
 
 	CU_ASSERT_PTR_NOT_NULL(strstr(page, "<code>nginx-stream</code>"));
