@@ -77,26 +77,6 @@ static void help(FILE *f)
 "Exit status: 0 done, 64 usage error, 74 standard output cannot be written.\n", f);
 }
 
-/* A number from lo to hi (a trailing % divides by 100 when pct). */
-static int number(const char *s, double lo, double hi, bool pct, double *out, char *err,
-		  size_t errlen)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (pct && *end == '%' && end != s) {
-		v /= 100;
-		end++;
-	}
-	if (end == s || *end || !(v >= lo && v <= hi)) {
-		snprintf(err, errlen, "'%s' is not a number from %g to %g%s", s, lo, hi,
-			 pct ? " (or a percentage)" : "");
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /* --rtt D[,D99]: the median, and sigma from the 99th percentile. */
 static int rtt_opt(const char *s, struct risk_path *rp, char *err, size_t errlen)
 {
@@ -120,13 +100,13 @@ static int own_opt(int c, void *opts, char *err, size_t errlen)
 	switch (c) {
 	case OPT_LOSS:
 		o->risk = true;
-		return number(optarg, 0, 0.99, true, &o->rp.loss, err, errlen);
+		return parse_number(optarg, 0, 0.99, true, &o->rp.loss, err, errlen);
 	case OPT_BURST:
-		return number(optarg, 1, 1e6, false, &o->rp.burst, err, errlen);
+		return parse_number(optarg, 1, 1e6, false, &o->rp.burst, err, errlen);
 	case OPT_RTT:
 		return rtt_opt(optarg, &o->rp, err, errlen);
 	case OPT_BUDGET:
-		return number(optarg, 1e-12, 1, false, &o->budget, err, errlen);
+		return parse_number(optarg, 1e-12, 1, false, &o->budget, err, errlen);
 	case OPT_PATH_TIMEOUT:
 		return parse_duration(optarg, MIN_TIMEOUT_US, MAX_TIMEOUT_US, &o->path, err,
 				      errlen);
@@ -157,8 +137,9 @@ static struct ev_advice advice_for(const struct advise_opts *o)
 
 		return (struct ev_advice){ .time_s = v.time_s, .intvl_s = (long)s.intvl_s,
 					   .probes = s.probes, .sw = o->sw, .risk = {
-			.on = true, .within = within, .day = risk_day(&o->rp, &s),
-			.budget = o->budget, .detect_s = risk_detect_s(&s) } };
+			.on = true, .within = within, .picked = true, .day = risk_day(&o->rp, &s),
+			.budget = o->budget, .detect_s = risk_detect_s(&s), .loss = o->rp.loss,
+			.burst = o->rp.burst, .rtt_s = o->rp.rtt_median_s } };
 	}
 	return (struct ev_advice){ .time_s = v.time_s, .intvl_s = v.intvl_s, .probes = v.probes,
 				   .sw = o->sw };

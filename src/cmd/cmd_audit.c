@@ -32,6 +32,7 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "resolution", required_argument, NULL, OPT_RESOLUTION },
 	{ "for", required_argument, NULL, OPT_FOR },
+	{ "budget", required_argument, NULL, OPT_BUDGET },
 	CMD_HEARTBEAT_OPTIONS,
 	CMD_PATH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
@@ -69,7 +70,10 @@ static void help(FILE *f)
 "  --max-conns N          connections open at once, %d-%d (default %u)\n"
 "  --rate N               probes per second at most (default %u)\n"
 "  --for LIST             the advice also for this software, comma-separated,\n"
-"                         or all (see kaprobe advise --help, docs/settings.md)\n",
+"                         or all (see kaprobe advise --help, docs/settings.md)\n"
+"  --budget X             pick the advice's interval and probes by the risk of\n"
+"                         a false death under the loss measured: at most X per\n"
+"                         connection-day (without it the risk is only shown)\n",
 		help_dur(d->max_idle).s, d->max_idle == RFC5382_IDLE_US ? ", RFC 5382" : "",
 		help_dur(d->resolution).s, d->res_permille / 10, MIN_CONNS, MAX_CONNS,
 		d->max_conns, d->rate);
@@ -116,6 +120,8 @@ static int own_opt(int c, void *opts, char *err, size_t errlen)
 		return rc;
 	case OPT_FOR:
 		return sw_parse_for(optarg, &o->sw, err, errlen);
+	case OPT_BUDGET:
+		return parse_number(optarg, 1e-12, 1, false, &o->budget, err, errlen);
 	}
 	return cmd_conn_opt(c, &co, &rc, err, errlen) ? rc : 1;
 }

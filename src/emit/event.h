@@ -259,13 +259,16 @@ struct ev_refresh {
 	const char *skipped;
 };
 
-/* advise --loss (tcp/risk.h): on, the chance per connection-day that a
- * live connection is declared dead with the advice's values (day), the
- * budget and whether they keep within it, and how long a real death takes
- * to be seen. */
+/* The advice's risk (tcp/risk.h; advise --loss, the audit's state
+ * expiry): on, the chance per connection-day that a live connection is
+ * declared dead with the advice's values (day), the budget and whether
+ * they keep within it, how long a real death takes to be seen, and the
+ * path it was figured for (loss share, mean burst, median RTT). */
 struct ev_risk {
 	bool on, within;
+	bool picked;                /* the values were chosen by it (else only figured) */
 	double day, budget, detect_s;
+	double loss, burst, rtt_s;
 };
 
 /* note: why the values are only Linux's defaults, or NULL.  heartbeat_s

@@ -331,21 +331,36 @@ static void put_sci(struct text *tx, double v)
 	ob_str(&tx->ob, buf);
 }
 
-/* advise --loss: the figure, and the trade-off in one line. */
+/* The trade-off the risk's values make, in one line. */
+static const char *trade_off(const struct ev_risk *r)
+{
+	if (!r->picked)
+		return r->within ? "within the budget; --budget picks the settings that see a "
+				   "death soonest within it"
+				 : "over the budget; --budget picks settings within it, if any";
+	return r->within ? "fewer probes or a shorter interval would see a death sooner but "
+			   "cross the budget; more would stay within it and see it later"
+			 : "no setting below the timeout is within the budget, these are the least "
+			   "risky: only less loss or a longer timeout can do better";
+}
+
+/* The advice's risk: the path it was figured for, the figure, and the
+ * trade-off. */
 static void risk_human(struct text *tx, const struct ev_advice *a)
 {
-	char buf[400];
+	char buf[200];
 
-	snprintf(buf, sizeof buf, "  risk: the chance a live connection is declared dead is "
-		 "%.3g per connection-day (budget %.3g%s); a dead peer is seen %.0f s after the "
-		 "last data.\n"
-		 "  trade-off: %s\n", a->risk.day, a->risk.budget,
-		 a->risk.within ? "" : ", NOT met by any setting below the timeout: these are the "
-		 "least risky", a->risk.detect_s,
-		 a->risk.within ? "fewer probes or a shorter interval would see a death sooner "
-		 "but cross the budget; more would stay within it and see it later"
-		 : "only a path with less loss, or a longer timeout, can do better");
+	snprintf(buf, sizeof buf, "  risk, with %.1f%% loss in bursts of %.1f, RTT %.0f ms: "
+		 "the chance a live connection is declared dead is %.3g per connection-day "
+		 "(budget %.3g); ", a->risk.loss * 100, a->risk.burst, a->risk.rtt_s * 1000,
+		 a->risk.day, a->risk.budget);
 	ob_str(&tx->ob, buf);
+	snprintf(buf, sizeof buf, "a dead peer is seen %.0f s after the last data\n",
+		 a->risk.detect_s);
+	ob_str(&tx->ob, buf);
+	ob_str(&tx->ob, "  trade-off: ");
+	ob_str(&tx->ob, trade_off(&a->risk));
+	ob_char(&tx->ob, '\n');
 }
 
 void advice_human(struct text *tx, const struct event *ev)
@@ -406,7 +421,12 @@ void advice_json(struct text *tx, const struct event *ev)
 		ob_str(&tx->ob, ",\"budget\":");
 		put_sci(tx, a->risk.budget);
 		json_bool(tx, KEY("within_budget"), a->risk.within);
+		json_bool(tx, KEY("picked"), a->risk.picked);
 		json_secs(tx, KEY("detect_s"), a->risk.detect_s);
+		ob_mem(&tx->ob, KEY("loss"));
+		put_sci(tx, a->risk.loss);
+		json_secs(tx, KEY("burst"), a->risk.burst);
+		json_secs(tx, KEY("rtt_s"), a->risk.rtt_s);
 		ob_char(&tx->ob, '}');
 	}
 	software_json(tx, a);
