@@ -26,9 +26,6 @@ static char *page_of(const struct ev_idle *idle, const struct ev_advice *adv)
 	struct report_meta m = { .kind = REPORT_AUDIT, .path = path, .subject = "198.19.1.2:22",
 				 .argc = 5, .argv = argv, .max_idle = 7440000000LL };
 	struct report *r;
-	char *buf;
-	long n;
-	FILE *f;
 	int fd = mkstemp(path);
 
 	CU_ASSERT_FATAL(fd >= 0);
@@ -40,17 +37,7 @@ static char *page_of(const struct ev_idle *idle, const struct ev_advice *adv)
 	feed_event(r, (struct event){ .kind = EV_IDLE, .u.idle = *idle });
 	feed_event(r, (struct event){ .kind = EV_ADVICE, .u.advice = *adv });
 	CU_ASSERT_FATAL(report_close(r, 1, err, sizeof err) == 0);
-	f = fopen(path, "r");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	CU_ASSERT_FATAL(fread(buf, 1, (size_t)n, f) == (size_t)n);
-	fclose(f);
-	unlink(path);
-	return buf;
+	return unit_take_file(path);
 }
 
 static unsigned for_mask(const char *list)
