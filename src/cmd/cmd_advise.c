@@ -61,7 +61,7 @@ static void help(FILE *f)
 "  --for LIST        also these, comma-separated, or all: ssh, postgres,\n"
 "                    pgbouncer, mariadb, mysql, hikaricp, grpc, redis, nginx,\n"
 "                    haproxy, envoy, kubernetes, go, java, python\n"
-"  --loss P          the path loses this share of exchanges (1%%, 0.01): pick\n"
+"  --loss P          the path loses this share of exchanges (1%, 0.01): pick\n"
 "                    the interval and probe count that see a death soonest\n"
 "                    while a live connection is declared dead at most\n"
 "                    --budget times a connection-day (with --path-timeout)\n"
