@@ -150,7 +150,6 @@ int sw_parse_for(const char *list, unsigned *mask, char *err, size_t errlen)
 	return 0;
 }
 
-
 /* One placeholder's value (c the letter after '%') into out. */
 static void value_of(char c, const struct sw_values *v, char *out, size_t len)
 {
