@@ -27,6 +27,8 @@ struct audit_opts {
 	struct report *report;    /* --report, or NULL */
 	const uint8_t *heartbeat; /* --heartbeat's data, or NULL */
 	size_t heartbeat_len;
+	unsigned sw;              /* --for: the software to give settings for (swsettings.h) */
+	double budget;            /* --budget: pick the advice by its risk (0: only show it) */
 };
 
 /* Run the audit.  Returns the exit status: 0 the path handles probes and

@@ -5,9 +5,12 @@
 
 #include "tcp/middlebox.h"
 #include "tcp/profile.h"
+#include "tcp/risk.h"
+#include "tcp/swsettings.h"
 
-/* A heartbeat every third of the close: two in a row can be lost. */
-#define HEARTBEAT_SHARE 3
+/* The round trip the risk is figured with: the audit does not measure its
+ * spread, and answers within the least interval (1 s) make it moot. */
+#define RISK_RTT_S 0.1
 
 static double loss_pct(const struct audit *a)
 {
@@ -113,13 +116,39 @@ static void advise_heartbeat(struct audit *a)
 {
 	double close_s = a->q.closed_at / 1e6;
 	int kept = heartbeat_kept(a);
+	struct sw_values v;
 
+	sw_for_close(close_s, &v);
 	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
-		.heartbeat_s = close_s / HEARTBEAT_SHARE, .close_s = close_s,
+		.heartbeat_s = v.heartbeat_s, .close_s = close_s, .sw = a->opt->sw,
 		.note = kept == 1 ? "the --heartbeat data kept the connection open"
 			: kept == 0 ? "the --heartbeat data did NOT keep the connection open: "
 				      "the peer may not count it, or closes anyway"
 			: NULL } });
+}
+
+/* The risk of a false death with v's values under the loss measured (as
+ * independent losses), into r; with --budget, v's interval and probes
+ * picked by it first (tcp/risk.h).  None when nearly everything was lost. */
+static void advice_risk(const struct audit *a, double alive_s, struct sw_values *v,
+			struct ev_risk *r)
+{
+	double loss = loss_pct(a) / 100;
+	struct risk_path rp = { loss, 1 / (1 - loss), 1, RISK_RTT_S, 0 };
+	struct risk_settings s = { (double)v->time_s, (double)v->intvl_s, (unsigned)v->probes };
+	double budget = a->opt->budget > 0 ? a->opt->budget : RISK_DEFAULT_BUDGET;
+
+	if (loss >= 0.99)
+		return;
+	if (a->opt->budget > 0) {
+		risk_pick(&rp, s.idle_s, alive_s, budget, &s);
+		v->intvl_s = (long)s.intvl_s;
+		v->probes = s.probes;
+	}
+	*r = (struct ev_risk){ .on = true, .picked = a->opt->budget > 0, .day = risk_day(&rp, &s),
+			       .budget = budget, .detect_s = risk_detect_s(&s), .loss = loss,
+			       .burst = rp.burst, .rtt_s = RISK_RTT_S };
+	r->within = r->day <= budget;
 }
 
 /* tcp_keepalive_* for hosts behind this path.  With a timeout found, the
@@ -128,9 +157,10 @@ static void advise_heartbeat(struct audit *a)
  * defaults otherwise, which RFC 5382 paths keep. */
 void audit_emit_advice(struct audit *a)
 {
-	long time_s = LINUX_KEEPALIVE_TIME_S, intvl_s = LINUX_KEEPALIVE_INTVL_S;
-	long probes = LINUX_KEEPALIVE_PROBES;
+	struct sw_values v = { LINUX_KEEPALIVE_TIME_S, LINUX_KEEPALIVE_INTVL_S,
+			       LINUX_KEEPALIVE_PROBES, LINUX_KEEPALIVE_TIME_S, false };
 	ka_time alive = a->q.s.alive, dead = a->q.s.dead;
+	struct ev_risk risk = { 0 };
 
 	if (a->q.closed_at) {
 		advise_heartbeat(a);
@@ -138,17 +168,16 @@ void audit_emit_advice(struct audit *a)
 	}
 	if (dead && !alive) {
 		emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
-			time_s, intvl_s, probes, "no idle connection was answered at all: no "
-			"keep-alive setting keeps flows on this path", 0, 0 } });
+			.time_s = v.time_s, .intvl_s = v.intvl_s, .probes = v.probes,
+			.note = "no idle connection was answered at all: no keep-alive setting "
+				"keeps flows on this path", .sw = a->opt->sw } });
 		return;
 	}
 	if (dead && !a->q.s.inconsistent) {
-		long al = (long)(alive / 1000000);
-
-		time_s = al / 2 > 0 ? al / 2 : 1;
-		intvl_s = al / 3 > 0 ? (al / 3 < LINUX_KEEPALIVE_INTVL_S ? al / 3
-					: LINUX_KEEPALIVE_INTVL_S) : 1;
+		sw_for_expiry((double)(alive / 1000000), &v);
+		advice_risk(a, alive / 1e6, &v, &risk);
 	}
-	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(),
-				      .u.advice = { time_s, intvl_s, probes, NULL, 0, 0 } });
+	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
+		.time_s = v.time_s, .intvl_s = v.intvl_s, .probes = v.probes, .sw = a->opt->sw,
+		.risk = risk } });
 }

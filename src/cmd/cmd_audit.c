@@ -6,6 +6,7 @@
 #include "cmd/audit.h"
 #include "cmd/command.h"
 #include "report/report.h"
+#include "tcp/swsettings.h"
 #include "util/parse.h"
 
 #define MIN_MAX_IDLE_US 1000000LL
@@ -30,6 +31,8 @@ static const struct option longopts[] = {
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "resolution", required_argument, NULL, OPT_RESOLUTION },
+	{ "for", required_argument, NULL, OPT_FOR },
+	{ "budget", required_argument, NULL, OPT_BUDGET },
 	CMD_HEARTBEAT_OPTIONS,
 	CMD_PATH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
@@ -65,7 +68,12 @@ static void help(FILE *f)
 "                         also test application data (that the peer accepts)\n"
 "                         sent every --intvl through the connection itself\n"
 "  --max-conns N          connections open at once, %d-%d (default %u)\n"
-"  --rate N               probes per second at most (default %u)\n",
+"  --rate N               probes per second at most (default %u)\n"
+"  --for LIST             the advice also for this software, comma-separated,\n"
+"                         or all (see kaprobe advise --help, docs/settings.md)\n"
+"  --budget X             pick the advice's interval and probes by the risk of\n"
+"                         a false death under the loss measured: at most X per\n"
+"                         connection-day (without it the risk is only shown)\n",
 		help_dur(d->max_idle).s, d->max_idle == RFC5382_IDLE_US ? ", RFC 5382" : "",
 		help_dur(d->resolution).s, d->res_permille / 10, MIN_CONNS, MAX_CONNS,
 		d->max_conns, d->rate);
@@ -110,6 +118,10 @@ static int own_opt(int c, void *opts, char *err, size_t errlen)
 		rc = parse_count(optarg, 1, MAX_RATE, &n, err, errlen);
 		o->rate = (unsigned)n;
 		return rc;
+	case OPT_FOR:
+		return sw_parse_for(optarg, &o->sw, err, errlen);
+	case OPT_BUDGET:
+		return parse_number(optarg, 1e-12, 1, false, &o->budget, err, errlen);
 	}
 	return cmd_conn_opt(c, &co, &rc, err, errlen) ? rc : 1;
 }

@@ -62,7 +62,7 @@ struct command {
 extern const struct command *const commands[];
 extern const unsigned ncommands;
 extern const struct command cmd_live, cmd_replay, cmd_audit, cmd_trace, cmd_serve;
-extern const struct command cmd_sockets;
+extern const struct command cmd_sockets, cmd_advise;
 
 /* The long options' values beyond a char. */
 enum {
@@ -73,6 +73,7 @@ enum {
 	OPT_MAX_FLOWS, OPT_MIDDLEBOX, OPT_USER_TIMEOUT, OPT_REPORT,
 	OPT_HEARTBEAT, OPT_HEARTBEAT_HEX,
 	OPT_PATH_TIMEOUT, OPT_FROM, OPT_FAR_END,
+	OPT_FOR, OPT_PEER_TIMEOUT, OPT_LOSS, OPT_BURST, OPT_RTT, OPT_BUDGET,
 };
 
 /* --heartbeat's data at most: one segment's worth on any path. */

@@ -269,6 +269,18 @@ struct ev_refresh {
 	const char *skipped;
 };
 
+/* The advice's risk (tcp/risk.h; advise --loss, the audit's state
+ * expiry): on, the chance per connection-day that a live connection is
+ * declared dead with the advice's values (day), the budget and whether
+ * they keep within it, how long a real death takes to be seen, and the
+ * path it was figured for (loss share, mean burst, median RTT). */
+struct ev_risk {
+	bool on, within;
+	bool picked;                /* the values were chosen by it (else only figured) */
+	double day, budget, detect_s;
+	double loss, burst, rtt_s;
+};
+
 /* note: why the values are only Linux's defaults, or NULL.  heartbeat_s
  * > 0: the peer closes idle connections after close_s, which no keep-alive
  * setting prevents: send data at least this often instead (and the
@@ -277,6 +289,8 @@ struct ev_advice {
 	long time_s, intvl_s, probes;
 	const char *note;
 	double heartbeat_s, close_s;
+	unsigned sw;                /* --for: the software rows (tcp/swsettings.h) to add */
+	struct ev_risk risk;        /* advise --loss: the values' false-death figure */
 };
 
 struct ev_audit_total {

@@ -167,9 +167,38 @@ static void human_idle_bracket(struct text *tx, const struct ev_idle *r)
 	}
 }
 
+void json_consistent(struct text *tx, const struct fingerprint *const *fp, size_t n)
+{
+	ob_str(&tx->ob, ",\"consistent_with\":[");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ob_char(&tx->ob, ',');
+		ob_char(&tx->ob, '"');
+		ob_str(&tx->ob, fp[i]->name);
+		ob_char(&tx->ob, '"');
+	}
+	ob_char(&tx->ob, ']');
+}
+
+void human_consistent(struct text *tx, const struct fingerprint *const *fp, size_t n)
+{
+	ob_str(&tx->ob, n ? "  consistent with: " : "  consistent with no documented default "
+	       "(docs/fingerprints.md)");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ob_str(&tx->ob, ", ");
+		ob_str(&tx->ob, fp[i]->name);
+		ob_str(&tx->ob, " (");
+		ob_str(&tx->ob, fp[i]->product);
+		ob_char(&tx->ob, ')');
+	}
+	ob_char(&tx->ob, '\n');
+}
+
 void idle_human(struct text *tx, const struct event *ev)
 {
 	const struct ev_idle *r = &ev->u.idle;
+	const struct fingerprint *fp[FP_MAX_MATCH];
 
 	human_idle_bracket(tx, r);
 	ob_str(&tx->ob, "; RFC 5382 (2h4m or more): ");
@@ -184,11 +213,14 @@ void idle_human(struct text *tx, const struct event *ev)
 	ob_str(&tx->ob, " discarded; ");
 	ob_double(&tx->ob, r->loss_pct, 1);
 	ob_str(&tx->ob, "% of answers needed a retry\n");
+	if (!r->inconsistent && r->dead_s >= 0)
+		human_consistent(tx, fp, consistent_idle(r, fp));
 }
 
 void idle_json(struct text *tx, const struct event *ev)
 {
 	const struct ev_idle *r = &ev->u.idle;
+	const struct fingerprint *fp[FP_MAX_MATCH];
 
 	json_head(tx, "idle-timeout", ev);
 	json_str(tx, KEY("probe"), r->probe);
@@ -213,6 +245,7 @@ void idle_json(struct text *tx, const struct event *ev)
 	ob_mem(&tx->ob, KEY("loss_pct"));
 	ob_double(&tx->ob, r->loss_pct, 1);
 	json_bool(tx, KEY("inconsistent"), r->inconsistent);
+	json_consistent(tx, fp, consistent_idle(r, fp));
 	json_end(tx);
 }
 
@@ -289,6 +322,47 @@ static void heartbeat_human(struct text *tx, const struct ev_advice *a)
 	ob_str(&tx->ob, "\n");
 }
 
+/* A small chance as JSON can read it: 3 significant digits. */
+static void put_sci(struct text *tx, double v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%.3g", v);
+	ob_str(&tx->ob, buf);
+}
+
+/* The trade-off the risk's values make, in one line. */
+static const char *trade_off(const struct ev_risk *r)
+{
+	if (!r->picked)
+		return r->within ? "within the budget; --budget picks the settings that see a "
+				   "death soonest within it"
+				 : "over the budget; --budget picks settings within it, if any";
+	return r->within ? "fewer probes or a shorter interval would see a death sooner but "
+			   "cross the budget; more would stay within it and see it later"
+			 : "no setting below the timeout is within the budget, these are the least "
+			   "risky: only less loss or a longer timeout can do better";
+}
+
+/* The advice's risk: the path it was figured for, the figure, and the
+ * trade-off. */
+static void risk_human(struct text *tx, const struct ev_advice *a)
+{
+	char buf[200];
+
+	snprintf(buf, sizeof buf, "  risk, with %.1f%% loss in bursts of %.1f, RTT %.0f ms: "
+		 "the chance a live connection is declared dead is %.3g per connection-day "
+		 "(budget %.3g); ", a->risk.loss * 100, a->risk.burst, a->risk.rtt_s * 1000,
+		 a->risk.day, a->risk.budget);
+	ob_str(&tx->ob, buf);
+	snprintf(buf, sizeof buf, "a dead peer is seen %.0f s after the last data\n",
+		 a->risk.detect_s);
+	ob_str(&tx->ob, buf);
+	ob_str(&tx->ob, "  trade-off: ");
+	ob_str(&tx->ob, trade_off(&a->risk));
+	ob_char(&tx->ob, '\n');
+}
+
 void advice_human(struct text *tx, const struct event *ev)
 {
 	const struct ev_advice *a = &ev->u.advice;
@@ -296,6 +370,7 @@ void advice_human(struct text *tx, const struct event *ev)
 
 	if (a->heartbeat_s > 0) {
 		heartbeat_human(tx, a);
+		software_human(tx, a);
 		return;
 	}
 	if (a->note) {
@@ -309,6 +384,9 @@ void advice_human(struct text *tx, const struct event *ev)
 	       "&(int){1}, sizeof(int)):\n");
 	advice_lines(tx, "    setsockopt(fd, IPPROTO_TCP, TCP_", sockopts, ", &(int){", v,
 		     "}, sizeof(int));\n", "");
+	if (a->risk.on)
+		risk_human(tx, a);
+	software_human(tx, a);
 }
 
 void advice_json(struct text *tx, const struct event *ev)
@@ -323,6 +401,7 @@ void advice_json(struct text *tx, const struct event *ev)
 		json_str(tx, KEY("kind"), "heartbeat");
 		json_secs(tx, KEY("heartbeat_s"), a->heartbeat_s);
 		json_secs(tx, KEY("close_s"), a->close_s);
+		software_json(tx, a);
 		json_end(tx);
 		return;
 	}
@@ -336,6 +415,21 @@ void advice_json(struct text *tx, const struct event *ev)
 	advice_lines(tx, "\"setsockopt(fd, IPPROTO_TCP, TCP_", sockopts, ", &(int){", v,
 		     "}, sizeof(int))\"", ",");
 	ob_char(&tx->ob, ']');
+	if (a->risk.on) {
+		ob_str(&tx->ob, ",\"risk\":{\"false_deaths_per_day\":");
+		put_sci(tx, a->risk.day);
+		ob_str(&tx->ob, ",\"budget\":");
+		put_sci(tx, a->risk.budget);
+		json_bool(tx, KEY("within_budget"), a->risk.within);
+		json_bool(tx, KEY("picked"), a->risk.picked);
+		json_secs(tx, KEY("detect_s"), a->risk.detect_s);
+		ob_mem(&tx->ob, KEY("loss"));
+		put_sci(tx, a->risk.loss);
+		json_secs(tx, KEY("burst"), a->risk.burst);
+		json_secs(tx, KEY("rtt_s"), a->risk.rtt_s);
+		ob_char(&tx->ob, '}');
+	}
+	software_json(tx, a);
 	json_end(tx);
 }
 

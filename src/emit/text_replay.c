@@ -80,6 +80,7 @@ void cut_human(struct text *tx, const struct event *ev)
 void cut_json(struct text *tx, const struct event *ev)
 {
 	const struct ev_cut *c = &ev->u.cut;
+	const struct fingerprint *fp[FP_MAX_MATCH];
 
 	json_head(tx, "cut", ev);
 	json_str(tx, KEY("box"), c->box);
@@ -88,6 +89,7 @@ void cut_json(struct text *tx, const struct event *ev)
 	ob_str(&tx->ob, ",\"gap_s\":");
 	ob_fixed(&tx->ob, c->gap, 6);
 	json_bool(tx, KEY("refreshed"), c->refreshed);
+	json_consistent(tx, fp, consistent_box(c->timeout, fp));
 	json_end(tx);
 }
 

@@ -181,6 +181,7 @@ void fate_json(struct text *tx, const struct event *ev)
 void hop_timeout_human(struct text *tx, const struct event *ev)
 {
 	const struct tr_timeout *r = ev->u.hop_timeout.r;
+	const struct fingerprint *fp[FP_MAX_MATCH];
 	char from[64] = "*";
 
 	if (r->answers)
@@ -201,6 +202,7 @@ void hop_timeout_human(struct text *tx, const struct event *ev)
 			ob_str(&tx->ob, "no answer\n");
 		else
 			human_sender(tx, r->family, &r->expired);
+		human_consistent(tx, fp, consistent_hop(r, fp));
 	}
 }
 
@@ -216,6 +218,7 @@ void hop_timeout_json(struct text *tx, const struct event *ev)
 {
 	const struct tr_timeout *r = ev->u.hop_timeout.r;
 	const struct probe_reply *x = &r->expired;
+	const struct fingerprint *fp[FP_MAX_MATCH];
 
 	trace_json_head(tx, "hop-timeout", ev->t);
 	put(tx, ",\"hop\":%d", r->hop);
@@ -234,8 +237,10 @@ void hop_timeout_json(struct text *tx, const struct event *ev)
 			    x->hops);
 		json_addr(tx, "expired_from", r->family, x->kind == REPLY_NONE ? NULL : x->from);
 	}
-	put(tx, ",\"measurements\":%u,\"disagree\":%u,\"discarded\":%u}\n",
+	put(tx, ",\"measurements\":%u,\"disagree\":%u,\"discarded\":%u",
 	    r->measurements, r->disagree, r->discarded);
+	json_consistent(tx, fp, consistent_hop(r, fp));
+	json_end(tx);
 }
 
 static const char *trace_result(const struct ev_trace_summary *s)

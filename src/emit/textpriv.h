@@ -8,6 +8,7 @@
 #ifndef KAPROBE_TEXTPRIV_H
 #define KAPROBE_TEXTPRIV_H
 
+#include "emit/finding.h"
 #include "emit/text.h"
 
 /* A member's key with its comma and colon, ",\"key\":", as the two
@@ -112,6 +113,18 @@ void json_drops(struct text *tx, const struct ev_drops *d);
 void human_drops(struct text *tx, const struct ev_drops *d);
 /* The RTTs in milliseconds as three figures, "min/avg/max". */
 void rtt_figures(struct outbuf *b, const struct ka_stats *st);
+
+/* The documented idle timeouts a finding is consistent with
+ * (consistent.h), text_audit.c: the JSON "consistent_with" member, a list
+ * of names; the human line, indented, "consistent with: name (product),
+ * ..." or that none is. */
+void json_consistent(struct text *tx, const struct fingerprint *const *fp, size_t n);
+void human_consistent(struct text *tx, const struct fingerprint *const *fp, size_t n);
+
+/* text_settings.c: --for's software in an advice, human (each's lines
+ * under its name) and JSON (the "settings" member). */
+void software_human(struct text *tx, const struct ev_advice *a);
+void software_json(struct text *tx, const struct ev_advice *a);
 
 /* One kind's form, human or JSON: the event's whole line(s), newline
  * included. */

@@ -48,6 +48,7 @@ struct audit_model {
 	bool has_advice;
 	long advice[3];                     /* tcp_keepalive_time, _intvl, _probes */
 	double heartbeat_s, close_s;        /* a heartbeat's advice (0: keep-alive's) */
+	unsigned sw;                        /* --for's software (tcp/swsettings.h) */
 	char advice_note[256];
 	bool has_summary;
 	struct ev_audit_total total;

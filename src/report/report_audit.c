@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit/finding.h"
 #include "report/audit_chart.h"
 #include "report/reportpriv.h"
 #include "net/target.h"
@@ -109,6 +110,7 @@ static void on_advice(struct report *r, const struct event *ev)
 	a->advice[2] = v->probes;
 	a->heartbeat_s = v->heartbeat_s;
 	a->close_s = v->close_s;
+	a->sw = v->sw;
 	snprintf(a->advice_note, sizeof a->advice_note, "%s", v->note ? v->note : "");
 }
 
@@ -231,6 +233,31 @@ static void variants(struct page *p, const struct audit_model *a)
 		 "</section>\n");
 }
 
+/* The documented defaults the finding is consistent with
+ * (docs/fingerprints.md): never more than "it could be". */
+static void consistent_row(struct page *p, const struct audit_model *a)
+{
+	const struct fingerprint *fp[FP_MAX_MATCH];
+	struct ev_idle i = a->idle;
+	size_t n;
+
+	if (i.inconsistent || i.dead_s < 0)
+		return;
+	i.expired = a->has_expired ? &a->expired : NULL;
+	n = consistent_idle(&i, fp);
+	page_raw(p, "<tr><th>consistent with the documented default of</th><td id=\"consistent\">");
+	if (!n)
+		page_raw(p, "none of the boxes kaprobe knows");
+	for (size_t k = 0; k < n; k++) {
+		page_raw(p, k ? ", <code>" : "<code>");
+		page_text(p, fp[k]->name);
+		page_raw(p, "</code> (");
+		page_text(p, fp[k]->product);
+		page_raw(p, ")");
+	}
+	page_raw(p, "</td></tr>\n");
+}
+
 static void idle_finding(struct page *p, const struct audit_model *a)
 {
 	const struct ev_idle *i = &a->idle;
@@ -270,6 +297,7 @@ static void idle_finding(struct page *p, const struct audit_model *a)
 		}
 		page_raw(p, "</td></tr>\n");
 	}
+	consistent_row(p, a);
 	page_printf(p, "<tr><th>measurements</th><td>%u agree, %u disagree; %u connections "
 		    "discarded; %.1f%% of answers needed a retry</td></tr>\n", i->agree, i->disagree,
 		    i->discarded, i->loss_pct);
@@ -316,6 +344,37 @@ static void copyable(struct page *p, const char *id, const char *lines)
 	page_raw(p, "</pre>\n");
 }
 
+/* --for's software: each's settings with a copy button, or why it cannot
+ * help. */
+static void software(struct page *p, const struct audit_model *a)
+{
+	const struct ev_advice ev = { .time_s = a->advice[0], .intvl_s = a->advice[1],
+				      .probes = a->advice[2], .heartbeat_s = a->heartbeat_s,
+				      .close_s = a->close_s, .sw = a->sw };
+	size_t n;
+	const struct sw_setting *t = sw_table(&n);
+	struct sw_values v;
+	char buf[1024], id[40];
+
+	advice_values(&ev, &v);
+	for (size_t i = 0; i < n; i++) {
+		if (!(a->sw & 1u << i))
+			continue;
+		page_printf(p, "<p data-kind=\"settings\" data-for=\"%s\">", t[i].name);
+		page_text(p, t[i].what);
+		page_raw(p, t[i].kind == SW_HEARTBEAT ? " (a heartbeat: data):</p>\n"
+			 : " (TCP keep-alive):</p>\n");
+		if (!sw_render(&t[i], &v, buf, sizeof buf)) {
+			page_raw(p, "<p class=\"warn\">");
+			page_text(p, buf + 2);   /* past the "# " of a comment line */
+			page_raw(p, "</p>\n");
+			continue;
+		}
+		snprintf(id, sizeof id, "for-%s", t[i].name);
+		copyable(p, id, buf);
+	}
+}
+
 static void advice(struct page *p, const struct audit_model *a)
 {
 	static const char *const sysctl[3] = { "time", "intvl", "probes" };
@@ -337,6 +396,7 @@ static void advice(struct page *p, const struct audit_model *a)
 			page_text(p, a->advice_note);
 			page_raw(p, ".</p>\n");
 		}
+		software(p, a);
 		page_raw(p, "</section>\n");
 		return;
 	}
@@ -358,6 +418,7 @@ static void advice(struct page *p, const struct audit_model *a)
 				      "setsockopt(fd, IPPROTO_TCP, TCP_%s, &(int){%ld}, sizeof(int));\n",
 				      sockopt[i], a->advice[i]);
 	copyable(p, "setsockopt", buf);
+	software(p, a);
 	page_raw(p, "</section>\n");
 }
 

@@ -1,7 +1,7 @@
 /* middlebox.h - the idle timeouts of NATs, load balancers and firewalls,
  * for replay's what-if (--middlebox): by name, with each product's
- * documented default, or as a bare duration.  The sources are listed in
- * README.md (kaprobe replay, "What-if").
+ * documented default (a hop's row of fingerprint.h's table; the sources
+ * are in docs/fingerprints.md), or as a bare duration.
  */
 #ifndef KAPROBE_MIDDLEBOX_H
 #define KAPROBE_MIDDLEBOX_H

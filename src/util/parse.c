@@ -194,6 +194,27 @@ int parse_duration(const char *s, int64_t min_us, int64_t max_us,
 	return 0;
 }
 
+int parse_number(const char *s, double lo, double hi, bool pct, double *out,
+		 char *err, size_t errlen)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (pct && end != s && *end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (end == s || *end || errno || !(v >= lo && v <= hi)) {
+		snprintf(err, errlen, "'%s' is not a number from %g to %g%s", s, lo, hi,
+			 pct ? " (or a percentage)" : "");
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 int parse_count(const char *s, long min, long max, long *out,
 		char *err, size_t errlen)
 {

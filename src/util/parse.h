@@ -9,6 +9,7 @@
 #define KAPROBE_PARSE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* A duration: "500ms", "30s", "2m", "2h", a bare number of seconds, or
@@ -18,6 +19,11 @@
  * [min_us, max_us]. */
 int parse_duration(const char *s, int64_t min_us, int64_t max_us,
 		   int64_t *out_us, char *err, size_t errlen);
+
+/* A decimal number in [lo, hi] ("0.01", "1e-6"); with pct, a trailing %
+ * divides it by 100 ("1%"). */
+int parse_number(const char *s, double lo, double hi, bool pct, double *out,
+		 char *err, size_t errlen);
 
 /* A whole number in [min, max], decimal only. */
 int parse_count(const char *s, long min, long max, long *out,

@@ -27,6 +27,8 @@ complete_words() {
 assert_eq "replay" "$(complete_words re)" "command 're'"
 assert_eq "audit" "$(complete_words au)" "command 'au'"
 assert_eq "trace" "$(complete_words tr)" "command 'tr'"
+assert_eq "advise" "$(complete_words adv)" "command 'adv'"
+assert_eq "--path-timeout --peer-timeout" "$(complete_words advise --p)" "advise's --p"
 assert_eq "--max-hops" "$(complete_words trace --max-h)" "trace's --max-h"
 assert_eq "sockets" "$(complete_words so)" "command 'so'"
 assert_eq "--path-timeout" "$(complete_words sockets --path)" "sockets' --path"
@@ -57,7 +59,7 @@ for p in $profiles; do
 done
 
 # Every option offered is accepted by its command.
-for cmd in "" replay audit trace serve; do
+for cmd in "" replay audit trace serve advise; do
 	n=0
 	for o in $(complete_words $cmd --); do
 		"$KAPROBE" $cmd "$o" >/dev/null 2>"$kbin/err"

@@ -47,7 +47,7 @@ assert_match $'\n +kaprobe replay \\[options\\] FILE' "$usage" "overview: replay
 assert_match $'\n +kaprobe audit \\[options\\] HOST:PORT' "$usage" "overview: audit"
 assert_match $'\n +kaprobe trace \\[options\\] HOST:PORT' "$usage" "overview: trace"
 assert_match $'\n +kaprobe sockets \\[options\\] \\[FILTER\\]' "$usage" "overview: sockets"
-assert_match 'kaprobe replay --help, kaprobe audit --help, kaprobe trace --help, kaprobe serve --help and kaprobe sockets --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
+assert_match 'kaprobe replay --help, kaprobe audit --help, kaprobe trace --help, kaprobe serve --help, kaprobe sockets --help and kaprobe advise --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
 assert_eq 'usage: kaprobe replay [options] FILE' "$(head -n1 "$T/replay")" "replay usage"
 assert_eq 'usage: kaprobe audit [options] HOST:PORT' "$(head -n1 "$T/audit")" "audit usage"
 assert_eq 'usage: kaprobe trace [options] HOST:PORT' "$(head -n1 "$T/trace")" "trace usage"

@@ -73,6 +73,12 @@ audit_assert_shape() {
 	assert_json "$out" '(map(.event) | index("idle-timeout")) < (map(.event) | index("refresh"))' \
 		'idle-timeout before refresh'
 
+	# consistent_with: names of documented defaults (docs/fingerprints.md),
+	# none without a finding (tests/unit/test_fingerprint.c checks which).
+	assert_json "$out" 'map(select(.event=="idle-timeout"))[0] |
+		(.consistent_with | type) == "array" and all(.consistent_with[]; type == "string") and
+		(if .dead_s == null or .inconsistent then .consistent_with == [] else true end)' \
+		'idle-timeout.consistent_with: an array of names, empty without a finding'
 	# idle-timeout: dead_s null <=> nothing expired <=> expired_reply null;
 	# rfc5382 as the contract defines it.
 	alive=$(audit_get "$out" idle-timeout .alive_s)

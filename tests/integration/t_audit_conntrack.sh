@@ -13,7 +13,8 @@
 #    configured timeout, never against wall-clock speed); expired probes get
 #    nothing; 3 s < 2h4m, so rfc5382 false;
 #  - refresh: probing every intvl_s < alive_s keeps the flow beyond dead_s;
-#  - advice: tcp_keepalive_time and _intvl below alive_s;
+#  - advice: tcp_keepalive_time and _intvl below alive_s; --for's settings
+#    carry the same values; the risk figured with the loss measured;
 #  - exit 1 (rfc5382 false);
 #  - the --report page agrees with the JSON (audit_assert_report).
 . tests/integration/lib.sh
@@ -25,7 +26,7 @@ audit_router_conntrack 3
 out=$TB_DIR/out.json
 audit_paws_mark
 KA_TIMEOUT=100 audit_run "$out" --max-idle 8s --resolution 500ms --report "$TB_DIR/audit.html" \
-	"$TB_SRV4:$PORT"
+	--for postgres,ssh "$TB_SRV4:$PORT"
 assert_eq 1 "$KA_RC" "exit status (idle timeout 3 s < 2h4m)"
 audit_assert_shape "$out"
 audit_assert_peer_answers "$out" "$TB_SRV4" zero-length one-byte no-timestamp
@@ -51,6 +52,18 @@ assert_gt "$(audit_get "$out" refresh .duration_s)" "$dead" "refresh.duration_s 
 
 assert_lt "$(audit_get "$out" advice .tcp_keepalive_time)" "$alive" "advice tcp_keepalive_time < alive_s"
 assert_lt "$(audit_get "$out" advice .tcp_keepalive_intvl)" "$alive" "advice tcp_keepalive_intvl < alive_s"
+# shellcheck disable=SC2016 # $a is jq's
+assert_json "$out" 'map(select(.event=="advice"))[0] | . as $a |
+	(.settings | map(.for)) == ["ssh","postgres"] and all(.settings[]; .helps) and
+	(.settings[1].lines | index("tcp_keepalives_idle = \($a.tcp_keepalive_time)")) != null and
+	(.settings[0].lines | index("ServerAliveInterval \($a.tcp_keepalive_time)")) != null' \
+	"--for: ssh and postgres with the advice's values"
+assert_json "$out" 'map(select(.event=="advice"))[0].risk |
+	.picked == false and .budget == 1e-06 and (.false_deaths_per_day | type) == "number" and
+	.within_budget == (.false_deaths_per_day <= .budget)' "advice.risk: figured, not picked"
+assert_json "$out" 'map(select(.event=="idle-timeout"))[0].consistent_with == []' \
+	"a 3 s timeout is no documented default"
+assert_match 'for-postgres' "$(cat "$TB_DIR/audit.html")" "the report's postgres settings block"
 assert_eq false "$(audit_get "$out" summary .ok)" "summary.ok"
 # The firewall did drop expired flows' probes.
 assert_match 'ct state new counter packets [1-9]|ct state invalid counter packets [1-9]' \

@@ -64,6 +64,9 @@ assert_json "$out" 'map(select(.event=="hop-timeout" and .hop==2))[0] |
 	'hop 2: an expired flow gets an RST from a middlebox one router away'
 assert_eq "$TB_SRV4" "$(json_field "$out" 'select(.event=="hop-timeout" and .hop==2)' \
 	.expired_from)" "hop 2: the RST carries the server's address"
+# Seconds-long timeouts are no product's documented default.
+assert_json "$out" 'map(select(.event=="hop-timeout")) | all(.consistent_with == [])' \
+	'hop timeouts of a few seconds: consistent with no documented default'
 assert_json "$out" 'map(select(.event=="fate")) | all(.reply=="ack" and .by=="peer")' \
 	'the standard probes still reach the peer'
 assert_eq true "$(json_field "$out" 'select(.event=="trace-summary")' .forgets)" "forgets"

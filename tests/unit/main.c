@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
@@ -16,6 +17,24 @@ void unit_fail_setup(void)
 {
 	fprintf(stderr, "unit: cannot set up CUnit: %s\n", CU_get_error_msg());
 	exit(70);
+}
+
+char *unit_take_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	CU_ASSERT_FATAL(fread(buf, 1, (size_t)n, f) == (size_t)n);
+	fclose(f);
+	unlink(path);
+	return buf;
 }
 
 void unit_check_err(const char *err, const char *input)

@@ -4,6 +4,7 @@
  * forms byte for byte, with the event's context, and -q keeps what it
  * says. */
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,6 +201,35 @@ static void test_hop(void)
 	CU_ASSERT_STRING_EQUAL(text_of(&ev, false, true), "(not taken)");
 }
 
+/* The idle timeout names the documented defaults it is consistent with:
+ * a 350 s expiry answered by a box's RST is AWS's NLB or NAT gateway; a
+ * proxy's close after 600 s nginx's stream proxy; no death, no names. */
+static void test_idle_consistent(void)
+{
+	struct probe_reply rst = { .kind = REPLY_RST, .family = AF_INET, .hops = 1, .ttl = 63 };
+	struct probe_reply fin = { .kind = REPLY_FIN, .family = AF_INET, .by_peer = true };
+	struct event ev = { .kind = EV_IDLE, .t = 1000000, .u.idle = {
+		.probe = "standard", .kind = "state-expiry", .alive_s = 349.9, .dead_s = 350.4,
+		.close_s = -1, .rfc5382 = 0, .expired = &rst, .family = AF_INET } };
+
+	CU_ASSERT_PTR_NOT_NULL(strstr(text_of(&ev, true, true),
+				      ",\"consistent_with\":[\"aws-nlb\",\"aws-nat\"]}\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text_of(&ev, false, false), "\n  consistent with: aws-nlb "
+				      "(AWS Network Load Balancer), aws-nat (AWS NAT gateway)\n"));
+	ev.u.idle.kind = "endpoint-close";
+	ev.u.idle.alive_s = 590;
+	ev.u.idle.dead_s = ev.u.idle.close_s = 600.2;
+	ev.u.idle.expired = &fin;
+	CU_ASSERT_PTR_NOT_NULL(strstr(text_of(&ev, true, true),
+				      ",\"consistent_with\":[\"nginx-stream\"]}\n"));
+	ev.u.idle.kind = NULL;
+	ev.u.idle.alive_s = 400;
+	ev.u.idle.dead_s = ev.u.idle.close_s = -1;
+	ev.u.idle.expired = NULL;
+	CU_ASSERT_PTR_NOT_NULL(strstr(text_of(&ev, true, true), ",\"consistent_with\":[]}\n"));
+	CU_ASSERT_PTR_NULL(strstr(text_of(&ev, false, false), "consistent with"));
+}
+
 /* Kinds with one form only, and the report's own kinds. */
 static void test_one_form(void)
 {
@@ -231,5 +261,6 @@ void suite_emit(void)
 {
 	UNIT_SUITE("emit", UNIT_TEST(test_two_modules), UNIT_TEST(test_full),
 		   UNIT_TEST(test_probe), UNIT_TEST(test_notice_of_a_connection),
-		   UNIT_TEST(test_verdict), UNIT_TEST(test_closed_verdict), UNIT_TEST(test_hop), UNIT_TEST(test_one_form));
+		   UNIT_TEST(test_verdict), UNIT_TEST(test_closed_verdict), UNIT_TEST(test_hop), UNIT_TEST(test_one_form),
+		   UNIT_TEST(test_idle_consistent));
 }

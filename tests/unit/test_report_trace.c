@@ -65,9 +65,6 @@ static char *page_of(ka_time max_idle, feed_fn feed)
 				 .subject = "198.19.1.2:22", .argc = 5, .argv = argv,
 				 .max_idle = max_idle };
 	struct report *r;
-	char *buf;
-	long n;
-	FILE *f;
 	int fd = mkstemp(path);
 
 	CU_ASSERT_FATAL(fd >= 0);
@@ -76,17 +73,7 @@ static char *page_of(ka_time max_idle, feed_fn feed)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	feed(r);
 	CU_ASSERT_FATAL(report_close(r, 1, err, sizeof err) == 0);
-	f = fopen(path, "r");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)n + 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	CU_ASSERT_FATAL(fread(buf, 1, (size_t)n, f) == (size_t)n);
-	fclose(f);
-	unlink(path);
-	return buf;
+	return unit_take_file(path);
 }
 
 static unsigned count(const char *page, const char *s)

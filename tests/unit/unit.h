@@ -22,6 +22,10 @@
 
 void unit_fail_setup(void);
 
+/* The whole file at path, NUL-terminated (the caller frees), and the file
+ * removed; the test stops when it cannot be read. */
+char *unit_take_file(const char *path);
+
 /* A good error message: non-empty, one line, naming the input. */
 void unit_check_err(const char *err, const char *input);
 
