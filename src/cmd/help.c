@@ -71,7 +71,8 @@ static void overview(const struct command *self, FILE *f)
 		snprintf(ptr + strlen(ptr), sizeof ptr - strlen(ptr), "%skaprobe%c%s%c--help",
 			 k == 1 ? "" : k == n ? " and " : ", ", NBSP, commands[i]->name, NBSP);
 	}
-	snprintf(ptr + strlen(ptr), sizeof ptr - strlen(ptr), " show those commands' options.");
+	snprintf(ptr + strlen(ptr), sizeof ptr - strlen(ptr), " show%cthose commands' options.",
+		 NBSP);
 	fputc('\n', f);
 	fill(f, ptr);
 }
