@@ -48,7 +48,7 @@ LIBNET_LIBS    := $(shell libnet-config --libs 2>/dev/null || echo -lnet)
 CFLAGS   ?= -O2 -g
 KP_CFLAGS   := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
 KP_CPPFLAGS := -D_GNU_SOURCE -D_DEFAULT_SOURCE $(LIBNET_DEFINES) -Isrc -MMD -MP
-LDLIBS   += -lpcap $(LIBNET_LIBS) -lm
+LDLIBS   += -lpcap $(LIBNET_LIBS) -lmicrohttpd -pthread -lm
 
 # Sanitized builds live apart so that they never mix with normal objects.
 ifeq ($(SANITIZE),1)

@@ -3,5 +3,6 @@
  * runs, and its --help is the overview of the others. */
 #include "cmd/command.h"
 
-const struct command *const commands[] = { &cmd_live, &cmd_replay, &cmd_audit, &cmd_trace };
+const struct command *const commands[] = { &cmd_live, &cmd_replay, &cmd_audit, &cmd_trace,
+					    &cmd_watch };
 const unsigned ncommands = sizeof commands / sizeof commands[0];

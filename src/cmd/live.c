@@ -171,14 +171,6 @@ static void conclude(struct live *lv, struct lconn *l, ka_time t, const char *ve
 
 /* ---- opening connections ---------------------------------------------------------- */
 
-/* A connection's reason for no-connection, from connect(2)'s errno. */
-static const char *connect_reason(int err)
-{
-	return err == ECONNREFUSED ? "refused" : err == ETIMEDOUT ? "timeout"
-	       : err == ENETUNREACH || err == EHOSTUNREACH ? "unreachable"
-	       : err == ECONNRESET ? "reset" : err == ENG_ERR_UNSEEN ? "unseen" : "error";
-}
-
 /* Errors of engine_connect that no other connection would escape either:
  * out of memory or descriptors.  Anything else (no route, refused, no
  * local port for this destination) belongs to the one connection. */

@@ -691,6 +691,30 @@ int engine_start(struct engine *e)
 	return 0;
 }
 
+int engine_add_dest_running(struct engine *e, const char *target)
+{
+	int d = engine_add_dest(e, target), rc;
+	const struct dest *x;
+
+	if (d < 0)
+		return d;
+	x = &e->dest[d];
+	if (strcmp(x->iface, e->iface) != 0 ||
+	    !session_prober_of(&e->ss, x->tgt.addr.ss_family)->l) {
+		snprintf(e->err, sizeof e->err, "%s routes through %s%s, not the interface "
+			 "and address family the run started with (%s): restart kaprobe to "
+			 "add it", x->dst_txt, x->iface,
+			 x->tgt.addr.ss_family == AF_INET6 ? " over IPv6" : "", e->iface);
+		e->ndests--;
+		return -EXIT_USAGE;
+	}
+	if ((rc = session_refilter(&e->ss, e->dest, e->ndests, e->err, sizeof e->err)) != 0) {
+		e->ndests--;
+		return -rc;
+	}
+	return d;
+}
+
 int engine_open(struct engine *e, const struct engine_opts *opt)
 {
 	int rc = engine_init(e, opt);

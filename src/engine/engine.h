@@ -194,6 +194,11 @@ int engine_init(struct engine *e, const struct engine_opts *opt);
  * reason in e->err; nothing printed. */
 int engine_add_dest(struct engine *e, const char *target);
 
+/* engine_add_dest once the run has started (a reload): the destination
+ * must use the interface and a raw socket the run opened, privilege being
+ * gone; the capture's filter then takes it in.  The index, or -status. */
+int engine_add_dest_running(struct engine *e, const char *target);
+
 /* Open the raw sockets, the capture of every destination (and the -w
  * file), signals, then give privilege up.  The destinations must use one
  * interface.  Returns the exit status. */

@@ -67,16 +67,14 @@ static ka_time realtime_offset(void)
 	return (ka_time)rt.tv_sec * 1000000 + rt.tv_nsec / 1000 - ev_now();
 }
 
-int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
-		    const char *wfile, char *err, size_t errlen)
+/* The capture filter of the n destinations, malloc'ed, or NULL. */
+static char *dest_filter(const struct dest *d, unsigned n)
 {
 	struct capture_peer *peers = calloc(n ? n : 1, sizeof *peers);
-	char *filter = NULL, msg[256];
-	bool perm;
-	int rc = 0;
+	char *filter;
 
 	if (!peers)
-		return session_error(err, errlen, "out of memory", false);
+		return NULL;
 	for (unsigned i = 0; i < n; i++) {
 		uint16_t any;
 
@@ -86,6 +84,29 @@ int session_capture(struct session *s, const char *iface, const struct dest *d, 
 	}
 	filter = capture_filter(peers, n);
 	free(peers);
+	return filter;
+}
+
+int session_refilter(struct session *s, const struct dest *d, unsigned n, char *err,
+		     size_t errlen)
+{
+	char *filter = dest_filter(d, n);
+	int rc;
+
+	if (!filter)
+		return session_error(err, errlen, "out of memory", false);
+	rc = capture_setfilter(&s->cap, filter, err, errlen) < 0 ? EXIT_SOFTWARE : 0;
+	free(filter);
+	return rc;
+}
+
+int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
+		    const char *wfile, char *err, size_t errlen)
+{
+	char *filter = dest_filter(d, n), msg[256];
+	bool perm;
+	int rc = 0;
+
 	if (!filter)
 		return session_error(err, errlen, "out of memory", false);
 	if (capture_open(&s->cap, iface, filter, wfile != NULL, &perm, msg, sizeof msg) < 0)

@@ -56,6 +56,12 @@ static inline struct prober *session_prober_of(struct session *s, int family)
 int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
 		    const char *wfile, char *err, size_t errlen);
 
+/* Capture the n destinations' flows from now on (more targets, after a
+ * reload): the open capture's filter is replaced, which needs no
+ * privilege.  Returns 0 or 70. */
+int session_refilter(struct session *s, const struct dest *d, unsigned n, char *err,
+		     size_t errlen);
+
 /* A packet's capture timestamp (CLOCK_REALTIME) on the event loop's
  * clock (CLOCK_MONOTONIC). */
 static inline ka_time session_time(const struct session *s, const struct timeval *tv)
