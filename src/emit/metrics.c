@@ -94,25 +94,40 @@ static enum met_verdict verdict_of(const char *v)
 	return MV_DEAD;
 }
 
-/* A connection ended: its lifetime (when it was ever held), its verdict,
- * and the probes of its last round that went unanswered. */
+/* A rung's connection ended: its idle was not survived when it died, or
+ * when the peer closed it before that idle (a close after a longer idle
+ * says nothing about this rung). */
+static void rung_ended(struct met_target *t, const struct event *ev, enum met_verdict k)
+{
+	const struct ev_verdict *v = &ev->u.verdict;
+	struct met_rung *r;
+
+	if (k == MV_REMOVED || k == MV_NOCONN || !(r = rung(t, ev->rung)))
+		return;
+	if (!v->close || v->close->idle < ev->rung)
+		r->answered = 0;
+}
+
+/* A connection ended: its lifetime (when it was ever held: lived > 0), its verdict,
+ * and the probes of its last round that went unanswered.  A ladder rung's
+ * connection ends on purpose, so it moves the ladder's gauges only. */
 static void ended(struct metrics *m, struct met_target *t, const struct event *ev)
 {
 	const struct ev_verdict *v = &ev->u.verdict;
 	enum met_verdict k = verdict_of(v->verdict);
-	struct met_rung *r;
 
-	t->verdicts[k]++;
-	t->last_verdict = (double)(ev->t + m->wall_off) / 1e6;
-	if (k == MV_NOCONN)
-		return;
-	if (t->held > 0)
+	if (v->lived > 0 && t->held > 0)
 		t->held--;
-	observe(&t->lifetime, met_lifetime_le, METRICS_LIFETIME_BUCKETS, v->lived / 1e6);
 	if (k == MV_DEAD || k == MV_UNREACHABLE)
 		t->lost += v->m->probes_out;
-	if (ev->rung && k != MV_REMOVED && (r = rung(t, ev->rung)))
-		r->answered = 0;
+	if (ev->rung) {
+		rung_ended(t, ev, k);
+		return;
+	}
+	t->verdicts[k]++;
+	t->last_verdict = (double)(ev->t + m->wall_off) / 1e6;
+	if (v->lived > 0)
+		observe(&t->lifetime, met_lifetime_le, METRICS_LIFETIME_BUCKETS, v->lived / 1e6);
 }
 
 static void replied(struct met_target *t, const struct event *ev)
