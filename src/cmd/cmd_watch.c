@@ -44,8 +44,7 @@ static const struct option longopts[] = {
 };
 
 static const struct cmd_usage usage[] = {
-	{ "[options] HOST:PORT... | -f FILE", "hold idle connections, replace dead ones, export metrics" },
-	{ "--check FILE", "validate a target file without probing" },
+	{ "[options] HOST:PORT", "hold idle connections for days, export metrics" },
 	{ NULL, NULL },
 };
 
@@ -54,6 +53,8 @@ static void help(FILE *f)
 	const struct watch_opts *d = &defaults;
 
 	fprintf(f, "\n"
+"Also: kaprobe watch [options] -f FILE, and kaprobe watch --check FILE.\n"
+"\n"
 "Hold connections to each target open and idle for as long as kaprobe runs,\n"
 "keep them alive as this host's kernel would (or as told), record each one\n"
 "that dies (dead, reset, closed, unreachable) with how long it lived, and\n"

@@ -11,6 +11,10 @@
 #define USAGE_COLUMN 36   /* where the overview's summaries start */
 #define WIDTH 80          /* a line is shorter than this */
 
+/* Joins the words of one name ("kaprobe watch --help") that a line must
+ * not break; printed as a space. */
+#define NBSP '\001'
+
 /* text, its words filled into lines shorter than WIDTH. */
 static void fill(FILE *f, const char *text)
 {
@@ -26,7 +30,8 @@ static void fill(FILE *f, const char *text)
 			fputc(' ', f);
 			col++;
 		}
-		fwrite(text, 1, n, f);
+		for (size_t i = 0; i < n; i++)
+			fputc(text[i] == NBSP ? ' ' : text[i], f);
 		col += n;
 		text += n + strspn(text + n, " ");
 	}
@@ -65,8 +70,8 @@ static void overview(const struct command *self, FILE *f)
 		if (commands[i] == self)
 			continue;
 		k++;
-		snprintf(ptr + strlen(ptr), sizeof ptr - strlen(ptr), "%skaprobe %s --help",
-			 k == 1 ? "" : k == n ? " and " : ", ", commands[i]->name);
+		snprintf(ptr + strlen(ptr), sizeof ptr - strlen(ptr), "%skaprobe%c%s%c--help",
+			 k == 1 ? "" : k == n ? " and " : ", ", NBSP, commands[i]->name, NBSP);
 	}
 	snprintf(ptr + strlen(ptr), sizeof ptr - strlen(ptr), " show those commands' options.");
 	fputc('\n', f);

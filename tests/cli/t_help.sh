@@ -2,8 +2,8 @@
 # t_help.sh - help per command, and the man page against it:
 #   - kaprobe --help is the overview: all three usage lines, the prober's
 #     options, and a pointer to the other commands' help;
-#   - kaprobe replay --help, kaprobe audit --help and kaprobe trace --help
-#     print only that command's usage and options (none of the others' own);
+#   - kaprobe replay --help, kaprobe audit --help, kaprobe trace --help and
+#     kaprobe watch --help print only that command's usage and options (none of the others' own);
 #   - -h is --help; help goes to stdout with status 0, nothing on stderr;
 #   - every long option a command's help lists is one the command accepts
 #     (no "unknown option"), and appears in kaprobe(8) in that command's
@@ -30,20 +30,25 @@ help audit audit --help
 help audit_h audit -h
 help trace trace --help
 help trace_h trace -h
+help watch watch --help
+help watch_h watch -h
 cmp -s "$T/live" "$T/live_h" || fail "-h and --help differ"
 cmp -s "$T/replay" "$T/replay_h" || fail "replay -h and --help differ"
 cmp -s "$T/audit" "$T/audit_h" || fail "audit -h and --help differ"
 cmp -s "$T/trace" "$T/trace_h" || fail "trace -h and --help differ"
+cmp -s "$T/watch" "$T/watch_h" || fail "watch -h and --help differ"
 
 usage=$(sed '/^$/q' "$T/live")	# the usage lines, up to the first blank
 assert_match '^usage: kaprobe \[options\] HOST:PORT' "$usage" "overview: the prober"
 assert_match $'\n +kaprobe replay \\[options\\] FILE' "$usage" "overview: replay"
 assert_match $'\n +kaprobe audit \\[options\\] HOST:PORT' "$usage" "overview: audit"
 assert_match $'\n +kaprobe trace \\[options\\] HOST:PORT' "$usage" "overview: trace"
-assert_match 'kaprobe replay --help, kaprobe audit --help and kaprobe trace --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
+assert_match $'\n +kaprobe watch \\[options\\] HOST:PORT' "$usage" "overview: watch"
+assert_match 'kaprobe replay --help, kaprobe audit --help, kaprobe trace --help and kaprobe watch --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
 assert_eq 'usage: kaprobe replay [options] FILE' "$(head -n1 "$T/replay")" "replay usage"
 assert_eq 'usage: kaprobe audit [options] HOST:PORT' "$(head -n1 "$T/audit")" "audit usage"
 assert_eq 'usage: kaprobe trace [options] HOST:PORT' "$(head -n1 "$T/trace")" "trace usage"
+assert_eq 'usage: kaprobe watch [options] HOST:PORT' "$(head -n1 "$T/watch")" "watch usage"
 
 opts() { grep -o -- '--[a-z][a-z0-9-]*' "$1" | sort -u; }
 # Each command's own options are in its help and in no other's.
@@ -63,9 +68,13 @@ for o in --max-hops --variant --timeouts; do
 	grep -q -- "$o" "$T/trace" || fail "trace --help lacks $o"
 	! grep -q -- "$o" "$T/live" "$T/replay" "$T/audit" || fail "$o leaks into another command's help"
 done
+for o in --listen --idle-ladder --backoff --check; do
+	grep -q -- "$o" "$T/watch" || fail "watch --help lacks $o"
+	! grep -q -- "$o" "$T/live" "$T/replay" "$T/audit" "$T/trace" || fail "$o leaks into another command's help"
+done
 
 # Every option a help lists is accepted by that command.
-for cmd in live replay audit trace; do
+for cmd in live replay audit trace watch; do
 	args=()
 	[ $cmd = live ] || args=($cmd)
 	n=0
@@ -88,7 +97,8 @@ section '^\.SH "kaprobe HOST:PORT"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >
 section '^\.SH "kaprobe replay"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.replay"
 section '^\.SH "kaprobe audit"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.audit"
 section '^\.SH "kaprobe trace"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.trace"
-for cmd in live replay audit trace; do
+section '^\.SH "kaprobe watch"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.watch"
+for cmd in live replay audit trace watch; do
 	assert_ge "$(wc -l <"$T/man.$cmd")" 5 "options in kaprobe(8)'s $cmd section"
 	missing=$(comm -23 <(opts "$T/$cmd") "$T/man.$cmd" | tr '\n' ' ')
 	assert_eq "" "$missing" "options in $cmd --help but not in kaprobe(8)'s $cmd section"
@@ -96,7 +106,7 @@ for cmd in live replay audit trace; do
 	assert_eq "" "$extra" "options in kaprobe(8)'s $cmd section but not in $cmd --help"
 done
 # ... and each section has examples.
-for h in 'kaprobe HOST:PORT' 'kaprobe replay' 'kaprobe audit' 'kaprobe trace'; do
+for h in 'kaprobe HOST:PORT' 'kaprobe replay' 'kaprobe audit' 'kaprobe trace' 'kaprobe watch'; do
 	section "^\\.SH \"$h\"" | grep -q '^\.SS Examples' ||
 		fail "kaprobe(8) section $h has no Examples"
 done
