@@ -213,7 +213,7 @@ static int check(const char *file)
 	}
 	if (l.n == 0)
 		return cmd_usage_error("no targets in the --check file");
-	printf("%s: %u targets, valid\n", file, l.n);
+	printf("%s: %u target%s, valid\n", file, l.n, l.n == 1 ? "" : "s");
 	return 0;
 }
 
