@@ -49,7 +49,7 @@ static void number(FILE *f, double v)
 {
 	char s[40];
 
-	snprintf(s, sizeof s, "%.9g", v);
+	snprintf(s, sizeof s, "%.15g", v);
 	fputs(s, f);
 	if (!strpbrk(s, ".eEn"))
 		fputs(".0", f);

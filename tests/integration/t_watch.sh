@@ -78,6 +78,8 @@ assert_ge "$(metric kaprobe_verdicts_total "target=\"$TB_RTR4:$PROXY\",verdict=\
 assert_json "$out" 'map(select(.event=="verdict" and .verdict=="dead")) | all(.lived_s > 2 and .retry_s > 0)' \
 	"dead verdicts say how long the connection lived and when it is replaced"
 assert_match 'kaprobe_build_info\{version="[0-9.]+"\} 1' "$(cat "$metrics")" "build_info"
+promtool check rules docs/watch-rules.yml || fail "promtool check rules docs/watch-rules.yml"
+(cd docs && promtool check config watch-prometheus.yml) || fail "promtool check config"
 
 note "OpenMetrics"
 tb_c curl -sf -H 'Accept: application/openmetrics-text; version=1.0.0' \
