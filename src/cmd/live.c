@@ -455,7 +455,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 	}
 }
 
-static const struct engine_ops live_ops = { on_event, on_signal, on_flush };
+static const struct engine_ops live_ops = { on_event, on_signal, on_flush, NULL };
 
 /* ---- setting up ------------------------------------------------------------------------- */
 

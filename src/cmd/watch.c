@@ -435,7 +435,22 @@ static void on_flush(struct engine *e, void *ctx)
 		engine_stop(e, EXIT_ALIVE);
 }
 
-static const struct engine_ops watch_ops = { on_event, on_signal, on_flush };
+/* The capture failed (its interface went away) or was reopened: the
+ * engine retries with a back-off; the connections' fate is theirs. */
+static void on_capture(struct engine *e, bool up, const char *text, void *ctx)
+{
+	struct watch *w = ctx;
+	char line[600];
+
+	(void)e;
+	if (up) {
+		metrics_capture_restarted(&w->met);
+		snprintf(line, sizeof line, "capture on %s reopened", text);
+	}
+	notice(w, up ? "capture-reopened" : "capture-lost", up ? line : text);
+}
+
+static const struct engine_ops watch_ops = { on_event, on_signal, on_flush, on_capture };
 
 /* The targets, resolved and routed before anything is opened; a name given
  * twice is one target. */
@@ -494,6 +509,7 @@ int watch_run(const struct watch_opts *opt)
 	struct engine_opts eo = {
 		.family = opt->family, .iface = opt->iface, .user = opt->user,
 		.connect_timeout = opt->connect_timeout, .ops = &watch_ops, .ctx = &wt,
+		.reopen_capture = true,
 	};
 	int rc;
 

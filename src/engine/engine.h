@@ -134,6 +134,9 @@ struct engine_ops {
 	void (*signal)(struct engine *e, int signo, void *ctx);
 	/* Before the loop sleeps: write out what the turn produced. */
 	void (*flush)(struct engine *e, void *ctx);
+	/* With reopen_capture: the capture failed (up false; text: why, and
+	 * when it is tried again) or was reopened (up true). */
+	void (*capture)(struct engine *e, bool up, const char *text, void *ctx);
 };
 
 struct engine_opts {
@@ -145,6 +148,10 @@ struct engine_opts {
 	bool quit_signal;            /* deliver SIGQUIT too */
 	ka_time connect_timeout;
 	unsigned rate;               /* probes per second at most, 0: no limit */
+	/* A capture that fails (its interface removed) is reopened, with a
+	 * back-off, instead of ending the run: CAP_NET_RAW is kept permitted
+	 * for it (privdrop.h).  No -w file then. */
+	bool reopen_capture;
 	const struct engine_ops *ops;
 	void *ctx;
 };
@@ -168,6 +175,8 @@ struct engine {
 	 * read every second and by engine_read_drops. */
 	uint64_t cap_dropped, cap_if_dropped;
 	struct ev_timer stats;
+	struct ev_timer reopen;      /* reopen_capture: the next try */
+	unsigned reopen_tries;       /* tries since the capture failed */
 	ka_time next_send;           /* the rate limit's next free slot */
 	/* The frame being demultiplexed, during on_packet only. */
 	const uint8_t *frame;

@@ -90,10 +90,12 @@ static char *dest_filter(const struct dest *d, unsigned n)
 int session_refilter(struct session *s, const struct dest *d, unsigned n, char *err,
 		     size_t errlen)
 {
-	char *filter = dest_filter(d, n);
+	char *filter;
 	int rc;
 
-	if (!filter)
+	if (!s->cap.p)
+		return 0;   /* the capture is being reopened: with every destination */
+	if (!(filter = dest_filter(d, n)))
 		return session_error(err, errlen, "out of memory", false);
 	rc = capture_setfilter(&s->cap, filter, err, errlen) < 0 ? EXIT_SOFTWARE : 0;
 	free(filter);
@@ -146,10 +148,10 @@ int session_check_user(const char *user, char *err, size_t errlen)
 	return priv_check_user(user, err, errlen) == PRIV_OK ? 0 : EXIT_USAGE;
 }
 
-int session_drop(const char *user, char *err, size_t errlen)
+int session_drop(const char *user, bool keep_raw, char *err, size_t errlen)
 {
 	signal(SIGPIPE, SIG_IGN);
-	switch (priv_drop(user, err, errlen)) {
+	switch (priv_drop(user, keep_raw, err, errlen)) {
 	case PRIV_OK: return 0;
 	case PRIV_NO_USER: return EXIT_USAGE;
 	case PRIV_DENIED: return EXIT_NOPERM;

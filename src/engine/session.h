@@ -82,8 +82,9 @@ int session_signals(bool quit);
 int session_check_user(const char *user, char *err, size_t errlen);
 
 /* Ignore SIGPIPE (a closed stdout ends a run quietly) and give privilege
- * up (privdrop.h).  Returns 0, 64 (no such user), 77 or 70. */
-int session_drop(const char *user, char *err, size_t errlen);
+ * up (privdrop.h; keep_raw: all but a permitted CAP_NET_RAW).  Returns 0,
+ * 64 (no such user), 77 or 70. */
+int session_drop(const char *user, bool keep_raw, char *err, size_t errlen);
 
 /* msg into err, naming CAP_NET_RAW and how to grant it when the failure
  * was a missing privilege; returns 77 then, else 70.  msg must not be
