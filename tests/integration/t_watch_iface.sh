@@ -5,7 +5,8 @@
 # again), the connection dies and its replacements fail while the link is
 # gone, the capture is reopened with the CAP_NET_RAW kept for it although
 # kaprobe runs as nobody (capture-reopened, kaprobe_capture_restarts_total
-# 1), and a new connection is held and answered.
+# 1), and a new connection is held and answered.  Meanwhile kaprobe holds
+# CAP_NET_RAW permitted only, nothing effective, and no_new_privs.
 . tests/integration/lib.sh
 PORT=7431 LISTEN=127.0.0.1:9467
 ka_setup $PORT
@@ -14,6 +15,10 @@ KA_TIMEOUT=50 ka_start "$out" watch --json --idle 1s --intvl 500ms --probes 3 \
 	--backoff 500ms,2s --connect-timeout 1s --listen "$LISTEN" "$TB_SRV4:$PORT"
 wait_until 10 grep -q '"kind":"ack"' "$out" || fail "no answer before the link goes"
 assert_eq nobody "$(ps -o user= -p "$(ka_pid)")" "kaprobe runs as nobody"
+status=$(cat "/proc/$(ka_pid)/status")
+assert_match $'\nCapPrm:\t0000000000002000\n' "$status" "only CAP_NET_RAW permitted"
+assert_match $'\nCapEff:\t0000000000000000\n' "$status" "nothing effective"
+assert_match $'\nNoNewPrivs:\t1\n' "$status" "no_new_privs"
 tb_c ip link del "$TB_C_IF" || fail "link del"
 wait_until 10 grep -q '"event":"capture-lost"' "$out" || fail "no capture-lost event"
 sleep 3
