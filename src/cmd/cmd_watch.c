@@ -95,7 +95,7 @@ static void help(FILE *f)
 "\n"
 "Output: --json (JSON lines), -q (only verdicts and the final table), -D.\n"
 "Signals: SIGHUP re-reads -f FILE; SIGINT and SIGTERM end the run with the\n"
-"table (JSON: the summary).\n"
+"table (JSON: the summary); SIGQUIT prints the table on stderr.\n"
 "\n"
 "Exit status: 0 stopped by a signal, 3 a target cannot be resolved or\n"
 "routed, 64 usage error (a bad --check FILE too), 66 FILE cannot be read,\n"

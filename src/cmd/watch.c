@@ -19,7 +19,8 @@
  * SIGHUP re-reads -f FILE: targets still named keep their connections
  * (the same sockets, so the same 4-tuples), new ones start, removed ones
  * end with the verdict "removed".  SIGINT and SIGTERM end the run with
- * the table (JSON: the summary) and exit 0.
+ * the table (JSON: the summary) and exit 0; SIGQUIT prints the table on
+ * stderr and goes on.
  */
 #include "cmd/watch.h"
 
@@ -114,7 +115,9 @@ static ka_time backoff(struct watch *w, unsigned fails)
 		d *= 2;
 	if (d > w->opt->backoff_max)
 		d = w->opt->backoff_max;
-	return d / 2 + (int64_t)(rand_r(&w->seed) % (unsigned)(d / 2 + 1));
+	uint64_t r = (uint64_t)rand_r(&w->seed) << 31 | (uint64_t)rand_r(&w->seed);
+
+	return d / 2 + (int64_t)(r % (uint64_t)(d / 2 + 1));
 }
 
 static void schedule(struct watch *w, struct wconn *c, ka_time when)
@@ -383,24 +386,35 @@ static void reload(struct watch *w)
 
 /* ---- signals, output, the run ------------------------------------------------------- */
 
-/* SIGINT, SIGTERM: the table of every slot (JSON: the summary), exit 0. */
-static void shutdown_run(struct watch *w)
+/* A row per slot, for the table (its machine, or none between
+ * connections); *n rows, to free.  NULL when out of memory. */
+static struct ev_conn_row *fill_rows(const struct watch *w, unsigned *n)
 {
-	unsigned n = 0;
-	struct ev_conn_row *rows;
 	static const struct ka_machine none;
+	struct ev_conn_row *rows;
 
+	*n = 0;
 	for (unsigned i = 0; i < w->nt; i++)
-		n += w->t[i]->n;
-	rows = calloc(n ? n : 1, sizeof *rows);
-	n = 0;
-	for (unsigned i = 0; rows && i < w->nt; i++)
+		*n += w->t[i]->n;
+	if (!(rows = calloc(*n ? *n : 1, sizeof *rows)))
+		return NULL;
+	*n = 0;
+	for (unsigned i = 0; i < w->nt; i++)
 		for (unsigned k = 0; k < w->t[i]->n; k++) {
 			const struct wconn *c = &w->t[i]->w[k];
 
-			rows[n++] = (struct ev_conn_row){ .id = c->id, .dst = c->t->name,
+			rows[(*n)++] = (struct ev_conn_row){ .id = c->id, .dst = c->t->name,
 				.verdict = c->c ? NULL : "waiting", .m = c->c ? &c->c->ka : &none };
 		}
+	return rows;
+}
+
+/* SIGINT, SIGTERM: the table of every slot (JSON: the summary), exit 0. */
+static void shutdown_run(struct watch *w)
+{
+	unsigned n;
+	struct ev_conn_row *rows = fill_rows(w, &n);
+
 	if (rows)
 		emit(&w->em, &(struct event){ .kind = EV_CONN_TABLE, .t = ev_now(),
 			.u.table = { .rows = rows, .n = n, .ignored = w->e.ignored,
@@ -413,13 +427,22 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 {
 	struct watch *w = ctx;
 
+	unsigned n;
+	struct ev_conn_row *rows;
+
 	(void)e;
-	if (signo != SIGHUP)
+	if (signo == SIGQUIT) {
+		/* The table now, on stderr, as live mode's; the run goes on. */
+		if ((rows = fill_rows(w, &n)))
+			text_conn_status(stderr, rows, n);
+		free(rows);
+	} else if (signo != SIGHUP) {
 		shutdown_run(w);
-	else if (w->opt->file)
+	} else if (w->opt->file) {
 		reload(w);
-	else
+	} else {
 		notice(w, "reload", "SIGHUP: no -f file to re-read");
+	}
 }
 
 static void on_flush(struct engine *e, void *ctx)
@@ -509,7 +532,7 @@ int watch_run(const struct watch_opts *opt)
 	struct engine_opts eo = {
 		.family = opt->family, .iface = opt->iface, .user = opt->user,
 		.connect_timeout = opt->connect_timeout, .ops = &watch_ops, .ctx = &wt,
-		.reopen_capture = true,
+		.reopen_capture = true, .quit_signal = true,
 	};
 	int rc;
 

@@ -90,6 +90,11 @@ assert_match '# TYPE kaprobe_verdicts counter' "$(cat "$metrics.om")" "OM counte
 assert_match '# UNIT kaprobe_connection_lifetime_seconds seconds' "$(cat "$metrics.om")" "OM unit"
 assert_eq 404 "$(tb_c curl -s -o /dev/null -w '%{http_code}' "http://$LISTEN/")" "/ is 404"
 
+note "--listen on a port in use"
+KA_TIMEOUT=10 ka_run "$TB_DIR/busy" watch --listen "$LISTEN" "$TB_SRV4:$ALIVE"
+assert_eq 69 "$KA_RC" "exit status when --listen cannot listen"
+assert_match "cannot listen on $LISTEN: Address already in use" "$(cat "$TB_DIR/busy.err")" "the line"
+
 note "a real Prometheus in the client namespace"
 cat >"$TB_DIR/prometheus.yml" <<EOF
 global:

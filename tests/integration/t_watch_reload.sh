@@ -18,11 +18,20 @@ file=$TB_DIR/targets
 printf '# watched\n%s\n%s\n' "$TB_SRV4:$KEPT" "$TB_SRV4:$GONE" >"$file"
 
 note "--check"
-assert_eq "$file: 2 targets, valid" "$("$KAPROBE" watch --check "$file")" "--check's line"
+assert_eq "$file: 2 targets, valid" "$(tb_c "$KAPROBE" watch --check "$file")" "--check's line"
 printf 'nonsense\n' >"$TB_DIR/bad"
-"$KAPROBE" watch --check "$TB_DIR/bad" 2>"$TB_DIR/bad.err"
+tb_c "$KAPROBE" watch --check "$TB_DIR/bad" 2>"$TB_DIR/bad.err"
 assert_eq 64 $? "--check of a bad file"
 assert_match "bad:1:" "$(cat "$TB_DIR/bad.err")" "the bad line named"
+# Usage errors: one line naming the option, exit 64, before any socket
+# (in the client namespace all the same).
+for args in "--listen nonsense" "--listen 1.2.3.4:99999" "--idle-ladder 1s,1s" \
+	"--backoff 5s,1s" "--conns 0"; do
+	tb_c "$KAPROBE" watch $args "$TB_SRV4:$KEPT" >/dev/null 2>"$TB_DIR/usage.err"
+	assert_eq 64 $? "exit status of watch $args"
+	assert_eq 1 "$(wc -l <"$TB_DIR/usage.err")" "one line for watch $args"
+	assert_match "^kaprobe watch: ${args%% *}: " "$(cat "$TB_DIR/usage.err")" "the line names the option"
+done
 
 out=$TB_DIR/watch.json
 KA_TIMEOUT=50 ka_start "$out" watch --json --idle 1s --intvl 500ms --conns 2 -f "$file"
