@@ -77,9 +77,8 @@ struct watch {
 	struct wtarget **t;
 	unsigned nt;
 	unsigned ids;            /* connections opened so far */
-	unsigned nopens;         /* opens queued this second: --connect-rate */
-	ka_time open_sec;
-	unsigned seed;
+	ka_time next_open;       /* --connect-rate's next free slot */
+	unsigned seed;           /* the back-off's jitter */
 };
 
 static struct watch wt;   /* the engine's buffers: not for the stack */
@@ -99,10 +98,10 @@ static ka_time open_slot(struct watch *w, ka_time after)
 {
 	ka_time gap = 1000000 / w->opt->connect_rate;
 
-	if (w->open_sec < after)
-		w->open_sec = after;
-	w->open_sec += gap;
-	return w->open_sec - gap;
+	if (w->next_open < after)
+		w->next_open = after;
+	w->next_open += gap;
+	return w->next_open - gap;
 }
 
 /* The wait before the next attempt: doubled per failure, capped, jittered
@@ -110,13 +109,12 @@ static ka_time open_slot(struct watch *w, ka_time after)
 static ka_time backoff(struct watch *w, unsigned fails)
 {
 	int64_t d = w->opt->backoff_min;
+	uint64_t r = (uint64_t)rand_r(&w->seed) << 31 | (uint64_t)rand_r(&w->seed);
 
 	for (unsigned i = 1; i < fails && d < w->opt->backoff_max; i++)
 		d *= 2;
 	if (d > w->opt->backoff_max)
 		d = w->opt->backoff_max;
-	uint64_t r = (uint64_t)rand_r(&w->seed) << 31 | (uint64_t)rand_r(&w->seed);
-
 	return d / 2 + (int64_t)(r % (uint64_t)(d / 2 + 1));
 }
 
