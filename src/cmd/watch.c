@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/connlimits.h"
 #include "cmd/engerr.h"
 #include "cmd/httpd.h"
 #include "cmd/runout.h"
@@ -494,6 +495,8 @@ static int setup(struct watch *w, const struct engine_opts *eo)
 			return EXIT_SOFTWARE;
 		}
 	}
+	if ((rc = conn_limits(w->nt * (o->conns + o->nladder), o->conns + o->nladder)) != 0)
+		return rc;
 	if ((rc = engine_start(&w->e)) != 0)
 		return print_engine_error(&w->e, rc);
 	w->met.wall_off = w->e.ss.real_off;
