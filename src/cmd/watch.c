@@ -362,7 +362,14 @@ static void reload(struct watch *w)
 
 	for (unsigned i = 0; i < o->noperands; i++)
 		target_list_add(&l, o->targets[i]);
-	if (target_list_read(o->file, &l, text, sizeof text) < 0) {
+	/* Standard input is read once; a list with no target is a mistake
+	 * more often than a wish to watch nothing: both keep what runs. */
+	if (strcmp(o->file, "-") == 0) {
+		notice(w, "reload-error", "-f -: standard input cannot be read again");
+	} else if (target_list_read(o->file, &l, text, sizeof text) < 0) {
+		notice(w, "reload-error", text);
+	} else if (l.n == 0) {
+		snprintf(text, sizeof text, "%s has no target: the current ones are kept", o->file);
 		notice(w, "reload-error", text);
 	} else {
 		for (unsigned i = 0; i < w->nt; i++)

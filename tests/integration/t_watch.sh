@@ -46,7 +46,12 @@ verdicts() {
 metric() {
 	awk -v k="$1{$2}" '$1 == k { print $2 }' "$metrics"
 }
+# probes TARGET: the JSON's probes sent so far (not those that could not leave).
+probes() {
+	jq -s --arg d "$1" 'map(select(.event=="probe" and .dst==$d and .error==null)) | length' "$out" 2>/dev/null
+}
 declare -A before
+sent_before=$(probes "$TB_SRV4:$ALIVE")
 for t in "$TB_SRV4:$CUT" "$TB_SRV4:$RESETS" "$TB_RTR4:$PROXY"; do
 	for v in dead closed reset; do before[$t/$v]=$(verdicts "$t" $v); done
 done
@@ -62,6 +67,9 @@ for t in "$TB_SRV4:$CUT" "$TB_SRV4:$RESETS" "$TB_RTR4:$PROXY"; do
 		assert_le "$m" "$(verdicts "$t" $v)" "$t $v: metric vs JSON after the scrape"
 	done
 done
+m=$(metric kaprobe_probes_sent_total "target=\"$TB_SRV4:$ALIVE\"")
+assert_ge "$m" "$sent_before" "ALIVE's probes: metric vs JSON before the scrape"
+assert_le "$m" "$(probes "$TB_SRV4:$ALIVE")" "ALIVE's probes: metric vs JSON after the scrape"
 assert_ge "$(metric kaprobe_verdicts_total "target=\"$TB_SRV4:$CUT\",verdict=\"dead\"")" 1 "CUT died"
 assert_eq 0 "$(metric kaprobe_verdicts_total "target=\"$TB_SRV4:$ALIVE\",verdict=\"dead\"")" "ALIVE never died"
 assert_eq 1 "$(metric kaprobe_connections_held "target=\"$TB_SRV4:$ALIVE\"")" "ALIVE held"

@@ -66,6 +66,13 @@ gone_closed() { [ -z "$(tuples $GONE)" ]; }
 wait_until 5 gone_closed || fail "the removed target's connections closed"
 assert_match "1 targets kept, 1 added, 1 removed" "$(cat "$out")" "the reload's notice"
 
+note "a file with no target"
+printf '# nothing\n' >"$file"
+kill -HUP "$(ka_pid)"
+wait_until 10 grep -q 'has no target: the current ones are kept' "$out" || fail "no reload-error for an empty file"
+sleep 1
+assert_eq "$kept_before" "$(tuples $KEPT)" "the kept target's 4-tuples after an empty file"
+
 note "a file that no longer reads"
 mv "$file" "$file.moved"
 kill -HUP "$(ka_pid)"
