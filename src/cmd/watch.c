@@ -77,6 +77,10 @@ struct watch {
 	struct httpd *http;
 	struct wtarget **t;
 	unsigned nt;
+	/* Each engine destination's target as given: a target removed and
+	 * named again reuses its destination, so that reloads add none but
+	 * for names never seen. */
+	char **dest_name;
 	unsigned ids;            /* connections opened so far */
 	ka_time next_open;       /* --connect-rate's next free slot */
 	unsigned seed;           /* the back-off's jitter */
@@ -334,6 +338,30 @@ static void notice(struct watch *w, const char *name, const char *text)
 				      .u.notice = { name, text } });
 }
 
+/* The engine's destination for name: one it has, or a new one (added by
+ * add, engine_add_dest or engine_add_dest_running).  -status when that
+ * fails (the reason in e->err). */
+static int dest_of(struct watch *w, const char *name, int (*add)(struct engine *, const char *))
+{
+	char **v;
+	int d;
+
+	for (unsigned i = 0; i < w->e.ndests; i++)
+		if (strcmp(w->dest_name[i], name) == 0)
+			return (int)i;
+	if (!(v = realloc(w->dest_name, (w->e.ndests + 1) * sizeof *v))) {
+		snprintf(w->e.err, sizeof w->e.err, "out of memory");
+		return -EXIT_SOFTWARE;
+	}
+	w->dest_name = v;
+	if ((d = add(&w->e, name)) >= 0 && !(v[d] = strdup(name))) {
+		w->e.ndests--;
+		snprintf(w->e.err, sizeof w->e.err, "out of memory");
+		return -EXIT_SOFTWARE;
+	}
+	return d;
+}
+
 /* One target of a reload's list: kept, or added (1); 0 when it is kept,
  * -1 when it cannot be added (said as a notice). */
 static int reload_one(struct watch *w, const char *name)
@@ -345,7 +373,7 @@ static int reload_one(struct watch *w, const char *name)
 		t->named = true;
 		return 0;
 	}
-	if ((d = engine_add_dest_running(&w->e, name)) < 0 || !add_target(w, name, d)) {
+	if ((d = dest_of(w, name, engine_add_dest_running)) < 0 || !add_target(w, name, d)) {
 		notice(w, "reload-error", d < 0 ? w->e.err : "out of memory");
 		return -1;
 	}
@@ -495,7 +523,7 @@ static int setup(struct watch *w, const struct engine_opts *eo)
 
 		if (find(w, o->targets[i]))
 			continue;
-		if ((d = engine_add_dest(&w->e, o->targets[i])) < 0)
+		if ((d = dest_of(w, o->targets[i], engine_add_dest)) < 0)
 			return print_engine_error(&w->e, -d);
 		if (!add_target(w, o->targets[i], d)) {
 			fprintf(stderr, "kaprobe: out of memory for %s\n", o->targets[i]);
@@ -531,6 +559,9 @@ static void finish(struct watch *w)
 	for (unsigned i = 0; i < w->nt; i++)
 		free_target(w->t[i]);
 	free(w->t);
+	for (unsigned i = 0; w->dest_name && i < w->e.ndests; i++)
+		free(w->dest_name[i]);
+	free(w->dest_name);
 	engine_close(&w->e);
 	metrics_free(&w->met);
 }

@@ -66,6 +66,13 @@ gone_closed() { [ -z "$(tuples $GONE)" ]; }
 wait_until 5 gone_closed || fail "the removed target's connections closed"
 assert_match "1 targets kept, 1 added, 1 removed" "$(cat "$out")" "the reload's notice"
 
+note "the removed target named again"
+printf '%s\n%s\n%s\n' "$TB_SRV4:$KEPT" "$TB_SRV4:$NEW" "$TB_SRV4:$GONE" >"$file"
+kill -HUP "$(ka_pid)"
+wait_until 10 connects 4 "$TB_SRV4:$GONE" || fail "the target named again connects again"
+assert_eq "$kept_before" "$(tuples $KEPT)" "the kept target's 4-tuples after a second reload"
+printf '%s\n%s\n' "$TB_SRV4:$KEPT" "$TB_SRV4:$NEW" >"$file"
+
 note "a file with no target"
 printf '# nothing\n' >"$file"
 kill -HUP "$(ka_pid)"
