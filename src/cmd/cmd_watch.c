@@ -122,7 +122,7 @@ static int parse_listen(const char *s, struct sockaddr_storage *out, char *err, 
 	if (hl)
 		snprintf(host, sizeof host, "%.*s", (int)hl, s);
 	snprintf(port, sizeof port, "%s", colon ? colon + 1 : s);
-	if (getaddrinfo(host, port, &hints, &ai) != 0 || atoi(port) < 1 || atoi(port) > 65535) {
+	if (atoi(port) < 1 || atoi(port) > 65535 || getaddrinfo(host, port, &hints, &ai) != 0) {
 		snprintf(err, errlen, "'%s' is not an IP address and a port 1-65535", s);
 		return -1;
 	}
@@ -207,14 +207,18 @@ static int check(const char *file)
 	struct target_list l = { 0 };
 	char err[256];
 
+	int rc = 0;
+
 	if (target_list_read(file, &l, err, sizeof err) < 0) {
 		fprintf(stderr, "kaprobe: %s\n", err);
-		return l.usage ? EXIT_USAGE : EXIT_NOINPUT;
+		rc = l.usage ? EXIT_USAGE : EXIT_NOINPUT;
+	} else if (l.n == 0) {
+		rc = cmd_usage_error("no targets in the --check file");
+	} else {
+		printf("%s: %u target%s, valid\n", file, l.n, l.n == 1 ? "" : "s");
 	}
-	if (l.n == 0)
-		return cmd_usage_error("no targets in the --check file");
-	printf("%s: %u target%s, valid\n", file, l.n, l.n == 1 ? "" : "s");
-	return 0;
+	target_list_free(&l);
+	return rc;
 }
 
 static int run(int argc, char **argv)

@@ -311,8 +311,11 @@ static struct wtarget *add_target(struct watch *w, const char *name, int dest)
 	return w->t[w->nt++] = t;
 }
 
-static void free_target(struct wtarget *t)
+/* Forget a target: its slots' timers leave the loop's heap first. */
+static void free_target(struct watch *w, struct wtarget *t)
 {
+	for (unsigned k = 0; k < t->n; k++)
+		evloop_disarm(&w->e.loop, &t->w[k].retry);
 	free(t->w);
 	free(t->name);
 	free(t);
@@ -323,12 +326,10 @@ static void drop_target(struct watch *w, unsigned i)
 {
 	struct wtarget *t = w->t[i];
 
-	for (unsigned k = 0; k < t->n; k++) {
-		evloop_disarm(&w->e.loop, &t->w[k].retry);
+	for (unsigned k = 0; k < t->n; k++)
 		if (t->w[k].c)
 			ended(w, &t->w[k], ev_now(), "removed", NULL, false);
-	}
-	free_target(t);
+	free_target(w, t);
 	w->t[i] = w->t[--w->nt];
 }
 
@@ -413,9 +414,7 @@ static void reload(struct watch *w)
 			 o->file, before - removed, added, removed);
 		notice(w, "reload", text);
 	}
-	for (unsigned i = 0; i < l.n; i++)
-		free(l.v[i]);
-	free(l.v);
+	target_list_free(&l);
 }
 
 /* ---- signals, output, the run ------------------------------------------------------- */
@@ -557,7 +556,7 @@ static void finish(struct watch *w)
 	httpd_stop(w->http);
 	/* The connections still open end with the engine: no verdicts. */
 	for (unsigned i = 0; i < w->nt; i++)
-		free_target(w->t[i]);
+		free_target(w, w->t[i]);
 	free(w->t);
 	for (unsigned i = 0; w->dest_name && i < w->e.ndests; i++)
 		free(w->dest_name[i]);
