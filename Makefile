@@ -21,6 +21,9 @@
 #                     below (prints figures; root for all but the first)
 #   make bench-fleet  kaprobe's CPU per probe against the kernel's own
 #                     keep-alive on 10,000 connections (root; about 8 minutes)
+#   make bench-watch  kaprobe watch: 1,000 connections for 10 minutes with
+#                     periodic faults; RSS at start and end, CPU per probe,
+#                     scrape latency (root; not in make test)
 #   make bench-audit  the audit's CPU while idle and its success rate over 20
 #                     runs under 10% loss (root; about 12 minutes)
 #   make demo         testbed + kaprobe showing alive, reset and dead
@@ -48,7 +51,7 @@ LIBNET_LIBS    := $(shell libnet-config --libs 2>/dev/null || echo -lnet)
 CFLAGS   ?= -O2 -g
 KP_CFLAGS   := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
 KP_CPPFLAGS := -D_GNU_SOURCE -D_DEFAULT_SOURCE $(LIBNET_DEFINES) -Isrc -MMD -MP
-LDLIBS   += -lpcap $(LIBNET_LIBS) -lm
+LDLIBS   += -lpcap $(LIBNET_LIBS) -lmicrohttpd -pthread -lm
 
 # Sanitized builds live apart so that they never mix with normal objects.
 ifeq ($(SANITIZE),1)
@@ -83,7 +86,7 @@ export KAPROBE := $(abspath $(BIN))
 ASROOT := bash tools/asroot.sh
 
 .PHONY: all deps test unit layer-check fuzz-regress cli-test replay-test report-test integration \
-	fuzz bench bench-conns bench-fleet bench-audit demo report-examples deb pkg-test clean install \
+	fuzz bench bench-conns bench-fleet bench-audit bench-watch demo report-examples deb pkg-test clean install \
 	install-setcap
 all: $(BIN) $(TOOLS)
 
@@ -211,6 +214,9 @@ bench-fleet: all
 # The audit's CPU and its success under loss, in the testbed (root).
 bench-audit: all
 	$(ASROOT) bash tools/bench-audit.sh
+
+bench-watch: all
+	$(ASROOT) bash tools/bench-watch.sh
 
 demo: deps
 	$(MAKE) all

@@ -26,6 +26,8 @@ PKGS=(
 	libpcap-dev              # capture (kaprobe links libpcap)
 	libnet1-dev              # packet building (kaprobe links libnet 1.1.6)
 	libcunit1-dev            # make unit
+	libmicrohttpd-dev        # kaprobe watch --listen: the metrics' HTTP server
+	                         # (kaprobe links libmicrohttpd)
 	iproute2                 # ip netns, veth: the testbed
 	nftables                 # the testbed's router: drop, reject, conntrack
 	tshark                   # test oracle (Wireshark's keep-alive labels);
@@ -58,14 +60,17 @@ PKGS=(
 	redis-server             # t_closed_redis: a server that closes idle
 	                         # connections itself (timeout), in the server ns;
 	                         # brings redis-tools (redis-cli: its PING count)
+	prometheus               # t_watch: promtool check metrics, and a real
+	                         # Prometheus scraping kaprobe watch in the client ns
+	curl                     # t_watch: scrapes /metrics in the client ns
 )
 
 # The services these bring, as SERVICE:PACKAGE-THAT-SHIPS-IT.  Their
 # maintainer scripts would start them on the host (nginx would listen on
-# port 80, redis on 6379) and enable them for every boot; the tests run the
+# port 80, redis on 6379, prometheus on 9090) and enable them for every boot; the tests run the
 # binaries themselves, with their own configurations, inside the testbed's
 # namespaces only.
-SERVICES=(haproxy:haproxy nginx:nginx-common redis-server:redis-server)
+SERVICES=(haproxy:haproxy nginx:nginx-common redis-server:redis-server prometheus:prometheus)
 
 installed() {
 	local st
@@ -113,13 +118,13 @@ services_off() {
 # The host's listening TCP sockets, one "address:port" a line.
 listening() { ss -Hltn | awk '{ print $4 }' | sort -u; }
 
-# The pids of haproxy, nginx and redis-server processes in the host's own
+# The pids of haproxy, nginx, redis-server and prometheus processes in the host's own
 # network namespace (the tests' ones in the testbed's namespaces are not
 # the host's).
 host_service_pids() {
 	local p me
 	me=$(readlink /proc/self/ns/net)
-	for p in $(pgrep -x haproxy; pgrep -x nginx; pgrep -x redis-server); do
+	for p in $(pgrep -x haproxy; pgrep -x nginx; pgrep -x redis-server; pgrep -x prometheus); do
 		if [ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$me" ]; then
 			echo "$p"
 		fi

@@ -10,8 +10,9 @@
 # The binary is built apart, in build/deb/, with Debian's hardening flags
 # (dpkg-buildflags: fortify, stack protector, relro, bindnow).  The package
 # holds it (stripped), kaprobe(8), the changelog, the copyright file,
-# README.md and docs/, the bash completion, md5sums, and debian/postinst,
-# which grants CAP_NET_RAW with setcap.
+# README.md and docs/, the bash completion, kaprobe-watch.service with its
+# /etc/kaprobe files (conffiles), md5sums, and debian/postinst, which grants
+# CAP_NET_RAW with setcap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 die() { echo "mkdeb.sh: $*" >&2; exit 1; }
@@ -47,7 +48,13 @@ done
 install -m 0644 tools/kaprobe.bash-completion \
 	"$root/usr/share/bash-completion/completions/kaprobe"
 install -D -m 0755 debian/postinst "$root/DEBIAN/postinst"
-(cd "$root" && find usr -type f -print0 | sort -z | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
+# kaprobe watch as a service: the unit (installed, not enabled or started)
+# and its configuration, kept across upgrades as conffiles.
+install -D -m 0644 debian/kaprobe-watch.service "$root/lib/systemd/system/kaprobe-watch.service"
+install -D -m 0644 debian/watch.conf "$root/etc/kaprobe/watch.conf"
+install -D -m 0644 debian/targets "$root/etc/kaprobe/targets"
+printf '/etc/kaprobe/watch.conf\n/etc/kaprobe/targets\n' >"$root/DEBIAN/conffiles"
+(cd "$root" && find usr lib -type f -print0 | sort -z | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
 chmod 0644 "$root/DEBIAN/md5sums"
 
 dpkg-shlibdeps -T"$work/substvars" "$root/usr/bin/kaprobe"

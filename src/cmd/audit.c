@@ -469,7 +469,7 @@ static void on_flush(struct engine *e, void *ctx)
 	runout_flush(&((struct audit *)ctx)->out);
 }
 
-static const struct engine_ops audit_ops = { on_event, on_signal, on_flush };
+static const struct engine_ops audit_ops = { on_event, on_signal, on_flush, NULL };
 
 #define AUDIT_OF(tm, field) ((struct audit *)((char *)(tm) - offsetof(struct audit, field)))
 

@@ -135,31 +135,7 @@ static void help(FILE *f)
 /* The targets: the operands, then -f's lines. */
 static int targets(int argc, char **argv, struct live_opts *o)
 {
-	char err[256];
-	int rc;
-
-	if (optind < argc && (rc = cmd_misplaced(argc, argv)) != 0)
-		return rc;
-	o->targets = (const char **)argv + optind;
-	o->ntargets = (unsigned)(argc - optind);
-	if (o->file) {
-		/* The operands first, in the order given, then the file's.
-		 * The list lives as long as the run. */
-		static struct target_list l;
-
-		for (unsigned i = 0; i < o->ntargets; i++)
-			if (target_list_add(&l, o->targets[i]) < 0)
-				return cmd_usage_error("out of memory");
-		if (target_list_read(o->file, &l, err, sizeof err) < 0) {
-			fprintf(stderr, "kaprobe: %s\n", err);
-			return l.usage ? EXIT_USAGE : EXIT_NOINPUT;
-		}
-		o->targets = (const char **)l.v;
-		o->ntargets = l.n;
-	}
-	if (o->ntargets == 0)
-		return cmd_usage_error(o->file ? "no targets in the -f file" : "missing HOST:PORT");
-	return 0;
+	return cmd_targets(argc, argv, o->file, &o->targets, &o->ntargets);
 }
 
 /* One of the prober's own options into o: 0, 1 when it is none, or -1

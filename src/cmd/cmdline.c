@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "cmd/command.h"
+#include "net/target.h"
 #include "report/report.h"
 #include "tcp/profile.h"
 #include "util/errmsg.h"
@@ -342,4 +343,35 @@ int cmd_close_report(struct report *rep, int rc)
 		return rc;
 	fprintf(stderr, "kaprobe: %s\n", err);
 	return rc < EXIT_USAGE ? EXIT_IOERR : rc;
+}
+
+int cmd_targets(int argc, char **argv, const char *file, const char ***out, unsigned *n)
+{
+	const char **t = (const char **)argv + optind;
+	unsigned nt = (unsigned)(argc - optind);
+	char err[256];
+	int rc;
+
+	if (optind < argc && (rc = cmd_misplaced(argc, argv)) != 0)
+		return rc;
+	if (file) {
+		/* The operands first, in the order given, then the file's.
+		 * The list lives as long as the run. */
+		static struct target_list l;
+
+		for (unsigned i = 0; i < nt; i++)
+			if (target_list_add(&l, t[i]) < 0)
+				return cmd_usage_error("out of memory");
+		if (target_list_read(file, &l, err, sizeof err) < 0) {
+			fprintf(stderr, "kaprobe: %s\n", err);
+			return l.usage ? EXIT_USAGE : EXIT_NOINPUT;
+		}
+		t = (const char **)l.v;
+		nt = l.n;
+	}
+	if (nt == 0)
+		return cmd_usage_error(file ? "no targets in the -f file" : "missing HOST:PORT");
+	*out = t;
+	*n = nt;
+	return 0;
 }

@@ -62,7 +62,7 @@ struct command {
 extern const struct command *const commands[];
 extern const unsigned ncommands;
 extern const struct command cmd_live, cmd_replay, cmd_audit, cmd_trace, cmd_serve;
-extern const struct command cmd_sockets, cmd_advise;
+extern const struct command cmd_sockets, cmd_advise, cmd_watch;
 
 /* The long options' values beyond a char. */
 enum {
@@ -150,6 +150,11 @@ int cmd_conn_opt(int c, const struct conn_opts *co, int *rc, char *err, size_t e
 /* Apply --profile, then the explicit timings, onto cfg: 0, or the exit
  * status after a bad profile. */
 int cmd_resolve_timing(const struct common *cm, struct ka_config *cfg);
+
+/* The targets of live and watch: the operands, then file's lines (-f,
+ * or NULL), into *targets (kept as long as the process).  0, or the exit
+ * status after saying what is wrong. */
+int cmd_targets(int argc, char **argv, const char *file, const char ***targets, unsigned *n);
 
 /* The single operand after the options, into *out: 0, or the exit status. */
 int cmd_operand(int argc, char **argv, const char **out);

@@ -4,5 +4,5 @@
 #include "cmd/command.h"
 
 const struct command *const commands[] = { &cmd_live, &cmd_replay, &cmd_audit, &cmd_trace,
-					     &cmd_serve, &cmd_sockets, &cmd_advise };
+					     &cmd_serve, &cmd_sockets, &cmd_advise, &cmd_watch };
 const unsigned ncommands = sizeof commands / sizeof commands[0];

@@ -4,6 +4,7 @@
 #ifndef KAPROBE_ENGERR_H
 #define KAPROBE_ENGERR_H
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "engine/engine.h"
@@ -20,6 +21,15 @@ static inline void print_engine_failure(const struct engine *e)
 {
 	if (e->failed)
 		print_engine_error(e, 0);
+}
+
+/* A connection's reason for no-connection, from connect(2)'s errno (live
+ * and watch). */
+static inline const char *connect_reason(int err)
+{
+	return err == ECONNREFUSED ? "refused" : err == ETIMEDOUT ? "timeout"
+	       : err == ENETUNREACH || err == EHOSTUNREACH ? "unreachable"
+	       : err == ECONNRESET ? "reset" : err == ENG_ERR_UNSEEN ? "unseen" : "error";
 }
 
 #endif

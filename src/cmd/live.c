@@ -22,9 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
+#include "cmd/connlimits.h"
 #include "cmd/engerr.h"
 #include "cmd/livefar.h"
 #include "cmd/runout.h"
@@ -182,14 +182,6 @@ static void conclude(struct live *lv, struct lconn *l, ka_time t, const char *ve
 }
 
 /* ---- opening connections ---------------------------------------------------------- */
-
-/* A connection's reason for no-connection, from connect(2)'s errno. */
-static const char *connect_reason(int err)
-{
-	return err == ECONNREFUSED ? "refused" : err == ETIMEDOUT ? "timeout"
-	       : err == ENETUNREACH || err == EHOSTUNREACH ? "unreachable"
-	       : err == ECONNRESET ? "reset" : err == ENG_ERR_UNSEEN ? "unseen" : "error";
-}
 
 /* Errors of engine_connect that no other connection would escape either:
  * out of memory or descriptors.  Anything else (no route, refused, no
@@ -552,7 +544,7 @@ static void on_signal(struct engine *e, int signo, void *ctx)
 	}
 }
 
-static const struct engine_ops live_ops = { on_event, on_signal, on_flush };
+static const struct engine_ops live_ops = { on_event, on_signal, on_flush, NULL };
 
 /* ---- setting up ------------------------------------------------------------------------- */
 
@@ -581,38 +573,9 @@ static unsigned busiest_dest(const struct live *lv)
 	return most;
 }
 
-/* Every connection needs a descriptor and a local port: say so now, not
- * halfway through. */
 static int check_limits(const struct live *lv)
 {
-	struct rlimit rl;
-	unsigned need = lv->n + 32, lo = 32768, hi = 60999, most;
-	FILE *f;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need) {
-		rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
-		setrlimit(RLIMIT_NOFILE, &rl);
-		if (rl.rlim_cur < need) {
-			fprintf(stderr, "kaprobe: %u connections need %u descriptors, but the hard "
-				"limit is %lu (ulimit -Hn): fewer connections, or a higher limit\n",
-				lv->n, need, (unsigned long)rl.rlim_max);
-			return EXIT_USAGE;
-		}
-	}
-	if ((f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r"))) {
-		if (fscanf(f, "%u %u", &lo, &hi) != 2)
-			lo = 32768, hi = 60999;
-		fclose(f);
-	}
-	most = busiest_dest(lv);
-	if (hi >= lo && most > hi - lo + 1) {
-		fprintf(stderr, "kaprobe: %u connections to one destination need as many local "
-			"ports, but net.ipv4.ip_local_port_range gives %u (%u-%u): fewer "
-			"connections, a wider range, or several kaprobes with their own source "
-			"addresses\n", most, hi - lo + 1, lo, hi);
-		return EXIT_USAGE;
-	}
-	return 0;
+	return conn_limits(lv->n, busiest_dest(lv));
 }
 
 /* Resolve every target; alone, one that fails ends the run as before;

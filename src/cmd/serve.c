@@ -204,7 +204,7 @@ static void on_flush(struct engine *e, void *ctx)
 	}
 }
 
-static const struct engine_ops serve_ops = { on_event, on_signal, on_flush };
+static const struct engine_ops serve_ops = { on_event, on_signal, on_flush, NULL };
 
 /* ---- listening ------------------------------------------------------------------------ */
 

@@ -264,7 +264,7 @@ static void on_flush(struct engine *e, void *ctx)
 	runout_flush(&((struct trace *)ctx)->out);
 }
 
-static const struct engine_ops trace_ops = { on_event, on_signal, on_flush };
+static const struct engine_ops trace_ops = { on_event, on_signal, on_flush, NULL };
 
 /* ---- running -------------------------------------------------------------------------- */
 

@@ -145,6 +145,9 @@ struct ev_verdict {
 	const char *verdict, *reason;
 	const struct ka_machine *m;
 	const struct ev_close *close;
+	/* watch: how long the connection was held (from ready; 0 never
+	 * ready), and when it will be replaced (0: it will not). */
+	ka_time lived, retry;
 };
 
 /* Live mode's statistics; ignored: what was seen and not acted on. */
@@ -418,6 +421,7 @@ struct event {
 				 * released, after a new EV_FLOW_START), else 0 */
 	unsigned conn;          /* many connections: the connection (1-based), else 0 */
 	const char *dst;        /* ... and its target */
+	ka_time rung;           /* watch --idle-ladder: the connection's idle, else 0 */
 	union {
 		struct ev_connect connect;
 		struct ev_probe probe;

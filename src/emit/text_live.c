@@ -260,6 +260,23 @@ void summary_json(struct text *tx, const struct event *ev)
 
 /* ---- many connections ------------------------------------------------------ */
 
+/* watch: how long the connection was held, and when it is replaced. */
+static void watch_human(struct text *tx, const struct ev_verdict *v)
+{
+	char d[32];
+
+	if (v->lived) {
+		format_duration(v->lived, d, sizeof d);
+		ob_str(&tx->ob, ", lived ");
+		ob_str(&tx->ob, d);
+	}
+	if (v->retry) {
+		format_duration(v->retry, d, sizeof d);
+		ob_str(&tx->ob, ", replaced in ");
+		ob_str(&tx->ob, d);
+	}
+}
+
 void conn_verdict_human(struct text *tx, const struct event *ev)
 {
 	const struct ev_verdict *v = &ev->u.verdict;
@@ -278,6 +295,7 @@ void conn_verdict_human(struct text *tx, const struct event *ev)
 	ob_str(&tx->ob, ", ");
 	human_counts(tx, v->m);
 	human_rtts(tx, &v->m->st);
+	watch_human(tx, v);
 	ob_char(&tx->ob, '\n');
 }
 
@@ -296,6 +314,12 @@ void conn_verdict_json(struct text *tx, const struct event *ev)
 	json_u64(tx, KEY("rst_answered"), v->m->rst_answered);
 	json_u64(tx, KEY("lost"), ka_lost(v->m));
 	json_rtts(tx, &v->m->st);
+	if (v->lived)
+		json_secs(tx, KEY("lived_s"), v->lived / 1e6);
+	if (v->retry)
+		json_secs(tx, KEY("retry_s"), v->retry / 1e6);
+	if (ev->rung)
+		json_secs(tx, KEY("rung_s"), ev->rung / 1e6);
 	json_end(tx);
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/exitcode.h"
+#include "net/privdrop.h"
 #include "net/target.h"
 #include "tcp/seq.h"
 
@@ -22,6 +23,8 @@
 /* How often the capture's drop counts are read: a flood that overflows the
  * ring is said within a second, not only at the end. */
 #define STATS_EVERY_US 1000000
+/* reopen_capture: the longest wait between two tries. */
+#define REOPEN_MAX_US 60000000
 
 static void emit(struct engine *e, struct eng_event ev)
 {
@@ -346,6 +349,54 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 	e->frame = NULL;
 }
 
+/* reopen_capture: the wait before the next try, 1 s doubled per failed
+ * try, at most a minute. */
+static ka_time reopen_delay(unsigned tries)
+{
+	ka_time d = 1000000;
+
+	while (tries-- > 1 && d < REOPEN_MAX_US)
+		d *= 2;
+	return d < REOPEN_MAX_US ? d : REOPEN_MAX_US;
+}
+
+static void capture_down(struct engine *e, const char *why)
+{
+	char text[sizeof e->err + 64];
+	ka_time d = reopen_delay(++e->reopen_tries);
+
+	snprintf(text, sizeof text, "%s: reopening the capture in %llds", why,
+		 (long long)(d / 1000000));
+	arm_engine(e, &e->reopen, ev_now() + d);
+	e->opt->ops->capture(e, false, text, e->opt->ctx);
+}
+
+/* Open the capture again (its interface came back), with the CAP_NET_RAW
+ * kept for it. */
+static void on_reopen(struct evloop *loop, struct ev_timer *t, ka_time now)
+{
+	struct engine *e = (struct engine *)((char *)t - offsetof(struct engine, reopen));
+	char err[sizeof e->err];
+	int rc;
+
+	(void)loop; (void)now;
+	priv_raw(true);
+	rc = session_capture(&e->ss, e->iface, e->dest, e->ndests, NULL, err, sizeof err);
+	priv_raw(false);
+	if (rc == 0) {
+		e->cap_io.fd = e->ss.cap.fd;
+		rc = evloop_add(&e->loop, &e->cap_io, EPOLLIN);
+		if (rc < 0)
+			capture_close(&e->ss.cap);
+	}
+	if (rc != 0) {
+		capture_down(e, err);
+		return;
+	}
+	e->reopen_tries = 0;
+	e->opt->ops->capture(e, true, e->iface, e->opt->ctx);
+}
+
 static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
 {
 	struct engine *e = (struct engine *)((char *)io - offsetof(struct engine, cap_io));
@@ -354,11 +405,18 @@ static void on_capture(struct evloop *loop, struct ev_io *io, uint32_t events)
 	int rc;
 
 	(void)loop; (void)events;
+	if (!e->ss.cap.p)
+		return;   /* failed, being reopened (reopen_capture) */
 	rc = capture_read(&e->ss.cap, on_packet, e, err, sizeof err);
-	if (rc == CAPTURE_EDUMP)
+	if (rc == CAPTURE_EDUMP) {
 		engine_fail(e, EXIT_CANTCREAT, "%s", err);
-	else if (rc < 0)
+	} else if (rc < 0 && e->opt->reopen_capture) {
+		evloop_remove(&e->loop, &e->cap_io);
+		capture_close(&e->ss.cap);
+		capture_down(e, err);
+	} else if (rc < 0) {
 		engine_fail(e, EXIT_SOFTWARE, "%s", err);
+	}
 }
 
 void engine_read_capture(struct engine *e)
@@ -714,7 +772,8 @@ static void on_stats(struct evloop *loop, struct ev_timer *t, ka_time now)
 
 int engine_init(struct engine *e, const struct engine_opts *opt)
 {
-	*e = (struct engine){ .opt = opt, .sigfd = -1, .reaper.fn = reap, .stats.fn = on_stats };
+	*e = (struct engine){ .opt = opt, .sigfd = -1, .reaper.fn = reap, .stats.fn = on_stats,
+			      .reopen.fn = on_reopen };
 	e->ss.cap.fd = -1;
 	if (evloop_init(&e->loop) < 0 || grow(e) < 0)
 		return session_error(e->err, sizeof e->err, "cannot set up the event loop", false);
@@ -794,7 +853,7 @@ int engine_start(struct engine *e)
 		return rc;
 	if ((e->sigfd = session_signals(opt->quit_signal)) < 0)
 		return session_error(e->err, sizeof e->err, "cannot set up signals", false);
-	if ((rc = session_drop(opt->user, e->err, sizeof e->err)) != 0)
+	if ((rc = session_drop(opt->user, opt->reopen_capture, e->err, sizeof e->err)) != 0)
 		return rc;
 	e->cap_io = (struct ev_io){ .fd = e->ss.cap.fd, .fn = on_capture };
 	e->sig_io = (struct ev_io){ .fd = e->sigfd, .fn = on_signal };
@@ -803,6 +862,30 @@ int engine_start(struct engine *e)
 		return session_error(e->err, sizeof e->err, "cannot watch the capture", false);
 	arm_engine(e, &e->stats, ev_now() + STATS_EVERY_US);
 	return 0;
+}
+
+int engine_add_dest_running(struct engine *e, const char *target)
+{
+	int d = engine_add_dest(e, target), rc;
+	const struct dest *x;
+
+	if (d < 0)
+		return d;
+	x = &e->dest[d];
+	if (strcmp(x->iface, e->iface) != 0 ||
+	    !session_prober_of(&e->ss, x->tgt.addr.ss_family)->l) {
+		snprintf(e->err, sizeof e->err, "%s routes through %s%s, not the interface "
+			 "and address family the run started with (%s): restart kaprobe to "
+			 "add it", x->dst_txt, x->iface,
+			 x->tgt.addr.ss_family == AF_INET6 ? " over IPv6" : "", e->iface);
+		e->ndests--;
+		return -EXIT_USAGE;
+	}
+	if ((rc = session_refilter(&e->ss, e->dest, e->ndests, e->err, sizeof e->err)) != 0) {
+		e->ndests--;
+		return -rc;
+	}
+	return d;
 }
 
 int engine_open(struct engine *e, const struct engine_opts *opt)

@@ -140,6 +140,9 @@ struct engine_ops {
 	void (*signal)(struct engine *e, int signo, void *ctx);
 	/* Before the loop sleeps: write out what the turn produced. */
 	void (*flush)(struct engine *e, void *ctx);
+	/* With reopen_capture: the capture failed (up false; text: why, and
+	 * when it is tried again) or was reopened (up true). */
+	void (*capture)(struct engine *e, bool up, const char *text, void *ctx);
 };
 
 struct engine_opts {
@@ -151,6 +154,10 @@ struct engine_opts {
 	bool quit_signal;            /* deliver SIGQUIT too */
 	ka_time connect_timeout;
 	unsigned rate;               /* probes per second at most, 0: no limit */
+	/* A capture that fails (its interface removed) is reopened, with a
+	 * back-off, instead of ending the run: CAP_NET_RAW is kept permitted
+	 * for it (privdrop.h).  No -w file then. */
+	bool reopen_capture;
 	const struct engine_ops *ops;
 	void *ctx;
 	/* A listening engine (kaprobe serve) has no destinations: its capture
@@ -187,6 +194,8 @@ struct engine {
 	uint64_t cap_dropped, cap_if_dropped;
 	bool drops_frozen;           /* engine_freeze_drops was called */
 	struct ev_timer stats;
+	struct ev_timer reopen;      /* reopen_capture: the next try */
+	unsigned reopen_tries;       /* tries since the capture failed */
 	ka_time next_send;           /* the rate limit's next free slot */
 	/* The frame being demultiplexed, during on_packet only. */
 	const uint8_t *frame;
@@ -213,6 +222,11 @@ int engine_init(struct engine *e, const struct engine_opts *opt);
  * malformed or refused target, 3 unresolvable or unroutable) with the
  * reason in e->err; nothing printed. */
 int engine_add_dest(struct engine *e, const char *target);
+
+/* engine_add_dest once the run has started (a reload): the destination
+ * must use the interface and a raw socket the run opened, privilege being
+ * gone; the capture's filter then takes it in.  The index, or -status. */
+int engine_add_dest_running(struct engine *e, const char *target);
 
 /* Open the raw sockets, the capture of every destination (and the -w
  * file), signals, then give privilege up.  The destinations must use one

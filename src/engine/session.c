@@ -82,15 +82,14 @@ int session_capture_filter(struct session *s, const char *iface, const char *fil
 	return rc;
 }
 
-int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
-		    const char *wfile, char *err, size_t errlen)
+/* The capture filter of the n destinations, malloc'ed, or NULL. */
+static char *dest_filter(const struct dest *d, unsigned n)
 {
 	struct capture_peer *peers = calloc(n ? n : 1, sizeof *peers);
-	char *filter = NULL;
-	int rc;
+	char *filter;
 
 	if (!peers)
-		return session_error(err, errlen, "out of memory", false);
+		return NULL;
 	for (unsigned i = 0; i < n; i++) {
 		uint16_t any;
 
@@ -100,6 +99,30 @@ int session_capture(struct session *s, const char *iface, const struct dest *d, 
 	}
 	filter = capture_filter(peers, n);
 	free(peers);
+	return filter;
+}
+
+int session_refilter(struct session *s, const struct dest *d, unsigned n, char *err,
+		     size_t errlen)
+{
+	char *filter;
+	int rc;
+
+	if (!s->cap.p)
+		return 0;   /* the capture is being reopened: with every destination */
+	if (!(filter = dest_filter(d, n)))
+		return session_error(err, errlen, "out of memory", false);
+	rc = capture_setfilter(&s->cap, filter, err, errlen) < 0 ? EXIT_SOFTWARE : 0;
+	free(filter);
+	return rc;
+}
+
+int session_capture(struct session *s, const char *iface, const struct dest *d, unsigned n,
+		    const char *wfile, char *err, size_t errlen)
+{
+	char *filter = dest_filter(d, n);
+	int rc;
+
 	if (!filter)
 		return session_error(err, errlen, "out of memory", false);
 	rc = session_capture_filter(s, iface, filter, wfile, err, errlen);
@@ -135,10 +158,10 @@ int session_check_user(const char *user, char *err, size_t errlen)
 	return priv_check_user(user, err, errlen) == PRIV_OK ? 0 : EXIT_USAGE;
 }
 
-int session_drop(const char *user, char *err, size_t errlen)
+int session_drop(const char *user, bool keep_raw, char *err, size_t errlen)
 {
 	signal(SIGPIPE, SIG_IGN);
-	switch (priv_drop(user, err, errlen)) {
+	switch (priv_drop(user, keep_raw, err, errlen)) {
 	case PRIV_OK: return 0;
 	case PRIV_NO_USER: return EXIT_USAGE;
 	case PRIV_DENIED: return EXIT_NOPERM;

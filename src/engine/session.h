@@ -60,6 +60,11 @@ int session_capture(struct session *s, const char *iface, const struct dest *d, 
  * destinations). */
 int session_capture_filter(struct session *s, const char *iface, const char *filter,
 			   const char *wfile, char *err, size_t errlen);
+/* Capture the n destinations' flows from now on (more targets, after a
+ * reload): the open capture's filter is replaced, which needs no
+ * privilege.  Returns 0 or 70. */
+int session_refilter(struct session *s, const struct dest *d, unsigned n, char *err,
+		     size_t errlen);
 
 /* A packet's capture timestamp (CLOCK_REALTIME) on the event loop's
  * clock (CLOCK_MONOTONIC). */
@@ -81,8 +86,9 @@ int session_signals(bool quit);
 int session_check_user(const char *user, char *err, size_t errlen);
 
 /* Ignore SIGPIPE (a closed stdout ends a run quietly) and give privilege
- * up (privdrop.h).  Returns 0, 64 (no such user), 77 or 70. */
-int session_drop(const char *user, char *err, size_t errlen);
+ * up (privdrop.h; keep_raw: all but a permitted CAP_NET_RAW).  Returns 0,
+ * 64 (no such user), 77 or 70. */
+int session_drop(const char *user, bool keep_raw, char *err, size_t errlen);
 
 /* msg into err, naming CAP_NET_RAW and how to grant it when the failure
  * was a missing privilege; returns 77 then, else 70.  msg must not be

@@ -39,11 +39,26 @@ static void read_mac(struct capture *c, const char *iface)
 	close(fd);
 }
 
+int capture_setfilter(struct capture *c, const char *filter, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	int rc;
+
+	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, errlen, "bad capture filter: %s", pcap_geterr(c->p));
+		return -1;
+	}
+	rc = pcap_setfilter(c->p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot set the capture filter: %s", pcap_geterr(c->p));
+	return rc < 0 ? -1 : 0;
+}
+
 int capture_open(struct capture *c, const char *iface, const char *filter, bool whole,
 		 bool *perm, char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
-	struct bpf_program prog;
 	int rc;
 
 	*c = (struct capture){ .fd = -1 };
@@ -67,13 +82,9 @@ int capture_open(struct capture *c, const char *iface, const char *filter, bool 
 				 pcap_geterr(c->p));
 		goto fail;
 	}
-	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "bad capture filter: %s", pcap_geterr(c->p));
+	if (capture_setfilter(c, filter, err, errlen) < 0)
 		goto fail;
-	}
-	rc = pcap_setfilter(c->p, &prog);
-	pcap_freecode(&prog);
-	if (rc < 0 || pcap_setnonblock(c->p, 1, perr) < 0) {
+	if (pcap_setnonblock(c->p, 1, perr) < 0) {
 		snprintf(err, errlen, "cannot set up capture on %s: %s", iface,
 			 pcap_geterr(c->p));
 		goto fail;

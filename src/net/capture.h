@@ -40,6 +40,10 @@ typedef void (*capture_fn)(void *ctx, const struct pcap_pkthdr *h, const uint8_t
 /* Open iface live with the BPF filter text; whole: keep payloads (for
  * -w), else headers only.  Returns 0, or -1 with err;
  * *perm is set when the failure was a missing privilege. */
+/* Replace the open capture's filter (no privilege needed).  0, or -1 with
+ * err. */
+int capture_setfilter(struct capture *c, const char *filter, char *err, size_t errlen);
+
 int capture_open(struct capture *c, const char *iface, const char *filter, bool whole,
 		 bool *perm, char *err, size_t errlen);
 

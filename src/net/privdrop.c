@@ -36,15 +36,23 @@ static enum priv_result switch_user(const char *user, char *err, size_t errlen)
 	return PRIV_OK;
 }
 
-/* Empty every capability set.  capset(2) directly: the one call is not
- * worth a dependency on libcap. */
-static int drop_capabilities(void)
+/* The capability sets: only CAP_NET_RAW (it is below 32) permitted, and
+ * effective when asked, or nothing at all.  capset(2) directly: the one
+ * call is not worth a dependency on libcap. */
+static int set_capabilities(bool permitted, bool effective)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 
 	memset(data, 0, sizeof data);
+	data[0].permitted = permitted ? 1u << CAP_NET_RAW : 0;
+	data[0].effective = effective ? 1u << CAP_NET_RAW : 0;
 	return (int)syscall(SYS_capset, &hdr, data);
+}
+
+int priv_raw(bool on)
+{
+	return set_capabilities(true, on);
 }
 
 enum priv_result priv_check_user(const char *user, char *err, size_t errlen)
@@ -56,15 +64,22 @@ enum priv_result priv_check_user(const char *user, char *err, size_t errlen)
 	return PRIV_OK;
 }
 
-enum priv_result priv_drop(const char *user, char *err, size_t errlen)
+enum priv_result priv_drop(const char *user, bool keep_raw, char *err, size_t errlen)
 {
 	enum priv_result r;
 
 	if (!user && getuid() == 0 && getpwnam(PRIV_DEFAULT_USER))
 		user = PRIV_DEFAULT_USER;
+	/* The permitted set survives the switch of user only when asked. */
+	if (keep_raw && user && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		keep_raw = false;
 	if (user && (r = switch_user(user, err, errlen)) != PRIV_OK)
 		return r;
-	if (drop_capabilities() < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	if (!keep_raw || set_capabilities(true, false) < 0)
+		keep_raw = false;
+	if ((!keep_raw && set_capabilities(false, false) < 0) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		errmsg(err, errlen, "cannot drop capabilities: %s", strerror(errno));
 		return PRIV_FAILED;
 	}

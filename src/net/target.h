@@ -44,6 +44,9 @@ struct target_list {
 /* Append a copy of t.  Returns 0 or -1 (out of memory). */
 int target_list_add(struct target_list *l, const char *t);
 
+/* Free the copies and the list (it is empty again). */
+void target_list_free(struct target_list *l);
+
 /* Append the targets of a file (path "-": standard input): one HOST:PORT a
  * line, surrounding blanks ignored, blank lines and lines starting with #
  * skipped.  Each is checked with target_parse.  Returns 0, or -1 with err

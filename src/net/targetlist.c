@@ -86,3 +86,11 @@ int target_list_read(const char *path, struct target_list *l, char *err, size_t 
 		fclose(f);
 	return rc;
 }
+
+void target_list_free(struct target_list *l)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	*l = (struct target_list){ 0 };
+}

@@ -18,6 +18,7 @@ enum {
 	EXIT_DATAERR = EX_DATAERR,    /* 65: replay: not a readable capture */
 	EXIT_NOINPUT = EX_NOINPUT,    /* 66: replay: the file cannot be opened */
 	EXIT_CANTCREAT = EX_CANTCREAT, /* 73: -w file cannot be written */
+	EXIT_UNAVAILABLE = EX_UNAVAILABLE, /* 69: watch --listen cannot listen */
 	EXIT_SOFTWARE = EX_SOFTWARE,  /* 70 */
 	/* 74: --report, or standard output (not a reader gone away, as
 	 * `| head`: that ends a run quietly), could not be written */

@@ -59,7 +59,7 @@ for p in $profiles; do
 done
 
 # Every option offered is accepted by its command.
-for cmd in "" replay audit trace serve advise; do
+for cmd in "" replay audit trace serve advise watch; do
 	n=0
 	for o in $(complete_words $cmd --); do
 		"$KAPROBE" $cmd "$o" >/dev/null 2>"$kbin/err"

@@ -3,8 +3,8 @@
 #   - kaprobe --help is the overview: all three usage lines, the prober's
 #     options, and a pointer to the other commands' help;
 #   - kaprobe replay --help, kaprobe audit --help, kaprobe trace --help and
-#     kaprobe serve --help, kaprobe sockets --help print only that command's
-#     usage and options (none of the others' own);
+#     kaprobe serve --help, kaprobe sockets --help, kaprobe watch --help print
+#     only that command's usage and options (none of the others' own);
 #   - -h is --help; help goes to stdout with status 0, nothing on stderr;
 #   - every long option a command's help lists is one the command accepts
 #     (no "unknown option"), and appears in kaprobe(8) in that command's
@@ -35,11 +35,14 @@ help trace_h trace -h
 help sockets sockets --help
 help sockets_h sockets -h
 help serve serve --help
+help watch watch --help
+help watch_h watch -h
 cmp -s "$T/live" "$T/live_h" || fail "-h and --help differ"
 cmp -s "$T/replay" "$T/replay_h" || fail "replay -h and --help differ"
 cmp -s "$T/audit" "$T/audit_h" || fail "audit -h and --help differ"
 cmp -s "$T/trace" "$T/trace_h" || fail "trace -h and --help differ"
 cmp -s "$T/sockets" "$T/sockets_h" || fail "sockets -h and --help differ"
+cmp -s "$T/watch" "$T/watch_h" || fail "watch -h and --help differ"
 
 usage=$(sed '/^$/q' "$T/live")	# the usage lines, up to the first blank
 assert_match '^usage: kaprobe \[options\] HOST:PORT' "$usage" "overview: the prober"
@@ -47,11 +50,13 @@ assert_match $'\n +kaprobe replay \\[options\\] FILE' "$usage" "overview: replay
 assert_match $'\n +kaprobe audit \\[options\\] HOST:PORT' "$usage" "overview: audit"
 assert_match $'\n +kaprobe trace \\[options\\] HOST:PORT' "$usage" "overview: trace"
 assert_match $'\n +kaprobe sockets \\[options\\] \\[FILTER\\]' "$usage" "overview: sockets"
-assert_match 'kaprobe replay --help, kaprobe audit --help, kaprobe trace --help, kaprobe serve --help, kaprobe sockets --help and kaprobe advise --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
+assert_match 'kaprobe replay --help, kaprobe audit --help, kaprobe trace --help, kaprobe serve --help, kaprobe sockets --help, kaprobe advise --help and kaprobe watch --help' "$(tr '\n' ' ' <"$T/live")" "pointer"
 assert_eq 'usage: kaprobe replay [options] FILE' "$(head -n1 "$T/replay")" "replay usage"
 assert_eq 'usage: kaprobe audit [options] HOST:PORT' "$(head -n1 "$T/audit")" "audit usage"
 assert_eq 'usage: kaprobe trace [options] HOST:PORT' "$(head -n1 "$T/trace")" "trace usage"
 assert_eq 'usage: kaprobe sockets [options] [FILTER]' "$(head -n1 "$T/sockets")" "sockets usage"
+assert_match $'\n +kaprobe watch \\[options\\] HOST:PORT' "$usage" "overview: watch"
+assert_eq 'usage: kaprobe watch [options] HOST:PORT' "$(head -n1 "$T/watch")" "watch usage"
 
 opts() { grep -o -- '--[a-z][a-z0-9-]*' "$1" | sort -u; }
 # Each command's own options are in its help and in no other's.
@@ -75,9 +80,13 @@ for o in --path-timeout --from; do
 	grep -q -- "$o" "$T/sockets" || fail "sockets --help lacks $o"
 	! grep -q -- "$o" "$T/live" "$T/replay" "$T/audit" "$T/trace" || fail "$o leaks into another command's help"
 done
+for o in --listen --idle-ladder --backoff --check; do
+	grep -q -- "$o" "$T/watch" || fail "watch --help lacks $o"
+	! grep -q -- "$o" "$T/live" "$T/replay" "$T/audit" "$T/trace" || fail "$o leaks into another command's help"
+done
 
 # Every option a help lists is accepted by that command.
-for cmd in live replay audit trace serve sockets; do
+for cmd in live replay audit trace serve sockets watch; do
 	args=()
 	[ $cmd = live ] || args=($cmd)
 	# A filter sockets refuses: it stops after parsing the options.
@@ -105,7 +114,8 @@ section '^\.SH "kaprobe audit"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/
 section '^\.SH "kaprobe trace"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.trace"
 section '^\.SH "kaprobe sockets"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.sockets"
 section '^\.SH "kaprobe serve"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.serve"
-for cmd in live replay audit trace serve sockets; do
+section '^\.SH "kaprobe watch"' | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$T/man.watch"
+for cmd in live replay audit trace serve sockets watch; do
 	assert_ge "$(wc -l <"$T/man.$cmd")" 5 "options in kaprobe(8)'s $cmd section"
 	missing=$(comm -23 <(opts "$T/$cmd") "$T/man.$cmd" | tr '\n' ' ')
 	assert_eq "" "$missing" "options in $cmd --help but not in kaprobe(8)'s $cmd section"
@@ -113,7 +123,7 @@ for cmd in live replay audit trace serve sockets; do
 	assert_eq "" "$extra" "options in kaprobe(8)'s $cmd section but not in $cmd --help"
 done
 # ... and each section has examples.
-for h in 'kaprobe HOST:PORT' 'kaprobe replay' 'kaprobe audit' 'kaprobe trace' 'kaprobe sockets'; do
+for h in 'kaprobe HOST:PORT' 'kaprobe replay' 'kaprobe audit' 'kaprobe trace' 'kaprobe sockets' 'kaprobe watch'; do
 	section "^\\.SH \"$h\"" | grep -q '^\.SS Examples' ||
 		fail "kaprobe(8) section $h has no Examples"
 done

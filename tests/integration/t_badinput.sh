@@ -107,7 +107,7 @@ cases=$(cat <<EOF
 64 replay -c 1 $good                   # '-c': it is an option of kaprobe HOST:PORT
 64 repaly $good                        # ^kaprobe: unknown command 'repaly' \(did you mean 'replay'\?\)
 64 adit $T                             # unknown command 'adit' \(did you mean 'audit'\?\)
-64 frobnicate $good                    # unknown command 'frobnicate': the commands are replay, audit, trace, serve, sockets and advise
+64 frobnicate $good                    # unknown command 'frobnicate': the commands are replay, audit, trace, serve, sockets, advise and watch
 64 -q replay $good                     # command 'replay' must come first
 64 --idle 0 $T                         # ^kaprobe: --idle: duration '0' is too short: minimum 1ms
 64 -c 0 $T                             # ^kaprobe: -c: count '0' is out of range: 1 to

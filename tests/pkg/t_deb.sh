@@ -6,9 +6,11 @@
 #     links (found with objdump, ldd and dpkg -S, not written down here),
 #     which apt resolves here (apt-get -s install: a simulation);
 #   - its files: the binary, kaprobe(8), changelog, copyright, completion,
-#     all root-owned, nothing outside /usr, matching DEBIAN/md5sums; the
+#     kaprobe-watch.service and /etc/kaprobe (conffiles), all root-owned,
+#     nothing else outside /usr, matching DEBIAN/md5sums; the
 #     binary built with Debian's hardening flags (bindnow, PIE, fortify);
-#   - the postinst: it grants CAP_NET_RAW and says how to undo it;
+#   - the postinst: it grants CAP_NET_RAW and says how to undo it, and
+#     enables or starts no service; the unit verified by systemd-analyze;
 #   - unpacked with dpkg -x into a scratch root: --version, and a replay
 #     whose output is byte for byte the built binary's;
 #   - as root: the postinst run on that tree (DPKG_ROOT) gives the binary
@@ -61,7 +63,12 @@ has -rw-r--r-- usr/share/man/man8/kaprobe.8.gz
 has -rw-r--r-- usr/share/doc/kaprobe/changelog.gz
 has -rw-r--r-- usr/share/doc/kaprobe/copyright
 has -rw-r--r-- usr/share/bash-completion/completions/kaprobe
-assert_eq 0 "$(awk '{print $6}' <<<"$list" | grep -cv '^\./\(usr/.*\)\?$')" "files outside /usr"
+has -rw-r--r-- lib/systemd/system/kaprobe-watch.service
+has -rw-r--r-- etc/kaprobe/watch.conf
+has -rw-r--r-- etc/kaprobe/targets
+assert_eq 0 "$(awk '{print $6}' <<<"$list" |
+	grep -cv '^\./\(usr/.*\|lib/\(systemd/\(system/\(kaprobe-watch\.service\)\?\)\?\)\?\|etc/\(kaprobe/.*\)\?\)\?$')" \
+	"files outside /usr, the unit and /etc/kaprobe"
 
 # --- the postinst -------------------------------------------------------------------
 ctl=$(mktemp -d /tmp/t_deb.XXXXXX) || fail mktemp
@@ -72,6 +79,8 @@ assert_match 'setcap cap_net_raw\+ep' "$(cat "$ctl/DEBIAN/postinst")" "postinst 
 assert_match 'to undo: setcap -r' "$(cat "$ctl/DEBIAN/postinst")" "postinst says how to undo it"
 sh -n "$ctl/DEBIAN/postinst" || fail "postinst is not valid sh"
 assert_file "$ctl/DEBIAN/md5sums" "md5sums"
+assert_eq $'/etc/kaprobe/watch.conf\n/etc/kaprobe/targets' "$(cat "$ctl/DEBIAN/conffiles")" "conffiles"
+! grep -q 'systemctl\|deb-systemd' "$ctl/DEBIAN/postinst" || fail "the postinst enables or starts a service"
 
 # --- unpacked: it runs ----------------------------------------------------------------
 dest=$ctl/root
@@ -84,6 +93,27 @@ assert_match 'PIE' "$(readelf -d "$pk")" "packaged binary is PIE"
 assert_match '__[a-z_]*_chk' "$(readelf --dyn-syms -W "$pk")" "fortified functions in the packaged binary"
 assert_eq "$("$KAPROBE" --version)" "$("$pk" --version)" "--version of the packaged binary"
 zcat "$dest/usr/share/man/man8/kaprobe.8.gz" | cmp -s - kaprobe.8 || fail "packaged man page differs"
+# The unit: only CAP_NET_RAW, a user of its own, hardened; systemd-analyze
+# verify (offline: nothing is started) on a copy that runs the unpacked
+# binary, which also checks the ExecStartPre's --check.
+unit=$dest/lib/systemd/system/kaprobe-watch.service
+for line in AmbientCapabilities=CAP_NET_RAW CapabilityBoundingSet=CAP_NET_RAW DynamicUser=yes \
+	NoNewPrivileges=yes ProtectSystem=strict 'ExecReload=/bin/kill -HUP $MAINPID'; do
+	grep -qxF "$line" "$unit" || fail "the unit lacks $line"
+done
+if command -v systemd-analyze >/dev/null; then
+	mkdir "$ctl/unit"
+	sed "s|/usr/bin/kaprobe|$pk|g" "$unit" >"$ctl/unit/kaprobe-watch.service"
+	systemd-analyze verify --man=no "$ctl/unit/kaprobe-watch.service" ||
+		fail "systemd-analyze verify kaprobe-watch.service"
+else
+	echo "# no systemd-analyze: the unit is not verified"
+fi
+"$pk" watch --check "$dest/etc/kaprobe/targets" >/dev/null 2>&1
+assert_eq 64 "$?" "the packaged targets file has no target until one is written"
+printf '192.0.2.10:5432\n' >"$ctl/targets"
+assert_eq "$ctl/targets: 1 target, valid" "$("$pk" watch --check "$ctl/targets")" "--check of one target"
+
 cap=pcaps/linux-keepalive.pcap
 "$KAPROBE" replay --json "$cap" >"$ctl/want" || fail "replay with $KAPROBE"
 "$pk" replay --json "$cap" >"$ctl/got"
