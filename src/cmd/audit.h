@@ -27,6 +27,7 @@ struct audit_opts {
 	struct report *report;    /* --report, or NULL */
 	const uint8_t *heartbeat; /* --heartbeat's data, or NULL */
 	size_t heartbeat_len;
+	bool far_end;             /* --far-end: the peer must be kaprobe serve */
 };
 
 /* Run the audit.  Returns the exit status: 0 the path handles probes and

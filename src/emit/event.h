@@ -255,7 +255,10 @@ struct ev_idle {
 
 /* survived -1: not run, for the reason `skipped`; with: "keepalive"
  * (probes) or "heartbeat" (--heartbeat's data). */
+/* from: the side that kept the flow busy, "client", "server" (kaprobe
+ * serve, asked to) or "both". */
 struct ev_refresh {
+	const char *from;
 	const char *with;
 	int survived;
 	double intvl_s, duration_s;
@@ -270,6 +273,10 @@ struct ev_advice {
 	long time_s, intvl_s, probes;
 	const char *note;
 	double heartbeat_s, close_s;
+	/* Against kaprobe serve: the side whose keep-alive (or, for a
+	 * heartbeat advice, whose data) kept the flow: "client", "server",
+	 * "either", "none"; NULL when not tested. */
+	const char *side;
 };
 
 struct ev_audit_total {
@@ -357,7 +364,11 @@ struct ev_serve_summary {
  * words ("sport", "seq", "ttl", "dscp", "opts", ...); answered_by: "peer",
  * "middlebox" (answered, never received: a box in between answered it)
  * or NULL (not answered). */
+/* kind: the audit's probe variant (one event per kind, over its tries),
+ * or NULL: live mode's probe number and round. */
 struct ev_arrival {
+	const char *kind;
+	unsigned tries;
 	unsigned probe, round;
 	bool arrived;
 	const char *const *changed;

@@ -15,18 +15,19 @@ static bool is_keepalive(const struct ctl_seg *r, uint32_t nxt)
 }
 
 /* The client's next sequence number as serve's records show it.  With
- * by_seq, from segments that take sequence space only: a far-seq probe is
- * an ACK far ahead. */
+ * by_seq, from segments that take sequence space only (a far-seq probe is
+ * an ACK far ahead), and as it was before a FIN: snd_nxt is ours from
+ * before we closed. */
 static uint32_t next_seq(const struct arr_flow *f, const struct ctl_seg *r, unsigned nr)
 {
 	uint32_t nxt = 0;
 	bool any = false;
 
 	for (unsigned i = 0; i < nr; i++) {
-		bool syn_fin = r[i].flags & (TCPF_SYN | TCPF_FIN);
-		uint32_t end = r[i].seq + r[i].len + syn_fin;
+		bool syn = r[i].flags & TCPF_SYN, fin = r[i].flags & TCPF_FIN;
+		uint32_t end = r[i].seq + r[i].len + syn + (fin && !f->by_seq);
 
-		if ((r[i].flags & TCPF_RST) || (f->by_seq && !syn_fin && r[i].len == 0))
+		if ((r[i].flags & TCPF_RST) || (f->by_seq && !syn && !fin && r[i].len == 0))
 			continue;
 		if (!any || seq_gt(end, nxt))
 			nxt = end;

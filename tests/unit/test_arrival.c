@@ -150,12 +150,15 @@ static void test_by_seq(void)
 		r[i].seq += 50;                 /* serve sees seq + 50 */
 	r[n] = as_received(&p, 1000);
 	r[n++].seq += 50;
+	/* We closed the connection before asking: its FIN follows. */
+	r[n++] = (struct ctl_seg){ .t = 1100, .seq = ISN + 51, .ack = 5001,
+				   .flags = TCPF_FIN | TCPF_ACK, .ttl = 63 };
 	arrival_match(&f, &p, 1, r, n, -1, &out);
 	CU_ASSERT(out.arrived);
 	CU_ASSERT(out.nchanged == 1 && strcmp(out.changed[0], "seq") == 0);
 	/* Identity rewritten: the newest record at that seq, not the kernel's ACK. */
-	r[n - 1].ipid = 0;
-	r[n - 1].tsval = 0;
+	r[n - 2].ipid = 0;
+	r[n - 2].tsval = 0;
 	arrival_match(&f, &p, 1, r, n, -1, &out);
 	CU_ASSERT(out.arrived && out.t == 1000);
 
