@@ -145,12 +145,16 @@ static void advise_heartbeat(struct audit *a)
 {
 	double close_s = a->q.closed_at / 1e6;
 	int kept = heartbeat_kept(a);
+	bool given = a->opt->heartbeat;   /* else serve's own line, against serve */
 
 	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
 		.heartbeat_s = close_s / HEARTBEAT_SHARE, .close_s = close_s,
-		.note = kept == 1 ? "the --heartbeat data kept the connection open"
-			: kept == 0 ? "the --heartbeat data did NOT keep the connection open: "
-				      "the peer may not count it, or closes anyway"
+		.note = kept == 1 ? given ? "the --heartbeat data kept the connection open"
+					  : "heartbeats from the client kept the connection open"
+			: kept == 0 ? given ? "the --heartbeat data did NOT keep the connection "
+					      "open: the peer may not count it, or closes anyway"
+					    : "heartbeats from the client did NOT keep the "
+					      "connection open"
 			: NULL, .side = side(a, true) } });
 }
 
