@@ -226,8 +226,9 @@ void refresh_human(struct text *tx, const struct event *ev)
 
 	ob_str(&tx->ob, hb ? "refresh with heartbeats" : "refresh with keep-alive");
 	if (strcmp(r->from, "client") != 0) {   /* the client's: as before serve */
-		ob_str(&tx->ob, " from ");
-		ob_str(&tx->ob, strcmp(r->from, "both") == 0 ? "both sides" : r->from);
+		ob_str(&tx->ob, strcmp(r->from, "both") == 0 ? " from both sides" : " from the ");
+		if (strcmp(r->from, "both") != 0)
+			ob_str(&tx->ob, r->from);
 	}
 	ob_str(&tx->ob, ": ");
 	if (r->skipped) {
