@@ -9,7 +9,8 @@
 #  - refresh: keep-alive from the client crosses the router and keeps its
 #    state; keep-alive from serve stops at the proxy and does not; data
 #    (heartbeats) from either side crosses both legs;
-#  - advice: keep-alive must come from the client.
+#  - advice: keep-alive must come from the client;
+#  - the --report page's arrival table and refresh matrix agree with the JSON.
 . tests/integration/lib.sh
 . tests/integration/audit_lib.sh
 . tests/integration/proxy_lib.sh
@@ -23,7 +24,8 @@ px_haproxy_server $PORT $BACKEND 300
 audit_router_conntrack 4
 
 out=$TB_DIR/out.json
-KA_TIMEOUT=100 audit_run "$out" --far-end --max-idle 10s --resolution 500ms "$TB_SRV4:$PORT"
+KA_TIMEOUT=100 audit_run "$out" --far-end --max-idle 10s --resolution 500ms \
+	--report "$TB_DIR/audit.html" "$TB_SRV4:$PORT"
 sv_stop
 px_logs
 assert_eq 1 "$KA_RC" "exit status (idle timeout 4 s < 2h4m)"
@@ -52,4 +54,23 @@ assert_eq client "$(audit_get "$out" advice .side)" "advice.side"
 # serve did probe the proxy's connection (and the proxy's kernel answered).
 assert_ge "$(json_count "$SV_OUT" 'select(.event=="reply" and .kind=="ack")')" 1 \
 	"serve's probes answered (by the proxy, over loopback)"
+
+audit_assert_report "$out" "$TB_DIR/audit.html"
+dom=$TB_DIR/audit.html.dom
+for v in $AUDIT_VARIANTS; do
+	a=$(jq -r "select(.event==\"arrival\" and .probe==\"$v\") | .arrived" "$out")
+	assert_eq 1 "$(dom_count "$dom" 'data-kind="arrival"' "data-name=\"$v\"" "data-arrived=\"$a\"")" \
+		"the arrival table's row for $v (arrived $a)"
+done
+for w in keepalive heartbeat; do
+	for f in client server both; do
+		jq -e "select(.event==\"refresh\" and .with==\"$w\" and .from==\"$f\")" "$out" \
+			>/dev/null || continue
+		a=$(jq -r "select(.event==\"refresh\" and .with==\"$w\" and .from==\"$f\") |
+			if .survived then 1 else 0 end" "$out")
+		assert_eq 1 "$(dom_count "$dom" 'data-kind="refresh"' "data-with=\"$w\"" \
+			"data-from=\"$f\"" "data-survived=\"$a\"")" "the refresh matrix's $w from $f"
+	done
+done
+assert_eq 1 "$(dom_count "$dom" 'id="side"' 'data-side="client"')" "the report's side"
 echo ok
