@@ -18,6 +18,9 @@
  *                 longest idle answered so far), and with --heartbeat one
  *                 sent that data instead, must outlive the timeout.
  *
+ * Against kaprobe serve (auditfar.c), what serve received of each variant,
+ * and once the search is over, refresh tests kept busy from serve's side.
+ *
  * Measuring, not guessing:
  * - A connection proves itself before it counts: a probe right after
  *   settling is answered, and the idle is timed from that answer; and until
@@ -47,7 +50,6 @@
 #include "tcp/middlebox.h"
 #include "util/exitcode.h"
 #include "util/parse.h"
-
 
 static void drain(struct audit *a);
 
@@ -266,8 +268,7 @@ static void searched(struct audit *a)
 	idle_check(a);
 	audit_far_late(a);
 	audit_refresh_check(a);
-	if (everything_done(a))
-		engine_stop(&a->e, 0);
+	audit_done_check(a);
 }
 
 /* Carry out what the schedule asks after each thing it was told. */
