@@ -40,7 +40,7 @@ void audit_far_connected(struct task *t)
 	memset(&t->far->in, 0, sizeof t->far->in);
 	t->far->nsent = t->far->answered = 0;
 	t->far->accepted = 0;
-	t->far->kept = false;
+	t->far->kept = t->far->requested = false;
 }
 
 /* ---- is the peer serve ------------------------------------------------------------- */
@@ -68,13 +68,6 @@ static void on_greet_wait(struct evloop *loop, struct ev_timer *tm, ka_time now)
 	decided(of_loop(loop), false);
 }
 
-void audit_far_ready(struct audit *a, const struct task *t, ka_time now)
-{
-	if (!t->far || a->serve || a->greet_wait.slot)
-		return;
-	a->greet_wait.fn = on_greet_wait;
-	evloop_arm(&a->e.loop, &a->greet_wait, now + FAREND_GREETING_WAIT_US);
-}
 
 /* ---- a refresh test's request ----------------------------------------------------- */
 
@@ -88,8 +81,10 @@ static void request(struct audit *a, struct task *t)
 	char line[CTL_LINE_MAX];
 	size_t len;
 
-	if (t->kind != T_REFRESH || !t->late)
+	/* A greeting read before the capture saw the handshake: at READY. */
+	if (t->kind != T_REFRESH || !t->late || f->requested || t->c->state != EC_READY)
 		return;
+	f->requested = true;
 	if (t->from == RF_CLIENT) {   /* heartbeats from the client */
 		r = (struct ctl_req){ .verb = CTL_STATUS, .has_addr = true, .addr = f->greet.g.you };
 		len = ctl_format_request(&r, f->hb, sizeof f->hb);
@@ -100,6 +95,18 @@ static void request(struct audit *a, struct task *t)
 	len = ctl_format_request(&r, line, sizeof line);
 	if (engine_send(&a->e, t->c, line, len) != 0)
 		f->accepted = -1;
+}
+
+void audit_far_ready(struct audit *a, struct task *t, ka_time now)
+{
+	if (!t->far)
+		return;
+	if (t->far->greet.state > 0)
+		request(a, t);
+	if (a->serve || a->greet_wait.slot)
+		return;
+	a->greet_wait.fn = on_greet_wait;
+	evloop_arm(&a->e.loop, &a->greet_wait, now + FAREND_GREETING_WAIT_US);
 }
 
 /* serve's answer to the request: OK, or the test cannot run. */

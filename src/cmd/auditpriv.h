@@ -48,6 +48,7 @@ struct tfar {
 	struct arr_flow fl;             /* the flow, taken before its connection closes */
 	bool kept, told;                /* fl taken; its arrival said */
 	struct ctl_lines in;            /* serve's answer to the request */
+	bool requested;                 /* the request went */
 	int accepted;                   /* 0 waiting, 1 OK, -1 refused */
 	char hb[CTL_LINE_MAX];          /* the client's heartbeat line to serve */
 };
@@ -120,7 +121,8 @@ void audit_configure(struct audit *a, struct task *t, ka_time idle);
 /* auditfar.c: kaprobe serve at the far end. */
 void audit_far_attach(struct audit *a, struct task *t);
 void audit_far_connected(struct task *t);
-void audit_far_ready(struct audit *a, const struct task *t, ka_time now);
+/* A task's connection is READY: the greeting's deadline, the request. */
+void audit_far_ready(struct audit *a, struct task *t, ka_time now);
 void audit_far_data(struct engine *e, struct econn *c, const uint8_t *buf, size_t n,
 		    void *ctx);
 void audit_far_probe(struct task *t, const struct eng_event *ev);
