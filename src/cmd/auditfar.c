@@ -45,16 +45,22 @@ void audit_far_connected(struct task *t)
 
 /* ---- is the peer serve ------------------------------------------------------------- */
 
-static void decided(struct audit *a, bool serve)
+/* silent: nothing came within FAREND_GREETING_WAIT_US (else another
+ * first line, when not serve). */
+static void decided(struct audit *a, bool serve, bool silent)
 {
+	char d[32];
+
 	if (a->serve)
 		return;
 	a->serve = serve ? 1 : -1;
 	evloop_disarm(&a->e.loop, &a->greet_wait);
 	if (!serve && a->opt->far_end) {
-		engine_fail(&a->e, EXIT_NOCONNECT, "%s is not kaprobe serve (no greeting as its "
-			    "first line): --far-end needs kaprobe serve at the far end",
-			    a->e.dest[0].dst_txt);
+		format_duration(FAREND_GREETING_WAIT_US, d, sizeof d);
+		engine_fail(&a->e, EXIT_NOCONNECT, "%s is not kaprobe serve (%s%s): --far-end "
+			    "needs kaprobe serve at the far end", a->e.dest[0].dst_txt,
+			    silent ? "no greeting within " : "its first line is no greeting",
+			    silent ? d : "");
 		return;
 	}
 	audit_far_arrivals(a);
@@ -65,9 +71,8 @@ static void decided(struct audit *a, bool serve)
 static void on_greet_wait(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {
 	(void)tm; (void)now;
-	decided(of_loop(loop), false);
+	decided(of_loop(loop), false, true);
 }
-
 
 /* ---- a refresh test's request ----------------------------------------------------- */
 
@@ -144,7 +149,7 @@ void audit_far_data(struct engine *e, struct econn *c, const uint8_t *buf, size_
 		/* serve sends nothing unasked after its greeting. */
 		if (farend_greet_feed(&f->greet, buf, n) == 0)
 			return;
-		decided(a, f->greet.state > 0);
+		decided(a, f->greet.state > 0, false);
 		if (f->greet.state > 0)
 			request(a, t);
 	} else if (f->greet.state > 0 && f->accepted == 0 && t->kind == T_REFRESH) {
