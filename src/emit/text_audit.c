@@ -301,14 +301,14 @@ static void heartbeat_human(struct text *tx, const struct ev_advice *a)
 /* Against kaprobe serve: which side must send it. */
 static void side_human(struct text *tx, const struct ev_advice *a)
 {
-	const char *what = a->heartbeat_s > 0 ? "heartbeats" : "keep-alive";
+	bool hb = a->heartbeat_s > 0;
 
 	if (!a->side)
 		return;
-	ob_str(&tx->ob, "advice: ");
-	ob_str(&tx->ob, what);
+	ob_str(&tx->ob, hb ? "advice: heartbeats" : "advice: keep-alive");
 	if (strcmp(a->side, "either") == 0)
-		ob_str(&tx->ob, " from either side keeps the path (both were tested)\n");
+		ob_str(&tx->ob, hb ? " from either side keep the path (both were tested)\n"
+		       : " from either side keeps the path (both were tested)\n");
 	else if (strcmp(a->side, "none") == 0)
 		ob_str(&tx->ob, " from neither side kept the path\n");
 	else {
