@@ -18,6 +18,9 @@
  *                 longest idle answered so far), and with --heartbeat one
  *                 sent that data instead, must outlive the timeout.
  *
+ * Against kaprobe serve (auditfar.c), what serve received of each variant,
+ * and once the search is over, refresh tests kept busy from serve's side.
+ *
  * Measuring, not guessing:
  * - A connection proves itself before it counts: a probe right after
  *   settling is answered, and the idle is timed from that answer; and until
@@ -48,23 +51,19 @@
 #include "util/exitcode.h"
 #include "util/parse.h"
 
-/* A spare's machine waits this long: it probes only when asked. */
-#define HOLD_IDLE_US (100LL * 24 * 3600 * 1000000)
-
-static void start_tasks(struct audit *a);
 static void drain(struct audit *a);
 
 /* ---- tasks and connections ---------------------------------------------------------- */
 
 /* Probe once idle this long, retrying a lost answer TRIES - 1 times. */
-static void configure(struct audit *a, struct task *t, ka_time idle)
+void audit_configure(struct audit *a, struct task *t, ka_time idle)
 {
 	struct ka_config cfg = { .idle = idle, .intvl = ENG_PROBE_GAP_US, .probes = TRIES };
 
 	engine_configure(&a->e, t->c, &cfg);
 }
 
-static struct task *new_task(struct audit *a, enum task_kind kind)
+struct task *audit_new_task(struct audit *a, enum task_kind kind)
 {
 	struct task *t;
 
@@ -81,7 +80,13 @@ static bool everything_done(const struct audit *a)
 	for (unsigned i = 0; i < a->ntasks; i++)
 		if (!a->task[i].done)
 			return false;
-	return a->searched;
+	return a->searched && !audit_far_busy(a);
+}
+
+void audit_done_check(struct audit *a)
+{
+	if (everything_done(a))
+		engine_stop(&a->e, 0);
 }
 
 static void release(struct audit *a, struct task *t)
@@ -94,6 +99,8 @@ static void release(struct audit *a, struct task *t)
 
 static void task_finish(struct audit *a, struct task *t)
 {
+	if (t->far)
+		audit_far_keep(t);
 	release(a, t);
 	t->done = true;
 	a->discards_row = 0;
@@ -129,11 +136,11 @@ static void discard(struct audit *a, struct task *t, const char *why)
 	} else {
 		a->queue[(a->qhead + a->qlen++) % MAX_TASKS] = (unsigned)(t - a->task);
 	}
-	start_tasks(a);
+	audit_start_tasks(a);
 }
 
 /* A refresh test ends: it died, or (survived) lasted long enough. */
-static void refresh_over(struct audit *a, struct task *t, bool survived)
+void audit_refresh_over(struct audit *a, struct task *t, bool survived)
 {
 	t->survived = survived;
 	t->ended_at = ev_now();
@@ -143,7 +150,7 @@ static void refresh_over(struct audit *a, struct task *t, bool survived)
 /* Connections open at the probe rate, so that their probes, each due a
  * fixed time after its own handshake, do not queue behind each other and
  * leave late. */
-static void start_tasks(struct audit *a)
+void audit_start_tasks(struct audit *a)
 {
 	ka_time now = ev_now();
 
@@ -167,7 +174,9 @@ static void start_tasks(struct audit *a)
 			engine_fail(&a->e, EXIT_NOCONNECT, "%s", a->e.err);
 			return;
 		}
-		if (t->heartbeat)
+		if (t->far)
+			audit_far_connected(t);
+		if (t->heartbeat && t->from == RF_CLIENT && !t->late)
 			engine_heartbeat(&a->e, t->c, a->opt->heartbeat, a->opt->heartbeat_len);
 		a->qhead = (a->qhead + 1) % MAX_TASKS;
 		a->qlen--;
@@ -181,7 +190,7 @@ static void on_order(struct audit *a, const struct isched_order *o)
 	struct task *t;
 
 	if (o->verb == IS_OPEN) {
-		if ((t = new_task(a, T_SLOT)) == NULL) {
+		if ((t = audit_new_task(a, T_SLOT)) == NULL) {
 			isched_failed(&a->q, o->slot, ev_now());
 			return;
 		}
@@ -195,7 +204,7 @@ static void on_order(struct audit *a, const struct isched_order *o)
 	if (o->verb == IS_RELEASE)
 		task_finish(a, t);
 	else if (t->c)
-		configure(a, t, o->idle == KA_NEVER ? HOLD_IDLE_US : o->idle);
+		audit_configure(a, t, o->idle == KA_NEVER ? HOLD_IDLE_US : o->idle);
 }
 
 /* The refresh tests probe at half the longest idle answered so far (never
@@ -209,9 +218,9 @@ static void refresh_pace(struct audit *a)
 	for (unsigned i = 0; i < a->ntasks; i++) {
 		struct task *t = &a->task[i];
 
-		if (t->kind == T_REFRESH && !t->done && t->proven && intvl > t->intvl) {
+		if (t->kind == T_REFRESH && !t->done && t->proven && !t->late && intvl > t->intvl) {
 			t->intvl = intvl;
-			configure(a, t, intvl);
+			audit_configure(a, t, intvl);
 		}
 	}
 }
@@ -219,7 +228,7 @@ static void refresh_pace(struct audit *a)
 /* Once the search is over, refresh tests that have lasted long enough end
  * (one still running survived; one that cannot tell, too), and the timer
  * waits for the next. */
-static void refresh_check(struct audit *a)
+void audit_refresh_check(struct audit *a)
 {
 	ka_time now = ev_now(), next = 0;
 
@@ -227,11 +236,13 @@ static void refresh_check(struct audit *a)
 		struct task *t = &a->task[i];
 		ka_time u;
 
-		if (t->kind != T_REFRESH || t->done)
+		if (t->kind != T_REFRESH || t->done || t->ending || (t->late && !t->proven))
 			continue;
 		u = audit_refresh_until(a, t);
-		if (u <= now)
-			refresh_over(a, t, t->survived);
+		if (u <= now && t->late && t->from == RF_SERVER && u)
+			audit_far_end(a, t);
+		else if (u <= now)
+			audit_refresh_over(a, t, t->survived);
 		else if (!next || u < next)
 			next = u;
 	}
@@ -254,9 +265,9 @@ static void searched(struct audit *a)
 {
 	a->searched = true;
 	idle_check(a);
-	refresh_check(a);
-	if (everything_done(a))
-		engine_stop(&a->e, 0);
+	audit_far_late(a);
+	audit_refresh_check(a);
+	audit_done_check(a);
 }
 
 /* Carry out what the schedule asks after each thing it was told. */
@@ -272,7 +283,7 @@ static void drain(struct audit *a)
 		searched(a);
 	else if (!a->q.over)
 		evloop_arm(&a->e.loop, &a->wake, isched_wakeup(&a->q));
-	start_tasks(a);
+	audit_start_tasks(a);
 }
 
 /* ---- what the connections tell ------------------------------------------------------- */
@@ -318,11 +329,15 @@ static void prove(struct audit *a, struct task *t, ka_time now)
 	if (t->kind == T_REFRESH) {
 		t->proven_at = now;
 		t->survived = true;
-		t->intvl = a->opt->intvl ? a->opt->intvl : ENG_PROBE_GAP_US;
-		configure(a, t, t->intvl);
+		if (!t->late)
+			t->intvl = a->opt->intvl ? a->opt->intvl : ENG_PROBE_GAP_US;
+		/* Where only serve keeps it busy, the client stays silent. */
+		audit_configure(a, t, t->from == RF_SERVER ? HOLD_IDLE_US : t->intvl);
 		refresh_pace(a);
+		if (a->searched)
+			audit_refresh_check(a);
 	} else if (t->kind == T_SLOT) {
-		configure(a, t, HOLD_IDLE_US);
+		audit_configure(a, t, HOLD_IDLE_US);
 		isched_proven(&a->q, t->slot, now);
 		drain(a);
 	}
@@ -354,14 +369,19 @@ static void on_reply(struct audit *a, struct task *t, const struct eng_event *ev
 	}
 	record_reply(t, ev, ack ? REPLY_ACK : REPLY_RST);
 	t->tries = ev->out.n;
+	if (t->far && t->kind == T_VARIANT)
+		t->far->answered = ev->out.n;
 	if (t->kind == T_VARIANT) {
 		task_finish(a, t);
 		variants_check(a);
 	} else if (t->kind == T_REFRESH) {
-		if (!ack || !ev->by_peer)
-			refresh_over(a, t, false);
-		else
+		if (!ack || !ev->by_peer) {
+			audit_refresh_over(a, t, false);
+		} else {
 			t->last_ok = ev->t;
+			if (t->ending)
+				audit_far_status(a, t);
+		}
 	} else {
 		measured(a, t, ack && ev->by_peer, false, 0);
 	}
@@ -379,7 +399,7 @@ static void on_verdict(struct audit *a, struct task *t)
 		task_finish(a, t);
 		variants_check(a);
 	} else if (t->kind == T_REFRESH) {
-		refresh_over(a, t, false);
+		audit_refresh_over(a, t, false);
 	} else {
 		/* Unproven: no answer right after settling, a flow dead at
 		 * the shortest idle the audit measures. */
@@ -396,7 +416,7 @@ static void on_closed(struct audit *a, struct task *t, const struct eng_event *e
 	if (t->kind == T_SLOT) {
 		measured(a, t, false, true, ev->idle);
 	} else if (t->kind == T_REFRESH) {
-		refresh_over(a, t, false);
+		audit_refresh_over(a, t, false);
 	} else {
 		task_finish(a, t);
 		variants_check(a);
@@ -427,6 +447,7 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 			t->proven = true;
 			a->taken++;
 		}
+		audit_far_ready(a, t, ev->t);
 		break;
 	case ENG_CONNECT_FAILED:
 		on_connect_failed(a, t, ev);
@@ -436,6 +457,7 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 		 * at, a rate limit's delay included. */
 		if (ev->c->ka.probes_out == 1)
 			t->measured = ev->t - ev->c->ka.last_rx;
+		audit_far_probe(t, ev);
 		break;
 	case ENG_REPLY:
 		on_reply(a, t, ev);
@@ -476,7 +498,7 @@ static const struct engine_ops audit_ops = { on_event, on_signal, on_flush, NULL
 static void on_pace(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {
 	(void)loop; (void)now;
-	start_tasks(AUDIT_OF(tm, pace));
+	audit_start_tasks(AUDIT_OF(tm, pace));
 }
 
 static void on_wake(struct evloop *loop, struct ev_timer *tm, ka_time now)
@@ -488,7 +510,7 @@ static void on_wake(struct evloop *loop, struct ev_timer *tm, ka_time now)
 static void on_refresh_end(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {
 	(void)loop; (void)now;
-	refresh_check(AUDIT_OF(tm, refresh_end));
+	audit_refresh_check(AUDIT_OF(tm, refresh_end));
 }
 
 /* ---- progress ------------------------------------------------------------------------ */
@@ -547,9 +569,9 @@ static void search_check(struct audit *a)
 		return;
 	if (!a->search)
 		a->search = &variant_table[0];   /* none answered: it finds that too */
-	new_task(a, T_REFRESH);
+	audit_new_task(a, T_REFRESH);
 	if (a->opt->heartbeat)
-		new_task(a, T_REFRESH)->heartbeat = true;
+		audit_new_task(a, T_REFRESH)->heartbeat = true;
 	a->start = ev_now();
 	isched_init(&a->q, &cfg, a->start);
 	drain(a);
@@ -574,6 +596,7 @@ static void variants_check(struct audit *a)
 				.family = a->e.dest[0].tgt.addr.ss_family, .tries = t->tries } });
 	}
 	idle_check(a);
+	audit_far_arrivals(a);
 }
 
 static void start(struct audit *a)
@@ -586,9 +609,13 @@ static void start(struct audit *a)
 		    src, sizeof src);
 	emit(&a->em, &(struct event){ .kind = EV_AUDIT_START, .t = ev_now(), .u.start = {
 		.dst = a->e.dest[0].dst_txt, .src = src, .iface = a->e.iface } });
-	for (unsigned v = 0; v < variant_count; v++)
-		new_task(a, T_VARIANT)->variant = &variant_table[v];
-	start_tasks(a);
+	for (unsigned v = 0; v < variant_count; v++) {
+		struct task *t = audit_new_task(a, T_VARIANT);
+
+		t->variant = &variant_table[v];
+		audit_far_attach(a, t);
+	}
+	audit_start_tasks(a);
 }
 
 static int summary(struct audit *a)
@@ -600,7 +627,8 @@ static int summary(struct audit *a)
 
 		if (t->kind == T_VARIANT && t->variant->standard)
 			standard_ok &= t->rep.kind == REPLY_ACK && t->rep.by_peer;
-		if (t->kind == T_REFRESH && !t->heartbeat && a->q.s.dead && !a->q.s.inconsistent)
+		if (t->kind == T_REFRESH && !t->heartbeat && t->from == RF_CLIENT &&
+		    a->q.s.dead && !a->q.s.inconsistent)
 			refreshed &= audit_refresh_outlived(a, t);
 	}
 	bool ok = standard_ok && a->rfc != 0 && refreshed && !a->q.s.inconsistent &&
@@ -640,7 +668,7 @@ int audit_run(const struct audit_opts *opt)
 	struct engine_opts eo = {
 		.target = opt->target, .family = opt->family, .iface = opt->iface,
 		.user = opt->user, .connect_timeout = opt->connect_timeout, .rate = opt->rate,
-		.ops = &audit_ops, .ctx = &a,
+		.ops = &audit_ops, .ctx = &a, .data = audit_far_data,
 	};
 	int rc;
 

@@ -29,6 +29,7 @@ struct audit_opts {
 	size_t heartbeat_len;
 	unsigned sw;              /* --for: the software to give settings for (swsettings.h) */
 	double budget;            /* --budget: pick the advice by its risk (0: only show it) */
+	bool far_end;             /* --far-end: the peer must be kaprobe serve */
 };
 
 /* Run the audit.  Returns the exit status: 0 the path handles probes and

@@ -73,9 +73,17 @@ bool audit_refresh_outlived(const struct audit *a, const struct task *t)
 	return t->survived && t->last_ok > t->proven_at + gone_after(a);
 }
 
+ka_time audit_refresh_intvl(const struct audit *a)
+{
+	ka_time half = isched_alive(&a->q) / 2;
+
+	return a->opt->intvl ? a->opt->intvl : half > ENG_PROBE_GAP_US ? half : ENG_PROBE_GAP_US;
+}
+
 static const char *refresh_skipped(const struct audit *a, const struct task *t)
 {
-	return a->q.s.inconsistent ? "the idle timeout was inconsistent"
+	return t->far && t->far->accepted < 0 ? "kaprobe serve refused the request"
+	       : a->q.s.inconsistent ? "the idle timeout was inconsistent"
 	       : !gone_after(a) ? "no idle timeout within --max-idle"
 	       : !t->proven ? "its connection never proved itself"
 	       : t->intvl >= gone_after(a) ? "no interval below the timeout" : NULL;
@@ -85,7 +93,10 @@ void audit_emit_refresh(struct audit *a)
 {
 	for (unsigned i = 0; i < a->ntasks; i++) {
 		const struct task *t = &a->task[i];
-		struct ev_refresh r = { .with = t->heartbeat ? "heartbeat" : "keepalive" };
+		static const char *const from[] = { [RF_CLIENT] = "client", [RF_SERVER] = "server",
+						    [RF_BOTH] = "both" };
+		struct ev_refresh r = { .from = from[t->from],
+					.with = t->heartbeat ? "heartbeat" : "keepalive" };
 
 		if (t->kind != T_REFRESH)
 			continue;
@@ -111,20 +122,45 @@ static int heartbeat_kept(const struct audit *a)
 	return -1;
 }
 
+/* Against kaprobe serve: whose keep-alive (or heartbeats) kept the flow,
+ * from the client's and the server's tests; NULL when both did not run. */
+static const char *side(const struct audit *a, bool heartbeat)
+{
+	int cl = -1, sv = -1;
+
+	for (unsigned i = 0; i < a->ntasks; i++) {
+		const struct task *t = &a->task[i];
+
+		if (t->kind != T_REFRESH || t->heartbeat != heartbeat || refresh_skipped(a, t))
+			continue;
+		if (t->from == RF_CLIENT)
+			cl = audit_refresh_outlived(a, t);
+		else if (t->from == RF_SERVER)
+			sv = audit_refresh_outlived(a, t);
+	}
+	if (cl < 0 || sv < 0)
+		return NULL;
+	return cl && sv ? "either" : cl ? "client" : sv ? "server" : "none";
+}
+
 /* An endpoint closes idle connections: keep-alive cannot help, data can. */
 static void advise_heartbeat(struct audit *a)
 {
 	double close_s = a->q.closed_at / 1e6;
 	int kept = heartbeat_kept(a);
 	struct sw_values v;
+	bool given = a->opt->heartbeat;   /* else serve's own line, against serve */
 
 	sw_for_close(close_s, &v);
 	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
 		.heartbeat_s = v.heartbeat_s, .close_s = close_s, .sw = a->opt->sw,
-		.note = kept == 1 ? "the --heartbeat data kept the connection open"
-			: kept == 0 ? "the --heartbeat data did NOT keep the connection open: "
-				      "the peer may not count it, or closes anyway"
-			: NULL } });
+		.note = kept == 1 ? given ? "the --heartbeat data kept the connection open"
+					  : "heartbeats from the client kept the connection open"
+			: kept == 0 ? given ? "the --heartbeat data did NOT keep the connection "
+					      "open: the peer may not count it, or closes anyway"
+					    : "heartbeats from the client did NOT keep the "
+					      "connection open"
+			: NULL, .side = side(a, true) } });
 }
 
 /* The risk of a false death with v's values under the loss measured (as
@@ -179,5 +215,5 @@ void audit_emit_advice(struct audit *a)
 	}
 	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
 		.time_s = v.time_s, .intvl_s = v.intvl_s, .probes = v.probes, .sw = a->opt->sw,
-		.risk = risk } });
+		.risk = risk, .side = side(a, false) } });
 }

@@ -5,11 +5,13 @@
 #define KAPROBE_AUDITPRIV_H
 
 #include "cmd/audit.h"
+#include "cmd/farend.h"
 #include "cmd/runout.h"
 #include "emit/emit.h"
 #include "emit/text.h"
 #include "engine/engine.h"
 #include "engine/variant.h"
+#include "tcp/arrival.h"
 #include "tcp/idlesched.h"
 
 /* Retries go ENG_PROBE_GAP_US apart, so TRIES probes span 2.4 s: a
@@ -18,6 +20,11 @@
 #define TRIES 5
 #define MAX_TASKS (ISCHED_MAX_SLOTS + 16)
 #define DISCARDS_IN_ROW 3
+/* A machine that waits this long probes only when asked (a spare, a
+ * client kept silent). */
+#define HOLD_IDLE_US (100LL * 24 * 3600 * 1000000)
+/* Tasks that talk to kaprobe serve: the variants and its refresh tests. */
+#define MAX_FAR 16
 
 enum task_kind {
 	T_VARIANT,   /* how a kind of probe is answered */
@@ -25,12 +32,37 @@ enum task_kind {
 	T_REFRESH,   /* kept alive every intvl: does it outlive the timeout? */
 };
 
+/* A refresh test's side: the client probes (today's test), kaprobe serve
+ * does (asked to on the connection while it is fresh), or both. */
+enum refresh_from { RF_CLIENT, RF_SERVER, RF_BOTH };
+
+/* A task's connection and kaprobe serve (auditfar.c): its greeting; for a
+ * variant what it sent, to compare with what serve received; for a refresh
+ * test serve's answer to its request. */
+struct tfar {
+	struct farend_greet greet;
+	struct farq q;                  /* a question about it, on a connection of its own */
+	struct probe_spec sent[TRIES];  /* a variant's probes */
+	unsigned nsent, answered;       /* answered: the probe answered (1-based), 0 none */
+	ka_time after;                  /* serve's records older than this are none of them */
+	struct arr_flow fl;             /* the flow, taken before its connection closes */
+	bool kept, told;                /* fl taken; its arrival said */
+	struct ctl_lines in;            /* serve's answer to the request */
+	bool requested;                 /* the request went */
+	int accepted;                   /* 0 waiting, 1 OK, -1 refused */
+	char hb[CTL_LINE_MAX];          /* the client's heartbeat line to serve */
+};
+
 /* One connection's job, and what it found. */
 struct task {
 	enum task_kind kind;
 	const struct variant *variant;  /* the kind of probe it sends */
 	unsigned slot;                  /* T_SLOT: the schedule's */
-	bool heartbeat;                 /* T_REFRESH: with --heartbeat's data */
+	bool heartbeat;                 /* T_REFRESH: with data (heartbeats) */
+	enum refresh_from from;         /* T_REFRESH: whose */
+	bool late;                      /* T_REFRESH against serve: started once searched */
+	bool ending;                    /* its last check is on (a probe, then STATUS) */
+	struct tfar *far;               /* kaprobe serve's side, or NULL */
 	struct econn *c;                /* the connection working on it */
 	bool proven;                    /* its connection proved itself */
 	bool done;
@@ -70,7 +102,42 @@ struct audit {
 	struct ev_timer refresh_end;    /* the refresh tests have lasted long enough */
 	struct ev_pace pacer;           /* ... at --rate */
 	ka_time start;
+	/* kaprobe serve at the far end: 0 not known yet, 1 yes, -1 no. */
+	int serve;
+	struct ev_timer greet_wait;     /* the first greeting's deadline */
+	struct tfar far[MAX_FAR];
+	unsigned nfar;
+	bool late_started;
 };
+
+/* audit.c, for auditfar.c */
+struct task *audit_new_task(struct audit *a, enum task_kind kind);
+void audit_start_tasks(struct audit *a);
+void audit_refresh_over(struct audit *a, struct task *t, bool survived);
+void audit_refresh_check(struct audit *a);
+void audit_done_check(struct audit *a);
+void audit_configure(struct audit *a, struct task *t, ka_time idle);
+
+/* auditfar.c: kaprobe serve at the far end. */
+void audit_far_attach(struct audit *a, struct task *t);
+void audit_far_connected(struct task *t);
+/* A task's connection is READY: the greeting's deadline, the request. */
+void audit_far_ready(struct audit *a, struct task *t, ka_time now);
+void audit_far_data(struct engine *e, struct econn *c, const uint8_t *buf, size_t n,
+		    void *ctx);
+void audit_far_probe(struct task *t, const struct eng_event *ev);
+void audit_far_keep(struct task *t);
+/* Once the variants' events are out: what serve received of each. */
+void audit_far_arrivals(struct audit *a);
+/* Once the search is over: the refresh tests by side. */
+void audit_far_late(struct audit *a);
+/* A refresh test where the client stayed silent has lasted long enough:
+ * the client probes once, and asks serve whether it still holds the flow. */
+void audit_far_end(struct audit *a, struct task *t);
+/* The end's probe was answered: ask STATUS. */
+void audit_far_status(struct audit *a, struct task *t);
+/* Something is still to come from the far end. */
+bool audit_far_busy(const struct audit *a);
 
 /* auditfind.c: events for what was found. */
 void audit_emit_idle(struct audit *a);
@@ -81,5 +148,8 @@ void audit_emit_advice(struct audit *a);
  * outlive the timeout, answered all along. */
 ka_time audit_refresh_until(const struct audit *a, const struct task *t);
 bool audit_refresh_outlived(const struct audit *a, const struct task *t);
+/* Where the refresh tests' interval starts: half the longest idle
+ * answered, at least a probe gap (or --intvl). */
+ka_time audit_refresh_intvl(const struct audit *a);
 
 #endif

@@ -33,6 +33,7 @@ static const struct option longopts[] = {
 	{ "resolution", required_argument, NULL, OPT_RESOLUTION },
 	{ "for", required_argument, NULL, OPT_FOR },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
+	{ "far-end", no_argument, NULL, OPT_FAR_END },
 	CMD_HEARTBEAT_OPTIONS,
 	CMD_PATH_OPTIONS,
 	{ NULL, 0, NULL, 0 },
@@ -67,6 +68,8 @@ static void help(FILE *f)
 "  --heartbeat DATA, --heartbeat-hex HEX\n"
 "                         also test application data (that the peer accepts)\n"
 "                         sent every --intvl through the connection itself\n"
+"  --far-end              the peer must be kaprobe serve (found by itself\n"
+"                         otherwise): arrival per probe kind, refresh by side\n"
 "  --max-conns N          connections open at once, %d-%d (default %u)\n"
 "  --rate N               probes per second at most (default %u)\n"
 "  --for LIST             the advice also for this software, comma-separated,\n"
@@ -88,7 +91,8 @@ static void help(FILE *f)
 "answer and the path keeps idle flows as RFC 5382 asks (or was not tested\n"
 "that long), 1 it does not (a timeout below 2h4m, the peer closes idle\n"
 "connections, keep-alive did not keep a flow, or it was inconsistent), 3 could not connect or the\n"
-"server took too few connections, 4 interrupted, 64 usage error, 70 internal\n"
+"server took too few connections (or, with --far-end, the peer is not\n"
+"kaprobe serve), 4 interrupted, 64 usage error, 70 internal\n"
 "error, 73/74 the --report file cannot be created / written, 74 standard\n"
 "output cannot be written, 77 missing privilege (CAP_NET_RAW).\n", f);
 }
@@ -114,6 +118,9 @@ static int own_opt(int c, void *opts, char *err, size_t errlen)
 		rc = parse_count(optarg, MIN_CONNS, MAX_CONNS, &n, err, errlen);
 		o->max_conns = (unsigned)n;
 		return rc;
+	case OPT_FAR_END:
+		o->far_end = true;
+		return 0;
 	case OPT_RATE:
 		rc = parse_count(optarg, 1, MAX_RATE, &n, err, errlen);
 		o->rate = (unsigned)n;

@@ -265,7 +265,10 @@ struct ev_idle {
 
 /* survived -1: not run, for the reason `skipped`; with: "keepalive"
  * (probes) or "heartbeat" (--heartbeat's data). */
+/* from: the side that kept the flow busy, "client", "server" (kaprobe
+ * serve, asked to) or "both". */
 struct ev_refresh {
+	const char *from;
 	const char *with;
 	int survived;
 	double intvl_s, duration_s;
@@ -294,6 +297,10 @@ struct ev_advice {
 	double heartbeat_s, close_s;
 	unsigned sw;                /* --for: the software rows (tcp/swsettings.h) to add */
 	struct ev_risk risk;        /* advise --loss: the values' false-death figure */
+	/* Against kaprobe serve: the side whose keep-alive (or, for a
+	 * heartbeat advice, whose data) kept the flow: "client", "server",
+	 * "either", "none"; NULL when not tested. */
+	const char *side;
 };
 
 struct ev_audit_total {
@@ -402,7 +409,11 @@ struct ev_serve_summary {
  * words ("sport", "seq", "ttl", "dscp", "opts", ...); answered_by: "peer",
  * "middlebox" (answered, never received: a box in between answered it)
  * or NULL (not answered). */
+/* kind: the audit's probe variant (one event per kind, over its tries),
+ * or NULL: live mode's probe number and round. */
 struct ev_arrival {
+	const char *kind;
+	unsigned tries;
 	unsigned probe, round;
 	bool arrived;
 	const char *const *changed;

@@ -2,6 +2,8 @@
  * form next to its JSON form. */
 #include "emit/textpriv.h"
 
+#include <string.h>
+
 #include "net/target.h"
 
 /* A JSON member that is true, false, or null (v = 1, 0, -1). */
@@ -255,7 +257,13 @@ void refresh_human(struct text *tx, const struct event *ev)
 
 	bool hb = r->with[0] == 'h';
 
-	ob_str(&tx->ob, hb ? "refresh with heartbeats: " : "refresh with keep-alive: ");
+	ob_str(&tx->ob, hb ? "refresh with heartbeats" : "refresh with keep-alive");
+	if (strcmp(r->from, "client") != 0) {   /* the client's: as before serve */
+		ob_str(&tx->ob, strcmp(r->from, "both") == 0 ? " from both sides" : " from the ");
+		if (strcmp(r->from, "both") != 0)
+			ob_str(&tx->ob, r->from);
+	}
+	ob_str(&tx->ob, ": ");
 	if (r->skipped) {
 		ob_str(&tx->ob, "not tested (");
 		ob_str(&tx->ob, r->skipped);
@@ -275,6 +283,7 @@ void refresh_json(struct text *tx, const struct event *ev)
 	const struct ev_refresh *r = &ev->u.refresh;
 
 	json_head(tx, "refresh", ev);
+	json_str(tx, KEY("from"), r->from);
 	json_str(tx, KEY("with"), r->with);
 	json_tristate(tx, KEY("survived"), r->survived);
 	if (r->skipped) {
@@ -363,11 +372,34 @@ static void risk_human(struct text *tx, const struct ev_advice *a)
 	ob_char(&tx->ob, '\n');
 }
 
+/* Against kaprobe serve: which side must send it. */
+static void side_human(struct text *tx, const struct ev_advice *a)
+{
+	bool hb = a->heartbeat_s > 0;
+
+	if (!a->side)
+		return;
+	ob_str(&tx->ob, hb ? "advice: heartbeats" : "advice: keep-alive");
+	if (strcmp(a->side, "either") == 0)
+		ob_str(&tx->ob, hb ? " from either side keep the path (both were tested)\n"
+		       : " from either side keeps the path (both were tested)\n");
+	else if (strcmp(a->side, "none") == 0)
+		ob_str(&tx->ob, " from neither side kept the path\n");
+	else {
+		ob_str(&tx->ob, " must come from the ");
+		ob_str(&tx->ob, a->side);
+		ob_str(&tx->ob, strcmp(a->side, "client") == 0
+		       ? ": the server's does not refresh the path (it stops at a box on the way)\n"
+		       : ": the client's does not refresh the path\n");
+	}
+}
+
 void advice_human(struct text *tx, const struct event *ev)
 {
 	const struct ev_advice *a = &ev->u.advice;
 	const long v[3] = { a->time_s, a->intvl_s, a->probes };
 
+	side_human(tx, a);
 	if (a->heartbeat_s > 0) {
 		heartbeat_human(tx, a);
 		software_human(tx, a);
@@ -397,6 +429,8 @@ void advice_json(struct text *tx, const struct event *ev)
 	json_head(tx, "advice", ev);
 	if (a->note)
 		json_str(tx, KEY("note"), a->note);
+	if (a->side)
+		json_str(tx, KEY("side"), a->side);
 	if (a->heartbeat_s > 0) {
 		json_str(tx, KEY("kind"), "heartbeat");
 		json_secs(tx, KEY("heartbeat_s"), a->heartbeat_s);

@@ -127,11 +127,17 @@ void arrival_human(struct text *tx, const struct event *ev)
 	const struct ev_arrival *a = &ev->u.arrival;
 
 	human_head(tx, ev);
-	ob_str(&tx->ob, "far end: probe ");
-	ob_u64(&tx->ob, a->probe);
-	ob_str(&tx->ob, " (round ");
-	ob_u64(&tx->ob, a->round);
-	ob_str(&tx->ob, a->arrived ? ") arrived" : ") never arrived");
+	if (a->kind) {
+		ob_str(&tx->ob, "far end: ");
+		ob_str(&tx->ob, a->kind);
+		ob_str(&tx->ob, a->arrived ? " probe arrived" : " probe never arrived");
+	} else {
+		ob_str(&tx->ob, "far end: probe ");
+		ob_u64(&tx->ob, a->probe);
+		ob_str(&tx->ob, " (round ");
+		ob_u64(&tx->ob, a->round);
+		ob_str(&tx->ob, a->arrived ? ") arrived" : ") never arrived");
+	}
 	if (a->arrived && a->nchanged == 0)
 		ob_str(&tx->ob, " unchanged");
 	for (unsigned i = 0; i < a->nchanged; i++) {
@@ -150,8 +156,13 @@ void arrival_json(struct text *tx, const struct event *ev)
 	const struct ev_arrival *a = &ev->u.arrival;
 
 	json_head(tx, "arrival", ev);
-	json_u64(tx, KEY("probe"), a->probe);
-	json_u64(tx, KEY("round"), a->round);
+	if (a->kind) {
+		json_str(tx, KEY("probe"), a->kind);
+		json_u64(tx, KEY("tries"), a->tries);
+	} else {
+		json_u64(tx, KEY("probe"), a->probe);
+		json_u64(tx, KEY("round"), a->round);
+	}
 	json_bool(tx, KEY("arrived"), a->arrived);
 	ob_mem(&tx->ob, KEY("changed"));
 	ob_char(&tx->ob, '[');

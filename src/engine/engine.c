@@ -684,6 +684,17 @@ void engine_configure(struct engine *e, struct econn *c, const struct ka_config 
 		arm(e, c, ka_deadline(&c->ka, &c->cfg));
 }
 
+int engine_send(struct engine *e, struct econn *c, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	(void)e;
+	if (c->state != EC_READY)
+		return ENOTCONN;
+	n = send(c->k.sock, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	return n == (ssize_t)len ? 0 : n < 0 ? errno : EAGAIN;
+}
+
 /* Released connections are freed by a timer of their own, after the
  * callbacks of this turn: a planner may release a connection from inside
  * an event about it, and the engine still looks at it on the way out. */

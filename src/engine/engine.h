@@ -308,6 +308,12 @@ int engine_probe_now(struct engine *e, struct econn *c, uint8_t ttl);
  * EINVAL for no data. */
 int engine_heartbeat(struct engine *e, struct econn *c, const uint8_t *data, size_t len);
 
+/* Write len bytes through the connection's own socket now (a request to
+ * kaprobe serve): real data, which the kernel sequences; the capture keeps
+ * the probes' numbers right after it.  Returns 0, or an errno (EAGAIN: the
+ * socket buffer is full, nothing was written). */
+int engine_send(struct engine *e, struct econn *c, const void *buf, size_t len);
+
 /* Close the connection's socket and forget it. */
 void engine_release(struct engine *e, struct econn *c);
 

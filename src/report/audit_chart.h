@@ -19,6 +19,24 @@ struct am_variant {
 	unsigned tries;
 };
 
+/* What kaprobe serve received of a probe kind (an audit against serve). */
+struct am_arrival {
+	char name[24];
+	bool arrived;
+	char changed[128];                  /* "sport, dscp", "" for none */
+	char answered_by[16];               /* "peer", "middlebox", "" none */
+};
+
+/* A refresh test: whose, and whether the flow outlived the timeout. */
+struct am_refresh {
+	bool heartbeat;                     /* data, not probes */
+	char from[8];                       /* client, server, both */
+	int survived;
+	double intvl_s, for_s;
+	char skipped[128];
+};
+#define AM_MAX_REFRESH 8
+
 struct am_measure {
 	double idle_s;
 	struct probe_reply r;
@@ -38,13 +56,12 @@ struct audit_model {
 	struct ev_idle idle;               /* its pointers cleared: */
 	char probe[24];                     /* ... idle.probe */
 	struct probe_reply expired;         /* ... *idle.expired */
-	struct am_refresh {
-		bool heartbeat;             /* with --heartbeat's data, not probes */
-		int survived;
-		double intvl_s, for_s;
-		char skipped[128];
-	} refresh[2];                       /* keep-alive's, then heartbeats' */
+	struct am_arrival arrival[AM_MAX_VARIANTS];
+	unsigned narrivals;
+	struct am_refresh refresh[AM_MAX_REFRESH];   /* in the events' order */
 	unsigned nrefresh;
+	bool by_side;                       /* tests from the server ran (serve) */
+	char side[8];                       /* the advice's side, "" none */
 	bool has_advice;
 	long advice[3];                     /* tcp_keepalive_time, _intvl, _probes */
 	double heartbeat_s, close_s;        /* a heartbeat's advice (0: keep-alive's) */

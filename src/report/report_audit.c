@@ -87,14 +87,34 @@ static void on_refresh(struct report *r, const struct event *ev)
 	const struct ev_refresh *f = &ev->u.refresh;
 	struct audit_model *a = model(r);
 
-	if (!a || a->nrefresh == 2)
+	if (!a || a->nrefresh == AM_MAX_REFRESH)
 		return;
 	struct am_refresh *x = &a->refresh[a->nrefresh++];
 
 	*x = (struct am_refresh){ .heartbeat = strcmp(f->with, "heartbeat") == 0,
 				  .survived = f->survived, .intvl_s = f->intvl_s,
 				  .for_s = f->duration_s };
+	snprintf(x->from, sizeof x->from, "%s", f->from);
 	snprintf(x->skipped, sizeof x->skipped, "%s", f->skipped ? f->skipped : "");
+	a->by_side |= strcmp(f->from, "client") != 0;
+}
+
+static void on_arrival(struct report *r, const struct event *ev)
+{
+	const struct ev_arrival *v = &ev->u.arrival;
+	struct audit_model *a = model(r);
+	struct am_arrival *x;
+	size_t n = 0;
+
+	if (!a || !v->kind || a->narrivals == AM_MAX_VARIANTS)
+		return;
+	x = &a->arrival[a->narrivals++];
+	*x = (struct am_arrival){ .arrived = v->arrived };
+	snprintf(x->name, sizeof x->name, "%s", v->kind);
+	snprintf(x->answered_by, sizeof x->answered_by, "%s", v->answered_by ? v->answered_by : "");
+	for (unsigned i = 0; i < v->nchanged && n < sizeof x->changed; i++)
+		n += (size_t)snprintf(x->changed + n, sizeof x->changed - n, "%s%s", i ? ", " : "",
+				      v->changed[i]);
 }
 
 static void on_advice(struct report *r, const struct event *ev)
@@ -112,6 +132,7 @@ static void on_advice(struct report *r, const struct event *ev)
 	a->close_s = v->close_s;
 	a->sw = v->sw;
 	snprintf(a->advice_note, sizeof a->advice_note, "%s", v->note ? v->note : "");
+	snprintf(a->side, sizeof a->side, "%s", v->side ? v->side : "");
 }
 
 static void on_summary(struct report *r, const struct event *ev)
@@ -127,7 +148,7 @@ static void on_summary(struct report *r, const struct event *ev)
 static report_on *const on[EV_COUNT] = {
 	[EV_AUDIT_START] = on_start, [EV_VARIANT] = on_variant, [EV_MEASURE] = on_measure,
 	[EV_IDLE] = on_idle, [EV_REFRESH] = on_refresh, [EV_ADVICE] = on_advice,
-	[EV_AUDIT_SUMMARY] = on_summary,
+	[EV_AUDIT_SUMMARY] = on_summary, [EV_ARRIVAL] = on_arrival,
 };
 
 /* ---- the page ------------------------------------------------------------------------ */
@@ -308,10 +329,89 @@ static void idle_finding(struct page *p, const struct audit_model *a)
 	page_raw(p, "</table>\n</section>\n");
 }
 
+/* Against kaprobe serve: what reached the far end of each kind. */
+static void arrivals(struct page *p, const struct audit_model *a)
+{
+	if (!a->narrivals)
+		return;
+	page_raw(p, "<section id=\"arrival\">\n<h2>What reached the far end (kaprobe serve)"
+		 "</h2>\n<table>\n<tr><th>probe</th><th>arrived</th><th>changed on the way</th>"
+		 "<th>answered by</th></tr>\n");
+	for (unsigned i = 0; i < a->narrivals; i++) {
+		const struct am_arrival *x = &a->arrival[i];
+
+		page_raw(p, "<tr data-kind=\"arrival\" data-name=\"");
+		page_text(p, x->name);
+		page_printf(p, "\" data-arrived=\"%s\"><td><code>", x->arrived ? "true" : "false");
+		page_text(p, x->name);
+		page_printf(p, "</code></td><td class=\"%s\">%s</td><td>", x->arrived ? "ok" : "bad",
+			    x->arrived ? "yes" : "no");
+		page_text(p, x->arrived ? (x->changed[0] ? x->changed : "nothing") : "-");
+		page_raw(p, "</td><td>");
+		page_text(p, x->answered_by[0] ? x->answered_by : "-");
+		page_raw(p, "</td></tr>\n");
+	}
+	page_raw(p, "</table>\n<p class=\"muted\">A probe answered that never arrived was "
+		 "answered by a box on the way (a proxy); the normal TTL decrement is no change."
+		 "</p>\n</section>\n");
+}
+
+/* Against kaprobe serve: a row per way of keeping it busy, a column per
+ * side. */
+static void refresh_matrix(struct page *p, const struct audit_model *a)
+{
+	static const char *const side[3] = { "client", "server", "both" };
+
+	page_raw(p, "<section id=\"refresh\">\n<h2>Which side keeps the flow alive?</h2>\n"
+		 "<table>\n<tr><th></th><th>from the client</th><th>from the server</th>"
+		 "<th>from both</th></tr>\n");
+	for (int hb = 0; hb < 2; hb++) {
+		page_printf(p, "<tr><th>%s</th>", hb ? "heartbeats (data)" : "keep-alive");
+		for (int s = 0; s < 3; s++) {
+			const struct am_refresh *x = NULL;
+
+			for (unsigned i = 0; i < a->nrefresh && !x; i++)
+				if (a->refresh[i].heartbeat == hb && strcmp(a->refresh[i].from, side[s]) == 0)
+					x = &a->refresh[i];
+			if (!x) {
+				page_raw(p, "<td>-</td>");
+				continue;
+			}
+			page_printf(p, "<td data-kind=\"refresh\" data-with=\"%s\" data-from=\"%s\" "
+				    "data-survived=\"%d\" class=\"%s\">", hb ? "heartbeat" : "keepalive",
+				    side[s], x->survived, x->skipped[0] ? "" : x->survived > 0 ? "ok" : "bad");
+			if (x->skipped[0]) {
+				page_raw(p, "not tested: ");
+				page_text(p, x->skipped);
+			} else {
+				page_printf(p, "%s (every %.3f s)", x->survived > 0 ? "kept" : "lost",
+					    x->intvl_s);
+			}
+			page_raw(p, "</td>");
+		}
+		page_raw(p, "</tr>\n");
+	}
+	page_raw(p, "</table>\n");
+	if (a->side[0]) {
+		page_raw(p, "<p id=\"side\" data-side=\"");
+		page_text(p, a->side);
+		page_printf(p, "\">%s: <b>", a->heartbeat_s > 0 ? "Heartbeats" : "Keep-alive");
+		page_text(p, !strcmp(a->side, "either") ? "from either side"
+			     : !strcmp(a->side, "none") ? "from neither side"
+			     : !strcmp(a->side, "client") ? "from the client" : "from the server");
+		page_raw(p, "</b> keeps the path.</p>\n");
+	}
+	page_raw(p, "</section>\n");
+}
+
 static void refresh(struct page *p, const struct audit_model *a)
 {
 	if (!a->nrefresh)
 		return;
+	if (a->by_side) {
+		refresh_matrix(p, a);
+		return;
+	}
 	page_raw(p, "<section id=\"refresh\">\n<h2>Does keeping it busy keep a flow alive?</h2>\n");
 	for (unsigned i = 0; i < a->nrefresh; i++) {
 		const struct am_refresh *x = &a->refresh[i];
@@ -442,6 +542,7 @@ static void render(struct page *p, const void *m, const struct report_meta *meta
 	verdict(p, a);
 	idle_finding(p, a);
 	variants(p, a);
+	arrivals(p, a);
 	refresh(p, a);
 	advice(p, a);
 	totals(p, a);

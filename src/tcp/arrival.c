@@ -14,16 +14,20 @@ static bool is_keepalive(const struct ctl_seg *r, uint32_t nxt)
 	       r->seq == nxt - 1;
 }
 
-/* The client's next sequence number as serve's records show it. */
-static uint32_t next_seq(const struct ctl_seg *r, unsigned nr)
+/* The client's next sequence number as serve's records show it.  With
+ * by_seq, from segments that take sequence space only (a far-seq probe is
+ * an ACK far ahead), and as it was before a FIN: snd_nxt is ours from
+ * before we closed. */
+static uint32_t next_seq(const struct arr_flow *f, const struct ctl_seg *r, unsigned nr)
 {
 	uint32_t nxt = 0;
 	bool any = false;
 
 	for (unsigned i = 0; i < nr; i++) {
-		uint32_t end = r[i].seq + r[i].len + !!(r[i].flags & (TCPF_SYN | TCPF_FIN));
+		bool syn = r[i].flags & TCPF_SYN, fin = r[i].flags & TCPF_FIN;
+		uint32_t end = r[i].seq + r[i].len + syn + (fin && !f->by_seq);
 
-		if (r[i].flags & TCPF_RST)
+		if ((r[i].flags & TCPF_RST) || (f->by_seq && !syn && !fin && r[i].len == 0))
 			continue;
 		if (!any || seq_gt(end, nxt))
 			nxt = end;
@@ -32,11 +36,16 @@ static uint32_t next_seq(const struct ctl_seg *r, unsigned nr)
 	return nxt;
 }
 
-/* The TTL the path takes off: from the client's last segment serve kept
- * that is no keep-alive (a request, the handshake), or -1. */
+/* The TTL the path takes off: from the client's SYN, or failing that its
+ * last segment serve kept that is no keep-alive (a request), or -1. */
 static int path_decrement(const struct arr_flow *f, const struct ctl_seg *r, unsigned nr,
 			  uint32_t nxt)
 {
+	/* The handshake's SYN first: with by_seq a probe may look like any
+	 * other ACK. */
+	for (unsigned i = 0; i < nr; i++)
+		if (r[i].flags & TCPF_SYN)
+			return f->kernel_ttl - r[i].ttl;
 	for (unsigned i = nr; i-- > 0;)
 		if (!is_keepalive(&r[i], nxt) && !(r[i].flags & TCPF_RST))
 			return f->kernel_ttl - r[i].ttl;
@@ -107,28 +116,60 @@ static int by_identity(const struct probe_spec *p, const struct ctl_seg *r, cons
 	return -1;
 }
 
+/* Where probe p is looked for in serve's sequence space. */
+static uint32_t expected_seq(const struct arr_flow *f, const struct probe_spec *p, uint32_t nxt)
+{
+	return f->by_seq ? p->seq + (nxt - f->snd_nxt) : nxt - 1;
+}
+
+/* The records that can be probe j (of np): a keep-alive shape at its
+ * expected seq, later than after; into ka, their count returned.  *same
+ * is how many probes share that seq, *rank j's place among them. */
+static unsigned candidates(const struct arr_flow *f, const struct probe_spec *p, unsigned np,
+			   unsigned j, const struct ctl_seg *r, unsigned nr, ka_time after,
+			   uint32_t nxt, int *ka, unsigned *same, unsigned *rank)
+{
+	uint32_t want = expected_seq(f, &p[j], nxt);
+	unsigned n = 0;
+
+	*same = *rank = 0;
+	for (unsigned k = 0; k < np; k++)
+		if (expected_seq(f, &p[k], nxt) == want) {
+			*rank += k < j;
+			(*same)++;
+		}
+	for (unsigned i = 0; i < nr && n < ARR_MAX_RECORDS; i++)
+		if (r[i].t > after && !(r[i].flags & (TCPF_SYN | TCPF_FIN | TCPF_RST)) &&
+		    r[i].len <= 1 && r[i].seq == want)
+			ka[n++] = (int)i;
+	return n;
+}
+
 void arrival_match(const struct arr_flow *f, const struct probe_spec *p, unsigned np,
 		   const struct ctl_seg *r, unsigned nr, ka_time after, struct arr_result *out)
 {
-	int ka[ARR_MAX_RECORDS];
-	bool used[ARR_MAX_RECORDS] = { false };
-	unsigned nka = 0;
-	uint32_t nxt = next_seq(r, nr);
+	uint32_t nxt = next_seq(f, r, nr);
 	int decr = path_decrement(f, r, nr, nxt);
+	bool used[ARR_MAX_RECORDS] = { false };
 
-	for (unsigned i = 0; i < nr && nka < ARR_MAX_RECORDS; i++)
-		if (r[i].t > after && is_keepalive(&r[i], nxt))
-			ka[nka++] = (int)i;
 	for (unsigned j = 0; j < np; j++) {
-		int i = by_identity(&p[j], r, ka, nka, used);
+		int ka[ARR_MAX_RECORDS];
+		bool taken[ARR_MAX_RECORDS];
+		unsigned same, rank, nka = candidates(f, p, np, j, r, nr, after, nxt, ka, &same,
+						      &rank);
+		int i;
 
+		for (unsigned k = 0; k < nka; k++)
+			taken[k] = used[ka[k]];
+		i = by_identity(&p[j], r, ka, nka, taken);
 		memset(&out[j], 0, sizeof out[j]);
-		/* Identity rewritten on the way: the order, when nothing was lost. */
-		if (i < 0 && nka == np && !used[j])
-			i = (int)j;
-		if (i < 0)
+		/* Identity rewritten on the way: the order, when nothing was
+		 * lost (by seq: the newest, the kernel's own ACKs being older). */
+		if (i < 0 && (nka == same || (f->by_seq && nka > same)))
+			i = (int)(nka - same + rank);
+		if (i < 0 || taken[i])
 			continue;
-		used[i] = true;
+		used[ka[i]] = true;
 		compare(f, &p[j], &r[ka[i]], decr, &out[j]);
 	}
 }

@@ -10,7 +10,8 @@
  * records show from the client (in serve's own sequence space, so a NAT
  * that shifts sequence numbers does not hide it).  Each is paired with the
  * probe of the same IPv4 ID or TSval; failing both (a box rewrote them), by
- * order when serve saw exactly as many as were sent.
+ * order when serve saw exactly as many as were sent (or, for a probe at
+ * SND.NXT, which the kernel's own ACKs share, the newest as many).
  *
  * What counts as a change: the ports and addresses of the flow (serve's
  * greeting against our socket's), seq and ack (raw numbers), TTL beyond
@@ -29,11 +30,16 @@
 
 #define ARR_MAX_CHANGED 16
 
-/* The flow: our socket's ends, serve's greeting, the kernel's TTL. */
+/* The flow: our socket's ends, serve's greeting, the kernel's TTL.  With
+ * by_seq, the probes are not all keep-alives (the audit's pure-ack at
+ * SND.NXT, far-seq outside the window): each is looked for at its own seq
+ * moved into serve's sequence space, snd_nxt being ours when it was sent. */
 struct arr_flow {
 	struct ctl_addr local, remote;
 	struct ctl_greeting g;
 	uint8_t kernel_ttl;
+	bool by_seq;
+	uint32_t snd_nxt;
 };
 
 struct arr_result {

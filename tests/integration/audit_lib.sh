@@ -63,9 +63,9 @@ audit_assert_shape() {
 		assert_eq 1 "$(json_count "$out" "select(.event==\"$v\")")" "$v events"
 	done
 	# One refresh with keep-alive, and one with heartbeats for --heartbeat.
-	assert_eq 1 "$(json_count "$out" 'select(.event=="refresh" and .with=="keepalive")')" \
+	assert_eq 1 "$(json_count "$out" 'select(.event=="refresh" and .with=="keepalive" and .from=="client")')" \
 		"refresh events with keep-alive"
-	assert_le "$(json_count "$out" 'select(.event=="refresh" and .with=="heartbeat")')" 1 \
+	assert_le "$(json_count "$out" 'select(.event=="refresh" and .with=="heartbeat" and .from=="client")')" 1 \
 		"refresh events with heartbeats"
 	assert_json "$out" '.[-1].event == "summary"' 'the summary is the last line'
 	assert_json "$out" '(map(.event) | rindex("variant")) < (map(.event) | index("idle-timeout"))' \

@@ -15,6 +15,9 @@
 #                  on $TB_RTR4:PORT and [$TB_RTR6]:PORT, forwarding to
 #                  $TB_SRV4:BACKEND; timeout client and server TIMEOUT s
 #                  (FIN to the client after TIMEOUT s without data either way)
+#   px_haproxy_server PORT BACKEND TIMEOUT   the same HAProxy on the server
+#                  host: in the server ns on $TB_SRV4:PORT, forwarding over
+#                  loopback to 127.0.0.1:BACKEND (kaprobe serve behind it)
 #   px_nginx_stream PORT BACKEND TIMEOUT   nginx's stream module, the same
 #                  addresses; proxy_timeout TIMEOUT s
 #   px_redis PORT TIMEOUT              redis-server in the server ns on
@@ -73,7 +76,16 @@ _px_wait_listen() {
 }
 
 px_haproxy() {
-	local port=$1 backend=$2 timeout=$3 cfg=$TB_DIR/haproxy.cfg
+	_px_haproxy_in "$TB_R" "$TB_RTR4:$1" "[$TB_RTR6]:$1" "$TB_SRV4:$2" "$3" "$1"
+}
+
+px_haproxy_server() {
+	_px_haproxy_in "$TB_S" "$TB_SRV4:$1" "[$TB_SRV6]:$1" "127.0.0.1:$2" "$3" "$1"
+}
+
+# _px_haproxy_in NS BIND4 BIND6 BACKEND TIMEOUT PORT
+_px_haproxy_in() {
+	local ns=$1 bind4=$2 bind6=$3 backend=$4 timeout=$5 port=$6 cfg=$TB_DIR/haproxy.cfg
 	_px_need haproxy
 	# No stats socket, no pidfile, no chroot: nothing outside $TB_DIR.
 	# Logs go to stderr, hence to $TB_DIR/haproxy.log.
@@ -89,15 +101,15 @@ defaults
 	timeout client ${timeout}s
 	timeout server ${timeout}s
 frontend closer
-	bind $TB_RTR4:$port
-	bind [$TB_RTR6]:$port
+	bind $bind4
+	bind $bind6
 	default_backend holder
 backend holder
-	server tcpserver $TB_SRV4:$backend
+	server tcpserver $backend
 EOF
 	# -db: stay in the foreground, one process.
-	_px_start "$TB_R" "$TB_DIR/haproxy.log" haproxy -db -f "$cfg"
-	_px_wait_listen "$TB_R" "$port" haproxy
+	_px_start "$ns" "$TB_DIR/haproxy.log" haproxy -db -f "$cfg"
+	_px_wait_listen "$ns" "$port" haproxy
 }
 
 # The stream module as Debian installs it (libnginx-mod-stream).

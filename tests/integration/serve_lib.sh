@@ -1,7 +1,7 @@
 #!/bin/bash
 # serve_lib.sh - kaprobe serve in the testbed's server namespace, for
 # tests/integration/t_serve_*.sh.  Source after lib.sh and tb_up:
-#   sv_start PORT [ARGS...]   kaprobe serve --json ARGS PORT in the server ns,
+#   sv_start [ADDR:]PORT [ARGS...]   kaprobe serve --json ARGS [ADDR:]PORT in the server ns,
 #                  in the background (its pid in SV_PID and TB_PIDS), output
 #                  in $TB_DIR/serve.json; waits (5 s) until it listens
 #   sv_stop        SIGTERM to it, and wait for its summary (SV_RC: its status)
@@ -9,10 +9,10 @@
 # serve listens only inside the server namespace.
 
 sv_start() {
-	local port=$1 i
+	local port=${1##*:} operand=$1 i
 	shift
 	SV_OUT=$TB_DIR/serve.json
-	ip netns exec "$TB_S" "$KAPROBE" serve --json "$@" "$port" >"$SV_OUT" 2>"$SV_OUT.err" &
+	ip netns exec "$TB_S" "$KAPROBE" serve --json "$@" "$operand" >"$SV_OUT" 2>"$SV_OUT.err" &
 	SV_PID=$!
 	TB_PIDS="$TB_PIDS $SV_PID"
 	for i in $(seq 50); do

@@ -3,7 +3,8 @@
 # Issue 18: live --far-end through a router that rewrites DSCP and
 # masquerades with random ports: each probe arrives, and its arrival names
 # dscp and the source port (and address); the TTL, which only the normal
-# decrement touched, is not named.
+# decrement touched, is not named.  The audit says the same of each probe
+# kind that arrived.
 . tests/integration/lib.sh
 . tests/integration/serve_lib.sh
 PORT=7482
@@ -33,6 +34,20 @@ for f in dscp sport saddr; do
 done
 assert_eq 0 "$(json_count "$out" 'select(.event=="arrival" and (.changed | index("ttl")))')" \
 	"no arrival names ttl (the router's decrement is normal)"
+
+# The audit: every kind that arrived names them too, never ttl.
+out=$TB_DIR/audit.json
+KA_TIMEOUT=60 ka_run "$out" audit --json --max-idle 2s "$TB_SRV4:$PORT"
+sv_show
+json_valid "$out"
+n=$(json_count "$out" 'select(.event=="arrival" and .arrived)')
+assert_ge "$n" 4 "probe kinds that arrived (zero-length, one-byte, no-timestamp, pure-ack at least)"
+for f in dscp sport saddr; do
+	assert_eq "$n" "$(json_count "$out" "select(.event==\"arrival\" and .arrived and
+		(.changed | index(\"$f\")))")" "audit arrivals naming $f"
+done
+assert_eq 0 "$(json_count "$out" 'select(.event=="arrival" and (.changed | index("ttl")))')" \
+	"no audit arrival names ttl"
 # serve saw the router's address, not the client's.
 assert_eq 0 "$(json_count "$SV_OUT" "select(.event==\"open\" and (.you | startswith(\"$TB_CLI4:\")))")" \
 	"serve sees the NAT's address"

@@ -6,7 +6,8 @@
 # else.  Bad control input gets ERR on its connection only.  kaprobe live
 # without --far-end against serve works as against any server; with
 # --far-end against a server that is not serve (tcpserver) it stops with
-# one line, exit 3, and never sends a control line.
+# one line, exit 3, and never sends a control line; the audit finds out by
+# itself that tcpserver is not serve (and with --far-end stops the same way).
 . tests/integration/lib.sh
 . tests/integration/serve_lib.sh
 PORT=7485
@@ -65,10 +66,24 @@ ka_run "$out" --json --far-end -c 1 "$TB_SRV4:$PLAIN"
 assert_eq 3 "$KA_RC" "--far-end against a server that is not serve"
 assert_eq 1 "$(wc -l <"$out.err")" "one line on stderr"
 assert_match 'not kaprobe serve|no greeting' "$(cat "$out.err")" "the line says why"
+# The audit finds by itself that tcpserver is not serve: as before, no
+# arrival, the client's refresh test only; with --far-end, exit 3.
+out=$TB_DIR/audit.json
+KA_TIMEOUT=60 ka_run "$out" audit --json --max-idle 2s "$TB_SRV4:$PLAIN"
+assert_eq 0 "$(json_count "$out" 'select(.event=="arrival")')" "no arrival from a stranger"
+assert_eq 1 "$(json_count "$out" 'select(.event=="refresh")')" "the client's refresh test only"
+assert_eq 1 "$(json_count "$out" 'select(.event=="summary")')" "the audit ran to its summary"
+ka_run "$out" audit --json --far-end --max-idle 2s "$TB_SRV4:$PLAIN"
+assert_eq 3 "$KA_RC" "audit --far-end against a server that is not serve"
+assert_eq 1 "$(wc -l <"$out.err")" "one line on stderr"
+assert_match 'not kaprobe serve' "$(cat "$out.err")" "the line says why"
 cap_stop
-# Nothing but SYNs, ACKs and FINs went to tcpserver: no control line.
-assert_eq 0 "$(pcap_count "$cap" "tcp.dstport == $PLAIN && tcp.len > 0")" \
+# Nothing but SYNs, ACKs, FINs and the audit's one-byte probes (one
+# garbage octet) went to tcpserver: no control line.
+assert_eq 0 "$(pcap_count "$cap" "tcp.dstport == $PLAIN && tcp.len > 1")" \
 	"data sent to the stranger"
+assert_eq 0 "$(pcap_count "$cap" "tcp.dstport == $PLAIN && tcp.len == 1 && tcp.payload != 00")" \
+	"data sent to the stranger, besides the one-byte probe's octet"
 
 sv_stop
 json_valid "$SV_OUT"

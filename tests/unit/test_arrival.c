@@ -132,8 +132,50 @@ static void test_lost(void)
 	CU_ASSERT(!out[0].arrived && !out[1].arrived);
 }
 
+/* The audit's pure-ack (at SND.NXT, like the kernel's handshake ACK) and
+ * far-seq (an ACK far ahead) are found by their own seq, through a NAT
+ * that shifts sequence numbers; the far-seq one moves nothing. */
+static void test_by_seq(void)
+{
+	struct arr_flow f = flow();
+	struct ctl_seg r[8];
+	struct probe_spec p = probe(7, 100), q = probe(9, 300);
+	struct arr_result out;
+	unsigned n = handshake(r);
+
+	f.by_seq = true;
+	f.snd_nxt = ISN + 1;
+	p.seq = ISN + 1;                        /* pure-ack */
+	for (unsigned i = 0; i < n; i++)
+		r[i].seq += 50;                 /* serve sees seq + 50 */
+	r[n] = as_received(&p, 1000);
+	r[n++].seq += 50;
+	/* We closed the connection before asking: its FIN follows. */
+	r[n++] = (struct ctl_seg){ .t = 1100, .seq = ISN + 51, .ack = 5001,
+				   .flags = TCPF_FIN | TCPF_ACK, .ttl = 63 };
+	arrival_match(&f, &p, 1, r, n, -1, &out);
+	CU_ASSERT(out.arrived);
+	CU_ASSERT(out.nchanged == 1 && strcmp(out.changed[0], "seq") == 0);
+	/* Identity rewritten: the newest record at that seq, not the kernel's ACK. */
+	r[n - 2].ipid = 0;
+	r[n - 2].tsval = 0;
+	arrival_match(&f, &p, 1, r, n, -1, &out);
+	CU_ASSERT(out.arrived && out.t == 1000);
+
+	q.seq = ISN + 1 + 0x40000000u;          /* far-seq */
+	n = handshake(r);
+	r[n++] = as_received(&q, 1500);
+	arrival_match(&f, &q, 1, r, n, -1, &out);
+	CU_ASSERT(out.arrived && out.nchanged == 0);
+	/* A lost pure-ack is not the kernel's handshake ACK before it (records
+	 * older than `after` are none of the probes). */
+	arrival_match(&f, &p, 1, r, 2, 500, &out);
+	CU_ASSERT(!out.arrived);
+}
+
 void suite_arrival(void)
 {
 	UNIT_SUITE("arrival", UNIT_TEST(test_unchanged), UNIT_TEST(test_changed),
-		   UNIT_TEST(test_shifted_seq), UNIT_TEST(test_lost));
+		   UNIT_TEST(test_shifted_seq), UNIT_TEST(test_lost),
+		   UNIT_TEST(test_by_seq));
 }
