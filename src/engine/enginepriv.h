@@ -1,0 +1,20 @@
+/* enginepriv.h - what engine.c and enginelife.c share, and no one else. */
+#ifndef KAPROBE_ENGINEPRIV_H
+#define KAPROBE_ENGINEPRIV_H
+
+#include "engine/engine.h"
+
+/* How often the capture's drop counts are read: a flood that overflows the
+ * ring is said within a second, not only at the end. */
+#define STATS_EVERY_US 1000000
+
+/* Arm t, or fail the run when out of memory. */
+void engine_arm(struct engine *e, struct ev_timer *t, ka_time when);
+/* Double the 4-tuple table's buckets (the first call makes them). */
+int engine_table_grow(struct engine *e);
+/* The timers' and the capture's callbacks. */
+void engine_reap(struct evloop *loop, struct ev_timer *t, ka_time now);
+void engine_on_reopen(struct evloop *loop, struct ev_timer *t, ka_time now);
+void engine_on_capture(struct evloop *loop, struct ev_io *io, uint32_t events);
+
+#endif
