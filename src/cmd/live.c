@@ -594,9 +594,9 @@ static int add_targets(struct live *lv)
 		}
 		if (d < 0)
 			fprintf(stderr, "kaprobe: %s\n", lv->e.err);
-		for (unsigned k = 0; k < o->conns; k++)
-			lv->lc[id++] = (struct lconn){
-				.dest = d, .id = id,
+		for (unsigned k = 0; k < o->conns; k++, id++)   /* numbered from 1 */
+			lv->lc[id] = (struct lconn){
+				.dest = d, .id = id + 1,
 				.dst = d < 0 ? o->targets[i] : lv->e.dest[d].dst_txt };
 	}
 	/* The destination array may have moved while it grew. */

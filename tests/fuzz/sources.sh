@@ -1,7 +1,7 @@
 # sources.sh - sourced by regress.sh and run.sh (after LIBNET_LIBS is set).
 # Each harness links only the layers it needs: the decoder's, util and
 # decode (no libnet); the control protocol's, those and its two files;
-# replay's, every layer but main.c.
+# replay's, every layer but main.c (watch's HTTP server among them).
 sources() {
 	case $1 in
 	segment) ls src/util/*.c src/decode/*.c ;;
@@ -12,6 +12,6 @@ sources() {
 libs() {
 	case $1 in
 	segment|ctl) echo -lpcap ;;
-	*) echo "-lpcap $LIBNET_LIBS -lm" ;;
+	*) echo "-lpcap $LIBNET_LIBS -lmicrohttpd -pthread -lm" ;;
 	esac
 }
