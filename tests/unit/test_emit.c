@@ -17,7 +17,7 @@
  * kinds and its name in `log`, shared between two of them. */
 struct recorder {
 	char name;
-	uint32_t want;
+	uint64_t want;
 	char *log;
 };
 
@@ -39,8 +39,8 @@ static const struct out_module recorder = { "recorder", rec_wants, rec_event };
 static void test_two_modules(void)
 {
 	char log[64] = "";
-	struct recorder a = { 'a', 1u << EV_PROBE | 1u << EV_REPLY, log };
-	struct recorder b = { 'b', 1u << EV_REPLY | 1u << EV_CUT, log };
+	struct recorder a = { 'a', UINT64_C(1) << EV_PROBE | UINT64_C(1) << EV_REPLY, log };
+	struct recorder b = { 'b', UINT64_C(1) << EV_REPLY | UINT64_C(1) << EV_CUT, log };
 	struct emitter em;
 	char want[64];
 

@@ -11,12 +11,15 @@
 #include "unit.h"
 
 #define PAYLOAD 64
+/* The bytes fragments are cut from: the datagram's PAYLOAD, and room for
+ * the limits' test, which piles up 100 fragments of 8 bytes. */
+#define SOURCE 1024
 
-static uint8_t payload[PAYLOAD];
+static uint8_t payload[SOURCE];
 
 static void fill(void)
 {
-	for (int i = 0; i < PAYLOAD; i++)
+	for (int i = 0; i < SOURCE; i++)
 		payload[i] = (uint8_t)(i * 7 + 1);
 }
 
