@@ -198,6 +198,25 @@ _ka_show() {
 	echo "---"
 }
 
+# ka_fill_w DIR TARGET OUT: in the background (its pid in SH), kaprobe
+# --json -w onto a 64 kB tmpfs mounted on DIR in the client namespace, which
+# fills once the connection is up (OUT.full appears then); OUT, OUT.err,
+# OUT.rc get its output and exit status, OUT.pcap the -w file as it was left.
+ka_fill_w() {
+	timeout -k 2 40 ip netns exec "$TB_C" unshare -m sh -c '
+		mount -t tmpfs -o size=64k tmpfs "$1" || exit 99
+		"$4" --json --idle 1s --intvl 1s -w "$1/x.pcap" "$2" >"$3" 2>"$3.err" &
+		ka=$!
+		for i in $(seq 50); do grep -q "\"event\":\"connect\"" "$3" && break; sleep 0.1; done
+		dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null
+		: >"$3.full"
+		wait $ka
+		echo $? >"$3.rc"
+		cp "$1/x.pcap" "$3.pcap"
+	' sh "$1" "$2" "$3" "$KAPROBE" &
+	SH=$!
+}
+
 # wait_until SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
 wait_until() {
 	local limit=$1 i

@@ -16,17 +16,7 @@ full=$TB_DIR/full
 
 # --- -w on a disk that fills ---
 mkdir -p "$full" || fail "mkdir"
-timeout -k 2 40 ip netns exec "$TB_C" unshare -m sh -c '
-	mount -t tmpfs -o size=64k tmpfs "$1" || exit 99
-	"$4" --json --idle 1s --intvl 1s -w "$1/x.pcap" "$2" >"$3" 2>"$3.err" &
-	ka=$!
-	for i in $(seq 50); do grep -q "\"event\":\"connect\"" "$3" && break; sleep 0.1; done
-	dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null
-	: >"$3.full"
-	wait $ka
-	echo $? >"$3.rc"
-' sh "$full" "$TB_SRV4:$PORT" "$out" "$KAPROBE" &
-SH=$!
+ka_fill_w "$full" "$TB_SRV4:$PORT" "$out"
 wait_until 10 test -e "$out.full" || fail "the tmpfs was not filled"
 cport=$(client_port $PORT)
 [ -n "$cport" ] || fail "no established connection to port $PORT in the client ns"
