@@ -25,11 +25,8 @@ IDLE=2
 tb_up || exit 1
 # Each side holds one descriptor per connection.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
-targets=()
-for i in $(seq $SERVERS); do
-	tb_start_server -p $((7600 + i)) || exit 1
-	targets+=("$TB_SRV4:$((7600 + i))")
-done
+tb_start_servers "$SERVERS" 7600 || exit 1
+targets=("${TB_TARGETS[@]}")
 # run COUNT OUT: one kaprobe, -c COUNT; its "user sys rss" in OUT.time.
 run() {
 	/usr/bin/time -f "%U %S %M" -o "$2.time" ip netns exec "$TB_C" ./kaprobe --json \

@@ -54,11 +54,8 @@ PERF=$(command -v perf)
 . tools/testbed.sh
 tb_up || exit 1
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
-targets=()
-for i in $(seq $SERVERS); do
-	tb_start_server -p $((7600 + i)) || exit 1
-	targets+=("$TB_SRV4:$((7600 + i))")
-done
+tb_start_servers "$SERVERS" 7600 || exit 1
+targets=("${TB_TARGETS[@]}")
 
 # busy and idle jiffies of all cores
 cpu_now() { awk '/^cpu /{ print $2+$3+$4+$7+$8+$9, $5+$6 }' /proc/stat; }
@@ -168,6 +165,10 @@ END {
 		stat("ours CPU per probe, kaprobe", ko, n, " us")
 		stat("ours CPU per probe, kernel", no, n, " us")
 		r = stat("ours, kaprobe/kernel", ro, n, "x")
+	}
+	if (r <= 0) {   # a side with no samples: a window too short, too few connections
+		print "fleet CPU per probe: too few samples for a ratio (raise CONNS or WINDOW)"
+		exit
 	}
 	printf "fleet CPU per probe: kaprobe %.2fx the kernel (%s, median of %d rounds) (goal <= 1.5x: %s)\n",
 		r, perf ? "perf-attributed" : "machine-wide", n, r <= 1.5 ? "met" : "NOT met"

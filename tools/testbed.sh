@@ -26,6 +26,8 @@
 #                         r2 is 198.18.2.2 / fd00:ca5e:3::2 toward r1 and
 #                         takes over TB_SRV_RTR4/6 toward the server
 #   tb_r2 CMD...  /  tb_router2_nft RULE...   as tb_r / tb_router_nft, on r2
+#   tb_start_servers N BASE    N of them, on ports BASE+1..BASE+N; their
+#                         HOST:PORT in the array TB_TARGETS
 #   tb_down               kill what runs in the namespaces, delete them
 #                         (safe to call twice)
 # Variables: TB_C TB_R TB_S (namespace names), TB_C_IF TB_S_IF (their veth),
@@ -309,6 +311,17 @@ tb_server_sysctl() {
 }
 
 # tb_start_server [tcpserver options]: -P is added; waits for the pidfile.
+# tb_start_servers N BASE: N tcpservers on ports BASE+1 .. BASE+N of the
+# server, their HOST:PORT in the array TB_TARGETS.
+tb_start_servers() {
+	local i
+	TB_TARGETS=()
+	for ((i = 1; i <= $1; i++)); do
+		tb_start_server -p $(($2 + i)) || return 1
+		TB_TARGETS+=("$TB_SRV4:$(($2 + i))")
+	done
+}
+
 tb_start_server() {
 	local bin=$TB_ROOT/build/tools/tcpserver pidfile i
 	if [ ! -x "$bin" ]; then
