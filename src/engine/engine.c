@@ -19,7 +19,6 @@
 /* How long the capture may lag the kernel's connect() before kaprobe
  * concludes it is listening on the wrong interface. */
 #define HANDSHAKE_WAIT_US 2000000
-#define FIRST_BUCKETS 256
 /* reopen_capture: the longest wait between two tries. */
 #define REOPEN_MAX_US 60000000
 
@@ -64,76 +63,6 @@ void engine_fail_connect(struct engine *e, const struct econn *c, int err)
 	else
 		engine_fail(e, EXIT_NOCONNECT, "cannot connect to %s: %s",
 			    e->dest[c->dest].dst_txt, strerror(err));
-}
-
-/* ---- the 4-tuple table ------------------------------------------------------ */
-
-static uint32_t tuple_hash(const uint8_t *raddr, uint16_t lport, uint16_t rport)
-{
-	uint32_t h = 2166136261u;   /* FNV-1a */
-
-	for (int i = 0; i < 16; i++)
-		h = (h ^ raddr[i]) * 16777619u;
-	h = (h ^ lport) * 16777619u;
-	return (h ^ rport) * 16777619u;
-}
-
-static struct econn **slot_of(struct engine *e, const uint8_t *raddr, uint16_t lport,
-			      uint16_t rport)
-{
-	return &e->bucket[tuple_hash(raddr, lport, rport) & (e->nbuckets - 1)];
-}
-
-static struct econn *lookup(struct engine *e, const uint8_t *laddr, const uint8_t *raddr,
-			    uint16_t lport, uint16_t rport)
-{
-	for (struct econn *c = *slot_of(e, raddr, lport, rport); c; c = c->hnext)
-		if (c->k.lport == lport && c->k.rport == rport &&
-		    memcmp(c->k.raddr, raddr, 16) == 0 && memcmp(c->k.laddr, laddr, 16) == 0)
-			return c;
-	return NULL;
-}
-
-/* Keep chains short: double the buckets once there are more conns. */
-int engine_table_grow(struct engine *e)
-{
-	unsigned n = e->nbuckets ? e->nbuckets * 2 : FIRST_BUCKETS;
-	struct econn **b = calloc(n, sizeof *b), **old = e->bucket;
-	unsigned oldn = e->nbuckets;
-
-	if (!b)
-		return -1;
-	e->bucket = b;
-	e->nbuckets = n;
-	for (unsigned i = 0; i < oldn; i++)
-		for (struct econn *c = old[i], *next; c; c = next) {
-			struct econn **s = slot_of(e, c->k.raddr, c->k.lport, c->k.rport);
-
-			next = c->hnext;
-			c->hnext = *s;
-			*s = c;
-		}
-	free(old);
-	return 0;
-}
-
-/* File the connection under its 4-tuple. */
-static void file_conn(struct engine *e, struct econn *c)
-{
-	struct econn **s = slot_of(e, c->k.raddr, c->k.lport, c->k.rport);
-
-	c->hnext = *s;
-	*s = c;
-}
-
-static void unlink_conn(struct engine *e, struct econn *c)
-{
-	for (struct econn **p = slot_of(e, c->k.raddr, c->k.lport, c->k.rport); *p;
-	     p = &(*p)->hnext)
-		if (*p == c) {
-			*p = c->hnext;
-			return;
-		}
 }
 
 /* ---- events ------------------------------------------------------------------- */
@@ -329,11 +258,11 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 	e->caplen = h->caplen;
 	e->wirelen = h->len;
 	if (s.kind == SEG_ICMP_ERR) {
-		if ((c = lookup(e, s.qsrc, s.qdst, s.sport, s.dport)) && s.family == c->k.family)
+		if ((c = conntab_find(&e->tab, s.qsrc, s.qdst, s.sport, s.dport)) && s.family == c->k.family)
 			on_icmp(e, c, &s, t);
-	} else if ((c = lookup(e, s.src, s.dst, s.sport, s.dport)) && s.family == c->k.family) {
+	} else if ((c = conntab_find(&e->tab, s.src, s.dst, s.sport, s.dport)) && s.family == c->k.family) {
 		on_outbound(e, c, &s, t);
-	} else if ((c = lookup(e, s.dst, s.src, s.dport, s.sport)) && s.family == c->k.family) {
+	} else if ((c = conntab_find(&e->tab, s.dst, s.src, s.dport, s.sport)) && s.family == c->k.family) {
 		on_inbound(e, c, &s, t);
 	} else if (e->emb.e) {
 		/* Listening: during a handshake only the SYN-ACK is ours.  (On
@@ -578,7 +507,7 @@ struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_co
 	struct econn *c = calloc(1, sizeof *c);
 	const struct dest *d = &e->dest[dest];
 
-	if (!c || (e->nconns >= e->nbuckets && engine_table_grow(e) < 0)) {
+	if (!c || conntab_reserve(&e->tab) < 0) {
 		free(c);
 		if (!e->failed)
 			snprintf(e->err, sizeof e->err, "out of memory");
@@ -606,7 +535,7 @@ struct econn *engine_connect(struct engine *e, unsigned dest, const struct ka_co
 	c->created = ev_now();
 	c->io = (struct ev_io){ .fd = c->k.sock, .fn = on_socket };
 	c->timer.fn = on_timer;
-	file_conn(e, c);
+	conntab_add(&e->tab, c);
 	evloop_add(&e->loop, &c->io, EPOLLOUT);
 	arm(e, c, c->created + e->opt->connect_timeout);
 	return c;
@@ -642,7 +571,7 @@ struct econn *engine_adopt(struct engine *e, int fd, const struct ka_config *cfg
 {
 	struct econn *c = calloc(1, sizeof *c);
 
-	if (!c || (e->nconns >= e->nbuckets && engine_table_grow(e) < 0) || conn_adopt(&c->k, fd) < 0) {
+	if (!c || conntab_reserve(&e->tab) < 0 || conn_adopt(&c->k, fd) < 0) {
 		snprintf(e->err, sizeof e->err, "cannot take a connection: %s",
 			 c ? strerror(errno) : "out of memory");
 		close(fd);
@@ -657,7 +586,7 @@ struct econn *engine_adopt(struct engine *e, int fd, const struct ka_config *cfg
 	/* The handshake may still wait in the capture: read it first, while
 	 * the flow is no connection's and goes to the embryos. */
 	engine_on_capture(&e->loop, &e->cap_io, EPOLLIN);
-	file_conn(e, c);
+	conntab_add(&e->tab, c);
 	take_embryo(e, c);
 	arm(e, c, ev_now() + HANDSHAKE_WAIT_US);
 	try_ready(e, c);
@@ -715,7 +644,7 @@ void engine_release(struct engine *e, struct econn *c)
 	if (!c->adopted)
 		evloop_remove(&e->loop, &c->io);
 	evloop_disarm(&e->loop, &c->timer);
-	unlink_conn(e, c);
+	conntab_del(&e->tab, c);
 	conn_close(&c->k);
 	c->state = EC_CLOSED;
 	c->hnext = e->released;

@@ -38,6 +38,7 @@
 
 #include "tcp/classify.h"
 #include "net/conn.h"
+#include "engine/conntab.h"
 #include "engine/embryo.h"
 #include "engine/evloop.h"
 #include "tcp/keepalive.h"
@@ -129,7 +130,7 @@ struct econn {
 	/* The engine's own: */
 	struct ev_io io;
 	struct ev_timer timer;
-	struct econn *hnext;
+	struct econn *hnext;         /* the released list */
 	struct engine *e;
 };
 
@@ -183,8 +184,7 @@ struct engine {
 	struct evloop loop;
 	struct ev_io cap_io, sig_io;
 	int sigfd;
-	struct econn **bucket;       /* the 4-tuple hash */
-	unsigned nbuckets;
+	struct conntab tab;          /* by 4-tuple */
 	unsigned nconns;             /* opened so far */
 	struct econn *released;      /* closed, to be freed by the reaper */
 	struct ev_timer reaper;

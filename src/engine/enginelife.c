@@ -63,7 +63,7 @@ int engine_init(struct engine *e, const struct engine_opts *opt)
 	*e = (struct engine){ .opt = opt, .sigfd = -1, .reaper.fn = engine_reap, .stats.fn = on_stats,
 			      .reopen.fn = engine_on_reopen };
 	e->ss.cap.fd = -1;
-	if (evloop_init(&e->loop) < 0 || engine_table_grow(e) < 0)
+	if (evloop_init(&e->loop) < 0)
 		return session_error(e->err, sizeof e->err, "cannot set up the event loop", false);
 	e->loop.before_sleep = before_sleep;
 	e->loop.before_sleep_ctx = e;
@@ -196,11 +196,10 @@ int engine_run(struct engine *e)
 
 void engine_close(struct engine *e)
 {
-	for (unsigned i = 0; i < e->nbuckets; i++)
-		while (e->bucket[i])
-			engine_release(e, e->bucket[i]);
+	for (struct econn *c; (c = conntab_any(&e->tab));)
+		engine_release(e, c);
 	engine_reap(&e->loop, &e->reaper, 0);
-	free(e->bucket);
+	conntab_free(&e->tab);
 	free(e->dest);
 	embryos_free(&e->emb);
 	session_close(&e->ss);

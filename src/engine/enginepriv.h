@@ -10,8 +10,6 @@
 
 /* Arm t, or fail the run when out of memory. */
 void engine_arm(struct engine *e, struct ev_timer *t, ka_time when);
-/* Double the 4-tuple table's buckets (the first call makes them). */
-int engine_table_grow(struct engine *e);
 /* The timers' and the capture's callbacks. */
 void engine_reap(struct evloop *loop, struct ev_timer *t, ka_time now);
 void engine_on_reopen(struct evloop *loop, struct ev_timer *t, ka_time now);

@@ -1,0 +1,88 @@
+/* test_conntab.c - the engine's 4-tuple table: every connection filed is
+ * found by its 4-tuple and by no other, through growth and through
+ * deletions that move entries back into the gaps they leave (the case
+ * linear probing gets wrong: an entry stranded behind an empty slot). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/conntab.h"
+#include "engine/engine.h"
+#include "unit.h"
+
+#define N 6000
+
+static struct econn conns[N];
+
+static void key(struct econn *c, unsigned i)
+{
+	memset(c, 0, sizeof *c);
+	c->k.laddr[15] = 2;
+	c->k.raddr[12] = 198;
+	c->k.raddr[13] = 18;
+	c->k.raddr[15] = (uint8_t)(1 + i % 3);   /* few peers, many ports: collisions */
+	c->k.lport = (uint16_t)(30000 + i);
+	c->k.rport = (uint16_t)(7600 + i % 10);
+}
+
+static struct econn *find(const struct conntab *t, const struct econn *c)
+{
+	return conntab_find(t, c->k.laddr, c->k.raddr, c->k.lport, c->k.rport);
+}
+
+static void check_all(const struct conntab *t, const bool *in)
+{
+	unsigned bad = 0;
+
+	for (unsigned i = 0; i < N; i++)
+		bad += find(t, &conns[i]) != (in[i] ? &conns[i] : NULL);
+	CU_ASSERT_EQUAL(bad, 0);
+}
+
+static void test_add_find_delete(void)
+{
+	struct conntab t = { 0 };
+	static bool in[N];
+	unsigned seed = 7, n = 0;
+
+	for (unsigned i = 0; i < N; i++) {
+		key(&conns[i], i);
+		CU_ASSERT_EQUAL_FATAL(conntab_reserve(&t), 0);
+		conntab_add(&t, &conns[i]);
+		in[i] = true;
+	}
+	CU_ASSERT_EQUAL(t.n, N);
+	CU_ASSERT_TRUE(2 * t.n <= t.mask + 1);   /* at most half full */
+	check_all(&t, in);
+	/* A reversed tuple (an answer looked up as ours first) is no one's. */
+	CU_ASSERT_PTR_NULL(conntab_find(&t, conns[5].k.raddr, conns[5].k.laddr,
+					conns[5].k.rport, conns[5].k.lport));
+	/* Delete two thirds in a scattered order, then file some again. */
+	for (unsigned k = 0; k < 2 * N; k++) {
+		unsigned i = (seed = seed * 1103515245u + 12345u) % N;
+
+		if (in[i] && n < 2 * N / 3) {
+			conntab_del(&t, &conns[i]);
+			in[i] = false;
+			n++;
+		}
+	}
+	CU_ASSERT_EQUAL(t.n, N - n);
+	check_all(&t, in);
+	for (unsigned i = 0; i < N; i += 2)
+		if (!in[i]) {
+			conntab_add(&t, &conns[i]);   /* fewer than before: room reserved */
+			in[i] = true;
+		}
+	check_all(&t, in);
+	for (unsigned i = 0; i < N; i++)
+		if (in[i])
+			conntab_del(&t, &conns[i]);
+	CU_ASSERT_EQUAL(t.n, 0);
+	CU_ASSERT_PTR_NULL(conntab_any(&t));
+	conntab_free(&t);
+}
+
+void suite_conntab(void)
+{
+	UNIT_SUITE("conntab", UNIT_TEST(test_add_find_delete));
+}
