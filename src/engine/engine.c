@@ -353,24 +353,73 @@ void engine_read_capture(struct engine *e)
 /* ---- probes and timers ---------------------------------------------------------- */
 
 /* The raw probe the machine asks for, shaped, with this TTL (0: the
- * kernel's): 0, the errno of a send that failed, or -1 after engine_fail. */
-static int send_raw(struct engine *e, struct econn *c, struct probe_spec *s, uint8_t ttl)
+ * kernel's), queued for engine_flush_probes: its place in the batch, or -1
+ * after engine_fail. */
+static int queue_raw(struct engine *e, struct econn *c, struct probe_spec *s, uint8_t ttl,
+		     ka_time now)
 {
 	struct prober *pr = session_prober_of(&e->ss, c->k.family);
 	char err[sizeof e->err];    /* not e->err: a run's first failure stays */
+	int q;
 
 	conn_probe_spec(&c->k, s);
 	if (c->shape)
 		c->shape(&c->k, s);
 	if (ttl)
 		s->ttl = ttl;
-	if (prober_build(pr, s, err, sizeof err) < 0) {
+	if (prober_full(pr))
+		engine_flush_probes(e);
+	if (prober_build(pr, s, err, sizeof err) < 0 || (q = prober_queue(pr, err, sizeof err)) < 0) {
 		engine_fail(e, EXIT_SOFTWARE, "%s", err);
 		return -1;
 	}
-	if (prober_send(pr, err, sizeof err) < 0)
-		return errno ? errno : EIO;
-	return 0;
+	e->sendq[pr - e->ss.pr][q] = (struct sent_probe){ .c = c, .s = *s, .t = now };
+	c->queued++;
+	return q;
+}
+
+/* A probe left, or could not (err): the capture will stamp its leaving. */
+static void probe_left(struct engine *e, struct econn *c, const struct probe_spec *s,
+		       ka_time t, int err)
+{
+	c->stamp_pending = err == 0;
+	emit(e, (struct eng_event){ .kind = ENG_PROBE, .c = c, .t = t, .probe = s, .err = err });
+}
+
+/* A probe that cannot leave (no route for a moment, no buffer) is counted
+ * as sent and lost, as tcp_keepalive_timer counts a failed
+ * tcp_write_wakeup: the run goes on.  The batch is copied out before its
+ * events, which may queue the next probes. */
+void engine_flush_probes(struct engine *e)
+{
+	for (unsigned f = 0; f < 2; f++) {
+		struct sent_probe sent[PROBE_BATCH];
+		int errs[PROBE_BATCH];
+		unsigned n;
+
+		if (!e->ss.pr[f].nq)
+			continue;
+		n = prober_flush(&e->ss.pr[f], errs);
+		memcpy(sent, e->sendq[f], n * sizeof *sent);
+		for (unsigned i = 0; i < n; i++)
+			if (sent[i].c)
+				sent[i].c->queued--;
+		for (unsigned i = 0; i < n; i++)
+			if (sent[i].c && sent[i].c->state != EC_CLOSED)
+				probe_left(e, sent[i].c, &sent[i].s, sent[i].t, errs[i]);
+	}
+}
+
+/* Released before its probes left: they never will. */
+static void cancel_queued(struct engine *e, struct econn *c)
+{
+	for (unsigned f = 0; f < 2 && c->queued; f++)
+		for (unsigned i = 0; i < e->ss.pr[f].nq; i++)
+			if (e->sendq[f][i].c == c) {
+				prober_cancel(&e->ss.pr[f], i);
+				e->sendq[f][i].c = NULL;
+				c->queued--;
+			}
 }
 
 /* A heartbeat: the data written through the socket, described as the
@@ -395,13 +444,12 @@ static int send_heartbeat(struct econn *c, struct probe_spec *s)
 	return n > 0 ? 0 : n == 0 ? EAGAIN : errno;
 }
 
-/* Send what the machine asks for.  A probe that cannot leave (no route for
- * a moment, no buffer) is counted as sent and lost, as tcp_keepalive_timer
- * counts a failed tcp_write_wakeup: the run goes on. */
+/* Send what the machine asks for: a heartbeat at once through the
+ * socket, a raw probe at the end of this turn of the loop. */
 static int send_probe(struct engine *e, struct econn *c, ka_time now, uint8_t ttl)
 {
 	struct probe_spec s;
-	int err = c->hb ? send_heartbeat(c, &s) : send_raw(e, c, &s, ttl);
+	int q = -1, err = c->hb ? send_heartbeat(c, &s) : (q = queue_raw(e, c, &s, ttl, now)) < 0 ? -1 : 0;
 
 	if (err < 0)
 		return EIO;
@@ -409,12 +457,12 @@ static int send_probe(struct engine *e, struct econn *c, ka_time now, uint8_t tt
 		c->round++;
 	ka_sent(&c->ka, now);
 	conn_probe_sent(&c->k, &s);
-	c->stamp_pending = err == 0;
+	c->stamp_pending = false;
 	if (e->opt->rate && !c->slot_reserved)
 		e->next_send = now + 1000000 / e->opt->rate;
 	c->slot_reserved = false;
-	emit(e, (struct eng_event){ .kind = ENG_PROBE, .c = c, .t = now, .probe = &s,
-				    .err = err });
+	if (q < 0)
+		probe_left(e, c, &s, now, err);
 	return err;
 }
 
@@ -645,6 +693,8 @@ void engine_release(struct engine *e, struct econn *c)
 		evloop_remove(&e->loop, &c->io);
 	evloop_disarm(&e->loop, &c->timer);
 	conntab_del(&e->tab, c);
+	if (c->queued)
+		cancel_queued(e, c);
 	conn_close(&c->k);
 	c->state = EC_CLOSED;
 	c->hnext = e->released;

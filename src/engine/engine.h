@@ -117,6 +117,7 @@ struct econn {
 	uint32_t ignored;            /* segments seen and not acted on */
 	ka_time created;
 	bool stamp_pending;          /* the latest probe not yet seen leaving */
+	unsigned queued;             /* its probes waiting in a batch */
 	bool slot_reserved;          /* the rate limit gave it a later slot */
 	void *user;                  /* the planner's */
 	/* engine_heartbeat's data (the planner's), or NULL: raw probes. */
@@ -185,6 +186,10 @@ struct engine {
 	struct ev_io cap_io, sig_io;
 	int sigfd;
 	struct conntab tab;          /* by 4-tuple */
+	/* The probes waiting in each prober's batch (session.pr), for their
+	 * events once they leave: connection (NULL: released), spec, time. */
+	struct sent_probe { struct econn *c; struct probe_spec s; ka_time t; }
+		sendq[2][PROBE_BATCH];
 	unsigned nconns;             /* opened so far */
 	struct econn *released;      /* closed, to be freed by the reaper */
 	struct ev_timer reaper;

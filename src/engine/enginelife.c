@@ -29,6 +29,7 @@ static void before_sleep(struct evloop *loop, void *ctx)
 	struct engine *e = ctx;
 
 	(void)loop;
+	engine_flush_probes(e);
 	if (e->opt->ops->flush)
 		e->opt->ops->flush(e, e->opt->ctx);
 }

@@ -113,16 +113,85 @@ fail:
 	return -1;
 }
 
-int prober_send(struct prober *p, char *err, size_t errlen)
+int prober_queue(struct prober *p, char *err, size_t errlen)
 {
-	if (libnet_write(p->l) == -1) {
-		char *e = libnet_geterror(p->l);
+	uint8_t *buf;
+	uint32_t len;
 
-		e[strcspn(e, "\n")] = '\0';
-		snprintf(err, errlen, "cannot send probe: %s", e);
+	if (p->nq == PROBE_BATCH) {
+		snprintf(err, errlen, "cannot send probe: %u already waiting", PROBE_BATCH);
 		return -1;
 	}
-	return 0;
+	if (prober_bytes(p, &buf, &len, err, errlen) < 0)
+		return -1;
+	if (len > PROBE_MAX_LEN) {
+		snprintf(err, errlen, "cannot send probe: %u bytes, more than %u", len,
+			 PROBE_MAX_LEN);
+		free(buf);
+		return -1;
+	}
+	memcpy(p->q[p->nq], buf, len);
+	free(buf);
+	p->qlen[p->nq] = (uint16_t)len;
+	return (int)p->nq++;
+}
+
+void prober_cancel(struct prober *p, unsigned i)
+{
+	if (i < p->nq)
+		p->qlen[i] = 0;
+}
+
+/* Where the raw socket sends a probe: its IP destination, as libnet's
+ * libnet_write_raw_ipv4/ipv6 do. */
+static socklen_t dest_of(const struct prober *p, const uint8_t *pkt, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	if (p->family == AF_INET6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		a->sin6_family = AF_INET6;
+		memcpy(&a->sin6_addr, pkt + 24, 16);
+		return sizeof *a;
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+	a->sin_family = AF_INET;
+	memcpy(&a->sin_addr, pkt + 16, 4);
+	return sizeof *a;
+}
+
+unsigned prober_flush(struct prober *p, int errs[PROBE_BATCH])
+{
+	struct mmsghdr m[PROBE_BATCH];
+	struct iovec iov[PROBE_BATCH];
+	struct sockaddr_storage to[PROBE_BATCH];
+	unsigned idx[PROBE_BATCH], n = 0, queued = p->nq;
+
+	for (unsigned i = 0; i < queued; i++) {
+		errs[i] = 0;
+		if (!p->qlen[i])
+			continue;
+		iov[n] = (struct iovec){ p->q[i], p->qlen[i] };
+		m[n] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[n], .msg_iovlen = 1 } };
+		m[n].msg_hdr.msg_namelen = dest_of(p, p->q[i], &to[n]);
+		m[n].msg_hdr.msg_name = &to[n];
+		idx[n++] = i;
+	}
+	/* sendmmsg stops at the first message that fails: -1 with its errno
+	 * when it is the first, else the count sent (the failure comes back
+	 * on the next call). */
+	for (unsigned k = 0; k < n;) {
+		int r = sendmmsg(libnet_getfd(p->l), m + k, n - k, 0);
+
+		if (r > 0) {
+			k += (unsigned)r;
+		} else {
+			errs[idx[k++]] = r < 0 && errno ? errno : EIO;
+		}
+	}
+	p->nq = 0;
+	return queued;
 }
 
 int prober_bytes(struct prober *p, uint8_t **buf, uint32_t *len, char *err, size_t errlen)

@@ -14,9 +14,20 @@
 
 #include "tcp/probespec.h"
 
+/* Probes due in the same turn of the event loop leave in one sendmmsg(2):
+ * a system call per probe was the largest single cost of a fleet (on a
+ * virtual machine a call costs over a microsecond).  PROBE_BATCH bounds a
+ * batch; PROBE_MAX_LEN fits the largest raw probe (IPv6, TSopt, the
+ * one-byte variant's octet). */
+#define PROBE_BATCH 64
+#define PROBE_MAX_LEN 128
+
 struct prober {
 	libnet_t *l;
 	int family;
+	unsigned nq;                               /* probes queued */
+	uint16_t qlen[PROBE_BATCH];                /* 0: cancelled */
+	uint8_t q[PROBE_BATCH][PROBE_MAX_LEN];
 };
 
 /* Open a prober.  raw=true opens a raw socket (needs CAP_NET_RAW), bound to
@@ -29,8 +40,15 @@ int prober_open(struct prober *p, int family, bool raw, const char *iface,
 /* Build the probe described by s, replacing any earlier one. */
 int prober_build(struct prober *p, const struct probe_spec *s, char *err, size_t errlen);
 
-/* Send the built probe.  Returns 0, or -1 with err. */
-int prober_send(struct prober *p, char *err, size_t errlen);
+/* Queue the built probe for prober_flush: its index in the batch, or -1
+ * with err (the caller flushes first when prober_full). */
+int prober_queue(struct prober *p, char *err, size_t errlen);
+static inline bool prober_full(const struct prober *p) { return p->nq == PROBE_BATCH; }
+/* Take a queued probe back: it will not be sent. */
+void prober_cancel(struct prober *p, unsigned i);
+/* Send the queued probes, in order, and empty the queue: errs[i] is 0 or
+ * the errno of the i-th (a cancelled one: 0).  Returns how many were queued. */
+unsigned prober_flush(struct prober *p, int errs[PROBE_BATCH]);
 
 /* The built probe's bytes, from the IP header on (raw=false probers only).
  * Free with prober_free_bytes. */
