@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 180
 # t_asroot.sh - the root-or-sudo logic behind `make test` and `make demo`
 # (tools/asroot.sh), with a fake uid and a fake sudo (ASROOT_UID,
 # ASROOT_SUDO), so that it is checked whoever runs it:

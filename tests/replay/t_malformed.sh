@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 240
 # t_malformed.sh - `kaprobe replay` on bad input: never a crash or a hang,
 # always the documented exit status and one line on stderr.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 240
 # --max-flows: memory stays bounded on endless input even when the
 # capture's timestamps stand still (then no flow ever goes quiet by the
 # clock, so --flow-timeout and the linger after a close release nothing).

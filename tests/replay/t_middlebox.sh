@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 240
 # --middlebox: every idle gap of a flow (no segment but keep-alive probes
 # and their answers) longer than a box's idle timeout is a `cut`, and
 # `refreshed` says whether the keep-alives came often enough to keep the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 240
 # t_pcapng.sh - `kaprobe replay` reads the pcapng files mergecap and
 # Wireshark write, which libpcap 1.10 refuses when their interfaces differ in
 # link type or snap length, and agrees with tshark on them.

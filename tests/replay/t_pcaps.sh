@@ -1,4 +1,5 @@
 #!/bin/bash
+# test-timeout: 240
 # Replay every reference capture in pcaps/ and compare with
 # tests/replay/expected.tsv: the verdict of each flow, the exact probe frames,
 # and the exact answer frames with their kind.  Also, with tshark as the
