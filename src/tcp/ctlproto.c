@@ -64,7 +64,7 @@ static unsigned split(const char *line, size_t len, char *buf, char **w)
 const char *ctl_verb_name(enum ctl_verb v)
 {
 	static const char *const names[] = { "RECEIVED", "STATUS", "SILENT", "PROBE",
-					     "HEARTBEAT" };
+					     "HEARTBEAT", "IDLE" };
 
 	return names[v];
 }
@@ -124,13 +124,30 @@ static int parse_timing(char **w, unsigned n, struct ctl_req *r, char *err, size
 	return 0;
 }
 
+/* IDLE IP PORT D: a flow and the idle its one round of probes waits for. */
+static int parse_idle(char **w, unsigned n, struct ctl_req *r, char *err, size_t errlen)
+{
+	char why[128];
+	int64_t us;
+
+	if (n != 4)
+		return req_error(err, errlen, "usage: IDLE IP PORT D", NULL);
+	if (!parse_addr(w[1], w[2], &r->addr))
+		return req_error(err, errlen, "bad address or port", w[1]);
+	if (parse_duration(w[3], CTL_MIN_EVERY_US, CTL_MAX_EVERY_US, &us, why, sizeof why) < 0)
+		return req_error(err, errlen, why, NULL);
+	r->has_addr = true;
+	r->every = us;
+	return 0;
+}
+
 int ctl_parse_request(const char *line, size_t len, struct ctl_req *r, char *err,
 		      size_t errlen)
 {
 	char buf[CTL_LINE_MAX], *w[MAX_WORDS];
 	unsigned n = split(line, len, buf, w);
 	static const enum ctl_verb verbs[] = { CTL_RECEIVED, CTL_STATUS, CTL_SILENT, CTL_PROBE,
-					       CTL_HEARTBEAT };
+					       CTL_HEARTBEAT, CTL_IDLE };
 	unsigned i;
 
 	memset(r, 0, sizeof *r);
@@ -159,6 +176,8 @@ int ctl_parse_request(const char *line, size_t len, struct ctl_req *r, char *err
 	case CTL_PROBE:
 	case CTL_HEARTBEAT:
 		return parse_timing(w, n, r, err, errlen);
+	case CTL_IDLE:
+		return parse_idle(w, n, r, err, errlen);
 	}
 	return -1;
 }
@@ -178,6 +197,10 @@ size_t ctl_format_request(const struct ctl_req *r, char *buf, size_t len)
 		format_duration(r->every, d, sizeof d);
 		n = r->count ? snprintf(buf, len, "%s %s %u\n", ctl_verb_name(r->verb), d, r->count)
 			     : snprintf(buf, len, "%s %s\n", ctl_verb_name(r->verb), d);
+	} else if (r->verb == CTL_IDLE) {
+		format_ip(&r->addr, ip, sizeof ip);
+		format_duration(r->every, d, sizeof d);
+		n = snprintf(buf, len, "IDLE %s %u %s\n", ip, r->addr.port, d);
 	} else if (r->has_addr) {
 		format_ip(&r->addr, ip, sizeof ip);
 		n = snprintf(buf, len, "%s %s %u\n", ctl_verb_name(r->verb), ip, r->addr.port);

@@ -77,6 +77,8 @@ static void test_requests(void)
 	CU_ASSERT_EQUAL(ctl_parse_request("HEARTBEAT 500ms", 15, &r, err, sizeof err), 0);
 	CU_ASSERT(r.verb == CTL_HEARTBEAT && r.every == 500000);
 	CU_ASSERT_EQUAL(ctl_parse_request("SILENT", 6, &r, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(ctl_parse_request("IDLE 198.18.0.2 40000 4.2s", 26, &r, err, sizeof err), 0);
+	CU_ASSERT(r.verb == CTL_IDLE && r.has_addr && r.addr.port == 40000 && r.every == 4200000);
 	/* Round trips. */
 	r = (struct ctl_req){ .verb = CTL_PROBE, .every = 1500000, .count = 2 };
 	CU_ASSERT_STRING_EQUAL((ctl_format_request(&r, line, sizeof line), line), "PROBE 1.5s 2\n");
@@ -85,6 +87,12 @@ static void test_requests(void)
 	inet_pton(AF_INET6, "fd00::2", r.addr.addr);
 	CU_ASSERT_STRING_EQUAL((ctl_format_request(&r, line, sizeof line), line),
 			       "RECEIVED fd00::2 9\n");
+	r.verb = CTL_IDLE;
+	r.every = 2500000;
+	CU_ASSERT_STRING_EQUAL((ctl_format_request(&r, line, sizeof line), line),
+			       "IDLE fd00::2 9 2.5s\n");
+	CU_ASSERT_EQUAL(ctl_parse_request(line, strlen(line) - 1, &r, err, sizeof err), 0);
+	CU_ASSERT(r.verb == CTL_IDLE && r.addr.family == AF_INET6 && r.every == 2500000);
 }
 
 static void test_bad_requests(void)
@@ -94,6 +102,8 @@ static void test_bad_requests(void)
 		"RECEIVED 1.2.3.4 65536", "RECEIVED host 80", "STATUS", "SILENT now",
 		"PROBE", "PROBE 10ms", "PROBE 2d", "PROBE 1s 0", "PROBE 1s 2 3",
 		"HEARTBEAT 1s 2", "HEARTBEAT x", "RECEIVED  1.2.3.4 80 extra",
+		"IDLE", "IDLE 1.2.3.4 80", "IDLE 1.2.3.4 80 1s 2", "IDLE host 80 1s",
+		"IDLE 1.2.3.4 0 1s", "IDLE 1.2.3.4 80 10ms",
 	};
 	struct ctl_req r;
 	char err[160];
