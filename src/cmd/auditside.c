@@ -24,7 +24,6 @@
 #include "tcp/middlebox.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* serve's STATUS a little after the round's last probe could be answered. */
@@ -240,35 +239,27 @@ static struct sside *asked_of(struct audit *a, const struct farq *q)
 	return &a->side.slot[a->side.asker_slot[q - a->side.ask]];
 }
 
-/* What a STATUS line says of the round: 1 answered, 0 not (dead or reset),
- * -1 not over yet, -2 no round (the flow closed before it). */
-static int round_of(const char *line, ka_time *idle)
-{
-	const char *r = strstr(line, " round="), *i = strstr(line, " round_idle=");
-
-	*idle = i ? strtoll(i + 12, NULL, 10) * 1000 : 0;
-	if (!r || strncmp(r + 7, "waiting", 7) == 0)
-		return strstr(line, " state=closed") ? -2 : -1;
-	return strncmp(r + 7, "answered", 8) == 0;
-}
-
+/* serve's STATUS: the round answered (alive), dead or reset (not), or
+ * still waiting (asked again); a flow closed before its round ended (or
+ * a round serve does not tell) can tell nothing. */
 static void on_status(struct audit *a, struct sside *s, const char *line)
 {
 	unsigned slot = (unsigned)(s - a->side.slot);
 	ka_time idle;
-	int alive = round_of(line, &idle);
+	enum ctl_round r = ctl_parse_round(line, strlen(line), &idle);
 
-	if (alive == -1) {
+	if (r == CTL_ROUND_WAITING && !strstr(line, " state=closed")) {
 		s->step = SS_WAIT;
 		s->due = ev_now() + SIDE_REPOLL_US;
 		return;
 	}
-	if (alive == -2) {
+	if (r == CTL_ROUND_WAITING || r == CTL_ROUND_NONE) {
 		failed(a, s);
 		return;
 	}
 	slot_done(a, s);
-	isched_measured(&a->side.q, slot, idle ? idle : s->idle, alive == 1, ev_now());
+	isched_measured(&a->side.q, slot, idle ? idle : s->idle, r == CTL_ROUND_ANSWERED,
+			ev_now());
 }
 
 static void on_answer(struct farq *q, const char *err, void *ctx)

@@ -7,13 +7,7 @@
  */
 #include "cmd/servepriv.h"
 
-#include <stdio.h>
 #include <string.h>
-
-static const char *const round_names[] = {
-	[SR_NONE] = "-", [SR_WAITING] = "waiting", [SR_ANSWERED] = "answered",
-	[SR_DEAD] = "dead", [SR_RESET] = "reset",
-};
 
 const char *sidle_ask(struct serve *sv, struct sconn *of, ka_time idle)
 {
@@ -22,45 +16,39 @@ const char *sidle_ask(struct serve *sv, struct sconn *of, ka_time idle)
 
 	if (!of->c || of->c->state != EC_READY)
 		return "that flow is not watched (closed, or its handshake was not captured)";
-	if (of->round == SR_WAITING)
+	if (of->round == CTL_ROUND_WAITING)
 		return "that flow's round is still waiting";
-	of->round = SR_WAITING;
+	of->round = CTL_ROUND_WAITING;
 	of->round_idle = 0;
 	engine_configure(&sv->e, of->c, &cfg);
 	return NULL;
 }
 
 /* The round's end: serve probes no more unless asked again. */
-static void over(struct serve *sv, struct sconn *k, int how)
+static void over(struct serve *sv, struct sconn *k, enum ctl_round how)
 {
 	struct ka_config cfg = serve_default_cfg();
 
 	k->round = how;
-	if (k->c && how == SR_ANSWERED)
+	if (k->c && how == CTL_ROUND_ANSWERED)
 		engine_configure(&sv->e, k->c, &cfg);
 }
 
 void sidle_event(struct serve *sv, struct sconn *k, const struct eng_event *ev)
 {
-	if (!k || k->round != SR_WAITING)
+	if (!k || k->round != CTL_ROUND_WAITING)
 		return;
 	if (ev->kind == ENG_PROBE && ev->c->ka.probes_out == 1 && !k->round_idle)
 		k->round_idle = ev->t - ev->c->ka.last_rx;
 	else if (ev->kind == ENG_REPLY && ev->cls == CL_RESET)
-		over(sv, k, SR_RESET);
+		over(sv, k, CTL_ROUND_RESET);
 	else if (ev->kind == ENG_REPLY && ev->out.answered)
-		over(sv, k, SR_ANSWERED);
+		over(sv, k, CTL_ROUND_ANSWERED);
 	else if (ev->kind == ENG_VERDICT)
-		over(sv, k, SR_DEAD);
+		over(sv, k, CTL_ROUND_DEAD);
 }
 
 size_t sidle_status(const struct sconn *k, char *buf, size_t len)
 {
-	int n;
-
-	if (k->round == SR_NONE)
-		return 0;
-	n = snprintf(buf, len, " round=%s round_idle=%lldms", round_names[k->round],
-		     (long long)(k->round_idle / 1000));
-	return n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
+	return ctl_format_round(k->round, k->round_idle, buf, len);
 }

@@ -36,7 +36,7 @@ struct sconn {
 	ka_time hb_every;            /* HEARTBEAT's D, 0: none */
 	unsigned long beats;
 	struct ev_timer hb;
-	int round;                   /* IDLE's round: enum sidle_round */
+	enum ctl_round round;        /* IDLE's round, how it went */
 	ka_time round_idle;          /* the idle its first probe left at */
 	struct sconn *prev, *next;   /* every connection, oldest first */
 };
@@ -58,7 +58,6 @@ struct serve {
 };
 
 /* serveidle.c: IDLE's one round of probes, and how it went. */
-enum sidle_round { SR_NONE, SR_WAITING, SR_ANSWERED, SR_DEAD, SR_RESET };
 /* Probe `of` once idle this long: NULL, or why not. */
 const char *sidle_ask(struct serve *sv, struct sconn *of, ka_time idle);
 /* Every engine event about k's connection, before anything else sees it. */

@@ -210,6 +210,50 @@ size_t ctl_format_request(const struct ctl_req *r, char *buf, size_t len)
 	return n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
 }
 
+static const char *const round_names[] = {
+	[CTL_ROUND_NONE] = "-", [CTL_ROUND_WAITING] = "waiting",
+	[CTL_ROUND_ANSWERED] = "answered", [CTL_ROUND_DEAD] = "dead", [CTL_ROUND_RESET] = "reset",
+};
+
+size_t ctl_format_round(enum ctl_round r, ka_time idle, char *buf, size_t len)
+{
+	int n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	if (r != CTL_ROUND_NONE)
+		n = snprintf(buf, len, " round=%s round_idle=%lldms", round_names[r],
+			     (long long)(idle / 1000));
+	return n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
+}
+
+enum ctl_round ctl_parse_round(const char *line, size_t len, ka_time *idle)
+{
+	char buf[CTL_LINE_MAX], *w[MAX_WORDS];
+	unsigned n = split(line, len, buf, w);
+	enum ctl_round r = CTL_ROUND_NONE;
+	uint32_t ms;
+
+	*idle = 0;
+	for (unsigned i = 0; i < n; i++) {
+		size_t l = strlen(w[i]);
+
+		if (strncmp(w[i], "round=", 6) == 0) {
+			for (unsigned k = CTL_ROUND_WAITING; k <= CTL_ROUND_RESET; k++)
+				if (strcmp(w[i] + 6, round_names[k]) == 0)
+					r = (enum ctl_round)k;
+		} else if (strncmp(w[i], "round_idle=", 11) == 0 && l > 13 &&
+			   strcmp(w[i] + l - 2, "ms") == 0) {
+			w[i][l - 2] = '\0';
+			if (parse_u32(w[i] + 11, UINT32_MAX, &ms))
+				*idle = (ka_time)ms * 1000;
+		}
+	}
+	if (r == CTL_ROUND_NONE)
+		*idle = 0;
+	return r;
+}
+
 void ctl_format_endpoint(const struct ctl_addr *a, char *buf, size_t len)
 {
 	char ip[64];

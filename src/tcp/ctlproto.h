@@ -99,6 +99,18 @@ size_t ctl_format_request(const struct ctl_req *r, char *buf, size_t len);
 /* The verb's word. */
 const char *ctl_verb_name(enum ctl_verb v);
 
+/* ---- IDLE's round, as STATUS tells it ---- */
+
+enum ctl_round { CTL_ROUND_NONE, CTL_ROUND_WAITING, CTL_ROUND_ANSWERED, CTL_ROUND_DEAD,
+		 CTL_ROUND_RESET };
+
+/* " round=WORD round_idle=Nms" (with its leading space; nothing for
+ * CTL_ROUND_NONE), to end a STATUS line; returns its length. */
+size_t ctl_format_round(enum ctl_round r, ka_time idle, char *buf, size_t len);
+/* A STATUS line's round (CTL_ROUND_NONE: none, or not well formed) and
+ * the idle its first probe left at (0 when not said). */
+enum ctl_round ctl_parse_round(const char *line, size_t len, ka_time *idle);
+
 /* ---- the greeting ---- */
 
 struct ctl_greeting {

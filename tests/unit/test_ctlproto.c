@@ -117,6 +117,32 @@ static void test_bad_requests(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "FOO"));
 }
 
+static void test_round(void)
+{
+	char line[CTL_LINE_MAX];
+	ka_time idle;
+	size_t n;
+	static const char *const odd[] = {
+		"OK STATUS you=1.2.3.4:5 state=open", "OK STATUS round=maybe round_idle=5ms",
+		"OK STATUS round= round_idle=ms",
+	};
+
+	n = ctl_format_round(CTL_ROUND_ANSWERED, 3771000, line, sizeof line);
+	CU_ASSERT_STRING_EQUAL(line, " round=answered round_idle=3771ms");
+	CU_ASSERT_EQUAL(n, strlen(line));
+	CU_ASSERT_EQUAL(ctl_format_round(CTL_ROUND_NONE, 5, line, sizeof line), 0);
+	CU_ASSERT_EQUAL(ctl_parse_round("OK STATUS you=1.2.3.4:5 state=closed by=dead idle=4s "
+					"probes=5 answered=0 requests=0 round=dead round_idle=4103ms",
+					112, &idle), CTL_ROUND_DEAD);
+	CU_ASSERT_EQUAL(idle, 4103000);
+	CU_ASSERT_EQUAL(ctl_parse_round("OK STATUS round=waiting round_idle=0ms", 38, &idle),
+			CTL_ROUND_WAITING);
+	for (unsigned i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		CU_ASSERT_EQUAL(ctl_parse_round(odd[i], strlen(odd[i]), &idle), CTL_ROUND_NONE);
+		CU_ASSERT_EQUAL(idle, 0);
+	}
+}
+
 static void test_greeting(void)
 {
 	struct ctl_greeting g = { .version = CTL_VERSION,
@@ -169,6 +195,6 @@ static void test_seg_roundtrip(void)
 void suite_ctlproto(void)
 {
 	UNIT_SUITE("ctlproto", UNIT_TEST(test_lines), UNIT_TEST(test_requests),
-		   UNIT_TEST(test_bad_requests), UNIT_TEST(test_greeting),
+		   UNIT_TEST(test_bad_requests), UNIT_TEST(test_round), UNIT_TEST(test_greeting),
 		   UNIT_TEST(test_seg_roundtrip));
 }
