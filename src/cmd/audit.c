@@ -646,8 +646,11 @@ static int summary(struct audit *a)
 		    a->q.s.dead && !a->q.s.inconsistent)
 			refreshed &= audit_refresh_outlived(a, t);
 	}
+	/* The server's leg, where searched, counts as the path does. */
+	bool side_ok = !a->side.told || a->side.refused || !a->side.q.s.dead ||
+		       a->side.q.s.dead >= RFC5382_IDLE_US;
 	bool ok = standard_ok && a->rfc != 0 && refreshed && !a->q.s.inconsistent &&
-		  !a->q.closed_at;
+		  !a->q.closed_at && side_ok;
 
 	emit(&a->em, &(struct event){ .kind = EV_AUDIT_SUMMARY, .t = ev_now(), .u.audit = {
 		.ok = ok, .closes = a->q.closed_at != 0, .ignored = a->e.ignored,

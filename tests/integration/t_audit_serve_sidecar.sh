@@ -26,6 +26,7 @@ KA_TIMEOUT=120 audit_run "$out" --far-end --max-idle 8s --resolution 500ms \
 	--report "$TB_DIR/audit.html" "127.0.0.1:$PORT"
 sv_stop
 px_logs
+assert_eq 1 "$KA_RC" "exit status (the server's leg forgets flows after 4 s < 2h4m)"
 
 assert_eq 0 "$(json_count "$out" 'select(.event=="arrival" and .arrived)')" \
 	"arrivals at serve (the client's probes stop at the sidecar)"
