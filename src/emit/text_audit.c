@@ -430,7 +430,13 @@ void advice_human(struct text *tx, const struct event *ev)
 		ob_str(&tx->ob, a->note);
 		ob_str(&tx->ob, "; Linux's defaults for the record:\n");
 	}
-	ob_str(&tx->ob, "advice, for hosts behind this path:\n");
+	if (a->side && a->leg_dead_s > 0) {
+		ob_str(&tx->ob, "advice, for the ");
+		ob_str(&tx->ob, a->side);
+		ob_str(&tx->ob, "'s host:\n");
+	} else {
+		ob_str(&tx->ob, "advice, for hosts behind this path:\n");
+	}
 	advice_lines(tx, "    sysctl -w net.ipv4.tcp_keepalive_", sysctls, "=", v, "\n", "");
 	ob_str(&tx->ob, "  or per socket, after setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, "
 	       "&(int){1}, sizeof(int)):\n");
