@@ -80,7 +80,7 @@ static bool everything_done(const struct audit *a)
 	for (unsigned i = 0; i < a->ntasks; i++)
 		if (!a->task[i].done)
 			return false;
-	return a->searched && !audit_far_busy(a);
+	return a->searched && !audit_far_busy(a) && !audit_side_busy(a);
 }
 
 void audit_done_check(struct audit *a)
@@ -156,8 +156,9 @@ void audit_start_tasks(struct audit *a)
 
 	while (a->qlen && !engine_stopped(&a->e)) {
 		struct task *t = &a->task[a->queue[a->qhead]];
-		struct ka_config cfg = { .idle = ENG_SETTLE_US, .intvl = ENG_PROBE_GAP_US,
-					 .probes = TRIES };
+		/* The server's side search: the client never probes. */
+		struct ka_config cfg = { .idle = t->kind == T_SSLOT ? HOLD_IDLE_US : ENG_SETTLE_US,
+					 .intvl = ENG_PROBE_GAP_US, .probes = TRIES };
 
 		if (t->done) {   /* released by the schedule while waiting */
 			a->qhead = (a->qhead + 1) % MAX_TASKS;
@@ -176,6 +177,8 @@ void audit_start_tasks(struct audit *a)
 		}
 		if (t->far)
 			audit_far_connected(t);
+		if (t->kind == T_SSLOT)
+			audit_side_connected(t, a);
 		if (t->heartbeat && t->from == RF_CLIENT && !t->late)
 			engine_heartbeat(&a->e, t->c, a->opt->heartbeat, a->opt->heartbeat_len);
 		a->qhead = (a->qhead + 1) % MAX_TASKS;
@@ -250,12 +253,20 @@ void audit_refresh_check(struct audit *a)
 		evloop_arm(&a->e.loop, &a->refresh_end, next);
 }
 
-/* The finding, once the variants' events are out: they come first. */
-static void idle_check(struct audit *a)
+/* The finding, once the variants' events are out (they come first) and
+ * it is known whether the server's side is searched too: its finding
+ * comes next, once over. */
+void audit_idle_check(struct audit *a)
 {
-	if (a->searched && a->variants_done && !a->idle_told) {
+	if (a->searched && a->variants_done && !a->idle_told &&
+	    (audit_side_decided(a) || a->final)) {
 		a->idle_told = true;
 		audit_emit_idle(a);
+	}
+	if (a->idle_told && a->side.over && !a->side.told) {
+		a->side.told = true;
+		if (!a->side.refused)
+			audit_side_emit_idle(a);
 	}
 }
 
@@ -264,7 +275,7 @@ static void idle_check(struct audit *a)
 static void searched(struct audit *a)
 {
 	a->searched = true;
-	idle_check(a);
+	audit_idle_check(a);
 	audit_far_late(a);
 	audit_refresh_check(a);
 	audit_done_check(a);
@@ -439,6 +450,10 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	(void)e;
 	if (!t || t->done || t->c != ev->c)
 		return;
+	if (t->kind == T_SSLOT) {
+		audit_side_event(a, t, ev);
+		return;
+	}
 	switch (ev->kind) {
 	case ENG_READY:
 		/* A variant's own probe is its proof: it goes out once the
@@ -595,7 +610,7 @@ static void variants_check(struct audit *a)
 				.name = t->variant->name, .r = &t->rep,
 				.family = a->e.dest[0].tgt.addr.ss_family, .tries = t->tries } });
 	}
-	idle_check(a);
+	audit_idle_check(a);
 	audit_far_arrivals(a);
 }
 
@@ -631,8 +646,11 @@ static int summary(struct audit *a)
 		    a->q.s.dead && !a->q.s.inconsistent)
 			refreshed &= audit_refresh_outlived(a, t);
 	}
+	/* The server's leg, where searched, counts as the path does. */
+	bool side_ok = !a->side.told || a->side.refused || !a->side.q.s.dead ||
+		       a->side.q.s.dead >= RFC5382_IDLE_US;
 	bool ok = standard_ok && a->rfc != 0 && refreshed && !a->q.s.inconsistent &&
-		  !a->q.closed_at;
+		  !a->q.closed_at && side_ok;
 
 	emit(&a->em, &(struct event){ .kind = EV_AUDIT_SUMMARY, .t = ev_now(), .u.audit = {
 		.ok = ok, .closes = a->q.closed_at != 0, .ignored = a->e.ignored,
@@ -646,6 +664,7 @@ static int run(struct audit *a)
 {
 	start(a);
 	engine_run(&a->e);
+	a->final = true;
 	if (a->progress)
 		fputs("\r\033[K", stderr);
 	if (a->e.status)
@@ -656,7 +675,7 @@ static int run(struct audit *a)
 			.taken = a->taken, .drops = runout_drops(&a->out) } });
 		return EXIT_INTERRUPTED;
 	}
-	idle_check(a);
+	audit_idle_check(a);
 	audit_emit_refresh(a);
 	audit_emit_advice(a);
 	return summary(a);

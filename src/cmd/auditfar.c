@@ -65,6 +65,7 @@ static void decided(struct audit *a, bool serve, bool silent)
 	}
 	audit_far_arrivals(a);
 	audit_far_late(a);
+	audit_idle_check(a);
 	audit_done_check(a);
 }
 
@@ -143,6 +144,10 @@ void audit_far_data(struct engine *e, struct econn *c, const uint8_t *buf, size_
 	struct tfar *f;
 
 	(void)e;
+	if (t && !t->done && t->c == c && t->kind == T_SSLOT) {
+		audit_side_data(a, t, buf, n);
+		return;
+	}
 	if (!t || t->done || t->c != c || !(f = t->far))
 		return;
 	if (f->greet.state == 0) {
@@ -207,6 +212,8 @@ static void say_arrival(struct audit *a, const struct task *t, struct tfar *f)
 	for (unsigned j = 0; j < f->nsent && first < 0; j++)
 		if (res[j].arrived)
 			first = (int)j;
+	f->arrived = first >= 0;
+	f->by_box = f->answered && f->answered <= f->nsent && !res[f->answered - 1].arrived;
 	emit(&a->em, &(struct event){ .kind = EV_ARRIVAL, .t = ev_now(), .u.arrival = {
 		.kind = t->variant->name, .tries = f->nsent, .arrived = first >= 0,
 		.changed = first >= 0 ? res[first].changed : NULL,
@@ -255,6 +262,8 @@ void audit_far_arrivals(struct audit *a)
 			return;
 		f->told = true;   /* it never greeted, or sent nothing: nothing to ask */
 	}
+	audit_side_start(a);
+	audit_idle_check(a);
 }
 
 /* ---- refresh by side ------------------------------------------------------------- */

@@ -31,7 +31,7 @@ void audit_emit_idle(struct audit *a)
 	struct ev_idle r = {
 		.probe = a->search->name, .alive_s = -1, .dead_s = -1, .close_s = -1,
 		.family = a->e.dest[0].tgt.addr.ss_family, .discarded = a->discarded,
-		.loss_pct = loss_pct(a),
+		.loss_pct = loss_pct(a), .from = a->side.running ? "client" : NULL,
 	};
 
 	isched_finding(&a->q, &f);
@@ -187,16 +187,34 @@ static void advice_risk(const struct audit *a, double alive_s, struct sw_values 
 	r->within = r->day <= budget;
 }
 
+/* The server's leg forgets idle flows sooner than anything the client's
+ * keep-alive reaches (it stops at the proxy): serve's host must send it,
+ * under that leg's bound. */
+static void advise_server_leg(struct audit *a)
+{
+	struct sw_values v = { LINUX_KEEPALIVE_TIME_S, LINUX_KEEPALIVE_INTVL_S,
+			       LINUX_KEEPALIVE_PROBES, LINUX_KEEPALIVE_TIME_S, false };
+	ka_time bound = audit_side_bound(a);
+
+	if (!bound)
+		return;
+	sw_for_expiry((double)(bound / 1000000), &v);
+	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
+		.time_s = v.time_s, .intvl_s = v.intvl_s, .probes = v.probes, .sw = a->opt->sw,
+		.side = "server", .leg_dead_s = a->side.q.s.dead / 1e6 } });
+}
+
 /* tcp_keepalive_* for hosts behind this path.  With a timeout found, the
  * first probe and every next one must come before the flow expires, so
  * time and interval stay under the longest idle still answered; Linux's
  * defaults otherwise, which RFC 5382 paths keep. */
-void audit_emit_advice(struct audit *a)
+static void advise_client(struct audit *a)
 {
 	struct sw_values v = { LINUX_KEEPALIVE_TIME_S, LINUX_KEEPALIVE_INTVL_S,
 			       LINUX_KEEPALIVE_PROBES, LINUX_KEEPALIVE_TIME_S, false };
 	ka_time alive = a->q.s.alive, dead = a->q.s.dead;
 	struct ev_risk risk = { 0 };
+	bool leg;
 
 	if (a->q.closed_at) {
 		advise_heartbeat(a);
@@ -213,7 +231,16 @@ void audit_emit_advice(struct audit *a)
 		sw_for_expiry((double)(alive / 1000000), &v);
 		advice_risk(a, alive / 1e6, &v, &risk);
 	}
+	/* Both legs forget idle flows: each side's keep-alive for its own. */
+	leg = dead && !a->q.s.inconsistent && audit_side_bound(a);
 	emit(&a->em, &(struct event){ .kind = EV_ADVICE, .t = ev_now(), .u.advice = {
 		.time_s = v.time_s, .intvl_s = v.intvl_s, .probes = v.probes, .sw = a->opt->sw,
-		.risk = risk, .side = side(a, false) } });
+		.risk = risk, .side = leg ? "client" : side(a, false),
+		.leg_dead_s = leg ? dead / 1e6 : 0 } });
+}
+
+void audit_emit_advice(struct audit *a)
+{
+	advise_client(a);
+	advise_server_leg(a);
 }

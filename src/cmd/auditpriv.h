@@ -18,7 +18,8 @@
  * variant is done within 2.7 s of its handshake, inside any idle timeout
  * of 3 s or more. */
 #define TRIES 5
-#define MAX_TASKS (ISCHED_MAX_SLOTS + 16)
+/* The client's search, the server's (auditside.c), the rest. */
+#define MAX_TASKS (2 * ISCHED_MAX_SLOTS + 16)
 #define DISCARDS_IN_ROW 3
 /* A machine that waits this long probes only when asked (a spare, a
  * client kept silent). */
@@ -30,6 +31,7 @@ enum task_kind {
 	T_VARIANT,   /* how a kind of probe is answered */
 	T_SLOT,      /* one of the idle search's connections */
 	T_REFRESH,   /* kept alive every intvl: does it outlive the timeout? */
+	T_SSLOT,     /* one of the server's side search's connections */
 };
 
 /* A refresh test's side: the client probes (today's test), kaprobe serve
@@ -47,10 +49,41 @@ struct tfar {
 	ka_time after;                  /* serve's records older than this are none of them */
 	struct arr_flow fl;             /* the flow, taken before its connection closes */
 	bool kept, told;                /* fl taken; its arrival said */
+	bool arrived, by_box;           /* what it said: arrived; answered by a box */
 	struct ctl_lines in;            /* serve's answer to the request */
 	bool requested;                 /* the request went */
 	int accepted;                   /* 0 waiting, 1 OK, -1 refused */
 	char hb[CTL_LINE_MAX];          /* the client's heartbeat line to serve */
+};
+
+/* The idle search from serve's side (auditside.c): each slot's steps. */
+enum sside_step {
+	SS_NONE, SS_OPENING, SS_IDLE,   /* waiting for the greeting; proven */
+	SS_ASK, SS_ASKING,              /* IDLE to send; sent */
+	SS_WAIT, SS_POLLING,            /* STATUS due at `due`; asked */
+	SS_DONE,
+};
+
+struct sside {
+	struct farend_greet greet;      /* the flow's ends as serve sees them */
+	unsigned char step;             /* enum sside_step */
+	ka_time since, proven;          /* connecting since; greeted at */
+	ka_time idle, due;              /* the idle asked; when to ask STATUS */
+};
+
+/* Questions to serve at once, each on a short connection of its own. */
+#define SIDE_ASKERS 8
+
+struct aside {
+	struct isched q;
+	struct sside slot[ISCHED_MAX_SLOTS];
+	unsigned slot_task[ISCHED_MAX_SLOTS];
+	struct farq ask[SIDE_ASKERS];
+	unsigned asker_slot[SIDE_ASKERS];
+	struct ev_timer wake;
+	ka_time start;
+	unsigned discarded;
+	bool running, over, refused, told;
 };
 
 /* One connection's job, and what it found. */
@@ -108,6 +141,8 @@ struct audit {
 	struct tfar far[MAX_FAR];
 	unsigned nfar;
 	bool late_started;
+	bool final;                     /* the loop is over: nothing more will come */
+	struct aside side;
 };
 
 /* audit.c, for auditfar.c */
@@ -138,6 +173,24 @@ void audit_far_end(struct audit *a, struct task *t);
 void audit_far_status(struct audit *a, struct task *t);
 /* Something is still to come from the far end. */
 bool audit_far_busy(const struct audit *a);
+
+/* The idle-timeout events, the client's then the server's, once each is known. */
+void audit_idle_check(struct audit *a);
+
+/* auditside.c: the idle search from serve's side, where the path is cut. */
+/* Once every arrival is told: start it if a probe was answered by a box
+ * and none arrived. */
+void audit_side_start(struct audit *a);
+/* Whether it is known yet if it runs (the arrivals are all in). */
+bool audit_side_decided(const struct audit *a);
+bool audit_side_busy(const struct audit *a);
+void audit_side_connected(struct task *t, struct audit *a);
+void audit_side_data(struct audit *a, struct task *t, const uint8_t *buf, size_t n);
+void audit_side_event(struct audit *a, struct task *t, const struct eng_event *ev);
+void audit_side_emit_idle(struct audit *a);
+/* The longest idle the server's leg answered, where it has a timeout of
+ * its own (0: none, or no finding). */
+ka_time audit_side_bound(const struct audit *a);
 
 /* auditfind.c: events for what was found. */
 void audit_emit_idle(struct audit *a);

@@ -148,6 +148,7 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	struct sconn *k = ev->c->user;
 
 	(void)e;
+	sidle_event(sv, k, ev);
 	switch (ev->kind) {
 	case ENG_CONNECT_FAILED:
 		/* Not seen: held all the same, as a plain server would. */

@@ -116,14 +116,15 @@ static void answer_status(struct sconn *k, const struct sconn *of)
 {
 	ka_time now = ev_now(), last = of->opened;
 	unsigned n = segring_count(&of->ring);
-	char idle[32];
+	char idle[32], round[64];
 
 	if (n)
 		last = of->opened + segring_get(&of->ring, n - 1)->t;
 	format_duration((of->closed ? of->closed : now) - last, idle, sizeof idle);
+	round[sidle_status(of, round, sizeof round)] = '\0';
 	putf(k, "OK STATUS you=%s state=%s by=%s idle=%s probes=%lu answered=%lu "
-	     "requests=%u\n", of->you_txt, of->closed ? "closed" : "open",
-	     of->by ? of->by : "-", idle, of->probes, of->answered, of->requests);
+	     "requests=%u%s\n", of->you_txt, of->closed ? "closed" : "open",
+	     of->by ? of->by : "-", idle, of->probes, of->answered, of->requests, round);
 }
 
 static void on_beat(struct evloop *loop, struct ev_timer *t, ka_time now)
@@ -142,6 +143,7 @@ static const char *act(struct sconn *k, const struct ctl_req *r)
 	struct serve *sv = k->sv;
 	const struct sconn *of = r->has_addr ? find(sv, &r->addr) : k;
 	struct ka_config cfg;
+	const char *why;
 
 	switch (r->verb) {
 	case CTL_RECEIVED:
@@ -168,6 +170,13 @@ static const char *act(struct sconn *k, const struct ctl_req *r)
 		engine_configure(&sv->e, k->c, &cfg);
 		putf(k, "OK PROBE every=%lldms count=%u\n", (long long)(r->every / 1000),
 		     cfg.probes);
+		return NULL;
+	case CTL_IDLE:
+		if (!of)
+			return "no such flow";
+		if ((why = sidle_ask(sv, (struct sconn *)of, r->every)) != NULL)
+			return why;
+		putf(k, "OK IDLE you=%s idle=%lldms\n", of->you_txt, (long long)(r->every / 1000));
 		return NULL;
 	case CTL_HEARTBEAT:
 		k->hb_every = r->every;

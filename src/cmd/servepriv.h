@@ -36,6 +36,8 @@ struct sconn {
 	ka_time hb_every;            /* HEARTBEAT's D, 0: none */
 	unsigned long beats;
 	struct ev_timer hb;
+	enum ctl_round round;        /* IDLE's round, how it went */
+	ka_time round_idle;          /* the idle its first probe left at */
 	struct sconn *prev, *next;   /* every connection, oldest first */
 };
 
@@ -54,6 +56,14 @@ struct serve {
 	unsigned nconns, nopen, nclosed;
 	unsigned long requests, bad;
 };
+
+/* serveidle.c: IDLE's one round of probes, and how it went. */
+/* Probe `of` once idle this long: NULL, or why not. */
+const char *sidle_ask(struct serve *sv, struct sconn *of, ka_time idle);
+/* Every engine event about k's connection, before anything else sees it. */
+void sidle_event(struct serve *sv, struct sconn *k, const struct eng_event *ev);
+/* STATUS's words for the round (" round=... round_idle=...ms"), or none. */
+size_t sidle_status(const struct sconn *k, char *buf, size_t len);
 
 /* servectl.c */
 /* A connection accepted: greet it and watch its socket. */

@@ -261,6 +261,9 @@ struct ev_idle {
 	unsigned discarded;         /* connections that could not prove themselves */
 	double loss_pct;            /* answers that needed a retry */
 	bool inconsistent;          /* re-measurement could not clear a contradiction */
+	/* Against kaprobe serve on a path a proxy cuts: whose probes measured
+	 * it, "client" or "server" (each leg has its own); NULL elsewhere. */
+	const char *from;
 };
 
 /* survived -1: not run, for the reason `skipped`; with: "keepalive"
@@ -301,6 +304,9 @@ struct ev_advice {
 	 * heartbeat advice, whose data) kept the flow: "client", "server",
 	 * "either", "none"; NULL when not tested. */
 	const char *side;
+	/* > 0: the advice is for one leg of a path a proxy cuts (side's),
+	 * which forgets idle flows after this. */
+	double leg_dead_s;
 };
 
 struct ev_audit_total {

@@ -123,7 +123,15 @@ void measure_json(struct text *tx, const struct event *ev)
 /* The finding's first words, up to the RFC 5382 verdict. */
 static void human_idle_bracket(struct text *tx, const struct ev_idle *r)
 {
-	ob_str(&tx->ob, "idle timeout (");
+	ob_str(&tx->ob, "idle timeout ");
+	if (r->from) {
+		ob_str(&tx->ob, "of the ");
+		ob_str(&tx->ob, r->from);
+		ob_str(&tx->ob, "'s leg, probed from the ");
+		ob_str(&tx->ob, r->from);
+		ob_char(&tx->ob, ' ');
+	}
+	ob_char(&tx->ob, '(');
 	ob_str(&tx->ob, r->probe);
 	if (r->inconsistent) {
 		ob_str(&tx->ob, " probes): INCONSISTENT: flows died at some idle times and lived "
@@ -225,6 +233,8 @@ void idle_json(struct text *tx, const struct event *ev)
 	const struct fingerprint *fp[FP_MAX_MATCH];
 
 	json_head(tx, "idle-timeout", ev);
+	if (r->from)
+		json_str(tx, KEY("side"), r->from);
 	json_str(tx, KEY("probe"), r->probe);
 	if (r->kind && !r->inconsistent)
 		json_str(tx, KEY("kind"), r->kind);
@@ -376,7 +386,17 @@ static void risk_human(struct text *tx, const struct ev_advice *a)
 static void side_human(struct text *tx, const struct ev_advice *a)
 {
 	bool hb = a->heartbeat_s > 0;
+	char buf[320];
 
+	if (a->side && a->leg_dead_s > 0) {
+		snprintf(buf, sizeof buf, "advice: a proxy cuts the path in legs, and the %s's leg "
+			 "forgets idle flows after %.3g s: keep-alive must come from the %s, "
+			 "starting below that%s\n", a->side, a->leg_dead_s, a->side,
+			 strcmp(a->side, "server") == 0 ? " (PostgreSQL tcp_keepalives_idle, redis "
+			 "tcp-keepalive): the client's stops at the proxy" : "");
+		ob_str(&tx->ob, buf);
+		return;
+	}
 	if (!a->side)
 		return;
 	ob_str(&tx->ob, hb ? "advice: heartbeats" : "advice: keep-alive");
@@ -410,7 +430,13 @@ void advice_human(struct text *tx, const struct event *ev)
 		ob_str(&tx->ob, a->note);
 		ob_str(&tx->ob, "; Linux's defaults for the record:\n");
 	}
-	ob_str(&tx->ob, "advice, for hosts behind this path:\n");
+	if (a->side && a->leg_dead_s > 0) {
+		ob_str(&tx->ob, "advice, for the ");
+		ob_str(&tx->ob, a->side);
+		ob_str(&tx->ob, "'s host:\n");
+	} else {
+		ob_str(&tx->ob, "advice, for hosts behind this path:\n");
+	}
 	advice_lines(tx, "    sysctl -w net.ipv4.tcp_keepalive_", sysctls, "=", v, "\n", "");
 	ob_str(&tx->ob, "  or per socket, after setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, "
 	       "&(int){1}, sizeof(int)):\n");
@@ -431,6 +457,8 @@ void advice_json(struct text *tx, const struct event *ev)
 		json_str(tx, KEY("note"), a->note);
 	if (a->side)
 		json_str(tx, KEY("side"), a->side);
+	if (a->leg_dead_s > 0)
+		json_secs(tx, KEY("leg_dead_s"), a->leg_dead_s);
 	if (a->heartbeat_s > 0) {
 		json_str(tx, KEY("kind"), "heartbeat");
 		json_secs(tx, KEY("heartbeat_s"), a->heartbeat_s);

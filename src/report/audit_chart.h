@@ -69,6 +69,10 @@ struct audit_model {
 	char advice_note[256];
 	bool has_summary;
 	struct ev_audit_total total;
+	/* The server's leg, searched from serve's side (a path a proxy cuts). */
+	bool has_leg, has_leg_advice;
+	double leg_alive_s, leg_dead_s;     /* < 0: none */
+	long leg_advice[3];
 };
 
 /* The chart's CSS, for the page's style sheet. */

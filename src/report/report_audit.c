@@ -72,6 +72,12 @@ static void on_idle(struct report *r, const struct event *ev)
 
 	if (!a)
 		return;
+	if (i->from && strcmp(i->from, "server") == 0) {
+		a->has_leg = true;
+		a->leg_alive_s = i->inconsistent ? -1 : i->alive_s;
+		a->leg_dead_s = i->inconsistent ? -1 : i->dead_s;
+		return;
+	}
 	a->has_idle = true;
 	a->idle = *i;
 	a->idle.probe = NULL;
@@ -124,6 +130,13 @@ static void on_advice(struct report *r, const struct event *ev)
 
 	if (!a)
 		return;
+	if (v->leg_dead_s > 0 && v->side && strcmp(v->side, "server") == 0) {
+		a->has_leg_advice = true;
+		a->leg_advice[0] = v->time_s;
+		a->leg_advice[1] = v->intvl_s;
+		a->leg_advice[2] = v->probes;
+		return;
+	}
 	a->has_advice = true;
 	a->advice[0] = v->time_s;
 	a->advice[1] = v->intvl_s;
@@ -534,6 +547,30 @@ static void totals(struct page *p, const struct audit_model *a)
 		    a->total.loss_pct);
 }
 
+/* Against serve on a path a proxy cuts: the server's leg, measured with
+ * serve's probes, and the keep-alive it needs from the server. */
+static void server_leg(struct page *p, const struct audit_model *a)
+{
+	if (!a->has_leg)
+		return;
+	page_raw(p, "<section id=\"server-leg\">\n<h2>The server's leg (a proxy cuts the path)</h2>\n"
+		 "<table>\n<tr><th>longest idle answered, probed from the server</th>"
+		 "<td id=\"leg-alive\">");
+	seconds_or_none(p, a->leg_alive_s);
+	page_raw(p, "</td></tr>\n<tr><th>shortest idle not answered</th><td id=\"leg-dead\">");
+	seconds_or_none(p, a->leg_dead_s);
+	page_raw(p, "</td></tr>\n</table>\n");
+	if (a->has_leg_advice)
+		page_printf(p, "<p id=\"leg-advice\" data-side=\"server\" class=\"bad\">Keep-alive "
+			    "<b>from the server</b>, starting below %.3g s: the client's stops at the "
+			    "proxy.  <code>tcp_keepalive_time=%ld</code>, <code>tcp_keepalive_intvl=%ld"
+			    "</code>, <code>tcp_keepalive_probes=%ld</code> on the server's host (or "
+			    "PostgreSQL's <code>tcp_keepalives_idle</code>, redis's <code>tcp-keepalive"
+			    "</code>).</p>\n", a->leg_dead_s, a->leg_advice[0], a->leg_advice[1],
+			    a->leg_advice[2]);
+	page_raw(p, "</section>\n");
+}
+
 static void render(struct page *p, const void *m, const struct report_meta *meta)
 {
 	const struct audit_model *a = m;
@@ -541,6 +578,7 @@ static void render(struct page *p, const void *m, const struct report_meta *meta
 	(void)meta;
 	verdict(p, a);
 	idle_finding(p, a);
+	server_leg(p, a);
 	variants(p, a);
 	arrivals(p, a);
 	refresh(p, a);

@@ -64,7 +64,7 @@ static unsigned split(const char *line, size_t len, char *buf, char **w)
 const char *ctl_verb_name(enum ctl_verb v)
 {
 	static const char *const names[] = { "RECEIVED", "STATUS", "SILENT", "PROBE",
-					     "HEARTBEAT" };
+					     "HEARTBEAT", "IDLE" };
 
 	return names[v];
 }
@@ -124,13 +124,30 @@ static int parse_timing(char **w, unsigned n, struct ctl_req *r, char *err, size
 	return 0;
 }
 
+/* IDLE IP PORT D: a flow and the idle its one round of probes waits for. */
+static int parse_idle(char **w, unsigned n, struct ctl_req *r, char *err, size_t errlen)
+{
+	char why[128];
+	int64_t us;
+
+	if (n != 4)
+		return req_error(err, errlen, "usage: IDLE IP PORT D", NULL);
+	if (!parse_addr(w[1], w[2], &r->addr))
+		return req_error(err, errlen, "bad address or port", w[1]);
+	if (parse_duration(w[3], CTL_MIN_EVERY_US, CTL_MAX_EVERY_US, &us, why, sizeof why) < 0)
+		return req_error(err, errlen, why, NULL);
+	r->has_addr = true;
+	r->every = us;
+	return 0;
+}
+
 int ctl_parse_request(const char *line, size_t len, struct ctl_req *r, char *err,
 		      size_t errlen)
 {
 	char buf[CTL_LINE_MAX], *w[MAX_WORDS];
 	unsigned n = split(line, len, buf, w);
 	static const enum ctl_verb verbs[] = { CTL_RECEIVED, CTL_STATUS, CTL_SILENT, CTL_PROBE,
-					       CTL_HEARTBEAT };
+					       CTL_HEARTBEAT, CTL_IDLE };
 	unsigned i;
 
 	memset(r, 0, sizeof *r);
@@ -159,6 +176,8 @@ int ctl_parse_request(const char *line, size_t len, struct ctl_req *r, char *err
 	case CTL_PROBE:
 	case CTL_HEARTBEAT:
 		return parse_timing(w, n, r, err, errlen);
+	case CTL_IDLE:
+		return parse_idle(w, n, r, err, errlen);
 	}
 	return -1;
 }
@@ -178,6 +197,10 @@ size_t ctl_format_request(const struct ctl_req *r, char *buf, size_t len)
 		format_duration(r->every, d, sizeof d);
 		n = r->count ? snprintf(buf, len, "%s %s %u\n", ctl_verb_name(r->verb), d, r->count)
 			     : snprintf(buf, len, "%s %s\n", ctl_verb_name(r->verb), d);
+	} else if (r->verb == CTL_IDLE) {
+		format_ip(&r->addr, ip, sizeof ip);
+		format_duration(r->every, d, sizeof d);
+		n = snprintf(buf, len, "IDLE %s %u %s\n", ip, r->addr.port, d);
 	} else if (r->has_addr) {
 		format_ip(&r->addr, ip, sizeof ip);
 		n = snprintf(buf, len, "%s %s %u\n", ctl_verb_name(r->verb), ip, r->addr.port);
@@ -185,6 +208,50 @@ size_t ctl_format_request(const struct ctl_req *r, char *buf, size_t len)
 		n = snprintf(buf, len, "%s\n", ctl_verb_name(r->verb));
 	}
 	return n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
+}
+
+static const char *const round_names[] = {
+	[CTL_ROUND_NONE] = "-", [CTL_ROUND_WAITING] = "waiting",
+	[CTL_ROUND_ANSWERED] = "answered", [CTL_ROUND_DEAD] = "dead", [CTL_ROUND_RESET] = "reset",
+};
+
+size_t ctl_format_round(enum ctl_round r, ka_time idle, char *buf, size_t len)
+{
+	int n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	if (r != CTL_ROUND_NONE)
+		n = snprintf(buf, len, " round=%s round_idle=%lldms", round_names[r],
+			     (long long)(idle / 1000));
+	return n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
+}
+
+enum ctl_round ctl_parse_round(const char *line, size_t len, ka_time *idle)
+{
+	char buf[CTL_LINE_MAX], *w[MAX_WORDS];
+	unsigned n = split(line, len, buf, w);
+	enum ctl_round r = CTL_ROUND_NONE;
+	uint32_t ms;
+
+	*idle = 0;
+	for (unsigned i = 0; i < n; i++) {
+		size_t l = strlen(w[i]);
+
+		if (strncmp(w[i], "round=", 6) == 0) {
+			for (unsigned k = CTL_ROUND_WAITING; k <= CTL_ROUND_RESET; k++)
+				if (strcmp(w[i] + 6, round_names[k]) == 0)
+					r = (enum ctl_round)k;
+		} else if (strncmp(w[i], "round_idle=", 11) == 0 && l > 13 &&
+			   strcmp(w[i] + l - 2, "ms") == 0) {
+			w[i][l - 2] = '\0';
+			if (parse_u32(w[i] + 11, UINT32_MAX, &ms))
+				*idle = (ka_time)ms * 1000;
+		}
+	}
+	if (r == CTL_ROUND_NONE)
+		*idle = 0;
+	return r;
 }
 
 void ctl_format_endpoint(const struct ctl_addr *a, char *buf, size_t len)

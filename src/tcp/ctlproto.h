@@ -18,6 +18,10 @@
  *   SILENT              OK SILENT, then nothing more on this connection
  *   PROBE D [COUNT]     OK PROBE: serve probes this client every D once idle
  *   HEARTBEAT D         OK HEARTBEAT: serve writes a short line every D
+ *   IDLE IP PORT D      OK IDLE: serve probes that flow once, when idle D
+ *                       (one round: a lost answer retried), and STATUS
+ *                       says how it went (round=, round_idle=): the audit's
+ *                       idle search from the server's side
  *
  * and ERR <what> for anything it cannot do.  Everything here is pure (bytes
  * in, values out) and reads from the network: it is fuzzed
@@ -40,6 +44,8 @@
 #define CTL_MIN_EVERY_US 100000LL
 #define CTL_MAX_EVERY_US (24LL * 3600 * 1000000)
 #define CTL_MAX_COUNT 1000000L
+/* IDLE's round: probes at most before the flow counts as dead. */
+#define CTL_IDLE_TRIES 5
 
 /* One end of a flow: raw address (IPv4 in the first 4 bytes) and port. */
 struct ctl_addr {
@@ -74,13 +80,13 @@ size_t ctl_lines_feed(struct ctl_lines *l, const char *in, size_t n, enum ctl_li
 
 /* ---- requests ---- */
 
-enum ctl_verb { CTL_RECEIVED, CTL_STATUS, CTL_SILENT, CTL_PROBE, CTL_HEARTBEAT };
+enum ctl_verb { CTL_RECEIVED, CTL_STATUS, CTL_SILENT, CTL_PROBE, CTL_HEARTBEAT, CTL_IDLE };
 
 struct ctl_req {
 	enum ctl_verb verb;
-	bool has_addr;            /* RECEIVED with IP PORT; STATUS always */
+	bool has_addr;            /* RECEIVED with IP PORT; STATUS, IDLE always */
 	struct ctl_addr addr;
-	ka_time every;            /* PROBE, HEARTBEAT */
+	ka_time every;            /* PROBE, HEARTBEAT; IDLE's D */
 	unsigned count;           /* PROBE: unanswered probes before dead, 0: 3 */
 };
 
@@ -92,6 +98,18 @@ int ctl_parse_request(const char *line, size_t len, struct ctl_req *r, char *err
 size_t ctl_format_request(const struct ctl_req *r, char *buf, size_t len);
 /* The verb's word. */
 const char *ctl_verb_name(enum ctl_verb v);
+
+/* ---- IDLE's round, as STATUS tells it ---- */
+
+enum ctl_round { CTL_ROUND_NONE, CTL_ROUND_WAITING, CTL_ROUND_ANSWERED, CTL_ROUND_DEAD,
+		 CTL_ROUND_RESET };
+
+/* " round=WORD round_idle=Nms" (with its leading space; nothing for
+ * CTL_ROUND_NONE), to end a STATUS line; returns its length. */
+size_t ctl_format_round(enum ctl_round r, ka_time idle, char *buf, size_t len);
+/* A STATUS line's round (CTL_ROUND_NONE: none, or not well formed) and
+ * the idle its first probe left at (0 when not said). */
+enum ctl_round ctl_parse_round(const char *line, size_t len, ka_time *idle);
 
 /* ---- the greeting ---- */
 

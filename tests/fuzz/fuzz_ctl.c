@@ -44,6 +44,8 @@ static void check_line(const char *line, size_t len)
 	struct ctl_greeting g, g2;
 	struct ctl_seg s, s2;
 	unsigned n;
+	enum ctl_round rd;
+	ka_time idle, idle2;
 	size_t m;
 
 	err[0] = '\0';
@@ -69,6 +71,12 @@ static void check_line(const char *line, size_t len)
 		CHECK(memcmp(&s, &s2, sizeof s) == 0);
 	}
 	(void)ctl_parse_end(line, len, &n);
+	rd = ctl_parse_round(line, len, &idle);
+	CHECK(rd <= CTL_ROUND_RESET && idle >= 0);
+	if (rd != CTL_ROUND_NONE) {
+		m = ctl_format_round(rd, idle, out, sizeof out);
+		CHECK(ctl_parse_round(out, m, &idle2) == rd && idle2 == idle);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

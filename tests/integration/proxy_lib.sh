@@ -18,6 +18,9 @@
 #   px_haproxy_server PORT BACKEND TIMEOUT   the same HAProxy on the server
 #                  host: in the server ns on $TB_SRV4:PORT, forwarding over
 #                  loopback to 127.0.0.1:BACKEND (kaprobe serve behind it)
+#   px_haproxy_client PORT BACKEND TIMEOUT   the same HAProxy as a sidecar: in
+#                  the client ns on its loopback (127.0.0.1:PORT, [::1]:PORT),
+#                  forwarding over the router to $TB_SRV4:BACKEND
 #   px_nginx_stream PORT BACKEND TIMEOUT   nginx's stream module, the same
 #                  addresses; proxy_timeout TIMEOUT s
 #   px_redis PORT TIMEOUT              redis-server in the server ns on
@@ -81,6 +84,12 @@ px_haproxy() {
 
 px_haproxy_server() {
 	_px_haproxy_in "$TB_S" "$TB_SRV4:$1" "[$TB_SRV6]:$1" "127.0.0.1:$2" "$3" "$1"
+}
+
+# px_haproxy_client PORT BACKEND_PORT TIMEOUT: HAProxy in the client's
+# namespace on its loopback (a sidecar), to the server over the router.
+px_haproxy_client() {
+	_px_haproxy_in "$TB_C" "127.0.0.1:$1" "[::1]:$1" "$TB_SRV4:$2" "$3" "$1"
 }
 
 # _px_haproxy_in NS BIND4 BIND6 BACKEND TIMEOUT PORT

@@ -11,6 +11,8 @@
 #  - refresh by side: client, server and both keep the flow with
 #    keep-alive; heartbeats from either side too;
 #  - advice: either side;
+#  - the probes arrived: no idle search from serve's side (no IDLE asked,
+#    no idle-timeout with a side);
 #  - serve got PROBE and HEARTBEAT requests, and no request it refused;
 #  - over IPv6 (no IP ID: probes paired by TSval, or by order), the same
 #    arrivals and matrix.
@@ -64,4 +66,14 @@ assert_eq 2 "$(json_count "$SV_OUT" 'select(.event=="control" and .request=="HEA
 	"HEARTBEAT requests taken by serve"
 assert_eq 0 "$(json_count "$SV_OUT" 'select(.event=="control" and (.ok | not))')" \
 	"requests serve refused"
+# The client's probes arrived (the same packets cross the router both
+# ways): no search from serve's side, and the output is as before.
+for o in "$out" "$out6"; do
+	assert_eq 0 "$(json_count "$o" 'select(has("side") and .event=="idle-timeout")')" \
+		"idle-timeout events with a side"
+	assert_eq 0 "$(json_count "$o" 'select(.event=="advice" and has("leg_dead_s"))')" \
+		"advice for a leg"
+done
+assert_eq 0 "$(json_count "$SV_OUT" 'select(.event=="control" and .request=="IDLE")')" \
+	"IDLE requests to serve"
 echo ok

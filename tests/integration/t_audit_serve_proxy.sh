@@ -10,6 +10,8 @@
 #    state; keep-alive from serve stops at the proxy and does not; data
 #    (heartbeats) from either side crosses both legs;
 #  - advice: keep-alive must come from the client;
+#  - one-way timeouts: the audit searches from serve's side too (the path
+#    is cut); serve's leg (loopback) has no timeout below --max-idle;
 #  - the --report page's arrival table and refresh matrix agree with the JSON.
 . tests/integration/lib.sh
 . tests/integration/audit_lib.sh
@@ -51,6 +53,17 @@ for f in client server; do
 		.with==\"heartbeat\")" .survived)" "refresh with heartbeats from $f survived"
 done
 assert_eq client "$(audit_get "$out" advice .side)" "advice.side"
+# One-way timeouts: the path is cut, so the audit searched from serve's
+# side too; serve's leg runs over loopback to the proxy and keeps idle
+# flows, while the client's leg has the router's 4 s.
+assert_eq client "$(json_field "$out" 'select(.event=="idle-timeout")' .side)" \
+	"the client's idle-timeout says its side"
+assert_eq null "$(json_field "$out" 'select(.event=="idle-timeout" and .side=="server")' .dead_s)" \
+	"server's leg: no timeout below --max-idle"
+assert_ge "$(json_field "$out" 'select(.event=="idle-timeout" and .side=="server")' .alive_s)" 9 \
+	"server's leg: answered up to about --max-idle"
+assert_eq 0 "$(json_count "$out" 'select(.event=="advice" and .leg_dead_s != null)')" \
+	"no advice for a leg (only the client's has a timeout)"
 # serve did probe the proxy's connection (and the proxy's kernel answered).
 assert_ge "$(json_count "$SV_OUT" 'select(.event=="reply" and .kind=="ack")')" 1 \
 	"serve's probes answered (by the proxy, over loopback)"

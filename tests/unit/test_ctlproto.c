@@ -77,6 +77,8 @@ static void test_requests(void)
 	CU_ASSERT_EQUAL(ctl_parse_request("HEARTBEAT 500ms", 15, &r, err, sizeof err), 0);
 	CU_ASSERT(r.verb == CTL_HEARTBEAT && r.every == 500000);
 	CU_ASSERT_EQUAL(ctl_parse_request("SILENT", 6, &r, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(ctl_parse_request("IDLE 198.18.0.2 40000 4.2s", 26, &r, err, sizeof err), 0);
+	CU_ASSERT(r.verb == CTL_IDLE && r.has_addr && r.addr.port == 40000 && r.every == 4200000);
 	/* Round trips. */
 	r = (struct ctl_req){ .verb = CTL_PROBE, .every = 1500000, .count = 2 };
 	CU_ASSERT_STRING_EQUAL((ctl_format_request(&r, line, sizeof line), line), "PROBE 1.5s 2\n");
@@ -85,6 +87,12 @@ static void test_requests(void)
 	inet_pton(AF_INET6, "fd00::2", r.addr.addr);
 	CU_ASSERT_STRING_EQUAL((ctl_format_request(&r, line, sizeof line), line),
 			       "RECEIVED fd00::2 9\n");
+	r.verb = CTL_IDLE;
+	r.every = 2500000;
+	CU_ASSERT_STRING_EQUAL((ctl_format_request(&r, line, sizeof line), line),
+			       "IDLE fd00::2 9 2.5s\n");
+	CU_ASSERT_EQUAL(ctl_parse_request(line, strlen(line) - 1, &r, err, sizeof err), 0);
+	CU_ASSERT(r.verb == CTL_IDLE && r.addr.family == AF_INET6 && r.every == 2500000);
 }
 
 static void test_bad_requests(void)
@@ -94,6 +102,8 @@ static void test_bad_requests(void)
 		"RECEIVED 1.2.3.4 65536", "RECEIVED host 80", "STATUS", "SILENT now",
 		"PROBE", "PROBE 10ms", "PROBE 2d", "PROBE 1s 0", "PROBE 1s 2 3",
 		"HEARTBEAT 1s 2", "HEARTBEAT x", "RECEIVED  1.2.3.4 80 extra",
+		"IDLE", "IDLE 1.2.3.4 80", "IDLE 1.2.3.4 80 1s 2", "IDLE host 80 1s",
+		"IDLE 1.2.3.4 0 1s", "IDLE 1.2.3.4 80 10ms",
 	};
 	struct ctl_req r;
 	char err[160];
@@ -105,6 +115,32 @@ static void test_bad_requests(void)
 	}
 	CU_ASSERT_EQUAL(ctl_parse_request("FOO", 3, &r, err, sizeof err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "FOO"));
+}
+
+static void test_round(void)
+{
+	char line[CTL_LINE_MAX];
+	ka_time idle;
+	size_t n;
+	static const char *const odd[] = {
+		"OK STATUS you=1.2.3.4:5 state=open", "OK STATUS round=maybe round_idle=5ms",
+		"OK STATUS round= round_idle=ms",
+	};
+
+	n = ctl_format_round(CTL_ROUND_ANSWERED, 3771000, line, sizeof line);
+	CU_ASSERT_STRING_EQUAL(line, " round=answered round_idle=3771ms");
+	CU_ASSERT_EQUAL(n, strlen(line));
+	CU_ASSERT_EQUAL(ctl_format_round(CTL_ROUND_NONE, 5, line, sizeof line), 0);
+	CU_ASSERT_EQUAL(ctl_parse_round("OK STATUS you=1.2.3.4:5 state=closed by=dead idle=4s "
+					"probes=5 answered=0 requests=0 round=dead round_idle=4103ms",
+					112, &idle), CTL_ROUND_DEAD);
+	CU_ASSERT_EQUAL(idle, 4103000);
+	CU_ASSERT_EQUAL(ctl_parse_round("OK STATUS round=waiting round_idle=0ms", 38, &idle),
+			CTL_ROUND_WAITING);
+	for (unsigned i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		CU_ASSERT_EQUAL(ctl_parse_round(odd[i], strlen(odd[i]), &idle), CTL_ROUND_NONE);
+		CU_ASSERT_EQUAL(idle, 0);
+	}
 }
 
 static void test_greeting(void)
@@ -159,6 +195,6 @@ static void test_seg_roundtrip(void)
 void suite_ctlproto(void)
 {
 	UNIT_SUITE("ctlproto", UNIT_TEST(test_lines), UNIT_TEST(test_requests),
-		   UNIT_TEST(test_bad_requests), UNIT_TEST(test_greeting),
+		   UNIT_TEST(test_bad_requests), UNIT_TEST(test_round), UNIT_TEST(test_greeting),
 		   UNIT_TEST(test_seg_roundtrip));
 }

@@ -17,9 +17,10 @@ static void feed_event(struct report *r, struct event ev)
 	report_module.event(r, &ev);
 }
 
-/* The page an audit report writes after an idle finding and its advice;
- * the caller frees. */
-static char *page_of(const struct ev_idle *idle, const struct ev_advice *adv)
+/* The page an audit report writes after an idle finding and its advice,
+ * and the server's leg's (NULL: none); the caller frees. */
+static char *page_of2(const struct ev_idle *idle, const struct ev_advice *adv,
+		      const struct ev_idle *sidle, const struct ev_advice *sadv)
 {
 	char path[] = "/tmp/kaprobe-test-report.XXXXXX", err[256];
 	char *argv[] = { "kaprobe", "audit", "--report", path, "198.19.1.2:22" };
@@ -35,9 +36,18 @@ static char *page_of(const struct ev_idle *idle, const struct ev_advice *adv)
 	feed_event(r, (struct event){ .kind = EV_AUDIT_START, .u.start = {
 		.dst = "198.19.1.2:22", .src = "198.18.1.2", .iface = "veth0" } });
 	feed_event(r, (struct event){ .kind = EV_IDLE, .u.idle = *idle });
+	if (sidle)
+		feed_event(r, (struct event){ .kind = EV_IDLE, .u.idle = *sidle });
 	feed_event(r, (struct event){ .kind = EV_ADVICE, .u.advice = *adv });
+	if (sadv)
+		feed_event(r, (struct event){ .kind = EV_ADVICE, .u.advice = *sadv });
 	CU_ASSERT_FATAL(report_close(r, 1, err, sizeof err) == 0);
 	return unit_take_file(path);
+}
+
+static char *page_of(const struct ev_idle *idle, const struct ev_advice *adv)
+{
+	return page_of2(idle, adv, NULL, NULL);
 }
 
 static unsigned for_mask(const char *list)
@@ -88,7 +98,34 @@ static void test_close(void)
 	free(page);
 }
 
+/* The sidecar case: the client's leg keeps idle flows, the server's
+ * forgets them after 4.1 s; the server's finding and advice go in a
+ * section of their own and leave the client's as they were. */
+static void test_server_leg(void)
+{
+	struct probe_reply none = { .kind = REPLY_NONE, .family = AF_INET };
+	struct ev_idle idle = { .probe = "zero-length", .alive_s = 8, .dead_s = -1, .close_s = -1,
+				.rfc5382 = -1, .family = AF_INET, .agree = 30, .from = "client" };
+	struct ev_idle sidle = { .probe = "zero-length", .kind = "state-expiry", .alive_s = 3.771,
+				 .dead_s = 4.103, .close_s = -1, .rfc5382 = 0, .expired = &none,
+				 .family = AF_INET, .agree = 33, .from = "server" };
+	struct ev_advice adv = { .time_s = 7200, .intvl_s = 75, .probes = 9 };
+	struct ev_advice sadv = { .time_s = 1, .intvl_s = 1, .probes = 9, .side = "server",
+				  .leg_dead_s = 4.103 };
+	char *page = page_of2(&idle, &adv, &sidle, &sadv);
+
+	CU_ASSERT_PTR_NOT_NULL(strstr(page, "<section id=\"server-leg\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(page, "<td id=\"leg-dead\">4.103"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(page, "<p id=\"leg-advice\" data-side=\"server\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(page, "<code>tcp_keepalive_time=1</code>"));
+	/* The client's finding and advice stay the client's. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(page, "nothing, within --max-idle"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(page, "tcp_keepalive_time=7200"));
+	free(page);
+}
+
 void suite_report_audit(void)
 {
-	UNIT_SUITE("report_audit", UNIT_TEST(test_expiry), UNIT_TEST(test_close));
+	UNIT_SUITE("report_audit", UNIT_TEST(test_expiry), UNIT_TEST(test_close),
+		   UNIT_TEST(test_server_leg));
 }
