@@ -94,8 +94,11 @@ void conntab_del(struct conntab *t, struct econn *c)
 struct econn *conntab_find(const struct conntab *t, const uint8_t *laddr, const uint8_t *raddr,
 			   uint16_t lport, uint16_t rport)
 {
-	uint32_t h = tuple_hash(raddr, lport, rport);
+	uint32_t h;
 
+	if (!t->slot)   /* nothing filed yet: serve sees SYNs first */
+		return NULL;
+	h = tuple_hash(raddr, lport, rport);
 	for (unsigned i = h & t->mask; t->slot[i].c; i = (i + 1) & t->mask) {
 		const struct econn *c = t->slot[i].c;
 

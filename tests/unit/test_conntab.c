@@ -44,6 +44,8 @@ static void test_add_find_delete(void)
 	static bool in[N];
 	unsigned seed = 7, n = 0;
 
+	key(&conns[0], 0);
+	CU_ASSERT_PTR_NULL(find(&t, &conns[0]));   /* never filed: no table yet */
 	for (unsigned i = 0; i < N; i++) {
 		key(&conns[i], i);
 		CU_ASSERT_EQUAL_FATAL(conntab_reserve(&t), 0);
