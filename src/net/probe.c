@@ -22,6 +22,7 @@ int prober_open(struct prober *p, int family, bool raw, const char *iface,
 
 	*perm = false;
 	p->family = family;
+	p->nq = 0;
 	if (raw) {
 		/* libnet reports a failed socket(2) only as text, and its
 		 * clean-up clobbers errno: ask the kernel first, so that a

@@ -1,6 +1,7 @@
 /* test_probe.c - probe bytes built in memory (LIBNET_NONE: no privilege),
  * decoded back and checked field by field, checksums recomputed here. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <pcap/dlt.h>
 #include <string.h>
 
@@ -185,6 +186,42 @@ static void test_rebuild_replaces(void)
 	prober_close(&p);
 }
 
+/* The batch keeps each probe's bytes in order until flushed; a cancelled
+ * one is not sent; every other gets its own result (here EBADF: a
+ * LIBNET_NONE prober has no socket); a full batch refuses another. */
+static void test_batch(void)
+{
+	struct probe_spec s = spec(AF_INET6);
+	struct prober p;
+	int errs[PROBE_BATCH];
+	uint8_t *buf;
+	uint32_t n;
+	bool perm;
+	char err[256];
+
+	CU_ASSERT_EQUAL_FATAL(prober_open(&p, AF_INET6, false, NULL, &perm, err, sizeof err), 0);
+	for (unsigned i = 0; i < PROBE_BATCH; i++) {
+		s.seq = i;
+		CU_ASSERT_EQUAL_FATAL(prober_build(&p, &s, err, sizeof err), 0);
+		CU_ASSERT_EQUAL(prober_queue(&p, err, sizeof err), (int)i);
+	}
+	CU_ASSERT_TRUE(prober_full(&p));
+	CU_ASSERT_EQUAL(prober_queue(&p, err, sizeof err), -1);
+	unit_check_err(err, "64");
+	CU_ASSERT_EQUAL_FATAL(prober_bytes(&p, &buf, &n, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(p.qlen[PROBE_BATCH - 1], n);   /* the last one built */
+	CU_ASSERT_EQUAL(memcmp(p.q[PROBE_BATCH - 1], buf, n), 0);
+	prober_free_bytes(buf);
+	prober_cancel(&p, 1);
+	CU_ASSERT_EQUAL(prober_flush(&p, errs), PROBE_BATCH);
+	CU_ASSERT_EQUAL(errs[0], EBADF);
+	CU_ASSERT_EQUAL(errs[1], 0);
+	CU_ASSERT_EQUAL(errs[PROBE_BATCH - 1], EBADF);
+	CU_ASSERT_EQUAL(p.nq, 0);
+	CU_ASSERT_EQUAL(prober_flush(&p, errs), 0);
+	prober_close(&p);
+}
+
 void suite_probe(void)
 {
 	UNIT_SUITE("probe",
@@ -192,5 +229,6 @@ void suite_probe(void)
 		   UNIT_TEST(test_ipv4_probe_without_timestamps),
 		   UNIT_TEST(test_garbage_byte),
 		   UNIT_TEST(test_ipv6_probe),
-		   UNIT_TEST(test_rebuild_replaces));
+		   UNIT_TEST(test_rebuild_replaces),
+		   UNIT_TEST(test_batch));
 }
