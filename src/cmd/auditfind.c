@@ -25,6 +25,37 @@ static ka_time gone_after(const struct audit *a)
 	return a->q.closed_at ? a->q.closed_at : a->q.s.dead;
 }
 
+/* What a search found, as an idle-timeout event's fields (the caller's
+ * own filled beforehand): kind, bracket, agreement and RFC 5382's verdict
+ * (1 met, 0 not, -1 unknown), which it returns. */
+int audit_idle_fields(const struct audit *a, const struct isched *q, struct ev_idle *r)
+{
+	struct isched_finding f;
+	ka_time gone;
+
+	isched_finding(q, &f);
+	gone = f.close ? f.close : f.f.dead;
+	r->inconsistent = f.f.inconsistent;
+	r->agree = f.f.agree;
+	r->disagree = f.f.disagree;
+	if (f.close) {
+		r->kind = "endpoint-close";
+		r->close_s = f.close / 1e6;
+	} else if (f.f.dead) {
+		r->kind = "state-expiry";
+	}
+	if (!r->inconsistent) {
+		r->alive_s = f.f.alive ? f.f.alive / 1e6 : -1;
+		r->dead_s = gone ? gone / 1e6 : -1;
+	}
+	/* RFC 5382 is about boxes that keep state (REQ-5): an endpoint's own
+	 * close is not one of them. */
+	r->rfc5382 = r->inconsistent || f.close ? -1 : f.f.alive >= RFC5382_IDLE_US ? 1
+		     : f.f.dead && f.f.dead < RFC5382_IDLE_US ? 0
+		     : a->opt->max_idle >= RFC5382_IDLE_US ? 1 : -1;
+	return r->rfc5382;
+}
+
 void audit_emit_idle(struct audit *a)
 {
 	struct isched_finding f;
@@ -35,26 +66,8 @@ void audit_emit_idle(struct audit *a)
 	};
 
 	isched_finding(&a->q, &f);
-	r.inconsistent = f.f.inconsistent;
-	r.agree = f.f.agree;
-	r.disagree = f.f.disagree;
 	r.expired = f.f.expired >= 0 ? &a->reply[f.f.expired] : NULL;
-	if (f.close) {
-		r.kind = "endpoint-close";
-		r.close_s = f.close / 1e6;
-	} else if (f.f.dead) {
-		r.kind = "state-expiry";
-	}
-	if (!r.inconsistent) {
-		r.alive_s = f.f.alive ? f.f.alive / 1e6 : -1;
-		r.dead_s = gone_after(a) ? gone_after(a) / 1e6 : -1;
-	}
-	/* RFC 5382 is about boxes that keep state (REQ-5): an endpoint's own
-	 * close is not one of them. */
-	a->rfc = r.inconsistent || f.close ? -1 : f.f.alive >= RFC5382_IDLE_US ? 1
-		 : f.f.dead && f.f.dead < RFC5382_IDLE_US ? 0
-		 : a->opt->max_idle >= RFC5382_IDLE_US ? 1 : -1;
-	r.rfc5382 = a->rfc;
+	a->rfc = audit_idle_fields(a, &a->q, &r);
 	emit(&a->em, &(struct event){ .kind = EV_IDLE, .t = ev_now(), .u.idle = r });
 }
 

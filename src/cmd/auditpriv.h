@@ -193,6 +193,9 @@ void audit_side_emit_idle(struct audit *a);
 ka_time audit_side_bound(const struct audit *a);
 
 /* auditfind.c: events for what was found. */
+/* What a search found, as an idle-timeout event's fields: RFC 5382's
+ * verdict (1 met, 0 not, -1 unknown) returned. */
+int audit_idle_fields(const struct audit *a, const struct isched *q, struct ev_idle *r);
 void audit_emit_idle(struct audit *a);
 void audit_emit_refresh(struct audit *a);
 void audit_emit_advice(struct audit *a);

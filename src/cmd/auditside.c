@@ -337,30 +337,11 @@ static void pump(struct audit *a)
 void audit_side_emit_idle(struct audit *a)
 {
 	struct aside *sd = &a->side;
-	struct isched_finding f;
 	struct ev_idle r = { .probe = variant_table[0].name, .alive_s = -1, .dead_s = -1,
 			     .close_s = -1, .family = a->e.dest[0].tgt.addr.ss_family,
 			     .discarded = sd->discarded, .from = "server" };
-	ka_time gone;
 
-	isched_finding(&sd->q, &f);
-	gone = f.close ? f.close : f.f.dead;
-	r.inconsistent = f.f.inconsistent;
-	r.agree = f.f.agree;
-	r.disagree = f.f.disagree;
-	if (f.close) {
-		r.kind = "endpoint-close";
-		r.close_s = f.close / 1e6;
-	} else if (f.f.dead) {
-		r.kind = "state-expiry";
-	}
-	if (!r.inconsistent) {
-		r.alive_s = f.f.alive ? f.f.alive / 1e6 : -1;
-		r.dead_s = gone ? gone / 1e6 : -1;
-	}
-	r.rfc5382 = r.inconsistent || f.close ? -1 : f.f.alive >= RFC5382_IDLE_US ? 1
-		    : f.f.dead && f.f.dead < RFC5382_IDLE_US ? 0
-		    : a->opt->max_idle >= RFC5382_IDLE_US ? 1 : -1;
+	audit_idle_fields(a, &sd->q, &r);
 	emit(&a->em, &(struct event){ .kind = EV_IDLE, .t = ev_now(), .u.idle = r });
 }
 
