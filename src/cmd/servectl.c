@@ -249,8 +249,9 @@ static void read_requests(struct sconn *k)
 		if (kind != CTL_LINE_NONE)
 			on_line(k, kind, line, len);
 	}
-	if (off > 0 && k->fd >= 0)
-		(void)!recv(k->fd, buf, off, MSG_DONTWAIT);
+	/* Only serve reads this socket: the bytes peeked are there to take. */
+	if (off > 0 && k->fd >= 0 && recv(k->fd, buf, off, MSG_DONTWAIT) != (ssize_t)off)
+		sconn_close(k, "reset");
 }
 
 static void on_socket(struct evloop *loop, struct ev_io *io, uint32_t events)
