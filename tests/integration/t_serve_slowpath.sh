@@ -4,8 +4,8 @@
 # RTT of about 700 ms, tools/delayrelay.py) loses no arrival.  Over it the
 # greeting comes after the audit's first probes would have left and after
 # a fixed 1 s wait; the waits scale with the handshake's round trip
-# instead.  kaprobe --far-end -c 2: both rounds reported, two probes sent
-# (none while the last report is awaited); kaprobe audit --far-end: serve
+# instead.  kaprobe --far-end -c 2 (IPv4 and IPv6): both rounds reported,
+# two probes sent (none while the last report is awaited); kaprobe audit --far-end: serve
 # recognised, one arrival per probe kind, every answered kind answered at
 # its first try (the greeting was not taken for an answer, a try's answer
 # not for the next try's).
@@ -24,14 +24,19 @@ print(int((time.monotonic() - t) * 1000))' "$TB_SRV4" $PORT)
 echo "connect: $rtt ms"
 assert_ge "$rtt" 600 "the path's round trip (ms)"
 
-out=$TB_DIR/live.json
-KA_TIMEOUT=40 ka_run "$out" --json --far-end -c 2 "$TB_SRV4:$PORT"
-assert_eq 0 "$KA_RC" "live --far-end over the slow path"
-json_valid "$out"
-assert_eq "1 2" "$(jq -r 'select(.event=="arrival" and .arrived and .answered_by == "peer")
-	| .round' "$out" | paste -sd' ')" "one arrival per round, arrived, answered by the peer"
-assert_eq 2 "$(json_count "$out" 'select(.event=="probe")')" "probes sent (-c 2)"
-assert_eq 0 "$(json_count "$out" 'select(.event=="notice")')" "no notice"
+for dst in "$TB_SRV4:$PORT" "[$TB_SRV6]:$PORT"; do
+	out=$TB_DIR/live.$RANDOM.json
+	KA_TIMEOUT=40 ka_run "$out" --json --far-end -c 2 "$dst"
+	assert_eq 0 "$KA_RC" "live --far-end over the slow path ($dst)"
+	json_valid "$out"
+	assert_eq "1 2" "$(jq -r 'select(.event=="arrival" and .arrived and
+		.answered_by == "peer") | .round' "$out" | paste -sd' ')" \
+		"one arrival per round, arrived, answered by the peer ($dst)"
+	assert_eq 2 "$(json_count "$out" 'select(.event=="probe")')" "probes sent (-c 2, $dst)"
+	assert_eq 0 "$(json_count "$out" 'select(.event=="notice")')" "no notice ($dst)"
+	assert_ge "$(jq -r 'select(.event=="reply") | .rtt_ms' "$out" | sort -n | head -1)" 600 \
+		"the probes' round trip (ms, $dst)"
+done
 
 out=$TB_DIR/audit.json
 KA_TIMEOUT=90 ka_run "$out" audit --json --far-end --max-idle 1s "$TB_SRV4:$PORT"
