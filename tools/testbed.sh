@@ -15,6 +15,10 @@
 #   tb_router_cut         router drops everything it forwards, both ways
 #   tb_router_open        router forwards everything again
 #   tb_router_nft RULE... add an nft rule to the router's forward chain
+#   tb_router_delay MS    the router forwards in user space, each packet held
+#                         MS each way (RTT 2*MS; tools/delayrelay.py: this
+#                         kernel has no netem); nft forward rules no longer
+#                         apply
 #   tb_server_drop_rst    server ns drops the TCP RSTs it sends
 #   tb_server_allow_rst   ... and lets them out again
 #   tb_server_sysctl KEY VAL    sysctl in the server ns
@@ -295,6 +299,24 @@ tb_router_open() {
 
 tb_router_nft() {
 	tb_r nft add rule inet kaprobe forward "$@"
+}
+
+tb_router_delay() {
+	local cmac smac i
+	cmac=$(tb_c cat "/sys/class/net/$TB_C_IF/address")
+	smac=$(tb_s cat "/sys/class/net/$TB_S_IF/address")
+	# The relay sends to the ends' MACs; their ARP and ND for the router
+	# are answered by its kernel, which keeps its addresses.
+	tb_r sysctl -qw net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 >/dev/null || return 1
+	tb_r python3 "$TB_ROOT/tools/delayrelay.py" "$1" rc rs "$cmac" "$smac" \
+		198.18.1.0/24 fd00:ca5e:1::/64 -- 198.19.1.0/24 fd00:ca5e:2::/64 &
+	TB_PIDS="$TB_PIDS $!"
+	for i in $(seq 20); do   # both packet sockets bound
+		[ "$(tb_r ss -H -0 2>/dev/null | wc -l)" -ge 2 ] && return 0
+		sleep 0.1
+	done
+	_tb_err "delayrelay did not start"
+	return 1
 }
 
 tb_server_drop_rst() {

@@ -63,6 +63,18 @@ void audit_configure(struct audit *a, struct task *t, ka_time idle)
 	engine_configure(&a->e, t->c, &cfg);
 }
 
+/* On a slow path a variant waits a round trip longer, before its first
+ * probe and between tries: a banner (serve's greeting) written at accept
+ * comes a round trip after the handshake and would be taken for the
+ * probe's answer, and a try's answer would come after the next try. */
+static void settle_variant(struct audit *a, struct task *t, ka_time rtt)
+{
+	struct ka_config cfg = { .idle = ENG_SETTLE_US + rtt, .intvl = ENG_PROBE_GAP_US + rtt,
+				 .probes = TRIES };
+
+	engine_configure(&a->e, t->c, &cfg);
+}
+
 struct task *audit_new_task(struct audit *a, enum task_kind kind)
 {
 	struct task *t;
@@ -461,6 +473,7 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 		if (t->kind == T_VARIANT) {
 			t->proven = true;
 			a->taken++;
+			settle_variant(a, t, farend_rtt(ev->c->created, ev->t));
 		}
 		audit_far_ready(a, t, ev->t);
 		break;

@@ -45,8 +45,8 @@ void audit_far_connected(struct task *t)
 
 /* ---- is the peer serve ------------------------------------------------------------- */
 
-/* silent: nothing came within FAREND_GREETING_WAIT_US (else another
- * first line, when not serve). */
+/* silent: nothing came within a->greet_waited (else another first line,
+ * when not serve). */
 static void decided(struct audit *a, bool serve, bool silent)
 {
 	char d[32];
@@ -56,7 +56,7 @@ static void decided(struct audit *a, bool serve, bool silent)
 	a->serve = serve ? 1 : -1;
 	evloop_disarm(&a->e.loop, &a->greet_wait);
 	if (!serve && a->opt->far_end) {
-		format_duration(FAREND_GREETING_WAIT_US, d, sizeof d);
+		format_duration(a->greet_waited, d, sizeof d);
 		engine_fail(&a->e, EXIT_NOCONNECT, "%s is not kaprobe serve (%s%s): --far-end "
 			    "needs kaprobe serve at the far end", a->e.dest[0].dst_txt,
 			    silent ? "no greeting within " : "its first line is no greeting",
@@ -112,7 +112,8 @@ void audit_far_ready(struct audit *a, struct task *t, ka_time now)
 	if (a->serve || a->greet_wait.slot)
 		return;
 	a->greet_wait.fn = on_greet_wait;
-	evloop_arm(&a->e.loop, &a->greet_wait, now + FAREND_GREETING_WAIT_US);
+	a->greet_waited = farend_greeting_wait(t->c->created, now);
+	evloop_arm(&a->e.loop, &a->greet_wait, now + a->greet_waited);
 }
 
 /* serve's answer to the request: OK, or the test cannot run. */

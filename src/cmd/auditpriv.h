@@ -138,6 +138,7 @@ struct audit {
 	/* kaprobe serve at the far end: 0 not known yet, 1 yes, -1 no. */
 	int serve;
 	struct ev_timer greet_wait;     /* the first greeting's deadline */
+	ka_time greet_waited;           /* ... that far after its handshake */
 	struct tfar far[MAX_FAR];
 	unsigned nfar;
 	bool late_started;

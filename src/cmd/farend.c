@@ -24,6 +24,18 @@ int farend_greet_feed(struct farend_greet *gr, const uint8_t *buf, size_t n)
 	return gr->state;
 }
 
+ka_time farend_rtt(ka_time created, ka_time ready)
+{
+	ka_time rtt = ready - created;
+
+	return rtt < 0 ? 0 : rtt > FAREND_RTT_MAX_US ? FAREND_RTT_MAX_US : rtt;
+}
+
+ka_time farend_greeting_wait(ka_time created, ka_time ready)
+{
+	return FAREND_GREETING_WAIT_US + 2 * farend_rtt(created, ready);
+}
+
 static void finish(struct farq *q, const char *err)
 {
 	evloop_remove(q->loop, &q->io);
@@ -124,6 +136,10 @@ static void on_io(struct evloop *loop, struct ev_io *io, uint32_t events)
 		}
 		q->state = FQ_GREETING;
 		evloop_modify(loop, io, EPOLLIN | EPOLLRDHUP);
+		/* The path's round trip is known now: the answer's deadline
+		 * scales with it. */
+		evloop_arm(loop, &q->tmo, q->started + FAREND_QUERY_TIMEOUT_US +
+			   3 * farend_rtt(q->started, ev_now()));
 		return;
 	}
 	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
@@ -146,10 +162,10 @@ int farq_ask(struct farq *q, struct evloop *loop, const struct sockaddr_storage 
 		return err;
 	}
 	*q = (struct farq){ .loop = loop, .state = FQ_CONNECTING, .req = *req, .done = done,
-			    .ctx = ctx };
+			    .ctx = ctx, .started = ev_now() };
 	q->io = (struct ev_io){ .fd = fd, .fn = on_io };
 	q->tmo.fn = on_timeout;
 	evloop_add(loop, &q->io, EPOLLOUT);
-	evloop_arm(loop, &q->tmo, ev_now() + FAREND_QUERY_TIMEOUT_US);
+	evloop_arm(loop, &q->tmo, q->started + FAREND_QUERY_TIMEOUT_US);
 	return 0;
 }

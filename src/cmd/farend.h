@@ -21,11 +21,19 @@
 #include "tcp/ctlproto.h"
 #include "tcp/segring.h"
 
-/* How long a client waits for the greeting after connecting: serve writes
- * it at accept, so it comes with the handshake's round trip; a peer that
- * says nothing for this long, or something else first, is not serve. */
+/* How long a client waits for the greeting after its handshake: serve
+ * writes it at accept, so it comes one round trip after the client's
+ * handshake ends (the client's ACK to serve, the greeting back).  The wait
+ * is FAREND_GREETING_WAIT_US plus two round trips of the connection's own
+ * handshake (SYN to SYN-ACK), a round trip counted FAREND_RTT_MAX_US at
+ * most; a peer that says nothing for that long, or something else first,
+ * is not serve. */
 #define FAREND_GREETING_WAIT_US 1000000
-/* A request's answer, from connect to END, at most. */
+#define FAREND_RTT_MAX_US 5000000
+/* A request's answer: its connection made within FAREND_QUERY_TIMEOUT_US,
+ * and END within that plus three of its round trips (the handshake's,
+ * measured: the greeting, the request and the answer each cross the path
+ * once more). */
 #define FAREND_QUERY_TIMEOUT_US 3000000
 
 struct farend_greet {
@@ -36,6 +44,11 @@ struct farend_greet {
 
 /* Feed what the peer sent; returns the state. */
 int farend_greet_feed(struct farend_greet *gr, const uint8_t *buf, size_t n);
+/* The round trip of a connection connected at `created` whose handshake
+ * completed (SYN-ACK seen) at `ready`, FAREND_RTT_MAX_US at most; and the
+ * greeting's wait for it. */
+ka_time farend_rtt(ka_time created, ka_time ready);
+ka_time farend_greeting_wait(ka_time created, ka_time ready);
 
 struct farq;
 /* The answer: err NULL and the records in q->seg (RECEIVED) or the line
@@ -54,6 +67,7 @@ struct farq {
 	char line[CTL_LINE_MAX];
 	farq_fn done;
 	void *ctx;
+	ka_time started;           /* connect(2) called */
 };
 
 /* Ask req of serve at dst on a new connection.  Returns 0, or an errno

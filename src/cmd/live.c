@@ -279,8 +279,14 @@ static void far_conclude(struct live *lv, struct lconn *l, const struct eng_even
 	if (l->far && ev->kind == ENG_REPLY && ev->out.answered)
 		lfar_answered(l->far, ev->out.n);
 	if (l->far && !l->wait_verdict && lfar_ask(l->far, &lv->e, ev->c)) {
+		struct ka_config hold = ev->c->cfg;
+
 		l->wait_verdict = verdict;
 		l->wait_status = status;
+		/* The run is over but for the report, which on a slow path
+		 * takes round trips: no more probes meanwhile (never). */
+		hold.idle = KA_NEVER / 2;
+		engine_configure(&lv->e, ev->c, &hold);
 		return;
 	}
 	if (!l->wait_verdict)
@@ -294,7 +300,7 @@ static void on_greeting_wait(struct evloop *loop, struct ev_timer *t, ka_time no
 	char d[32];
 
 	(void)loop; (void)now;
-	format_duration(FAREND_GREETING_WAIT_US, d, sizeof d);
+	format_duration(f->greet_wait, d, sizeof d);
 	engine_fail(&l->lv->e, EXIT_NOCONNECT, "%s sent no greeting within %s: --far-end needs "
 		    "kaprobe serve at the far end", l->dst, d);
 }
@@ -391,8 +397,10 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	switch (ev->kind) {
 	case ENG_READY:
 		l->ready = true;
-		if (l->far && l->far->greet.state == 0)
-			evloop_arm(&lv->e.loop, &l->far->wait, ev->t + FAREND_GREETING_WAIT_US);
+		if (l->far && l->far->greet.state == 0) {
+			l->far->greet_wait = farend_greeting_wait(ev->c->created, ev->t);
+			evloop_arm(&lv->e.loop, &l->far->wait, ev->t + l->far->greet_wait);
+		}
 		engine_src_text(ev->c, src, sizeof src);
 		say(lv, &(struct event){ .kind = EV_CONNECT, .t = ev->t, .u.connect = {
 			.src = src, .dst = lv->e.dest[l->dest].dst_txt, .iface = lv->e.iface,

@@ -32,11 +32,11 @@ static void report(struct lfar *f)
 	struct arr_flow fl;
 
 	flow_of(f, &fl);
-	arrival_match(&fl, f->sent, f->nsent, f->q.seg, f->q.nseg, f->after, res);
-	for (unsigned j = 0; j < f->nsent; j++) {
-		bool answered = f->answered == j + 1;
+	arrival_match(&fl, f->asked, f->nasked, f->q.seg, f->q.nseg, f->after, res);
+	for (unsigned j = 0; j < f->nasked; j++) {
+		bool answered = f->asked_answered == j + 1;
 		struct event ev = { .kind = EV_ARRIVAL, .t = ev_now(), .u.arrival = {
-			.probe = j + 1, .round = f->round, .arrived = res[j].arrived,
+			.probe = j + 1, .round = f->asked_round, .arrived = res[j].arrived,
 			.changed = res[j].changed, .nchanged = res[j].nchanged,
 			.answered_by = !answered ? NULL : res[j].arrived ? "peer" : "middlebox" } };
 
@@ -44,6 +44,21 @@ static void report(struct lfar *f)
 			f->after = res[j].t;
 		f->say(f->ctx, &ev);
 	}
+}
+
+static void on_answer(struct farq *q, const char *err, void *ctx);
+
+/* The question about the round as it is now. */
+static bool ask(struct lfar *f)
+{
+	struct ctl_req req = { .verb = CTL_RECEIVED, .has_addr = true, .addr = f->greet.g.you };
+
+	memcpy(f->asked, f->sent, f->nsent * sizeof f->sent[0]);
+	f->nasked = f->nsent;
+	f->asked_round = f->round;
+	f->asked_answered = f->answered;
+	f->again = false;
+	return farq_ask(&f->q, f->loop, &f->dst, &req, on_answer, f) == 0;
 }
 
 static void on_answer(struct farq *q, const char *err, void *ctx)
@@ -59,16 +74,23 @@ static void on_answer(struct farq *q, const char *err, void *ctx)
 	} else {
 		report(f);
 	}
+	if (f->again && ask(f))
+		return;
 	f->then(f->ctx);
 }
 
 bool lfar_ask(struct lfar *f, struct engine *e, const struct econn *c)
 {
-	struct ctl_req req = { .verb = CTL_RECEIVED, .has_addr = true, .addr = f->greet.g.you };
-
-	if (f->nsent == 0 || f->greet.state != 1 || farq_busy(&f->q))
+	if (f->nsent == 0 || f->greet.state != 1)
 		return false;
 	f->c = c;
+	if (farq_busy(&f->q)) {
+		/* Asked when the answer in flight is in: serve's records
+		 * then hold this round too. */
+		f->again = true;
+		return true;
+	}
+	f->loop = &e->loop;
 	f->dst = e->dest[c->dest].tgt.addr;
-	return farq_ask(&f->q, &e->loop, &f->dst, &req, on_answer, f) == 0;
+	return ask(f);
 }

@@ -3,10 +3,12 @@
  *
  * serve never blocks on a client: its socket is non-blocking, answers wait
  * in a buffer of at most SERVE_OUT_MAX bytes written as the client takes
- * them, and a client whose buffer is half full is not read until it takes
- * more.  A request serve cannot do gets ERR on that connection, counted,
+ * them, and a client's next request is read only when its longest answer
+ * fits in that buffer (else it waits in the socket until the client takes
+ * more).  A request serve cannot do gets ERR on that connection, counted,
  * and nothing else changes: a line too long or not text is one bad request,
- * not a reason to close anything.
+ * not a reason to close anything.  A line the client's close cuts (no LF)
+ * is no request: dropped, unanswered.
  */
 #include "cmd/servepriv.h"
 
@@ -39,6 +41,12 @@ static void want(struct sconn *k, uint32_t events)
 		evloop_modify(&k->sv->e.loop, &k->io, events);
 }
 
+/* Whether the next request's answer fits, whatever it is. */
+static bool room(const struct sconn *k)
+{
+	return k->out_len + SERVE_ANSWER_MAX <= SERVE_OUT_MAX;
+}
+
 /* Write what waits, as much as the socket takes now. */
 static void flush_out(struct sconn *k)
 {
@@ -55,8 +63,10 @@ static void flush_out(struct sconn *k)
 		free(k->out);
 		k->out = NULL;
 	}
-	want(k, k->out_len > 0 ? EPOLLIN | EPOLLOUT | EPOLLRDHUP
-		: EPOLLIN | EPOLLRDHUP);
+	/* Not readable while there is no room: requests wait in the socket
+	 * (level-triggered, a readable socket not read would wake the loop
+	 * at once, over and over). */
+	want(k, (k->out_len > 0 ? EPOLLOUT : 0) | (room(k) ? EPOLLIN | EPOLLRDHUP : 0));
 }
 
 /* Queue one line; false when it does not fit (the client is not reading). */
@@ -225,17 +235,21 @@ static void on_line(struct sconn *k, enum ctl_line kind, const char *line, size_
 
 /* ---- the socket ------------------------------------------------------------------ */
 
+/* Requests, as long as their answers fit: what is read is peeked, and
+ * taken from the socket only as far as it was handled. */
 static void read_requests(struct sconn *k)
 {
 	char buf[4096];
-	ssize_t n = recv(k->fd, buf, sizeof buf, MSG_DONTWAIT);
+	ssize_t n = recv(k->fd, buf, sizeof buf, MSG_DONTWAIT | MSG_PEEK);
 	size_t off = 0;
 
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		if (n == 0)
+			flush_out(k);   /* a client that only shut its side down */
 		sconn_close(k, n == 0 ? "client" : "reset");
 		return;
 	}
-	while (n > 0 && off < (size_t)n && k->fd >= 0) {
+	while (n > 0 && off < (size_t)n && k->fd >= 0 && room(k)) {
 		enum ctl_line kind;
 		const char *line;
 		size_t len;
@@ -244,6 +258,9 @@ static void read_requests(struct sconn *k)
 		if (kind != CTL_LINE_NONE)
 			on_line(k, kind, line, len);
 	}
+	/* Only serve reads this socket: the bytes peeked are there to take. */
+	if (off > 0 && k->fd >= 0 && recv(k->fd, buf, off, MSG_DONTWAIT) != (ssize_t)off)
+		sconn_close(k, "reset");
 }
 
 static void on_socket(struct evloop *loop, struct ev_io *io, uint32_t events)
@@ -253,8 +270,12 @@ static void on_socket(struct evloop *loop, struct ev_io *io, uint32_t events)
 	(void)loop;
 	if (events & EPOLLOUT)
 		flush_out(k);
-	if (k->fd >= 0 && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) &&
-	    k->out_len <= SERVE_OUT_MAX / 2)
+	if (k->fd >= 0 && (events & (EPOLLHUP | EPOLLERR)) && !room(k)) {
+		/* Gone, with answers it never took: they cannot go now. */
+		sconn_close(k, events & EPOLLERR ? "reset" : "client");
+		return;
+	}
+	if (k->fd >= 0 && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) && room(k))
 		read_requests(k);
 	if (k->fd >= 0)
 		flush_out(k);

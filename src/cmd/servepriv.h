@@ -10,10 +10,12 @@
 #include "tcp/ctlproto.h"
 #include "tcp/segring.h"
 
-/* What one connection may have waiting to be written: a RECEIVED answer
- * (SEGRING_N lines) fits; a client that does not read gets no more
- * answers once it is half full, and its requests wait in its socket. */
-#define SERVE_OUT_MAX 16384
+/* What one connection may have waiting to be written.  A request is read
+ * only when its longest answer (RECEIVED: SEGRING_N lines and two more)
+ * still fits, so every request gets its whole answer; a client that does
+ * not read gets no more answers, and its requests wait in its socket. */
+#define SERVE_OUT_MAX 32768
+#define SERVE_ANSWER_MAX ((SEGRING_N + 2) * CTL_LINE_MAX)
 
 /* One connection serve holds, or held (then in the history). */
 struct sconn {

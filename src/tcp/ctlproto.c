@@ -83,20 +83,32 @@ static bool parse_u32(const char *s, uint32_t max, uint32_t *out)
 	return true;
 }
 
-/* An address and a port, as two words. */
-static bool parse_addr(const char *ip, const char *port, struct ctl_addr *a)
+/* An address (its family and bytes) and a port, each from its word. */
+static bool parse_ip(const char *ip, struct ctl_addr *a)
 {
-	uint32_t p;
-
-	memset(a, 0, sizeof *a);
-	if (!parse_u32(port, 65535, &p) || p == 0)
-		return false;
-	a->port = (uint16_t)p;
+	memset(a->addr, 0, sizeof a->addr);
+	a->family = 0;
 	if (inet_pton(AF_INET, ip, a->addr) == 1)
 		a->family = AF_INET;
 	else if (inet_pton(AF_INET6, ip, a->addr) == 1)
 		a->family = AF_INET6;
 	return a->family != 0;
+}
+
+static bool parse_port(const char *port, struct ctl_addr *a)
+{
+	uint32_t p;
+
+	if (!parse_u32(port, 65535, &p) || p == 0)
+		return false;
+	a->port = (uint16_t)p;
+	return true;
+}
+
+static bool parse_addr(const char *ip, const char *port, struct ctl_addr *a)
+{
+	memset(a, 0, sizeof *a);
+	return parse_port(port, a) && parse_ip(ip, a);
 }
 
 static int req_error(char *err, size_t errlen, const char *what, const char *word)
@@ -167,8 +179,10 @@ int ctl_parse_request(const char *line, size_t len, struct ctl_req *r, char *err
 		if (n != 3)
 			return req_error(err, errlen, r->verb == CTL_STATUS ? "usage: STATUS IP PORT"
 					 : "usage: RECEIVED [IP PORT]", NULL);
-		if (!parse_addr(w[1], w[2], &r->addr))
-			return req_error(err, errlen, "bad address or port", w[1]);
+		if (!parse_ip(w[1], &r->addr))
+			return req_error(err, errlen, "bad address", w[1]);
+		if (!parse_port(w[2], &r->addr))
+			return req_error(err, errlen, "bad port", w[2]);
 		r->has_addr = true;
 		return 0;
 	case CTL_SILENT:

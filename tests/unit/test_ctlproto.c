@@ -115,6 +115,11 @@ static void test_bad_requests(void)
 	}
 	CU_ASSERT_EQUAL(ctl_parse_request("FOO", 3, &r, err, sizeof err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "FOO"));
+	/* The error names the word that was wrong: the port, not the address. */
+	CU_ASSERT_EQUAL(ctl_parse_request("STATUS 1.2.3.4 0", 16, &r, err, sizeof err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "bad port: 0");
+	CU_ASSERT_EQUAL(ctl_parse_request("STATUS 1.2.3 80", 15, &r, err, sizeof err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "bad address: 1.2.3");
 }
 
 static void test_round(void)
