@@ -4,6 +4,7 @@
 #include "engine/conntab.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,10 +61,34 @@ int conntab_reserve(struct conntab *t)
 	return 0;
 }
 
+static bool is_local(const struct conntab *t, const uint8_t *addr)
+{
+	for (unsigned i = 0; i < t->nlocal && i < CT_LOCALS; i++)
+		if (memcmp(t->local[i], addr, 16) == 0)
+			return true;
+	return false;
+}
+
 void conntab_add(struct conntab *t, struct econn *c)
 {
 	place(t->slot, t->mask, hash_of(c), c);
 	t->n++;
+	if (t->nlocal <= CT_LOCALS && !is_local(t, c->k.laddr)) {
+		if (t->nlocal < CT_LOCALS)
+			memcpy(t->local[t->nlocal], c->k.laddr, 16);
+		t->nlocal++;
+	}
+}
+
+unsigned conntab_ways(const struct conntab *t, const uint8_t *src, const uint8_t *dst)
+{
+	bool from_us, to_us;
+
+	if (t->nlocal > CT_LOCALS)
+		return CT_OURS | CT_PEERS;
+	from_us = is_local(t, src);
+	to_us = is_local(t, dst);
+	return (from_us ? CT_OURS : 0) | (to_us ? CT_PEERS : 0);
 }
 
 /* Close the gap: move up every later entry of the run that may sit in it. */

@@ -14,11 +14,23 @@
 
 struct econn;
 
+/* The local addresses of the connections filed (a host has few): a
+ * segment from one of them to an address not among them can only be
+ * ours, and the other way round only the peer's, which spares an answer
+ * the lookup as if it were ours.  More than CT_LOCALS: no such shortcut. */
+#define CT_LOCALS 8
+
 struct conntab {
 	struct ct_slot { uint32_t h; struct econn *c; } *slot;   /* c NULL: empty */
 	unsigned mask;   /* slots - 1, a power of two less one */
 	unsigned n;      /* filed */
+	uint8_t local[CT_LOCALS][16];
+	unsigned nlocal;   /* CT_LOCALS + 1: too many to tell */
 };
+
+/* Which way a segment from src to dst can go, given the local addresses
+ * filed: CT_OURS (from us), CT_PEERS (to us), or both. */
+enum { CT_OURS = 1, CT_PEERS = 2 };
 
 /* Room for one more (0), or -1 with errno ENOMEM: called before the
  * connection exists, so that filing it (its 4-tuple known only once it
@@ -28,6 +40,7 @@ void conntab_add(struct conntab *t, struct econn *c);
 void conntab_del(struct conntab *t, struct econn *c);
 struct econn *conntab_find(const struct conntab *t, const uint8_t *laddr, const uint8_t *raddr,
 			   uint16_t lport, uint16_t rport);
+unsigned conntab_ways(const struct conntab *t, const uint8_t *src, const uint8_t *dst);
 /* Any connection filed, or NULL: for emptying the table. */
 struct econn *conntab_any(const struct conntab *t);
 void conntab_free(struct conntab *t);

@@ -248,6 +248,7 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 	struct engine *e = ctx;
 	struct segment s;
 	struct econn *c;
+	unsigned ways;
 	ka_time t = session_time(&e->ss, &h->ts);
 
 	/* The wire length: a TSO or BIG TCP super-segment has IP length 0. */
@@ -257,12 +258,15 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 	e->frame = bytes;
 	e->caplen = h->caplen;
 	e->wirelen = h->len;
+	ways = conntab_ways(&e->tab, s.src, s.dst);
 	if (s.kind == SEG_ICMP_ERR) {
 		if ((c = conntab_find(&e->tab, s.qsrc, s.qdst, s.sport, s.dport)) && s.family == c->k.family)
 			on_icmp(e, c, &s, t);
-	} else if ((c = conntab_find(&e->tab, s.src, s.dst, s.sport, s.dport)) && s.family == c->k.family) {
+	} else if ((ways & CT_OURS) &&
+		   (c = conntab_find(&e->tab, s.src, s.dst, s.sport, s.dport)) && s.family == c->k.family) {
 		on_outbound(e, c, &s, t);
-	} else if ((c = conntab_find(&e->tab, s.dst, s.src, s.dport, s.sport)) && s.family == c->k.family) {
+	} else if ((ways & CT_PEERS) &&
+		   (c = conntab_find(&e->tab, s.dst, s.src, s.dport, s.sport)) && s.family == c->k.family) {
 		on_inbound(e, c, &s, t);
 	} else if (e->emb.e) {
 		/* Listening: during a handshake only the SYN-ACK is ours.  (On

@@ -1,4 +1,4 @@
-/* evloop.c - epoll over the descriptors, a binary heap of timers. */
+/* evloop.c - epoll over the descriptors, a 4-ary heap of timers. */
 #include "engine/evloop.h"
 
 #include <errno.h>
@@ -59,6 +59,12 @@ void evloop_remove(struct evloop *loop, struct ev_io *io)
 
 /* ---- the timer heap --------------------------------------------------------- */
 
+/* Four children a node: half the levels of a binary heap, and a node's
+ * children share a cache line.  Every level a timer moves also writes its
+ * slot into the timer (inside its connection, a cache miss each with
+ * 10,000 connections), so fewer levels is what counts. */
+#define HEAP_D 4
+
 static void place(struct evloop *loop, unsigned i, struct ev_hent h)
 {
 	loop->heap[i] = h;
@@ -69,9 +75,9 @@ static void sift_up(struct evloop *loop, unsigned i)
 {
 	struct ev_hent h = loop->heap[i];
 
-	while (i > 0 && loop->heap[(i - 1) / 2].when > h.when) {
-		place(loop, i, loop->heap[(i - 1) / 2]);
-		i = (i - 1) / 2;
+	while (i > 0 && loop->heap[(i - 1) / HEAP_D].when > h.when) {
+		place(loop, i, loop->heap[(i - 1) / HEAP_D]);
+		i = (i - 1) / HEAP_D;
 	}
 	place(loop, i, h);
 }
@@ -81,12 +87,13 @@ static void sift_down(struct evloop *loop, unsigned i)
 	struct ev_hent h = loop->heap[i];
 
 	for (;;) {
-		unsigned c = 2 * i + 1;
+		unsigned first = HEAP_D * i + 1, c = first;
 
-		if (c >= loop->ntimers)
+		if (first >= loop->ntimers)
 			break;
-		if (c + 1 < loop->ntimers && loop->heap[c + 1].when < loop->heap[c].when)
-			c++;
+		for (unsigned k = first + 1; k < first + HEAP_D && k < loop->ntimers; k++)
+			if (loop->heap[k].when < loop->heap[c].when)
+				c = k;
 		if (loop->heap[c].when >= h.when)
 			break;
 		place(loop, i, loop->heap[c]);

@@ -2,7 +2,7 @@
  *
  * Modelled on Redis's ae.c, cut to what kaprobe needs: epoll for the
  * descriptors (a capture, a signalfd, and one socket per connection, of
- * which there may be thousands) and a binary heap of timers on the
+ * which there may be thousands) and a 4-ary heap of timers on the
  * monotonic clock, so that neither an idle connection nor a far timer
  * costs anything per wake-up.  The loop sleeps in epoll_pwait2 until a
  * descriptor is ready or the nearest timer is due; nothing busy-waits.

@@ -55,6 +55,11 @@ static void test_add_find_delete(void)
 	CU_ASSERT_EQUAL(t.n, N);
 	CU_ASSERT_TRUE(2 * t.n <= t.mask + 1);   /* at most half full */
 	check_all(&t, in);
+	/* One local address filed: which way a segment can go. */
+	CU_ASSERT_EQUAL(conntab_ways(&t, conns[0].k.laddr, conns[0].k.raddr), CT_OURS);
+	CU_ASSERT_EQUAL(conntab_ways(&t, conns[0].k.raddr, conns[0].k.laddr), CT_PEERS);
+	CU_ASSERT_EQUAL(conntab_ways(&t, conns[0].k.laddr, conns[0].k.laddr), CT_OURS | CT_PEERS);
+	CU_ASSERT_EQUAL(conntab_ways(&t, conns[0].k.raddr, conns[1].k.raddr), 0);
 	/* A reversed tuple (an answer looked up as ours first) is no one's. */
 	CU_ASSERT_PTR_NULL(conntab_find(&t, conns[5].k.raddr, conns[5].k.laddr,
 					conns[5].k.rport, conns[5].k.lport));
@@ -84,7 +89,25 @@ static void test_add_find_delete(void)
 	conntab_free(&t);
 }
 
+/* More local addresses than it keeps: every segment may go either way. */
+static void test_many_locals(void)
+{
+	struct conntab t = { 0 };
+	static struct econn c[CT_LOCALS + 1];
+
+	for (unsigned i = 0; i <= CT_LOCALS; i++) {
+		key(&c[i], i);
+		c[i].k.laddr[14] = (uint8_t)i;
+		CU_ASSERT_EQUAL_FATAL(conntab_reserve(&t), 0);
+		conntab_add(&t, &c[i]);
+		CU_ASSERT_EQUAL(conntab_ways(&t, c[0].k.raddr, c[1].k.raddr),
+				i < CT_LOCALS ? 0 : CT_OURS | CT_PEERS);
+	}
+	CU_ASSERT_PTR_EQUAL(find(&t, &c[CT_LOCALS]), &c[CT_LOCALS]);
+	conntab_free(&t);
+}
+
 void suite_conntab(void)
 {
-	UNIT_SUITE("conntab", UNIT_TEST(test_add_find_delete));
+	UNIT_SUITE("conntab", UNIT_TEST(test_add_find_delete), UNIT_TEST(test_many_locals));
 }
