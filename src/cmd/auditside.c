@@ -328,6 +328,8 @@ static void pump(struct audit *a)
 		if (!ask(a, s, w, s->step == SS_ASK ? CTL_IDLE : CTL_STATUS))
 			failed(a, s);
 	}
+	if (sd->refused)   /* given up in there: the next drain says it is over */
+		next = now;
 	if (next && next != KA_NEVER && !sd->over)
 		evloop_arm(&a->e.loop, &sd->wake, next > now ? next : now + 1000);
 }

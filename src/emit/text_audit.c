@@ -390,7 +390,7 @@ static void side_human(struct text *tx, const struct ev_advice *a)
 
 	if (a->side && a->leg_dead_s > 0) {
 		snprintf(buf, sizeof buf, "advice: a proxy cuts the path in legs, and the %s's leg "
-			 "forgets idle flows after %.3g s: keep-alive must come from the %s, "
+			 "forgets idle flows after %.3f s: keep-alive must come from the %s, "
 			 "starting below that%s\n", a->side, a->leg_dead_s, a->side,
 			 strcmp(a->side, "server") == 0 ? " (PostgreSQL tcp_keepalives_idle, redis "
 			 "tcp-keepalive): the client's stops at the proxy" : "");

@@ -134,12 +134,11 @@ struct econn *conntab_find(const struct conntab *t, const uint8_t *laddr, const 
 	return NULL;
 }
 
-struct econn *conntab_any(const struct conntab *t)
+void conntab_drain(struct conntab *t, void (*release)(struct econn *c, void *ctx), void *ctx)
 {
-	for (unsigned i = 0; t->n && i <= t->mask; i++)
-		if (t->slot[i].c)
-			return t->slot[i].c;
-	return NULL;
+	for (unsigned i = 0; t->slot && i <= t->mask; i++)
+		while (t->slot[i].c)
+			release(t->slot[i].c, ctx);
 }
 
 void conntab_free(struct conntab *t)

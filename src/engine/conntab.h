@@ -1,9 +1,9 @@
 /* conntab.h - the engine's connections by 4-tuple.
  *
- * Every captured segment is looked up, and an answer is looked up twice
- * (first as if it were ours, then as the peer's), so a miss must be cheap:
- * open addressing over (hash, connection) pairs, so that a lookup that
- * fails reads the table and never a connection.  With 10,000 connections
+ * Every captured segment is looked up, some both ways (ours, then the
+ * peer's: on loopback, or with more local addresses than it keeps), so a
+ * miss must be cheap: open addressing over (hash, connection) pairs, so
+ * that a lookup that fails reads the table and never a connection.  With 10,000 connections
  * the chained table it replaces spent 6% of kaprobe's CPU in lookups,
  * mostly cache misses on connections that did not match.
  */
@@ -41,8 +41,10 @@ void conntab_del(struct conntab *t, struct econn *c);
 struct econn *conntab_find(const struct conntab *t, const uint8_t *laddr, const uint8_t *raddr,
 			   uint16_t lport, uint16_t rport);
 unsigned conntab_ways(const struct conntab *t, const uint8_t *src, const uint8_t *dst);
-/* Any connection filed, or NULL: for emptying the table. */
-struct econn *conntab_any(const struct conntab *t);
+/* Empty the table: release(c, ctx) for every connection filed, each of
+ * which must conntab_del it.  One pass: a deletion only moves entries
+ * into the slot it empties, which is looked at again. */
+void conntab_drain(struct conntab *t, void (*release)(struct econn *c, void *ctx), void *ctx);
 void conntab_free(struct conntab *t);
 
 #endif

@@ -258,7 +258,7 @@ static void on_packet(void *ctx, const struct pcap_pkthdr *h, const uint8_t *byt
 	e->frame = bytes;
 	e->caplen = h->caplen;
 	e->wirelen = h->len;
-	ways = conntab_ways(&e->tab, s.src, s.dst);
+	ways = s.kind == SEG_ICMP_ERR ? 0 : conntab_ways(&e->tab, s.src, s.dst);
 	if (s.kind == SEG_ICMP_ERR) {
 		if ((c = conntab_find(&e->tab, s.qsrc, s.qdst, s.sport, s.dport)) && s.family == c->k.family)
 			on_icmp(e, c, &s, t);
@@ -358,7 +358,8 @@ void engine_read_capture(struct engine *e)
 
 /* The raw probe the machine asks for, shaped, with this TTL (0: the
  * kernel's), queued for engine_flush_probes: its place in the batch, or -1
- * after engine_fail. */
+ * (after engine_fail, or when an event of the flush that made room
+ * released the connection). */
 static int queue_raw(struct engine *e, struct econn *c, struct probe_spec *s, uint8_t ttl,
 		     ka_time now)
 {
@@ -373,6 +374,8 @@ static int queue_raw(struct engine *e, struct econn *c, struct probe_spec *s, ui
 		s->ttl = ttl;
 	if (prober_full(pr))
 		engine_flush_probes(e);
+	if (c->state == EC_CLOSED)   /* released by an event of that flush */
+		return -1;
 	if (prober_build(pr, s, err, sizeof err) < 0 || (q = prober_queue(pr, err, sizeof err)) < 0) {
 		engine_fail(e, EXIT_SOFTWARE, "%s", err);
 		return -1;
@@ -453,8 +456,11 @@ static int send_heartbeat(struct econn *c, struct probe_spec *s)
 static int send_probe(struct engine *e, struct econn *c, ka_time now, uint8_t ttl)
 {
 	struct probe_spec s;
-	int q = -1, err = c->hb ? send_heartbeat(c, &s) : (q = queue_raw(e, c, &s, ttl, now)) < 0 ? -1 : 0;
+	int q = -1, err;
 
+	if (c->state == EC_CLOSED)
+		return EIO;
+	err = c->hb ? send_heartbeat(c, &s) : (q = queue_raw(e, c, &s, ttl, now)) < 0 ? -1 : 0;
 	if (err < 0)
 		return EIO;
 	if (c->ka.state == KA_IDLE)
@@ -684,7 +690,7 @@ void engine_reap(struct evloop *loop, struct ev_timer *t, ka_time now)
 	while (e->released) {
 		struct econn *c = e->released;
 
-		e->released = c->hnext;
+		e->released = c->next_released;
 		free(c);
 	}
 }
@@ -701,7 +707,7 @@ void engine_release(struct engine *e, struct econn *c)
 		cancel_queued(e, c);
 	conn_close(&c->k);
 	c->state = EC_CLOSED;
-	c->hnext = e->released;
+	c->next_released = e->released;
 	e->released = c;
 	if (!e->reaper.slot)
 		engine_arm(e, &e->reaper, ev_now());

@@ -53,7 +53,8 @@ struct econn;
 enum eng_kind {
 	ENG_READY,          /* established and seen: the machine runs */
 	ENG_CONNECT_FAILED, /* err: errno (ETIMEDOUT: no handshake in time) */
-	ENG_PROBE,          /* probe sent (err 0) or not sendable (err: errno) */
+	ENG_PROBE,          /* probe sent (err 0) or not sendable (err: errno);
+			     * a raw probe's at the end of its loop turn */
 	ENG_REPLY,          /* an accepted answer, RST or ICMP error */
 	ENG_IGNORED,        /* seen, not acted on: cls says why */
 	ENG_CLOSED,         /* the peer closed on its own: a FIN, or an RST with no
@@ -131,7 +132,7 @@ struct econn {
 	/* The engine's own: */
 	struct ev_io io;
 	struct ev_timer timer;
-	struct econn *hnext;         /* the released list */
+	struct econn *next_released;  /* the released list */
 	struct engine *e;
 };
 
@@ -295,11 +296,13 @@ struct econn *engine_adopt(struct engine *e, int fd, const struct ka_config *cfg
 /* New timings for a connection; its machine keeps its state. */
 void engine_configure(struct engine *e, struct econn *c, const struct ka_config *cfg);
 
-/* Send the connection's probe now, as its machine would (ka_sent: an
- * answer is a REPLY), with this TTL or hop limit (0: the kernel's).  For
- * planners that pace probes themselves, with timings that never fire.
- * Returns 0, or the errno of a probe that could not leave (ENG_PROBE says
- * the same). */
+/* Probe the connection now, as its machine would (ka_sent: an answer is a
+ * REPLY), with this TTL or hop limit (0: the kernel's).  For planners that
+ * pace probes themselves, with timings that never fire.  A raw probe
+ * leaves with the others of this turn of the loop, and its ENG_PROBE then
+ * says whether it could; a heartbeat is written at once.  Returns 0, the
+ * errno of a heartbeat that could not be written, or EIO (a probe that
+ * could not be built, or a closed connection). */
 int engine_probe_now(struct engine *e, struct econn *c, uint8_t ttl);
 
 /* From now on, whenever the connection's machine asks for a probe (its

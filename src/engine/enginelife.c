@@ -195,10 +195,14 @@ int engine_run(struct engine *e)
 	return e->status;
 }
 
+static void release_one(struct econn *c, void *ctx)
+{
+	engine_release(ctx, c);
+}
+
 void engine_close(struct engine *e)
 {
-	for (struct econn *c; (c = conntab_any(&e->tab));)
-		engine_release(e, c);
+	conntab_drain(&e->tab, release_one, e);
 	engine_reap(&e->loop, &e->reaper, 0);
 	conntab_free(&e->tab);
 	free(e->dest);

@@ -59,10 +59,10 @@ void evloop_remove(struct evloop *loop, struct ev_io *io)
 
 /* ---- the timer heap --------------------------------------------------------- */
 
-/* Four children a node: half the levels of a binary heap, and a node's
- * children share a cache line.  Every level a timer moves also writes its
- * slot into the timer (inside its connection, a cache miss each with
- * 10,000 connections), so fewer levels is what counts. */
+/* Four children a node: half the levels of a binary heap.  Every level a
+ * timer moves also writes its slot into the timer (inside its connection,
+ * a cache miss each with 10,000 connections), so fewer levels is what
+ * counts. */
 #define HEAP_D 4
 
 static void place(struct evloop *loop, unsigned i, struct ev_hent h)
@@ -169,9 +169,11 @@ static void run_timers(struct evloop *loop)
 
 int evloop_run(struct evloop *loop)
 {
-	while (!loop->stop) {
+	for (;;) {
 		struct timespec ts, *tsp = NULL;
 
+		/* Also on the way out: what the last turn queued (probes,
+		 * output) leaves before the loop returns. */
 		if (loop->before_sleep)
 			loop->before_sleep(loop, loop->before_sleep_ctx);
 		if (loop->stop)

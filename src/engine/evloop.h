@@ -57,8 +57,9 @@ struct ev_hent {
 
 struct evloop {
 	int epfd;
-	/* Called before each sleep, as ae.c's beforesleep: output written
-	 * during a turn leaves in one write, not one per line. */
+	/* Called before each sleep, as ae.c's beforesleep, and once more
+	 * when stopped: output written and probes queued during a turn leave
+	 * together, not one system call each. */
 	void (*before_sleep)(struct evloop *loop, void *ctx);
 	void *before_sleep_ctx;
 	struct ev_hent *heap;

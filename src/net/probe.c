@@ -128,11 +128,11 @@ int prober_queue(struct prober *p, char *err, size_t errlen)
 	if (len > PROBE_MAX_LEN) {
 		snprintf(err, errlen, "cannot send probe: %u bytes, more than %u", len,
 			 PROBE_MAX_LEN);
-		free(buf);
+		prober_free_bytes(buf);
 		return -1;
 	}
 	memcpy(p->q[p->nq], buf, len);
-	free(buf);
+	prober_free_bytes(buf);
 	p->qlen[p->nq] = (uint16_t)len;
 	return (int)p->nq++;
 }

@@ -50,8 +50,8 @@ void prober_cancel(struct prober *p, unsigned i);
  * the errno of the i-th (a cancelled one: 0).  Returns how many were queued. */
 unsigned prober_flush(struct prober *p, int errs[PROBE_BATCH]);
 
-/* The built probe's bytes, from the IP header on (raw=false probers only).
- * Free with prober_free_bytes. */
+/* The built probe's bytes, from the IP header on.  Free with
+ * prober_free_bytes. */
 int prober_bytes(struct prober *p, uint8_t **buf, uint32_t *len, char *err, size_t errlen);
 void prober_free_bytes(uint8_t *buf);
 

@@ -562,7 +562,7 @@ static void server_leg(struct page *p, const struct audit_model *a)
 	page_raw(p, "</td></tr>\n</table>\n");
 	if (a->has_leg_advice)
 		page_printf(p, "<p id=\"leg-advice\" data-side=\"server\" class=\"bad\">Keep-alive "
-			    "<b>from the server</b>, starting below %.3g s: the client's stops at the "
+			    "<b>from the server</b>, starting below %.3f s: the client's stops at the "
 			    "proxy.  <code>tcp_keepalive_time=%ld</code>, <code>tcp_keepalive_intvl=%ld"
 			    "</code>, <code>tcp_keepalive_probes=%ld</code> on the server's host (or "
 			    "PostgreSQL's <code>tcp_keepalives_idle</code>, redis's <code>tcp-keepalive"

@@ -137,6 +137,17 @@ static int parse_timing(char **w, unsigned n, struct ctl_req *r, char *err, size
 }
 
 /* IDLE IP PORT D: a flow and the idle its one round of probes waits for. */
+/* w[0] IP, w[1] PORT of a request, each named when bad. */
+static int flow_words(char **w, struct ctl_req *r, char *err, size_t errlen)
+{
+	if (!parse_ip(w[0], &r->addr))
+		return req_error(err, errlen, "bad address", w[0]);
+	if (!parse_port(w[1], &r->addr))
+		return req_error(err, errlen, "bad port", w[1]);
+	r->has_addr = true;
+	return 0;
+}
+
 static int parse_idle(char **w, unsigned n, struct ctl_req *r, char *err, size_t errlen)
 {
 	char why[128];
@@ -144,11 +155,10 @@ static int parse_idle(char **w, unsigned n, struct ctl_req *r, char *err, size_t
 
 	if (n != 4)
 		return req_error(err, errlen, "usage: IDLE IP PORT D", NULL);
-	if (!parse_addr(w[1], w[2], &r->addr))
-		return req_error(err, errlen, "bad address or port", w[1]);
+	if (flow_words(w + 1, r, err, errlen) < 0)
+		return -1;
 	if (parse_duration(w[3], CTL_MIN_EVERY_US, CTL_MAX_EVERY_US, &us, why, sizeof why) < 0)
 		return req_error(err, errlen, why, NULL);
-	r->has_addr = true;
 	r->every = us;
 	return 0;
 }
@@ -179,12 +189,7 @@ int ctl_parse_request(const char *line, size_t len, struct ctl_req *r, char *err
 		if (n != 3)
 			return req_error(err, errlen, r->verb == CTL_STATUS ? "usage: STATUS IP PORT"
 					 : "usage: RECEIVED [IP PORT]", NULL);
-		if (!parse_ip(w[1], &r->addr))
-			return req_error(err, errlen, "bad address", w[1]);
-		if (!parse_port(w[2], &r->addr))
-			return req_error(err, errlen, "bad port", w[2]);
-		r->has_addr = true;
-		return 0;
+		return flow_words(w + 1, r, err, errlen);
 	case CTL_SILENT:
 		return n == 1 ? 0 : req_error(err, errlen, "usage: SILENT", NULL);
 	case CTL_PROBE:

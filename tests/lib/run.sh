@@ -25,9 +25,18 @@ JOBS=${TEST_JOBS:-2}
 
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/kaprobe-$(basename "$dir").XXXXXX") || exit 1
 trap 'rm -rf "$workdir"' EXIT
-# Interrupted: the running tests' process groups get the signal from the
-# terminal too and clean up after themselves; stop here.
-trap 'echo "run.sh: interrupted" >&2; exit 130' INT TERM
+# Interrupted: the tests running are told too (their timeout passes the
+# signal on), waited for, and their namespaces removed before the files
+# that name them go.
+interrupted() {
+	local p f
+	echo "run.sh: interrupted" >&2
+	for p in $(jobs -p); do pkill -TERM -P "$p" 2>/dev/null; done
+	wait
+	for f in "$workdir"/*.ns; do [ -e "$f" ] && reap "$f"; done
+	exit 130
+}
+trap interrupted INT TERM
 
 # Delete the namespaces a test registered but did not remove (it was killed,
 # or its cleanup failed); prints their names.
@@ -58,7 +67,8 @@ run_one() {
 	[ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && echo "timed out after ${limit}s" >>"$workdir/$name.log"
 	reap "$workdir/$name.ns" >"$workdir/$name.leftovers"
 	echo $((SECONDS - start)) >"$workdir/$name.secs"
-	echo "$rc" >"$workdir/$name.rc"
+	# Whole or not at all: report_done may look at any moment.
+	echo "$rc" >"$workdir/$name.rc.tmp" && mv "$workdir/$name.rc.tmp" "$workdir/$name.rc"
 }
 
 # The tests that declare a longer limit go first: with TEST_JOBS lanes,

@@ -29,6 +29,11 @@ static struct econn *find(const struct conntab *t, const struct econn *c)
 	return conntab_find(t, c->k.laddr, c->k.raddr, c->k.lport, c->k.rport);
 }
 
+static void drop(struct econn *c, void *ctx)
+{
+	conntab_del(ctx, c);
+}
+
 static void check_all(const struct conntab *t, const bool *in)
 {
 	unsigned bad = 0;
@@ -81,11 +86,10 @@ static void test_add_find_delete(void)
 			in[i] = true;
 		}
 	check_all(&t, in);
-	for (unsigned i = 0; i < N; i++)
-		if (in[i])
-			conntab_del(&t, &conns[i]);
+	conntab_drain(&t, drop, &t);
 	CU_ASSERT_EQUAL(t.n, 0);
-	CU_ASSERT_PTR_NULL(conntab_any(&t));
+	for (unsigned i = 0; i <= t.mask; i++)
+		CU_ASSERT_PTR_NULL(t.slot[i].c);
 	conntab_free(&t);
 }
 

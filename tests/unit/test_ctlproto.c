@@ -120,6 +120,10 @@ static void test_bad_requests(void)
 	CU_ASSERT_STRING_EQUAL(err, "bad port: 0");
 	CU_ASSERT_EQUAL(ctl_parse_request("STATUS 1.2.3 80", 15, &r, err, sizeof err), -1);
 	CU_ASSERT_STRING_EQUAL(err, "bad address: 1.2.3");
+	CU_ASSERT_EQUAL(ctl_parse_request("IDLE 1.2.3.4 0 1s", 17, &r, err, sizeof err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "bad port: 0");
+	CU_ASSERT_EQUAL(ctl_parse_request("IDLE host 80 1s", 15, &r, err, sizeof err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "bad address: host");
 }
 
 static void test_round(void)
