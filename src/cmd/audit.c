@@ -55,21 +55,12 @@ static void drain(struct audit *a);
 
 /* ---- tasks and connections ---------------------------------------------------------- */
 
-/* Probe once idle this long, retrying a lost answer TRIES - 1 times. */
+/* Probe once idle this long, retrying a lost answer TRIES - 1 times.  On
+ * a slow path the tries go a round trip further apart: a try's answer
+ * would otherwise come after the next try, and count as a loss. */
 void audit_configure(struct audit *a, struct task *t, ka_time idle)
 {
-	struct ka_config cfg = { .idle = idle, .intvl = ENG_PROBE_GAP_US, .probes = TRIES };
-
-	engine_configure(&a->e, t->c, &cfg);
-}
-
-/* On a slow path a variant waits a round trip longer, before its first
- * probe and between tries: a banner (serve's greeting) written at accept
- * comes a round trip after the handshake and would be taken for the
- * probe's answer, and a try's answer would come after the next try. */
-static void settle_variant(struct audit *a, struct task *t, ka_time rtt)
-{
-	struct ka_config cfg = { .idle = ENG_SETTLE_US + rtt, .intvl = ENG_PROBE_GAP_US + rtt,
+	struct ka_config cfg = { .idle = idle, .intvl = ENG_PROBE_GAP_US + t->rtt,
 				 .probes = TRIES };
 
 	engine_configure(&a->e, t->c, &cfg);
@@ -468,12 +459,15 @@ static void on_event(struct engine *e, const struct eng_event *ev, void *ctx)
 	}
 	switch (ev->kind) {
 	case ENG_READY:
+		t->rtt = farend_rtt(ev->c->created, ev->t);
 		/* A variant's own probe is its proof: it goes out once the
-		 * connection has settled without a SYN-ACK again. */
+		 * connection has settled without a SYN-ACK again, and on a
+		 * slow path a round trip later still: a banner (serve's
+		 * greeting) written at accept would be taken for its answer. */
 		if (t->kind == T_VARIANT) {
 			t->proven = true;
 			a->taken++;
-			settle_variant(a, t, farend_rtt(ev->c->created, ev->t));
+			audit_configure(a, t, ENG_SETTLE_US + t->rtt);
 		}
 		audit_far_ready(a, t, ev->t);
 		break;

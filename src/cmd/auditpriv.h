@@ -104,6 +104,7 @@ struct task {
 	unsigned tries;                 /* probes sent in the measuring round */
 	/* T_REFRESH */
 	ka_time proven_at, intvl;       /* probing since; every (the longest used) */
+	ka_time rtt;                    /* the handshake's round trip (at most 5 s) */
 	ka_time ended_at;               /* it died (or lasted) until then */
 	ka_time last_ok;                /* its latest round answered by the peer */
 	bool survived;
