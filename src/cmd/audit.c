@@ -160,7 +160,7 @@ void audit_start_tasks(struct audit *a)
 	while (a->qlen && !engine_stopped(&a->e)) {
 		struct task *t = &a->task[a->queue[a->qhead]];
 		/* The server's side search: the client never probes. */
-		struct ka_config cfg = { .idle = t->kind == T_SSLOT ? HOLD_IDLE_US : ENG_SETTLE_US,
+		struct ka_config cfg = { .idle = t->kind == T_SSLOT ? ENG_IDLE_NEVER : ENG_SETTLE_US,
 					 .intvl = ENG_PROBE_GAP_US, .probes = TRIES };
 
 		if (t->done) {   /* released by the schedule while waiting */
@@ -210,7 +210,7 @@ static void on_order(struct audit *a, const struct isched_order *o)
 	if (o->verb == IS_RELEASE)
 		task_finish(a, t);
 	else if (t->c)
-		audit_configure(a, t, o->idle == KA_NEVER ? HOLD_IDLE_US : o->idle);
+		audit_configure(a, t, o->idle == KA_NEVER ? ENG_IDLE_NEVER : o->idle);
 }
 
 /* The refresh tests probe at half the longest idle answered so far (never
@@ -346,12 +346,12 @@ static void prove(struct audit *a, struct task *t, ka_time now)
 		if (!t->late)
 			t->intvl = a->opt->intvl ? a->opt->intvl : ENG_PROBE_GAP_US;
 		/* Where only serve keeps it busy, the client stays silent. */
-		audit_configure(a, t, t->from == RF_SERVER ? HOLD_IDLE_US : t->intvl);
+		audit_configure(a, t, t->from == RF_SERVER ? ENG_IDLE_NEVER : t->intvl);
 		refresh_pace(a);
 		if (a->searched)
 			audit_refresh_check(a);
 	} else if (t->kind == T_SLOT) {
-		audit_configure(a, t, HOLD_IDLE_US);
+		audit_configure(a, t, ENG_IDLE_NEVER);
 		isched_proven(&a->q, t->slot, now);
 		drain(a);
 	}

@@ -321,7 +321,7 @@ void audit_far_status(struct audit *a, struct task *t)
 {
 	struct ctl_req r = { .verb = CTL_STATUS, .has_addr = true, .addr = t->far->greet.g.you };
 
-	audit_configure(a, t, HOLD_IDLE_US);
+	audit_configure(a, t, ENG_IDLE_NEVER);
 	if (farq_busy(&t->far->q) ||
 	    farq_ask(&t->far->q, &a->e.loop, &a->e.dest[0].tgt.addr, &r, on_status, a) != 0)
 		audit_refresh_over(a, t, true);

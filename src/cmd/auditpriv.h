@@ -21,9 +21,6 @@
 /* The client's search, the server's (auditside.c), the rest. */
 #define MAX_TASKS (2 * ISCHED_MAX_SLOTS + 16)
 #define DISCARDS_IN_ROW 3
-/* A machine that waits this long probes only when asked (a spare, a
- * client kept silent). */
-#define HOLD_IDLE_US (100LL * 24 * 3600 * 1000000)
 /* Tasks that talk to kaprobe serve: the variants and its refresh tests. */
 #define MAX_FAR 16
 

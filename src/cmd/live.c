@@ -285,7 +285,7 @@ static void far_conclude(struct live *lv, struct lconn *l, const struct eng_even
 		l->wait_status = status;
 		/* The run is over but for the report, which on a slow path
 		 * takes round trips: no more probes meanwhile (never). */
-		hold.idle = KA_NEVER / 2;
+		hold.idle = ENG_IDLE_NEVER;
 		engine_configure(&lv->e, ev->c, &hold);
 		return;
 	}

@@ -22,8 +22,6 @@
 
 #include "util/parse.h"
 
-/* serve's keep-alive when no PROBE asked for it: never (a century). */
-#define SERVE_IDLE_NEVER (100LL * 365 * 86400 * 1000000)
 #define DEFAULT_PROBE_COUNT 3
 
 void serve_say(struct serve *sv, const struct sconn *k, struct event *ev)
@@ -151,7 +149,7 @@ static void on_beat(struct evloop *loop, struct ev_timer *t, ka_time now)
 static const char *act(struct sconn *k, const struct ctl_req *r)
 {
 	struct serve *sv = k->sv;
-	const struct sconn *of = r->has_addr ? find(sv, &r->addr) : k;
+	struct sconn *of = r->has_addr ? find(sv, &r->addr) : k;
 	struct ka_config cfg;
 	const char *why;
 
@@ -184,7 +182,7 @@ static const char *act(struct sconn *k, const struct ctl_req *r)
 	case CTL_IDLE:
 		if (!of)
 			return "no such flow";
-		if ((why = sidle_ask(sv, (struct sconn *)of, r->every)) != NULL)
+		if ((why = sidle_ask(sv, of, r->every)) != NULL)
 			return why;
 		putf(k, "OK IDLE you=%s idle=%lldms\n", of->you_txt, (long long)(r->every / 1000));
 		return NULL;
@@ -320,8 +318,9 @@ void sconn_close(struct sconn *k, const char *by)
 				  .requests = k->requests } });
 }
 
+/* serve's keep-alive when no PROBE asked for it: never. */
 struct ka_config serve_default_cfg(void)
 {
-	return (struct ka_config){ .idle = SERVE_IDLE_NEVER, .intvl = 1000000,
+	return (struct ka_config){ .idle = ENG_IDLE_NEVER, .intvl = 1000000,
 				   .probes = DEFAULT_PROBE_COUNT };
 }

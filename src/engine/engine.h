@@ -76,6 +76,10 @@ enum eng_kind {
  * often and a faster retry would look lost. */
 #define ENG_PROBE_GAP_US 600000
 
+/* An idle that never comes: a connection held without probes (a
+ * century; KA_NEVER itself would overflow the machine's sums). */
+#define ENG_IDLE_NEVER (100LL * 365 * 86400 * 1000000)
+
 /* CONNECT_FAILED's err when the kernel connected but the capture never saw
  * the handshake (the wrong interface). */
 #define ENG_ERR_UNSEEN (-1)
