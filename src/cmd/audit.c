@@ -515,7 +515,6 @@ static void on_flush(struct engine *e, void *ctx)
 
 static const struct engine_ops audit_ops = { on_event, on_signal, on_flush, NULL };
 
-#define AUDIT_OF(tm, field) ((struct audit *)((char *)(tm) - offsetof(struct audit, field)))
 
 static void on_pace(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {

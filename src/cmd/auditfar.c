@@ -23,11 +23,6 @@
  * own ACKs share a pure-ack's seq. */
 #define FAR_SLACK_US 150000
 
-static struct audit *of_loop(struct evloop *loop)
-{
-	return (struct audit *)((char *)loop - offsetof(struct audit, e.loop));
-}
-
 void audit_far_attach(struct audit *a, struct task *t)
 {
 	if (a->nfar < MAX_FAR)
@@ -72,7 +67,7 @@ static void decided(struct audit *a, bool serve, bool silent)
 static void on_greet_wait(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {
 	(void)tm; (void)now;
-	decided(of_loop(loop), false, true);
+	decided(AUDIT_OF(loop, e.loop), false, true);
 }
 
 /* ---- a refresh test's request ----------------------------------------------------- */

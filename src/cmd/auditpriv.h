@@ -4,6 +4,8 @@
 #ifndef KAPROBE_AUDITPRIV_H
 #define KAPROBE_AUDITPRIV_H
 
+#include <stddef.h>
+
 #include "cmd/audit.h"
 #include "cmd/farend.h"
 #include "cmd/runout.h"
@@ -143,6 +145,9 @@ struct audit {
 	bool final;                     /* the loop is over: nothing more will come */
 	struct aside side;
 };
+
+/* The audit a timer, an io or its loop is a member of. */
+#define AUDIT_OF(m, field) ((struct audit *)((char *)(m) - offsetof(struct audit, field)))
 
 /* audit.c, for auditfar.c */
 struct task *audit_new_task(struct audit *a, enum task_kind kind);

@@ -35,11 +35,6 @@
 /* Connections that could not be measured before the search gives up. */
 #define SIDE_MAX_FAILED 64
 
-static struct audit *of_loop(struct evloop *loop)
-{
-	return (struct audit *)((char *)loop - offsetof(struct audit, e.loop));
-}
-
 static struct task *task_of(struct audit *a, unsigned slot)
 {
 	return &a->task[a->side.slot_task[slot]];
@@ -89,6 +84,14 @@ static void failed(struct audit *a, struct sside *s)
 
 static void pump(struct audit *a);
 
+/* The search is over (found, or given up): the audit may end. */
+static void over(struct audit *a)
+{
+	a->side.over = true;
+	audit_idle_check(a);
+	audit_done_check(a);
+}
+
 /* Carry out the schedule's orders (as audit.c's drain does). */
 static void drain(struct audit *a)
 {
@@ -96,9 +99,7 @@ static void drain(struct audit *a)
 	struct isched_order o;
 
 	if (sd->refused) {
-		sd->over = true;
-		audit_idle_check(a);
-		audit_done_check(a);
+		over(a);
 		return;
 	}
 	isched_tick(&sd->q, ev_now());
@@ -121,11 +122,8 @@ static void drain(struct audit *a)
 			s->idle = o.idle;
 		}
 	}
-	if (sd->q.over && !sd->over) {
-		sd->over = true;
-		audit_idle_check(a);
-		audit_done_check(a);
-	}
+	if (sd->q.over && !sd->over)
+		over(a);
 	pump(a);
 	audit_start_tasks(a);
 }
@@ -133,7 +131,7 @@ static void drain(struct audit *a)
 static void on_wake(struct evloop *loop, struct ev_timer *tm, ka_time now)
 {
 	(void)tm; (void)now;
-	drain(of_loop(loop));
+	drain(AUDIT_OF(loop, e.loop));
 }
 
 /* ---- starting, and the slots' connections -------------------------------------- */

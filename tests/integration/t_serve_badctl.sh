@@ -77,6 +77,15 @@ class Conn:
         l = self.lines.popleft()
         everything.append(l)
         return l.decode()
+    def lines_upto(self, n, timeout=2):
+        """Up to n lines, as many as come before a pause of timeout."""
+        got = []
+        try:
+            while len(got) < n:
+                got.append(self.line(timeout))
+        except socket.timeout:
+            pass
+        return got
     def quiet(self, wait=0.3):
         """Nothing more comes (the connection open, no data)."""
         self.s.settimeout(wait)
@@ -118,12 +127,7 @@ out.append(f"all-in-one\t{got == [w for _, _, w in cases]}\t{c.status_ok()}\t{c.
 # More bad lines at once than serve's answer buffer holds: each answered.
 n = 3000
 c.s.sendall(b"\n" * n)
-got = []
-try:
-    while len(got) < n:
-        got.append(c.line(2))
-except socket.timeout:
-    pass
+got = c.lines_upto(n)
 out.append(f"burst\t{got.count('ERR empty request')}\t{c.status_ok()}\t{c.quiet()}")
 c.s.close()
 
@@ -134,12 +138,7 @@ n = 20000
 sender = threading.Thread(target=c.s.sendall, args=(b"\n" * n,))
 sender.start()
 time.sleep(1.5)
-got = []
-try:
-    while len(got) < n:
-        got.append(c.line(2))
-except socket.timeout:
-    pass
+got = c.lines_upto(n)
 sender.join()
 out.append(f"slow-reader\t{got.count('ERR empty request')}\t{c.status_ok()}\t{c.quiet()}")
 c.s.close()
