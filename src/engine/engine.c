@@ -94,6 +94,7 @@ static void try_ready(struct engine *e, struct econn *c)
 	if (c->state != EC_HANDSHAKE || !conn_established(&c->k) || !c->k.handshake_acked)
 		return;
 	c->state = EC_READY;
+	conn_read_ts_clock(&c->k);
 	ka_init(&c->ka, c->k.last_rx);
 	emit(e, (struct eng_event){ .kind = ENG_READY, .c = c, .t = c->k.last_rx });
 	if (c->state == EC_READY)

@@ -265,6 +265,12 @@ void conn_probe_spec(struct conn *c, struct probe_spec *s)
 		s->tsval = kernel_tsval(c);
 }
 
+void conn_read_ts_clock(struct conn *c)
+{
+	if (c->ts_reads == 0 && flow_ts_negotiated(&c->flow))
+		(void)kernel_tsval(c);
+}
+
 ssize_t conn_read(const struct conn *c, void *buf, size_t len)
 {
 	ssize_t n = read(c->sock, buf, len);

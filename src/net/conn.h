@@ -101,6 +101,10 @@ bool conn_established(const struct conn *c);
  * kernel's window, TTL, next IP ID and flow label, DF, and NOP,NOP,TSopt
  * with the kernel's timestamp clock when timestamps were negotiated. */
 void conn_probe_spec(struct conn *c, struct probe_spec *s);
+/* The first reading of the socket's TS clock, taken as it becomes ready:
+ * with thousands of connections, a system call at connect and not in the
+ * probing. */
+void conn_read_ts_clock(struct conn *c);
 
 /* Read what the peer sent (a banner) into buf: the bytes read, 0 when
  * nothing waits, or -1 once the socket has nothing more to say (end of
