@@ -397,25 +397,29 @@ static void probe_left(struct engine *e, struct econn *c, const struct probe_spe
 /* A probe that cannot leave (no route for a moment, no buffer) is counted
  * as sent and lost, as tcp_keepalive_timer counts a failed
  * tcp_write_wakeup: the run goes on.  The batch is copied out before its
- * events, which may queue the next probes. */
-void engine_flush_probes(struct engine *e)
+ * events, which may queue the next probes.  Returns how many were queued. */
+unsigned engine_flush_probes(struct engine *e)
 {
+	unsigned sent = 0;
+
 	for (unsigned f = 0; f < 2; f++) {
-		struct sent_probe sent[PROBE_BATCH];
+		struct sent_probe batch[PROBE_BATCH];
 		int errs[PROBE_BATCH];
 		unsigned n;
 
 		if (!e->ss.pr[f].nq)
 			continue;
 		n = prober_flush(&e->ss.pr[f], errs);
-		memcpy(sent, e->sendq[f], n * sizeof *sent);
+		sent += n;
+		memcpy(batch, e->sendq[f], n * sizeof *batch);
 		for (unsigned i = 0; i < n; i++)
-			if (sent[i].c)
-				sent[i].c->queued--;
+			if (batch[i].c)
+				batch[i].c->queued--;
 		for (unsigned i = 0; i < n; i++)
-			if (sent[i].c && sent[i].c->state != EC_CLOSED)
-				probe_left(e, sent[i].c, &sent[i].s, sent[i].t, errs[i]);
+			if (batch[i].c && batch[i].c->state != EC_CLOSED)
+				probe_left(e, batch[i].c, &batch[i].s, batch[i].t, errs[i]);
 	}
+	return sent;
 }
 
 /* Released before its probes left: they never will. */

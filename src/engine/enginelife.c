@@ -27,9 +27,19 @@ static void on_signal(struct evloop *loop, struct ev_io *io, uint32_t events)
 static void before_sleep(struct evloop *loop, void *ctx)
 {
 	struct engine *e = ctx;
+	unsigned sent;
 
 	(void)loop;
-	engine_flush_probes(e);
+	/* The capture has our probes' copies as soon as sendmmsg returns
+	 * (dev_queue_xmit_nit copies in the send), and on a path through
+	 * local veths their answers too: read them now rather than after one
+	 * more wake of the loop.  What reading them queues leaves at once;
+	 * twice at most, then the loop's wake reads the rest. */
+	sent = engine_flush_probes(e);
+	for (int round = 0; sent && round < 2; round++) {
+		engine_read_capture(e);
+		sent = engine_flush_probes(e);
+	}
 	if (e->opt->ops->flush)
 		e->opt->ops->flush(e, e->opt->ctx);
 }

@@ -15,6 +15,6 @@ void engine_reap(struct evloop *loop, struct ev_timer *t, ka_time now);
 void engine_on_reopen(struct evloop *loop, struct ev_timer *t, ka_time now);
 void engine_on_capture(struct evloop *loop, struct ev_io *io, uint32_t events);
 /* Send the probes queued this turn (before the loop sleeps), and say so. */
-void engine_flush_probes(struct engine *e);
+unsigned engine_flush_probes(struct engine *e);
 
 #endif
