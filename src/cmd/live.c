@@ -320,7 +320,7 @@ static void on_data(struct engine *e, struct econn *c, const uint8_t *buf, size_
 		evloop_disarm(&e->loop, &l->far->wait);
 }
 
-static void on_reply(struct live *lv, struct lconn *l, const struct eng_event *ev)
+static void say_reply(struct live *lv, const struct eng_event *ev)
 {
 	const struct segment *s = ev->seg;
 	char from[64], peer[64];
@@ -339,6 +339,13 @@ static void on_reply(struct live *lv, struct lconn *l, const struct eng_event *e
 		r.icmp_class = ev->hard ? "hard" : "soft";
 	}
 	say(lv, &(struct event){ .kind = EV_REPLY, .t = ev->t, .u.reply = r });
+}
+
+static void on_reply(struct live *lv, struct lconn *l, const struct eng_event *ev)
+{
+	/* With -q nothing takes it: no addresses formatted per answer. */
+	if (emit_wants(&lv->em, EV_REPLY))
+		say_reply(lv, ev);
 	if (ev->out.answered && lv->opt->count > 0 &&
 	    ev->c->ka.st.answered >= (unsigned long)lv->opt->count)
 		far_conclude(lv, l, ev, "alive", EXIT_ALIVE);
