@@ -31,6 +31,7 @@
 
 #define EV_BATCH 64   /* descriptor events taken per turn */
 #define EV_TIMER_GRID_US 4000   /* one jiffy at Debian's HZ=250 */
+#define EV_SLACK_MAX_US 32000   /* the wheel's level-1 step at HZ=250 */
 
 struct evloop;
 
@@ -96,6 +97,14 @@ struct ev_pace {
 	ka_time at;    /* the next event may go */
 	ka_time gap;   /* between events */
 };
+
+/* When a timer due at `when`, armed at `now`, may run if it takes the
+ * kernel's slack: its timer wheel runs keep-alive timers on steps of 1/8
+ * to 1/64 of their wait (kernel/time/timer.c, "LVL_GRAN": 32 ms for waits
+ * of 256 ms to 2 s at HZ=250).  Here the step is the largest power of two
+ * times EV_TIMER_GRID_US within 1/64 of the wait, at most EV_SLACK_MAX_US:
+ * a two-second wait runs up to 16 ms late, never early. */
+ka_time ev_slack(ka_time when, ka_time now);
 
 static inline bool ev_pace_take(struct ev_pace *p, ka_time now)
 {
