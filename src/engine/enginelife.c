@@ -29,14 +29,15 @@ static void before_sleep(struct evloop *loop, void *ctx)
 	struct engine *e = ctx;
 	unsigned sent;
 
-	(void)loop;
 	/* The capture has our probes' copies as soon as sendmmsg returns
 	 * (dev_queue_xmit_nit copies in the send), and on a path through
 	 * local veths their answers too: read them now rather than after one
 	 * more wake of the loop.  What reading them queues leaves at once;
-	 * twice at most, then the loop's wake reads the rest. */
+	 * twice at most, then the loop's wake reads the rest.  Not once the
+	 * loop is stopped: what is in the ring then is the next phase's
+	 * (engine_resume). */
 	sent = engine_flush_probes(e);
-	for (int round = 0; sent && round < 2; round++) {
+	for (int round = 0; sent && round < 2 && !evloop_stopped(loop); round++) {
 		engine_read_capture(e);
 		sent = engine_flush_probes(e);
 	}

@@ -14,7 +14,8 @@ void engine_arm(struct engine *e, struct ev_timer *t, ka_time when);
 void engine_reap(struct evloop *loop, struct ev_timer *t, ka_time now);
 void engine_on_reopen(struct evloop *loop, struct ev_timer *t, ka_time now);
 void engine_on_capture(struct evloop *loop, struct ev_io *io, uint32_t events);
-/* Send the probes queued this turn (before the loop sleeps), and say so. */
+/* Send the probes queued this turn (before the loop sleeps), and say so;
+ * returns how many were queued. */
 unsigned engine_flush_probes(struct engine *e);
 
 #endif
