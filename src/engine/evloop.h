@@ -18,7 +18,8 @@
  * kernel batches its own keep-alive timers the same way, more coarsely:
  * its timer wheel rounds a two-second timer up to tens of milliseconds
  * (kernel/time/timer.c, "LVL_GRAN").  A timer is late by less than one
- * grid step and never early.
+ * grid step and never early; one armed at ev_slack's time (a fleet's
+ * keep-alive timers, engine.c) by up to that slack.
  */
 #ifndef KAPROBE_EVLOOP_H
 #define KAPROBE_EVLOOP_H
@@ -99,11 +100,10 @@ struct ev_pace {
 };
 
 /* When a timer due at `when`, armed at `now`, may run if it takes the
- * kernel's slack: its timer wheel runs keep-alive timers on steps of 1/8
- * to 1/64 of their wait (kernel/time/timer.c, "LVL_GRAN": 32 ms for waits
- * of 256 ms to 2 s at HZ=250).  Here the step is the largest power of two
- * times EV_TIMER_GRID_US within 1/64 of the wait, at most EV_SLACK_MAX_US:
- * a two-second wait runs up to 16 ms late, never early. */
+ * kernel's slack (its wheel's step is 1/8 to 1/64 of a wait, above):
+ * rounded up to the largest power of two times EV_TIMER_GRID_US within
+ * 1/64 of the wait, at most EV_SLACK_MAX_US.  A two-second wait runs up
+ * to 16 ms late, never early. */
 ka_time ev_slack(ka_time when, ka_time now);
 
 static inline bool ev_pace_take(struct ev_pace *p, ka_time now)
