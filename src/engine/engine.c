@@ -21,9 +21,6 @@
 #define HANDSHAKE_WAIT_US 2000000
 /* reopen_capture: the longest wait between two tries. */
 #define REOPEN_MAX_US 60000000
-/* With this many connections open the engine runs a fleet: keep-alive
- * timers take the kernel's slack (arm_ka).  The audit opens 256 at most. */
-#define FLEET_CONNS 1000
 
 static void emit(struct engine *e, struct eng_event ev)
 {
@@ -81,18 +78,6 @@ static void arm(struct engine *e, struct econn *c, ka_time when)
 	engine_arm(e, &c->timer, when);
 }
 
-/* The keep-alive machine's next deadline.  A fleet's timers take the
- * kernel's slack (ev_slack): ten thousand connections probed every two
- * seconds then share a quarter as many wake-ups of the loop, each of which
- * costs more than a probe (make bench-fleet).  With fewer connections open
- * every timer runs on time: the audit and trace measure idles. */
-static void arm_ka(struct engine *e, struct econn *c)
-{
-	ka_time when = ka_deadline(&c->ka, &c->cfg);
-
-	arm(e, c, e->tab.n >= FLEET_CONNS ? ev_slack(when, ev_now()) : when);
-}
-
 static void ignore(struct engine *e, struct econn *c, enum cl_kind k,
 		   const struct segment *s, ka_time t)
 {
@@ -113,7 +98,7 @@ static void try_ready(struct engine *e, struct econn *c)
 	ka_init(&c->ka, c->k.last_rx);
 	emit(e, (struct eng_event){ .kind = ENG_READY, .c = c, .t = c->k.last_rx });
 	if (c->state == EC_READY)
-		arm_ka(e, c);
+		arm(e, c, ka_deadline(&c->ka, &c->cfg));
 }
 
 static void reply(struct engine *e, struct econn *c, enum ka_input in, enum cl_kind k,
@@ -133,7 +118,7 @@ static void reply(struct engine *e, struct econn *c, enum ka_input in, enum cl_k
 	if (ev.out.verdict)
 		emit(e, (struct eng_event){ .kind = ENG_VERDICT, .c = c, .t = t });
 	else
-		arm_ka(e, c);
+		arm(e, c, ka_deadline(&c->ka, &c->cfg));
 }
 
 /* The peer closed on its own, idle for `idle`: the machine's verdict is
@@ -536,7 +521,7 @@ static void on_timer(struct evloop *loop, struct ev_timer *t, ka_time now)
 		break;
 	}
 	if (c->state == EC_READY && !evloop_stopped(&e->loop))
-		arm_ka(e, c);
+		arm(e, c, ka_deadline(&c->ka, &c->cfg));
 }
 
 /* The connection's own socket: connect() finishing, then whatever the
@@ -685,7 +670,7 @@ void engine_configure(struct engine *e, struct econn *c, const struct ka_config 
 {
 	c->cfg = *cfg;
 	if (c->state == EC_READY && c->ka.state != KA_DONE)
-		arm_ka(e, c);
+		arm(e, c, ka_deadline(&c->ka, &c->cfg));
 }
 
 int engine_send(struct engine *e, struct econn *c, const void *buf, size_t len)

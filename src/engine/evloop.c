@@ -153,19 +153,6 @@ int evloop_arm(struct evloop *loop, struct ev_timer *t, ka_time when)
 	return 0;
 }
 
-ka_time ev_slack(ka_time when, ka_time now)
-{
-	ka_time step = EV_TIMER_GRID_US;
-
-	if (when <= now || when > KA_NEVER - EV_SLACK_MAX_US)   /* due, or never */
-		return when;
-	while (2 * step <= (when - now) / 64 && 2 * step <= EV_SLACK_MAX_US)
-		step *= 2;
-	if (step == EV_TIMER_GRID_US)   /* the loop's own grid does */
-		return when;
-	return when + (step - when % step) % step;
-}
-
 /* ---- running ---------------------------------------------------------------- */
 
 static void run_timers(struct evloop *loop)

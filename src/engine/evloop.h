@@ -18,8 +18,7 @@
  * kernel batches its own keep-alive timers the same way, more coarsely:
  * its timer wheel rounds a two-second timer up to tens of milliseconds
  * (kernel/time/timer.c, "LVL_GRAN").  A timer is late by less than one
- * grid step and never early; one armed at ev_slack's time (a fleet's
- * keep-alive timers, engine.c) by up to that slack.
+ * grid step and never early.
  */
 #ifndef KAPROBE_EVLOOP_H
 #define KAPROBE_EVLOOP_H
@@ -32,7 +31,6 @@
 
 #define EV_BATCH 64   /* descriptor events taken per turn */
 #define EV_TIMER_GRID_US 4000   /* one jiffy at Debian's HZ=250 */
-#define EV_SLACK_MAX_US 32000   /* the wheel's level-1 step at HZ=250 */
 
 struct evloop;
 
@@ -98,13 +96,6 @@ struct ev_pace {
 	ka_time at;    /* the next event may go */
 	ka_time gap;   /* between events */
 };
-
-/* When a timer due at `when`, armed at `now`, may run if it takes the
- * kernel's slack (its wheel's step is 1/8 to 1/64 of a wait, above):
- * rounded up to the largest power of two times EV_TIMER_GRID_US within
- * 1/64 of the wait, at most EV_SLACK_MAX_US.  A two-second wait runs up
- * to 16 ms late, never early. */
-ka_time ev_slack(ka_time when, ka_time now);
 
 static inline bool ev_pace_take(struct ev_pace *p, ka_time now)
 {

@@ -113,32 +113,10 @@ static void test_stopped_loop(void)
 	evloop_free(&loop);
 }
 
-/* A timer with the kernel's slack runs at most 1/64 of its wait late, on
- * a grid of powers of two times EV_TIMER_GRID_US, never early; due and
- * never-due times are left alone. */
-static void test_slack(void)
-{
-	const ka_time now = 1000000007;
-
-	CU_ASSERT_EQUAL(ev_slack(now + 100000, now), now + 100000);   /* under 128 grid steps */
-	CU_ASSERT_EQUAL(ev_slack(now + 1000000, now) % 8000, 0);
-	CU_ASSERT_EQUAL(ev_slack(now + 2000000, now) % 16000, 0);
-	CU_ASSERT_EQUAL(ev_slack(now + 7200000000LL, now) % EV_SLACK_MAX_US, 0);
-	for (ka_time d = 1; d < 10000000000LL; d = d * 3 + 1) {
-		ka_time r = ev_slack(now + d, now);
-
-		CU_ASSERT_TRUE(r >= now + d);
-		CU_ASSERT_TRUE(r - (now + d) <= (d / 64 > EV_SLACK_MAX_US ? EV_SLACK_MAX_US : d / 64));
-	}
-	CU_ASSERT_EQUAL(ev_slack(now - 5, now), now - 5);
-	CU_ASSERT_EQUAL(ev_slack(KA_NEVER, now), KA_NEVER);
-}
-
 void suite_evloop(void)
 {
 	UNIT_SUITE("evloop",
 		   UNIT_TEST(test_heap_order),
 		   UNIT_TEST(test_loop_runs_timers),
-		   UNIT_TEST(test_stopped_loop),
-		   UNIT_TEST(test_slack));
+		   UNIT_TEST(test_stopped_loop));
 }
