@@ -21,6 +21,8 @@
 #                     below (prints figures; root for all but the first)
 #   make bench-fleet  kaprobe's CPU per probe against the kernel's own
 #                     keep-alive on 10,000 connections (root; about 8 minutes)
+#   make bench-lateness  how late the first probe leaves, the kernel's own
+#                     against kaprobe's, from the capture (root; a minute)
 #   make bench-watch  kaprobe watch: 1,000 connections for 10 minutes with
 #                     periodic faults; RSS at start and end, CPU per probe,
 #                     scrape latency (root; not in make test)
@@ -86,7 +88,7 @@ export KAPROBE := $(abspath $(BIN))
 ASROOT := bash tools/asroot.sh
 
 .PHONY: all deps test unit layer-check fuzz-regress cli-test replay-test report-test integration \
-	fuzz bench bench-conns bench-fleet bench-audit bench-watch demo report-examples deb pkg-test clean install \
+	fuzz bench bench-conns bench-fleet bench-lateness bench-audit bench-watch demo report-examples deb pkg-test clean install \
 	install-setcap
 all: $(BIN) $(TOOLS)
 
@@ -214,6 +216,9 @@ bench-fleet: all
 # The audit's CPU and its success under loss, in the testbed (root).
 bench-audit: all
 	$(ASROOT) bash tools/bench-audit.sh
+
+bench-lateness: all
+	$(ASROOT) bash tools/bench-lateness.sh
 
 bench-watch: all
 	$(ASROOT) bash tools/bench-watch.sh
