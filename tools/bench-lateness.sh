@@ -50,7 +50,7 @@ lateness() {
 # record SIDE CMD...: CMD in the client namespace under dumpcap; prints
 # SIDE's figures.
 record() {
-	local side=$1 cap figs
+	local side=$1 cap n p50 p99 max
 	shift
 	ip netns exec "$TB_C" dumpcap -q -i any -s 128 -f tcp -w "$TB_DIR/$side.pcap" 2>/dev/null &
 	cap=$!
