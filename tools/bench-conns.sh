@@ -17,16 +17,12 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 N=${CONNS:-10000}
-SERVERS=10
-PER=$(( (N + SERVERS - 1) / SERVERS ))
 IDLE=2
 
 [ "$(id -u)" -eq 0 ] || { echo "bench-conns.sh: needs root (network namespaces)" >&2; exit 1; }
 . tools/testbed.sh
-tb_up || exit 1
-# Each side holds one descriptor per connection.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null
-tb_start_servers "$SERVERS" 7600 || exit 1
+tb_fleet_up "$N" 7600 || exit 1
+PER=$TB_PER
 targets=("${TB_TARGETS[@]}")
 # run COUNT OUT: one kaprobe, -c COUNT; its "user sys rss" in OUT.time.
 run() {
@@ -43,7 +39,7 @@ read -r user sys rss <"$out.time"
 run 6 "$TB_DIR/conns6.json"
 read -r user6 sys6 rss6 <"$TB_DIR/conns6.json.time"
 probes6=$(jq -s 'map(select(.event=="probe")) | length' "$TB_DIR/conns6.json")
-total=$((PER * SERVERS))
+total=$TB_TOTAL
 alive=$(jq -r 'select(.event=="summary") | .alive' "$out")
 probes=$(jq -s 'map(select(.event=="probe")) | length' "$out")
 lateness=$(jq -rs --argjson idle "$IDLE" '

@@ -46,9 +46,6 @@ N=${CONNS:-10000}
 ROUNDS=${ROUNDS:-5}
 PERF_HZ=${PERF_HZ:-499}
 WINDOW=${WINDOW:-10}
-SERVERS=10
-PER=$(( (N + SERVERS - 1) / SERVERS ))
-TOTAL=$((PER * SERVERS))
 IDLE=2 COUNT=16
 HZ=$(getconf CLK_TCK)
 
@@ -56,9 +53,8 @@ HZ=$(getconf CLK_TCK)
 PERF=$(command -v perf)
 [ -n "$PERF" ] && ! perf record -a -F "$PERF_HZ" -o /dev/null -- true >/dev/null 2>&1 && PERF=
 . tools/testbed.sh
-tb_up || exit 1
-ulimit -n "$(ulimit -Hn)" 2>/dev/null
-tb_start_servers "$SERVERS" 7600 || exit 1
+tb_fleet_up "$N" 7600 || exit 1
+PER=$TB_PER TOTAL=$TB_TOTAL
 targets=("${TB_TARGETS[@]}")
 
 # busy and idle jiffies of all cores

@@ -19,8 +19,6 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 N=${CONNS:-10000}
-SERVERS=10
-PER=$(( (N + SERVERS - 1) / SERVERS ))
 IDLE=2
 
 [ "$(id -u)" -eq 0 ] || { echo "bench-lateness.sh: needs root (network namespaces)" >&2; exit 1; }
@@ -28,9 +26,8 @@ for t in dumpcap tshark; do
 	command -v $t >/dev/null || { echo "bench-lateness.sh: needs $t (Debian: tshark)" >&2; exit 1; }
 done
 . tools/testbed.sh
-tb_up || exit 1
-ulimit -n "$(ulimit -Hn)" 2>/dev/null
-tb_start_servers "$SERVERS" 7600 || exit 1
+tb_fleet_up "$N" 7600 || exit 1
+PER=$TB_PER
 targets=("${TB_TARGETS[@]}")
 
 # lateness FILE: "connections p50 p99 max" of the first probes, in ms.
@@ -65,7 +62,7 @@ record() {
 		"$side" "${n:-0}" "${p50:--}" "${p99:--}" "${max:--}"
 }
 
-echo "first keep-alive probe after the SYN-ACK + ${IDLE} s, $((PER * SERVERS)) connections, from the capture:"
+echo "first keep-alive probe after the SYN-ACK + ${IDLE} s, $TB_TOTAL connections, from the capture:"
 record kernel build/tools/kafleet -c "$PER" -r 2000 -i $IDLE -t 1 -d $((IDLE * 2)).5 "${targets[@]}"
 record kaprobe ./kaprobe -q --conns "$PER" --connect-rate 2000 --idle ${IDLE}s --intvl 1s -c 2 \
 	"${targets[@]}"

@@ -32,6 +32,10 @@
 #   tb_r2 CMD...  /  tb_router2_nft RULE...   as tb_r / tb_router_nft, on r2
 #   tb_start_servers N BASE    N of them, on ports BASE+1..BASE+N; their
 #                         HOST:PORT in the array TB_TARGETS
+#   tb_fleet_up CONNS BASE   the fleet benchmarks' testbed: tb_up, the
+#                         descriptor limit raised to its hard limit, ten
+#                         servers from BASE+1 (tb_start_servers); TB_PER
+#                         connections to each make TB_TOTAL, at least CONNS
 #   tb_down               kill what runs in the namespaces, delete them
 #                         (safe to call twice)
 # Variables: TB_C TB_R TB_S (namespace names), TB_C_IF TB_S_IF (their veth),
@@ -342,6 +346,17 @@ tb_start_servers() {
 		tb_start_server -p $(($2 + i)) || return 1
 		TB_TARGETS+=("$TB_SRV4:$(($2 + i))")
 	done
+}
+
+# tb_fleet_up CONNS BASE: in the caller's shell, so that the raised limit
+# holds for what it starts next.
+tb_fleet_up() {
+	local servers=10
+	TB_PER=$((($1 + servers - 1) / servers))
+	TB_TOTAL=$((TB_PER * servers))
+	tb_up || return 1
+	ulimit -n "$(ulimit -Hn)" 2>/dev/null
+	tb_start_servers $servers "$2"
 }
 
 tb_start_server() {
