@@ -49,6 +49,8 @@ lateness() {
 record() {
 	local side=$1 cap n p50 p99 max
 	shift
+	# ip netns exec, not tb_c: a backgrounded function is a subshell, and
+	# its pid would not pass the SIGINT on to dumpcap, which ends the file.
 	ip netns exec "$TB_C" dumpcap -q -i any -s 128 -f tcp -w "$TB_DIR/$side.pcap" 2>/dev/null &
 	cap=$!
 	sleep 1
